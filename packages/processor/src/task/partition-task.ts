@@ -1,0 +1,63 @@
+/**
+ * The seam between the pure engine and the Kafka runtime.
+ *
+ * The runtime owns one PartitionTask per assigned input partition. It feeds records in offset order, calls
+ * `tick` with the wall clock, and at every commit interval drains the task's outputs and changelog entries into
+ * ONE Kafka transaction together with the input offset (`nextOffset`). On assignment it restores the task from
+ * its changelog before the first record. A task never touches Kafka itself.
+ */
+
+/** A consumed record as the task sees it (already read from Kafka, not yet decoded). */
+export interface InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offset as a decimal string (kafkajs form). */
+  readonly offset: string;
+  /** Kafka record timestamp, ms since epoch. */
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Where an output record goes. */
+export type OutputDestination =
+  /** a partition chosen by the key with Kafka's default (murmur2) partitioner */
+  | { readonly kind: 'by-key' }
+  /** one explicit partition */
+  | { readonly kind: 'partition'; readonly partition: number }
+  /** a copy to every partition of the topic (watermark records on a repartition topic) */
+  | { readonly kind: 'broadcast' };
+
+export interface OutputRecord {
+  /** Logical output name, mapped to a topic by the runtime: 'results', 'repartition', 'late', 'dead-letter', … */
+  readonly output: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly destination: OutputDestination;
+  /** Optional record timestamp (ms); the runtime uses now when absent. */
+  readonly timestamp?: number;
+}
+
+/** One changelog entry of a state store; `value: null` is a tombstone. Keys are unique per store. */
+export interface ChangelogEntry {
+  readonly store: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+export interface PartitionTask {
+  /** Process one record. Records arrive in offset order; the task decides validity, lateness, dedup. */
+  process(record: InputRecord): void;
+  /** Advance processing time (idleness detection, early/periodic emissions, wall-clock watermark advance). */
+  tick(nowMs: number): void;
+  /** Outputs produced since the last drain, in production order. */
+  drainOutputs(): OutputRecord[];
+  /** State changes since the last drain (latest value per key), to write to the changelog topics. */
+  drainChangelog(): ChangelogEntry[];
+  /** Rebuild state from the changelog (all entries, oldest first, last one per key wins). Called before `process`. */
+  restore(entries: Iterable<ChangelogEntry>): void;
+  /** Names of the state stores this task writes (one compacted changelog topic each). */
+  readonly stores: readonly string[];
+}
