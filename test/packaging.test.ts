@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * "npm install a single package" for real: pack every workspace package, install one tarball (plus the
+ * tarballs of the @tributary packages it depends on, which are not on the registry yet) into an empty project,
+ * import it through its exports map and run its bin with --help.
+ */
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..');
+const packageDirs = ['schema', 'devstack', 'producer', 'processor', 'es-sink', 'bench'];
+
+interface Manifest {
+  name: string;
+  version: string;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  exports: Record<string, unknown>;
+  files: string[];
+}
+
+const manifests = new Map<string, Manifest>();
+const tarballs = new Map<string, string>();
+let workDir = '';
+
+async function readManifest(dir: string): Promise<Manifest> {
+  return JSON.parse(await readFile(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest;
+}
+
+function internalClosure(name: string, seen = new Set<string>()): Set<string> {
+  seen.add(name);
+  for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {})) {
+    if (dep.startsWith('@tributary/') && !seen.has(dep)) internalClosure(dep, seen);
+  }
+  return seen;
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'tributary-pack-'));
+  for (const dir of packageDirs) {
+    const manifest = await readManifest(dir);
+    manifests.set(manifest.name, manifest);
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', workDir], {
+      cwd: join(root, 'packages', dir),
+    });
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    tarballs.set(manifest.name, join(workDir, filename));
+  }
+}, 300_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe.each(packageDirs)('packages/%s', (dir) => {
+  it('packs, installs alone into an empty project, imports and runs its bin --help', async () => {
+    const manifest = await readManifest(dir);
+    expect(manifest.files).toEqual(['dist']);
+    expect(Object.keys(manifest.exports)).toContain('.');
+
+    const project = await mkdtemp(join(workDir, `consumer-${dir}-`));
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    const wanted = [...internalClosure(manifest.name)].map((name) => tarballs.get(name)!);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', ...wanted], {
+      cwd: project,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+
+    const { stdout: exported } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import('${manifest.name}'); console.log(JSON.stringify(Object.keys(m)));`],
+      { cwd: project },
+    );
+    expect((JSON.parse(exported) as string[]).length).toBeGreaterThan(1);
+
+    await expect(
+      run(process.execPath, ['--input-type=module', '-e', `await import('${manifest.name}/dist/index.js');`], { cwd: project }),
+      'deep imports are blocked by the exports map',
+    ).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+
+    for (const bin of Object.keys(manifest.bin ?? {})) {
+      const { stdout: help } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], { cwd: project });
+      expect(help, `${bin} --help`).toMatch(/usage/i);
+    }
+  }, 300_000);
+});
