@@ -4,8 +4,20 @@ import tseslint from 'typescript-eslint';
 
 /** One flat config for every package. Layering: schema <- producer, processor, es-sink <- bench; devstack alone. */
 const layering = {
-  schema: ['@tributary/producer', '@tributary/processor', '@tributary/es-sink', '@tributary/bench', '@tributary/devstack'],
-  devstack: ['@tributary/schema', '@tributary/producer', '@tributary/processor', '@tributary/es-sink', '@tributary/bench'],
+  schema: [
+    '@tributary/producer',
+    '@tributary/processor',
+    '@tributary/es-sink',
+    '@tributary/bench',
+    '@tributary/devstack',
+  ],
+  devstack: [
+    '@tributary/schema',
+    '@tributary/producer',
+    '@tributary/processor',
+    '@tributary/es-sink',
+    '@tributary/bench',
+  ],
   producer: ['@tributary/processor', '@tributary/es-sink', '@tributary/bench'],
   processor: ['@tributary/producer', '@tributary/bench'],
   'es-sink': ['@tributary/producer', '@tributary/processor', '@tributary/bench'],
@@ -19,7 +31,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of enum.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of enum.' },
+      ],
     },
   },
   ...Object.entries(layering).map(([pkg, forbidden]) => ({
@@ -28,8 +43,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: forbidden.map((name) => ({ name, message: `packages/${pkg} must not depend on ${name} (package layering).` })),
-          patterns: [{ group: ['@tributary/*/*'], message: 'Deep imports are blocked: import from the package root.' }],
+          paths: forbidden.map((name) => ({
+            name,
+            message: `packages/${pkg} must not depend on ${name} (package layering).`,
+          })),
+          patterns: [
+            { group: ['@tributary/*/*'], message: 'Deep imports are blocked: import from the package root.' },
+          ],
         },
       ],
     },

@@ -63,7 +63,10 @@ describe.each(packageDirs)('packages/%s', (dir) => {
     expect(Object.keys(manifest.exports)).toContain('.');
 
     const project = await mkdtemp(join(workDir, `consumer-${dir}-`));
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
     const wanted = [...internalClosure(manifest.name)].map((name) => tarballs.get(name)!);
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', ...wanted], {
       cwd: project,
@@ -72,18 +75,28 @@ describe.each(packageDirs)('packages/%s', (dir) => {
 
     const { stdout: exported } = await run(
       process.execPath,
-      ['--input-type=module', '-e', `const m = await import('${manifest.name}'); console.log(JSON.stringify(Object.keys(m)));`],
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import('${manifest.name}'); console.log(JSON.stringify(Object.keys(m)));`,
+      ],
       { cwd: project },
     );
     expect((JSON.parse(exported) as string[]).length).toBeGreaterThan(1);
 
     await expect(
-      run(process.execPath, ['--input-type=module', '-e', `await import('${manifest.name}/dist/index.js');`], { cwd: project }),
+      run(
+        process.execPath,
+        ['--input-type=module', '-e', `await import('${manifest.name}/dist/index.js');`],
+        { cwd: project },
+      ),
       'deep imports are blocked by the exports map',
     ).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
 
     for (const bin of Object.keys(manifest.bin ?? {})) {
-      const { stdout: help } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], { cwd: project });
+      const { stdout: help } = await run(join(project, 'node_modules', '.bin', bin), ['--help'], {
+        cwd: project,
+      });
       expect(help, `${bin} --help`).toMatch(/usage/i);
     }
   }, 300_000);
