@@ -1,0 +1,46 @@
+/** Stable error codes of @tributary/processor. Match on `code`, never on `instanceof` or message text. */
+export const PROCESSOR_ERROR_CODES = {
+  /** A bad option, thrown once at construction; `option` names it. */
+  INVALID_OPTION: 'TRIB_PROC_INVALID_OPTION',
+  /** A changelog entry that cannot be decoded during `restore`. */
+  STATE_CORRUPT: 'TRIB_PROC_STATE_CORRUPT',
+  /** A repartition record (partial or watermark) that cannot be decoded or has an unknown format version. */
+  REPARTITION_RECORD_INVALID: 'TRIB_PROC_REPARTITION_RECORD_INVALID',
+} as const;
+
+export type ProcessorErrorCode = (typeof PROCESSOR_ERROR_CODES)[keyof typeof PROCESSOR_ERROR_CODES];
+
+export interface ProcessorErrorDetails {
+  /** Whether repeating the same operation later can succeed. */
+  retriable?: boolean;
+  cause?: unknown;
+  /** The option at fault, for `TRIB_PROC_INVALID_OPTION`. */
+  option?: string;
+}
+
+/** Base error of the package: a stable `code`, a `retriable` flag and the original error as `cause`. */
+export class ProcessorError extends Error {
+  readonly code: ProcessorErrorCode;
+  readonly retriable: boolean;
+  readonly option: string | undefined;
+
+  constructor(code: ProcessorErrorCode, message: string, details: ProcessorErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ProcessorError';
+    this.code = code;
+    this.retriable = details.retriable ?? false;
+    this.option = details.option;
+  }
+}
+
+/** A bad option: thrown once, at construction, naming the option and the constraint. */
+export function invalidOption(option: string, constraint: string): ProcessorError {
+  return new ProcessorError(PROCESSOR_ERROR_CODES.INVALID_OPTION, `${option} ${constraint}`, { option });
+}
+
+/** True when `error` carries a `TRIB_PROC_…` code (optionally a given one); works across package copies. */
+export function isProcessorError(error: unknown, code?: ProcessorErrorCode): error is ProcessorError {
+  if (typeof error !== 'object' || error === null) return false;
+  const c = (error as { code?: unknown }).code;
+  return typeof c === 'string' && c.startsWith('TRIB_PROC_') && (code === undefined || c === code);
+}
