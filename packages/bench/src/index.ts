@@ -15,3 +15,10 @@ export { REPORTED_PERCENTILES, percentileCurve, summarize } from './histograms/p
 export type { LatencySummary, PercentilePoint } from './histograms/percentiles.js';
 export { OpenLoopRecorder } from './histograms/open-loop-recorder.js';
 export type { EncodedOpenLoopHistograms } from './histograms/open-loop-recorder.js';
+
+export { systemClock, systemSleep } from './pacing/clock.js';
+export type { Clock, Sleep } from './pacing/clock.js';
+export { ConstantRateSchedule, SCHEDULE_DEFAULTS } from './pacing/constant-rate-schedule.js';
+export type { ConstantRateScheduleOptions, ScheduledOperation } from './pacing/constant-rate-schedule.js';
+export { PACER_DEFAULTS, runOpenLoop } from './pacing/open-loop-pacer.js';
+export type { OpenLoopRunOptions, OpenLoopRunStats } from './pacing/open-loop-pacer.js';
