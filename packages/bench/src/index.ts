@@ -22,3 +22,22 @@ export { ConstantRateSchedule, SCHEDULE_DEFAULTS } from './pacing/constant-rate-
 export type { ConstantRateScheduleOptions, ScheduledOperation } from './pacing/constant-rate-schedule.js';
 export { PACER_DEFAULTS, runOpenLoop } from './pacing/open-loop-pacer.js';
 export type { OpenLoopRunOptions, OpenLoopRunStats } from './pacing/open-loop-pacer.js';
+
+export { cpuPercent } from './resources/cpu-percent.js';
+export {
+  findProcesses,
+  parseProcStat,
+  parseProcStatus,
+  procAvailable,
+  readProcess,
+} from './resources/proc-stat.js';
+export type { ProcReaderOptions, ProcStat, ProcStatus, ProcessReading } from './resources/proc-stat.js';
+export { RESOURCE_SAMPLER_DEFAULTS, ResourceSampler } from './resources/resource-sampler.js';
+export type {
+  ResourceSample,
+  ResourceSamplerOptions,
+  ResourceTarget,
+  SelfProbe,
+} from './resources/resource-sampler.js';
+export { summarizeResources } from './resources/resource-summary.js';
+export type { ResourceSummary } from './resources/resource-summary.js';
