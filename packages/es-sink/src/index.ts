@@ -1,1 +1,55 @@
+export { BulkSink } from './bulk-sink.js';
+export { SINK_DEFAULTS, redactOptions, redactUrl, type BulkSinkOptions, type SinkAuth } from './options.js';
+export { SINK_ERROR_CODES, SinkError, isSinkError, type SinkErrorCode } from './errors.js';
+export {
+  CHANNEL_NAMES,
+  type BulkEndMessage,
+  type BulkStartMessage,
+  type DeadLetterMessage,
+  type RetryMessage,
+} from './diagnostics.js';
+export {
+  ACK_KINDS,
+  BULK_ACTIONS,
+  VERSION_TYPES,
+  type Ack,
+  type AckKind,
+  type BulkAction,
+  type DeadLetterReason,
+  type SinkItem,
+  type SinkStats,
+  type VersionType,
+  type WriteOptions,
+} from './types.js';
+export {
+  BatchBuffer,
+  FLUSH_REASONS,
+  type Batch,
+  type BatchLimits,
+  type FlushReason,
+} from './batching/batch-buffer.js';
+export {
+  RetryPolicy,
+  RETRY_DEADLINE_EXCEEDED,
+  type RetryDecision,
+  type RetryPolicyOptions,
+} from './retry/retry-policy.js';
+export { ConcurrencyLimit, type ConcurrencyOptions } from './retry/adaptive-concurrency.js';
+export {
+  classifyItem,
+  classifyRequestError,
+  splitInHalves,
+  ITEM_OUTCOMES,
+  RETRIABLE_ERROR_TYPES,
+  type BulkResponseItem,
+  type ItemOutcome,
+  type RequestOutcome,
+} from './outcome.js';
+export { compileIndexPattern, formatUtcDate, patternWildcard } from './index-management/index-name.js';
+export {
+  installIndexTemplate,
+  templateBody,
+  type IndexTemplateSpec,
+} from './index-management/index-template.js';
+
 export const VERSION = '0.1.0';

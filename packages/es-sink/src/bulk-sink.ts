@@ -1,0 +1,569 @@
+import { performance } from 'node:perf_hooks';
+import { Client } from '@elastic/elasticsearch';
+import { BatchBuffer } from './batching/batch-buffer.js';
+import { serializeOperation } from './bulk-lines.js';
+import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessage } from './diagnostics.js';
+import { SINK_ERROR_CODES, SinkError } from './errors.js';
+import { compileIndexPattern } from './index-management/index-name.js';
+import { installIndexTemplate } from './index-management/index-template.js';
+import { resolveSinkOptions, type BulkSinkOptions, type ResolvedSinkOptions } from './options.js';
+import { classifyItem, classifyRequestError, splitInHalves, type BulkResponseItem } from './outcome.js';
+import { ConcurrencyLimit } from './retry/adaptive-concurrency.js';
+import { RETRY_DEADLINE_EXCEEDED, RetryPolicy } from './retry/retry-policy.js';
+import type { Ack, DeadLetterReason, SinkItem, SinkStats, WriteOptions } from './types.js';
+
+interface Pending<TDoc, TContext> {
+  item: SinkItem<TDoc, TContext>;
+  lines: string;
+  bytes: number;
+  externalVersion: boolean;
+  firstAttemptAt: number | undefined;
+  retries: number;
+}
+
+interface BulkResponseBody {
+  errors?: boolean;
+  items?: Array<Record<string, BulkResponseItem>>;
+}
+
+const FILTER_PATH = 'errors,items.*.status,items.*.error,items.*.result';
+
+let nextRequestId = 0;
+
+/**
+ * Batched, bounded, per-document-accountable writer to Elasticsearch's `_bulk` API.
+ *
+ * `write()` resolves once the document is accepted (waiting while `maxBufferedDocs`/`maxBufferedBytes` are
+ * reached: backpressure); each document later completes exactly once through `onAck` (written or duplicate) or
+ * `onDeadLetter` (with the reason). `flush()` and `close()` wait until every accepted document has completed.
+ */
+export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
+  readonly #options: ResolvedSinkOptions<TDoc, TContext>;
+  readonly #client: Client;
+  readonly #ownsClient: boolean;
+  readonly #now: () => number;
+  readonly #buffer: BatchBuffer<Pending<TDoc, TContext>>;
+  readonly #queue: Pending<TDoc, TContext>[][] = [];
+  readonly #limit: ConcurrencyLimit;
+  readonly #retry: RetryPolicy;
+  readonly #indexOf: (document: TDoc) => string;
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
+  readonly #abort = new AbortController();
+  readonly #createdAt: number;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #templateReady: Promise<void> | undefined;
+  #templateDone: boolean;
+  #outstandingDocs = 0;
+  #outstandingBytes = 0;
+  #inFlight = 0;
+  #spaceWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  #idleWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  #closed = false;
+  #aborted = false;
+  readonly #counters = {
+    total: 0,
+    successful: 0,
+    retried: 0,
+    failed: 0,
+    duplicates: 0,
+    bytes: 0,
+    requests: 0,
+  };
+
+  constructor(options: BulkSinkOptions<TDoc, TContext>) {
+    this.#options = resolveSinkOptions(options);
+    const o = this.#options;
+    this.#now = o.clock ?? Date.now;
+    this.#createdAt = this.#now();
+    if (o.client !== undefined) {
+      this.#client = o.client;
+      this.#ownsClient = false;
+    } else {
+      this.#client = new Client({
+        node: o.node as string | string[],
+        ...(o.auth === undefined ? {} : { auth: o.auth }),
+        ...(o.tls === undefined ? {} : { tls: o.tls }),
+        compression: o.compression ?? false,
+        requestTimeout: o.requestTimeoutMs,
+        maxRetries: 3,
+      });
+      this.#ownsClient = true;
+    }
+    this.#buffer = new BatchBuffer(
+      { maxDocs: o.flushDocs, maxBytes: o.flushBytes, maxAgeMs: o.flushIntervalMs },
+      this.#now,
+    );
+    this.#limit = new ConcurrencyLimit({
+      initial: o.concurrency,
+      min: o.minConcurrency,
+      max: o.maxConcurrency,
+      adaptive: o.adaptiveConcurrency,
+      latencyFactor: o.latencyFactor,
+    });
+    this.#retry = new RetryPolicy(
+      { initialDelayMs: o.retryInitialDelayMs, maxDelayMs: o.retryMaxDelayMs, deadlineMs: o.retryDeadlineMs },
+      o.random,
+    );
+    const index = o.index;
+    this.#indexOf =
+      typeof index === 'function'
+        ? index
+        : (compileIndexPattern(index, o.indexDateField) as (d: TDoc) => string);
+    this.#templateDone = o.template === undefined;
+  }
+
+  /** The Elasticsearch client in use (the sink's own unless one was passed in). */
+  get client(): Client {
+    return this.#client;
+  }
+
+  /** A snapshot of the live counters. */
+  get stats(): SinkStats {
+    return {
+      ...this.#counters,
+      time: this.#now() - this.#createdAt,
+      inFlight: this.#inFlight,
+      buffered: this.#outstandingDocs,
+      bufferedBytes: this.#outstandingBytes,
+      concurrency: this.#limit.limit,
+    };
+  }
+
+  /**
+   * Accepts one document. Resolves once it is buffered — immediately when there is room, later when
+   * `maxBufferedDocs`/`maxBufferedBytes` are reached (so a Kafka source pauses instead of memory growing).
+   * Its outcome arrives later through `onAck` or `onDeadLetter`.
+   */
+  write(document: TDoc, options: WriteOptions<TContext> = {}): Promise<void> {
+    if (this.#closed) {
+      return Promise.reject(
+        new SinkError(
+          this.#aborted ? SINK_ERROR_CODES.ABORTED : SINK_ERROR_CODES.CLOSED,
+          'the sink is closed',
+        ),
+      );
+    }
+    if (this.#templateDone && this.#spaceWaiters.length === 0 && this.#hasRoom()) {
+      this.#accept(document, options);
+      return Promise.resolve();
+    }
+    return this.#writeSlow(document, options);
+  }
+
+  /** Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). */
+  async flush(): Promise<void> {
+    this.#dispatch(this.#buffer.drain());
+    this.#clearFlushTimer();
+    this.#pump();
+    if (this.#outstandingDocs === 0) return;
+    await new Promise<void>((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Stops accepting documents, drains everything (nothing buffered is lost) and closes the sink's own client. */
+  async close(): Promise<void> {
+    if (this.#closed) {
+      if (!this.#aborted) await this.flush();
+      return;
+    }
+    this.#closed = true;
+    try {
+      await this.flush();
+    } finally {
+      if (this.#ownsClient) await this.#client.close();
+    }
+  }
+
+  /**
+   * Stops at once: buffered and retrying documents are dropped WITHOUT ack or dead letter (a Kafka source will
+   * see them again), in-flight requests are cancelled, waiting `write()`/`flush()` calls reject with
+   * TRIB_SINK_ABORTED. Returns how many documents were dropped.
+   */
+  async abort(): Promise<number> {
+    const dropped = this.#outstandingDocs;
+    this.#aborted = true;
+    this.#closed = true;
+    this.#clearFlushTimer();
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
+    this.#buffer.drain();
+    this.#queue.length = 0;
+    this.#abort.abort();
+    const error = new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted');
+    for (const w of [...this.#spaceWaiters, ...this.#idleWaiters]) w.reject(error);
+    this.#spaceWaiters = [];
+    this.#idleWaiters = [];
+    this.#outstandingDocs = 0;
+    this.#outstandingBytes = 0;
+    if (this.#ownsClient) await this.#client.close();
+    return dropped;
+  }
+
+  async #writeSlow(document: TDoc, options: WriteOptions<TContext>): Promise<void> {
+    await this.#ensureTemplate();
+    while (!this.#hasRoom() || this.#spaceWaiters.length > 0) {
+      // Full: send what is buffered now rather than waiting for its age, then wait for completions.
+      this.#dispatch(this.#buffer.drain());
+      this.#pump();
+      await new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ resolve, reject }));
+      if (this.#hasRoom()) break;
+    }
+    if (this.#closed)
+      throw new SinkError(
+        this.#aborted ? SINK_ERROR_CODES.ABORTED : SINK_ERROR_CODES.CLOSED,
+        'the sink is closed',
+      );
+    this.#accept(document, options);
+  }
+
+  #hasRoom(): boolean {
+    return (
+      this.#outstandingDocs < this.#options.maxBufferedDocs &&
+      this.#outstandingBytes < this.#options.maxBufferedBytes
+    );
+  }
+
+  #ensureTemplate(): Promise<void> {
+    if (this.#templateDone || this.#options.template === undefined) return Promise.resolve();
+    this.#templateReady ??= installIndexTemplate(this.#client, this.#options.template).then(
+      () => {
+        this.#templateDone = true;
+      },
+      (error: unknown) => {
+        this.#templateReady = undefined;
+        throw error;
+      },
+    );
+    return this.#templateReady;
+  }
+
+  #accept(document: TDoc, options: WriteOptions<TContext>): void {
+    const o = this.#options;
+    const action = options.action ?? o.action;
+    const version =
+      options.version ?? (action === 'index' || action === 'delete' ? o.versionKey?.(document) : undefined);
+    const item: SinkItem<TDoc, TContext> = {
+      document,
+      id: options.id ?? o.idKey?.(document),
+      index: options.index ?? '',
+      action,
+      version,
+      context: options.context,
+      attempts: 0,
+    };
+    this.#counters.total++;
+    let lines: string;
+    try {
+      if (options.index === undefined) item.index = this.#indexOf(document);
+      if (version !== undefined && (!Number.isSafeInteger(version) || version < 0)) {
+        throw new TypeError(`version must be a non-negative safe integer (got ${String(version)})`);
+      }
+      if ((action === 'update' || action === 'delete') && item.id === undefined) {
+        throw new TypeError(`action ${action} needs a document id (id option or idKey)`);
+      }
+      lines = serializeOperation(
+        {
+          action,
+          index: item.index,
+          id: item.id,
+          version,
+          versionType: o.versionType,
+          routing: options.routing,
+        },
+        document,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#outstandingDocs++;
+      this.#deadLetter(
+        { item, lines: '', bytes: 0, externalVersion: false, firstAttemptAt: undefined, retries: 0 },
+        {
+          errorType: 'invalid_document',
+          reason,
+          status: undefined,
+        },
+      );
+      return;
+    }
+    const bytes = Buffer.byteLength(lines);
+    this.#outstandingDocs++;
+    this.#outstandingBytes += bytes;
+    const pending: Pending<TDoc, TContext> = {
+      item,
+      lines,
+      bytes,
+      externalVersion: version !== undefined,
+      firstAttemptAt: undefined,
+      retries: 0,
+    };
+    for (const batch of this.#buffer.add(pending, bytes)) this.#dispatch(batch);
+    this.#scheduleFlushTimer();
+    this.#pump();
+  }
+
+  #dispatch(batch: { items: Pending<TDoc, TContext>[] } | undefined): void {
+    if (batch !== undefined && batch.items.length > 0) this.#queue.push(batch.items);
+  }
+
+  #scheduleFlushTimer(): void {
+    const wait = this.#buffer.msUntilDue();
+    if (wait === undefined) {
+      this.#clearFlushTimer();
+      return;
+    }
+    if (this.#flushTimer !== undefined) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#dispatch(this.#buffer.takeDue());
+      this.#scheduleFlushTimer();
+      this.#pump();
+    }, wait);
+  }
+
+  #clearFlushTimer(): void {
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+  }
+
+  #pump(): void {
+    while (!this.#aborted && this.#queue.length > 0 && this.#inFlight < this.#limit.limit) {
+      const batch = this.#queue.shift() as Pending<TDoc, TContext>[];
+      void this.#send(batch);
+    }
+  }
+
+  async #send(batch: Pending<TDoc, TContext>[]): Promise<void> {
+    const requestId = ++nextRequestId;
+    const now = this.#now();
+    let bytes = 0;
+    for (const p of batch) {
+      p.item.attempts++;
+      p.firstAttemptAt ??= now;
+      bytes += p.bytes;
+    }
+    this.#inFlight++;
+    this.#counters.requests++;
+    this.#counters.bytes += bytes;
+    if (channels.bulkStart.hasSubscribers)
+      channels.bulkStart.publish({ requestId, docs: batch.length, bytes, inFlight: this.#inFlight });
+    const end: BulkEndMessage = {
+      requestId,
+      docs: batch.length,
+      bytes,
+      durationMs: 0,
+      status: undefined,
+      succeeded: 0,
+      duplicates: 0,
+      retried: 0,
+      deadLettered: 0,
+      error: undefined,
+    };
+    const started = performance.now();
+    try {
+      const querystring: Record<string, unknown> = { filter_path: FILTER_PATH };
+      if (this.#options.refresh !== undefined) querystring['refresh'] = this.#options.refresh;
+      if (this.#options.pipeline !== undefined) querystring['pipeline'] = this.#options.pipeline;
+      let body: BulkResponseBody;
+      try {
+        body = (await this.#client.transport.request(
+          { method: 'POST', path: '/_bulk', bulkBody: batch.map((p) => p.lines).join(''), querystring },
+          { maxRetries: 0, requestTimeout: this.#options.requestTimeoutMs, signal: this.#abort.signal },
+        )) as BulkResponseBody;
+      } catch (error) {
+        end.durationMs = performance.now() - started;
+        this.#onRequestError(error, batch, end);
+        return;
+      }
+      end.durationMs = performance.now() - started;
+      end.status = 200;
+      if (this.#aborted) return;
+      this.#onResponse(body, batch, end);
+    } finally {
+      this.#inFlight--;
+      if (channels.bulkEnd.hasSubscribers) channels.bulkEnd.publish(end);
+      this.#pump();
+    }
+  }
+
+  #onResponse(body: BulkResponseBody, batch: Pending<TDoc, TContext>[], end: BulkEndMessage): void {
+    const items = body.items ?? [];
+    if (items.length !== batch.length) {
+      end.error = `bulk response has ${items.length} items for ${batch.length} operations`;
+      this.#retryLater(batch, 'request', end.error, end);
+      return;
+    }
+    const retries: Pending<TDoc, TContext>[] = [];
+    let overloaded = false;
+    let retryReason = '';
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as Pending<TDoc, TContext>;
+      const raw = items[i] as Record<string, BulkResponseItem>;
+      const result = raw[p.item.action] ?? (Object.values(raw)[0] as BulkResponseItem);
+      const outcome = classifyItem(result, { action: p.item.action, externalVersion: p.externalVersion });
+      switch (outcome.kind) {
+        case 'success':
+          end.succeeded++;
+          this.#counters.successful++;
+          this.#ack(p, { kind: 'written', status: outcome.status, result: outcome.result });
+          break;
+        case 'duplicate':
+          end.duplicates++;
+          this.#counters.duplicates++;
+          this.#ack(p, { kind: 'duplicate', status: outcome.status, result: undefined });
+          break;
+        case 'retry':
+          if (outcome.status === 429 || outcome.errorType === 'es_rejected_execution_exception')
+            overloaded = true;
+          retryReason = `${outcome.status} ${outcome.errorType}: ${outcome.reason}`;
+          retries.push(p);
+          break;
+        default:
+          end.deadLettered++;
+          this.#deadLetter(p, {
+            errorType: outcome.errorType,
+            reason: outcome.reason,
+            status: outcome.status,
+          });
+      }
+    }
+    if (overloaded) this.#limit.onOverload();
+    else this.#limit.onSuccess(end.durationMs);
+    if (retries.length > 0) this.#retryLater(retries, 'items', retryReason, end);
+  }
+
+  #onRequestError(error: unknown, batch: Pending<TDoc, TContext>[], end: BulkEndMessage): void {
+    const outcome = classifyRequestError(error);
+    if (outcome.kind === 'aborted' || this.#aborted) {
+      end.error = 'aborted';
+      return;
+    }
+    end.status = outcome.status;
+    end.error = outcome.reason;
+    if (outcome.kind === 'split') {
+      const halves = splitInHalves(batch);
+      if (halves === undefined) {
+        end.deadLettered = batch.length;
+        for (const p of batch)
+          this.#deadLetter(p, {
+            errorType: 'request_entity_too_large',
+            reason: 'document larger than http.max_content_length (413)',
+            status: 413,
+          });
+        return;
+      }
+      this.#queue.unshift(halves[0], halves[1]);
+      return;
+    }
+    if (outcome.kind === 'retry') {
+      if (outcome.status === 429) this.#limit.onOverload();
+      this.#retryLater(batch, 'request', outcome.reason, end);
+      return;
+    }
+    end.deadLettered = batch.length;
+    for (const p of batch)
+      this.#deadLetter(p, { errorType: outcome.errorType, reason: outcome.reason, status: outcome.status });
+  }
+
+  #retryLater(
+    batch: Pending<TDoc, TContext>[],
+    scope: 'request' | 'items',
+    reason: string,
+    end: BulkEndMessage,
+  ): void {
+    const now = this.#now();
+    const keep: Pending<TDoc, TContext>[] = [];
+    let attempt = 1;
+    let oldest = now;
+    for (const p of batch) {
+      const first = p.firstAttemptAt ?? now;
+      if (now - first >= this.#options.retryDeadlineMs) {
+        end.deadLettered++;
+        this.#deadLetter(p, {
+          errorType: 'retry_deadline_exceeded',
+          reason: `${RETRY_DEADLINE_EXCEEDED} (last error: ${reason})`,
+          status: undefined,
+        });
+        continue;
+      }
+      p.retries++;
+      attempt = Math.max(attempt, p.retries);
+      oldest = Math.min(oldest, first);
+      keep.push(p);
+    }
+    if (keep.length === 0) return;
+    // One timer per group: the group backs off by its largest attempt number, capped by its earliest deadline.
+    const decision = this.#retry.decide(attempt, oldest, now);
+    const delayMs = decision.retry ? decision.delayMs : 0;
+    end.retried += keep.length;
+    this.#counters.retried += keep.length;
+    if (channels.retry.hasSubscribers) {
+      const message: RetryMessage = { scope, docs: keep.length, attempt, delayMs, reason };
+      channels.retry.publish(message);
+    }
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      this.#queue.push(keep);
+      this.#pump();
+    }, delayMs);
+    this.#retryTimers.add(timer);
+  }
+
+  #ack(p: Pending<TDoc, TContext>, ack: Ack): void {
+    try {
+      this.#options.onAck?.(p.item, ack);
+    } catch (error) {
+      process.emitWarning(`onAck threw: ${(error as Error).message}`, { code: 'TRIB_SINK_CALLBACK_FAILED' });
+    }
+    this.#complete(p);
+  }
+
+  #deadLetter(p: Pending<TDoc, TContext>, reason: DeadLetterReason): void {
+    this.#counters.failed++;
+    if (channels.deadLetter.hasSubscribers) {
+      const message: DeadLetterMessage = {
+        id: p.item.id,
+        index: p.item.index,
+        status: reason.status,
+        errorType: reason.errorType,
+        reason: reason.reason,
+      };
+      channels.deadLetter.publish(message);
+    }
+    let pending: void | Promise<void> = undefined;
+    try {
+      pending = this.#options.onDeadLetter?.(p.item, reason);
+    } catch (error) {
+      process.emitWarning(`onDeadLetter threw: ${(error as Error).message}`, {
+        code: 'TRIB_SINK_CALLBACK_FAILED',
+      });
+    }
+    if (pending !== undefined && typeof (pending as Promise<void>).then === 'function') {
+      (pending as Promise<void>).then(
+        () => this.#complete(p),
+        (error: unknown) => {
+          process.emitWarning(`onDeadLetter rejected: ${(error as Error).message}`, {
+            code: 'TRIB_SINK_CALLBACK_FAILED',
+          });
+          this.#complete(p);
+        },
+      );
+      return;
+    }
+    this.#complete(p);
+  }
+
+  #complete(p: Pending<TDoc, TContext>): void {
+    if (this.#aborted) return;
+    this.#outstandingDocs--;
+    this.#outstandingBytes -= p.bytes;
+    if (this.#spaceWaiters.length > 0 && this.#hasRoom()) {
+      const waiters = this.#spaceWaiters;
+      this.#spaceWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+    if (this.#outstandingDocs === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+  }
+}
