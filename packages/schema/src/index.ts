@@ -1,1 +1,29 @@
+export { SchemaError, SchemaErrorCodes, SCHEMA_ERROR_CODES, isSchemaError } from './errors.js';
+export type { SchemaErrorCode, SchemaErrorOptions } from './errors.js';
+export { EVENT_TYPES } from './types.js';
+export type { ClickstreamEvent, ClickstreamProjection, EventType, WindowResult } from './types.js';
+export {
+  encodeClickstreamEvent,
+  decodeClickstreamEvent,
+  emptyClickstreamEvent,
+} from './clickstream-event.js';
+export { decodeClickstreamProjection } from './projection.js';
+export {
+  validateClickstreamEvent,
+  decodeAndValidateClickstreamEvent,
+  decodeAndValidateClickstreamProjection,
+  createClickstreamValidator,
+  VALIDATION_DEFAULTS,
+} from './validation.js';
+export type {
+  ValidationResult,
+  ValidatorOptions,
+  ValidateOptions,
+  ClickstreamValidator,
+} from './validation.js';
+export { clickstreamEventToJSON, clickstreamEventFromJSON } from './json.js';
+export { encodeWindowResult, decodeWindowResult, windowResultToJSON } from './window-result.js';
+export { encodeRegistryFrame, decodeRegistryFrame, REGISTRY_MAGIC_BYTE } from './registry-frame.js';
+export type { RegistryFrame } from './registry-frame.js';
+export { CLICKSTREAM_EVENT_TYPE_NAME, WINDOW_RESULT_TYPE_NAME } from './messages.js';
 export const VERSION = '0.1.0';
