@@ -1,0 +1,302 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BulkSink } from '../src/bulk-sink.js';
+import { CHANNEL_NAMES, type RetryMessage } from '../src/diagnostics.js';
+import type { BulkSinkOptions } from '../src/options.js';
+import type { Ack, DeadLetterReason, SinkItem } from '../src/types.js';
+import { FakeElasticsearch, type FakeReply, type ReceivedOp } from './helpers/fake-elasticsearch.js';
+
+type Doc = { n: number; ts?: number; v?: number };
+
+const servers: FakeElasticsearch[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function setup(
+  handler: (ops: ReceivedOp[], n: number) => FakeReply | Promise<FakeReply>,
+  options: Partial<BulkSinkOptions<Doc, number>> = {},
+) {
+  const es = new FakeElasticsearch(handler);
+  servers.push(es);
+  const node = await es.start();
+  const acks: Array<{ item: SinkItem<Doc, number>; ack: Ack }> = [];
+  const deadLetters: Array<{ item: SinkItem<Doc, number>; reason: DeadLetterReason }> = [];
+  const sink = new BulkSink<Doc, number>({
+    node,
+    index: 'test',
+    idKey: (d) => `id-${d.n}`,
+    random: () => 0,
+    retryInitialDelayMs: 1,
+    retryMaxDelayMs: 5,
+    onAck: (item, ack) => acks.push({ item, ack }),
+    onDeadLetter: (item, reason) => {
+      deadLetters.push({ item, reason });
+    },
+    ...options,
+  });
+  return { es, sink, acks, deadLetters };
+}
+
+const ok = { status: 201 };
+
+describe('BulkSink', () => {
+  it('classifies every item: written, duplicate, dead letter with reason, retried until written', async () => {
+    const { es, sink, acks, deadLetters } = await setup(
+      (ops, n) =>
+        n === 1
+          ? {
+              items: [
+                ok,
+                {
+                  status: 409,
+                  error: {
+                    type: 'version_conflict_engine_exception',
+                    reason: 'current version [5] is higher',
+                  },
+                },
+                {
+                  status: 400,
+                  error: { type: 'document_parsing_exception', reason: 'failed to parse field [n]' },
+                },
+                { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } },
+              ],
+            }
+          : { items: ops.map(() => ok) },
+      { versionKey: (d) => d.v },
+    );
+    for (let n = 0; n < 4; n++) await sink.write({ n, v: 10 + n }, { context: n });
+    await sink.close();
+    expect(es.requests.map((r) => r.length)).toEqual([4, 1]);
+    expect(es.requests[1]?.[0]?.meta).toMatchObject({ _id: 'id-3', version: 13, version_type: 'external' });
+    expect(acks.map((a) => [a.item.context, a.ack.kind])).toEqual([
+      [0, 'written'],
+      [1, 'duplicate'],
+      [3, 'written'],
+    ]);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.item.context).toBe(2);
+    expect(deadLetters[0]?.reason).toEqual({
+      errorType: 'document_parsing_exception',
+      reason: 'failed to parse field [n]',
+      status: 400,
+    });
+    expect(sink.stats).toMatchObject({
+      total: 4,
+      successful: 2,
+      duplicates: 1,
+      failed: 1,
+      retried: 1,
+      requests: 2,
+      buffered: 0,
+      inFlight: 0,
+    });
+    expect(acks[2]?.item.attempts).toBe(2);
+  });
+
+  it('splits a request answered with 413 in halves and writes everything', async () => {
+    const { es, sink, acks } = await setup((ops) =>
+      ops.length > 2 ? { status: 413, body: '' } : { items: ops.map(() => ok) },
+    );
+    for (let n = 0; n < 5; n++) await sink.write({ n });
+    await sink.flush();
+    expect(es.requests.map((r) => r.length)).toEqual([5, 3, 2, 2, 1]);
+    expect(acks.map((a) => a.item.document.n).sort()).toEqual([0, 1, 2, 3, 4]);
+    await sink.close();
+  });
+
+  it('dead-letters a single document that is still too large', async () => {
+    const { sink, deadLetters } = await setup(() => ({ status: 413, body: '' }));
+    await sink.write({ n: 1 });
+    await sink.close();
+    expect(deadLetters.map((d) => d.reason.errorType)).toEqual(['request_entity_too_large']);
+  });
+
+  it('retries request-level 503 and 429 with backoff and publishes retry events', async () => {
+    const retries: RetryMessage[] = [];
+    const listener = (m: unknown) => retries.push(m as RetryMessage);
+    subscribe(CHANNEL_NAMES.retry, listener);
+    try {
+      const { es, sink, acks } = await setup((ops, n) =>
+        n === 1 ? { status: 503 } : n === 2 ? { status: 429 } : { items: ops.map(() => ok) },
+      );
+      await sink.write({ n: 1 });
+      await sink.close();
+      expect(es.requests).toHaveLength(3);
+      expect(acks).toHaveLength(1);
+      expect(retries.map((r) => [r.scope, r.attempt])).toEqual([
+        ['request', 1],
+        ['request', 2],
+      ]);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.retry, listener);
+    }
+  });
+
+  it('dead-letters with "retry deadline exceeded" when retries run out of time', async () => {
+    const { sink, deadLetters } = await setup(
+      (ops) => ({
+        items: ops.map(() => ({
+          status: 429,
+          error: { type: 'es_rejected_execution_exception', reason: 'queue full' },
+        })),
+      }),
+      { retryDeadlineMs: 30, random: () => 1, retryInitialDelayMs: 5, retryMaxDelayMs: 10 },
+    );
+    await sink.write({ n: 1 });
+    await sink.close();
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.reason.errorType).toBe('retry_deadline_exceeded');
+    expect(deadLetters[0]?.reason.reason).toMatch(
+      /^retry deadline exceeded \(last error: 429 es_rejected_execution_exception/,
+    );
+  });
+
+  it('dead-letters documents of a request rejected for auth, naming status and type', async () => {
+    const { sink, deadLetters } = await setup(() => ({
+      status: 401,
+      body: {
+        error: { type: 'security_exception', reason: 'missing authentication credentials' },
+        status: 401,
+      },
+    }));
+    await sink.write({ n: 1 });
+    await sink.close();
+    expect(deadLetters[0]?.reason).toEqual({
+      errorType: 'security_exception',
+      reason: 'request failed with 401 security_exception: missing authentication credentials',
+      status: 401,
+    });
+  });
+
+  it('closes batches by count and by the age of the oldest document', async () => {
+    const { es, sink, acks } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      flushDocs: 2,
+      flushIntervalMs: 20,
+    });
+    for (let n = 0; n < 5; n++) await sink.write({ n });
+    await expect.poll(() => acks.length).toBe(5);
+    expect(es.requests.map((r) => r.length)).toEqual([2, 2, 1]);
+    await sink.close();
+  });
+
+  it('makes write() wait while maxBufferedDocs documents are outstanding (backpressure)', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { sink } = await setup(
+      async (ops) => {
+        await gate;
+        return { items: ops.map(() => ok) };
+      },
+      { flushDocs: 1, maxBufferedDocs: 2, concurrency: 1 },
+    );
+    await sink.write({ n: 1 });
+    await sink.write({ n: 2 });
+    let third = false;
+    const pending = sink.write({ n: 3 }).then(() => (third = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(third).toBe(false);
+    expect(sink.stats.buffered).toBe(2);
+    release();
+    await pending;
+    expect(third).toBe(true);
+    await sink.close();
+    expect(sink.stats.successful).toBe(3);
+  });
+
+  it('close() drains buffered documents; writes after close are refused with TRIB_SINK_CLOSED', async () => {
+    const { es, sink, acks } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      flushIntervalMs: 60_000,
+    });
+    for (let n = 0; n < 3; n++) await sink.write({ n });
+    expect(es.requests).toHaveLength(0);
+    await sink.close();
+    expect(acks).toHaveLength(3);
+    await expect(sink.write({ n: 9 })).rejects.toMatchObject({ code: 'TRIB_SINK_CLOSED' });
+  });
+
+  it('abort() drops outstanding documents without acking them', async () => {
+    const { sink, acks, deadLetters } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      flushIntervalMs: 60_000,
+    });
+    await sink.write({ n: 1 });
+    await sink.write({ n: 2 });
+    expect(await sink.abort()).toBe(2);
+    expect(acks).toHaveLength(0);
+    expect(deadLetters).toHaveLength(0);
+    await expect(sink.write({ n: 3 })).rejects.toMatchObject({ code: 'TRIB_SINK_ABORTED' });
+  });
+
+  it('flush() waits for an asynchronous onDeadLetter', async () => {
+    let delivered = false;
+    const { sink } = await setup(
+      (ops) => ({
+        items: ops.map(() => ({ status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } })),
+      }),
+      {
+        onDeadLetter: async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          delivered = true;
+        },
+      },
+    );
+    await sink.write({ n: 1 });
+    await sink.flush();
+    expect(delivered).toBe(true);
+    await sink.close();
+  });
+
+  it('writes update as doc_as_upsert, delete without source, and names daily indices from a date field', async () => {
+    const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      index: 'metrics-{yyyy.MM.dd}',
+      indexDateField: 'ts',
+    });
+    await sink.write({ n: 1, ts: Date.UTC(2026, 0, 2, 23, 59) }, { action: 'update' });
+    await sink.write({ n: 2, ts: Date.UTC(2026, 0, 3) }, { action: 'delete', version: 7 });
+    await sink.close();
+    expect(es.requests[0]).toEqual([
+      {
+        action: 'update',
+        meta: { _index: 'metrics-2026.01.02', _id: 'id-1' },
+        source: { doc: { n: 1, ts: Date.UTC(2026, 0, 2, 23, 59) }, doc_as_upsert: true },
+      },
+      {
+        action: 'delete',
+        meta: { _index: 'metrics-2026.01.03', _id: 'id-2', version: 7, version_type: 'external' },
+        source: undefined,
+      },
+    ]);
+    expect(es.queries[0]?.get('filter_path')).toContain('items.*.error');
+  });
+
+  it('dead-letters a document whose index date is missing, without sending it', async () => {
+    const { es, sink, deadLetters } = await setup(() => ({}), {
+      index: 'metrics-{yyyy.MM.dd}',
+      indexDateField: 'ts',
+    });
+    await sink.write({ n: 1 });
+    await sink.close();
+    expect(es.requests).toHaveLength(0);
+    expect(deadLetters[0]?.reason).toEqual({
+      errorType: 'invalid_document',
+      reason: 'field ts is missing or not a date',
+      status: undefined,
+    });
+  });
+
+  it('rejects bad options at construction, naming the option', () => {
+    const make = (o: Partial<BulkSinkOptions<Doc>>) => () =>
+      new BulkSink<Doc>({ node: 'http://127.0.0.1:1', index: 'x', ...o });
+    expect(make({ flushDocs: 0 })).toThrow(/^flushDocs must be a positive integer/);
+    expect(make({ node: 'not a url' })).toThrow(/^node must be an http\(s\) URL/);
+    expect(make({ index: 'Upper' })).toThrow(/^index must be/);
+    expect(make({ index: 'm-{yyyy.MM.dd}' })).toThrow(/^indexDateField is required/);
+    expect(make({ action: 'create', versionKey: () => 1 })).toThrow(
+      /^versionKey cannot be used with action create/,
+    );
+    expect(make({ maxBufferedDocs: 10 })).toThrow(/^maxBufferedDocs must be >= flushDocs/);
+    expect(make({ flushDocs: 0 })).toThrow(
+      expect.objectContaining({ code: 'TRIB_SINK_INVALID_OPTION', option: 'flushDocs' }),
+    );
+  });
+});
