@@ -1,0 +1,194 @@
+import type { ClickstreamEvent, ClickstreamValidator, SchemaError, ValidationResult } from '@tributary/schema';
+import { createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
+import { isLate, resolveEventTimeRules, windowStartOf } from './event-time-rules.js';
+import type { EventTimeRules } from './event-time-rules.js';
+
+/** One record of the log, in offset order within its partition: raw bytes as read, or an already decoded event. */
+export type GroundTruthEntry =
+  | { partition: number; value: Uint8Array }
+  | { partition: number; event: ClickstreamEvent };
+
+export interface InjectedCounts {
+  outOfOrder: number;
+  late: number;
+  duplicates: number;
+  malformed: number;
+}
+
+export interface GroundTruthTotals {
+  sent: number;
+  accepted: number;
+  late: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+export interface WindowCount {
+  pageUrl: string;
+  windowStart: number;
+  windowEnd: number;
+  clickCount: number;
+  viewCount: number;
+}
+
+export interface GroundTruthManifest extends EventTimeRules {
+  formatVersion: 1;
+  topic: string;
+  partitions: number;
+  seed: number;
+  injected: InjectedCounts;
+  totals: GroundTruthTotals;
+  windows: WindowCount[];
+}
+
+export interface GroundTruthOptions extends Partial<EventTimeRules> {
+  topic?: string;
+  partitions: number;
+  seed?: number;
+  /** What the generator injected, copied into the manifest (zeros when unknown). */
+  injected?: InjectedCounts;
+  /**
+   * "Now" (epoch ms) for the schema's future-skew check. Default: none — the verdicts depend on the data alone,
+   * never on the wall clock (events are only rejected for what they contain).
+   */
+  validationNowMs?: number;
+}
+
+/** Outcome of one entry under the contract's rules. */
+export const Verdicts = { ACCEPTED: 'accepted', LATE: 'late', DUPLICATE: 'duplicate', DEAD_LETTER: 'dead-letter' } as const;
+export type Verdict = (typeof Verdicts)[keyof typeof Verdicts];
+
+interface PartitionState {
+  maxTs: number;
+  /** event_id → timestamp of its first accepted occurrence. */
+  seen: Map<string, number>;
+  sinceSweep: number;
+}
+
+const SWEEP_EVERY = 4096;
+
+/**
+ * Applies the event-time contract one record at a time, per partition in offset order, from the data alone:
+ * decode+validate → late (windowEnd + L <= maxTs - B) → duplicate (event_id seen and not expired) → accepted;
+ * then maxTs = max(maxTs, ts) for every valid event. Exact: no sampling, no wall clock.
+ */
+export class GroundTruthAccumulator {
+  readonly rules: EventTimeRules;
+  readonly #options: GroundTruthOptions;
+  readonly #validate: ClickstreamValidator;
+  readonly #partitions: PartitionState[];
+  readonly #windows = new Map<string, WindowCount>();
+  readonly #totals: GroundTruthTotals = { sent: 0, accepted: 0, late: 0, duplicates: 0, deadLettered: 0 };
+
+  constructor(options: GroundTruthOptions) {
+    if (!Number.isInteger(options.partitions) || options.partitions < 1) {
+      throw new RangeError(`partitions must be an integer >= 1 (got ${String(options.partitions)})`);
+    }
+    this.#options = options;
+    this.rules = resolveEventTimeRules(options);
+    const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
+    this.#validate = createClickstreamValidator({ clock: () => nowMs });
+    this.#partitions = Array.from({ length: options.partitions }, () => ({
+      maxTs: Number.NEGATIVE_INFINITY,
+      seen: new Map<string, number>(),
+      sinceSweep: 0,
+    }));
+  }
+
+  /** Feeds the next record of `entry.partition` and returns what the contract says happens to it. */
+  add(entry: GroundTruthEntry): Verdict {
+    const state = this.#partitions[entry.partition];
+    if (state === undefined) {
+      throw new RangeError(`partition ${entry.partition} is outside 0..${this.#partitions.length - 1}`);
+    }
+    this.#totals.sent++;
+    const result = 'value' in entry ? this.#decodeAndValidate(entry.value) : this.#validate(entry.event);
+    if (!result.ok) {
+      this.#totals.deadLettered++;
+      return Verdicts.DEAD_LETTER;
+    }
+    const event = result.event;
+    const ts = event.timestamp;
+    const wm = state.maxTs - this.rules.outOfOrdernessMs;
+    let verdict: Verdict;
+    if (isLate(ts, wm, this.rules)) {
+      this.#totals.late++;
+      verdict = Verdicts.LATE;
+    } else {
+      // Events without an event_id cannot be recognised as duplicates: they are always accepted.
+      const first = event.eventId === '' ? undefined : state.seen.get(event.eventId);
+      if (first !== undefined && wm < first + this.rules.dedupTtlMs) {
+        this.#totals.duplicates++;
+        verdict = Verdicts.DUPLICATE;
+      } else {
+        if (event.eventId !== '') state.seen.set(event.eventId, ts);
+        this.#count(event);
+        this.#totals.accepted++;
+        verdict = Verdicts.ACCEPTED;
+      }
+    }
+    if (ts > state.maxTs) state.maxTs = ts;
+    if (++state.sinceSweep >= SWEEP_EVERY) this.#sweep(state);
+    return verdict;
+  }
+
+  get totals(): Readonly<GroundTruthTotals> {
+    return this.#totals;
+  }
+
+  /** The manifest: windows sorted by windowStart then pageUrl, only windows with at least one accepted event. */
+  toManifest(): GroundTruthManifest {
+    const windows = [...this.#windows.values()]
+      .map((w) => ({ ...w }))
+      .sort((a, b) => a.windowStart - b.windowStart || (a.pageUrl < b.pageUrl ? -1 : a.pageUrl > b.pageUrl ? 1 : 0));
+    return {
+      formatVersion: 1,
+      topic: this.#options.topic ?? '',
+      partitions: this.#partitions.length,
+      seed: this.#options.seed ?? 0,
+      ...this.rules,
+      injected: { ...(this.#options.injected ?? { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 }) },
+      totals: { ...this.#totals },
+      windows,
+    };
+  }
+
+  #decodeAndValidate(value: Uint8Array): ValidationResult {
+    let event: ClickstreamEvent;
+    try {
+      event = decodeClickstreamEvent(value);
+    } catch (err) {
+      return { ok: false, error: err as SchemaError };
+    }
+    return this.#validate(event);
+  }
+
+  #count(event: ClickstreamEvent): void {
+    const windowStart = windowStartOf(event.timestamp, this.rules.windowSizeMs, this.rules.windowOffsetMs);
+    const key = `${windowStart}\u0000${event.pageUrl}`;
+    let w = this.#windows.get(key);
+    if (w === undefined) {
+      w = { pageUrl: event.pageUrl, windowStart, windowEnd: windowStart + this.rules.windowSizeMs, clickCount: 0, viewCount: 0 };
+      this.#windows.set(key, w);
+    }
+    if (event.eventType === 'CLICK') w.clickCount++;
+    else w.viewCount++;
+  }
+
+  /** Drops ids that can never be duplicates again (the watermark only grows), bounding memory. Never changes verdicts. */
+  #sweep(state: PartitionState): void {
+    state.sinceSweep = 0;
+    const wm = state.maxTs - this.rules.outOfOrdernessMs;
+    for (const [id, first] of state.seen) if (wm >= first + this.rules.dedupTtlMs) state.seen.delete(id);
+  }
+}
+
+/**
+ * The exact ground truth for a (partition-assigned) event log. Pure: the processor's tests can compute the expected
+ * results for any hand-written event list without Kafka. Entries of one partition must be in offset order.
+ */
+export function computeGroundTruth(entries: Iterable<GroundTruthEntry>, options: GroundTruthOptions): GroundTruthManifest {
+  const acc = new GroundTruthAccumulator(options);
+  for (const entry of entries) acc.add(entry);
+  return acc.toManifest();
+}
