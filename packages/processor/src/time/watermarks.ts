@@ -1,0 +1,213 @@
+import { checkNonNegativeInteger } from '../engine/option-checks.js';
+import { invalidOption } from '../errors.js';
+
+/** Defaults of the watermark strategy (the reference job's values). */
+export const WATERMARK_DEFAULTS = {
+  /** Bounded out-of-orderness B: the watermark trails the max event time by this much. */
+  outOfOrdernessMs: 5_000,
+  /** Processing time without data after which an input stops holding the combined watermark back. */
+  idleTimeoutMs: 30_000,
+} as const;
+
+export interface PartitionWatermarkOptions {
+  /** @defaultValue 5000 */
+  outOfOrdernessMs?: number;
+  /** @defaultValue 30000 */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Per-partition bounded out-of-orderness watermark, exactly the shared event-time contract:
+ * `watermark = maxTs - outOfOrdernessMs` where `maxTs` is the max timestamp observed so far (−∞ before any).
+ * Decisions about an event use the watermark BEFORE observing it. Idleness is tracked in processing time with
+ * the caller's clock: the partition is idle once no event was observed for `idleTimeoutMs`.
+ */
+export class PartitionWatermark {
+  readonly outOfOrdernessMs: number;
+  readonly idleTimeoutMs: number;
+  #maxTs = Number.NEGATIVE_INFINITY;
+  #lastActivityMs: number | undefined;
+
+  constructor(options: PartitionWatermarkOptions = {}) {
+    this.outOfOrdernessMs = checkNonNegativeInteger(
+      'outOfOrdernessMs',
+      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
+    );
+    this.idleTimeoutMs = checkNonNegativeInteger(
+      'idleTimeoutMs',
+      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
+    );
+  }
+
+  /** Max event timestamp observed (−∞ when none). */
+  get maxTimestamp(): number {
+    return this.#maxTs;
+  }
+
+  /** The current watermark `maxTs - B` (−∞ when no event yet). */
+  get current(): number {
+    return this.#maxTs - this.outOfOrdernessMs;
+  }
+
+  /** Observes an event timestamp (after the caller has made its decisions with `current`). */
+  observe(timestampMs: number, nowMs?: number): void {
+    if (timestampMs > this.#maxTs) this.#maxTs = timestampMs;
+    if (nowMs !== undefined) this.#lastActivityMs = nowMs;
+  }
+
+  /** Marks activity without an event timestamp (e.g. an invalid record still proves the partition is alive). */
+  touch(nowMs: number): void {
+    this.#lastActivityMs = nowMs;
+  }
+
+  /**
+   * True when no event was observed for `idleTimeoutMs` of processing time. Before the first call with a clock
+   * value the partition is active; the first `isIdle(now)` starts the idle timer.
+   */
+  isIdle(nowMs: number): boolean {
+    if (this.#lastActivityMs === undefined) {
+      this.#lastActivityMs = nowMs;
+      return this.idleTimeoutMs === 0;
+    }
+    return nowMs - this.#lastActivityMs >= this.idleTimeoutMs;
+  }
+
+  /** Restores the checkpointed max timestamp (idleness is processing time and is not checkpointed). */
+  restore(maxTimestampMs: number): void {
+    this.#maxTs = maxTimestampMs;
+  }
+}
+
+export interface WatermarkCombinerOptions {
+  /** Number of inputs (e.g. upstream partitions); inputs are numbered 0 … inputs-1. */
+  inputs: number;
+  /** @defaultValue 5000 — used only for the all-idle wall-clock advance. */
+  outOfOrdernessMs?: number;
+  /** @defaultValue 30000 */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Combines the watermarks of several inputs (the upstream partitions of a merge stage):
+ *
+ * - combined = min over the inputs that are NOT idle. An input is idle when it says so (`idle` flag from its
+ *   producer) or when nothing was heard from it for `idleTimeoutMs` of processing time — so an input that never
+ *   sent anything holds the watermark back (at −∞) until it becomes idle.
+ * - when ALL inputs are idle: combined = max(max of the inputs' watermarks, now − outOfOrdernessMs − idleTimeoutMs),
+ *   i.e. event time is assumed to keep flowing with the wall clock, trailing it by the same bound plus the idle
+ *   timeout, so final windows are emitted even when all traffic stops.
+ * - the combined watermark never goes backwards.
+ *
+ * Idleness only changes WHEN windows are emitted: accepted data for an already-closed window produces an update.
+ */
+export class WatermarkCombiner {
+  readonly inputs: number;
+  readonly outOfOrdernessMs: number;
+  readonly idleTimeoutMs: number;
+  #watermarks: number[];
+  #reportedIdle: boolean[];
+  #lastHeardMs: (number | undefined)[];
+  #combined = Number.NEGATIVE_INFINITY;
+  #startedMs: number | undefined;
+
+  constructor(options: WatermarkCombinerOptions) {
+    if (typeof options.inputs !== 'number' || !Number.isSafeInteger(options.inputs) || options.inputs <= 0) {
+      throw invalidOption('inputs', `must be a positive integer (got ${String(options.inputs)})`);
+    }
+    this.inputs = options.inputs;
+    this.outOfOrdernessMs = checkNonNegativeInteger(
+      'outOfOrdernessMs',
+      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
+    );
+    this.idleTimeoutMs = checkNonNegativeInteger(
+      'idleTimeoutMs',
+      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
+    );
+    this.#watermarks = new Array<number>(this.inputs).fill(Number.NEGATIVE_INFINITY);
+    this.#reportedIdle = new Array<boolean>(this.inputs).fill(false);
+    this.#lastHeardMs = new Array<number | undefined>(this.inputs).fill(undefined);
+  }
+
+  /**
+   * Records a watermark report from `input`. Watermarks per input never go backwards (a smaller value is
+   * ignored). `idle` is the input's own idleness verdict.
+   */
+  update(input: number, watermark: number, idle = false, nowMs?: number): void {
+    this.#checkInput(input);
+    if (watermark > this.#watermarks[input]!) this.#watermarks[input] = watermark;
+    this.#reportedIdle[input] = idle;
+    if (nowMs !== undefined) this.#lastHeardMs[input] = nowMs;
+  }
+
+  /** Notes that `input` is alive (a data record arrived from it) without changing its watermark. */
+  heard(input: number, nowMs: number): void {
+    this.#checkInput(input);
+    this.#lastHeardMs[input] = nowMs;
+    this.#reportedIdle[input] = false;
+  }
+
+  /** Watermark last reported by `input` (−∞ when none). */
+  watermarkOf(input: number): number {
+    this.#checkInput(input);
+    return this.#watermarks[input]!;
+  }
+
+  /** Min over ALL inputs' reported watermarks, ignoring idleness (what no input can contradict anymore). */
+  get minimumOfAll(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const w of this.#watermarks) if (w < min) min = w;
+    return min;
+  }
+
+  /** The last combined value (−∞ before the first advance). */
+  get current(): number {
+    return this.#combined;
+  }
+
+  /** True when `input` counts as idle at `nowMs`. */
+  isIdle(input: number, nowMs: number): boolean {
+    this.#checkInput(input);
+    if (this.#reportedIdle[input]) return true;
+    this.#startedMs ??= nowMs;
+    const last = this.#lastHeardMs[input] ?? this.#startedMs;
+    return nowMs - last >= this.idleTimeoutMs;
+  }
+
+  /** Recomputes the combined watermark at processing time `nowMs` and returns it (monotone). */
+  advance(nowMs: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let active = 0;
+    for (let i = 0; i < this.inputs; i++) {
+      const w = this.#watermarks[i]!;
+      if (w > max) max = w;
+      if (this.isIdle(i, nowMs)) continue;
+      active++;
+      if (w < min) min = w;
+    }
+    const candidate = active > 0 ? min : Math.max(max, nowMs - this.outOfOrdernessMs - this.idleTimeoutMs);
+    if (candidate > this.#combined) this.#combined = candidate;
+    return this.#combined;
+  }
+
+  /** Recomputes without processing time: min over all inputs (no idleness). Monotone. */
+  advanceWithoutClock(): number {
+    const candidate = this.minimumOfAll;
+    if (candidate > this.#combined) this.#combined = candidate;
+    return this.#combined;
+  }
+
+  /** Restores checkpointed state: per-input watermarks and the combined value. */
+  restore(watermarks: ReadonlyMap<number, number>, combined: number): void {
+    for (const [input, w] of watermarks) {
+      if (input >= 0 && input < this.inputs) this.#watermarks[input] = w;
+    }
+    this.#combined = combined;
+  }
+
+  #checkInput(input: number): void {
+    if (!Number.isInteger(input) || input < 0 || input >= this.inputs) {
+      throw invalidOption('input', `must be an integer in [0, ${this.inputs}) (got ${String(input)})`);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { invalidOption } from '../errors.js';
+import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
+import { floorTo, type TimeWindow, type WindowAssigner } from './window.js';
+
+export interface HoppingWindowOptions {
+  /** Window length in ms. */
+  sizeMs: number;
+  /** Distance between consecutive window starts in ms; must be ≤ sizeMs. */
+  advanceMs: number;
+  /** Shift of the epoch alignment in ms. @defaultValue 0 */
+  offsetMs?: number;
+}
+
+/**
+ * Epoch-aligned overlapping windows of `size`, one starting every `advance` ms (a "sliding" window in Flink's
+ * naming). Starts are `k * advance + offset`; an event belongs to every window whose [start, start + size)
+ * contains it.
+ */
+export class HoppingWindows implements WindowAssigner {
+  readonly kind = 'hopping' as const;
+  readonly sizeMs: number;
+  readonly advanceMs: number;
+  readonly offsetMs: number;
+
+  constructor(options: HoppingWindowOptions) {
+    this.sizeMs = checkPositiveInteger('sizeMs', options.sizeMs);
+    this.advanceMs = checkPositiveInteger('advanceMs', options.advanceMs);
+    if (this.advanceMs > this.sizeMs) {
+      throw invalidOption('advanceMs', `must be ≤ sizeMs (${this.sizeMs}); got ${this.advanceMs}`);
+    }
+    this.offsetMs = checkInteger('offsetMs', options.offsetMs ?? 0);
+  }
+
+  assign(timestampMs: number): TimeWindow[] {
+    const lastStart = floorTo(timestampMs, this.advanceMs, this.offsetMs);
+    const windows: TimeWindow[] = [];
+    for (let start = lastStart; start > timestampMs - this.sizeMs; start -= this.advanceMs) {
+      windows.push({ start, end: start + this.sizeMs });
+    }
+    return windows.reverse();
+  }
+}

@@ -1,0 +1,34 @@
+import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
+import { floorTo, type TimeWindow, type WindowAssigner } from './window.js';
+
+export interface TumblingWindowOptions {
+  /** Window length in ms. */
+  sizeMs: number;
+  /** Shift of the epoch alignment in ms (e.g. a time-zone offset). @defaultValue 0 */
+  offsetMs?: number;
+}
+
+/**
+ * Epoch-aligned, non-overlapping windows: `start = floor((ts - offset) / size) * size + offset`,
+ * `end = start + size`, window = [start, end).
+ */
+export class TumblingWindows implements WindowAssigner {
+  readonly kind = 'tumbling' as const;
+  readonly sizeMs: number;
+  readonly offsetMs: number;
+
+  constructor(options: TumblingWindowOptions) {
+    this.sizeMs = checkPositiveInteger('sizeMs', options.sizeMs);
+    this.offsetMs = checkInteger('offsetMs', options.offsetMs ?? 0);
+  }
+
+  assign(timestampMs: number): TimeWindow[] {
+    return [this.windowFor(timestampMs)];
+  }
+
+  /** The one window containing `timestampMs`. */
+  windowFor(timestampMs: number): TimeWindow {
+    const start = floorTo(timestampMs, this.sizeMs, this.offsetMs);
+    return { start, end: start + this.sizeMs };
+  }
+}
