@@ -6,6 +6,22 @@ export const PROCESSOR_ERROR_CODES = {
   STATE_CORRUPT: 'TRIB_PROC_STATE_CORRUPT',
   /** A repartition record (partial or watermark) that cannot be decoded or has an unknown format version. */
   REPARTITION_RECORD_INVALID: 'TRIB_PROC_REPARTITION_RECORD_INVALID',
+  /** Runtime: the input topic of a stage does not exist. */
+  INPUT_TOPIC_MISSING: 'TRIB_PROC_INPUT_TOPIC_MISSING',
+  /** Runtime: a task produced a record for a logical output that is not mapped to a topic. */
+  UNKNOWN_OUTPUT: 'TRIB_PROC_UNKNOWN_OUTPUT',
+  /** Runtime: a Kafka transaction (outputs + changelog + offsets) failed and was aborted. */
+  COMMIT_FAILED: 'TRIB_PROC_COMMIT_FAILED',
+  /** Runtime: restoring a task from its changelog topics failed. */
+  RESTORE_FAILED: 'TRIB_PROC_RESTORE_FAILED',
+  /** Runtime: creating or describing topics failed. */
+  TOPIC_ADMIN_FAILED: 'TRIB_PROC_TOPIC_ADMIN_FAILED',
+  /** Runtime: a stage kept failing after its restart budget was used up; the job stops. */
+  STAGE_FAILED: 'TRIB_PROC_STAGE_FAILED',
+  /** Runtime: a call the job's current state does not allow (e.g. `start()` twice). */
+  INVALID_STATE: 'TRIB_PROC_INVALID_STATE',
+  /** Config: the configuration file cannot be read or parsed. */
+  CONFIG_FILE_INVALID: 'TRIB_PROC_CONFIG_FILE_INVALID',
 } as const;
 
 export type ProcessorErrorCode = (typeof PROCESSOR_ERROR_CODES)[keyof typeof PROCESSOR_ERROR_CODES];

@@ -1,0 +1,216 @@
+import type { Registry } from 'prom-client';
+import { invalidOption } from '../errors.js';
+import type { PartitionTask } from '../task/partition-task.js';
+
+/** How results, changelog and input offsets are committed. */
+export const PROCESSING_GUARANTEES = ['exactly-once', 'at-least-once'] as const;
+export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
+
+export const LOG_LEVELS = ['nothing', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Creates the task that owns one input partition. Called on assignment, and again after a recovery. */
+export type TaskFactory = (topic: string, partition: number) => PartitionTask;
+
+/** The optional second stage: consumes the `repartition` output topic in its own group `${applicationId}-merge`. */
+export interface MergeStageOptions {
+  readonly taskFactory: TaskFactory;
+}
+
+export interface StreamJobOptions {
+  /** Names the consumer groups, transactional ids and changelog topics. Letters, digits, `.`, `_`, `-`. */
+  readonly applicationId: string;
+  readonly brokers: readonly string[];
+  readonly input: { readonly topic: string };
+  readonly taskFactory: TaskFactory;
+  /** Logical output name → topic. A task writing to an unmapped output fails the commit. */
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly merge?: MergeStageOptions;
+  readonly commitIntervalMs?: number;
+  readonly processingGuarantee?: ProcessingGuarantee;
+  readonly transactionTimeoutMs?: number;
+  readonly createTopics?: boolean;
+  readonly topicPartitions?: number;
+  readonly repartitionPartitions?: number;
+  readonly replicationFactor?: number;
+  readonly fromBeginning?: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly maxWaitTimeInMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly maxRestarts?: number;
+  readonly clientId?: string;
+  readonly logLevel?: LogLevel;
+  /** prom-client registry to register the runtime's metrics in; none → metrics are only kept in `job.metrics`. */
+  readonly registry?: Registry;
+  /** Wall clock for `tick` and durations; injectable for tests. */
+  readonly now?: () => number;
+  /** Called once when the job gives up (a stage used up its restart budget). */
+  readonly onError?: (error: Error) => void;
+}
+
+/** Defaults of every optional `createStreamJob` option. */
+export const STREAM_JOB_DEFAULTS = {
+  /** @defaultValue 200 — how often each task's outputs, changelog and offset are committed. */
+  commitIntervalMs: 200,
+  /** @defaultValue 'exactly-once' */
+  processingGuarantee: 'exactly-once' as ProcessingGuarantee,
+  /** @defaultValue 60 000 — must exceed commit interval + restart time. */
+  transactionTimeoutMs: 60_000,
+  /** @defaultValue true — create output, repartition and changelog topics when missing. */
+  createTopics: true,
+  /** @defaultValue 0 — partitions of created output topics; 0 = as many as the input topic. */
+  topicPartitions: 0,
+  /** @defaultValue 0 — partitions of the repartition topic (= merge parallelism); 0 = as many as the input. */
+  repartitionPartitions: 0,
+  /** @defaultValue 1 */
+  replicationFactor: 1,
+  /** @defaultValue true — where a group without committed offsets starts. */
+  fromBeginning: true,
+  /** @defaultValue 4 */
+  partitionsConsumedConcurrently: 4,
+  /** @defaultValue 100 */
+  maxWaitTimeInMs: 100,
+  /** @defaultValue 30 000 */
+  sessionTimeoutMs: 30_000,
+  /** @defaultValue 5 — consecutive stage restarts (after failed commits) before the job fails. */
+  maxRestarts: 5,
+  /** @defaultValue 'tributary-processor' */
+  clientId: 'tributary-processor',
+  /** @defaultValue 'error' — kafkajs log level. */
+  logLevel: 'error' as LogLevel,
+} as const;
+
+export interface ResolvedStreamJobOptions {
+  readonly applicationId: string;
+  readonly brokers: readonly string[];
+  readonly inputTopic: string;
+  readonly taskFactory: TaskFactory;
+  readonly outputs: ReadonlyMap<string, string>;
+  readonly merge: MergeStageOptions | undefined;
+  readonly commitIntervalMs: number;
+  readonly processingGuarantee: ProcessingGuarantee;
+  readonly transactionTimeoutMs: number;
+  readonly createTopics: boolean;
+  readonly topicPartitions: number;
+  readonly repartitionPartitions: number;
+  readonly replicationFactor: number;
+  readonly fromBeginning: boolean;
+  readonly partitionsConsumedConcurrently: number;
+  readonly maxWaitTimeInMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly maxRestarts: number;
+  readonly clientId: string;
+  readonly logLevel: LogLevel;
+  readonly registry: Registry | undefined;
+  readonly now: () => number;
+  readonly onError: ((error: Error) => void) | undefined;
+}
+
+const NAME = /^[A-Za-z0-9._-]+$/;
+
+/** Validates once and fills defaults. Throws `TRIB_PROC_INVALID_OPTION` naming the option. */
+export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStreamJobOptions {
+  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
+  const o = options;
+  if (typeof o.applicationId !== 'string' || !NAME.test(o.applicationId) || o.applicationId.length > 200) {
+    throw invalidOption('applicationId', 'must be 1–200 characters of letters, digits, ".", "_" or "-"');
+  }
+  if (!Array.isArray(o.brokers) || o.brokers.length === 0 || !o.brokers.every(isHostPort)) {
+    throw invalidOption('brokers', 'must be a non-empty array of "host:port" strings');
+  }
+  if (typeof o.input !== 'object' || o.input === null || !isTopicName(o.input.topic)) {
+    throw invalidOption('input.topic', 'must be a valid Kafka topic name');
+  }
+  if (typeof o.taskFactory !== 'function') throw invalidOption('taskFactory', 'must be a function (topic, partition) => PartitionTask');
+  if (typeof o.outputs !== 'object' || o.outputs === null) throw invalidOption('outputs', 'must be an object of output name → topic');
+  const outputs = new Map<string, string>();
+  for (const [name, topic] of Object.entries(o.outputs)) {
+    if (!isTopicName(topic)) throw invalidOption(`outputs.${name}`, 'must be a valid Kafka topic name');
+    if (topic === o.input.topic) throw invalidOption(`outputs.${name}`, 'must differ from input.topic');
+    outputs.set(name, topic);
+  }
+  if (o.merge !== undefined) {
+    if (typeof o.merge !== 'object' || o.merge === null || typeof o.merge.taskFactory !== 'function') {
+      throw invalidOption('merge.taskFactory', 'must be a function (topic, partition) => PartitionTask');
+    }
+    if (!outputs.has('repartition')) throw invalidOption('outputs.repartition', 'is required when merge is set');
+  }
+  const d = STREAM_JOB_DEFAULTS;
+  const commitIntervalMs = int('commitIntervalMs', o.commitIntervalMs, d.commitIntervalMs, 10, 600_000);
+  const processingGuarantee = oneOf('processingGuarantee', o.processingGuarantee, d.processingGuarantee, PROCESSING_GUARANTEES);
+  const transactionTimeoutMs = int('transactionTimeoutMs', o.transactionTimeoutMs, d.transactionTimeoutMs, 1_000, 900_000);
+  if (transactionTimeoutMs <= commitIntervalMs) {
+    throw invalidOption('transactionTimeoutMs', `must exceed commitIntervalMs (${commitIntervalMs}) plus restart time`);
+  }
+  const sessionTimeoutMs = int('sessionTimeoutMs', o.sessionTimeoutMs, d.sessionTimeoutMs, 6_000, 300_000);
+  return {
+    applicationId: o.applicationId,
+    brokers: [...o.brokers],
+    inputTopic: o.input.topic,
+    taskFactory: o.taskFactory,
+    outputs,
+    merge: o.merge,
+    commitIntervalMs,
+    processingGuarantee,
+    transactionTimeoutMs,
+    createTopics: bool('createTopics', o.createTopics, d.createTopics),
+    topicPartitions: int('topicPartitions', o.topicPartitions, d.topicPartitions, 0, 10_000),
+    repartitionPartitions: int('repartitionPartitions', o.repartitionPartitions, d.repartitionPartitions, 0, 10_000),
+    replicationFactor: int('replicationFactor', o.replicationFactor, d.replicationFactor, 1, 32),
+    fromBeginning: bool('fromBeginning', o.fromBeginning, d.fromBeginning),
+    partitionsConsumedConcurrently: int(
+      'partitionsConsumedConcurrently',
+      o.partitionsConsumedConcurrently,
+      d.partitionsConsumedConcurrently,
+      1,
+      1_000,
+    ),
+    maxWaitTimeInMs: int('maxWaitTimeInMs', o.maxWaitTimeInMs, d.maxWaitTimeInMs, 0, 30_000),
+    sessionTimeoutMs,
+    maxRestarts: int('maxRestarts', o.maxRestarts, d.maxRestarts, 0, 1_000),
+    clientId: str('clientId', o.clientId, d.clientId),
+    logLevel: oneOf('logLevel', o.logLevel, d.logLevel, LOG_LEVELS),
+    registry: o.registry,
+    now: fn('now', o.now) ?? Date.now,
+    onError: fn('onError', o.onError),
+  };
+}
+
+function isHostPort(value: unknown): boolean {
+  return typeof value === 'string' && /^[^\s:]+:\d{1,5}$/.test(value);
+}
+
+function isTopicName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 249 && NAME.test(value) && value !== '.' && value !== '..';
+}
+
+function int(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(name, `must be an integer from ${min} to ${max} (got ${String(value)})`);
+  }
+  return value;
+}
+
+function bool(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidOption(name, `must be a boolean (got ${String(value)})`);
+  return value;
+}
+
+function str(name: string, value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0) throw invalidOption(name, 'must be a non-empty string');
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, fallback: T, allowed: readonly T[]): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw invalidOption(name, `must be one of ${allowed.join(', ')} (got ${String(value)})`);
+  return value;
+}
+
+function fn<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw invalidOption(name, 'must be a function');
+  return value;
+}

@@ -1,0 +1,79 @@
+import type { Message, TopicMessages } from 'kafkajs';
+import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
+import { changelogTopic } from './topic-names.js';
+
+export interface RouteContext {
+  readonly stageId: string;
+  /** The input partition the task owns; its changelog records go to the same partition number. */
+  readonly inputPartition: number;
+  /** Logical output name → topic. */
+  readonly outputs: ReadonlyMap<string, string>;
+  /** Partition count per output topic (needed for broadcast). */
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly nowMs: number;
+}
+
+export interface RoutedRecords {
+  readonly topicMessages: TopicMessages[];
+  /** Records per logical output (a broadcast counts once per copy). */
+  readonly outputCounts: Map<string, number>;
+  readonly changelogCount: number;
+  readonly messageCount: number;
+}
+
+/**
+ * Maps drained task outputs and changelog entries onto Kafka messages, grouped per topic in production order.
+ * by-key leaves the partition to the producer's default (murmur2) partitioner; broadcast writes one copy to every
+ * partition of the target topic; changelog entries go to `${stageId}-${store}-changelog`, partition = input partition.
+ */
+export function routeRecords(outputs: readonly OutputRecord[], changelog: readonly ChangelogEntry[], ctx: RouteContext): RoutedRecords {
+  const byTopic = new Map<string, Message[]>();
+  const outputCounts = new Map<string, number>();
+  let messageCount = 0;
+  const push = (topic: string, message: Message): void => {
+    let list = byTopic.get(topic);
+    if (list === undefined) byTopic.set(topic, (list = []));
+    list.push(message);
+    messageCount += 1;
+  };
+  for (const record of outputs) {
+    const topic = ctx.outputs.get(record.output);
+    if (topic === undefined) {
+      throw new ProcessorError(
+        PROCESSOR_ERROR_CODES.UNKNOWN_OUTPUT,
+        `task output "${record.output}" is not mapped to a topic; add outputs.${record.output}`,
+      );
+    }
+    const base: Message = {
+      key: record.key,
+      value: record.value,
+      headers: { ...record.headers },
+      timestamp: String(record.timestamp ?? ctx.nowMs),
+    };
+    const destination = record.destination;
+    let copies = 1;
+    if (destination.kind === 'by-key') {
+      push(topic, base);
+    } else if (destination.kind === 'partition') {
+      push(topic, { ...base, partition: destination.partition });
+    } else {
+      const count = ctx.partitionCounts.get(topic);
+      if (count === undefined) throw new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `partition count of ${topic} unknown`);
+      for (let p = 0; p < count; p++) push(topic, { ...base, partition: p });
+      copies = count;
+    }
+    outputCounts.set(record.output, (outputCounts.get(record.output) ?? 0) + copies);
+  }
+  for (const entry of changelog) {
+    push(changelogTopic(ctx.stageId, entry.store), {
+      key: entry.key,
+      value: entry.value,
+      partition: ctx.inputPartition,
+      timestamp: String(ctx.nowMs),
+    });
+  }
+  const topicMessages: TopicMessages[] = [];
+  for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
+  return { topicMessages, outputCounts, changelogCount: changelog.length, messageCount };
+}

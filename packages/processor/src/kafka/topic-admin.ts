@@ -1,0 +1,106 @@
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly replicationFactor: number;
+  readonly compacted?: boolean;
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  /** Log start offset. */
+  readonly low: string;
+  /** End offset (high watermark); transaction markers occupy offsets below it. */
+  readonly high: string;
+}
+
+/** Thin wrapper over the kafkajs admin: topic creation, partition counts, committed and end offsets. */
+export class TopicAdmin {
+  readonly #admin: Admin;
+  #connected = false;
+
+  constructor(kafka: Kafka) {
+    this.#admin = kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    if (this.#connected) return;
+    await this.#admin.connect();
+    this.#connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.#connected) return;
+    this.#connected = false;
+    await this.#admin.disconnect();
+  }
+
+  /** Partition count of a topic, or undefined when the topic does not exist. */
+  async partitionCount(topic: string): Promise<number | undefined> {
+    try {
+      const { topics } = await this.#admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions.length ?? 0;
+      return partitions > 0 ? partitions : undefined;
+    } catch (error) {
+      if (isUnknownTopic(error)) return undefined;
+      throw wrap(`describing topic ${topic} failed`, error);
+    }
+  }
+
+  /** Creates the topics that do not exist yet (concurrent creators are fine). */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    const existing = new Set(await this.#admin.listTopics());
+    const missing: ITopicConfig[] = specs
+      .filter((s) => !existing.has(s.topic))
+      .map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: s.replicationFactor,
+        configEntries: s.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      }));
+    if (missing.length === 0) return;
+    try {
+      await this.#admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw wrap(`creating topics ${missing.map((t) => t.topic).join(', ')} failed`, error);
+    }
+  }
+
+  /** The group's committed offset for one partition, or null when none. */
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<string | null> {
+    const result = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
+    const found = result[0]?.partitions.find((p) => p.partition === partition);
+    if (found === undefined || found.offset === '-1' || found.offset === '') return null;
+    return found.offset;
+  }
+
+  async endOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await this.#admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.#admin.deleteGroups([groupId]);
+  }
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: { type?: string }[] } | undefined;
+  if (e?.type === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS');
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  return (error as { type?: string } | undefined)?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+}
+
+function wrap(message: string, cause: unknown): ProcessorError {
+  const retriable = (cause as { retriable?: boolean } | undefined)?.retriable === true;
+  return new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `${message}: ${(cause as Error)?.message ?? String(cause)}`, {
+    retriable,
+    cause,
+  });
+}

@@ -1,0 +1,342 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { ResolvedStreamJobOptions, TaskFactory } from '../config/stream-job-options.js';
+import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
+import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
+import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
+import type { PartitionCommitter } from '../kafka/partition-committer.js';
+import type { TopicAdmin } from '../kafka/topic-admin.js';
+import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
+import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
+import type { ChangelogEntry } from '../task/partition-task.js';
+import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
+import { TaskSlot } from './task-slot.js';
+import type { TaskSlotContext } from './task-slot.js';
+
+export interface StageDefinition {
+  /** Consumer group id; also prefixes transactional ids and changelog topics. */
+  readonly id: string;
+  readonly inputTopic: string;
+  readonly taskFactory: TaskFactory;
+}
+
+export interface StageDependencies {
+  readonly kafka: Kafka;
+  readonly admin: TopicAdmin;
+  readonly options: ResolvedStreamJobOptions;
+  readonly metrics: ProcessorMetrics;
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  /** Called once when the stage used up its restart budget. */
+  readonly onFatal: (error: Error) => void;
+}
+
+interface SlotEntry {
+  readonly ready: Promise<TaskSlot>;
+  slot: TaskSlot | undefined;
+}
+
+const RESTORE_TIMEOUT_MS = 300_000;
+
+/**
+ * One consumer group over one input topic: a task per assigned partition, restored from its changelog before its
+ * first record, committed every `commitIntervalMs`. A failed commit tears the whole stage down (consumer, producers,
+ * tasks) and starts it again from the last committed state; `maxRestarts` consecutive failures fail the job.
+ */
+export class StageRunner {
+  readonly #def: StageDefinition;
+  readonly #deps: StageDependencies;
+  readonly #slotContext: TaskSlotContext;
+  #consumer: Consumer | undefined;
+  #sharedProducer: Producer | undefined;
+  #slots = new Map<number, SlotEntry>();
+  #assignmentChain: Promise<void> = Promise.resolve();
+  #inFlight = new Set<Promise<void>>();
+  #loop: Promise<void> | undefined;
+  #running = false;
+  #failing = false;
+  #consecutiveFailures = 0;
+  #generation = 0;
+
+  constructor(def: StageDefinition, deps: StageDependencies) {
+    this.#def = def;
+    this.#deps = deps;
+    this.#slotContext = {
+      stageId: def.id,
+      outputs: deps.options.outputs,
+      partitionCounts: deps.partitionCounts,
+      metrics: deps.metrics,
+      now: deps.options.now,
+    };
+  }
+
+  get id(): string {
+    return this.#def.id;
+  }
+
+  /** Partitions whose task is restored and running. */
+  get ownedPartitions(): number[] {
+    return [...this.#slots.entries()].filter(([, e]) => e.slot !== undefined).map(([p]) => p).sort((a, b) => a - b);
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    await this.#startConsumer();
+    this.#loop = this.#commitLoop();
+  }
+
+  /** Graceful stop: stop fetching, let in-flight batches finish, commit every task, leave the group. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    const consumer = this.#consumer;
+    if (consumer !== undefined) consumer.pause([{ topic: this.#def.inputTopic }]);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#loop;
+    await this.#assignmentChain;
+    await this.#commitAll().catch(() => undefined);
+    await this.#teardown();
+  }
+
+  async #startConsumer(): Promise<void> {
+    const { kafka, options } = this.#deps;
+    const generation = ++this.#generation;
+    const consumer = kafka.consumer({
+      groupId: this.#def.id,
+      readUncommitted: false,
+      maxWaitTimeInMs: options.maxWaitTimeInMs,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
+      allowAutoTopicCreation: false,
+    });
+    this.#consumer = consumer;
+    if (options.processingGuarantee === 'at-least-once') {
+      this.#sharedProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await this.#sharedProducer.connect();
+    }
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (generation === this.#generation) void this.#commitAll().catch((error) => this.#fail(error));
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (generation !== this.#generation) return;
+      const assigned = event.payload.memberAssignment[this.#def.inputTopic] ?? [];
+      this.#assignmentChain = this.#assignmentChain
+        .then(() => this.#applyAssignment(new Set(assigned)))
+        .catch((error) => this.#fail(error));
+    });
+    consumer.on(consumer.events.START_BATCH_PROCESS, (event) => {
+      // Batches of only transaction markers never reach eachBatch: move the position past them so lag reaches 0.
+      if (event.payload.batchSize !== 0 || generation !== this.#generation) return;
+      const slot = this.#slots.get(event.payload.partition)?.slot;
+      if (slot !== undefined && !slot.closed) slot.advanceTo(event.payload.lastOffset);
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (generation === this.#generation && !event.payload.restart) this.#fail(event.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.#def.inputTopic], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => {
+        const work = this.#handleBatch(payload, generation);
+        this.#inFlight.add(work);
+        return work.finally(() => this.#inFlight.delete(work));
+      },
+    });
+  }
+
+  async #handleBatch(payload: EachBatchPayload, generation: number): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    let entry = this.#slots.get(batch.partition);
+    if (entry === undefined) {
+      // The GROUP_JOIN listener normally created it already; be robust to event ordering.
+      await this.#assignmentChain;
+      entry = this.#slots.get(batch.partition);
+      if (entry === undefined) return;
+    }
+    let slot: TaskSlot;
+    try {
+      slot = await waitWithHeartbeat(entry.ready, heartbeat);
+    } catch {
+      return; // the assignment failure already failed the stage
+    }
+    if (generation !== this.#generation || !this.#running || slot.closed || !isRunning() || isStale()) return;
+    const fed = slot.process(batch.messages, batch.lastOffset());
+    resolveOffset(batch.lastOffset());
+    if (fed > 0) this.#deps.metrics.recordsIn(this.#def.id, batch.topic, fed);
+    const next = slot.nextOffset;
+    if (next !== null) this.#deps.metrics.lag(this.#def.id, batch.topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - next)));
+    await heartbeat();
+  }
+
+  async #applyAssignment(assigned: Set<number>): Promise<void> {
+    const revoked = [...this.#slots.keys()].filter((p) => !assigned.has(p));
+    const added = [...assigned].filter((p) => !this.#slots.has(p)).sort((a, b) => a - b);
+    publish(RUNTIME_CHANNELS.assignment, () => ({ stage: this.#def.id, assigned: [...assigned], added, revoked }));
+    for (const partition of revoked) {
+      const entry = this.#slots.get(partition);
+      this.#slots.delete(partition);
+      const slot = entry?.slot;
+      if (slot === undefined) continue;
+      // Best effort: a fenced commit here means the new owner already took over from the last committed state.
+      await slot.commit().catch(() => undefined);
+      await slot.close().catch(() => undefined);
+      this.#deps.metrics.activeTasks(this.#def.id, -1);
+    }
+    if (added.length === 0) return;
+    const creation = this.#createSlots(added);
+    for (const partition of added) {
+      const entry: SlotEntry = {
+        ready: creation.then((slots) => {
+          const slot = slots.get(partition);
+          if (slot === undefined) throw new Error(`no task for partition ${partition}`);
+          entry.slot = slot;
+          return slot;
+        }),
+        slot: undefined,
+      };
+      entry.ready.catch(() => undefined);
+      this.#slots.set(partition, entry);
+    }
+    await creation;
+  }
+
+  /** Creates, fences and restores the tasks of newly assigned partitions, with one restore consumer for all. */
+  async #createSlots(partitions: readonly number[]): Promise<Map<number, TaskSlot>> {
+    const { kafka, admin, options, metrics } = this.#deps;
+    const topic = this.#def.inputTopic;
+    const started = options.now();
+    const tasks = partitions.map((p) => ({ partition: p, task: this.#def.taskFactory(topic, p) }));
+    const committers = new Map<number, PartitionCommitter>();
+    for (const { partition } of tasks) committers.set(partition, this.#createCommitter(partition));
+    try {
+      await Promise.all([...committers.values()].map((c) => c.open()));
+      const wanted: ChangelogPartition[] = tasks.flatMap(({ partition, task }) =>
+        task.stores.map((store) => ({ store, topic: changelogTopic(this.#def.id, store), partition })),
+      );
+      const restored = await restoreChangelogs(kafka, admin, wanted, {
+        groupIdPrefix: this.#def.id,
+        maxWaitTimeInMs: options.maxWaitTimeInMs,
+        timeoutMs: RESTORE_TIMEOUT_MS,
+      });
+      const slots = new Map<number, TaskSlot>();
+      for (const { partition, task } of tasks) {
+        const entries: ChangelogEntry[] = [];
+        for (const store of task.stores) entries.push(...(restored.entries.get(changelogKey(changelogTopic(this.#def.id, store), partition)) ?? []));
+        task.restore(entries);
+        // Read after fencing: the previous owner's last transaction is complete, so this offset is final.
+        const committed = await admin.committedOffset(this.#def.id, topic, partition);
+        slots.set(partition, new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext));
+      }
+      const durationMs = options.now() - started;
+      metrics.restored(this.#def.id, restored.records, durationMs);
+      metrics.activeTasks(this.#def.id, slots.size);
+      publish(RUNTIME_CHANNELS.restore, () => ({ stage: this.#def.id, partitions: [...partitions], records: restored.records, durationMs }));
+      return slots;
+    } catch (error) {
+      await Promise.allSettled([...committers.values()].map((c) => c.close()));
+      throw error;
+    }
+  }
+
+  #createCommitter(partition: number): PartitionCommitter {
+    const { kafka, options } = this.#deps;
+    if (options.processingGuarantee === 'exactly-once') {
+      return new TransactionalCommitter(kafka, {
+        transactionalId: transactionalId(this.#def.id, this.#def.inputTopic, partition),
+        consumerGroupId: this.#def.id,
+        transactionTimeoutMs: options.transactionTimeoutMs,
+      });
+    }
+    const consumer = this.#consumer!;
+    return new AtLeastOnceCommitter(this.#sharedProducer!, (offsets) => consumer.commitOffsets(offsets));
+  }
+
+  async #commitLoop(): Promise<void> {
+    while (this.#running) {
+      await sleep(this.#deps.options.commitIntervalMs);
+      if (!this.#running || this.#failing) continue;
+      try {
+        await this.#commitAll();
+        this.#consecutiveFailures = 0;
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
+  }
+
+  async #commitAll(): Promise<void> {
+    const slots = [...this.#slots.values()].map((e) => e.slot).filter((s): s is TaskSlot => s !== undefined && !s.closed);
+    const results = await Promise.allSettled(slots.map((s) => s.commit()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failing || !this.#running) return;
+    this.#failing = true;
+    void this.#restart(error);
+  }
+
+  async #restart(error: unknown): Promise<void> {
+    this.#consecutiveFailures += 1;
+    const attempt = this.#consecutiveFailures;
+    this.#deps.metrics.stageRestarted(this.#def.id);
+    publish(RUNTIME_CHANNELS.stageRestart, () => ({ stage: this.#def.id, error, attempt }));
+    this.#generation += 1; // late events of the old consumer are ignored from here on
+    await this.#teardown();
+    if (attempt > this.#deps.options.maxRestarts) {
+      this.#running = false;
+      const message = error instanceof Error ? error.message : String(error);
+      this.#deps.onFatal(
+        new ProcessorError(PROCESSOR_ERROR_CODES.STAGE_FAILED, `stage ${this.#def.id} failed ${attempt} times in a row: ${message}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
+    await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)));
+    if (!this.#running) return;
+    try {
+      this.#failing = false;
+      await this.#startConsumer();
+    } catch (startError) {
+      this.#failing = false;
+      this.#fail(startError);
+    }
+  }
+
+  async #teardown(): Promise<void> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await consumer?.disconnect().catch(() => undefined);
+    const entries = [...this.#slots.values()];
+    this.#slots = new Map();
+    await Promise.allSettled(
+      entries.map(async (e) => {
+        const slot = await e.ready.catch(() => undefined);
+        if (slot === undefined) return;
+        await slot.close();
+        this.#deps.metrics.activeTasks(this.#def.id, -1);
+      }),
+    );
+    const producer = this.#sharedProducer;
+    this.#sharedProducer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+async function waitWithHeartbeat<T>(promise: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  let settled = false;
+  const guarded = promise.finally(() => {
+    settled = true;
+  });
+  for (;;) {
+    const result = await Promise.race([guarded.then((value) => ({ value })), sleep(1_000).then(() => undefined)]);
+    if (result !== undefined) return result.value;
+    if (!settled) await heartbeat().catch(() => undefined);
+  }
+}

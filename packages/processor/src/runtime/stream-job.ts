@@ -1,0 +1,159 @@
+import { resolveStreamJobOptions } from '../config/stream-job-options.js';
+import type { ResolvedStreamJobOptions, StreamJobOptions } from '../config/stream-job-options.js';
+import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { createKafkaClient } from '../kafka/kafka-client.js';
+import { TopicAdmin } from '../kafka/topic-admin.js';
+import type { TopicSpec } from '../kafka/topic-admin.js';
+import { changelogTopic } from '../kafka/topic-names.js';
+import { ProcessorMetrics } from '../metrics/processor-metrics.js';
+import type { StreamJobStats } from '../metrics/processor-metrics.js';
+import { StageRunner } from './stage-runner.js';
+
+export const JOB_STATES = ['created', 'starting', 'running', 'stopping', 'stopped', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface StreamJob {
+  /** Creates missing topics, joins the group(s); resolves once consuming. */
+  start(): Promise<void>;
+  /** Commits every task (finishing the transaction in flight), disconnects producers and leaves the group(s). */
+  stop(): Promise<void>;
+  /** Live counters (records in/out, commits, restore time …). */
+  readonly metrics: StreamJobStats;
+  readonly state: JobState;
+  /** Resolves when the job stopped; rejects with `TRIB_PROC_STAGE_FAILED` when it gave up. */
+  readonly done: Promise<void>;
+  /** Input partitions each stage currently owns, by consumer group id. */
+  ownedPartitions(): Record<string, number[]>;
+}
+
+/**
+ * A Kafka stream job: stage 1 consumes `input.topic` in group `applicationId`; with `merge`, stage 2 consumes the
+ * `repartition` output in group `${applicationId}-merge`. Under exactly-once each input partition has its own
+ * transactional producer; outputs, changelog and the input offset commit in one transaction.
+ */
+export function createStreamJob(options: StreamJobOptions): StreamJob {
+  const resolved = resolveStreamJobOptions(options);
+  return new KafkaStreamJob(resolved);
+}
+
+class KafkaStreamJob implements StreamJob {
+  readonly #options: ResolvedStreamJobOptions;
+  readonly #metrics: ProcessorMetrics;
+  #state: JobState = 'created';
+  #admin: TopicAdmin | undefined;
+  #stages: StageRunner[] = [];
+  #resolveDone!: () => void;
+  #rejectDone!: (error: Error) => void;
+  readonly done: Promise<void>;
+
+  constructor(options: ResolvedStreamJobOptions) {
+    this.#options = options;
+    this.#metrics = new ProcessorMetrics(options.registry);
+    this.done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    this.done.catch(() => undefined);
+  }
+
+  get metrics(): StreamJobStats {
+    return this.#metrics.stats;
+  }
+
+  get state(): JobState {
+    return this.#state;
+  }
+
+  ownedPartitions(): Record<string, number[]> {
+    return Object.fromEntries(this.#stages.map((s) => [s.id, s.ownedPartitions]));
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'created') {
+      throw new ProcessorError(PROCESSOR_ERROR_CODES.INVALID_STATE, `start() called on a job that is ${this.#state}`);
+    }
+    this.#state = 'starting';
+    const o = this.#options;
+    const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel);
+    const admin = new TopicAdmin(kafka);
+    this.#admin = admin;
+    try {
+      await admin.connect();
+      const inputPartitions = await admin.partitionCount(o.inputTopic);
+      if (inputPartitions === undefined) {
+        throw new ProcessorError(PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING, `input topic ${o.inputTopic} does not exist`);
+      }
+      const repartitionTopic = o.outputs.get('repartition');
+      const specs: TopicSpec[] = [];
+      for (const [name, topic] of o.outputs) {
+        const numPartitions =
+          name === 'repartition' ? o.repartitionPartitions || inputPartitions : o.topicPartitions || inputPartitions;
+        specs.push({ topic, numPartitions, replicationFactor: o.replicationFactor });
+      }
+      const stage1Stores = o.taskFactory(o.inputTopic, 0).stores;
+      for (const store of stage1Stores) {
+        specs.push({ topic: changelogTopic(o.applicationId, store), numPartitions: inputPartitions, replicationFactor: o.replicationFactor, compacted: true });
+      }
+      if (o.createTopics) await admin.ensureTopics(specs);
+      const partitionCounts = new Map<string, number>();
+      for (const topic of new Set(o.outputs.values())) {
+        const count = await admin.partitionCount(topic);
+        if (count === undefined) {
+          throw new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `output topic ${topic} does not exist (createTopics is off)`);
+        }
+        partitionCounts.set(topic, count);
+      }
+      const mergeId = `${o.applicationId}-merge`;
+      if (o.merge !== undefined && repartitionTopic !== undefined) {
+        const mergePartitions = partitionCounts.get(repartitionTopic)!;
+        const stores = o.merge.taskFactory(repartitionTopic, 0).stores;
+        const mergeSpecs = stores.map((store) => ({
+          topic: changelogTopic(mergeId, store),
+          numPartitions: mergePartitions,
+          replicationFactor: o.replicationFactor,
+          compacted: true,
+        }));
+        if (o.createTopics) await admin.ensureTopics(mergeSpecs);
+      }
+      const deps = {
+        kafka,
+        admin,
+        options: o,
+        metrics: this.#metrics,
+        partitionCounts,
+        onFatal: (error: Error) => void this.#failed(error),
+      };
+      this.#stages = [new StageRunner({ id: o.applicationId, inputTopic: o.inputTopic, taskFactory: o.taskFactory }, deps)];
+      if (o.merge !== undefined && repartitionTopic !== undefined) {
+        this.#stages.push(new StageRunner({ id: mergeId, inputTopic: repartitionTopic, taskFactory: o.merge.taskFactory }, deps));
+      }
+      for (const stage of this.#stages) await stage.start();
+      this.#state = 'running';
+    } catch (error) {
+      this.#state = 'failed';
+      await Promise.allSettled(this.#stages.map((s) => s.stop()));
+      await admin.disconnect().catch(() => undefined);
+      this.#rejectDone(error as Error);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'failed' || this.#state === 'stopping') return this.done.catch(() => undefined);
+    this.#state = 'stopping';
+    await Promise.allSettled(this.#stages.map((s) => s.stop()));
+    await this.#admin?.disconnect().catch(() => undefined);
+    this.#state = 'stopped';
+    this.#resolveDone();
+  }
+
+  async #failed(error: Error): Promise<void> {
+    if (this.#state === 'failed' || this.#state === 'stopped') return;
+    this.#state = 'stopping';
+    await Promise.allSettled(this.#stages.map((s) => s.stop()));
+    await this.#admin?.disconnect().catch(() => undefined);
+    this.#state = 'failed';
+    this.#options.onError?.(error);
+    this.#rejectDone(error);
+  }
+}

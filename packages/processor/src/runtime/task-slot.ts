@@ -1,0 +1,152 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { PartitionCommitter } from '../kafka/partition-committer.js';
+import { routeRecords } from '../kafka/record-router.js';
+import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
+import type { InputRecord, PartitionTask } from '../task/partition-task.js';
+import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
+
+export interface TaskSlotContext {
+  readonly stageId: string;
+  readonly outputs: ReadonlyMap<string, string>;
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly metrics: ProcessorMetrics;
+  readonly now: () => number;
+}
+
+/**
+ * One owned input partition: its task, its committer (a transactional producer under exactly-once) and its
+ * position. Records below `nextOffset` were already fed to the task (a rewound fetch after a rebalance) and are
+ * skipped. Commits are serialized: tick → drain outputs + changelog + position (one synchronous snapshot) → commit.
+ */
+export class TaskSlot {
+  readonly topic: string;
+  readonly partition: number;
+  readonly task: PartitionTask;
+  readonly #committer: PartitionCommitter;
+  readonly #ctx: TaskSlotContext;
+  #nextOffset: bigint | null;
+  #committedOffset: bigint | null;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(topic: string, partition: number, task: PartitionTask, committer: PartitionCommitter, committedOffset: string | null, ctx: TaskSlotContext) {
+    this.topic = topic;
+    this.partition = partition;
+    this.task = task;
+    this.#committer = committer;
+    this.#ctx = ctx;
+    this.#committedOffset = committedOffset === null ? null : BigInt(committedOffset);
+    this.#nextOffset = this.#committedOffset;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Next offset to feed (null before the first record when the group has no committed offset). */
+  get nextOffset(): bigint | null {
+    return this.#nextOffset;
+  }
+
+  /** Feeds the records at or after `nextOffset`, then moves the position past `lastOffset` (markers included). */
+  process(messages: readonly KafkaMessage[], lastOffset: string): number {
+    let fed = 0;
+    const next = this.#nextOffset;
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      if (next !== null && offset < next) continue;
+      const record: InputRecord = {
+        topic: this.topic,
+        partition: this.partition,
+        offset: m.offset,
+        timestamp: Number(m.timestamp),
+        key: m.key,
+        value: m.value,
+        headers: headersToStrings(m.headers),
+      };
+      this.task.process(record);
+      fed += 1;
+    }
+    this.advanceTo(lastOffset);
+    return fed;
+  }
+
+  /** Moves the position past `lastOffset` when it is ahead (batches made only of transaction markers). */
+  advanceTo(lastOffset: string): void {
+    const after = BigInt(lastOffset) + 1n;
+    if (this.#nextOffset === null || after > this.#nextOffset) this.#nextOffset = after;
+  }
+
+  /** Ticks the task and commits whatever changed since the last commit. Serialized per slot. */
+  commit(): Promise<void> {
+    const run = this.#chain.then(() => this.#commitNow());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for a commit in flight, then closes the committer; the slot takes no more records. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#chain;
+    await this.#committer.close();
+  }
+
+  async #commitNow(): Promise<void> {
+    if (this.#closed) return;
+    const ctx = this.#ctx;
+    const nowMs = ctx.now();
+    this.task.tick(nowMs);
+    const outputs = this.task.drainOutputs();
+    const changelog = this.task.drainChangelog();
+    const position = this.#nextOffset;
+    const offsetMoved = position !== null && position !== this.#committedOffset;
+    recordWatermark(this, ctx);
+    if (outputs.length === 0 && changelog.length === 0 && !offsetMoved) return;
+    const routed = routeRecords(outputs, changelog, {
+      stageId: ctx.stageId,
+      inputPartition: this.partition,
+      outputs: ctx.outputs,
+      partitionCounts: ctx.partitionCounts,
+      nowMs,
+    });
+    const started = ctx.now();
+    try {
+      await this.#committer.commit({
+        topicMessages: routed.topicMessages,
+        offset: offsetMoved ? { topic: this.topic, partition: this.partition, offset: position.toString() } : undefined,
+      });
+    } catch (error) {
+      ctx.metrics.commitFailed(ctx.stageId);
+      publish(RUNTIME_CHANNELS.commitFailed, () => ({ stage: ctx.stageId, topic: this.topic, partition: this.partition, error }));
+      throw error;
+    }
+    const durationMs = ctx.now() - started;
+    if (offsetMoved) this.#committedOffset = position;
+    ctx.metrics.committed(ctx.stageId, routed.outputCounts, routed.changelogCount, durationMs);
+    publish(RUNTIME_CHANNELS.commit, () => ({
+      stage: ctx.stageId,
+      topic: this.topic,
+      partition: this.partition,
+      offset: position?.toString(),
+      messages: routed.messageCount,
+      durationMs,
+    }));
+  }
+}
+
+function recordWatermark(slot: TaskSlot, ctx: TaskSlotContext): void {
+  const candidate = (slot.task as { watermark?: unknown }).watermark;
+  const value = typeof candidate === 'function' ? (candidate as () => unknown).call(slot.task) : candidate;
+  if (typeof value === 'number') ctx.metrics.watermark(ctx.stageId, slot.topic, slot.partition, value);
+}
+
+function headersToStrings(headers: KafkaMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}

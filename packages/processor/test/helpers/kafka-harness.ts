@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, IHeaders, KafkaMessage, Message } from 'kafkajs';
+
+/** Integration-test helpers against the shared broker: unique names, topic setup/cleanup, produce and read back. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface ReadRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+export class KafkaHarness {
+  readonly kafka: Kafka;
+  readonly #admin: Admin;
+  readonly #created = new Set<string>();
+
+  constructor(brokers: string[]) {
+    this.kafka = new Kafka({ clientId: 'processor-tests', brokers, logLevel: logLevel.NOTHING });
+    this.#admin = this.kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    await this.#admin.connect();
+  }
+
+  async createTopic(topic: string, numPartitions: number): Promise<void> {
+    await this.#admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+    this.#created.add(topic);
+  }
+
+  /** Topics (and groups) to delete at cleanup, e.g. those the job created. */
+  track(...topics: string[]): void {
+    for (const t of topics) this.#created.add(t);
+  }
+
+  async produce(topic: string, messages: Message[]): Promise<void> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, messages: messages.slice(i, i + 500), acks: -1 });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /**
+   * Reads a topic read_committed from the beginning until `expected` records arrived and then `settleMs` passed
+   * without more (so extra, duplicated records would be seen), or until `timeoutMs`.
+   */
+  async readAll(topic: string, options: { expected: number; settleMs?: number; timeoutMs?: number }): Promise<ReadRecord[]> {
+    const groupId = uniqueName('reader');
+    const consumer = this.kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    const records: ReadRecord[] = [];
+    const settleMs = options.settleMs ?? 1_500;
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let lastArrival = Date.now();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        records.push(toRecord(partition, message));
+        lastArrival = Date.now();
+      },
+    });
+    while (Date.now() < deadline) {
+      if (records.length >= options.expected && Date.now() - lastArrival >= settleMs) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await consumer.disconnect();
+    await this.#admin.deleteGroups([groupId]).catch(() => undefined);
+    return records;
+  }
+
+  /** Committed offsets of a group, by partition. */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
+    const result = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map(result[0]?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+  }
+
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    const offsets = await this.#admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+
+  async cleanup(groups: string[] = []): Promise<void> {
+    await this.#admin.deleteGroups(groups).catch(() => undefined);
+    const existing = new Set(await this.#admin.listTopics());
+    const topics = [...this.#created].filter((t) => existing.has(t));
+    if (topics.length > 0) await this.#admin.deleteTopics({ topics }).catch(() => undefined);
+    await this.#admin.disconnect();
+  }
+}
+
+function toRecord(partition: number, message: KafkaMessage): ReadRecord {
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? '',
+    value: message.value,
+    headers: headers(message.headers),
+  };
+}
+
+function headers(h: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+}
+
+/** N records with keys `user-0 … user-(keys-1)` spread round-robin. */
+export function keyedMessages(count: number, keys: number): Message[] {
+  return Array.from({ length: count }, (_, i) => ({ key: `user-${i % keys}`, value: `event-${i}` }));
+}
+
+/** Checks the counter task's results: for every key exactly the values 1..n, no duplicates, no gaps. */
+export function counterMismatches(records: readonly ReadRecord[], expectedPerKey: ReadonlyMap<string, number>): string[] {
+  const byKey = new Map<string, number[]>();
+  for (const r of records) {
+    const list = byKey.get(r.key) ?? [];
+    list.push(Number(r.value?.toString('utf8')));
+    byKey.set(r.key, list);
+  }
+  const problems: string[] = [];
+  for (const [key, n] of expectedPerKey) {
+    const values = byKey.get(key) ?? [];
+    const expected = Array.from({ length: n }, (_, i) => i + 1);
+    if (values.length !== n || values.some((v, i) => v !== expected[i])) {
+      problems.push(`${key}: expected 1..${n}, got ${values.length} values [${values.slice(0, 8).join(',')}…]`);
+    }
+  }
+  for (const key of byKey.keys()) if (!expectedPerKey.has(key)) problems.push(`unexpected key ${key}`);
+  return problems;
+}
+
+export function countsPerKey(count: number, keys: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < count; i++) m.set(`user-${i % keys}`, (m.get(`user-${i % keys}`) ?? 0) + 1);
+  return m;
+}
