@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { changelogTopic } from '../../src/kafka/topic-names.js';
+import { ChildJob } from '../helpers/child-job.js';
+import { KafkaHarness, counterMismatches, countsPerKey, keyedMessages, uniqueName } from '../helpers/kafka-harness.js';
+
+const brokers = inject('kafkaBrokers');
+const N = 3_000;
+const KEYS = 41;
+
+/** Random integer in [min, max). */
+const between = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min));
+
+describe('exactly-once across SIGKILL', () => {
+  const harness = new KafkaHarness(brokers);
+  const groups: string[] = [];
+
+  beforeAll(async () => {
+    await harness.connect();
+  });
+  afterAll(async () => {
+    await harness.cleanup(groups);
+  });
+
+  it('keeps read_committed results exact when the job is killed -9 three times mid-run', async () => {
+    const input = uniqueName('crash-in');
+    const results = uniqueName('crash-out');
+    const applicationId = uniqueName('crash-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    await harness.produce(input, keyedMessages(N, KEYS));
+    const config = { brokers, applicationId, input, results, delayMs: 1, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+
+    for (let kill = 0; kill < 3; kill++) {
+      const child = new ChildJob(config);
+      await child.started();
+      // Kill once this incarnation has made some progress, at a random point of a batch / transaction.
+      await child.processed(between(50, 400));
+      await new Promise((r) => setTimeout(r, between(0, 300)));
+      child.kill('SIGKILL');
+      expect(await child.exited()).toBeNull();
+    }
+
+    const survivor = new ChildJob(config);
+    await survivor.started();
+    const records = await harness.readAll(results, { expected: N, timeoutMs: 90_000 });
+    expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
+    expect(records).toHaveLength(N);
+
+    survivor.kill('SIGTERM');
+    expect(await survivor.exited()).toBe(0);
+    const committed = await harness.committedOffsets(applicationId, input);
+    for (const [partition, end] of await harness.endOffsets(input)) expect(committed.get(partition)).toBe(end);
+  });
+
+  it('stays exact when one of two instances in the group is killed mid-run', async () => {
+    const input = uniqueName('pair-in');
+    const results = uniqueName('pair-out');
+    const applicationId = uniqueName('pair-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    const config = { brokers, applicationId, input, results, delayMs: 1, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+
+    const a = new ChildJob(config);
+    const b = new ChildJob(config);
+    await Promise.all([a.started(), b.started()]);
+    await harness.produce(input, keyedMessages(N, KEYS));
+    await a.processed(between(100, 500));
+    a.kill('SIGKILL');
+    expect(await a.exited()).toBeNull();
+
+    const records = await harness.readAll(results, { expected: N, timeoutMs: 90_000 });
+    expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
+    expect(records).toHaveLength(N);
+    b.kill('SIGTERM');
+    expect(await b.exited()).toBe(0);
+  });
+});
