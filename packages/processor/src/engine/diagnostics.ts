@@ -1,0 +1,20 @@
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+
+/**
+ * All diagnostics channels of the processor engine, declared in one place. Publishing is skipped when nobody
+ * subscribes, so observability is free when unused.
+ */
+export const ENGINE_CHANNELS = {
+  /** `{ task, key, windowStart, windowEnd, isFinal, version }` — a window result was emitted. */
+  windowFired: diagnosticsChannel.channel('tributary:processor:window-fired'),
+  /** `{ task, topic, partition, offset, watermark, windowEnd }` — an event was routed to the late output. */
+  lateEvent: diagnosticsChannel.channel('tributary:processor:late-event'),
+  /** `{ task, topic, partition, offset, code, reason }` — a record was routed to the dead-letter output. */
+  deadLetter: diagnosticsChannel.channel('tributary:processor:dead-letter'),
+  /** `{ task, topic, partition, offset, eventId }` — a duplicate event was dropped. */
+  duplicate: diagnosticsChannel.channel('tributary:processor:duplicate'),
+} as const;
+
+export function publish(channel: diagnosticsChannel.Channel, message: () => object): void {
+  if (channel.hasSubscribers) channel.publish(message());
+}

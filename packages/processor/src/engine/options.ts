@@ -1,0 +1,96 @@
+import { invalidOption } from '../errors.js';
+import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+
+/** Defaults of every engine task, in one place (the reference clickstream job's values). */
+export const ENGINE_DEFAULTS = {
+  /** Bounded out-of-orderness B. */
+  outOfOrdernessMs: 5_000,
+  /** Allowed lateness L: events for a window are accepted until `windowEnd + L <= watermark`. */
+  allowedLatenessMs: 0,
+  /** Event-time TTL of remembered event ids (10 minutes). */
+  dedupTtlMs: 600_000,
+  /** Processing time without data after which a partition counts as idle. */
+  idleTimeoutMs: 30_000,
+  /** When idle, let the emission watermark follow the wall clock (`now - B - idleTimeout`) so windows close. */
+  wallClockAdvance: true,
+  /** Early (non-final) updates of open windows every N ms of processing time; 0 = off. */
+  earlyUpdateIntervalMs: 0,
+  /** Merge stage: keep a closed window this long (event time) after its close for late partials. */
+  closedWindowRetentionMs: 600_000,
+  /** Logical output names (mapped to topics by the runtime). */
+  outputs: { results: 'results', late: 'late', deadLetter: 'dead-letter', repartition: 'repartition' },
+} as const;
+
+export interface EventTimeOptions {
+  /** @defaultValue 5000 */
+  outOfOrdernessMs?: number;
+  /** @defaultValue 0 */
+  allowedLatenessMs?: number;
+  /** @defaultValue 600000 */
+  dedupTtlMs?: number;
+  /** @defaultValue 30000 */
+  idleTimeoutMs?: number;
+  /** @defaultValue true */
+  wallClockAdvance?: boolean;
+}
+
+export interface ResolvedEventTime {
+  readonly outOfOrdernessMs: number;
+  readonly allowedLatenessMs: number;
+  readonly dedupTtlMs: number;
+  readonly idleTimeoutMs: number;
+  readonly wallClockAdvance: boolean;
+}
+
+export function resolveEventTime(options: EventTimeOptions): ResolvedEventTime {
+  const wallClockAdvance = options.wallClockAdvance ?? ENGINE_DEFAULTS.wallClockAdvance;
+  if (typeof wallClockAdvance !== 'boolean') throw invalidOption('wallClockAdvance', 'must be a boolean');
+  return {
+    outOfOrdernessMs: checkNonNegativeInteger(
+      'outOfOrdernessMs',
+      options.outOfOrdernessMs ?? ENGINE_DEFAULTS.outOfOrdernessMs,
+    ),
+    allowedLatenessMs: checkNonNegativeInteger(
+      'allowedLatenessMs',
+      options.allowedLatenessMs ?? ENGINE_DEFAULTS.allowedLatenessMs,
+    ),
+    dedupTtlMs: checkPositiveInteger('dedupTtlMs', options.dedupTtlMs ?? ENGINE_DEFAULTS.dedupTtlMs),
+    idleTimeoutMs: checkNonNegativeInteger(
+      'idleTimeoutMs',
+      options.idleTimeoutMs ?? ENGINE_DEFAULTS.idleTimeoutMs,
+    ),
+    wallClockAdvance,
+  };
+}
+
+export interface OutputNames {
+  /** @defaultValue 'results' */
+  results?: string;
+  /** @defaultValue 'late' */
+  late?: string;
+  /** @defaultValue 'dead-letter' */
+  deadLetter?: string;
+  /** @defaultValue 'repartition' */
+  repartition?: string;
+}
+
+export type ResolvedOutputNames = { readonly [K in keyof OutputNames]-?: string };
+
+export function resolveOutputs(outputs: OutputNames = {}): ResolvedOutputNames {
+  const d = ENGINE_DEFAULTS.outputs;
+  return {
+    results: checkNonEmptyString('outputs.results', outputs.results ?? d.results),
+    late: checkNonEmptyString('outputs.late', outputs.late ?? d.late),
+    deadLetter: checkNonEmptyString('outputs.deadLetter', outputs.deadLetter ?? d.deadLetter),
+    repartition: checkNonEmptyString('outputs.repartition', outputs.repartition ?? d.repartition),
+  };
+}
+
+/** Store names must be valid Kafka topic-name suffixes. */
+export function checkStorePrefix(value: unknown): string {
+  const prefix = checkNonEmptyString('storePrefix', value);
+  if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
+    throw invalidOption('storePrefix', `must match [A-Za-z0-9._-]+ (got ${JSON.stringify(prefix)})`);
+  }
+  return prefix;
+}

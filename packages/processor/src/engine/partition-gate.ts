@@ -1,0 +1,239 @@
+import type { ChangelogEntry, InputRecord, OutputRecord } from '../task/partition-task.js';
+import { DedupStore } from '../dedup/dedup-store.js';
+import { jsonCodec } from '../state/codec.js';
+import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
+import { PartitionWatermark } from '../time/watermarks.js';
+import type { TimeWindow } from '../windows/window.js';
+import type { Decoder } from './decoder.js';
+import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import type { ResolvedEventTime } from './options.js';
+import { deadLetterRecord, lateRecord } from './side-outputs.js';
+
+/** Counters of one partition's decisions (not checkpointed: they describe this task instance's work). */
+export interface GateCounters {
+  accepted: number;
+  late: number;
+  duplicates: number;
+  deadLettered: number;
+  /** Records at or below the checkpointed offset, skipped because the state already contains them. */
+  skippedReplays: number;
+}
+
+/** The verdict for one record. `accepted` carries the windows (not late) the event counts in. */
+export type Admission<E> =
+  | { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' }
+  | {
+      readonly kind: 'accepted';
+      readonly event: E;
+      readonly timestamp: number;
+      readonly windows: TimeWindow[];
+    };
+
+export interface PartitionGateOptions<E> {
+  taskName: string;
+  storePrefix: string;
+  decode: Decoder<E>;
+  timestampOf: (event: E) => number;
+  /** Omit to disable dedup. */
+  eventIdOf?: ((event: E) => string) | undefined;
+  windowsOf: (timestampMs: number) => TimeWindow[];
+  eventTime: ResolvedEventTime;
+  lateOutput: string;
+  deadLetterOutput: string;
+  emit: (record: OutputRecord) => void;
+}
+
+interface Progress {
+  /** max valid event timestamp so far; null = −∞ */
+  maxTs: number | null;
+  /** last applied offset (decimal string) */
+  offset: string | null;
+  /** emission watermark (≥ data watermark; advanced by the wall clock when idle); null = −∞ */
+  emitWm: number | null;
+}
+
+/**
+ * Executes the shared event-time contract for ONE input partition, in offset order:
+ * decode+validate → dead-letter; `wm = maxTs - B`; late when `windowEnd + L <= wm` for all of the event's
+ * windows → late output; duplicate id (not expired) → dropped; else accepted; then `maxTs = max(maxTs, ts)`.
+ *
+ * Also checkpoints the partition's progress (max timestamp, last applied offset, emission watermark): a record at
+ * or below the checkpointed offset is already reflected in the state and is skipped, so an at-least-once replay
+ * never double-counts.
+ */
+export class PartitionGate<E> {
+  readonly counters: GateCounters = {
+    accepted: 0,
+    late: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    skippedReplays: 0,
+  };
+  readonly watermark: PartitionWatermark;
+  readonly #o: PartitionGateOptions<E>;
+  readonly #dedup: DedupStore | undefined;
+  readonly #progress: KeyedStore<Progress>;
+  #lastOffset: number | undefined;
+  #emitWm = Number.NEGATIVE_INFINITY;
+  #nowMs: number | undefined;
+
+  constructor(options: PartitionGateOptions<E>) {
+    this.#o = options;
+    const et = options.eventTime;
+    this.watermark = new PartitionWatermark({
+      outOfOrdernessMs: et.outOfOrdernessMs,
+      idleTimeoutMs: et.idleTimeoutMs,
+    });
+    this.#dedup =
+      options.eventIdOf === undefined
+        ? undefined
+        : new DedupStore({ name: `${options.storePrefix}-dedup`, ttlMs: et.dedupTtlMs });
+    this.#progress = new KeyedStore<Progress>({
+      name: `${options.storePrefix}-progress`,
+      codec: jsonCodec<Progress>(),
+    });
+  }
+
+  get storeNames(): string[] {
+    return this.#dedup === undefined ? [this.#progress.name] : [this.#progress.name, this.#dedup.name];
+  }
+
+  /** Data watermark `maxTs - B`: what late/dedup decisions use. */
+  get dataWatermark(): number {
+    return this.watermark.current;
+  }
+
+  /** Emission watermark: max(data watermark, wall-clock advance while idle). Monotone. */
+  get emitWatermark(): number {
+    return Math.max(this.#emitWm, this.watermark.current);
+  }
+
+  get dedupSize(): StoreSize | undefined {
+    return this.#dedup?.size;
+  }
+
+  admit(record: InputRecord): Admission<E> {
+    const offset = Number(record.offset);
+    if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
+      this.counters.skippedReplays++;
+      return { kind: 'skipped' };
+    }
+    this.#lastOffset = offset;
+    if (this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
+    const o = this.#o;
+    const et = o.eventTime;
+    const decoded = o.decode(record);
+    if (!decoded.ok) {
+      this.counters.deadLettered++;
+      o.emit(deadLetterRecord(o.deadLetterOutput, record, decoded.code, decoded.reason));
+      publish(ENGINE_CHANNELS.deadLetter, () => ({
+        task: o.taskName,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        code: decoded.code,
+        reason: decoded.reason,
+      }));
+      this.#saveProgress(record.offset);
+      return { kind: 'invalid' };
+    }
+    const event = decoded.event;
+    const ts = o.timestampOf(event);
+    const wm = this.watermark.current;
+    const windows = o.windowsOf(ts).filter((w) => w.end + et.allowedLatenessMs > wm);
+    let admission: Admission<E>;
+    if (windows.length === 0) {
+      this.counters.late++;
+      const all = o.windowsOf(ts);
+      const windowEnd = all[all.length - 1]?.end ?? ts;
+      o.emit(lateRecord(o.lateOutput, record, wm, windowEnd, et.allowedLatenessMs));
+      publish(ENGINE_CHANNELS.lateEvent, () => ({
+        task: o.taskName,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        watermark: wm,
+        windowEnd,
+      }));
+      admission = { kind: 'late' };
+    } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
+      const id = o.eventIdOf(event);
+      const verdict = this.#dedup.check(id, record.offset, wm);
+      if (verdict === 'duplicate') {
+        this.counters.duplicates++;
+        publish(ENGINE_CHANNELS.duplicate, () => ({
+          task: o.taskName,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          eventId: id,
+        }));
+        admission = { kind: 'duplicate' };
+      } else {
+        // 'replay' (same id, same offset) is the same record, not a duplicate: records at or below the
+        // checkpointed offset were skipped above, so the state does not contain it yet and it counts.
+        this.#dedup.accept(id, record.offset, ts);
+        this.counters.accepted++;
+        admission = { kind: 'accepted', event, timestamp: ts, windows };
+      }
+    } else {
+      this.counters.accepted++;
+      admission = { kind: 'accepted', event, timestamp: ts, windows };
+    }
+    this.watermark.observe(ts);
+    this.#dedup?.expire(this.watermark.current);
+    this.#saveProgress(record.offset);
+    return admission;
+  }
+
+  /**
+   * Advances processing time. When idle (no records for idleTimeout) and wall-clock advance is on, the emission
+   * watermark moves to `now - B - idleTimeout` (never backwards). Returns the emission watermark.
+   */
+  tick(nowMs: number): number {
+    this.#nowMs = nowMs;
+    const et = this.#o.eventTime;
+    if (et.wallClockAdvance && this.watermark.isIdle(nowMs)) {
+      const wall = nowMs - et.outOfOrdernessMs - et.idleTimeoutMs;
+      if (wall > this.#emitWm && wall > this.watermark.current) {
+        this.#emitWm = wall;
+        this.#saveProgress(this.#lastOffset === undefined ? null : String(this.#lastOffset));
+      }
+    }
+    return this.emitWatermark;
+  }
+
+  /** True when the partition has been idle for idleTimeout at the last tick. */
+  isIdle(): boolean {
+    return this.#nowMs !== undefined && this.watermark.isIdle(this.#nowMs);
+  }
+
+  drainChangelog(): ChangelogEntry[] {
+    const out = this.#progress.drainChangelog();
+    if (this.#dedup !== undefined) out.push(...this.#dedup.drainChangelog());
+    return out;
+  }
+
+  restoreEntry(entry: ChangelogEntry): void {
+    if (entry.store === this.#progress.name) {
+      this.#progress.restoreEntry(entry);
+      const p = this.#progress.get('partition');
+      if (p !== undefined) {
+        this.watermark.restore(p.maxTs ?? Number.NEGATIVE_INFINITY);
+        this.#lastOffset = p.offset === null ? undefined : Number(p.offset);
+        this.#emitWm = p.emitWm ?? Number.NEGATIVE_INFINITY;
+      }
+    } else if (this.#dedup !== undefined && entry.store === this.#dedup.name) {
+      this.#dedup.restoreEntry(entry);
+    }
+  }
+
+  #saveProgress(offset: string | null): void {
+    const maxTs = this.watermark.maxTimestamp;
+    this.#progress.set('partition', {
+      maxTs: Number.isFinite(maxTs) ? maxTs : null,
+      offset,
+      emitWm: Number.isFinite(this.#emitWm) ? this.#emitWm : null,
+    });
+  }
+}
