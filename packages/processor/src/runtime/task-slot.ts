@@ -77,8 +77,9 @@ export class TaskSlot {
     if (this.#nextOffset === null || after > this.#nextOffset) this.#nextOffset = after;
   }
 
-  /** Ticks the task and commits whatever changed since the last commit. Serialized per slot. */
+  /** Ticks the task and commits whatever changed since the last commit. Serialized per slot; a no-op once closed. */
   commit(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     const run = this.#chain.then(() => this.#commitNow());
     this.#chain = run.catch(() => undefined);
     return run;
@@ -92,7 +93,6 @@ export class TaskSlot {
   }
 
   async #commitNow(): Promise<void> {
-    if (this.#closed) return;
     const ctx = this.#ctx;
     const nowMs = ctx.now();
     this.task.tick(nowMs);

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_JOB_DEFAULTS, resolveStreamJobOptions } from '../../src/config/stream-job-options.js';
+import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
+import { counterTaskFactory } from '../fixtures/counter-task.mjs';
+
+const base: StreamJobOptions = {
+  applicationId: 'app-1',
+  brokers: ['127.0.0.1:9092'],
+  input: { topic: 'in' },
+  outputs: { results: 'out' },
+  taskFactory: counterTaskFactory(),
+};
+
+function errorOf(options: unknown): { code?: string; option?: string; message?: string } {
+  try {
+    resolveStreamJobOptions(options as StreamJobOptions);
+  } catch (error) {
+    return error as { code: string; option: string; message: string };
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('resolveStreamJobOptions', () => {
+  it('fills every default from STREAM_JOB_DEFAULTS', () => {
+    const r = resolveStreamJobOptions(base);
+    expect(r.commitIntervalMs).toBe(STREAM_JOB_DEFAULTS.commitIntervalMs);
+    expect(r.processingGuarantee).toBe('exactly-once');
+    expect(r.transactionTimeoutMs).toBe(60_000);
+    expect(r.outputs.get('results')).toBe('out');
+    expect(r.merge).toBeUndefined();
+    expect(typeof r.now()).toBe('number');
+  });
+
+  it.each([
+    [{ applicationId: '' }, 'applicationId'],
+    [{ applicationId: 'has space' }, 'applicationId'],
+    [{ brokers: [] }, 'brokers'],
+    [{ brokers: ['nohost'] }, 'brokers'],
+    [{ input: { topic: '' } }, 'input.topic'],
+    [{ taskFactory: 'x' }, 'taskFactory'],
+    [{ outputs: { results: 'in' } }, 'outputs.results'],
+    [{ outputs: { results: 'bad topic' } }, 'outputs.results'],
+    [{ commitIntervalMs: 0 }, 'commitIntervalMs'],
+    [{ commitIntervalMs: 1.5 }, 'commitIntervalMs'],
+    [{ processingGuarantee: 'twice' }, 'processingGuarantee'],
+    [{ commitIntervalMs: 5_000, transactionTimeoutMs: 4_000 }, 'transactionTimeoutMs'],
+    [{ sessionTimeoutMs: 100 }, 'sessionTimeoutMs'],
+    [{ createTopics: 'yes' }, 'createTopics'],
+    [{ logLevel: 'loud' }, 'logLevel'],
+    [{ merge: { taskFactory: counterTaskFactory() } }, 'outputs.repartition'],
+    [{ merge: {} }, 'merge.taskFactory'],
+    [{ now: 5 }, 'now'],
+  ])('rejects %j naming %s', (patch, option) => {
+    const error = errorOf({ ...base, ...patch });
+    expect(error.code).toBe('TRIB_PROC_INVALID_OPTION');
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(option);
+  });
+
+  it('accepts a merge stage when the repartition output is mapped', () => {
+    const r = resolveStreamJobOptions({
+      ...base,
+      outputs: { results: 'out', repartition: 'rep' },
+      merge: { taskFactory: counterTaskFactory() },
+      processingGuarantee: 'at-least-once',
+    });
+    expect(r.merge).toBeDefined();
+    expect(r.processingGuarantee).toBe('at-least-once');
+  });
+});

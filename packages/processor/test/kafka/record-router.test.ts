@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { routeRecords } from '../../src/kafka/record-router.js';
+import type { OutputRecord } from '../../src/task/partition-task.js';
+
+const ctx = {
+  stageId: 'app',
+  inputPartition: 2,
+  outputs: new Map([
+    ['results', 'metrics'],
+    ['repartition', 'rep'],
+  ]),
+  partitionCounts: new Map([
+    ['metrics', 4],
+    ['rep', 3],
+  ]),
+  nowMs: 1_000,
+};
+
+const out = (output: string, destination: OutputRecord['destination'], key = 'k', timestamp?: number): OutputRecord => ({
+  output,
+  key: Buffer.from(key),
+  value: Buffer.from('v'),
+  headers: { h: '1' },
+  destination,
+  ...(timestamp === undefined ? {} : { timestamp }),
+});
+
+describe('routeRecords', () => {
+  it('leaves by-key records to the default partitioner and keeps explicit partitions', () => {
+    const r = routeRecords([out('results', { kind: 'by-key' }, 'a', 55), out('results', { kind: 'partition', partition: 1 }, 'b')], [], ctx);
+    expect(r.topicMessages).toHaveLength(1);
+    const [first, second] = r.topicMessages[0]!.messages;
+    expect(r.topicMessages[0]!.topic).toBe('metrics');
+    expect(first!.partition).toBeUndefined();
+    expect(first!.timestamp).toBe('55');
+    expect(second!.partition).toBe(1);
+    expect(second!.timestamp).toBe('1000');
+    expect(r.outputCounts.get('results')).toBe(2);
+  });
+
+  it('broadcasts one copy to every partition of the target topic', () => {
+    const r = routeRecords([out('repartition', { kind: 'broadcast' })], [], ctx);
+    expect(r.topicMessages[0]!.messages.map((m) => m.partition)).toEqual([0, 1, 2]);
+    expect(r.outputCounts.get('repartition')).toBe(3);
+    expect(r.messageCount).toBe(3);
+  });
+
+  it('writes changelog entries to the store topic at the input partition, tombstones included', () => {
+    const r = routeRecords(
+      [],
+      [
+        { store: 'windows', key: 'x', value: Buffer.from('1') },
+        { store: 'windows', key: 'y', value: null },
+      ],
+      ctx,
+    );
+    expect(r.topicMessages[0]!.topic).toBe('app-windows-changelog');
+    expect(r.topicMessages[0]!.messages.map((m) => [m.key, m.partition, m.value])).toEqual([
+      ['x', 2, Buffer.from('1')],
+      ['y', 2, null],
+    ]);
+    expect(r.changelogCount).toBe(2);
+  });
+
+  it('fails naming an unmapped output', () => {
+    expect(() => routeRecords([out('late', { kind: 'by-key' })], [], ctx)).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_UNKNOWN_OUTPUT', message: expect.stringContaining('outputs.late') }),
+    );
+  });
+});

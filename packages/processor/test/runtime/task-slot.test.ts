@@ -1,0 +1,90 @@
+import type { KafkaMessage } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import type { CommitRequest, PartitionCommitter } from '../../src/kafka/partition-committer.js';
+import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
+import { TaskSlot } from '../../src/runtime/task-slot.js';
+import { CounterTask } from '../fixtures/counter-task.mjs';
+
+class RecordingCommitter implements PartitionCommitter {
+  readonly requests: CommitRequest[] = [];
+  failNext = false;
+  closed = false;
+  async open(): Promise<void> {}
+  async commit(request: CommitRequest): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw Object.assign(new Error('fenced'), { code: 'TRIB_PROC_COMMIT_FAILED' });
+    }
+    this.requests.push(request);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+const message = (offset: number, key: string): KafkaMessage =>
+  ({ offset: String(offset), key: Buffer.from(key), value: Buffer.from('x'), timestamp: '1000', attributes: 0, headers: {} }) as KafkaMessage;
+
+function setup(committed: string | null) {
+  const committer = new RecordingCommitter();
+  const metrics = new ProcessorMetrics();
+  let now = 0;
+  const slot = new TaskSlot('in', 1, new CounterTask(), committer, committed, {
+    stageId: 'app',
+    outputs: new Map([['results', 'out']]),
+    partitionCounts: new Map([['out', 2]]),
+    metrics,
+    now: () => (now += 5),
+  });
+  return { slot, committer, metrics };
+}
+
+describe('TaskSlot', () => {
+  it('skips records below the committed position (a rewound fetch) and moves past markers', () => {
+    const { slot } = setup('10');
+    expect(slot.process([message(8, 'a'), message(9, 'a'), message(10, 'a'), message(11, 'b')], '12')).toBe(2);
+    expect(slot.nextOffset).toBe(13n);
+    slot.advanceTo('11');
+    expect(slot.nextOffset).toBe(13n);
+    slot.advanceTo('20');
+    expect(slot.nextOffset).toBe(21n);
+  });
+
+  it('commits drained outputs, changelog and the next offset in one request, then nothing when unchanged', async () => {
+    const { slot, committer, metrics } = setup(null);
+    slot.process([message(0, 'a'), message(1, 'a'), message(2, 'b')], '2');
+    await slot.commit();
+    expect(committer.requests).toHaveLength(1);
+    const request = committer.requests[0]!;
+    expect(request.offset).toEqual({ topic: 'in', partition: 1, offset: '3' });
+    const topics = Object.fromEntries(request.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value?.toString())]));
+    expect(topics).toEqual({ out: ['1', '2', '1'], 'app-counts-changelog': ['2', '1'] });
+    expect(metrics.stats).toMatchObject({ commits: 1, recordsOut: 3, changelogRecords: 2 });
+    await slot.commit();
+    expect(committer.requests).toHaveLength(1);
+  });
+
+  it('surfaces a failed commit, counts it, and keeps the committed offset where it was', async () => {
+    const { slot, committer, metrics } = setup('0');
+    slot.process([message(0, 'a')], '0');
+    committer.failNext = true;
+    await expect(slot.commit()).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
+    expect(metrics.stats.commitFailures).toBe(1);
+    slot.process([message(1, 'a')], '1');
+    await slot.commit();
+    expect(committer.requests[0]!.offset?.offset).toBe('2');
+  });
+
+  it('closes after the commit in flight and ignores later commits', async () => {
+    const { slot, committer } = setup(null);
+    slot.process([message(0, 'a')], '0');
+    const pending = slot.commit();
+    await slot.close();
+    await pending;
+    expect(committer.closed).toBe(true);
+    expect(committer.requests).toHaveLength(1);
+    slot.process([message(1, 'a')], '1');
+    await slot.commit();
+    expect(committer.requests).toHaveLength(1);
+  });
+});
