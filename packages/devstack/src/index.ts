@@ -1,1 +1,24 @@
-export const VERSION = '0.1.0';
+export { startDevstack } from './devstack.js';
+export { devstackStatus, stopDevstack, devstackLogs, type StopOutcome } from './status.js';
+export { runSmoke, SMOKE_DEFAULTS, type SmokeOptions, type SmokeReport } from './smoke.js';
+export {
+  DEVSTACK_DEFAULTS,
+  SERVICES,
+  SERVICE_NAMES,
+  defaultCacheDir,
+  resolveDevstackOptions,
+  type DevstackOptions,
+  type ResolvedDevstackOptions,
+  type Service,
+} from './options.js';
+export { DEVSTACK_ENV, devstackOptionsFromEnv } from './options-env.js';
+export { DEVSTACK_ERROR_CODES, DevstackError, isDevstackError, type DevstackErrorCode } from './errors.js';
+export {
+  CHANNEL_NAMES,
+  type ProgressMessage,
+  type StartedMessage,
+  type StoppedMessage,
+} from './diagnostics.js';
+export { findFreePort, isPortInUse } from './runtime/ports.js';
+export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
+export type { Devstack, DevstackStatus, ElasticsearchHandle, KafkaHandle, ServiceStatus } from './types.js';

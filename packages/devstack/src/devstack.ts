@@ -1,0 +1,284 @@
+import { chmod, mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publish } from './diagnostics.js';
+import { startElasticsearch } from './elasticsearch/es-server.js';
+import { elasticsearchVersion, isElasticsearchHealthy } from './elasticsearch/health.js';
+import { resolveElasticsearch } from './elasticsearch/resolve.js';
+import { isKafkaHealthy } from './kafka/health.js';
+import { startKafka } from './kafka/kafka-server.js';
+import { resolveKafka } from './kafka/resolve.js';
+import {
+  resolveDevstackOptions,
+  type DevstackOptions,
+  type ResolvedDevstackOptions,
+  type Service,
+} from './options.js';
+import { checkJava, type JavaInfo } from './runtime/java.js';
+import { assertPortFree, isPortInUse } from './runtime/ports.js';
+import { keepOnExit, stopProcessGroup } from './runtime/process-group.js';
+import { readState, removeState, writeState, type ServiceState } from './runtime/state-file.js';
+import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
+import type { Devstack, ElasticsearchHandle, KafkaHandle } from './types.js';
+
+const kafkaBrokers = (port: number): string[] => [`127.0.0.1:${port}`];
+const esUrl = (port: number): string => `http://127.0.0.1:${port}`;
+
+function logger(options: ResolvedDevstackOptions): (line: string) => void {
+  return (line) => {
+    options.log(line);
+    publish('progress', { line });
+  };
+}
+
+/** A healthy Kafka already on the port, reused; undefined when the port is free. Throws PORT_IN_USE otherwise. */
+async function reusableKafka(o: ResolvedDevstackOptions): Promise<KafkaHandle | undefined> {
+  if (!(await isPortInUse(o.kafkaPort))) {
+    await assertPortFree(o.kafkaControllerPort, 'kafkaControllerPort', 'kafka');
+    return undefined;
+  }
+  if (o.reuse && (await isKafkaHealthy(kafkaBrokers(o.kafkaPort)))) {
+    const state = await readState(o.cacheDir, 'kafka', o.kafkaPort);
+    return {
+      brokers: kafkaBrokers(o.kafkaPort),
+      port: o.kafkaPort,
+      version: state?.version ?? 'unknown',
+      startupMs: 0,
+      reused: true,
+      ...(state === undefined ? {} : { pid: state.pid }),
+      logFiles: state?.logFiles ?? [],
+    };
+  }
+  await assertPortFree(o.kafkaPort, 'kafkaPort', 'kafka');
+  return undefined;
+}
+
+async function reusableElasticsearch(o: ResolvedDevstackOptions): Promise<ElasticsearchHandle | undefined> {
+  if (!(await isPortInUse(o.esPort))) {
+    await assertPortFree(o.esTransportPort, 'esTransportPort', 'elasticsearch');
+    return undefined;
+  }
+  const url = esUrl(o.esPort);
+  if (o.reuse && (await isElasticsearchHealthy(url))) {
+    const state = await readState(o.cacheDir, 'elasticsearch', o.esPort);
+    return {
+      url,
+      port: o.esPort,
+      version: (await elasticsearchVersion(url)) ?? state?.version ?? 'unknown',
+      startupMs: 0,
+      reused: true,
+      ...(state === undefined ? {} : { pid: state.pid }),
+      logFiles: state?.logFiles ?? [],
+    };
+  }
+  await assertPortFree(o.esPort, 'esPort', 'elasticsearch');
+  return undefined;
+}
+
+/** Removes a service directory, and the data root when it became empty and the devstack created it. */
+async function removeServiceDir(
+  state: Pick<ServiceState, 'serviceDir' | 'dataRoot' | 'ownsDataRoot'>,
+): Promise<void> {
+  if (!state.ownsDataRoot) return;
+  await rm(state.serviceDir, { recursive: true, force: true });
+  await rmdir(state.dataRoot).catch(() => undefined);
+}
+
+/** Stops one server recorded in a state file and cleans up after it. */
+export async function stopRecordedServer(
+  cacheDir: string,
+  state: ServiceState,
+  stopTimeoutMs: number,
+): Promise<void> {
+  const how = await stopProcessGroup(state.pid, stopTimeoutMs, state.service);
+  keepOnExit(state.pid);
+  publish('stopped', { service: state.service, port: state.port, pid: state.pid, how });
+  await removeState(cacheDir, state.service, state.port);
+  await removeServiceDir(state);
+}
+
+/**
+ * Starts (or reuses) a real Kafka in KRaft mode and a real Elasticsearch 8 on loopback, resolving them from Maven
+ * Central into the cache on the first run. Resolves once each is healthy. A healthy server already listening on a
+ * port is reused (`reused: true`) and never stopped by {@link Devstack.stop}.
+ *
+ * @throws DevstackError `TRIB_DEVSTACK_INVALID_OPTION`, `…_JAVA_MISSING`, `…_JAVA_VERSION`, `…_MAVEN_MISSING`,
+ *   `…_PORT_IN_USE`, `…_RESOLVE_FAILED`, `…_DISK_FULL`, `…_START_FAILED`, `…_START_TIMEOUT`.
+ */
+export async function startDevstack(options: DevstackOptions = {}): Promise<Devstack> {
+  const o = resolveDevstackOptions(options);
+  const log = logger(o);
+  const wants = (service: Service): boolean => o.services.includes(service);
+
+  let kafka = wants('kafka') ? await reusableKafka(o) : undefined;
+  let elasticsearch = wants('elasticsearch') ? await reusableElasticsearch(o) : undefined;
+  for (const handle of [kafka, elasticsearch]) {
+    if (handle !== undefined)
+      log(`[${'brokers' in handle ? 'kafka' : 'elasticsearch'}] reusing the server on port ${handle.port}`);
+  }
+  const startKafkaToo = wants('kafka') && kafka === undefined;
+  const startEsToo = wants('elasticsearch') && elasticsearch === undefined;
+
+  const started: ServiceState[] = [];
+  let dataRoot: string | undefined;
+  let stopped = false;
+  const stopStarted = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    for (const state of [...started].reverse()) {
+      log(`[${state.service}] stopping pid ${state.pid}`);
+      await stopRecordedServer(o.cacheDir, state, o.stopTimeoutMs);
+    }
+  };
+
+  if (startKafkaToo || startEsToo) {
+    const java: JavaInfo = await checkJava(o.javaCommand);
+    const kafkaLibs = startKafkaToo
+      ? await resolveKafka({
+          cacheDir: o.cacheDir,
+          version: o.kafkaVersion,
+          mavenCommand: o.mavenCommand,
+          timeoutMs: o.resolveTimeoutMs,
+          log,
+        })
+      : undefined;
+    const esHome = startEsToo
+      ? await resolveElasticsearch({
+          cacheDir: o.cacheDir,
+          version: o.esVersion,
+          mavenCommand: o.mavenCommand,
+          javaHome: java.home,
+          timeoutMs: o.resolveTimeoutMs,
+          log,
+        })
+      : undefined;
+    const ownsDataRoot = o.dataDir === undefined;
+    dataRoot = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-devstack-')));
+    await mkdir(dataRoot, { recursive: true });
+    // Elasticsearch may run as `nobody`: it must be able to traverse the data root.
+    if (ownsDataRoot) await chmod(dataRoot, 0o755);
+    const record = async (state: ServiceState): Promise<void> => {
+      started.push(state);
+      await writeState(o.cacheDir, state);
+    };
+    try {
+      if (kafkaLibs !== undefined) {
+        const serviceDir = join(dataRoot, 'kafka');
+        log(`[kafka] starting Kafka ${o.kafkaVersion} on 127.0.0.1:${o.kafkaPort} (data ${serviceDir})`);
+        const k = await startKafka({
+          javaCommand: o.javaCommand,
+          libsDir: kafkaLibs.libsDir,
+          serviceDir,
+          port: o.kafkaPort,
+          controllerPort: o.kafkaControllerPort,
+          heap: o.kafkaHeap,
+          autoCreateTopics: o.autoCreateTopics,
+          overrides: o.kafkaProperties,
+          timeoutMs: o.startTimeoutMs,
+          stopTimeoutMs: o.stopTimeoutMs,
+        });
+        await record({
+          service: 'kafka',
+          version: o.kafkaVersion,
+          port: o.kafkaPort,
+          secondaryPort: o.kafkaControllerPort,
+          pid: k.pid,
+          serviceDir,
+          dataRoot,
+          ownsDataRoot,
+          logFiles: k.logFiles,
+          startedAt: new Date().toISOString(),
+          startupMs: k.startupMs,
+          ownerPid: process.pid,
+          detached: false,
+        });
+        kafka = {
+          brokers: kafkaBrokers(o.kafkaPort),
+          port: o.kafkaPort,
+          version: o.kafkaVersion,
+          startupMs: k.startupMs,
+          reused: false,
+          pid: k.pid,
+          logFiles: k.logFiles,
+        };
+        log(`[kafka] healthy in ${k.startupMs} ms (pid ${k.pid})`);
+      }
+      if (esHome !== undefined) {
+        const serviceDir = join(dataRoot, 'elasticsearch');
+        log(
+          `[elasticsearch] starting Elasticsearch ${o.esVersion} on 127.0.0.1:${o.esPort} (data ${serviceDir})`,
+        );
+        if (java.home === undefined)
+          throw new Error(`${o.javaCommand} did not report java.home (needed as ES_JAVA_HOME)`);
+        const e = await startElasticsearch({
+          home: esHome.home,
+          javaHome: java.home,
+          serviceDir,
+          port: o.esPort,
+          transportPort: o.esTransportPort,
+          heap: o.esHeap,
+          writeQueueSize: o.writeQueueSize,
+          writeThreadPoolSize: o.writeThreadPoolSize,
+          settings: o.esSettings,
+          timeoutMs: o.startTimeoutMs,
+          stopTimeoutMs: o.stopTimeoutMs,
+          runAs: await elasticsearchRunAs(),
+        });
+        await record({
+          service: 'elasticsearch',
+          version: o.esVersion,
+          port: o.esPort,
+          secondaryPort: o.esTransportPort,
+          pid: e.pid,
+          serviceDir,
+          dataRoot,
+          ownsDataRoot,
+          logFiles: e.logFiles,
+          startedAt: new Date().toISOString(),
+          startupMs: e.startupMs,
+          ownerPid: process.pid,
+          detached: false,
+        });
+        elasticsearch = {
+          url: esUrl(o.esPort),
+          port: o.esPort,
+          version: o.esVersion,
+          startupMs: e.startupMs,
+          reused: false,
+          pid: e.pid,
+          logFiles: e.logFiles,
+        };
+        log(`[elasticsearch] healthy in ${e.startupMs} ms (pid ${e.pid})`);
+      }
+    } catch (error) {
+      await stopStarted().catch(() => undefined);
+      if (ownsDataRoot) await rm(dataRoot, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  for (const h of [kafka, elasticsearch]) {
+    if (h === undefined) continue;
+    publish('started', {
+      service: 'brokers' in h ? 'kafka' : 'elasticsearch',
+      port: h.port,
+      version: h.version,
+      startupMs: h.startupMs,
+      reused: h.reused,
+      pid: h.pid,
+    });
+  }
+
+  return {
+    kafka,
+    elasticsearch,
+    dataDir: dataRoot,
+    stop: stopStarted,
+    detach: async () => {
+      for (const state of started) {
+        keepOnExit(state.pid);
+        await writeState(o.cacheDir, { ...state, detached: true });
+      }
+    },
+  };
+}

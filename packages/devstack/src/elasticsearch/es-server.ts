@@ -1,0 +1,90 @@
+import { chown, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchServer } from '../runtime/server-process.js';
+import { isElasticsearchHealthy } from './health.js';
+import { rewriteJvmOptions } from './jvm-options.js';
+import { elasticsearchSettings, settingsToArgs } from './settings.js';
+
+export interface ElasticsearchStartInput {
+  home: string;
+  /** JDK home used as ES_JAVA_HOME (the integ-test distribution bundles no JDK). */
+  javaHome: string;
+  /** This node's own directory: config copy, data, logs and tmp go under it. */
+  serviceDir: string;
+  port: number;
+  transportPort: number;
+  heap: string;
+  writeQueueSize: number | undefined;
+  writeThreadPoolSize: number | undefined;
+  settings: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  stopTimeoutMs: number;
+  /** Run as this user (Elasticsearch refuses to run as root); its directories are chowned to it. */
+  runAs: { uid: number; gid: number } | undefined;
+}
+
+export interface StartedElasticsearch {
+  pid: number;
+  startupMs: number;
+  logFiles: string[];
+}
+
+async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+  await chown(path, uid, gid);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await chownTree(child, uid, gid);
+    else await chown(child, uid, gid);
+  }
+}
+
+/** Starts a single-node Elasticsearch; resolves once cluster health is yellow or green. */
+export async function startElasticsearch(input: ElasticsearchStartInput): Promise<StartedElasticsearch> {
+  const configDir = join(input.serviceDir, 'config');
+  const dataDir = join(input.serviceDir, 'data');
+  const logsDir = join(input.serviceDir, 'logs');
+  const tmpDir = join(input.serviceDir, 'tmp');
+  for (const dir of [dataDir, logsDir, tmpDir]) await mkdir(dir, { recursive: true });
+  await cp(join(input.home, 'config'), configDir, { recursive: true });
+  const jvmOptions = join(configDir, 'jvm.options');
+  await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
+  const stdoutFile = join(input.serviceDir, 'stdout.log');
+  await writeFile(stdoutFile, '');
+  if (input.runAs !== undefined) await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
+
+  const settings = elasticsearchSettings({
+    port: input.port,
+    transportPort: input.transportPort,
+    dataDir,
+    logsDir,
+    writeQueueSize: input.writeQueueSize,
+    writeThreadPoolSize: input.writeThreadPoolSize,
+    extra: input.settings,
+  });
+  const url = `http://127.0.0.1:${input.port}`;
+  const serverLog = join(logsDir, `${settings['cluster.name'] ?? 'elasticsearch'}.log`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ES_JAVA_HOME: input.javaHome,
+    ES_PATH_CONF: configDir,
+    ES_TMPDIR: tmpDir,
+    ES_JAVA_OPTS: `-Xms${input.heap} -Xmx${input.heap} -Dtributary.devstack=elasticsearch`,
+    HOME: input.serviceDir,
+  };
+  delete env['JAVA_TOOL_OPTIONS'];
+  const launched = await launchServer({
+    service: 'elasticsearch',
+    command: join(input.home, 'bin', 'elasticsearch'),
+    args: settingsToArgs(settings),
+    cwd: input.serviceDir,
+    env,
+    ...(input.runAs === undefined ? {} : { uid: input.runAs.uid, gid: input.runAs.gid }),
+    stdoutFile,
+    // stdout.log already carries everything the server log has, plus the launcher's own errors.
+    logFiles: [],
+    isHealthy: () => isElasticsearchHealthy(url, 2000),
+    timeoutMs: input.timeoutMs,
+    stopTimeoutMs: input.stopTimeoutMs,
+  });
+  return { ...launched, logFiles: [serverLog] };
+}

@@ -1,0 +1,70 @@
+/** A Kafka broker of a devstack, started by it or found running and reused. */
+export interface KafkaHandle {
+  /** Bootstrap servers for kafkajs: `['127.0.0.1:9092']`. */
+  brokers: string[];
+  port: number;
+  /** Kafka version; `'unknown'` for a reused broker the devstack did not start. */
+  version: string;
+  /** Milliseconds from spawn to the first successful metadata request (0 when reused). */
+  startupMs: number;
+  reused: boolean;
+  /** Pid (and process group) of the JVM, when the devstack started it or knows it from its state file. */
+  pid?: number;
+  /** Server logs, when known. */
+  logFiles: string[];
+}
+
+/** An Elasticsearch node of a devstack, started by it or found running and reused. */
+export interface ElasticsearchHandle {
+  /** Base URL for `@elastic/elasticsearch`: `'http://127.0.0.1:9200'`. */
+  url: string;
+  port: number;
+  /** Elasticsearch version (asked from the node when reused). */
+  version: string;
+  /** Milliseconds from spawn to cluster health yellow (0 when reused). */
+  startupMs: number;
+  reused: boolean;
+  pid?: number;
+  logFiles: string[];
+}
+
+/** A running devstack. */
+export interface Devstack {
+  /** Undefined when `services` excluded Kafka. */
+  kafka: KafkaHandle | undefined;
+  /** Undefined when `services` excluded Elasticsearch. */
+  elasticsearch: ElasticsearchHandle | undefined;
+  /** Directory of the data and logs of the servers this devstack started (undefined when it started none). */
+  dataDir: string | undefined;
+  /**
+   * Stops the servers this devstack started (SIGTERM to each process group, SIGKILL after `stopTimeoutMs`) and
+   * removes its temporary data directory. Reused servers are left running. Idempotent.
+   */
+  stop(): Promise<void>;
+  /** Leaves the started servers running after this process exits (`up --detach`); `down` stops them later. */
+  detach(): Promise<void>;
+}
+
+/** What {@link devstackStatus} reports about one server. */
+export interface ServiceStatus {
+  service: 'kafka' | 'elasticsearch';
+  port: number;
+  /** Something listens on the port. */
+  listening: boolean;
+  /** It answers as a healthy Kafka broker / Elasticsearch node (yellow or green). */
+  healthy: boolean;
+  /** Version, when it can be told (from the node or the state file). */
+  version: string | undefined;
+  /** Started by a devstack whose state file names a live process. */
+  managed: boolean;
+  pid: number | undefined;
+  detached: boolean | undefined;
+  dataDir: string | undefined;
+  logFiles: string[];
+  startupMs: number | undefined;
+}
+
+export interface DevstackStatus {
+  kafka: ServiceStatus | undefined;
+  elasticsearch: ServiceStatus | undefined;
+}
