@@ -1,4 +1,4 @@
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export {
   BENCH_ERROR_CODES,
@@ -41,3 +41,43 @@ export type {
 } from './resources/resource-sampler.js';
 export { summarizeResources } from './resources/resource-summary.js';
 export type { ResourceSummary } from './resources/resource-summary.js';
+
+export {
+  COMPONENTS,
+  COMPONENT_LABELS,
+  COMPONENT_VALUES,
+  CORRECTNESS_KEYS,
+  LATENCY_KEYS,
+  RESULTS_SCHEMA_VERSION,
+  SCENARIOS,
+  SCENARIO_VALUES,
+} from './report/results.js';
+export type {
+  Aggregate,
+  AggregatedRow,
+  BenchResults,
+  Component,
+  ComponentRow,
+  Correctness,
+  Environment,
+  LatencyFigures,
+  RunResult,
+  Scenario,
+  Series,
+  Spread,
+  Workload,
+} from './report/results.js';
+export { validateResults } from './report/validate-results.js';
+export { aggregateRuns, median, spreadOf, sumCorrectness } from './report/aggregate.js';
+export { createResults } from './report/create-results.js';
+export type { CreateResultsInput } from './report/create-results.js';
+export { DEFAULT_METHOD, LATENCY_DEFINITIONS } from './report/method.js';
+export {
+  collectEnvironment,
+  installedVersion,
+  javaVersion,
+  RECORDED_LIBRARIES,
+} from './report/environment.js';
+export type { EnvironmentOptions } from './report/environment.js';
+export { formatCorrectness, renderTable, TABLE_COLUMNS } from './report/table.js';
+export { renderHtmlReport } from './report/html-report.js';

@@ -1,0 +1,21 @@
+import { COMPONENTS, type Component } from './results.js';
+
+/** What each row's latency is measured from and to; the README defines each one in full. */
+export const LATENCY_DEFINITIONS: Readonly<Record<Component, string>> = {
+  [COMPONENTS.KAFKA]: 'produce acknowledged (acks=all) − intended send time of the event (open loop)',
+  [COMPONENTS.PROCESSOR]:
+    'window result committed to Kafka − window close time (window end + out-of-orderness bound), processor clock',
+  [COMPONENTS.ELASTICSEARCH]: 'result document searchable in Elasticsearch − result committed to Kafka',
+  [COMPONENTS.END_TO_END]:
+    'window result searchable in Elasticsearch − window close time (window end + out-of-orderness bound)',
+};
+
+/** The method sentences every results file carries unless the caller replaces them. */
+export const DEFAULT_METHOD: readonly string[] = [
+  'Load is open loop: event i is intended at start + i / rate; latencies are measured from that intended time, and the gap between intended and actual send is recorded separately as schedule lag.',
+  'No coordinated-omission correction is applied on top (no recordValueWithExpectedInterval); autocannon runs with its correction off because it corrects with a wrong interval.',
+  'A warm-up precedes every measured window and is excluded from every histogram and throughput figure.',
+  'Latencies are recorded in HDR histograms (1 µs … 1 h, 3 significant digits); figures are per-run percentiles, aggregated as median (min–max) across runs.',
+  'CPU is CPU time over wall time in % of one core (process.cpuUsage for Node, utime+stime from /proc/<pid>/stat for the JVMs); RSS is the peak of per-second samples.',
+  'Correctness compares events produced with events reflected in the Elasticsearch window counts, late and dead-lettered events; lost and duplicated must both be 0.',
+];

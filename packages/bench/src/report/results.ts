@@ -1,0 +1,167 @@
+/**
+ * The bench results document (JSON, `schemaVersion` 1). One file per scenario invocation: environment and
+ * workload, every run with its rows, correctness line, time series and encoded histograms, and the aggregate
+ * across runs with its spread. Durations are milliseconds, sizes MB (2^20 bytes), CPU % of one core.
+ */
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** Rows of the table, in the order the seed published them. */
+export const COMPONENTS = {
+  KAFKA: 'kafka',
+  PROCESSOR: 'processor',
+  ELASTICSEARCH: 'elasticsearch',
+  END_TO_END: 'end-to-end',
+} as const;
+export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
+export const COMPONENT_VALUES: readonly Component[] = Object.values(COMPONENTS);
+
+export const SCENARIOS = {
+  /** Fixed rate below saturation, the seed's table. */
+  TABLE: 'table',
+  /** Search for the highest rate the pipeline sustains. */
+  MAX_THROUGHPUT: 'max-throughput',
+  /** HTTP ingest gateway under autocannon. */
+  GATEWAY: 'gateway',
+  /** Search queries against the results index under load. */
+  QUERIES: 'queries',
+} as const;
+export type Scenario = (typeof SCENARIOS)[keyof typeof SCENARIOS];
+export const SCENARIO_VALUES: readonly Scenario[] = Object.values(SCENARIOS);
+
+export interface Environment {
+  readonly node: string;
+  /** `java -version` of the JVMs (Kafka, Elasticsearch), null when unknown. */
+  readonly java: string | null;
+  readonly os: { readonly platform: string; readonly release: string; readonly arch: string };
+  readonly cpu: { readonly model: string; readonly cores: number };
+  readonly memoryMB: number;
+  /** Versions of everything measured: kafka, elasticsearch, kafkajs, @elastic/elasticsearch, @tributary/*… */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface Workload {
+  readonly scenario: Scenario;
+  /** Intended events per second; null when the scenario searches for the rate. */
+  readonly ratePerSec: number | null;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly partitions: number;
+  readonly runs: number;
+  /** Anything else that defines the workload (event size, keys, window, out-of-orderness bound…). */
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Latency percentiles in ms. */
+export interface LatencyFigures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p99_9: number;
+  readonly max: number;
+}
+export const LATENCY_KEYS = ['p50', 'p99', 'p99_9', 'max'] as const;
+
+/** One row of the table for one run. Null means "not measured", never zero. */
+export interface ComponentRow {
+  readonly component: Component;
+  readonly version: string | null;
+  readonly startupMs: number | null;
+  /** Events (or documents, for Elasticsearch) per second over the measured window. */
+  readonly throughputPerSec: number | null;
+  readonly latencyMs: LatencyFigures | null;
+  /** What the latency of this row is measured from and to (see the README). */
+  readonly latencyDefinition: string | null;
+  /** Mean CPU, % of one core. */
+  readonly cpuPercent: number | null;
+  /** Peak RSS, MB. */
+  readonly rssMB: number | null;
+  /** Worst per-second event-loop delay p99 (Node components only), ms. */
+  readonly eventLoopDelayP99Ms: number | null;
+}
+
+/** The correctness line: every produced event accounted for. */
+export interface Correctness {
+  readonly produced: number;
+  /** Events reflected in the window counts in Elasticsearch. */
+  readonly counted: number;
+  /** Events behind the watermark by more than the allowed lateness (sent to the late topic). */
+  readonly late: number;
+  readonly deadLettered: number;
+  /** produced − counted − late − dead-lettered, when positive. */
+  readonly lost: number;
+  /** Events counted more than once. */
+  readonly duplicated: number;
+}
+export const CORRECTNESS_KEYS = [
+  'produced',
+  'counted',
+  'late',
+  'deadLettered',
+  'lost',
+  'duplicated',
+] as const;
+
+/** A time series sampled during a run: `[msSinceMeasuredStart, value]` pairs. */
+export interface Series {
+  readonly name: string;
+  readonly unit: string;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface RunResult {
+  /** 1-based. */
+  readonly run: number;
+  readonly startedAt: string;
+  readonly components: readonly ComponentRow[];
+  readonly correctness: Correctness;
+  /** Throughput, consumer lag, schedule lag… over time. */
+  readonly series: readonly Series[];
+  /** Latency histograms (µs) as compressed base64, by name (`end-to-end`, `produce-ack`, `schedule-lag`…). */
+  readonly histograms: Readonly<Record<string, string>>;
+}
+
+/** Spread of one figure across runs. */
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+export interface AggregatedRow {
+  readonly component: Component;
+  readonly version: string | null;
+  readonly startupMs: Spread | null;
+  readonly throughputPerSec: Spread | null;
+  readonly latencyMs: { readonly [K in (typeof LATENCY_KEYS)[number]]: Spread } | null;
+  readonly latencyDefinition: string | null;
+  readonly cpuPercent: Spread | null;
+  readonly rssMB: Spread | null;
+  readonly eventLoopDelayP99Ms: Spread | null;
+}
+
+export interface Aggregate {
+  readonly runs: number;
+  readonly components: readonly AggregatedRow[];
+  /** Sums over all runs. */
+  readonly correctness: Correctness;
+}
+
+export interface BenchResults {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly workload: Workload;
+  /** How the figures were obtained, one sentence per item (printed in the HTML report). */
+  readonly method: readonly string[];
+  readonly runs: readonly RunResult[];
+  readonly aggregate: Aggregate;
+}
+
+/** Display names of the rows. */
+export const COMPONENT_LABELS: Readonly<Record<Component, string>> = {
+  kafka: 'Kafka',
+  processor: 'Processor',
+  elasticsearch: 'Elasticsearch',
+  'end-to-end': 'End-to-end',
+};
