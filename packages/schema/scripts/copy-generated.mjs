@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// tsc does not copy the generated .js/.d.ts pair; this copies src/generated into dist/generated after the build.
+// Post-build step: tsc does not copy non-TypeScript files, so copy
+//   src/generated/*.{js,d.ts}  → dist/generated/   (the static protobufjs code the codecs import)
+//   proto/**/*.proto           → dist/proto/        (the schema, for `tributary-schema check-compat` and registries)
 import { cpSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-cpSync(join(packageRoot, 'src', 'generated'), join(packageRoot, 'dist', 'generated'), {
-  recursive: true,
-  filter: (source) => !source.endsWith('.md'),
-});
+cpSync(join(packageRoot, 'src', 'generated'), join(packageRoot, 'dist', 'generated'), { recursive: true });
+cpSync(join(packageRoot, 'proto'), join(packageRoot, 'dist', 'proto'), { recursive: true });

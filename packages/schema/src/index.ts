@@ -26,4 +26,18 @@ export { encodeWindowResult, decodeWindowResult, windowResultToJSON } from './wi
 export { encodeRegistryFrame, decodeRegistryFrame, REGISTRY_MAGIC_BYTE } from './registry-frame.js';
 export type { RegistryFrame } from './registry-frame.js';
 export { CLICKSTREAM_EVENT_TYPE_NAME, WINDOW_RESULT_TYPE_NAME } from './messages.js';
+export {
+  checkCompatibility,
+  isCompatible,
+  CompatibilityIssueCodes,
+  COMPATIBILITY_SEVERITIES,
+} from './compatibility.js';
+export type {
+  CompatibilityIssue,
+  CompatibilityIssueCode,
+  CompatibilityOptions,
+  CompatibilitySeverity,
+} from './compatibility.js';
+export { parseProto, loadProtoFile } from './proto-source.js';
+export { clickstreamProtoPath, CLICKSTREAM_PROTO_FILE } from './bundled-schema.js';
 export const VERSION = '0.1.0';
