@@ -134,9 +134,12 @@ export class TaskSlot {
   }
 }
 
+/** Duck-typed: a task may expose `watermark` (number or method) or `watermarks.data` (the engine's tasks). */
 function recordWatermark(slot: TaskSlot, ctx: TaskSlotContext): void {
-  const candidate = (slot.task as { watermark?: unknown }).watermark;
-  const value = typeof candidate === 'function' ? (candidate as () => unknown).call(slot.task) : candidate;
+  const task = slot.task as { watermark?: unknown; watermarks?: { data?: unknown } };
+  let value: unknown = task.watermark;
+  if (typeof value === 'function') value = (value as () => unknown).call(task);
+  if (value === undefined) value = task.watermarks?.data;
   if (typeof value === 'number') ctx.metrics.watermark(ctx.stageId, slot.topic, slot.partition, value);
 }
 

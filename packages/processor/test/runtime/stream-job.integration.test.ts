@@ -37,6 +37,7 @@ describe('createStreamJob against the real broker', () => {
         taskFactory: counterTaskFactory(),
         commitIntervalMs: 100,
         processingGuarantee: guarantee,
+        logLevel: 'nothing',
       });
       await job.start();
       try {
@@ -55,4 +56,87 @@ describe('createStreamJob against the real broker', () => {
       expect(job.state).toBe('stopped');
     });
   }
+
+  it('restores task state from the changelog when the job restarts', async () => {
+    const input = uniqueName('proc-rs-in');
+    const results = uniqueName('proc-rs-out');
+    const applicationId = uniqueName('proc-rs-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    const options = {
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { results },
+      taskFactory: counterTaskFactory(),
+      commitIntervalMs: 100,
+      logLevel: 'nothing' as const,
+    };
+    await harness.produce(input, keyedMessages(400, KEYS));
+    const first = createStreamJob(options);
+    await first.start();
+    await harness.readAll(results, { expected: 400, settleMs: 200 });
+    await first.stop();
+
+    await harness.produce(input, keyedMessages(400, KEYS));
+    const second = createStreamJob(options);
+    await second.start();
+    try {
+      const records = await harness.readAll(results, { expected: 800 });
+      const twice = new Map([...countsPerKey(400, KEYS)].map(([key, n]) => [key, 2 * n]));
+      expect(counterMismatches(records, twice)).toEqual([]);
+      expect(second.metrics.restoredRecords).toBeGreaterThanOrEqual(KEYS);
+      expect(second.metrics.restores).toBeGreaterThan(0);
+      expect(second.metrics.recordsIn).toBe(400);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('runs two stages in one process: input → repartition topic → merge group', async () => {
+    const input = uniqueName('proc-2s-in');
+    const repartition = uniqueName('proc-2s-rep');
+    const results = uniqueName('proc-2s-out');
+    const applicationId = uniqueName('proc-2s-app');
+    groups.push(applicationId, `${applicationId}-merge`);
+    harness.track(repartition, results, changelogTopic(applicationId, 'counts'), changelogTopic(`${applicationId}-merge`, 'counts'));
+    await harness.createTopic(input, 4);
+    await harness.produce(input, keyedMessages(N, KEYS));
+    const job = createStreamJob({
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { results, repartition },
+      taskFactory: counterTaskFactory({ output: 'repartition' }),
+      merge: { taskFactory: counterTaskFactory() },
+      repartitionPartitions: 3,
+      commitIntervalMs: 100,
+      logLevel: 'nothing',
+    });
+    await job.start();
+    try {
+      const records = await harness.readAll(results, { expected: N });
+      expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
+      expect(job.ownedPartitions()).toEqual({ [applicationId]: [0, 1, 2, 3], [`${applicationId}-merge`]: [0, 1, 2] });
+      expect(job.metrics.recordsIn).toBe(2 * N);
+    } finally {
+      await job.stop();
+    }
+    const committed = await harness.committedOffsets(`${applicationId}-merge`, repartition);
+    for (const [partition, end] of await harness.endOffsets(repartition)) expect(committed.get(partition)).toBe(end);
+  });
+
+  it('fails start() clearly when the input topic does not exist', async () => {
+    const job = createStreamJob({
+      applicationId: uniqueName('proc-missing'),
+      brokers,
+      input: { topic: uniqueName('no-such-topic') },
+      outputs: { results: uniqueName('never') },
+      taskFactory: counterTaskFactory(),
+      logLevel: 'nothing',
+    });
+    await expect(job.start()).rejects.toMatchObject({ code: 'TRIB_PROC_INPUT_TOPIC_MISSING' });
+    expect(job.state).toBe('failed');
+  });
 });
