@@ -81,3 +81,13 @@ export {
 export type { EnvironmentOptions } from './report/environment.js';
 export { formatCorrectness, renderTable, TABLE_COLUMNS } from './report/table.js';
 export { renderHtmlReport } from './report/html-report.js';
+
+export { COMPARE_DEFAULTS, DIRECTIONS, compareResults, comparisonExitCode } from './compare/compare.js';
+export type {
+  CompareOptions,
+  Comparison,
+  CorrectnessComparison,
+  Direction,
+  FigureComparison,
+} from './compare/compare.js';
+export { renderComparison } from './compare/render-comparison.js';
