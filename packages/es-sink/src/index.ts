@@ -53,3 +53,30 @@ export {
 } from './index-management/index-template.js';
 
 export const VERSION = '0.1.0';
+export {
+  createKafkaEsConnector,
+  type ConnectorStats,
+  type KafkaEsConnector,
+} from './connector/kafka-es-connector.js';
+export {
+  CONNECTOR_DEFAULTS,
+  type ConnectorLogger,
+  type KafkaEsConnectorOptions,
+  type RecordContext,
+} from './connector/connector-options.js';
+export { OffsetTracker, type OffsetToken } from './connector/offset-tracker.js';
+export {
+  RECORD_FORMATS,
+  VERSION_SOURCES,
+  WINDOW_RESULT_MAPPINGS,
+  RecordMappingError,
+  jsonMapper,
+  windowDocumentId,
+  windowResultMapper,
+  type MappedRecord,
+  type RecordFormat,
+  type RecordMapper,
+  type SourceRecord,
+  type VersionSource,
+} from './connector/record-mapper.js';
+export { DEAD_LETTER_HEADERS, deadLetterMessage } from './connector/dead-letter-record.js';

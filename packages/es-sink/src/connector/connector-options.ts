@@ -1,0 +1,131 @@
+import type { KafkaConfig } from 'kafkajs';
+import { invalidOption } from '../errors.js';
+import type { BulkSinkOptions } from '../options.js';
+import {
+  RECORD_FORMAT_VALUES,
+  VERSION_SOURCE_VALUES,
+  type RecordFormat,
+  type RecordMapper,
+  type VersionSource,
+} from './record-mapper.js';
+import type { OffsetToken } from './offset-tracker.js';
+
+/** What the connector hands the sink with each document (back in onAck / onDeadLetter). */
+export interface RecordContext {
+  token: OffsetToken;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, unknown> | undefined;
+}
+
+/** Defaults of the connector options. */
+export const CONNECTOR_DEFAULTS = {
+  /** @defaultValue 'tributary-es-sink' */
+  clientId: 'tributary-es-sink',
+  /**
+   * A new consumer group starts at the earliest offset so no record is skipped.
+   * @defaultValue true
+   */
+  fromBeginning: true,
+  /** @defaultValue 'window-result' */
+  format: 'window-result' as RecordFormat,
+  /** @defaultValue 'offset' */
+  versionFrom: 'offset' as VersionSource,
+  /**
+   * Pause fetching when this many records are delivered but not acknowledged (Kafka Connect: 10 × batch).
+   * @defaultValue 5000
+   */
+  highWaterMark: 5000,
+  /**
+   * Resume fetching once unacknowledged records fall to this many (Kafka Connect: 5 × batch).
+   * @defaultValue 2500
+   */
+  lowWaterMark: 2500,
+  /**
+   * How often the highest contiguous acknowledged offsets are committed.
+   * @defaultValue 1000
+   */
+  commitIntervalMs: 1000,
+} as const;
+
+export type ConnectorLogger = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+export interface KafkaEsConnectorOptions {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  clientId?: string;
+  fromBeginning?: boolean;
+  /** TLS and SASL passed to kafkajs. */
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+  format?: RecordFormat;
+  /** JSON: dotted path of the id field (default: `<partition>-<offset>`). */
+  idField?: string;
+  /** JSON: where the external version comes from. */
+  versionFrom?: VersionSource;
+  /** JSON: dotted path of the version field when versionFrom is `field`. */
+  versionField?: string;
+  /** A custom mapper instead of `format`. */
+  mapper?: RecordMapper;
+  /** Topic receiving dead letters with reason headers; without it dead letters are logged and skipped. */
+  deadLetterTopic?: string;
+  highWaterMark?: number;
+  lowWaterMark?: number;
+  commitIntervalMs?: number;
+  /** Options of the underlying BulkSink (node, auth, tls, index, template, batching, retries…). */
+  sink: Omit<
+    BulkSinkOptions<Record<string, unknown>, RecordContext>,
+    'onAck' | 'onDeadLetter' | 'idKey' | 'versionKey'
+  >;
+  logger?: ConnectorLogger;
+}
+
+export type ResolvedConnectorOptions = KafkaEsConnectorOptions & {
+  clientId: string;
+  fromBeginning: boolean;
+  format: RecordFormat;
+  versionFrom: VersionSource;
+  highWaterMark: number;
+  lowWaterMark: number;
+  commitIntervalMs: number;
+};
+
+/** Validates the connector's own options (the sink validates its own); names the option on failure. */
+export function resolveConnectorOptions(options: KafkaEsConnectorOptions): ResolvedConnectorOptions {
+  const o = {
+    ...CONNECTOR_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as ResolvedConnectorOptions;
+  if (
+    !Array.isArray(o.brokers) ||
+    o.brokers.length === 0 ||
+    o.brokers.some((b) => typeof b !== 'string' || !/^[^:\s]+:\d+$/.test(b))
+  ) {
+    throw invalidOption('brokers', 'must be a non-empty list of host:port (e.g. 127.0.0.1:9092)');
+  }
+  if (typeof o.topic !== 'string' || o.topic === '') throw invalidOption('topic', 'is required');
+  if (typeof o.groupId !== 'string' || o.groupId === '') throw invalidOption('groupId', 'is required');
+  if (!RECORD_FORMAT_VALUES.includes(o.format))
+    throw invalidOption('format', `must be one of ${RECORD_FORMAT_VALUES.join(', ')}`);
+  if (!VERSION_SOURCE_VALUES.includes(o.versionFrom))
+    throw invalidOption('versionFrom', `must be one of ${VERSION_SOURCE_VALUES.join(', ')}`);
+  if (o.versionFrom === 'field' && (o.versionField === undefined || o.versionField === '')) {
+    throw invalidOption('versionField', 'is required when versionFrom is field');
+  }
+  for (const key of ['highWaterMark', 'lowWaterMark', 'commitIntervalMs'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1)
+      throw invalidOption(key, `must be a positive integer (got ${String(o[key])})`);
+  }
+  if (o.lowWaterMark >= o.highWaterMark) throw invalidOption('lowWaterMark', 'must be below highWaterMark');
+  if (o.deadLetterTopic !== undefined && (o.deadLetterTopic === '' || o.deadLetterTopic === o.topic)) {
+    throw invalidOption('deadLetterTopic', 'must be a topic name different from topic');
+  }
+  if (typeof o.sink !== 'object' || o.sink === null)
+    throw invalidOption('sink', 'is required (at least node and index)');
+  return o;
+}

@@ -1,0 +1,361 @@
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { BulkSink } from '../bulk-sink.js';
+import { SINK_ERROR_CODES, SinkError } from '../errors.js';
+import { redactUrl } from '../options.js';
+import type { DeadLetterReason, SinkItem, SinkStats } from '../types.js';
+import {
+  resolveConnectorOptions,
+  type KafkaEsConnectorOptions,
+  type RecordContext,
+  type ResolvedConnectorOptions,
+} from './connector-options.js';
+import { deadLetterMessage } from './dead-letter-record.js';
+import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
+import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
+
+/** Live counters of a connector. */
+export interface ConnectorStats {
+  /** Records received from Kafka. */
+  consumed: number;
+  /** Records that could not be mapped to a document (dead-lettered). */
+  unmappable: number;
+  /** Records written to the dead-letter topic (or logged when there is none). */
+  deadLettered: number;
+  /** Offset commits made. */
+  commits: number;
+  /** Delivered records not acknowledged yet. */
+  pending: number;
+  /** Whether fetching is paused by the high-water mark. */
+  paused: boolean;
+  /** The sink's counters. */
+  sink: SinkStats;
+}
+
+export interface KafkaEsConnector {
+  /** Checks Elasticsearch and Kafka (fatal configuration errors reject with a message naming the fix), then consumes. */
+  start(): Promise<void>;
+  /** Graceful: stop fetching, flush the sink, commit, disconnect. */
+  stop(): Promise<void>;
+  readonly stats: ConnectorStats;
+  /** Offsets committed so far by this connector, per partition. */
+  committedOffsets(): Map<number, number>;
+  readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class Connector implements KafkaEsConnector {
+  readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
+  readonly #o: ResolvedConnectorOptions;
+  readonly #kafka: Kafka;
+  readonly #consumer: Consumer;
+  readonly #producer: Producer | undefined;
+  readonly #mapper: RecordMapper;
+  readonly #tracker = new OffsetTracker();
+  readonly #committed = new Map<number, number>();
+  readonly #counters = { consumed: 0, unmappable: 0, deadLettered: 0, commits: 0 };
+  #paused = false;
+  #stopping = false;
+  #commitTimer: NodeJS.Timeout | undefined;
+  #commitChain: Promise<void> = Promise.resolve();
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(options: KafkaEsConnectorOptions) {
+    this.#o = resolveConnectorOptions(options);
+    const o = this.#o;
+    this.#mapper =
+      o.mapper ??
+      (o.format === 'window-result'
+        ? windowResultMapper()
+        : jsonMapper({
+            versionFrom: o.versionFrom,
+            ...(o.idField === undefined ? {} : { idField: o.idField }),
+            ...(o.versionField === undefined ? {} : { versionField: o.versionField }),
+          }));
+    this.sink = new BulkSink<Record<string, unknown>, RecordContext>({
+      ...o.sink,
+      onAck: (item) => this.#ack(item.context?.token),
+      onDeadLetter: (item, reason) => this.#onSinkDeadLetter(item, reason),
+    });
+    this.#kafka = new Kafka({
+      clientId: o.clientId,
+      brokers: o.brokers,
+      ...(o.ssl === undefined ? {} : { ssl: o.ssl }),
+      ...(o.sasl === undefined ? {} : { sasl: o.sasl }),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5 },
+    });
+    this.#consumer = this.#kafka.consumer({
+      groupId: o.groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 500,
+    });
+    this.#producer =
+      o.deadLetterTopic === undefined
+        ? undefined
+        : this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  }
+
+  get stats(): ConnectorStats {
+    return { ...this.#counters, pending: this.#tracker.pending, paused: this.#paused, sink: this.sink.stats };
+  }
+
+  committedOffsets(): Map<number, number> {
+    return new Map(this.#committed);
+  }
+
+  async start(): Promise<void> {
+    await this.#checkElasticsearch();
+    await this.#checkKafka();
+    await this.#consumer.connect();
+    await this.#producer?.connect();
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
+      const assigned = event.payload.memberAssignment[this.#o.topic] ?? [];
+      this.#tracker.retain(assigned);
+      for (const p of [...this.#committed.keys()]) if (!assigned.includes(p)) this.#committed.delete(p);
+      this.#log('info', 'partitions assigned', { topic: this.#o.topic, partitions: assigned });
+    });
+    await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    this.#commitTimer = setInterval(
+      () => void this.commit().catch((e: unknown) => this.#log('warn', `commit failed: ${describeError(e)}`)),
+      this.#o.commitIntervalMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#commitTimer);
+    this.#consumer.pause([{ topic: this.#o.topic }]);
+    this.#wakeDrainWaiters();
+    try {
+      await this.sink.flush();
+      await this.commit();
+    } finally {
+      await this.#consumer.disconnect();
+      await this.sink.close();
+      await this.#producer?.disconnect();
+    }
+  }
+
+  /** Commits, per partition, the offset after the highest contiguous acknowledged record. Serialized. */
+  commit(): Promise<void> {
+    this.#commitChain = this.#commitChain.then(async () => {
+      const offsets = this.#tracker.committable();
+      if (offsets.length === 0) return;
+      await this.#consumer.commitOffsets(
+        offsets.map(({ partition, offset }) => ({ topic: this.#o.topic, partition, offset: String(offset) })),
+      );
+      this.#counters.commits++;
+      for (const { partition, offset } of offsets) {
+        this.#tracker.markCommitted(partition, offset);
+        this.#committed.set(partition, offset);
+      }
+    });
+    return this.#commitChain;
+  }
+
+  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (this.#stopping || !isRunning() || isStale()) return;
+      if (this.#tracker.pending >= this.#o.highWaterMark) await this.#waitForLowWater(heartbeat);
+      if (this.#stopping) return;
+      this.#counters.consumed++;
+      const offset = Number(message.offset);
+      const token = this.#tracker.track(batch.partition, offset);
+      const context: RecordContext = {
+        token,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+      };
+      let mapped;
+      try {
+        mapped = this.#mapper({
+          key: message.key,
+          value: message.value,
+          offset: message.offset,
+          partition: batch.partition,
+        });
+      } catch (error) {
+        this.#counters.unmappable++;
+        const errorType = error instanceof RecordMappingError ? error.errorType : 'mapping_error';
+        await this.#deadLetter(context, { errorType, reason: describeError(error), status: undefined });
+        resolveOffset(message.offset);
+        continue;
+      }
+      await this.sink.write(mapped.document, {
+        ...(mapped.id === undefined ? {} : { id: mapped.id }),
+        ...(mapped.version === undefined ? {} : { version: mapped.version }),
+        context,
+      });
+      resolveOffset(message.offset);
+    }
+    await heartbeat();
+  }
+
+  async #waitForLowWater(heartbeat: () => Promise<void>): Promise<void> {
+    this.#paused = true;
+    this.#consumer.pause([{ topic: this.#o.topic }]);
+    this.#log('info', 'paused: too many unacknowledged records', { pending: this.#tracker.pending });
+    try {
+      while (!this.#stopping && this.#tracker.pending > this.#o.lowWaterMark) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          this.#drainWaiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        await heartbeat();
+      }
+    } finally {
+      this.#paused = false;
+      if (!this.#stopping) this.#consumer.resume([{ topic: this.#o.topic }]);
+    }
+  }
+
+  #ack(token: OffsetToken | undefined): void {
+    if (token === undefined) return;
+    this.#tracker.ack(token);
+    if (this.#drainWaiters.length > 0 && this.#tracker.pending <= this.#o.lowWaterMark)
+      this.#wakeDrainWaiters();
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #onSinkDeadLetter(
+    item: SinkItem<Record<string, unknown>, RecordContext>,
+    reason: DeadLetterReason,
+  ): Promise<void> | void {
+    if (item.context === undefined) return;
+    return this.#deadLetter(item.context, reason);
+  }
+
+  /**
+   * Sends a dead letter to the topic and only then acknowledges its offset. If that send fails, the offset stays
+   * unacknowledged: commits stop below it and the record is seen again after a restart.
+   */
+  async #deadLetter(context: RecordContext, reason: DeadLetterReason): Promise<void> {
+    if (this.#producer === undefined || this.#o.deadLetterTopic === undefined) {
+      this.#log('warn', 'dead letter (no dead-letter topic configured)', {
+        partition: context.token.partition,
+        offset: context.token.offset,
+        errorType: reason.errorType,
+        reason: reason.reason,
+      });
+      this.#counters.deadLettered++;
+      this.#ack(context.token);
+      return;
+    }
+    try {
+      await this.#producer.send({
+        topic: this.#o.deadLetterTopic,
+        messages: [
+          deadLetterMessage({
+            key: context.key,
+            value: context.value,
+            headers: context.headers,
+            errorType: reason.errorType,
+            reason: reason.reason,
+            status: reason.status,
+            sourceTopic: this.#o.topic,
+            sourcePartition: context.token.partition,
+            sourceOffset: context.token.offset,
+          }),
+        ],
+      });
+    } catch (error) {
+      this.#log(
+        'error',
+        `dead-letter send failed; offset ${context.token.offset} stays uncommitted: ${describeError(error)}`,
+      );
+      return;
+    }
+    this.#counters.deadLettered++;
+    this.#ack(context.token);
+  }
+
+  async #checkElasticsearch(): Promise<void> {
+    const url = Array.isArray(this.#o.sink.node)
+      ? this.#o.sink.node.join(',')
+      : String(this.#o.sink.node ?? '(client)');
+    try {
+      await this.sink.client.transport.request(
+        { method: 'GET', path: '/_cluster/health' },
+        { maxRetries: 1, requestTimeout: 10_000 },
+      );
+    } catch (cause) {
+      const status = (cause as { meta?: { statusCode?: number } }).meta?.statusCode;
+      if (status === 401 || status === 403) {
+        throw new SinkError(
+          SINK_ERROR_CODES.AUTH_FAILED,
+          `Elasticsearch at ${redactUrl(url)} refused the credentials (${status}): check the username/password or API key`,
+          { cause, status },
+        );
+      }
+      throw new SinkError(
+        SINK_ERROR_CODES.CONNECTION_FAILED,
+        `cannot reach Elasticsearch at ${redactUrl(url)}: ${describeError(cause)} — check the Elasticsearch URL and that the cluster is up`,
+        {
+          cause,
+          retriable: true,
+          ...(status === undefined ? {} : { status }),
+        },
+      );
+    }
+  }
+
+  async #checkKafka(): Promise<void> {
+    const admin = this.#kafka.admin();
+    try {
+      await admin.connect();
+    } catch (cause) {
+      throw new SinkError(
+        SINK_ERROR_CODES.KAFKA_FAILED,
+        `cannot reach Kafka at ${this.#o.brokers.join(',')}: ${describeError(cause)} — check the brokers`,
+        { cause, retriable: true },
+      );
+    }
+    try {
+      const topics = await admin.listTopics();
+      for (const [name, what] of [
+        [this.#o.topic, 'source topic'],
+        [this.#o.deadLetterTopic, 'dead-letter topic'],
+      ] as const) {
+        if (name !== undefined && !topics.includes(name)) {
+          throw new SinkError(
+            SINK_ERROR_CODES.TOPIC_NOT_FOUND,
+            `${what} ${name} does not exist: create it (kafka-topics.sh --create --topic ${name}) or fix the topic name`,
+          );
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  #log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.#o.logger?.(level, message, fields);
+  }
+}
+
+/**
+ * A Kafka → Elasticsearch connector: consumes `topic` (read_committed), maps records to documents, writes them
+ * through a BulkSink and commits per partition only the highest contiguous acknowledged offset (+1).
+ */
+export function createKafkaEsConnector(options: KafkaEsConnectorOptions): KafkaEsConnector {
+  return new Connector(options);
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { decodeWindowResult } from '@tributary/schema';
+import { readPath } from '../index-management/index-name.js';
+
+/** The parts of a Kafka record a mapper reads. */
+export interface SourceRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: string;
+  partition: number;
+}
+
+/** A record mapped to a document, its id and its external version. */
+export interface MappedRecord {
+  document: Record<string, unknown>;
+  id: string | undefined;
+  version: number | undefined;
+}
+
+export type RecordMapper = (record: SourceRecord) => MappedRecord;
+
+/** Record formats the connector understands. */
+export const RECORD_FORMATS = { windowResult: 'window-result', json: 'json' } as const;
+export type RecordFormat = (typeof RECORD_FORMATS)[keyof typeof RECORD_FORMATS];
+export const RECORD_FORMAT_VALUES: readonly RecordFormat[] = Object.values(RECORD_FORMATS);
+
+/** Where the external version of a JSON record comes from. */
+export const VERSION_SOURCES = { offset: 'offset', field: 'field', none: 'none' } as const;
+export type VersionSource = (typeof VERSION_SOURCES)[keyof typeof VERSION_SOURCES];
+export const VERSION_SOURCE_VALUES: readonly VersionSource[] = Object.values(VERSION_SOURCES);
+
+/** Thrown by mappers for records that cannot become documents; the connector dead-letters the record. */
+export class RecordMappingError extends Error {
+  override readonly name = 'RecordMappingError';
+  readonly errorType: string;
+  constructor(errorType: string, message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.errorType = errorType;
+  }
+}
+
+/** Deterministic document id of a window: hash of page_url and window_start (the same window always maps to it). */
+export function windowDocumentId(pageUrl: string, windowStart: number): string {
+  return createHash('sha256')
+    .update(pageUrl)
+    .update('\u0000')
+    .update(String(windowStart))
+    .digest('base64url')
+    .slice(0, 32);
+}
+
+/**
+ * Protobuf `WindowResult` → `{ page_url, window_start, window_end, click_count, view_count, is_final, version }`,
+ * id = hash(page_url, window_start), external version = result.version (a later emission of the same window wins).
+ */
+export function windowResultMapper(): RecordMapper {
+  return (record) => {
+    if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
+    let r;
+    try {
+      r = decodeWindowResult(record.value);
+    } catch (cause) {
+      throw new RecordMappingError(
+        'decode_error',
+        `cannot decode WindowResult: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    return {
+      document: {
+        page_url: r.pageUrl,
+        window_start: r.windowStart,
+        window_end: r.windowEnd,
+        click_count: r.clickCount,
+        view_count: r.viewCount,
+        is_final: r.isFinal,
+        version: r.version,
+      },
+      id: windowDocumentId(r.pageUrl, r.windowStart),
+      version: r.version,
+    };
+  };
+}
+
+export interface JsonMapperOptions {
+  /** Dotted path of the id field; without it the id is `<partition>-<offset>` of the record (idempotent replays). */
+  idField?: string;
+  versionFrom: VersionSource;
+  /** Dotted path of the version field when `versionFrom` is `field`. */
+  versionField?: string;
+}
+
+/** JSON records: id from a field (or partition-offset), external version from the offset, a field, or none. */
+export function jsonMapper(options: JsonMapperOptions): RecordMapper {
+  return (record) => {
+    if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
+    let document: unknown;
+    try {
+      document = JSON.parse(record.value.toString('utf8'));
+    } catch (cause) {
+      throw new RecordMappingError('decode_error', `value is not JSON: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw new RecordMappingError('decode_error', 'value is not a JSON object');
+    }
+    let id: string | undefined = `${record.partition}-${record.offset}`;
+    if (options.idField !== undefined) {
+      const raw = readPath(document, options.idField);
+      if (typeof raw !== 'string' && typeof raw !== 'number') {
+        throw new RecordMappingError(
+          'missing_id',
+          `id field ${options.idField} is missing or not a string/number`,
+        );
+      }
+      id = String(raw);
+    }
+    let version: number | undefined;
+    if (options.versionFrom === 'offset') version = Number(record.offset);
+    else if (options.versionFrom === 'field') {
+      const raw = readPath(document, options.versionField ?? 'version');
+      version = typeof raw === 'string' ? Number(raw) : (raw as number);
+      if (!Number.isSafeInteger(version) || version < 0) {
+        throw new RecordMappingError(
+          'invalid_version',
+          `version field ${options.versionField ?? 'version'} is not a non-negative integer`,
+        );
+      }
+    }
+    return { document: document as Record<string, unknown>, id, version };
+  };
+}
+
+/** Index mappings of window-result documents. */
+export const WINDOW_RESULT_MAPPINGS = {
+  dynamic: 'strict',
+  properties: {
+    page_url: { type: 'keyword' },
+    window_start: { type: 'date', format: 'epoch_millis' },
+    window_end: { type: 'date', format: 'epoch_millis' },
+    click_count: { type: 'long' },
+    view_count: { type: 'long' },
+    is_final: { type: 'boolean' },
+    version: { type: 'long' },
+  },
+} as const;
