@@ -193,7 +193,8 @@ export class PartitionGate<E> {
   tick(nowMs: number): number {
     this.#nowMs = nowMs;
     const et = this.#o.eventTime;
-    if (et.wallClockAdvance && this.watermark.isIdle(nowMs)) {
+    const idle = this.watermark.isIdle(nowMs); // always evaluated: the first tick starts the idle timer
+    if (et.wallClockAdvance && idle) {
       const wall = nowMs - et.outOfOrdernessMs - et.idleTimeoutMs;
       if (wall > this.#emitWm && wall > this.watermark.current) {
         this.#emitWm = wall;

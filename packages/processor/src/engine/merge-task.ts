@@ -1,0 +1,269 @@
+import type { Aggregator } from '../aggregate/aggregator.js';
+import { invalidOption, isProcessorError } from '../errors.js';
+import { jsonCodec, type Codec } from '../state/codec.js';
+import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
+import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
+import { WatermarkCombiner } from '../time/watermarks.js';
+import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+import {
+  checkStorePrefix,
+  ENGINE_DEFAULTS,
+  resolveEventTime,
+  resolveOutputs,
+  type EventTimeOptions,
+  type OutputNames,
+  type ResolvedEventTime,
+} from './options.js';
+import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
+import { deadLetterRecord } from './side-outputs.js';
+import { jsonResultEncoder, type ResultEncoder, type WindowedResult } from './window-result.js';
+import { WindowSlots } from './window-slots.js';
+
+export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtlMs'> {
+  /** Number of partitions of the stage-1 input topic (every one must report before the watermark moves). */
+  upstreamPartitions: number;
+  /** The same aggregator as stage 1 (`add` is not used here). */
+  aggregator: MergeAggregator<A, R>;
+  /** @defaultValue JSON of the WindowedResult, key = aggregation key */
+  encodeResult?: ResultEncoder<R>;
+  /** Keep a closed window this long (event time) for partials from idle upstreams. @defaultValue 600000 */
+  closedWindowRetentionMs?: number;
+  /** @defaultValue 'merge' */
+  storePrefix?: string;
+  outputs?: OutputNames;
+}
+
+/** What the merge stage needs of an Aggregator: every Aggregator<E, A, R> fits. */
+export type MergeAggregator<A, R> = Omit<Aggregator<never, A, R>, 'add'>;
+
+/** Per (key, window): the latest cumulative partial (base64) of each upstream partition. */
+type Parts = Record<string, string>;
+
+interface MergeProgress {
+  offset: string | null;
+  combined: number | null;
+}
+
+/**
+ * Stage 2 of a re-keyed aggregation, one per repartition partition. Keeps the latest cumulative partial per
+ * (key, window, upstream partition) and sums them with `aggregator.merge`. The combined watermark is the min over
+ * the upstream partitions' reported watermarks (WatermarkCombiner: an upstream that never reported holds it
+ * back until idle; all idle → wall clock). A window is emitted per WindowSlots' rules against the combined
+ * watermark; a changed partial for an emitted window re-emits it with version + 1.
+ *
+ * A window's state is kept until every upstream's own watermark passed `windowEnd + L` (no partial can change
+ * anymore), or at most `closedWindowRetentionMs` after the combined watermark passed it.
+ */
+export class MergeTask<A, R> implements PartitionTask {
+  readonly stores: readonly string[];
+  readonly upstreamPartitions: number;
+  readonly #aggregator: MergeAggregator<A, R>;
+  readonly #eventTime: ResolvedEventTime;
+  readonly #retentionMs: number;
+  readonly #combiner: WatermarkCombiner;
+  readonly #slots: WindowSlots<Parts, R>;
+  readonly #upstreams: KeyedStore<number | null>;
+  readonly #progress: KeyedStore<MergeProgress>;
+  readonly #encode: ResultEncoder<R>;
+  readonly #resultsOutput: string;
+  readonly #deadLetterOutput: string;
+  readonly #prefix: string;
+  #lastOffset: number | undefined;
+  #nowMs: number | undefined;
+  #outputs: OutputRecord[] = [];
+  readonly counters = {
+    partials: 0,
+    watermarks: 0,
+    unchangedPartials: 0,
+    deadLettered: 0,
+    skippedReplays: 0,
+  };
+
+  constructor(options: MergeTaskOptions<A, R>) {
+    this.upstreamPartitions = checkPositiveInteger('upstreamPartitions', options.upstreamPartitions);
+    if (options.aggregator === undefined) throw invalidOption('aggregator', 'is required');
+    this.#aggregator = options.aggregator;
+    this.#eventTime = resolveEventTime(options);
+    this.#retentionMs = checkNonNegativeInteger(
+      'closedWindowRetentionMs',
+      options.closedWindowRetentionMs ?? ENGINE_DEFAULTS.closedWindowRetentionMs,
+    );
+    const outputs = resolveOutputs(options.outputs);
+    this.#resultsOutput = outputs.results;
+    this.#deadLetterOutput = outputs.deadLetter;
+    this.#prefix = checkStorePrefix(options.storePrefix ?? 'merge');
+    this.#encode = options.encodeResult ?? jsonResultEncoder<R>();
+    this.#combiner = new WatermarkCombiner({
+      inputs: this.upstreamPartitions,
+      outOfOrdernessMs: this.#eventTime.outOfOrdernessMs,
+      idleTimeoutMs: this.#eventTime.idleTimeoutMs,
+    });
+    const agg = this.#aggregator;
+    this.#slots = new WindowSlots<Parts, R>({
+      storeName: `${this.#prefix}-windows`,
+      allowedLatenessMs: this.#eventTime.allowedLatenessMs,
+      contentCodec: jsonCodec<Parts>() as Codec<Parts>,
+      resultOf: (parts) => {
+        let acc = agg.create();
+        for (const u of Object.keys(parts).sort((a, b) => Number(a) - Number(b))) {
+          acc = agg.merge(acc, agg.deserialize(Buffer.from(parts[u]!, 'base64')));
+        }
+        return agg.result(acc);
+      },
+      emit: (r) => this.#emitResult(r),
+    });
+    this.#upstreams = new KeyedStore<number | null>({
+      name: `${this.#prefix}-upstreams`,
+      codec: jsonCodec(),
+    });
+    this.#progress = new KeyedStore<MergeProgress>({ name: `${this.#prefix}-progress`, codec: jsonCodec() });
+    this.stores = [this.#progress.name, this.#upstreams.name, this.#slots.storeName];
+  }
+
+  process(record: InputRecord): void {
+    const offset = Number(record.offset);
+    if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
+      this.counters.skippedReplays++;
+      return;
+    }
+    this.#lastOffset = offset;
+    let rec: RepartitionRecord;
+    try {
+      rec = decodeRepartitionRecord(record.value);
+      if (rec.upstreamPartition >= this.upstreamPartitions) {
+        throw invalidOption(
+          'upstreamPartitions',
+          `is ${this.upstreamPartitions} but a record came from upstream partition ${rec.upstreamPartition}`,
+        );
+      }
+    } catch (error) {
+      const code = isProcessorError(error) ? error.code : 'TRIB_PROC_REPARTITION_RECORD_INVALID';
+      const reason = error instanceof Error ? error.message : String(error);
+      this.counters.deadLettered++;
+      this.#outputs.push(deadLetterRecord(this.#deadLetterOutput, record, code, reason));
+      publish(ENGINE_CHANNELS.deadLetter, () => ({
+        task: this.#prefix,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        code,
+        reason,
+      }));
+      this.#saveProgress();
+      return;
+    }
+    if (rec.type === 'partial') {
+      this.counters.partials++;
+      if (this.#nowMs !== undefined) this.#combiner.heard(rec.upstreamPartition, this.#nowMs);
+      const window = { start: rec.windowStart, end: rec.windowEnd };
+      const u = String(rec.upstreamPartition);
+      const b64 = rec.accumulator.toString('base64');
+      if (this.#slots.get(rec.key, window)?.[u] === b64) {
+        this.counters.unchangedPartials++; // a re-delivered partial: nothing changed, no new version
+      } else {
+        this.#slots.upsert(rec.key, window, (parts) => ({ ...parts, [u]: b64 }));
+      }
+    } else {
+      this.counters.watermarks++;
+      this.#combiner.update(rec.upstreamPartition, rec.watermark, rec.idle, this.#nowMs);
+      const w = this.#combiner.watermarkOf(rec.upstreamPartition);
+      this.#upstreams.set(String(rec.upstreamPartition), Number.isFinite(w) ? w : null);
+      this.#advance();
+    }
+    this.#saveProgress();
+  }
+
+  tick(nowMs: number): void {
+    this.#nowMs = nowMs;
+    this.#advance();
+  }
+
+  drainOutputs(): OutputRecord[] {
+    const out = this.#outputs;
+    this.#outputs = [];
+    return out;
+  }
+
+  drainChangelog(): ChangelogEntry[] {
+    return [
+      ...this.#progress.drainChangelog(),
+      ...this.#upstreams.drainChangelog(),
+      ...this.#slots.drainChangelog(),
+    ];
+  }
+
+  restore(entries: Iterable<ChangelogEntry>): void {
+    for (const entry of entries) {
+      this.#progress.restoreEntry(entry);
+      this.#upstreams.restoreEntry(entry);
+      this.#slots.restoreEntry(entry);
+    }
+    const marks = new Map<number, number>();
+    for (const [u, w] of this.#upstreams.entries()) marks.set(Number(u), w ?? Number.NEGATIVE_INFINITY);
+    const p = this.#progress.get('task');
+    this.#combiner.restore(marks, p?.combined ?? Number.NEGATIVE_INFINITY);
+    this.#lastOffset = p?.offset == null ? undefined : Number(p.offset);
+    this.#progress.drainChangelog();
+    this.#upstreams.drainChangelog();
+    this.#slots.drainChangelog();
+    this.#slots.advance(this.#combiner.current);
+  }
+
+  /** The combined watermark (−∞ until every upstream reported or went idle). */
+  get watermark(): number {
+    return this.#combiner.current;
+  }
+
+  get stateSize(): Record<string, StoreSize> {
+    return { [this.#slots.storeName]: this.#slots.size };
+  }
+
+  #advance(): void {
+    const before = this.#combiner.current;
+    const combined =
+      this.#nowMs !== undefined && this.#eventTime.wallClockAdvance
+        ? this.#combiner.advance(this.#nowMs)
+        : this.#nowMs !== undefined
+          ? this.#advanceIdleOnly(this.#nowMs)
+          : this.#combiner.advanceWithoutClock();
+    this.#slots.advance(combined);
+    this.#slots.purge(Math.max(this.#combiner.minimumOfAll, combined - this.#retentionMs));
+    if (combined !== before) this.#saveProgress();
+  }
+
+  /** Idleness without the all-idle wall-clock advance (`wallClockAdvance: false`). */
+  #advanceIdleOnly(nowMs: number): number {
+    let anyActive = false;
+    for (let u = 0; u < this.upstreamPartitions; u++) if (!this.#combiner.isIdle(u, nowMs)) anyActive = true;
+    return anyActive ? this.#combiner.advance(nowMs) : this.#combiner.advanceWithoutClock();
+  }
+
+  #saveProgress(): void {
+    const c = this.#combiner.current;
+    this.#progress.set('task', {
+      offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
+      combined: Number.isFinite(c) ? c : null,
+    });
+  }
+
+  #emitResult(r: WindowedResult<R>): void {
+    const encoded = this.#encode(r);
+    this.#outputs.push({
+      output: this.#resultsOutput,
+      key: encoded.key,
+      value: encoded.value,
+      headers: encoded.headers ?? {},
+      destination: { kind: 'by-key' },
+      timestamp: r.windowEnd - 1,
+    });
+    publish(ENGINE_CHANNELS.windowFired, () => ({
+      task: this.#prefix,
+      key: r.key,
+      windowStart: r.windowStart,
+      windowEnd: r.windowEnd,
+      isFinal: r.isFinal,
+      version: r.version,
+    }));
+  }
+}

@@ -1,0 +1,202 @@
+import type { Aggregator } from '../aggregate/aggregator.js';
+import { invalidOption } from '../errors.js';
+import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
+import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
+import type { WindowAssigner } from '../windows/window.js';
+import type { Decoder } from './decoder.js';
+import { checkFunction, checkNonNegativeInteger } from './option-checks.js';
+import {
+  checkStorePrefix,
+  resolveEventTime,
+  resolveOutputs,
+  type EventTimeOptions,
+  type OutputNames,
+  type ResolvedEventTime,
+} from './options.js';
+import { PartitionGate, type GateCounters } from './partition-gate.js';
+import { encodeRepartitionRecord } from './repartition-format.js';
+
+export interface PartialAggregationTaskOptions<E, A, R> extends EventTimeOptions {
+  /** The input partition this task serves (sent as `upstreamPartition`). */
+  inputPartition: number;
+  decode: Decoder<E>;
+  timestampOf: (event: E) => number;
+  /** The aggregation key (the re-keying key, e.g. page_url). */
+  keyOf: (event: E) => string;
+  /** Event id for dedup; omit to disable dedup. */
+  eventIdOf?: (event: E) => string;
+  /** Tumbling or hopping windows. */
+  window: WindowAssigner;
+  aggregator: Aggregator<E, A, R>;
+  /** @defaultValue 'partial' */
+  storePrefix?: string;
+  outputs?: OutputNames;
+}
+
+interface Partial<A> {
+  readonly key: string;
+  readonly start: number;
+  readonly end: number;
+  acc: A;
+}
+
+/**
+ * Stage 1 of a re-keyed (local-global) aggregation. Per input partition it applies the event-time contract
+ * (dead-letter, late, dedup) and pre-aggregates per (aggregation key, window). At every `drainOutputs` (i.e. at
+ * each commit) it emits, on the 'repartition' output, the CUMULATIVE partial of every (key, window) that changed
+ * since the previous drain (destination by-key, key = aggregation key), then one watermark record (broadcast).
+ * A partial is dropped once its window can no longer change (`windowEnd + L <= watermark`).
+ */
+export class PartialAggregationTask<E, A, R> implements PartitionTask {
+  readonly stores: readonly string[];
+  readonly inputPartition: number;
+  readonly #gate: PartitionGate<E>;
+  readonly #partials: KeyedStore<Partial<A>>;
+  readonly #changed = new Set<string>();
+  readonly #aggregator: Aggregator<E, A, R>;
+  readonly #keyOf: (event: E) => string;
+  readonly #repartitionOutput: string;
+  readonly #eventTime: ResolvedEventTime;
+  #outputs: OutputRecord[] = [];
+
+  constructor(options: PartialAggregationTaskOptions<E, A, R>) {
+    this.inputPartition = checkNonNegativeInteger('inputPartition', options.inputPartition);
+    checkFunction('decode', options.decode);
+    checkFunction('timestampOf', options.timestampOf);
+    checkFunction('keyOf', options.keyOf);
+    if (options.eventIdOf !== undefined) checkFunction('eventIdOf', options.eventIdOf);
+    if (options.window === undefined || typeof options.window.assign !== 'function') {
+      throw invalidOption('window', 'must be a WindowAssigner (TumblingWindows or HoppingWindows)');
+    }
+    if (options.window.kind === 'session') throw invalidOption('window', 'must be tumbling or hopping');
+    if (options.aggregator === undefined) throw invalidOption('aggregator', 'is required');
+    this.#eventTime = resolveEventTime(options);
+    const outputs = resolveOutputs(options.outputs);
+    const prefix = checkStorePrefix(options.storePrefix ?? 'partial');
+    this.#aggregator = options.aggregator;
+    this.#keyOf = options.keyOf;
+    this.#repartitionOutput = outputs.repartition;
+    const window = options.window;
+    this.#gate = new PartitionGate<E>({
+      taskName: prefix,
+      storePrefix: prefix,
+      decode: options.decode,
+      timestampOf: options.timestampOf,
+      eventIdOf: options.eventIdOf,
+      windowsOf: (ts) => window.assign(ts),
+      eventTime: this.#eventTime,
+      lateOutput: outputs.late,
+      deadLetterOutput: outputs.deadLetter,
+      emit: (r) => this.#outputs.push(r),
+    });
+    const agg = options.aggregator;
+    const lateness = this.#eventTime.allowedLatenessMs;
+    this.#partials = new KeyedStore<Partial<A>>({
+      name: `${prefix}-partials`,
+      codec: {
+        encode: (p) =>
+          Buffer.from(
+            JSON.stringify({ k: p.key, s: p.start, e: p.end, a: agg.serialize(p.acc).toString('base64') }),
+          ),
+        decode: (b) => {
+          const j = JSON.parse(b.toString('utf8')) as { k: string; s: number; e: number; a: string };
+          return { key: j.k, start: j.s, end: j.e, acc: agg.deserialize(Buffer.from(j.a, 'base64')) };
+        },
+      },
+      expiresAt: (p) => p.end + lateness,
+    });
+    this.stores = [...this.#gate.storeNames, this.#partials.name];
+  }
+
+  process(record: InputRecord): void {
+    const admission = this.#gate.admit(record);
+    if (admission.kind !== 'accepted') return;
+    const key = this.#keyOf(admission.event);
+    const agg = this.#aggregator;
+    for (const w of admission.windows) {
+      const id = `${w.start}:${w.end}:${key}`;
+      const p = this.#partials.get(id);
+      if (p === undefined) {
+        this.#partials.set(id, {
+          key,
+          start: w.start,
+          end: w.end,
+          acc: agg.add(agg.create(), admission.event),
+        });
+      } else {
+        p.acc = agg.add(p.acc, admission.event);
+        this.#partials.touch(id);
+      }
+      this.#changed.add(id);
+    }
+  }
+
+  tick(nowMs: number): void {
+    this.#gate.tick(nowMs);
+  }
+
+  drainOutputs(): OutputRecord[] {
+    const out = this.#outputs;
+    this.#outputs = [];
+    for (const id of this.#changed) {
+      const p = this.#partials.get(id);
+      if (p === undefined) continue;
+      out.push({
+        output: this.#repartitionOutput,
+        key: Buffer.from(p.key, 'utf8'),
+        value: encodeRepartitionRecord({
+          type: 'partial',
+          upstreamPartition: this.inputPartition,
+          key: p.key,
+          windowStart: p.start,
+          windowEnd: p.end,
+          accumulator: this.#aggregator.serialize(p.acc),
+        }),
+        headers: {},
+        destination: { kind: 'by-key' },
+      });
+    }
+    this.#changed.clear();
+    out.push({
+      output: this.#repartitionOutput,
+      key: null,
+      value: encodeRepartitionRecord({
+        type: 'watermark',
+        upstreamPartition: this.inputPartition,
+        watermark: this.#gate.dataWatermark,
+        idle: this.#gate.isIdle(),
+      }),
+      headers: {},
+      destination: { kind: 'broadcast' },
+    });
+    // Every partial that can no longer change has just been sent (or was sent earlier): drop it.
+    this.#partials.expire(this.#gate.dataWatermark);
+    return out;
+  }
+
+  drainChangelog(): ChangelogEntry[] {
+    return [...this.#gate.drainChangelog(), ...this.#partials.drainChangelog()];
+  }
+
+  restore(entries: Iterable<ChangelogEntry>): void {
+    for (const entry of entries) {
+      this.#gate.restoreEntry(entry);
+      this.#partials.restoreEntry(entry);
+    }
+    this.#gate.drainChangelog();
+    this.#partials.drainChangelog();
+  }
+
+  get counters(): Readonly<GateCounters> {
+    return this.#gate.counters;
+  }
+
+  /** The data watermark `maxTs - B` of this partition. */
+  get watermark(): number {
+    return this.#gate.dataWatermark;
+  }
+
+  get stateSize(): Record<string, StoreSize> {
+    return { [this.#partials.name]: this.#partials.size };
+  }
+}

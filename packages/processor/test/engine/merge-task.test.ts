@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import type { PageCounts } from '../../src/aggregate/clickstream.js';
+import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
+import { encodeRepartitionRecord } from '../../src/engine/repartition-format.js';
+import { hash, TwoStage } from './two-stage.js';
+import {
+  latestByWindow,
+  Log,
+  messyEvents,
+  parseResults,
+  referenceCounts,
+  type TestEvent,
+} from './fixtures.js';
+
+type Result = {
+  key: string;
+  windowStart: number;
+  windowEnd: number;
+  result: PageCounts;
+  isFinal: boolean;
+  version: number;
+};
+const results = (outs: OutputRecord[]) => parseResults(outs) as unknown as Result[];
+const flat = (rs: Result[]) =>
+  latestByWindow(rs).map((r) => ({
+    key: r.key,
+    windowStart: r.windowStart,
+    windowEnd: r.windowEnd,
+    ...r.result,
+  }));
+
+const ev = (id: string, page: string, ts: number, eventType: 'CLICK' | 'VIEW' = 'CLICK'): TestEvent => ({
+  id,
+  user: 'u',
+  page,
+  ts,
+  eventType,
+});
+
+describe('MergeTask (partial/merge over a repartition topic)', () => {
+  it('results over several upstream partitions and keys equal a direct computation of the contract', () => {
+    const UP = 3;
+    const events = messyEvents(21, 900);
+    const perPartition: Array<Array<TestEvent | 'malformed'>> = [[], [], []];
+    for (const e of events) perPartition[e === 'malformed' ? 0 : hash(e.user) % UP]!.push(e);
+    const s = new TwoStage(UP, 2, {}, { wallClockAdvance: true });
+    const cursors = [0, 0, 0];
+    let step = 0;
+    while (cursors.some((c, p) => c < perPartition[p]!.length)) {
+      const p = step++ % UP;
+      for (let k = 0; k < 1 + (step % 4) && cursors[p]! < perPartition[p]!.length; k++) {
+        s.feed(p, perPartition[p]![cursors[p]!++]!);
+      }
+      if (step % 5 === 0) s.commit(p);
+    }
+    for (let p = 0; p < UP; p++) s.commit(p);
+    s.tickMerges(0);
+    s.tickMerges(Number.MAX_SAFE_INTEGER / 2); // everything idle: the wall clock closes all windows
+    const expected = referenceCounts(perPartition, (e) => e.page, {
+      sizeMs: 60_000,
+      boundMs: 5000,
+      latenessMs: 0,
+      ttlMs: 600_000,
+    });
+    const got = results(s.results);
+    expect(flat(got)).toEqual(expected);
+    // keys are spread over both merge partitions, and every window ended final
+    expect(new Set(got.map((r) => hash(r.key) % 2)).size).toBe(2);
+    expect(latestByWindow(got).every((r) => r.isFinal)).toBe(true);
+    const versions = new Map<string, number>();
+    for (const r of got) {
+      const id = `${r.windowStart}|${r.key}`;
+      expect(r.version).toBe((versions.get(id) ?? 0) + 1);
+      versions.set(id, r.version);
+    }
+  });
+
+  it('closes a window only when every upstream watermark passed its end', () => {
+    const s = new TwoStage(2, 1);
+    s.feed(0, ev('a', '/x', 1000));
+    s.feed(0, ev('b', '/x', 70_000));
+    s.commit(0);
+    expect(s.merges[0]!.watermark).toBe(Number.NEGATIVE_INFINITY); // upstream 1 never reported
+    expect(results(s.results)).toEqual([]);
+    s.feed(1, ev('c', '/x', 2000));
+    s.commit(1); // upstream 1 wm = -3000
+    expect(results(s.results)).toEqual([]);
+    s.feed(1, ev('d', '/x', 80_000));
+    s.commit(1);
+    expect(s.merges[0]!.watermark).toBe(65_000);
+    expect(results(s.results)).toEqual([
+      {
+        key: '/x',
+        windowStart: 0,
+        windowEnd: 60_000,
+        result: { clickCount: 2, viewCount: 0 },
+        isFinal: true,
+        version: 1,
+      },
+    ]);
+  });
+
+  it('an upstream that never sent anything holds the watermark back until idle; late partials update with version + 1', () => {
+    const s = new TwoStage(2, 1, {}, { wallClockAdvance: true, idleTimeoutMs: 10_000 });
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1000));
+    s.feed(0, ev('b', '/x', 70_000));
+    s.commit(0);
+    m.tick(9_999);
+    expect(m.watermark).toBe(Number.NEGATIVE_INFINITY);
+    m.tick(10_000); // upstream 1 idle since start: combined = upstream 0's 65_000
+    s.collect();
+    expect(m.watermark).toBe(65_000);
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({
+        windowStart: 0,
+        isFinal: true,
+        version: 1,
+        result: { clickCount: 1, viewCount: 0 },
+      }),
+    ]);
+    s.feed(1, ev('c', '/x', 3000, 'VIEW')); // upstream 1 wakes up with data for the closed window
+    s.commit(1);
+    expect(results(s.results).at(-1)).toEqual(
+      expect.objectContaining({
+        windowStart: 0,
+        isFinal: true,
+        version: 2,
+        result: { clickCount: 1, viewCount: 1 },
+      }),
+    );
+  });
+
+  it('a re-delivered identical partial does not create a new version', () => {
+    const s = new TwoStage(1, 1);
+    s.feed(0, ev('a', '/x', 1000));
+    const outs = s.partials[0]!.drainOutputs();
+    const log = new Log('repartition', 0);
+    const m = s.merges[0]!;
+    for (const o of outs) m.process(log.raw(o.value, o.key));
+    for (const o of outs) m.process(log.raw(o.value, o.key)); // at-least-once duplicate delivery
+    expect(m.counters.unchangedPartials).toBe(1);
+    m.process(
+      log.raw(
+        encodeRepartitionRecord({ type: 'watermark', upstreamPartition: 0, watermark: 60_000, idle: false }),
+      ),
+    );
+    expect(results(m.drainOutputs())).toEqual([expect.objectContaining({ version: 1, isFinal: true })]);
+  });
+
+  it('dead-letters undecodable records and unknown upstream partitions', () => {
+    const s = new TwoStage(2, 1);
+    const m = s.merges[0]!;
+    const log = new Log('repartition', 0);
+    m.process(log.raw(Buffer.from('junk')));
+    m.process(
+      log.raw(
+        encodeRepartitionRecord({ type: 'watermark', upstreamPartition: 5, watermark: 1, idle: false }),
+      ),
+    );
+    const outs = m.drainOutputs();
+    expect(outs.map((o) => o.output)).toEqual(['dead-letter', 'dead-letter']);
+    expect(outs[0]!.headers['tributary.error.code']).toBe('TRIB_PROC_REPARTITION_RECORD_INVALID');
+    expect(outs[1]!.headers['tributary.error.reason']).toMatch(/upstream partition 5/);
+    expect(m.counters.deadLettered).toBe(2);
+  });
+
+  it('snapshot + restore + replay gives the same outputs as an uninterrupted merge', () => {
+    const UP = 2;
+    const events = messyEvents(5, 300);
+    const s = new TwoStage(UP, 1);
+    events.forEach((e, i) => {
+      const p = e === 'malformed' ? 0 : hash(e.user) % UP;
+      s.feed(p, e);
+      if (i % 7 === 0) s.commit(p);
+    });
+    for (let p = 0; p < UP; p++) s.commit(p);
+    const records = s.repartition[0]!.records;
+    const reference = s.newMerge(UP);
+    const refOut: OutputRecord[] = [];
+    for (const r of records) {
+      reference.process(r);
+      refOut.push(...reference.drainOutputs());
+    }
+    expect(results(refOut).length).toBeGreaterThan(0);
+    for (const cut of [0, 13, Math.floor(records.length / 2), records.length]) {
+      const a = s.newMerge(UP);
+      const changelog: ChangelogEntry[] = [];
+      const out: OutputRecord[] = [];
+      for (const [i, r] of records.slice(0, cut).entries()) {
+        a.process(r);
+        out.push(...a.drainOutputs());
+        if (i % 5 === 0) changelog.push(...a.drainChangelog());
+      }
+      changelog.push(...a.drainChangelog());
+      const b = s.newMerge(UP);
+      b.restore(changelog);
+      for (const r of records.slice(cut)) {
+        b.process(r);
+        out.push(...b.drainOutputs());
+      }
+      expect(out).toEqual(refOut);
+    }
+  });
+
+  it('validates options naming them', () => {
+    expect(() => new TwoStage(1, 1, {}, { upstreamPartitions: 0 })).toThrow(
+      /upstreamPartitions must be a positive integer/,
+    );
+    expect(() => new TwoStage(1, 1, {}, { closedWindowRetentionMs: -1 })).toThrow(/closedWindowRetentionMs/);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRepartitionRecord } from '../../src/engine/repartition-format.js';
+import { TwoStage } from './two-stage.js';
+
+describe('PartialAggregationTask', () => {
+  it('emits cumulative partials for changed (key, window) at each drain, then a broadcast watermark', () => {
+    const s = new TwoStage(1, 1);
+    const t = s.partials[0]!;
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 1000, eventType: 'CLICK' });
+    s.feed(0, { id: 'b', user: 'u', page: '/x', ts: 2000, eventType: 'VIEW' });
+    s.feed(0, { id: 'c', user: 'u', page: '/y', ts: 3000, eventType: 'VIEW' });
+    let outs = t.drainOutputs();
+    expect(outs.map((o) => o.destination.kind)).toEqual(['by-key', 'by-key', 'broadcast']);
+    expect(outs[0]!.key!.toString()).toBe('/x');
+    const p0 = decodeRepartitionRecord(outs[0]!.value);
+    expect(p0).toMatchObject({
+      type: 'partial',
+      upstreamPartition: 0,
+      key: '/x',
+      windowStart: 0,
+      windowEnd: 60_000,
+    });
+    expect(decodeRepartitionRecord(outs[2]!.value)).toEqual({
+      type: 'watermark',
+      upstreamPartition: 0,
+      watermark: -2000,
+      idle: false,
+    });
+    s.feed(0, { id: 'd', user: 'u', page: '/x', ts: 4000, eventType: 'CLICK' });
+    outs = t.drainOutputs();
+    expect(outs).toHaveLength(2); // only /x changed
+    const cumulative = decodeRepartitionRecord(outs[0]!.value);
+    expect(cumulative.type === 'partial' && [...cumulative.accumulator]).toEqual([
+      ...Buffer.from([64, 0, 0, 0, 0, 0, 0, 0, 63, 240, 0, 0, 0, 0, 0, 0]), // clicks 2, views 1 (float64 BE)
+    ]);
+  });
+
+  it('drops partials once their window can no longer change, and reports idleness', () => {
+    const s = new TwoStage(1, 1, { idleTimeoutMs: 1000 });
+    const t = s.partials[0]!;
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 1000, eventType: 'CLICK' });
+    t.drainOutputs();
+    expect(t.stateSize['partial-partials']!.entries).toBe(1);
+    s.feed(0, { id: 'b', user: 'u', page: '/x', ts: 66_000, eventType: 'CLICK' });
+    t.drainOutputs();
+    expect(t.stateSize['partial-partials']!.entries).toBe(1); // only the new window remains
+    expect(
+      t
+        .drainChangelog()
+        .filter((e) => e.value === null)
+        .map((e) => e.key),
+    ).toEqual(['0:60000:/x']);
+    t.tick(0);
+    t.tick(1000);
+    const wm = t.drainOutputs().at(-1)!;
+    expect(decodeRepartitionRecord(wm.value)).toMatchObject({
+      type: 'watermark',
+      idle: true,
+      watermark: 61_000,
+    });
+  });
+
+  it('applies the event-time contract: dead-letter, late, duplicate', () => {
+    const s = new TwoStage(1, 1);
+    s.feed(0, 'malformed');
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 100_000, eventType: 'CLICK' });
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 100_000, eventType: 'CLICK' });
+    s.feed(0, { id: 'b', user: 'u', page: '/x', ts: 1_000, eventType: 'CLICK' });
+    expect(s.partials[0]!.counters).toMatchObject({ accepted: 1, duplicates: 1, late: 1, deadLettered: 1 });
+    s.commit(0);
+    expect(s.side.map((o) => o.output)).toEqual(['dead-letter', 'late']);
+  });
+
+  it('validates options', () => {
+    expect(() => new TwoStage(1, 1, { inputPartition: -1 })).toThrow(
+      /inputPartition must be a non-negative integer/,
+    );
+  });
+});
