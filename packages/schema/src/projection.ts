@@ -14,6 +14,12 @@ import type { ClickstreamProjection } from './types.js';
 const CLICK = 'CLICK';
 const VIEW = 'VIEW';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Node's native latin1 slice; callable on any Uint8Array. Undefined outside Node (falls back to TextDecoder). */
+const latin1Slice = (
+  globalThis as {
+    Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } };
+  }
+).Buffer?.prototype.latin1Slice;
 
 class Cursor {
   pos = 0;
@@ -112,17 +118,11 @@ function readString(c: Cursor): string {
   if (end > c.end) fail(`index out of range: ${start} + ${len} > ${c.end}`);
   c.pos = end;
   const buf = c.buf;
-  if (len < 64) {
-    // ASCII fast path: short strings decode faster by hand than through TextDecoder.
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const b = buf[i]!;
-      if (b >= 0x80) return decodeUtf8(buf, start, end);
-      s += String.fromCharCode(b);
-    }
-    return s;
+  for (let i = start; i < end; i++) {
+    if (buf[i]! >= 0x80) return decodeUtf8(buf, start, end);
   }
-  return decodeUtf8(buf, start, end);
+  // All ASCII: one native latin1 copy beats both TextDecoder and building the string by hand (measured, Node 20).
+  return latin1Slice === undefined ? decodeUtf8(buf, start, end) : latin1Slice.call(buf, start, end);
 }
 
 function decodeUtf8(buf: Uint8Array, start: number, end: number): string {

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// Codec benchmark: encode and decode throughput (events/s on one core) and bytes per event for the same
+// generated ClickstreamEvents through static generated code, protobufjs reflection, the projection decoder and
+// JSON.stringify/parse. Ratios are against JSON. Run after a build: `npx nx run @tributary/schema:bench`
+// (or `npm run bench -w @tributary/schema` once dist/ exists). Not a test: no thresholds, no asserts.
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import protobuf from 'protobufjs';
+import {
+  clickstreamProtoPath,
+  decodeClickstreamEvent,
+  decodeClickstreamProjection,
+  encodeClickstreamEvent,
+} from '../dist/index.js';
+import { tributary } from '../dist/generated/clickstream.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '5' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log('Usage: node bench/codec.mjs [--events 100000] [--rounds 5]');
+  process.exit(0);
+}
+const EVENTS = Number(values.events);
+const ROUNDS = Number(values.rounds);
+if (!Number.isInteger(EVENTS) || EVENTS < 1)
+  throw new Error(`--events must be a positive integer, got ${values.events}`);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+
+// Deterministic workload (mulberry32), shaped like the seed's producer plus the new fields.
+let seed = 0x5eed;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const hex = (n) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
+const DEVICES = ['desktop', 'mobile', 'tablet'];
+const COUNTRIES = ['DE', 'US', 'FR', 'IN', 'BR', 'JP'];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+];
+const base = 1_763_800_000_000;
+const events = Array.from({ length: EVENTS }, (_, i) => ({
+  userId: `user_${Math.floor(rand() * 1_000_000)}`,
+  pageUrl: `/page/${Math.floor(rand() * 500)}`,
+  timestamp: base + i * 3 + Math.floor(rand() * 1000),
+  eventType: rand() < 0.3 ? 'CLICK' : 'VIEW',
+  eventId: `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
+  sessionId: `s_${hex(16)}`,
+  referrer: rand() < 0.5 ? '' : `https://www.example.com/search?q=${hex(6)}`,
+  userAgent: AGENTS[Math.floor(rand() * AGENTS.length)],
+  device: DEVICES[Math.floor(rand() * DEVICES.length)],
+  country: COUNTRIES[Math.floor(rand() * COUNTRIES.length)],
+}));
+// The seed's 4-field message, for the size comparison the seed made (Protobuf "40% smaller than JSON").
+const seedEvents = events.map(({ userId, pageUrl, timestamp, eventType }) => ({
+  userId,
+  pageUrl,
+  timestamp,
+  eventType,
+}));
+
+const StaticEvent = tributary.clickstream.v1.ClickstreamEvent;
+const ReflectedEvent = new protobuf.Root()
+  .loadSync(clickstreamProtoPath())
+  .lookupType('tributary.clickstream.v1.ClickstreamEvent');
+
+const codecs = [
+  {
+    name: 'JSON.stringify/parse (baseline)',
+    encode: (e) => Buffer.from(JSON.stringify(e)),
+    decode: (b) => JSON.parse(b.toString('utf8')),
+  },
+  {
+    name: 'static generated (pbjs)',
+    encode: (e) => StaticEvent.encode(e).finish(),
+    decode: (b) => StaticEvent.decode(b),
+  },
+  {
+    name: 'protobufjs reflection',
+    encode: (e) => ReflectedEvent.encode(e).finish(),
+    decode: (b) => ReflectedEvent.decode(b),
+  },
+  {
+    name: '@tributary/schema encode/decodeClickstreamEvent',
+    encode: encodeClickstreamEvent,
+    decode: decodeClickstreamEvent,
+  },
+  {
+    name: '@tributary/schema decodeClickstreamProjection',
+    encode: encodeClickstreamEvent,
+    decode: decodeClickstreamProjection,
+    decodeOnly: true,
+  },
+];
+
+let sink = 0; // consumed so the JIT cannot drop the work
+function time(fn) {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const rows = [];
+for (const codec of codecs) {
+  const encoded = events.map((e) => codec.encode(e));
+  const bytes = encoded.reduce((n, b) => n + b.length, 0) / EVENTS;
+  const encodeRun = () => {
+    for (let i = 0; i < EVENTS; i++) sink += codec.encode(events[i]).length;
+  };
+  const decodeRun = () => {
+    for (let i = 0; i < EVENTS; i++) sink += codec.decode(encoded[i]).pageUrl.length;
+  };
+  encodeRun(); // warm-up
+  decodeRun();
+  const enc = [];
+  const dec = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (!codec.decodeOnly) enc.push(time(encodeRun));
+    dec.push(time(decodeRun));
+  }
+  rows.push({
+    name: codec.name,
+    encode: codec.decodeOnly ? undefined : EVENTS / (median(enc) / 1000),
+    decode: EVENTS / (median(dec) / 1000),
+    bytes: codec.decodeOnly ? undefined : bytes,
+  });
+}
+
+const json = rows[0];
+const fmt = (n) =>
+  n === undefined ? '–' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(0)} k/s`;
+const ratio = (a, b) => (a === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+const seedJson = seedEvents.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / EVENTS;
+const seedProto = seedEvents.reduce((n, e) => n + StaticEvent.encode(e).finish().length, 0) / EVENTS;
+
+console.log(
+  `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, one core, ${EVENTS} events, median of ${ROUNDS} rounds`,
+);
+console.log('');
+console.log(
+  '| codec | encode ev/s | decode ev/s | bytes/event | encode vs JSON | decode vs JSON | size vs JSON |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(
+    `| ${r.name} | ${fmt(r.encode)} | ${fmt(r.decode)} | ${r.bytes === undefined ? '–' : r.bytes.toFixed(1)} | ${ratio(r.encode, json.encode)} | ${ratio(r.decode, json.decode)} | ${r.bytes === undefined ? '–' : ratio(r.bytes, json.bytes)} |`,
+  );
+}
+console.log('');
+console.log(
+  `seed's 4-field message: protobuf ${seedProto.toFixed(1)} B vs JSON ${seedJson.toFixed(1)} B per event (${((1 - seedProto / seedJson) * 100).toFixed(0)}% smaller)`,
+);
+if (sink === 0) console.log('');
