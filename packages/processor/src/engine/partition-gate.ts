@@ -158,7 +158,8 @@ export class PartitionGate<E> {
       admission = { kind: 'late' };
     } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
       const id = o.eventIdOf(event);
-      const verdict = this.#dedup.check(id, record.offset, wm);
+      // An event without an id cannot be recognised as a duplicate: always accepted (the shared contract).
+      const verdict = id === '' ? 'new' : this.#dedup.check(id, record.offset, wm);
       if (verdict === 'duplicate') {
         this.counters.duplicates++;
         publish(ENGINE_CHANNELS.duplicate, () => ({
@@ -172,7 +173,7 @@ export class PartitionGate<E> {
       } else {
         // 'replay' (same id, same offset) is the same record, not a duplicate: records at or below the
         // checkpointed offset were skipped above, so the state does not contain it yet and it counts.
-        this.#dedup.accept(id, record.offset, ts);
+        if (id !== '') this.#dedup.accept(id, record.offset, ts);
         this.counters.accepted++;
         admission = { kind: 'accepted', event, timestamp: ts, windows };
       }

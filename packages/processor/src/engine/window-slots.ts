@@ -110,7 +110,12 @@ export class WindowSlots<C, R> {
    * Creates or updates (key, window) with `update(previous)`. A window that was already emitted is re-emitted at
    * once (version + 1); otherwise it is marked for the next early update.
    */
-  upsert(key: string, window: TimeWindow, update: (previous: C | undefined) => C): void {
+  upsert(
+    key: string,
+    window: TimeWindow,
+    update: (previous: C | undefined) => C,
+    inheritedVersion = 0,
+  ): void {
     const id = slotId(key, window);
     let slot = this.#store.get(id);
     if (slot === undefined) {
@@ -119,7 +124,7 @@ export class WindowSlots<C, R> {
         start: window.start,
         end: window.end,
         content: update(undefined),
-        version: 0,
+        version: inheritedVersion,
         fired: false,
         closed: false,
       };
@@ -133,6 +138,19 @@ export class WindowSlots<C, R> {
     else this.#early.add(id);
     // A new slot behind the emission watermark (possible after a wall-clock advance) fires at once.
     if (!slot.fired && slot.end <= this.#watermark) this.advance(this.#watermark);
+  }
+
+  /**
+   * Removes (key, window) and returns its content and last version (session merging: the merged session
+   * inherits the highest version so versions keep growing). Produces a tombstone.
+   */
+  take(key: string, window: TimeWindow): { content: C; version: number } | undefined {
+    const id = slotId(key, window);
+    const slot = this.#store.get(id);
+    if (slot === undefined) return undefined;
+    this.#store.delete(id);
+    this.#early.delete(id);
+    return { content: slot.content, version: slot.version };
   }
 
   /** Fires and closes windows up to the emission watermark `watermark`. */
@@ -174,9 +192,9 @@ export class WindowSlots<C, R> {
 
   /**
    * Evicts windows with `end + L <= watermark`. A window evicted before it was closed (only when the purge
-   * watermark runs ahead of the emission watermark) is emitted as final first. Returns the evicted count.
+   * watermark runs ahead of the emission watermark) is emitted as final first. Returns the evicted windows.
    */
-  purge(watermark: number): number {
+  purge(watermark: number): Array<{ key: string; window: TimeWindow }> {
     const evicted = this.#store.expire(watermark);
     for (const [id, slot] of evicted) {
       this.#early.delete(id);
@@ -186,7 +204,14 @@ export class WindowSlots<C, R> {
         this.#emit(id, slot, true);
       }
     }
-    return evicted.length;
+    return evicted.map(([, slot]) => ({ key: slot.key, window: { start: slot.start, end: slot.end } }));
+  }
+
+  /** Every (key, window) held, e.g. to rebuild an index after restore. */
+  *windows(): IterableIterator<{ key: string; window: TimeWindow }> {
+    for (const slot of this.#store.entries()) {
+      yield { key: slot[1].key, window: { start: slot[1].start, end: slot[1].end } };
+    }
   }
 
   drainChangelog(): ChangelogEntry[] {
