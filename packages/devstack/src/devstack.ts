@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publish } from './diagnostics.js';
@@ -155,8 +155,10 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const ownsDataRoot = o.dataDir === undefined;
     dataRoot = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-devstack-')));
     await mkdir(dataRoot, { recursive: true });
-    // Elasticsearch may run as `nobody`: it must be able to traverse the data root.
+    // Elasticsearch runs as `nobody` when we are root: it must be able to traverse the data root.
+    const runAs = startEsToo ? await elasticsearchRunAs() : undefined;
     if (ownsDataRoot) await chmod(dataRoot, 0o755);
+    else if (runAs !== undefined) await chmod(dataRoot, ((await stat(dataRoot)).mode & 0o7777) | 0o001);
     const record = async (state: ServiceState): Promise<void> => {
       started.push(state);
       await writeState(o.cacheDir, state);
@@ -222,7 +224,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           settings: o.esSettings,
           timeoutMs: o.startTimeoutMs,
           stopTimeoutMs: o.stopTimeoutMs,
-          runAs: await elasticsearchRunAs(),
+          runAs,
         });
         await record({
           service: 'elasticsearch',
