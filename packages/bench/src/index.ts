@@ -91,3 +91,11 @@ export type {
   FigureComparison,
 } from './compare/compare.js';
 export { renderComparison } from './compare/render-comparison.js';
+
+export { RUN_DEFAULTS, resolveRunOptions } from './cli/run-options.js';
+export type { ResolvedRunOptions, RunOptions } from './cli/run-options.js';
+export { EXIT_CODES, main } from './cli/main.js';
+export type { CliIo, ExitCode } from './cli/main.js';
+export { PIPELINE_REQUIREMENTS, probePipeline } from './run/pipeline-probe.js';
+export type { MissingRequirement, ModuleImporter, PipelineRequirement } from './run/pipeline-probe.js';
+export { runBench } from './run/run-bench.js';

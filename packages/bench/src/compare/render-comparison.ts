@@ -19,9 +19,11 @@ export function renderComparison(c: Comparison): string {
         ? `REGRESSION (${f.worsePercent!.toFixed(1)}% worse)`
         : f.worsePercent === null
           ? 'not comparable (base 0)'
-          : f.worsePercent > 0
-            ? `ok (${f.worsePercent.toFixed(1)}% worse)`
-            : `ok (${(-f.worsePercent).toFixed(1)}% better)`,
+          : Math.abs(f.worsePercent) < 0.05
+            ? 'ok (same)'
+            : f.worsePercent > 0
+              ? `ok (${f.worsePercent.toFixed(1)}% worse)`
+              : `ok (${(-f.worsePercent).toFixed(1)}% better)`,
     ]);
   }
   for (const k of c.correctness) {

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { main, type CliIo, type ExitCode } from '../../src/cli/main.js';
+import type { ResolvedRunOptions } from '../../src/cli/run-options.js';
+import { BENCH_ERROR_CODES, BenchError } from '../../src/errors.js';
+import type { BenchResults } from '../../src/report/results.js';
+import { loadFixture } from '../report/load-fixture.js';
+
+const FIXTURE = new URL('../fixtures/results-table.json', import.meta.url).pathname;
+
+/** In-memory files and captured output; `run` records the options it received. */
+function fakeIo(files: Record<string, string> = {}, runExit: ExitCode = 0) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const written: Record<string, string> = {};
+  const runs: ResolvedRunOptions[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readFile: async (p) => {
+      const text = files[p];
+      if (text === undefined) throw new Error(`ENOENT: no such file, open '${p}'`);
+      return text;
+    },
+    writeFile: async (p, d) => {
+      written[p] = d;
+    },
+    mkdir: async () => {},
+    run: async (options) => {
+      runs.push(options);
+      return runExit;
+    },
+  };
+  return { io, out: () => out.join(''), err: () => err.join(''), written, runs };
+}
+
+function slower(base: BenchResults, factor: number): string {
+  return JSON.stringify({
+    ...base,
+    aggregate: {
+      ...base.aggregate,
+      components: base.aggregate.components.map((r) =>
+        r.latencyMs === null
+          ? r
+          : {
+              ...r,
+              latencyMs: {
+                ...r.latencyMs,
+                p99: {
+                  min: r.latencyMs.p99.min * factor,
+                  median: r.latencyMs.p99.median * factor,
+                  max: r.latencyMs.p99.max * factor,
+                },
+              },
+            },
+      ),
+    },
+  });
+}
+
+describe('bench CLI', () => {
+  const fixtureText = readFileSync(FIXTURE, 'utf8');
+
+  it('prints help with every command and flag, exit 0', async () => {
+    const t = fakeIo();
+    expect(await main(['--help'], t.io)).toBe(0);
+    for (const word of [
+      'compare',
+      '--duration',
+      '--rate',
+      '--partitions',
+      '--runs',
+      '--scenarios',
+      '--out',
+      '--no-html',
+      '--threshold',
+    ]) {
+      expect(t.out()).toContain(word);
+    }
+    expect(t.runs).toEqual([]);
+  });
+
+  it('maps run flags onto the run options (run is the default command)', async () => {
+    const t = fakeIo();
+    expect(
+      await main(
+        [
+          '--duration',
+          '30s',
+          '--rate',
+          '20k',
+          '--partitions',
+          '8',
+          '--runs',
+          '5',
+          '--scenarios',
+          'table,queries',
+          '--out',
+          'x/',
+          '--no-html',
+        ],
+        t.io,
+      ),
+    ).toBe(0);
+    expect(t.runs).toEqual([
+      {
+        durationMs: 30_000,
+        warmupMs: 10_000,
+        ratePerSec: 20_000,
+        partitions: 8,
+        runs: 5,
+        scenarios: ['table', 'queries'],
+        outDir: 'x/',
+        html: false,
+      },
+    ]);
+    const explicit = fakeIo();
+    await main(['run'], explicit.io);
+    expect(explicit.runs[0]?.scenarios).toEqual(['table']);
+  });
+
+  it.each([
+    [['--rate', 'fast'], '--rate must be a rate'],
+    [['--partitions', '0'], '--partitions must be an integer from 1 to 1024'],
+    [['--duration', '5ms'], '--duration must be at least 1s'],
+    [['--scenarios', 'table,warp'], '--scenarios must be a comma-separated list'],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['run', 'extra'], 'bench run takes no arguments'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['compare', 'only-one.json'], 'bench compare needs exactly two files'],
+  ])('rejects %j with exit 2 and a message naming the problem', async (argv, message) => {
+    const t = fakeIo();
+    expect(await main(argv, t.io)).toBe(2);
+    expect(t.err()).toContain(message);
+    expect(t.err()).toContain('bench --help');
+    expect(t.runs).toEqual([]);
+  });
+
+  it('compare exits 0 without regression and 1 beyond the threshold', async () => {
+    const base = loadFixture();
+    const t = fakeIo({ 'base.json': fixtureText, 'same.json': fixtureText, 'slow.json': slower(base, 1.15) });
+    expect(await main(['compare', 'base.json', 'same.json'], t.io)).toBe(0);
+    expect(t.out()).toContain('No regression beyond 10%.');
+
+    const slow = fakeIo({ 'base.json': fixtureText, 'slow.json': slower(base, 1.15) });
+    expect(await main(['compare', 'base.json', 'slow.json'], slow.io)).toBe(1);
+    expect(slow.out()).toMatch(/End-to-end p99\s+lower\s+1271\s+1461\s+1\.150×\s+REGRESSION/);
+
+    const lenient = fakeIo({ 'base.json': fixtureText, 'slow.json': slower(base, 1.15) });
+    expect(await main(['compare', 'base.json', 'slow.json', '--threshold', '20%'], lenient.io)).toBe(0);
+  });
+
+  it('compare exits 2 on unreadable, non-JSON or invalid files and on a bad threshold', async () => {
+    const files = { 'base.json': fixtureText, 'bad.json': '{nope', 'old.json': '{"schemaVersion":0}' };
+    for (const [argv, message] of [
+      [['compare', 'base.json', 'missing.json'], 'cannot read missing.json'],
+      [['compare', 'base.json', 'bad.json'], 'bad.json is not JSON'],
+      [['compare', 'base.json', 'old.json'], 'old.json: results schemaVersion must be 1'],
+      [['compare', 'base.json', 'base.json', '--threshold', 'lots'], '--threshold must be a percentage'],
+    ] as const) {
+      const t = fakeIo(files);
+      expect(await main([...argv], t.io)).toBe(2);
+      expect(t.err()).toContain(message);
+    }
+  });
+
+  it('report prints the table and writes the HTML report', async () => {
+    const t = fakeIo({ 'r.json': fixtureText });
+    expect(await main(['report', 'r.json', '--html', 'r.html'], t.io)).toBe(0);
+    expect(t.out()).toContain('Correctness: produced 900,000');
+    expect(t.written['r.html']).toContain('<svg');
+  });
+
+  it('reports a failed run with its code and exit 1', async () => {
+    const t = fakeIo();
+    t.io = {
+      ...t.io,
+      run: async () => {
+        throw new BenchError(BENCH_ERROR_CODES.NOT_WIRED, 'bench run is not yet wired');
+      },
+    } as CliIo;
+    expect(await main([], t.io)).toBe(1);
+    expect(t.err()).toBe('bench: TRIB_BENCH_NOT_WIRED: bench run is not yet wired\n');
+  });
+});
