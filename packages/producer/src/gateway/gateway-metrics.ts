@@ -1,0 +1,37 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** The gateway's Prometheus metrics, in a Registry of its own (never the global one). */
+export class GatewayMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'status'>;
+  readonly events: Counter<'result'>;
+  readonly ackLatency: Histogram;
+  readonly backpressureRejections: Counter;
+
+  constructor(registry = new Registry()) {
+    this.registry = registry;
+    this.requests = new Counter({
+      name: 'tributary_gateway_requests_total',
+      help: 'HTTP requests answered, by status code',
+      labelNames: ['status'],
+      registers: [registry],
+    });
+    this.events = new Counter({
+      name: 'tributary_gateway_events_total',
+      help: 'Events received, by result (accepted, rejected)',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    this.ackLatency = new Histogram({
+      name: 'tributary_gateway_kafka_ack_latency_seconds',
+      help: 'Time from handing a request to Kafka to its acknowledgement',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    this.backpressureRejections = new Counter({
+      name: 'tributary_gateway_backpressure_rejections_total',
+      help: 'Requests answered 503 because Kafka was unavailable, slow or the in-flight limit was reached',
+      registers: [registry],
+    });
+  }
+}

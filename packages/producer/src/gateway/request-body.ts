@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+
+/** The body formats POST /v1/events understands. */
+export const BodyFormats = { JSON: 'json', PROTOBUF: 'protobuf', PROTOBUF_DELIMITED: 'protobuf-delimited' } as const;
+export type BodyFormat = (typeof BodyFormats)[keyof typeof BodyFormats];
+
+/**
+ * `application/json` → json; `application/x-protobuf` → protobuf (one event), with `delimited=true` → a
+ * length-delimited batch. Anything else → undefined (415).
+ */
+export function bodyFormatOf(contentType: string | undefined): BodyFormat | undefined {
+  if (contentType === undefined) return undefined;
+  const [type = '', ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
+  if (type === 'application/json') return BodyFormats.JSON;
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') {
+    const delimited = params.some((p) => p.replace(/\s+/g, '') === 'delimited=true');
+    return delimited ? BodyFormats.PROTOBUF_DELIMITED : BodyFormats.PROTOBUF;
+  }
+  return undefined;
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body exceeds maxBodyBytes (${limit} bytes)`);
+  }
+}
+
+/** Reads the whole body, failing fast (before buffering it) when it is larger than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+/** Splits a length-delimited protobuf stream (varint length, then that many bytes, repeated). */
+export function splitDelimited(body: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let p = 0;
+  while (p < body.length) {
+    let len = 0;
+    let shift = 0;
+    for (;;) {
+      if (p >= body.length) throw new Error(`truncated length prefix at byte ${p}`);
+      const b = body[p++]!;
+      len += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+      if (shift > 35) throw new Error(`length prefix too long at byte ${p}`);
+    }
+    if (p + len > body.length) throw new Error(`message ${out.length} declares ${len} bytes but only ${body.length - p} remain`);
+    out.push(body.subarray(p, p + len));
+    p += len;
+  }
+  return out;
+}
+
+/** Writes messages as a length-delimited stream (the inverse of splitDelimited). */
+export function joinDelimited(messages: readonly Uint8Array[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const m of messages) {
+    const prefix: number[] = [];
+    let n = m.length;
+    while (n >= 0x80) {
+      prefix.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    prefix.push(n);
+    parts.push(Buffer.from(prefix), Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+  }
+  return Buffer.concat(parts);
+}

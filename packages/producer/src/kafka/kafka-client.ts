@@ -1,0 +1,90 @@
+import kafkajs from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+
+// kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
+const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
+import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
+import type { KafkaConnectionOptions } from '../load-options.js';
+
+/** A kafkajs client with our settings: quiet logs (errors come back as ProducerError), bounded retries. */
+export function createKafka(o: KafkaConnectionOptions): Kafka {
+  return new KafkaClient({
+    clientId: o.clientId,
+    brokers: o.brokers,
+    connectionTimeout: o.connectionTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+/**
+ * The throughput-tuned idempotent producer: acks=all is implied by idempotence, one request in flight per broker
+ * (kafkajs requires it for idempotence), explicit partitions (the Java-compatible murmur2 partitioner otherwise).
+ */
+export function createIdempotentProducer(kafka: Kafka, o: KafkaConnectionOptions): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Math.max(o.retries, 1), initialRetryTime: 100, maxRetryTime: 2_000 },
+  });
+}
+
+export async function connectProducer(producer: Producer, brokers: readonly string[]): Promise<void> {
+  try {
+    await producer.connect();
+  } catch (err) {
+    throw wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, `cannot connect to Kafka at ${brokers.join(',')}`, err);
+  }
+}
+
+/**
+ * Makes sure the topic exists and returns its partition count. Creates it (partitions, replication factor,
+ * retention) when missing and allowed; fails when `partitions` is set and the topic has another count.
+ */
+export async function ensureTopic(admin: Admin, o: KafkaConnectionOptions, defaultPartitions = 4): Promise<number> {
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(o.topic)) {
+      if (!o.createTopic) {
+        throw new ProducerError(ProducerErrorCodes.TOPIC_SETUP_FAILED, `topic ${o.topic} does not exist and createTopic is false`);
+      }
+      const configEntries = o.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(o.retentionMs) }];
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: o.topic,
+            numPartitions: o.partitions ?? defaultPartitions,
+            replicationFactor: o.replicationFactor,
+            configEntries,
+          },
+        ],
+      });
+    }
+    const count = await partitionCount(admin, o.topic);
+    if (o.partitions !== undefined && count !== o.partitions) {
+      throw new ProducerError(
+        ProducerErrorCodes.TOPIC_MISMATCH,
+        `topic ${o.topic} has ${count} partitions but partitions is ${o.partitions}: use ${count} or another topic`,
+      );
+    }
+    return count;
+  } catch (err) {
+    if (err instanceof ProducerError) throw err;
+    throw wrapKafkaError(ProducerErrorCodes.TOPIC_SETUP_FAILED, `cannot set up topic ${o.topic}`, err);
+  }
+}
+
+async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  // Metadata can lag just after creation: retry briefly until every partition has a leader.
+  for (let attempt = 0; ; attempt++) {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = meta.topics[0]?.partitions ?? [];
+    if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return partitions.length;
+    if (attempt >= 50) return partitions.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,393 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Message, Producer } from 'kafkajs';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { channels, publish } from '../diagnostics.js';
+import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
+import { GroundTruthAccumulator } from '../ground-truth/ground-truth.js';
+import type { GroundTruthManifest, InjectedCounts } from '../ground-truth/ground-truth.js';
+import { resolveLoadOptions } from '../load-options.js';
+import type { LoadOptions } from '../load-options.js';
+import { PacingSchedule, plannedRecords } from '../pacing/pacing-schedule.js';
+import { formatPerfSummary, formatProgress } from '../report/perf-summary.js';
+import type { ProgressFigures } from '../report/perf-summary.js';
+import { LatencyHistogram } from '../stats/latency-histogram.js';
+import type { LatencySummary } from '../stats/latency-histogram.js';
+import { ClickstreamGenerator } from '../workload/generator.js';
+import { FaultKinds } from '../workload/faults.js';
+import { resolveCompression } from './compression.js';
+import { connectProducer, createIdempotentProducer, createKafka, ensureTopic } from './kafka-client.js';
+import { RecordAccumulator } from './record-accumulator.js';
+import type { PendingRecord } from './record-accumulator.js';
+
+export interface LoadReport {
+  topic: string;
+  partitions: number;
+  /** Records acknowledged by Kafka. */
+  sent: number;
+  /** Records whose send failed for good (not in the manifest). */
+  failed: number;
+  /** Value bytes acknowledged. */
+  bytes: number;
+  elapsedMs: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  /** Ack latency from each record's intended send time (warm-up excluded). */
+  latency: LatencySummary;
+  /** How far behind the schedule records were built and handed to the batcher (warm-up excluded). */
+  scheduleLag: LatencySummary;
+  /** The kafka-producer-perf-test style final line. */
+  summary: string;
+  manifest: GroundTruthManifest;
+  /** `.hgrm` percentile distribution of ack latency (ms). */
+  hgrm: string;
+  /** First few send errors, for the report. */
+  errors: string[];
+}
+
+export interface LoadRunHooks {
+  clock?: Clock;
+  /** Called with each progress line (every progressIntervalMs). */
+  onProgress?: (line: string, figures: ProgressFigures) => void;
+  /** Stops generating; in-flight records are still awaited and reported. */
+  signal?: AbortSignal;
+}
+
+interface InFlight {
+  records: PendingRecord[];
+  done: boolean;
+  ok: boolean;
+  ackMs: number;
+}
+
+const MAX_ERRORS_KEPT = 10;
+
+/**
+ * Open-loop load generator for Kafka: paces the generator's records on a fixed schedule, batches them per partition
+ * (linger/batch size), keeps a bounded number of send() calls outstanding on an idempotent acks=all producer and
+ * measures ack latency from each record's intended send time. Acknowledged records are fed in log order to the
+ * ground-truth accumulator, so the manifest describes exactly what is in the topic.
+ */
+export class ClickstreamLoadGenerator {
+  readonly options: LoadOptions;
+  readonly #clock: Clock;
+  readonly #hooks: LoadRunHooks;
+  readonly #latency = new LatencyHistogram();
+  readonly #lag = new LatencyHistogram();
+  readonly #intervalLatency = new LatencyHistogram();
+  readonly #intervalLag = new LatencyHistogram();
+  readonly #inFlight: InFlight[] = [];
+  readonly #errors: string[] = [];
+  readonly #injected: InjectedCounts = { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 };
+  #wake: (() => void) | undefined;
+  #acked = 0;
+  #failed = 0;
+  #bytes = 0;
+  #handed = 0;
+
+  constructor(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks = {}) {
+    this.options = resolveLoadOptions(options);
+    this.#hooks = hooks;
+    this.#clock = hooks.clock ?? systemClock;
+  }
+
+  async run(): Promise<LoadReport> {
+    const o = this.options;
+    const compression = resolveCompression(o.compression);
+    const kafka = createKafka(o);
+    const admin = kafka.admin();
+    let partitions: number;
+    try {
+      await admin.connect();
+      partitions = await ensureTopic(admin, o);
+    } catch (err) {
+      throw err instanceof ProducerError ? err : wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, 'cannot reach Kafka', err);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const producer = createIdempotentProducer(kafka, o);
+    await connectProducer(producer, o.brokers);
+    try {
+      return await this.#produce(producer, partitions, compression);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+
+  async #produce(producer: Producer, partitions: number, compression: number): Promise<LoadReport> {
+    const o = this.options;
+    const clock = this.#clock;
+    const startMs = clock.now();
+    const wallStart = clock.wallNow();
+    const eventsPerSecond = o.rate > 0 ? o.rate : o.eventsPerSecond;
+    const generator = new ClickstreamGenerator({
+      ...pickWorkload(o),
+      partitions,
+      eventsPerSecond,
+      eventTimeOriginMs: o.eventTimeOriginMs ?? wallStart,
+    });
+    const truth = new GroundTruthAccumulator({ ...generator.options, topic: o.topic, partitions, seed: o.seed });
+    const total = plannedRecords(o.rate, o.durationMs, o.count);
+    const schedule = new PacingSchedule(o.rate, startMs, total);
+    const endMs = o.count === undefined && o.durationMs !== undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
+    const warmupEnd = startMs + o.warmupMs;
+    const acc = new RecordAccumulator(partitions, { batchSize: o.batchSize, lingerMs: o.lingerMs });
+    const maxBuffered = o.batchSize * partitions * 2;
+
+    const send = (records: PendingRecord[]): void => {
+      this.#handed += records.length;
+      const entry: InFlight = { records, done: false, ok: false, ackMs: 0 };
+      this.#inFlight.push(entry);
+      const messages: Message[] = records.map((r) => ({
+        key: r.key,
+        value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+        partition: r.partition,
+        ...(r.headers === undefined ? {} : { headers: r.headers }),
+      }));
+      producer
+        .send({ topic: o.topic, messages, acks: -1, compression, timeout: o.requestTimeoutMs })
+        .then(
+          () => {
+            entry.ok = true;
+          },
+          (err: unknown) => {
+            const wrapped = wrapKafkaError(ProducerErrorCodes.SEND_FAILED, `send of ${records.length} records failed`, err);
+            if (this.#errors.length < MAX_ERRORS_KEPT) this.#errors.push(wrapped.message);
+            publish(channels.batchFailed, { topic: o.topic, records: records.length, error: wrapped });
+          },
+        )
+        .finally(() => {
+          entry.done = true;
+          entry.ackMs = clock.now();
+          this.#settle(truth, warmupEnd);
+          this.#wake?.();
+        });
+    };
+
+    const stopProgress = this.#startProgress(startMs);
+    let seq = 0;
+    try {
+      for (;;) {
+        if (this.#hooks.signal?.aborted === true) break;
+        let now = clock.now();
+        if (now >= endMs) break;
+        const due = schedule.dueCount(now);
+        let built = 0;
+        while (seq < due && acc.size < maxBuffered && this.#inFlight.length < o.maxInFlightBatches) {
+          const r = generator.next();
+          const builtAt = clock.now();
+          const intendedMs = o.rate > 0 ? schedule.intendedAt(seq) : builtAt;
+          if (intendedMs >= warmupEnd) this.#recordLag(builtAt - intendedMs);
+          acc.add(
+            {
+              seq,
+              partition: r.partition,
+              key: r.key,
+              value: r.value,
+              headers: o.recordHeaders ? headersOf(r.seq, r.fault, r.malformed, wallStart + (intendedMs - startMs)) : undefined,
+              intendedMs,
+              fault: r.fault,
+            },
+            now,
+          );
+          seq++;
+          if (acc.ready(now)) send(acc.drain(now));
+          // Unthrottled runs: look at the clock now and then, and let I/O in.
+          if (++built % 2048 === 0) {
+            now = clock.now();
+            if (now >= endMs) break;
+          }
+        }
+        now = clock.now();
+        if (seq >= total) {
+          while (acc.size > 0) {
+            await this.#waitForSlot(o.maxInFlightBatches);
+            send(acc.drain(clock.now(), true));
+          }
+          break;
+        }
+        if (this.#inFlight.length < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
+        if (this.#inFlight.length >= o.maxInFlightBatches) {
+          await this.#waitForSlot(o.maxInFlightBatches);
+          continue;
+        }
+        const nextDue = seq < due ? now : schedule.intendedAt(seq);
+        const wakeAt = Math.min(nextDue, acc.nextDeadline(), endMs);
+        await this.#sleep(Math.max(0, wakeAt - now));
+      }
+      while (acc.size > 0) {
+        await this.#waitForSlot(o.maxInFlightBatches);
+        send(acc.drain(clock.now(), true));
+      }
+      while (this.#inFlight.length > 0) await this.#waitForSlot(1);
+    } finally {
+      stopProgress();
+    }
+
+    const elapsedMs = clock.now() - startMs;
+    const latency = this.#latency.summary();
+    const summary = formatPerfSummary({ records: this.#acked, bytes: this.#bytes, elapsedMs }, latency);
+    const manifest = truth.toManifest();
+    manifest.injected = { ...this.#injected };
+    const report: LoadReport = {
+      topic: o.topic,
+      partitions,
+      sent: this.#acked,
+      failed: this.#failed,
+      bytes: this.#bytes,
+      elapsedMs,
+      recordsPerSec: elapsedMs > 0 ? (this.#acked * 1000) / elapsedMs : 0,
+      mbPerSec: elapsedMs > 0 ? this.#bytes / (1024 * 1024) / (elapsedMs / 1000) : 0,
+      latency,
+      scheduleLag: this.#lag.summary(),
+      summary,
+      manifest,
+      hgrm: this.#latency.toHgrm(),
+      errors: [...this.#errors],
+    };
+    await writeOutputs(report, o);
+    return report;
+  }
+
+  /** Processes settled batches from the head, in send order, so the manifest follows the log order. */
+  #settle(truth: GroundTruthAccumulator, warmupEnd: number): void {
+    while (this.#inFlight.length > 0 && this.#inFlight[0]!.done) {
+      const entry = this.#inFlight.shift()!;
+      if (!entry.ok) {
+        this.#failed += entry.records.length;
+        continue;
+      }
+      let bytes = 0;
+      for (const r of entry.records) {
+        truth.add({ partition: r.partition, value: r.value });
+        bytes += r.value.length;
+        this.#countFault(r.fault);
+        if (r.intendedMs >= warmupEnd) {
+          this.#latency.recordMs(entry.ackMs - r.intendedMs);
+          this.#intervalLatency.recordMs(entry.ackMs - r.intendedMs);
+        }
+      }
+      this.#acked += entry.records.length;
+      this.#bytes += bytes;
+      publish(channels.batchAcked, { topic: this.options.topic, records: entry.records.length, bytes });
+    }
+  }
+
+  #countFault(fault: string): void {
+    if (fault === FaultKinds.OUT_OF_ORDER) this.#injected.outOfOrder++;
+    else if (fault === FaultKinds.LATE) this.#injected.late++;
+    else if (fault === FaultKinds.DUPLICATE) this.#injected.duplicates++;
+    else if (fault === FaultKinds.MALFORMED) this.#injected.malformed++;
+  }
+
+  #recordLag(ms: number): void {
+    this.#lag.recordMs(ms);
+    this.#intervalLag.recordMs(ms);
+  }
+
+  async #waitForSlot(max: number): Promise<void> {
+    while (this.#inFlight.length >= max) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let immediate: NodeJS.Immediate | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (immediate !== undefined) clearImmediate(immediate);
+        this.#wake = undefined;
+        resolve();
+      };
+      if (ms <= 0) immediate = setImmediate(done);
+      else timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  #startProgress(startMs: number): () => void {
+    const interval = this.options.progressIntervalMs;
+    if (interval === 0 || (this.#hooks.onProgress === undefined && !channels.progress.hasSubscribers)) return () => undefined;
+    let lastAt = startMs;
+    let lastHanded = 0;
+    const timer = setInterval(() => {
+      const now = this.#clock.now();
+      const figures: ProgressFigures = {
+        elapsedMs: now - startMs,
+        intervalSent: this.#handed - lastHanded,
+        intervalMs: now - lastAt,
+        sent: this.#handed,
+        acked: this.#acked,
+        errors: this.#failed,
+        p99AckMs: this.#intervalLatency.percentileMs(99),
+        p99ScheduleLagMs: this.#intervalLag.percentileMs(99),
+      };
+      lastAt = now;
+      lastHanded = this.#handed;
+      this.#intervalLatency.reset();
+      this.#intervalLag.reset();
+      publish(channels.progress, figures);
+      this.#hooks.onProgress?.(formatProgress(figures), figures);
+    }, interval);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
+
+/** Runs one load and returns its report (see ClickstreamLoadGenerator). */
+export function runLoad(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks = {}): Promise<LoadReport> {
+  return new ClickstreamLoadGenerator(options, hooks).run();
+}
+
+function headersOf(seq: number, fault: string, malformed: string | undefined, intendedEpochMs: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-protobuf',
+    'trib-seq': String(seq),
+    'trib-intended-ms': String(Math.floor(intendedEpochMs)),
+  };
+  if (fault !== FaultKinds.NONE) headers['trib-fault'] = malformed === undefined ? fault : `${fault}:${malformed}`;
+  return headers;
+}
+
+function pickWorkload(o: LoadOptions): Record<string, unknown> {
+  return {
+    seed: o.seed,
+    pages: o.pages,
+    zipfExponent: o.zipfExponent,
+    users: o.users,
+    concurrentSessions: o.concurrentSessions,
+    meanSessionEvents: o.meanSessionEvents,
+    clickRatio: o.clickRatio,
+    outOfOrderRate: o.outOfOrderRate,
+    lateRate: o.lateRate,
+    duplicateRate: o.duplicateRate,
+    malformedRate: o.malformedRate,
+    duplicateWindowEvents: o.duplicateWindowEvents,
+    windowSizeMs: o.windowSizeMs,
+    windowOffsetMs: o.windowOffsetMs,
+    outOfOrdernessMs: o.outOfOrdernessMs,
+    allowedLatenessMs: o.allowedLatenessMs,
+    dedupTtlMs: o.dedupTtlMs,
+  };
+}
+
+async function writeOutputs(report: LoadReport, o: LoadOptions): Promise<void> {
+  try {
+    if (o.manifestPath !== undefined) {
+      await mkdir(dirname(o.manifestPath), { recursive: true });
+      await writeFile(o.manifestPath, `${JSON.stringify(report.manifest, null, 2)}\n`);
+    }
+    if (o.hgrmPath !== undefined) {
+      await mkdir(dirname(o.hgrmPath), { recursive: true });
+      await writeFile(o.hgrmPath, report.hgrm);
+    }
+  } catch (err) {
+    throw new ProducerError(ProducerErrorCodes.OUTPUT_FAILED, `cannot write outputs: ${(err as Error).message}`, { cause: err });
+  }
+}
