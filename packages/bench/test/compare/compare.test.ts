@@ -121,7 +121,7 @@ describe('renderComparison', () => {
     expect(text).toMatch(/End-to-end p99\s+lower\s+1271\s+1525\s+1\.200×\s+REGRESSION \(20\.0% worse\)/);
     expect(text).toMatch(/End-to-end throughput\s+higher\s+9998\s+10998\s+1\.100×\s+ok \(10\.0% better\)/);
     expect(text).toMatch(/duplicated\s+lower\s+0\s+0\s+ok/);
-    expect(text).toMatch(/Kafka p99\s+lower\s+11\.37\s+11\.37\s+1\.000×\s+ok \(same\)/);
+    expect(text).toMatch(/Kafka p99\s+lower\s+11\.43\s+11\.43\s+1\.000×\s+ok \(same\)/);
     expect(text.split('\n').at(-1)).toBe('1 regression(s) beyond 10% (lost/duplicated: any increase).');
   });
 });
