@@ -105,41 +105,50 @@ const codecs = [
 ];
 
 let sink = 0; // consumed so the JIT cannot drop the work
-function time(fn) {
-  const start = performance.now();
+/** CPU time (user + system, ms) of running fn: robust against other processes sharing the cores; wall time is not. */
+function cpuTime(fn) {
+  const start = process.cpuUsage();
   fn();
-  return performance.now() - start;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-const rows = [];
-for (const codec of codecs) {
+const runs = codecs.map((codec) => {
   const encoded = events.map((e) => codec.encode(e));
-  const bytes = encoded.reduce((n, b) => n + b.length, 0) / EVENTS;
-  const encodeRun = () => {
-    for (let i = 0; i < EVENTS; i++) sink += codec.encode(events[i]).length;
+  return {
+    codec,
+    bytes: encoded.reduce((n, b) => n + b.length, 0) / EVENTS,
+    encodeRun: () => {
+      for (let i = 0; i < EVENTS; i++) sink += codec.encode(events[i]).length;
+    },
+    decodeRun: () => {
+      for (let i = 0; i < EVENTS; i++) sink += codec.decode(encoded[i]).pageUrl.length;
+    },
+    enc: [],
+    dec: [],
   };
-  const decodeRun = () => {
-    for (let i = 0; i < EVENTS; i++) sink += codec.decode(encoded[i]).pageUrl.length;
-  };
-  encodeRun(); // warm-up
-  decodeRun();
-  const enc = [];
-  const dec = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    if (!codec.decodeOnly) enc.push(time(encodeRun));
-    dec.push(time(decodeRun));
-  }
-  rows.push({
-    name: codec.name,
-    encode: codec.decodeOnly ? undefined : EVENTS / (median(enc) / 1000),
-    decode: EVENTS / (median(dec) / 1000),
-    bytes: codec.decodeOnly ? undefined : bytes,
-  });
+});
+for (const run of runs) {
+  run.encodeRun(); // warm-up
+  run.decodeRun();
 }
+// Rounds interleave the codecs so a burst of load on the machine hits all of them alike.
+for (let r = 0; r < ROUNDS; r++) {
+  for (const run of runs) {
+    if (!run.codec.decodeOnly) run.enc.push(cpuTime(run.encodeRun));
+    run.dec.push(cpuTime(run.decodeRun));
+  }
+}
+const rows = runs.map((run) => ({
+  name: run.codec.name,
+  encode: run.codec.decodeOnly ? undefined : EVENTS / (median(run.enc) / 1000),
+  decode: EVENTS / (median(run.dec) / 1000),
+  bytes: run.codec.decodeOnly ? undefined : run.bytes,
+}));
 
 const json = rows[0];
 const fmt = (n) =>
@@ -149,7 +158,7 @@ const seedJson = seedEvents.reduce((n, e) => n + Buffer.byteLength(JSON.stringif
 const seedProto = seedEvents.reduce((n, e) => n + StaticEvent.encode(e).finish().length, 0) / EVENTS;
 
 console.log(
-  `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, one core, ${EVENTS} events, median of ${ROUNDS} rounds`,
+  `node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, events/s per CPU-second (one core), ${EVENTS} events, median of ${ROUNDS} interleaved rounds`,
 );
 console.log('');
 console.log(

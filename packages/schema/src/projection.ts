@@ -111,13 +111,8 @@ function readInt64(c: Cursor): number {
   return hi * 4294967296 + lo;
 }
 
-function readString(c: Cursor): string {
-  const len = readVarint32(c, true);
-  const start = c.pos;
-  const end = start + len;
-  if (end > c.end) fail(`index out of range: ${start} + ${len} > ${c.end}`);
-  c.pos = end;
-  const buf = c.buf;
+/** Decodes bytes [start, end) as a string: ASCII through one native copy, anything else through a strict UTF-8 decoder. */
+function stringAt(buf: Uint8Array, start: number, end: number): string {
   for (let i = start; i < end; i++) {
     if (buf[i]! >= 0x80) return decodeUtf8(buf, start, end);
   }
@@ -133,34 +128,29 @@ function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   }
 }
 
-function readEventType(c: Cursor): string {
-  const buf = c.buf;
-  const p = c.pos;
-  // Interned constants for the two expected values, without building a string.
+/** event_type: the interned constants for the two expected values, without building a string. */
+function eventTypeAt(buf: Uint8Array, start: number, end: number): string {
+  const len = end - start;
   if (
-    p + 5 < c.end &&
-    buf[p] === 5 &&
-    buf[p + 1] === 67 &&
-    buf[p + 2] === 76 &&
-    buf[p + 3] === 73 &&
-    buf[p + 4] === 67 &&
-    buf[p + 5] === 75
+    len === 5 &&
+    buf[start] === 67 &&
+    buf[start + 1] === 76 &&
+    buf[start + 2] === 73 &&
+    buf[start + 3] === 67 &&
+    buf[start + 4] === 75
   ) {
-    c.pos = p + 6;
     return CLICK;
   }
   if (
-    p + 4 < c.end &&
-    buf[p] === 4 &&
-    buf[p + 1] === 86 &&
-    buf[p + 2] === 73 &&
-    buf[p + 3] === 69 &&
-    buf[p + 4] === 87
+    len === 4 &&
+    buf[start] === 86 &&
+    buf[start + 1] === 73 &&
+    buf[start + 2] === 69 &&
+    buf[start + 3] === 87
   ) {
-    c.pos = p + 5;
     return VIEW;
   }
-  return readString(c);
+  return stringAt(buf, start, end);
 }
 
 const MAX_GROUP_DEPTH = 100;
@@ -206,37 +196,48 @@ function skip(c: Cursor, wireType: number, fieldNumber: number, depth = 0): void
  */
 export function decodeClickstreamProjection(bytes: Uint8Array): ClickstreamProjection {
   if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describe(bytes)}`);
-  const c = new Cursor(bytes, bytes.length);
+  const buf = bytes;
+  const end = bytes.length;
+  // Single-byte tags and lengths (the common case) are read inline; everything else goes through the helpers.
+  const c = new Cursor(bytes, end);
+  let pos = 0;
   let userId = '';
   let pageUrl = '';
   let timestamp = 0;
   let eventType = '';
   let eventId = '';
-  while (c.pos < c.end) {
-    const tag = readVarint32(c, false);
+  while (pos < end) {
+    let tag = buf[pos]!;
+    if (tag < 0x80) pos++;
+    else {
+      c.pos = pos;
+      tag = readVarint32(c, false);
+      pos = c.pos;
+    }
     const wireType = tag & 7;
     const field = tag >>> 3;
-    if (field === 0) fail(`illegal field number 0 at offset ${c.pos}`);
+    if (field === 0) fail(`illegal tag: field number 0 at offset ${pos}`);
     if (wireType === 2) {
-      switch (field) {
-        case 1:
-          userId = readString(c);
-          continue;
-        case 2:
-          pageUrl = readString(c);
-          continue;
-        case 4:
-          eventType = readEventType(c);
-          continue;
-        case 5:
-          eventId = readString(c);
-          continue;
+      let len = pos < end ? buf[pos]! : 0x80;
+      if (len < 0x80) pos++;
+      else {
+        c.pos = pos;
+        len = readVarint32(c, true);
+        pos = c.pos;
       }
-    } else if (wireType === 0 && field === 3) {
-      timestamp = readInt64(c);
+      const stop = pos + len;
+      if (stop > end) fail(`index out of range: ${pos} + ${len} > ${end}`);
+      if (field === 2) pageUrl = stringAt(buf, pos, stop);
+      else if (field === 4) eventType = eventTypeAt(buf, pos, stop);
+      else if (field === 5) eventId = stringAt(buf, pos, stop);
+      else if (field === 1) userId = stringAt(buf, pos, stop);
+      pos = stop;
       continue;
     }
-    skip(c, wireType, field);
+    c.pos = pos;
+    if (wireType === 0 && field === 3) timestamp = readInt64(c);
+    else skip(c, wireType, field);
+    pos = c.pos;
   }
   return { userId, pageUrl, timestamp, eventType, eventId };
 }
