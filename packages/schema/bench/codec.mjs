@@ -4,7 +4,6 @@
 // JSON.stringify/parse. Ratios are against JSON. Run after a build: `npx nx run @tributary/schema:bench`
 // (or `npm run bench -w @tributary/schema` once dist/ exists). Not a test: no thresholds, no asserts.
 import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
 import {
