@@ -9,8 +9,18 @@ export type ProcessingGuarantee = (typeof PROCESSING_GUARANTEES)[number];
 export const LOG_LEVELS = ['nothing', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** What a task factory learns about the stage it serves. */
+export interface TaskContext {
+  /** The stage's consumer group id (`applicationId`, or `${applicationId}-merge`). */
+  readonly stageId: string;
+  /** Partitions of the topic this stage consumes. */
+  readonly partitionCount: number;
+  /** Merge stage only: partitions of the stage-1 input topic (the upstream partitions that report watermarks). */
+  readonly upstreamPartitionCount: number | undefined;
+}
+
 /** Creates the task that owns one input partition. Called on assignment, and again after a recovery. */
-export type TaskFactory = (topic: string, partition: number) => PartitionTask;
+export type TaskFactory = (topic: string, partition: number, context: TaskContext) => PartitionTask;
 
 /** The optional second stage: consumes the `repartition` output topic in its own group `${applicationId}-merge`. */
 export interface MergeStageOptions {

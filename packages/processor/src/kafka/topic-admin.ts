@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 
@@ -15,6 +16,8 @@ export interface PartitionOffsets {
   /** End offset (high watermark); transaction markers occupy offsets below it. */
   readonly high: string;
 }
+
+const ENSURE_ATTEMPTS = 8;
 
 /** Thin wrapper over the kafkajs admin: topic creation, partition counts, committed and end offsets. */
 export class TopicAdmin {
@@ -49,23 +52,31 @@ export class TopicAdmin {
     }
   }
 
-  /** Creates the topics that do not exist yet (concurrent creators are fine). */
+  /** Creates the topics that do not exist yet (concurrent creators are fine); retries retriable broker errors. */
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     if (specs.length === 0) return;
-    const existing = new Set(await this.#admin.listTopics());
-    const missing: ITopicConfig[] = specs
-      .filter((s) => !existing.has(s.topic))
-      .map((s) => ({
-        topic: s.topic,
-        numPartitions: s.numPartitions,
-        replicationFactor: s.replicationFactor,
-        configEntries: s.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-      }));
-    if (missing.length === 0) return;
-    try {
-      await this.#admin.createTopics({ topics: missing, waitForLeaders: true });
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw wrap(`creating topics ${missing.map((t) => t.topic).join(', ')} failed`, error);
+    for (let attempt = 1; ; attempt++) {
+      const existing = new Set(await this.#admin.listTopics());
+      const missing: ITopicConfig[] = specs
+        .filter((s) => !existing.has(s.topic))
+        .map((s) => ({
+          topic: s.topic,
+          numPartitions: s.numPartitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: s.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        }));
+      if (missing.length === 0) return;
+      try {
+        await this.#admin.createTopics({ topics: missing, waitForLeaders: true });
+        return;
+      } catch (error) {
+        if (isAlreadyExists(error)) return;
+        const retriable = (error as { retriable?: boolean } | undefined)?.retriable === true;
+        if (!retriable || attempt >= ENSURE_ATTEMPTS) {
+          throw wrap(`creating topics ${missing.map((t) => t.topic).join(', ')} failed`, error);
+        }
+        await sleep(100 * attempt);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import type { ResolvedStreamJobOptions, TaskFactory } from '../config/stream-job-options.js';
+import type { ResolvedStreamJobOptions, TaskContext, TaskFactory } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
@@ -19,6 +19,7 @@ export interface StageDefinition {
   readonly id: string;
   readonly inputTopic: string;
   readonly taskFactory: TaskFactory;
+  readonly context: TaskContext;
 }
 
 export interface StageDependencies {
@@ -209,7 +210,7 @@ export class StageRunner {
     const { kafka, admin, options, metrics } = this.#deps;
     const topic = this.#def.inputTopic;
     const started = options.now();
-    const tasks = partitions.map((p) => ({ partition: p, task: this.#def.taskFactory(topic, p) }));
+    const tasks = partitions.map((p) => ({ partition: p, task: this.#def.taskFactory(topic, p, this.#def.context) }));
     const committers = new Map<number, PartitionCommitter>();
     for (const { partition } of tasks) committers.set(partition, this.#createCommitter(partition));
     try {

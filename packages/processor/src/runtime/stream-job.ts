@@ -90,7 +90,8 @@ class KafkaStreamJob implements StreamJob {
           name === 'repartition' ? o.repartitionPartitions || inputPartitions : o.topicPartitions || inputPartitions;
         specs.push({ topic, numPartitions, replicationFactor: o.replicationFactor });
       }
-      const stage1Stores = o.taskFactory(o.inputTopic, 0).stores;
+      const stage1Context = { stageId: o.applicationId, partitionCount: inputPartitions, upstreamPartitionCount: undefined };
+      const stage1Stores = o.taskFactory(o.inputTopic, 0, stage1Context).stores;
       for (const store of stage1Stores) {
         specs.push({ topic: changelogTopic(o.applicationId, store), numPartitions: inputPartitions, replicationFactor: o.replicationFactor, compacted: true });
       }
@@ -104,9 +105,14 @@ class KafkaStreamJob implements StreamJob {
         partitionCounts.set(topic, count);
       }
       const mergeId = `${o.applicationId}-merge`;
+      const mergeContext = {
+        stageId: mergeId,
+        partitionCount: repartitionTopic === undefined ? 0 : partitionCounts.get(repartitionTopic)!,
+        upstreamPartitionCount: inputPartitions,
+      };
       if (o.merge !== undefined && repartitionTopic !== undefined) {
-        const mergePartitions = partitionCounts.get(repartitionTopic)!;
-        const stores = o.merge.taskFactory(repartitionTopic, 0).stores;
+        const mergePartitions = mergeContext.partitionCount;
+        const stores = o.merge.taskFactory(repartitionTopic, 0, mergeContext).stores;
         const mergeSpecs = stores.map((store) => ({
           topic: changelogTopic(mergeId, store),
           numPartitions: mergePartitions,
@@ -123,9 +129,9 @@ class KafkaStreamJob implements StreamJob {
         partitionCounts,
         onFatal: (error: Error) => void this.#failed(error),
       };
-      this.#stages = [new StageRunner({ id: o.applicationId, inputTopic: o.inputTopic, taskFactory: o.taskFactory }, deps)];
+      this.#stages = [new StageRunner({ id: o.applicationId, inputTopic: o.inputTopic, taskFactory: o.taskFactory, context: stage1Context }, deps)];
       if (o.merge !== undefined && repartitionTopic !== undefined) {
-        this.#stages.push(new StageRunner({ id: mergeId, inputTopic: repartitionTopic, taskFactory: o.merge.taskFactory }, deps));
+        this.#stages.push(new StageRunner({ id: mergeId, inputTopic: repartitionTopic, taskFactory: o.merge.taskFactory, context: mergeContext }, deps));
       }
       for (const stage of this.#stages) await stage.start();
       this.#state = 'running';

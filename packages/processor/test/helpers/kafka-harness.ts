@@ -88,12 +88,53 @@ export class KafkaHarness {
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 
-  async cleanup(groups: string[] = []): Promise<void> {
+  /** Deletes the groups, the tracked topics and every topic starting with one of `prefixes`. */
+  async cleanup(groups: string[] = [], prefixes: string[] = []): Promise<void> {
     await this.#admin.deleteGroups(groups).catch(() => undefined);
-    const existing = new Set(await this.#admin.listTopics());
-    const topics = [...this.#created].filter((t) => existing.has(t));
+    const existing = await this.#admin.listTopics();
+    const topics = existing.filter((t) => this.#created.has(t) || prefixes.some((p) => t.startsWith(p)));
     if (topics.length > 0) await this.#admin.deleteTopics({ topics }).catch(() => undefined);
     await this.#admin.disconnect();
+  }
+}
+
+/** Follows a topic read_committed from the beginning; `waitFor` polls a predicate over everything read so far. */
+export class TopicTail {
+  readonly records: ReadRecord[] = [];
+  readonly #kafka: Kafka;
+  readonly #topic: string;
+  readonly #groupId = uniqueName('tail');
+  #consumer: ReturnType<Kafka['consumer']> | undefined;
+
+  constructor(kafka: Kafka, topic: string) {
+    this.#kafka = kafka;
+    this.#topic = topic;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.#kafka.consumer({ groupId: this.#groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    this.#consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.#topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        this.records.push(toRecord(partition, message));
+      },
+    });
+  }
+
+  async waitFor(predicate: (records: readonly ReadRecord[]) => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (predicate(this.records)) return true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return predicate(this.records);
+  }
+
+  async stop(): Promise<string> {
+    await this.#consumer?.disconnect();
+    return this.#groupId;
   }
 }
 

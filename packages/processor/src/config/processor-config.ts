@@ -1,0 +1,176 @@
+import { invalidOption } from '../errors.js';
+import { LOG_LEVELS, PROCESSING_GUARANTEES } from './stream-job-options.js';
+import type { LogLevel, ProcessingGuarantee } from './stream-job-options.js';
+
+/** Configuration of the reference `tributary-processor clickstream` app (flags, TRIBUTARY_* env, JSON file). */
+export interface ProcessorConfig {
+  readonly brokers: readonly string[];
+  readonly applicationId: string;
+  readonly inputTopic: string;
+  readonly resultsTopic: string;
+  readonly lateTopic: string;
+  readonly deadLetterTopic: string;
+  readonly repartitionTopic: string;
+  readonly topicPartitions: number;
+  readonly repartitionPartitions: number;
+  readonly windowSizeMs: number;
+  readonly windowOffsetMs: number;
+  readonly outOfOrdernessMs: number;
+  readonly allowedLatenessMs: number;
+  readonly dedupTtlMs: number;
+  readonly idleTimeoutMs: number;
+  readonly commitIntervalMs: number;
+  readonly processingGuarantee: ProcessingGuarantee;
+  readonly elasticsearch: boolean;
+  readonly elasticsearchUrl: string;
+  readonly indexPrefix: string;
+  readonly logLevel: LogLevel;
+}
+
+/** Defaults of every clickstream app option: the reference job (1-minute windows, 5 s out-of-orderness). */
+export const PROCESSOR_DEFAULTS: ProcessorConfig = {
+  brokers: ['127.0.0.1:9092'],
+  applicationId: 'tributary-clickstream',
+  inputTopic: 'clickstream-events',
+  resultsTopic: 'clickstream-metrics',
+  lateTopic: 'clickstream-late',
+  deadLetterTopic: 'clickstream-dlq',
+  repartitionTopic: 'tributary-clickstream-repartition',
+  topicPartitions: 0,
+  repartitionPartitions: 0,
+  windowSizeMs: 60_000,
+  windowOffsetMs: 0,
+  outOfOrdernessMs: 5_000,
+  allowedLatenessMs: 0,
+  dedupTtlMs: 600_000,
+  idleTimeoutMs: 30_000,
+  commitIntervalMs: 200,
+  processingGuarantee: 'exactly-once',
+  elasticsearch: true,
+  elasticsearchUrl: 'http://127.0.0.1:9200',
+  indexPrefix: 'clickstream-metrics',
+  logLevel: 'error',
+};
+
+type Kind = 'string' | 'topic' | 'int' | 'bool' | 'list' | 'url' | { readonly oneOf: readonly string[] };
+
+interface FieldSpec {
+  readonly kind: Kind;
+  readonly min?: number;
+  readonly max?: number;
+  readonly help: string;
+}
+
+/** One table drives validation, flags (`--kebab-case`), env (`TRIBUTARY_SNAKE_CASE`) and `--help`. */
+export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: FieldSpec } = {
+  brokers: { kind: 'list', help: 'Kafka bootstrap servers, comma-separated host:port' },
+  applicationId: { kind: 'topic', help: 'consumer group, transactional id and changelog prefix' },
+  inputTopic: { kind: 'topic', help: 'Protobuf ClickstreamEvent input topic (key user_id)' },
+  resultsTopic: { kind: 'topic', help: 'WindowResult output topic (key page_url), written exactly-once' },
+  lateTopic: { kind: 'topic', help: 'late events, with reason headers' },
+  deadLetterTopic: { kind: 'topic', help: 'invalid / undecodable events, with reason headers' },
+  repartitionTopic: { kind: 'topic', help: 'partials by page_url between the two stages' },
+  topicPartitions: { kind: 'int', min: 0, max: 10_000, help: 'partitions of created output topics (0 = as the input)' },
+  repartitionPartitions: { kind: 'int', min: 0, max: 10_000, help: 'partitions of the repartition topic = merge parallelism (0 = as the input)' },
+  windowSizeMs: { kind: 'int', min: 1, max: 86_400_000, help: 'tumbling window size' },
+  windowOffsetMs: { kind: 'int', min: 0, max: 86_400_000, help: 'window alignment offset' },
+  outOfOrdernessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'bounded out-of-orderness B' },
+  allowedLatenessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'allowed lateness L' },
+  dedupTtlMs: { kind: 'int', min: 1, max: 604_800_000, help: 'event-time TTL of remembered event ids' },
+  idleTimeoutMs: { kind: 'int', min: 0, max: 86_400_000, help: 'processing time without data before a partition is idle' },
+  commitIntervalMs: { kind: 'int', min: 10, max: 600_000, help: 'transaction commit interval per task' },
+  processingGuarantee: { kind: { oneOf: PROCESSING_GUARANTEES }, help: 'exactly-once or at-least-once' },
+  elasticsearch: { kind: 'bool', help: 'index results into Elasticsearch through @tributary/es-sink' },
+  elasticsearchUrl: { kind: 'url', help: 'Elasticsearch base URL' },
+  indexPrefix: { kind: 'string', help: 'daily indices <prefix>-YYYY.MM.DD behind alias <prefix>' },
+  logLevel: { kind: { oneOf: LOG_LEVELS }, help: 'kafkajs log level' },
+};
+
+export const PROCESSOR_CONFIG_KEYS = Object.keys(PROCESSOR_CONFIG_FIELDS) as (keyof ProcessorConfig)[];
+
+/** A partial configuration where every value may still be a raw string (from flags or env). */
+export type RawProcessorConfig = { [K in keyof ProcessorConfig]?: unknown };
+
+/**
+ * Merges layers (later wins) over PROCESSOR_DEFAULTS and validates once. Unknown keys and bad values throw
+ * `TRIB_PROC_INVALID_OPTION` naming the option (and where it came from, via `source`).
+ */
+export function resolveProcessorConfig(...layers: { source: string; values: Record<string, unknown> }[]): ProcessorConfig {
+  const merged: Record<string, unknown> = { ...PROCESSOR_DEFAULTS };
+  const origin: Record<string, string> = {};
+  for (const { source, values } of layers) {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      if (!(key in PROCESSOR_CONFIG_FIELDS)) throw invalidOption(key, `is not a processor option (from ${source})`);
+      merged[key] = value;
+      origin[key] = source;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of PROCESSOR_CONFIG_KEYS) {
+    out[key] = coerce(key, PROCESSOR_CONFIG_FIELDS[key], merged[key], origin[key] ?? 'defaults');
+  }
+  return out as unknown as ProcessorConfig;
+}
+
+function coerce(name: string, spec: FieldSpec, value: unknown, source: string): unknown {
+  const fail = (constraint: string): never => {
+    throw invalidOption(name, `${constraint} (got ${JSON.stringify(value)} from ${source})`);
+  };
+  const kind = spec.kind;
+  if (typeof kind === 'object') {
+    if (typeof value !== 'string' || !kind.oneOf.includes(value)) fail(`must be one of ${kind.oneOf.join(', ')}`);
+    return value;
+  }
+  switch (kind) {
+    case 'int': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < (spec.min ?? 0) || n > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
+        fail(`must be an integer from ${spec.min ?? 0} to ${spec.max ?? Number.MAX_SAFE_INTEGER}`);
+      }
+      return n;
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      return fail('must be true or false');
+    }
+    case 'list': {
+      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+      if (!Array.isArray(list) || list.length === 0 || !list.every((b) => typeof b === 'string' && /^[^\s:]+:\d{1,5}$/.test(b))) {
+        fail('must be a non-empty list of host:port');
+      }
+      return list;
+    }
+    case 'topic':
+      if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail('must be a valid Kafka topic name');
+      return value;
+    case 'url':
+      if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) fail('must be an http(s) URL');
+      return value;
+    case 'string':
+      if (typeof value !== 'string' || value.length === 0) fail('must be a non-empty string');
+      return value;
+  }
+}
+
+/** `applicationId` → `TRIBUTARY_APPLICATION_ID`. */
+export function envName(key: string): string {
+  return `TRIBUTARY_${key.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
+}
+
+/** `applicationId` → `application-id`. */
+export function flagName(key: string): string {
+  return key.replace(/([A-Z])/g, '-$1').toLowerCase();
+}
+
+/** Reads every `TRIBUTARY_*` variable that names an option. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of PROCESSOR_CONFIG_KEYS) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
+import type { GroundTruthManifest } from '@tributary/producer';
+import { decodeWindowResult } from '@tributary/schema';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { resolveProcessorConfig } from '../../src/config/processor-config.js';
+import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+import type { ReadRecord } from '../helpers/kafka-harness.js';
+
+const brokers = inject('kafkaBrokers');
+const esUrl = inject('elasticsearchUrl');
+const PARTITIONS = 4;
+const EVENTS = 3_000;
+const RULES = { windowSizeMs: 60_000, windowOffsetMs: 0, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, dedupTtlMs: 600_000 };
+
+type WindowKey = string;
+const windowKey = (pageUrl: string, windowStart: number): WindowKey => `${windowStart}|${pageUrl}`;
+
+/** Latest version per (page, window) from the results topic, as the manifest's window rows. */
+function latestWindows(records: readonly ReadRecord[]): Map<WindowKey, { clickCount: number; viewCount: number; version: number }> {
+  const latest = new Map<WindowKey, { clickCount: number; viewCount: number; version: number }>();
+  for (const r of records) {
+    const w = decodeWindowResult(r.value!);
+    expect(r.key).toBe(w.pageUrl);
+    const k = windowKey(w.pageUrl, w.windowStart);
+    const seen = latest.get(k);
+    if (seen === undefined || w.version > seen.version) latest.set(k, { clickCount: w.clickCount, viewCount: w.viewCount, version: w.version });
+  }
+  return latest;
+}
+
+function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[]): string[] {
+  const latest = latestWindows(records);
+  const problems: string[] = [];
+  for (const w of manifest.windows) {
+    const got = latest.get(windowKey(w.pageUrl, w.windowStart));
+    if (got === undefined) problems.push(`missing ${w.pageUrl}@${w.windowStart}`);
+    else if (got.clickCount !== w.clickCount || got.viewCount !== w.viewCount) {
+      problems.push(`${w.pageUrl}@${w.windowStart}: expected ${w.clickCount}/${w.viewCount}, got ${got.clickCount}/${got.viewCount}`);
+    }
+  }
+  if (latest.size !== manifest.windows.length) problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
+  return problems;
+}
+
+async function es(path: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${esUrl}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+  return response.json();
+}
+
+describe('tributary-processor clickstream end to end', () => {
+  const harness = new KafkaHarness(brokers);
+  const suffix = uniqueName('cs');
+  const topics = {
+    inputTopic: `${suffix}-events`,
+    resultsTopic: `${suffix}-metrics`,
+    lateTopic: `${suffix}-late`,
+    deadLetterTopic: `${suffix}-dlq`,
+    repartitionTopic: `${suffix}-repartition`,
+  };
+  const applicationId = `${suffix}-app`;
+  const indexPrefix = `${suffix}-metrics-idx`;
+  const tails: TopicTail[] = [];
+
+  beforeAll(async () => {
+    await harness.connect();
+    await harness.createTopic(topics.inputTopic, PARTITIONS);
+  });
+
+  afterAll(async () => {
+    const groups = [applicationId, `${applicationId}-merge`, `${applicationId}-elasticsearch`];
+    for (const t of tails) groups.push(await t.stop());
+    await harness.cleanup(groups, [suffix]);
+    await es(`/${indexPrefix}-*`, { method: 'DELETE' }).catch(() => undefined);
+    await es(`/_index_template/${indexPrefix}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+
+  it('results (latest version per page and window), late and dead-lettered events equal the ground truth', async () => {
+    const generator = new ClickstreamGenerator({
+      ...RULES,
+      seed: 7,
+      partitions: PARTITIONS,
+      eventsPerSecond: 10,
+      pages: 25,
+      users: 300,
+      outOfOrderRate: 0.05,
+      lateRate: 0.02,
+      duplicateRate: 0.02,
+      malformedRate: 0.02,
+    });
+    const records = generator.take(EVENTS);
+    const manifest = computeGroundTruth(
+      records.map((r) => ({ partition: r.partition, value: r.value })),
+      { ...RULES, partitions: PARTITIONS },
+    );
+    expect(manifest.totals.late).toBeGreaterThan(0);
+    expect(manifest.totals.deadLettered).toBeGreaterThan(0);
+    expect(manifest.totals.duplicates).toBeGreaterThan(0);
+    await harness.produce(
+      topics.inputTopic,
+      records.map((r) => ({ key: r.key, value: Buffer.from(r.value), partition: r.partition })),
+    );
+
+    const config = resolveProcessorConfig({
+      source: 'test',
+      values: {
+        ...topics,
+        applicationId,
+        brokers,
+        elasticsearchUrl: esUrl,
+        indexPrefix,
+        commitIntervalMs: 100,
+        idleTimeoutMs: 1_000,
+        logLevel: 'nothing',
+      },
+    });
+    const app = createClickstreamApp(config);
+    const results = new TopicTail(harness.kafka, topics.resultsTopic);
+    const late = new TopicTail(harness.kafka, topics.lateTopic);
+    const dlq = new TopicTail(harness.kafka, topics.deadLetterTopic);
+    tails.push(results, late, dlq);
+    await app.start();
+    try {
+      await Promise.all([results.start(), late.start(), dlq.start()]);
+      await results.waitFor((r) => mismatches(manifest, r).length === 0, 90_000);
+      expect(mismatches(manifest, results.records)).toEqual([]);
+
+      await late.waitFor((r) => r.length >= manifest.totals.late, 10_000);
+      await dlq.waitFor((r) => r.length >= manifest.totals.deadLettered, 10_000);
+      expect(late.records).toHaveLength(manifest.totals.late);
+      expect(dlq.records).toHaveLength(manifest.totals.deadLettered);
+      for (const r of late.records) expect(r.headers['tributary.late.reason']).toBe('window-closed');
+      for (const r of dlq.records) expect(r.headers['tributary.error.code']).toMatch(/^TRIB_SCHEMA_/);
+
+      // Elasticsearch: one document per (page, window), counts equal to the latest result.
+      const deadline = Date.now() + 60_000;
+      let hits: { _source: { page_url: string; window_start: number; click_count: number; view_count: number } }[] = [];
+      while (Date.now() < deadline) {
+        await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
+        const body = (await es(`/${indexPrefix}/_search?size=10000`)) as { hits?: { hits: typeof hits } };
+        hits = body.hits?.hits ?? [];
+        const latest = latestWindows(results.records);
+        if (
+          hits.length === manifest.windows.length &&
+          hits.every((h) => {
+            const w = latest.get(windowKey(h._source.page_url, h._source.window_start));
+            return w !== undefined && w.clickCount === h._source.click_count && w.viewCount === h._source.view_count;
+          })
+        ) {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(hits).toHaveLength(manifest.windows.length);
+      const expected = new Map(manifest.windows.map((w) => [windowKey(w.pageUrl, w.windowStart), w]));
+      for (const h of hits) {
+        const w = expected.get(windowKey(h._source.page_url, h._source.window_start));
+        expect([h._source.click_count, h._source.view_count]).toEqual([w?.clickCount, w?.viewCount]);
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+});
