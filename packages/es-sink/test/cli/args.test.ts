@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/cli/args.js';
+
+describe('parseCliArgs', () => {
+  it('maps flags onto the connector options with window-result defaults', () => {
+    const { connector, statsIntervalMs } = parseCliArgs(
+      ['--topic', 'clickstream-metrics', '--flush-docs', '500', '--dead-letter-topic', 'dlq'],
+      {},
+    );
+    expect(statsIntervalMs).toBe(10_000);
+    expect(connector).toMatchObject({
+      brokers: ['127.0.0.1:9092'],
+      topic: 'clickstream-metrics',
+      groupId: 'tributary-es-sink-clickstream-metrics',
+      fromBeginning: true,
+      deadLetterTopic: 'dlq',
+      format: 'window-result',
+      sink: {
+        node: 'http://127.0.0.1:9200',
+        index: 'clickstream-metrics-{yyyy.MM.dd}',
+        indexDateField: 'window_start',
+        flushDocs: 500,
+        template: {
+          name: 'clickstream-metrics',
+          indexPatterns: ['clickstream-metrics-*'],
+          alias: 'clickstream-metrics',
+          shards: 1,
+          replicas: 0,
+          refreshInterval: '30s',
+        },
+      },
+    });
+    expect(connector.sink).not.toHaveProperty('auth');
+  });
+
+  it('reads credentials from the environment and JSON options from flags', () => {
+    const { connector } = parseCliArgs(
+      [
+        '--topic',
+        'events',
+        '--format',
+        'json',
+        '--id-field',
+        'event_id',
+        '--version-from',
+        'none',
+        '--index',
+        'events',
+        '--no-template',
+      ],
+      { TRIBUTARY_ES_USERNAME: 'elastic', TRIBUTARY_ES_PASSWORD: 'pw', TRIBUTARY_KAFKA_BROKERS: 'a:1,b:2' },
+    );
+    expect(connector).toMatchObject({
+      brokers: ['a:1', 'b:2'],
+      format: 'json',
+      idField: 'event_id',
+      versionFrom: 'none',
+    });
+    expect(connector.sink).toMatchObject({ index: 'events', auth: { username: 'elastic', password: 'pw' } });
+    expect(connector.sink).not.toHaveProperty('template');
+    expect(connector.sink).not.toHaveProperty('indexDateField');
+  });
+
+  it('returns help without requiring other flags', () => {
+    expect(parseCliArgs(['--help'], {}).help).toBe(true);
+  });
+
+  it('names the bad flag', () => {
+    expect(() => parseCliArgs([], {})).toThrow(/^--topic is required/);
+    expect(() => parseCliArgs(['--topic', 't', '--flush-docs', 'many'], {})).toThrow(
+      /^--flush-docs must be a non-negative integer/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', '--es-username', 'u'], {})).toThrow(
+      /^--es-username and --es-password/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', '--what'], {})).toThrow(/Unknown option '--what'/);
+    expect(() => parseCliArgs(['--topic', 't', '--es-ca', '/nonexistent/ca.pem'], {})).toThrow(
+      /^--es-ca cannot be read/,
+    );
+  });
+});
