@@ -35,10 +35,13 @@ async function up(cli: CliInvocation): Promise<number> {
     return 0;
   }
   out('running; press Ctrl-C to stop');
+  // Signal listeners do not keep Node alive, and the servers are unref'ed: hold the loop open until a signal.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   out('stopping…');
   await stack.stop();
   out('stopped');
