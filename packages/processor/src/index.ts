@@ -18,3 +18,96 @@ export type {
 export { changelogTopic, transactionalId } from './kafka/topic-names.js';
 export { METRIC_NAMES } from './metrics/metric-names.js';
 export type { StreamJobStats } from './metrics/processor-metrics.js';
+
+// Engine (pure): windows, watermarks, aggregates, state, dedup, tasks, enrichment
+export { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from './errors.js';
+export type { ProcessorErrorCode } from './errors.js';
+export type {
+  InputRecord,
+  OutputRecord,
+  OutputDestination,
+  ChangelogEntry,
+  PartitionTask,
+} from './task/partition-task.js';
+export { WINDOW_KINDS, windowId } from './windows/window.js';
+export type { TimeWindow, WindowAssigner, WindowKind } from './windows/window.js';
+export { TumblingWindows } from './windows/tumbling.js';
+export type { TumblingWindowOptions } from './windows/tumbling.js';
+export { HoppingWindows } from './windows/hopping.js';
+export type { HoppingWindowOptions } from './windows/hopping.js';
+export { SessionWindows, mergeSessionWindow } from './windows/session.js';
+export type { SessionWindowOptions, SessionMerge } from './windows/session.js';
+export { createWindowAssigner } from './windows/window-spec.js';
+export type { WindowSpec } from './windows/window-spec.js';
+export { PartitionWatermark, WatermarkCombiner, WATERMARK_DEFAULTS } from './time/watermarks.js';
+export type { PartitionWatermarkOptions, WatermarkCombinerOptions } from './time/watermarks.js';
+export type { Aggregator } from './aggregate/aggregator.js';
+export {
+  countAggregator,
+  sumAggregator,
+  minAggregator,
+  maxAggregator,
+  avgAggregator,
+} from './aggregate/builtins.js';
+export type { AvgAccumulator } from './aggregate/builtins.js';
+export { clickstreamAggregator } from './aggregate/clickstream.js';
+export type { PageCounts, PageEvent } from './aggregate/clickstream.js';
+export { sessionActivityAggregator } from './aggregate/session-activity.js';
+export type { SessionActivity, SessionSummary } from './aggregate/session-activity.js';
+export { jsonCodec } from './state/codec.js';
+export type { Codec } from './state/codec.js';
+export { KeyedStore } from './state/keyed-store.js';
+export type { KeyedStoreOptions, StoreSize } from './state/keyed-store.js';
+export { DedupStore, DEDUP_DEFAULTS, DEDUP_VERDICTS } from './dedup/dedup-store.js';
+export type { DedupStoreOptions, DedupVerdict } from './dedup/dedup-store.js';
+export type { Decoder, DecodeResult } from './engine/decoder.js';
+export { ENGINE_CHANNELS } from './engine/diagnostics.js';
+export { ENGINE_DEFAULTS } from './engine/options.js';
+export type { EventTimeOptions, OutputNames } from './engine/options.js';
+export { SIDE_OUTPUT_HEADERS, LATE_REASONS } from './engine/side-outputs.js';
+export type { LateReason } from './engine/side-outputs.js';
+export { jsonResultEncoder } from './engine/window-result.js';
+export type { WindowedResult, EncodedResult, ResultEncoder } from './engine/window-result.js';
+export type { GateCounters } from './engine/partition-gate.js';
+export { WindowedAggregationTask } from './engine/windowed-aggregation-task.js';
+export type { WindowedAggregationTaskOptions } from './engine/windowed-aggregation-task.js';
+export { PartialAggregationTask } from './engine/partial-aggregation-task.js';
+export type { PartialAggregationTaskOptions } from './engine/partial-aggregation-task.js';
+export { MergeTask } from './engine/merge-task.js';
+export type { MergeTaskOptions, MergeAggregator } from './engine/merge-task.js';
+export { SessionWindowTask } from './engine/session-window-task.js';
+export type { SessionWindowTaskOptions } from './engine/session-window-task.js';
+export {
+  REPARTITION_FORMAT_VERSION,
+  encodeRepartitionRecord,
+  decodeRepartitionRecord,
+} from './engine/repartition-format.js';
+export type { RepartitionRecord, PartialRecord, WatermarkRecord } from './engine/repartition-format.js';
+export {
+  CLICKSTREAM_JOB_DEFAULTS,
+  clickstreamDecoder,
+  encodeClickstreamResult,
+  clickstreamPartialTask,
+  clickstreamMergeTask,
+  clickstreamWindowedTask,
+  clickstreamSessionTask,
+} from './engine/clickstream-job.js';
+export type { ClickstreamJobOptions, ClickstreamDecoderOptions } from './engine/clickstream-job.js';
+export { EnrichmentTable } from './enrichment/enrichment-table.js';
+export type {
+  EnrichmentTableOptions,
+  EnrichmentTableStats,
+  TableRecord,
+} from './enrichment/enrichment-table.js';
+
+// Reference clickstream app and its configuration
+export { createClickstreamApp } from './app/clickstream.js';
+export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
+export {
+  PROCESSOR_DEFAULTS,
+  PROCESSOR_CONFIG_FIELDS,
+  resolveProcessorConfig,
+} from './config/processor-config.js';
+export type { ProcessorConfig } from './config/processor-config.js';
+export { parseCli } from './config/cli-options.js';
+export type { ParsedCli } from './config/cli-options.js';

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCli } from '../../src/config/cli-options.js';
+
+const files: Record<string, string> = {
+  'good.json': JSON.stringify({ resultsTopic: 'from-file', windowSizeMs: 30_000, commitIntervalMs: 500 }),
+  'bad.json': '{ nope',
+};
+const readFile = (path: string): string => {
+  const text = files[path];
+  if (text === undefined) throw new Error('ENOENT');
+  return text;
+};
+
+describe('parseCli', () => {
+  it('shows help for --help and for no command', () => {
+    expect(parseCli(['--help'], { env: {} })).toMatchObject({ kind: 'help' });
+    expect(parseCli([], { env: {} })).toMatchObject({ kind: 'help' });
+    expect(helpText()).toContain('--out-of-orderness-ms <value>');
+    expect(helpText()).toContain('TRIBUTARY_BROKERS');
+  });
+
+  it('layers defaults < file < env < flags', () => {
+    const parsed = parseCli(['clickstream', '--config', 'good.json', '--window-size-ms', '20000', '--no-elasticsearch'], {
+      env: { TRIBUTARY_WINDOW_SIZE_MS: '40000', TRIBUTARY_COMMIT_INTERVAL_MS: '250' },
+      readFile,
+    });
+    expect(parsed.kind).toBe('run');
+    if (parsed.kind !== 'run') return;
+    expect(parsed.config.resultsTopic).toBe('from-file');
+    expect(parsed.config.commitIntervalMs).toBe(250);
+    expect(parsed.config.windowSizeMs).toBe(20_000);
+    expect(parsed.config.elasticsearch).toBe(false);
+    expect(parsed.printConfig).toBe(false);
+  });
+
+  it('reads the config file named by TRIBUTARY_CONFIG', () => {
+    const parsed = parseCli(['clickstream', '--print-config'], { env: { TRIBUTARY_CONFIG: 'good.json' }, readFile });
+    expect(parsed).toMatchObject({ kind: 'run', printConfig: true, config: { resultsTopic: 'from-file' } });
+  });
+
+  it.each([
+    [['clickstream', '--window-size-ms=-5'], 'windowSizeMs'],
+    [['clickstream', '--bogus'], '--bogus'],
+    [['sessions'], 'command'],
+    [['clickstream', 'extra'], 'arguments'],
+    [['clickstream', '--elasticsearch', '--no-elasticsearch'], '--no-elasticsearch'],
+  ])('rejects %j naming %s', (argv, option) => {
+    expect(() => parseCli(argv, { env: {}, readFile })).toThrow(expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option }));
+  });
+
+  it('fails clearly on unreadable or invalid config files', () => {
+    expect(() => parseCli(['clickstream', '-c', 'missing.json'], { env: {}, readFile })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID' }),
+    );
+    expect(() => parseCli(['clickstream', '-c', 'bad.json'], { env: {}, readFile })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID', message: expect.stringContaining('not valid JSON') }),
+    );
+  });
+});

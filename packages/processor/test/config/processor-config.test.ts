@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { PROCESSOR_DEFAULTS, configFromEnv, envName, flagName, resolveProcessorConfig } from '../../src/config/processor-config.js';
+
+describe('resolveProcessorConfig', () => {
+  it('returns PROCESSOR_DEFAULTS when nothing is set', () => {
+    expect(resolveProcessorConfig()).toEqual(PROCESSOR_DEFAULTS);
+  });
+
+  it('coerces strings from flags and env, later layers winning', () => {
+    const config = resolveProcessorConfig(
+      { source: 'file', values: { windowSizeMs: 30_000, brokers: ['a:1'] } },
+      { source: 'environment', values: { windowSizeMs: '10000', elasticsearch: 'false' } },
+      { source: 'flags', values: { brokers: 'b:2, c:3', processingGuarantee: 'at-least-once' } },
+    );
+    expect(config.windowSizeMs).toBe(10_000);
+    expect(config.elasticsearch).toBe(false);
+    expect(config.brokers).toEqual(['b:2', 'c:3']);
+    expect(config.processingGuarantee).toBe('at-least-once');
+  });
+
+  it.each([
+    ['windowSizeMs', '0'],
+    ['windowSizeMs', 'abc'],
+    ['commitIntervalMs', 1.5],
+    ['brokers', 'nohost'],
+    ['inputTopic', 'bad topic'],
+    ['processingGuarantee', 'maybe'],
+    ['elasticsearch', 'yes'],
+    ['elasticsearchUrl', 'ftp://x'],
+    ['logLevel', 'loud'],
+  ])('rejects %s = %j naming the option and its source', (option, value) => {
+    expect(() => resolveProcessorConfig({ source: 'flags', values: { [option]: value } })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option, message: expect.stringContaining('from flags') }),
+    );
+  });
+
+  it('rejects unknown options', () => {
+    expect(() => resolveProcessorConfig({ source: 'config file x.json', values: { windowSize: 1 } })).toThrow(
+      expect.objectContaining({ option: 'windowSize', message: expect.stringContaining('config file x.json') }),
+    );
+  });
+
+  it('maps option names to env variables and flags', () => {
+    expect(envName('applicationId')).toBe('TRIBUTARY_APPLICATION_ID');
+    expect(flagName('outOfOrdernessMs')).toBe('out-of-orderness-ms');
+    expect(configFromEnv({ TRIBUTARY_INPUT_TOPIC: 'x', TRIBUTARY_BROKERS: '', OTHER: 'y' })).toEqual({ inputTopic: 'x' });
+  });
+});
