@@ -15,14 +15,15 @@ export const PIPELINE_REQUIREMENTS: readonly PipelineRequirement[] = [
   },
   {
     packageName: '@tributary/producer',
-    exportNames: ['ClickstreamLoadGenerator', 'runLoad'],
+    exportNames: ['ClickstreamLoadGenerator'],
     purpose:
       'open-loop clickstream load with ack latency from intended send time and a ground-truth manifest',
   },
   {
     packageName: '@tributary/processor',
-    exportNames: ['createClickstreamJob', 'clickstreamTaskFactory'],
-    purpose: 'the 1-minute tumbling clickstream job (clicks and views per page) as a public API',
+    exportNames: ['createClickstreamApp'],
+    purpose:
+      'the reference clickstream job (tumbling windows of clicks and views per page, results to Elasticsearch)',
   },
   {
     packageName: '@tributary/es-sink',

@@ -6,8 +6,8 @@ import type { CliIo } from '../../src/cli/main.js';
 
 const complete: Record<string, Record<string, unknown>> = {
   '@tributary/devstack': { startDevstack: () => {} },
-  '@tributary/producer': { runLoad: () => {} },
-  '@tributary/processor': { createClickstreamJob: () => {} },
+  '@tributary/producer': { ClickstreamLoadGenerator: class {} },
+  '@tributary/processor': { createClickstreamApp: () => {} },
   '@tributary/es-sink': { createKafkaEsConnector: () => {} },
 };
 
@@ -33,7 +33,7 @@ describe('probePipeline', () => {
       }),
     );
     expect(missing.map((m) => [m.packageName, m.reason])).toEqual([
-      ['@tributary/processor', 'does not export createClickstreamJob or clickstreamTaskFactory'],
+      ['@tributary/processor', 'does not export createClickstreamApp'],
       [
         '@tributary/es-sink',
         "cannot be imported (Cannot find package '@tributary/es-sink'); build it with npx nx run-many -t build",
@@ -58,7 +58,7 @@ describe('runBench', () => {
     const partial = importer({ ...complete, '@tributary/processor': {} });
     await expect(runBench(resolveRunOptions(), io, partial)).rejects.toMatchObject({
       code: 'TRIB_BENCH_NOT_WIRED',
-      message: expect.stringContaining('@tributary/processor does not export createClickstreamJob'),
+      message: expect.stringContaining('@tributary/processor does not export createClickstreamApp'),
     });
   });
 
