@@ -1,0 +1,218 @@
+import {
+  createClickstreamValidator,
+  decodeClickstreamEvent,
+  decodeClickstreamProjection,
+  encodeWindowResult,
+  type ClickstreamProjection,
+  type ClickstreamValidator,
+  type WindowResult,
+} from '@tributary/schema';
+import { clickstreamAggregator, type PageCounts } from '../aggregate/clickstream.js';
+import {
+  sessionActivityAggregator,
+  type SessionActivity,
+  type SessionSummary,
+} from '../aggregate/session-activity.js';
+import { invalidOption } from '../errors.js';
+import { TumblingWindows } from '../windows/tumbling.js';
+import type { Decoder } from './decoder.js';
+import { MergeTask } from './merge-task.js';
+import type { EventTimeOptions, OutputNames } from './options.js';
+import { PartialAggregationTask } from './partial-aggregation-task.js';
+import { SessionWindowTask } from './session-window-task.js';
+import type { EncodedResult, WindowedResult } from './window-result.js';
+import { WindowedAggregationTask } from './windowed-aggregation-task.js';
+
+/** The reference clickstream job's settings (the event-time contract shared with @tributary/producer). */
+export const CLICKSTREAM_JOB_DEFAULTS = {
+  windowSizeMs: 60_000,
+  windowOffsetMs: 0,
+  outOfOrdernessMs: 5_000,
+  allowedLatenessMs: 0,
+  dedupTtlMs: 600_000,
+  sessionGapMs: 1_800_000,
+} as const;
+
+export interface ClickstreamDecoderOptions {
+  /**
+   * Decode only the fields the job reads (user_id, page_url, timestamp, event_type, event_id) — several times
+   * faster. Caveat (schema's projection decoder): invalid UTF-8 in a skipped field is not detected, so such a
+   * record is accepted here while the full decoder (and the producer's ground truth) dead-letters it.
+   * @defaultValue false
+   */
+  projection?: boolean;
+  /**
+   * "Now" for the schema's future-skew check. Default: none, so verdicts depend on the data alone (like the
+   * producer's ground truth), never on the wall clock.
+   */
+  validationNowMs?: number;
+}
+
+/** Decoder of ClickstreamEvent protobuf values with schema validation; failures carry the TRIB_SCHEMA_… code. */
+export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Decoder<ClickstreamProjection> {
+  const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
+  const validate: ClickstreamValidator = createClickstreamValidator({ clock: () => nowMs });
+  const decode: (bytes: Uint8Array) => ClickstreamProjection = options.projection
+    ? decodeClickstreamProjection
+    : decodeClickstreamEvent;
+  return (record) => {
+    if (record.value === null)
+      return { ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED', reason: 'record value is null' };
+    let event: ClickstreamProjection;
+    try {
+      event = decode(record.value);
+    } catch (error) {
+      const e = error as { code?: unknown; reason?: unknown; message?: unknown };
+      return {
+        ok: false,
+        code: typeof e.code === 'string' ? e.code : 'TRIB_SCHEMA_DECODE_FAILED',
+        reason: typeof e.reason === 'string' ? e.reason : String(e.message),
+      };
+    }
+    const result = validate(event);
+    return result.ok
+      ? { ok: true, event: result.event }
+      : { ok: false, code: result.error.code, reason: result.error.reason };
+  };
+}
+
+/** Encodes a page-count result as a `WindowResult` protobuf, key = page_url (UTF-8). */
+export function encodeClickstreamResult(r: WindowedResult<PageCounts>): EncodedResult {
+  const result: WindowResult = {
+    pageUrl: r.key,
+    windowStart: r.windowStart,
+    windowEnd: r.windowEnd,
+    clickCount: r.result.clickCount,
+    viewCount: r.result.viewCount,
+    isFinal: r.isFinal,
+    version: r.version,
+  };
+  return { key: Buffer.from(r.key, 'utf8'), value: Buffer.from(encodeWindowResult(result)) };
+}
+
+export interface ClickstreamJobOptions extends EventTimeOptions, ClickstreamDecoderOptions {
+  /** @defaultValue 60000 */
+  windowSizeMs?: number;
+  /** @defaultValue 0 */
+  windowOffsetMs?: number;
+  storePrefix?: string;
+  outputs?: OutputNames;
+}
+
+function tumbling(o: ClickstreamJobOptions): TumblingWindows {
+  return new TumblingWindows({
+    sizeMs: o.windowSizeMs ?? CLICKSTREAM_JOB_DEFAULTS.windowSizeMs,
+    offsetMs: o.windowOffsetMs ?? CLICKSTREAM_JOB_DEFAULTS.windowOffsetMs,
+  });
+}
+
+function eventTime(o: ClickstreamJobOptions): EventTimeOptions {
+  const out: EventTimeOptions = {};
+  if (o.outOfOrdernessMs !== undefined) out.outOfOrdernessMs = o.outOfOrdernessMs;
+  if (o.allowedLatenessMs !== undefined) out.allowedLatenessMs = o.allowedLatenessMs;
+  if (o.dedupTtlMs !== undefined) out.dedupTtlMs = o.dedupTtlMs;
+  if (o.idleTimeoutMs !== undefined) out.idleTimeoutMs = o.idleTimeoutMs;
+  if (o.wallClockAdvance !== undefined) out.wallClockAdvance = o.wallClockAdvance;
+  return out;
+}
+
+function common(o: ClickstreamJobOptions): { storePrefix?: string; outputs?: OutputNames } {
+  const out: { storePrefix?: string; outputs?: OutputNames } = {};
+  if (o.storePrefix !== undefined) out.storePrefix = o.storePrefix;
+  if (o.outputs !== undefined) out.outputs = o.outputs;
+  return out;
+}
+
+function decoderOptions(o: ClickstreamDecoderOptions): ClickstreamDecoderOptions {
+  const out: ClickstreamDecoderOptions = {};
+  if (o.projection !== undefined) out.projection = o.projection;
+  if (o.validationNowMs !== undefined) out.validationNowMs = o.validationNowMs;
+  return out;
+}
+
+/**
+ * Stage 1 of the reference job (input keyed by user_id, aggregation by page_url): validates, decides late and
+ * duplicate per the contract, pre-aggregates clicks/views per (page_url, window) → 'repartition'.
+ */
+export function clickstreamPartialTask(
+  options: ClickstreamJobOptions & { inputPartition: number },
+): PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
+  return new PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
+    inputPartition: options.inputPartition,
+    decode: clickstreamDecoder(decoderOptions(options)),
+    timestampOf: (e) => e.timestamp,
+    keyOf: (e) => e.pageUrl,
+    eventIdOf: (e) => e.eventId,
+    window: tumbling(options),
+    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+    ...eventTime(options),
+    ...common(options),
+  });
+}
+
+/** Stage 2 of the reference job: merges partials per page_url and window → 'results' as WindowResult protobuf. */
+export function clickstreamMergeTask(
+  options: Omit<ClickstreamJobOptions, 'dedupTtlMs' | keyof ClickstreamDecoderOptions> & {
+    upstreamPartitions: number;
+    closedWindowRetentionMs?: number;
+  },
+): MergeTask<PageCounts, PageCounts> {
+  if (options.upstreamPartitions === undefined) throw invalidOption('upstreamPartitions', 'is required');
+  const et = eventTime(options);
+  delete et.dedupTtlMs;
+  return new MergeTask<PageCounts, PageCounts>({
+    upstreamPartitions: options.upstreamPartitions,
+    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+    encodeResult: encodeClickstreamResult,
+    ...(options.closedWindowRetentionMs === undefined
+      ? {}
+      : { closedWindowRetentionMs: options.closedWindowRetentionMs }),
+    ...et,
+    ...common(options),
+  });
+}
+
+/**
+ * Single-stage variant for an input already keyed (partitioned) by page_url: same contract and results, no
+ * repartition topic.
+ */
+export function clickstreamWindowedTask(
+  options: ClickstreamJobOptions & { earlyUpdateIntervalMs?: number } = {},
+): WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
+  return new WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
+    decode: clickstreamDecoder(decoderOptions(options)),
+    timestampOf: (e) => e.timestamp,
+    keyOf: (e) => e.pageUrl,
+    eventIdOf: (e) => e.eventId,
+    window: tumbling(options),
+    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+    encodeResult: encodeClickstreamResult,
+    ...(options.earlyUpdateIntervalMs === undefined
+      ? {}
+      : { earlyUpdateIntervalMs: options.earlyUpdateIntervalMs }),
+    ...eventTime(options),
+    ...common(options),
+  });
+}
+
+/**
+ * Sessions per user (input keyed by user_id): pages visited and duration, 30-minute gap by default. Results are
+ * JSON `{ key: userId, windowStart, windowEnd, result: SessionSummary, isFinal, version }`, key = user_id.
+ */
+export function clickstreamSessionTask(
+  options: Omit<ClickstreamJobOptions, 'windowSizeMs' | 'windowOffsetMs'> & { gapMs?: number } = {},
+): SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary> {
+  return new SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary>({
+    decode: clickstreamDecoder(decoderOptions(options)),
+    timestampOf: (e) => e.timestamp,
+    keyOf: (e) => e.userId,
+    eventIdOf: (e) => e.eventId,
+    gapMs: options.gapMs ?? CLICKSTREAM_JOB_DEFAULTS.sessionGapMs,
+    aggregator: sessionActivityAggregator<ClickstreamProjection>(
+      (e) => e.pageUrl,
+      (e) => e.timestamp,
+    ),
+    ...eventTime(options),
+    ...common(options),
+  });
+}

@@ -1,0 +1,238 @@
+import {
+  ClickstreamGenerator,
+  computeGroundTruth,
+  partitionForKey,
+  type GeneratedRecord,
+} from '@tributary/producer';
+import { decodeWindowResult, encodeClickstreamEvent, type WindowResult } from '@tributary/schema';
+import { describe, expect, it } from 'vitest';
+import {
+  clickstreamDecoder,
+  clickstreamMergeTask,
+  clickstreamPartialTask,
+  clickstreamSessionTask,
+  clickstreamWindowedTask,
+} from '../../src/engine/clickstream-job.js';
+import type { InputRecord, OutputRecord, PartitionTask } from '../../src/task/partition-task.js';
+
+const UPSTREAM = 3;
+const DOWNSTREAM = 2;
+
+function workload(partitions: number, count: number): GeneratedRecord[] {
+  return new ClickstreamGenerator({
+    seed: 7,
+    partitions,
+    eventsPerSecond: 20, // a few minutes of event time: many windows
+    lateRate: 0.03,
+    duplicateRate: 0.04,
+    malformedRate: 0.02,
+    outOfOrderRate: 0.2,
+  }).take(count);
+}
+
+function toInput(r: GeneratedRecord, offset: number, topic = 'clickstream-events'): InputRecord {
+  return {
+    topic,
+    partition: r.partition,
+    offset: String(offset),
+    timestamp: 0,
+    key: Buffer.from(r.key),
+    value: Buffer.from(r.value),
+    headers: {},
+  };
+}
+
+function latest(results: WindowResult[]): WindowResult[] {
+  const m = new Map<string, WindowResult>();
+  for (const r of results) {
+    const id = `${r.windowStart}|${r.pageUrl}`;
+    const prev = m.get(id);
+    if (prev === undefined || r.version > prev.version) m.set(id, r);
+  }
+  return [...m.values()].sort(
+    (a, b) => a.windowStart - b.windowStart || (a.pageUrl < b.pageUrl ? -1 : a.pageUrl > b.pageUrl ? 1 : 0),
+  );
+}
+
+const counts = (rs: WindowResult[]) =>
+  rs.map(({ pageUrl, windowStart, windowEnd, clickCount, viewCount }) => ({
+    pageUrl,
+    windowStart,
+    windowEnd,
+    clickCount,
+    viewCount,
+  }));
+
+describe('clickstream job helpers', () => {
+  it('partial → repartition → merge equals the producer ground truth exactly', () => {
+    const records = workload(UPSTREAM, 4000);
+    const manifest = computeGroundTruth(
+      records.map((r) => ({ partition: r.partition, value: r.value })),
+      { partitions: UPSTREAM },
+    );
+    const partials = Array.from({ length: UPSTREAM }, (_, p) =>
+      clickstreamPartialTask({ inputPartition: p }),
+    );
+    const merges = Array.from({ length: DOWNSTREAM }, () =>
+      clickstreamMergeTask({ upstreamPartitions: UPSTREAM }),
+    );
+    const offsets = new Array<number>(UPSTREAM).fill(0);
+    const repOffsets = new Array<number>(DOWNSTREAM).fill(0);
+    const results: OutputRecord[] = [];
+    const side: OutputRecord[] = [];
+    const commit = (p: number) => {
+      for (const out of partials[p]!.drainOutputs()) {
+        if (out.output !== 'repartition') {
+          side.push(out);
+          continue;
+        }
+        const targets =
+          out.destination.kind === 'broadcast'
+            ? merges.map((_, i) => i)
+            : [partitionForKey(out.key!, DOWNSTREAM)];
+        for (const m of targets) {
+          merges[m]!.process({
+            topic: 'repartition',
+            partition: m,
+            offset: String(repOffsets[m]!++),
+            timestamp: 0,
+            key: out.key,
+            value: out.value,
+            headers: {},
+          });
+          results.push(...merges[m]!.drainOutputs());
+        }
+      }
+    };
+    records.forEach((r, i) => {
+      partials[r.partition]!.process(toInput(r, offsets[r.partition]!++));
+      if (i % 97 === 0) commit(r.partition);
+    });
+    for (let p = 0; p < UPSTREAM; p++) commit(p);
+    for (const m of merges) {
+      m.tick(0);
+      m.tick(Number.MAX_SAFE_INTEGER / 2); // traffic stopped: idleness + wall clock close the last windows
+      results.push(...m.drainOutputs());
+    }
+    expect(results.every((o) => o.output === 'results' && o.destination.kind === 'by-key')).toBe(true);
+    const decoded = results.map((o) => decodeWindowResult(o.value!));
+    expect(results.every((o, i) => o.key!.toString() === decoded[i]!.pageUrl)).toBe(true);
+    expect(counts(latest(decoded))).toEqual(manifest.windows);
+    expect(latest(decoded).every((r) => r.isFinal)).toBe(true);
+    const totals = partials.reduce(
+      (t, p) => ({
+        accepted: t.accepted + p.counters.accepted,
+        late: t.late + p.counters.late,
+        duplicates: t.duplicates + p.counters.duplicates,
+        deadLettered: t.deadLettered + p.counters.deadLettered,
+      }),
+      { accepted: 0, late: 0, duplicates: 0, deadLettered: 0 },
+    );
+    expect(totals).toEqual({
+      accepted: manifest.totals.accepted,
+      late: manifest.totals.late,
+      duplicates: manifest.totals.duplicates,
+      deadLettered: manifest.totals.deadLettered,
+    });
+    expect(manifest.totals.late).toBeGreaterThan(0);
+    expect(manifest.totals.duplicates).toBeGreaterThan(0);
+    expect(manifest.totals.deadLettered).toBeGreaterThan(0);
+    expect(side.filter((o) => o.output === 'dead-letter')).toHaveLength(manifest.totals.deadLettered);
+    expect(side.filter((o) => o.output === 'late')).toHaveLength(manifest.totals.late);
+  });
+
+  it('the single-stage task gives the same results on one partition', () => {
+    const records = workload(1, 1500);
+    const manifest = computeGroundTruth(
+      records.map((r) => ({ partition: r.partition, value: r.value })),
+      { partitions: 1 },
+    );
+    const task: PartitionTask = clickstreamWindowedTask({ wallClockAdvance: false });
+    const results: OutputRecord[] = [];
+    records.forEach((r, i) => {
+      task.process(toInput(r, i));
+      results.push(...task.drainOutputs());
+    });
+    const last = records.at(-1)!;
+    const flushTs = Math.max(...records.map((r) => r.event.timestamp)) + 3_600_000;
+    // a far-future valid event flushes every window by the data watermark
+    task.process({
+      ...toInput(last, records.length),
+      value: Buffer.from(
+        encodeClickstreamEvent({
+          userId: 'u',
+          pageUrl: '/flush',
+          eventType: 'VIEW',
+          eventId: 'flush',
+          timestamp: flushTs,
+        }),
+      ),
+    });
+    const decoded = [...results, ...task.drainOutputs()]
+      .filter((o) => o.output === 'results')
+      .map((o) => decodeWindowResult(o.value!));
+    const flushWindow = Math.floor(flushTs / 60_000) * 60_000;
+    expect(counts(latest(decoded))).toEqual(manifest.windows.filter((w) => w.windowStart !== flushWindow));
+  });
+
+  it('decoder: schema failures carry the TRIB_SCHEMA code and reason; verdicts never depend on the wall clock', () => {
+    const decode = clickstreamDecoder();
+    const base = { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, headers: {} };
+    const bad = decode({ ...base, value: Buffer.from([0xff, 0xff, 0xff]) });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.code).toBe('TRIB_SCHEMA_DECODE_FAILED');
+    const future = encodeClickstreamEvent({
+      userId: 'u',
+      pageUrl: '/p',
+      timestamp: Date.now() + 10 * 365 * 86_400_000,
+      eventType: 'CLICK',
+      eventId: 'e',
+    });
+    expect(decode({ ...base, value: Buffer.from(future) }).ok).toBe(true);
+    expect(
+      clickstreamDecoder({ validationNowMs: Date.now() })({ ...base, value: Buffer.from(future) }),
+    ).toMatchObject({
+      ok: false,
+      code: 'TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE',
+    });
+    const noType = encodeClickstreamEvent({
+      userId: 'u',
+      pageUrl: '/p',
+      timestamp: 1_700_000_000_000,
+      eventType: 'HOVER',
+    });
+    expect(clickstreamDecoder({ projection: true })({ ...base, value: Buffer.from(noType) })).toMatchObject({
+      ok: false,
+      code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE',
+    });
+    expect(decode({ ...base, value: null })).toMatchObject({ ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED' });
+  });
+
+  it('sessions per user: every accepted event ends up in exactly one emitted session', () => {
+    const records = workload(1, 1500);
+    const task = clickstreamSessionTask({ gapMs: 30_000, wallClockAdvance: true, idleTimeoutMs: 1000 });
+    const out: OutputRecord[] = [];
+    task.tick(0);
+    records.forEach((r, i) => {
+      task.process(toInput(r, i));
+      out.push(...task.drainOutputs());
+    });
+    task.tick(Number.MAX_SAFE_INTEGER / 2);
+    out.push(...task.drainOutputs());
+    const sessions = new Map<string, { version: number; eventCount: number; durationMs: number }>();
+    for (const o of out.filter((x) => x.output === 'results')) {
+      const r = JSON.parse(o.value!.toString()) as {
+        key: string;
+        windowStart: number;
+        version: number;
+        result: { eventCount: number; durationMs: number };
+      };
+      const id = `${r.key}|${r.windowStart}`;
+      if ((sessions.get(id)?.version ?? 0) < r.version) sessions.set(id, { version: r.version, ...r.result });
+    }
+    const total = [...sessions.values()].reduce((n, s) => n + s.eventCount, 0);
+    expect(total).toBe(task.counters.accepted);
+    expect(sessions.size).toBeGreaterThan(5);
+    expect([...sessions.values()].some((s) => s.durationMs > 0)).toBe(true);
+  });
+});
