@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { WindowTracker, type WindowCounts } from '../../src/run/window-tracker.js';
+
+const w = (pageUrl: string, windowStart: number, clickCount: number, viewCount: number): WindowCounts => ({
+  pageUrl,
+  windowStart,
+  windowEnd: windowStart + 10_000,
+  clickCount,
+  viewCount,
+});
+
+describe('WindowTracker', () => {
+  it('measures from window end + out-of-orderness bound, once per window', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 5000 });
+    // Window [0, 10 000) closes at 15 000.
+    t.observeKafkaResult(w('/a', 0, 1, 2), 15_200);
+    t.observeKafkaResult(w('/a', 0, 1, 2), 99_999); // re-read: ignored
+    t.observeSearchable(w('/a', 0, 1, 2), 16_000);
+    t.observeSearchable(w('/a', 0, 1, 2), 17_000); // seen again by the next poll: ignored
+    expect(t.resultInKafka.maxUs).toBe(200_000);
+    expect(t.searchable.totalCount).toBe(1);
+    expect(t.searchable.maxUs).toBeGreaterThanOrEqual(1_000_000);
+    expect(t.searchable.maxUs).toBeLessThanOrEqual(1_001_000);
+    expect(t.kafkaToSearchable.maxUs).toBe(800_000);
+    expect(t.searchableWindows).toBe(1);
+    expect(t.lastSearchableAt).toBe(16_000);
+  });
+
+  it('is complete only when every expected window is searchable with the expected counts', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 0 });
+    const expected = [w('/a', 0, 1, 2), w('/b', 0, 0, 5)];
+    t.observeSearchable(w('/a', 0, 1, 2), 10_000);
+    expect(t.complete(expected)).toBe(false);
+    t.observeSearchable(w('/b', 0, 0, 4), 10_000);
+    expect(t.complete(expected)).toBe(false);
+    t.observeSearchable(w('/b', 0, 0, 5), 11_000); // a later version with the final count
+    expect(t.complete(expected)).toBe(true);
+  });
+
+  it('derives lost and duplicated per window from the ground truth', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 0 });
+    const expected = [w('/a', 0, 10, 10), w('/b', 0, 5, 5), w('/c', 0, 1, 0)];
+    t.observeSearchable(w('/a', 0, 10, 10), 1);
+    t.observeSearchable(w('/b', 0, 5, 7), 1); // 2 counted twice
+    t.observeSearchable(w('/z', 0, 3, 0), 1); // a window nobody produced
+    // '/c' never arrives: 1 lost.
+    expect(t.correctness(expected, { produced: 40, late: 2, deadLettered: 1 })).toEqual({
+      produced: 40,
+      counted: 35,
+      late: 2,
+      deadLettered: 1,
+      lost: 1,
+      duplicated: 5,
+    });
+  });
+});
