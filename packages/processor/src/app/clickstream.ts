@@ -1,15 +1,10 @@
 import { WINDOW_RESULT_MAPPINGS, createKafkaEsConnector } from '@tributary/es-sink';
 import type { KafkaEsConnector } from '@tributary/es-sink';
-import type { ClickstreamEvent } from '@tributary/schema';
 import type { Registry } from 'prom-client';
-import { clickstreamAggregator } from '../aggregate/clickstream.js';
 import type { ProcessorConfig } from '../config/processor-config.js';
-import { MergeTask } from '../engine/merge-task.js';
-import { PartialAggregationTask } from '../engine/partial-aggregation-task.js';
+import { clickstreamMergeTask, clickstreamPartialTask } from '../engine/clickstream-job.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import type { StreamJob } from '../runtime/stream-job.js';
-import { TumblingWindows } from '../windows/tumbling.js';
-import { clickstreamDecoder, windowResultEncoder } from './clickstream-codec.js';
 
 export interface ClickstreamAppDependencies {
   readonly registry?: Registry;
@@ -32,13 +27,13 @@ export interface ClickstreamApp {
  * over the upstream partitions) → WindowResult (key page_url) exactly-once to the results topic → Elasticsearch.
  */
 export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamAppDependencies = {}): ClickstreamApp {
-  const window = new TumblingWindows({ sizeMs: config.windowSizeMs, offsetMs: config.windowOffsetMs });
   const eventTime = {
+    windowSizeMs: config.windowSizeMs,
+    windowOffsetMs: config.windowOffsetMs,
     outOfOrdernessMs: config.outOfOrdernessMs,
     allowedLatenessMs: config.allowedLatenessMs,
     idleTimeoutMs: config.idleTimeoutMs,
   };
-  const aggregator = clickstreamAggregator<ClickstreamEvent>();
   const job = createStreamJob({
     applicationId: config.applicationId,
     brokers: config.brokers,
@@ -50,25 +45,10 @@ export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamA
       repartition: config.repartitionTopic,
     },
     taskFactory: (_topic, partition) =>
-      new PartialAggregationTask<ClickstreamEvent, ReturnType<typeof aggregator.create>, ReturnType<typeof aggregator.result>>({
-        inputPartition: partition,
-        decode: clickstreamDecoder(),
-        timestampOf: (e) => e.timestamp,
-        keyOf: (e) => e.pageUrl,
-        eventIdOf: (e) => e.eventId,
-        window,
-        aggregator,
-        dedupTtlMs: config.dedupTtlMs,
-        ...eventTime,
-      }),
+      clickstreamPartialTask({ ...eventTime, dedupTtlMs: config.dedupTtlMs, inputPartition: partition }),
     merge: {
       taskFactory: (_topic, _partition, context) =>
-        new MergeTask({
-          upstreamPartitions: context.upstreamPartitionCount ?? 1,
-          aggregator,
-          encodeResult: windowResultEncoder,
-          ...eventTime,
-        }),
+        clickstreamMergeTask({ ...eventTime, upstreamPartitions: context.upstreamPartitionCount ?? 1 }),
     },
     topicPartitions: config.topicPartitions,
     repartitionPartitions: config.repartitionPartitions,
