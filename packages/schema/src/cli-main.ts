@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { clickstreamProtoPath } from './bundled-schema.js';
 import { decodeClickstreamEvent } from './clickstream-event.js';
-import { checkCompatibility, isCompatible } from './compatibility.js';
-import type { CompatibilityIssue } from './compatibility.js';
+import { isCompatible } from './compatibility-issues.js';
+import type { CompatibilityIssue } from './compatibility-issues.js';
+import { checkCompatibility } from './compatibility.js';
 import { isSchemaError } from './errors.js';
 import { clickstreamEventToJSON } from './json.js';
 import { loadProtoFile } from './proto-source.js';

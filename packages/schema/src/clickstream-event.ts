@@ -1,5 +1,6 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { assertInt64, describe, int64ToNumber } from './int64.js';
+import { describeValue } from './describe-value.js';
+import { assertInt64, int64ToNumber } from './int64.js';
 import { ClickstreamEventMessage } from './messages.js';
 import type { ClickstreamEvent } from './types.js';
 
@@ -40,7 +41,10 @@ export function emptyClickstreamEvent(): ClickstreamEvent {
  */
 export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8Array {
   if (event === null || typeof event !== 'object') {
-    throw new SchemaError(SchemaErrorCodes.INVALID_FIELD, `event must be an object, got ${describe(event)}`);
+    throw new SchemaError(
+      SchemaErrorCodes.INVALID_FIELD,
+      `event must be an object, got ${describeValue(event)}`,
+    );
   }
   for (const key of STRING_KEYS) {
     const value = event[key];
@@ -48,7 +52,7 @@ export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8A
       const field = CLICKSTREAM_STRING_FIELDS[key];
       throw new SchemaError(
         SchemaErrorCodes.INVALID_FIELD,
-        `${field} must be a string, got ${describe(value)}`,
+        `${field} must be a string, got ${describeValue(value)}`,
         {
           field,
         },
@@ -66,7 +70,10 @@ export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8A
  */
 export function decodeClickstreamEvent(bytes: Uint8Array): ClickstreamEvent {
   if (!(bytes instanceof Uint8Array)) {
-    throw new SchemaError(SchemaErrorCodes.DECODE_FAILED, `expected a Uint8Array, got ${describe(bytes)}`);
+    throw new SchemaError(
+      SchemaErrorCodes.DECODE_FAILED,
+      `expected a Uint8Array, got ${describeValue(bytes)}`,
+    );
   }
   let m;
   try {

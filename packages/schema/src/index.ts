@@ -26,18 +26,17 @@ export { encodeWindowResult, decodeWindowResult, windowResultToJSON } from './wi
 export { encodeRegistryFrame, decodeRegistryFrame, REGISTRY_MAGIC_BYTE } from './registry-frame.js';
 export type { RegistryFrame } from './registry-frame.js';
 export { CLICKSTREAM_EVENT_TYPE_NAME, WINDOW_RESULT_TYPE_NAME } from './messages.js';
-export {
-  checkCompatibility,
-  isCompatible,
-  CompatibilityIssueCodes,
-  COMPATIBILITY_SEVERITIES,
-} from './compatibility.js';
+export { checkCompatibility } from './compatibility.js';
+export type { CompatibilityOptions } from './compatibility.js';
+export { isCompatible, CompatibilityIssueCodes, COMPATIBILITY_SEVERITIES } from './compatibility-issues.js';
 export type {
   CompatibilityIssue,
   CompatibilityIssueCode,
-  CompatibilityOptions,
   CompatibilitySeverity,
-} from './compatibility.js';
+} from './compatibility-issues.js';
 export { parseProto, loadProtoFile } from './proto-source.js';
 export { clickstreamProtoPath, CLICKSTREAM_PROTO_FILE } from './bundled-schema.js';
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
+export type { InvalidEventMessage } from './diagnostics.js';
+export type { ResolvedValidatorOptions } from './validation.js';
 export const VERSION = '0.1.0';

@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { SchemaError, SchemaErrorCodes } from './errors.js';
 
 /** A protobufjs Long (present when the `long` package is installed) or a plain number. */
@@ -19,18 +20,10 @@ export function assertInt64(value: unknown, field: string): asserts value is num
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `${field} must be a safe integer, got ${describe(value)}`,
+      `${field} must be a safe integer, got ${describeValue(value)}`,
       {
         field,
       },
     );
   }
-}
-
-export function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return `${typeof value} ${String(value)}`;
-  return value === null ? 'null' : typeof value;
 }

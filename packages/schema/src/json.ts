@@ -1,6 +1,6 @@
 import { CLICKSTREAM_STRING_FIELDS, emptyClickstreamEvent } from './clickstream-event.js';
 import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { describe } from './int64.js';
+import { describeValue } from './describe-value.js';
 import type { ClickstreamEvent } from './types.js';
 
 const STRING_ENTRIES = Object.entries(CLICKSTREAM_STRING_FIELDS) as [
@@ -42,7 +42,7 @@ function parseTimestamp(value: unknown): number {
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
     throw invalid(
-      `timestamp must be an integer (epoch ms) or a decimal string, got ${describe(value)}`,
+      `timestamp must be an integer (epoch ms) or a decimal string, got ${describeValue(value)}`,
       'timestamp',
     );
   }
@@ -66,14 +66,14 @@ export function clickstreamEventFromJSON(json: unknown): ClickstreamEvent {
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(`expected a JSON object, got ${Array.isArray(value) ? 'array' : describe(value)}`);
+    throw invalid(`expected a JSON object, got ${Array.isArray(value) ? 'array' : describeValue(value)}`);
   }
   const obj = value as Record<string, unknown>;
   const event = emptyClickstreamEvent();
   for (const [camel, snake] of STRING_ENTRIES) {
     const v = pick(obj, snake, camel);
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') throw invalid(`${snake} must be a string, got ${describe(v)}`, snake);
+    if (typeof v !== 'string') throw invalid(`${snake} must be a string, got ${describeValue(v)}`, snake);
     event[camel] = v;
   }
   event.timestamp = parseTimestamp(obj['timestamp']);

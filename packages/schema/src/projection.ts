@@ -1,5 +1,5 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { describe } from './int64.js';
+import { describeValue } from './describe-value.js';
 import type { ClickstreamProjection } from './types.js';
 
 /**
@@ -195,7 +195,7 @@ function skip(c: Cursor, wireType: number, fieldNumber: number, depth = 0): void
  * @throws SchemaError TRIB_SCHEMA_DECODE_FAILED when the bytes are not a valid encoding.
  */
 export function decodeClickstreamProjection(bytes: Uint8Array): ClickstreamProjection {
-  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describeValue(bytes)}`);
   const buf = bytes;
   const end = bytes.length;
   // Single-byte tags and lengths (the common case) are read inline; everything else goes through the helpers.

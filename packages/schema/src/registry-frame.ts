@@ -1,5 +1,5 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { describe } from './int64.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * Confluent Schema Registry wire format for protobuf:
@@ -55,10 +55,10 @@ export function encodeRegistryFrame(
   messageIndexes: number[] = [0],
 ): Uint8Array {
   if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > 0x7fffffff) {
-    throw frameError(`schemaId must be an integer in [0, 2147483647], got ${describe(schemaId)}`);
+    throw frameError(`schemaId must be an integer in [0, 2147483647], got ${describeValue(schemaId)}`);
   }
   if (!(payload instanceof Uint8Array))
-    throw frameError(`payload must be a Uint8Array, got ${describe(payload)}`);
+    throw frameError(`payload must be a Uint8Array, got ${describeValue(payload)}`);
   if (
     !Array.isArray(messageIndexes) ||
     messageIndexes.length === 0 ||
@@ -68,7 +68,7 @@ export function encodeRegistryFrame(
   }
   for (const index of messageIndexes) {
     if (!Number.isInteger(index) || index < 0 || index > 0x3fffffff) {
-      throw frameError(`messageIndexes entries must be non-negative integers, got ${describe(index)}`);
+      throw frameError(`messageIndexes entries must be non-negative integers, got ${describeValue(index)}`);
     }
   }
   const single0 = messageIndexes.length === 1 && messageIndexes[0] === 0;
@@ -99,7 +99,7 @@ export function encodeRegistryFrame(
  * @throws SchemaError TRIB_SCHEMA_INVALID_FRAME on a bad magic byte, truncation or malformed indexes.
  */
 export function decodeRegistryFrame(bytes: Uint8Array): RegistryFrame {
-  if (!(bytes instanceof Uint8Array)) throw frameError(`expected a Uint8Array, got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw frameError(`expected a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < 6) throw frameError(`frame truncated: ${bytes.length} bytes, need at least 6`);
   if (bytes[0] !== REGISTRY_MAGIC_BYTE) {
     throw frameError(

@@ -1,7 +1,8 @@
 import { decodeClickstreamEvent } from './clickstream-event.js';
 import { decodeClickstreamProjection } from './projection.js';
-import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { describe } from './int64.js';
+import { SchemaError, SchemaErrorCodes, isSchemaError } from './errors.js';
+import { describeValue } from './describe-value.js';
+import { publishInvalidEvent } from './diagnostics.js';
 import { EVENT_TYPES } from './types.js';
 import type { ClickstreamEvent, ClickstreamProjection } from './types.js';
 
@@ -14,28 +15,36 @@ export interface ValidatorOptions {
    * Largest allowed distance of `timestamp` ahead of now, in ms.
    * @defaultValue 3_600_000 (1 hour)
    */
-  maxFutureSkewMs?: number;
+  maxFutureSkewMs?: number | undefined;
   /**
    * Smallest allowed `timestamp`, epoch ms.
    * @defaultValue 946_684_800_000 (2000-01-01T00:00:00Z)
    */
-  minTimestampMs?: number;
+  minTimestampMs?: number | undefined;
   /**
    * Reject events without `event_id`. Off by default: events from seed-era producers have no event_id.
    * @defaultValue false
    */
-  requireEventId?: boolean;
+  requireEventId?: boolean | undefined;
   /**
    * Clock for the future-skew check, epoch ms.
    * @defaultValue Date.now
    */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
 }
 
 /** One-shot options: like ValidatorOptions, with a fixed `nowMs` instead of a clock. */
 export interface ValidateOptions extends Omit<ValidatorOptions, 'clock'> {
   /** "Now" for the future-skew check, epoch ms. @defaultValue Date.now() */
-  nowMs?: number;
+  nowMs?: number | undefined;
+}
+
+/** Validator options after defaults are applied. */
+export interface ResolvedValidatorOptions {
+  maxFutureSkewMs: number;
+  minTimestampMs: number;
+  requireEventId: boolean;
+  clock: () => number;
 }
 
 export const VALIDATION_DEFAULTS = Object.freeze({
@@ -43,7 +52,7 @@ export const VALIDATION_DEFAULTS = Object.freeze({
   minTimestampMs: Date.UTC(2000, 0, 1),
   requireEventId: false,
   clock: Date.now,
-}) satisfies Required<ValidatorOptions>;
+}) satisfies ResolvedValidatorOptions;
 
 export type ClickstreamValidator = <T extends ClickstreamProjection>(event: T) => ValidationResult<T>;
 
@@ -53,21 +62,21 @@ function optionError(message: string): SchemaError {
 
 function checkNonNegativeInteger(name: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
-    throw optionError(`${name} must be a non-negative safe integer, got ${describe(value)}`);
+    throw optionError(`${name} must be a non-negative safe integer, got ${describeValue(value)}`);
   }
 }
 
 /** Validates options once and returns the resolved settings. @throws SchemaError TRIB_SCHEMA_INVALID_OPTION */
-export function resolveValidatorOptions(options: ValidatorOptions = {}): Required<ValidatorOptions> {
+export function resolveValidatorOptions(options: ValidatorOptions = {}): ResolvedValidatorOptions {
   if (options === null || typeof options !== 'object')
-    throw optionError(`options must be an object, got ${describe(options)}`);
+    throw optionError(`options must be an object, got ${describeValue(options)}`);
   checkNonNegativeInteger('maxFutureSkewMs', options.maxFutureSkewMs);
   checkNonNegativeInteger('minTimestampMs', options.minTimestampMs);
   if (options.requireEventId !== undefined && typeof options.requireEventId !== 'boolean') {
-    throw optionError(`requireEventId must be a boolean, got ${describe(options.requireEventId)}`);
+    throw optionError(`requireEventId must be a boolean, got ${describeValue(options.requireEventId)}`);
   }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
-    throw optionError(`clock must be a function returning epoch ms, got ${describe(options.clock)}`);
+    throw optionError(`clock must be a function returning epoch ms, got ${describeValue(options.clock)}`);
   }
   return {
     maxFutureSkewMs: options.maxFutureSkewMs ?? VALIDATION_DEFAULTS.maxFutureSkewMs,
@@ -77,64 +86,50 @@ export function resolveValidatorOptions(options: ValidatorOptions = {}): Require
   };
 }
 
+function failure(error: SchemaError): { ok: false; error: SchemaError } {
+  return { ok: false, error: publishInvalidEvent(error) };
+}
+
 function missing(field: string): { ok: false; error: SchemaError } {
-  return {
-    ok: false,
-    error: new SchemaError(SchemaErrorCodes.MISSING_FIELD, `${field} is missing or empty`, { field }),
-  };
+  return failure(new SchemaError(SchemaErrorCodes.MISSING_FIELD, `${field} is missing or empty`, { field }));
+}
+
+function decodeFailure(err: unknown): { ok: false; error: SchemaError } {
+  if (isSchemaError(err)) return failure(err);
+  const reason = `not a valid ClickstreamEvent: ${err instanceof Error ? err.message : String(err)}`;
+  return failure(new SchemaError(SchemaErrorCodes.DECODE_FAILED, reason, { cause: err }));
 }
 
 function check<T extends ClickstreamProjection>(
   event: T,
   nowMs: number,
-  o: Required<ValidatorOptions>,
+  o: ResolvedValidatorOptions,
 ): ValidationResult<T> {
   if (event === null || typeof event !== 'object') {
-    return {
-      ok: false,
-      error: new SchemaError(
-        SchemaErrorCodes.INVALID_FIELD,
-        `event must be an object, got ${describe(event)}`,
-      ),
-    };
+    const reason = `event must be an object, got ${describeValue(event)}`;
+    return failure(new SchemaError(SchemaErrorCodes.INVALID_FIELD, reason));
   }
   if (typeof event.pageUrl !== 'string' || event.pageUrl.length === 0) return missing('page_url');
   if (typeof event.userId !== 'string' || event.userId.length === 0) return missing('user_id');
-  if (o.requireEventId && (typeof event.eventId !== 'string' || event.eventId.length === 0))
+  if (o.requireEventId && (typeof event.eventId !== 'string' || event.eventId.length === 0)) {
     return missing('event_id');
+  }
   const ts = event.timestamp;
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < o.minTimestampMs) {
-    return {
-      ok: false,
-      error: new SchemaError(
-        SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE,
-        `timestamp ${String(ts)} is before ${new Date(o.minTimestampMs).toISOString()}`,
-        { field: 'timestamp' },
-      ),
-    };
+    const reason = `timestamp ${String(ts)} is before ${new Date(o.minTimestampMs).toISOString()}`;
+    return failure(new SchemaError(SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE, reason, { field: 'timestamp' }));
   }
   if (ts > nowMs + o.maxFutureSkewMs) {
-    return {
-      ok: false,
-      error: new SchemaError(
-        SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE,
-        `timestamp ${ts} is ${ts - nowMs} ms in the future (max skew ${o.maxFutureSkewMs} ms)`,
-        { field: 'timestamp' },
-      ),
-    };
+    const reason = `timestamp ${ts} is ${ts - nowMs} ms in the future (max skew ${o.maxFutureSkewMs} ms)`;
+    return failure(new SchemaError(SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE, reason, { field: 'timestamp' }));
   }
   const type = event.eventType;
   if (type !== 'CLICK' && type !== 'VIEW') {
-    return {
-      ok: false,
-      error: new SchemaError(
-        SchemaErrorCodes.INVALID_EVENT_TYPE,
-        type === ''
-          ? `event_type is missing (expected one of ${EVENT_TYPES.join(', ')})`
-          : `event_type ${JSON.stringify(String(type).slice(0, 64))} is not one of ${EVENT_TYPES.join(', ')}`,
-        { field: 'event_type' },
-      ),
-    };
+    const reason =
+      type === ''
+        ? `event_type is missing (expected one of ${EVENT_TYPES.join(', ')})`
+        : `event_type ${JSON.stringify(String(type).slice(0, 64))} is not one of ${EVENT_TYPES.join(', ')}`;
+    return failure(new SchemaError(SchemaErrorCodes.INVALID_EVENT_TYPE, reason, { field: 'event_type' }));
   }
   return { ok: true, event };
 }
@@ -149,10 +144,10 @@ export function createClickstreamValidator(options: ValidatorOptions = {}): Clic
   return (event) => check(event, o.clock(), o);
 }
 
-function oneShot(options: ValidateOptions): [Required<ValidatorOptions>, number] {
+function oneShot(options: ValidateOptions): [ResolvedValidatorOptions, number] {
   const { nowMs, ...rest } = options ?? {};
   if (nowMs !== undefined && (typeof nowMs !== 'number' || !Number.isFinite(nowMs))) {
-    throw optionError(`nowMs must be a finite number (epoch ms), got ${describe(nowMs)}`);
+    throw optionError(`nowMs must be a finite number (epoch ms), got ${describeValue(nowMs)}`);
   }
   const o = resolveValidatorOptions(rest);
   return [o, nowMs ?? o.clock()];
@@ -183,7 +178,7 @@ export function decodeAndValidateClickstreamEvent(
   try {
     event = decodeClickstreamEvent(bytes);
   } catch (err) {
-    return { ok: false, error: err as SchemaError };
+    return decodeFailure(err);
   }
   return check(event, now, o);
 }
@@ -201,7 +196,7 @@ export function decodeAndValidateClickstreamProjection(
   try {
     event = decodeClickstreamProjection(bytes);
   } catch (err) {
-    return { ok: false, error: err as SchemaError };
+    return decodeFailure(err);
   }
   return check(event, now, o);
 }

@@ -1,5 +1,6 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
-import { assertInt64, describe, int64ToNumber } from './int64.js';
+import { describeValue } from './describe-value.js';
+import { assertInt64, int64ToNumber } from './int64.js';
 import { WindowResultMessage } from './messages.js';
 import type { WindowResult } from './types.js';
 
@@ -15,13 +16,13 @@ function assertWindowResult(r: WindowResult): void {
   if (r === null || typeof r !== 'object') {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `window result must be an object, got ${describe(r)}`,
+      `window result must be an object, got ${describeValue(r)}`,
     );
   }
   if (typeof r.pageUrl !== 'string') {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `page_url must be a string, got ${describe(r.pageUrl)}`,
+      `page_url must be a string, got ${describeValue(r.pageUrl)}`,
       {
         field: 'page_url',
       },
@@ -33,7 +34,7 @@ function assertWindowResult(r: WindowResult): void {
   if (typeof r.isFinal !== 'boolean') {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `is_final must be a boolean, got ${describe(r.isFinal)}`,
+      `is_final must be a boolean, got ${describeValue(r.isFinal)}`,
       {
         field: 'is_final',
       },
@@ -56,7 +57,10 @@ export function encodeWindowResult(r: WindowResult): Uint8Array {
  */
 export function decodeWindowResult(bytes: Uint8Array): WindowResult {
   if (!(bytes instanceof Uint8Array)) {
-    throw new SchemaError(SchemaErrorCodes.DECODE_FAILED, `expected a Uint8Array, got ${describe(bytes)}`);
+    throw new SchemaError(
+      SchemaErrorCodes.DECODE_FAILED,
+      `expected a Uint8Array, got ${describeValue(bytes)}`,
+    );
   }
   let m;
   try {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CompatibilityIssueCodes, checkCompatibility, isCompatible } from '../src/compatibility.js';
-import type { CompatibilityIssue } from '../src/compatibility.js';
+import { CompatibilityIssueCodes, isCompatible } from '../src/compatibility-issues.js';
+import type { CompatibilityIssue } from '../src/compatibility-issues.js';
+import { checkCompatibility } from '../src/compatibility.js';
 import { loadProtoFile, parseProto } from '../src/proto-source.js';
 
 const packageRoot = resolve(import.meta.dirname, '..');
