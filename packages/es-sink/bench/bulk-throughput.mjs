@@ -2,7 +2,6 @@
 // flush size and concurrency, fresh indices each, against a real Elasticsearch. See bench/README.md.
 // Usage: node bench/bulk-throughput.mjs [--docs 20000] [--runs 3] [--es-url http://127.0.0.1:9200]
 //        [--flush-bytes 1048576] [--concurrency 2] [--out bench-results/es-sink.json]
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
