@@ -180,12 +180,15 @@ export class MergeTask<A, R> implements PartitionTask {
   }
 
   drainOutputs(): OutputRecord[] {
+    this.#slots.flushUpdates();
     const out = this.#outputs;
     this.#outputs = [];
     return out;
   }
 
   drainChangelog(): ChangelogEntry[] {
+    // Versions bumped by pending updates must be in the same commit as their outputs, whichever drain comes first.
+    this.#slots.flushUpdates();
     return [
       ...this.#progress.drainChangelog(),
       ...this.#upstreams.drainChangelog(),

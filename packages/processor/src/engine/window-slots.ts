@@ -32,9 +32,9 @@ export interface WindowSlotsOptions<C, R> {
  *
  * With allowed lateness L and the task's emission watermark W:
  * - W ≥ end and L = 0 (or W ≥ end + L): the window is emitted once as FINAL (`isFinal: true`).
- * - end ≤ W < end + L: emitted at end as an update (`isFinal: false`, Flink's on-time firing); every change
- *   after that (a late-but-allowed event) re-emits it immediately with version + 1; at W ≥ end + L it is
- *   emitted as final.
+ * - end ≤ W < end + L: emitted at end as an update (`isFinal: false`, Flink's on-time firing); changes after
+ *   that (late-but-allowed events) re-emit it with version + 1 at the next `flushUpdates()` (once per drain,
+ *   coalescing a burst of late events); at W ≥ end + L it is emitted as final.
  * - a change after the final emission (only possible when W was advanced by idleness/wall clock ahead of the
  *   data) re-emits it with version + 1, still `isFinal: true` (a correction of a closed window).
  * - early updates: `emitEarly()` emits changed, not yet fired windows with `isFinal: false`.
@@ -48,6 +48,8 @@ export class WindowSlots<C, R> {
   readonly #unfired = new MinHeap<IndexEntry>(byEndThenId);
   readonly #unclosed = new MinHeap<IndexEntry>(byEndThenId);
   readonly #early = new Set<string>();
+  /** Emitted windows changed since: re-emitted (once per flush, coalescing many changes) by `flushUpdates`. */
+  readonly #updates = new Set<string>();
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(options: WindowSlotsOptions<C, R>) {
@@ -107,8 +109,8 @@ export class WindowSlots<C, R> {
   }
 
   /**
-   * Creates or updates (key, window) with `update(previous)`. A window that was already emitted is re-emitted at
-   * once (version + 1); otherwise it is marked for the next early update.
+   * Creates or updates (key, window) with `update(previous)`. A window that was already emitted is queued for
+   * re-emission at the next `flushUpdates()` (version + 1); otherwise it is marked for the next early update.
    */
   upsert(
     key: string,
@@ -134,7 +136,7 @@ export class WindowSlots<C, R> {
       slot.content = update(slot.content);
       this.#store.touch(id);
     }
-    if (slot.fired) this.#emit(id, slot, slot.closed);
+    if (slot.fired) this.#updates.add(id);
     else this.#early.add(id);
     // A new slot behind the emission watermark (possible after a wall-clock advance) fires at once.
     if (!slot.fired && slot.end <= this.#watermark) this.advance(this.#watermark);
@@ -150,6 +152,7 @@ export class WindowSlots<C, R> {
     if (slot === undefined) return undefined;
     this.#store.delete(id);
     this.#early.delete(id);
+    this.#updates.delete(id);
     return { content: slot.content, version: slot.version };
   }
 
@@ -181,6 +184,19 @@ export class WindowSlots<C, R> {
     }
   }
 
+  /**
+   * Re-emits every already-emitted window that changed since (version + 1; `isFinal` = whether it is closed).
+   * Tasks call this when their outputs are drained, i.e. once per commit, so a burst of late data for one window
+   * produces one update, not one per event.
+   */
+  flushUpdates(): void {
+    for (const id of this.#updates) {
+      const slot = this.#store.get(id);
+      if (slot !== undefined) this.#emit(id, slot, slot.closed);
+    }
+    this.#updates.clear();
+  }
+
   /** Emits every changed, not yet fired window as an early update (`isFinal: false`). */
   emitEarly(): void {
     for (const id of this.#early) {
@@ -198,6 +214,7 @@ export class WindowSlots<C, R> {
     const evicted = this.#store.expire(watermark);
     for (const [id, slot] of evicted) {
       this.#early.delete(id);
+      if (this.#updates.delete(id) && slot.closed) this.#emit(id, slot, true);
       if (!slot.closed) {
         slot.closed = true;
         slot.fired = true;
@@ -234,6 +251,7 @@ export class WindowSlots<C, R> {
     slot.version++;
     this.#store.touch(id);
     this.#early.delete(id);
+    this.#updates.delete(id);
     this.#o.emit({
       key: slot.key,
       windowStart: slot.start,

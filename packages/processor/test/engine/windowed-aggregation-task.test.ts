@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clickstreamAggregator, type PageCounts } from '../../src/aggregate/clickstream.js';
+import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
 import { WindowedAggregationTask } from '../../src/engine/windowed-aggregation-task.js';
 import type { WindowedAggregationTaskOptions } from '../../src/engine/windowed-aggregation-task.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
@@ -185,6 +186,52 @@ describe('WindowedAggregationTask', () => {
     ]);
     t.process(log.event({ ts: 30_000 })); // beyond lateness: late
     expect(t.drainOutputs().map((o) => o.output)).toEqual(['late']);
+  });
+
+  it('coalesces a burst of late-but-allowed events into one update per drain', () => {
+    const t = task({ allowedLatenessMs: 30_000 });
+    const log = new Log();
+    t.process(log.event({ ts: 10_000 }));
+    t.process(log.event({ ts: 66_000 }));
+    expect(results(t.drainOutputs())).toEqual([expect.objectContaining({ windowStart: 0, version: 1 })]);
+    for (let i = 0; i < 5; i++) t.process(log.event({ ts: 20_000 + i }));
+    const r = results(t.drainOutputs());
+    expect(r).toEqual([
+      expect.objectContaining({
+        windowStart: 0,
+        version: 2,
+        isFinal: false,
+        result: { clickCount: 6, viewCount: 0 },
+      }),
+    ]);
+    // the bumped version is checkpointed in the same drain cycle
+    const slot = t
+      .drainChangelog()
+      .find((e) => e.store === 'windowed-windows' && e.key.startsWith('0:60000:'));
+    expect(JSON.parse(slot!.value!.toString())).toMatchObject({ v: 2 });
+  });
+
+  it('publishes window-fired, late-event and dead-letter diagnostics when subscribed', () => {
+    const seen: string[] = [];
+    const onFired = (m: unknown) => seen.push(`fired:${(m as { windowStart: number }).windowStart}`);
+    const onLate = () => seen.push('late');
+    const onDead = () => seen.push('dead');
+    ENGINE_CHANNELS.windowFired.subscribe(onFired);
+    ENGINE_CHANNELS.lateEvent.subscribe(onLate);
+    ENGINE_CHANNELS.deadLetter.subscribe(onDead);
+    try {
+      const t = task();
+      const log = new Log();
+      t.process(log.event({ ts: 1000 }));
+      t.process(log.raw(Buffer.from('x')));
+      t.process(log.event({ ts: 70_000 }));
+      t.process(log.event({ ts: 2000 }));
+    } finally {
+      ENGINE_CHANNELS.windowFired.unsubscribe(onFired);
+      ENGINE_CHANNELS.lateEvent.unsubscribe(onLate);
+      ENGINE_CHANNELS.deadLetter.unsubscribe(onDead);
+    }
+    expect(seen).toEqual(['dead', 'fired:0', 'late']);
   });
 
   it('emits early updates every earlyUpdateIntervalMs of processing time, only for changed open windows', () => {
