@@ -197,6 +197,17 @@ describe('decodeClickstreamProjection', () => {
     }
   });
 
+  it('decodes views with a non-zero byteOffset (Buffer pool slices, kafkajs message values)', () => {
+    const bytes = encodeClickstreamEvent(sampleEvent({ pageUrl: '/a-page-url-longer-than-sixteen-bytes' }));
+    const pool = new Uint8Array(bytes.length + 64).fill(0xff);
+    pool.set(bytes, 37);
+    const view = pool.subarray(37, 37 + bytes.length);
+    expect(decodeClickstreamProjection(view)).toEqual(project(decodeClickstreamEvent(bytes)));
+    expect(decodeClickstreamProjection(Buffer.from(pool.buffer, 37, bytes.length))).toEqual(
+      project(decodeClickstreamEvent(bytes)),
+    );
+  });
+
   it('rejects a non-Uint8Array input', () => {
     expect(() => decodeClickstreamProjection([1, 2] as unknown as Uint8Array)).toThrow(
       expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
