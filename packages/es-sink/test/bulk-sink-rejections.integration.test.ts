@@ -1,0 +1,71 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Client } from '@elastic/elasticsearch';
+import { findFreePort, startDevstack, type Devstack } from '@tributary/devstack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BulkSink } from '../src/bulk-sink.js';
+import { CHANNEL_NAMES, type RetryMessage } from '../src/diagnostics.js';
+
+// Real 429s need a node whose write thread pool is tiny, so this file starts its own small Elasticsearch (the
+// shared one must not be reconfigured): one write thread, a queue of one.
+let stack: Devstack;
+let url: string;
+
+beforeAll(async () => {
+  stack = await startDevstack({
+    services: ['elasticsearch'],
+    esPort: await findFreePort(),
+    esTransportPort: await findFreePort(),
+    esHeap: '384m',
+    writeQueueSize: 1,
+    writeThreadPoolSize: 1,
+    reuse: false,
+  });
+  url = stack.elasticsearch?.url as string;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('BulkSink under real write rejections (429)', () => {
+  it('retries rejected documents with backoff until every one is indexed, and backs off its concurrency', async () => {
+    const index = 'rejections';
+    const client = new Client({ node: url });
+    // Five shards: each bulk request fans out into five shard-level writes competing for one thread + one slot.
+    await client.indices.create({ index, settings: { number_of_shards: 5, number_of_replicas: 0 } });
+    const retries: RetryMessage[] = [];
+    const listener = (m: unknown): void => void retries.push(m as RetryMessage);
+    subscribe(CHANNEL_NAMES.retry, listener);
+    const sink = new BulkSink<{ n: number; text: string }>({
+      node: url,
+      index,
+      idKey: (d) => String(d.n),
+      flushDocs: 200,
+      concurrency: 4,
+      adaptiveConcurrency: true,
+      minConcurrency: 1,
+      maxConcurrency: 4,
+      retryInitialDelayMs: 20,
+      retryMaxDelayMs: 500,
+    });
+    const minConcurrency: number[] = [];
+    try {
+      for (let n = 0; n < 4000; n++) {
+        await sink.write({ n, text: `document ${n} `.repeat(8) });
+        if (n % 200 === 0) minConcurrency.push(sink.stats.concurrency);
+      }
+      await sink.close();
+    } finally {
+      unsubscribe(CHANNEL_NAMES.retry, listener);
+    }
+    await client.indices.refresh({ index });
+    expect((await client.count({ index })).count).toBe(4000);
+    expect(sink.stats).toMatchObject({ total: 4000, successful: 4000, failed: 0 });
+    expect(sink.stats.retried).toBeGreaterThan(0);
+    expect(
+      retries.some((r) => r.reason.includes('429') && r.reason.includes('es_rejected_execution_exception')),
+    ).toBe(true);
+    expect(Math.min(...minConcurrency, sink.stats.concurrency)).toBeLessThan(4);
+    await client.close();
+  });
+});
