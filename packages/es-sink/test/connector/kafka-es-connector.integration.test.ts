@@ -170,7 +170,11 @@ describe('Kafka → Elasticsearch connector', () => {
     const proxy = new TcpProxy(esUrl);
     await proxy.start();
     const groupId = `es-sink-it-${suffix}-b`;
-    const connector = connectorFor(topic, groupId, index, `http://127.0.0.1:${proxy.port}`);
+    // High-water mark 30: during the outage the connector must pause fetching instead of buffering all 50.
+    const connector = connectorFor(topic, groupId, index, `http://127.0.0.1:${proxy.port}`, {
+      highWaterMark: 30,
+      lowWaterMark: 10,
+    });
     await connector.start();
     try {
       await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => windowRecord(i)) });
@@ -179,14 +183,16 @@ describe('Kafka → Elasticsearch connector', () => {
 
       await proxy.cut();
       await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => windowRecord(100 + i)) });
-      await waitFor(() => connector.stats.consumed === 100);
+      await waitFor(() => connector.stats.paused);
       // Outage of a few seconds: retries happen, nothing is acknowledged, commits do not move.
       for (let i = 0; i < 4; i++) {
         await new Promise((r) => setTimeout(r, 1500));
         expect(await committed(groupId, topic)).toEqual(before);
       }
       expect(connector.stats.sink.retried).toBeGreaterThan(0);
-      expect(connector.stats.pending).toBe(50);
+      expect(connector.stats.paused).toBe(true);
+      expect(connector.stats.pending).toBe(30);
+      expect(connector.stats.consumed).toBe(80);
 
       await proxy.restore();
       await waitFor(() => allCommitted(connector, topic));
