@@ -15,10 +15,10 @@ export interface ThroughputFigures {
  */
 export function formatPerfSummary(t: ThroughputFigures, latency: LatencySummary): string {
   const seconds = t.elapsedMs / 1000;
-  const rps = seconds > 0 ? t.records / seconds : 0;
+  const rps = seconds > 0 ? t.records / seconds : 0; // printed with 6 decimals, as ProducerPerformance does
   const mbps = seconds > 0 ? t.bytes / MB / seconds : 0;
   return (
-    `${t.records} records sent, ${rps.toFixed(1)} records/sec (${mbps.toFixed(2)} MB/sec), ` +
+    `${t.records} records sent, ${rps.toFixed(6)} records/sec (${mbps.toFixed(2)} MB/sec), ` +
     `${latency.avgMs.toFixed(2)} ms avg latency, ${latency.maxMs.toFixed(2)} ms max latency, ` +
     `${Math.round(latency.p50Ms)} ms 50th, ${Math.round(latency.p95Ms)} ms 95th, ` +
     `${Math.round(latency.p99Ms)} ms 99th, ${Math.round(latency.p999Ms)} ms 99.9th.`

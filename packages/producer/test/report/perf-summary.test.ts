@@ -8,14 +8,14 @@ describe('formatPerfSummary', () => {
       { count: 500_000, avgMs: 12.3456, maxMs: 456.789, p50Ms: 10.4, p95Ms: 20.6, p99Ms: 30.2, p999Ms: 40.9 },
     );
     expect(line).toBe(
-      '500000 records sent, 50000.0 records/sec (4.29 MB/sec), 12.35 ms avg latency, 456.79 ms max latency, ' +
+      '500000 records sent, 50000.000000 records/sec (4.29 MB/sec), 12.35 ms avg latency, 456.79 ms max latency, ' +
         '10 ms 50th, 21 ms 95th, 30 ms 99th, 41 ms 99.9th.',
     );
   });
 
   it('does not divide by zero', () => {
     expect(formatPerfSummary({ records: 0, bytes: 0, elapsedMs: 0 }, { count: 0, avgMs: 0, maxMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, p999Ms: 0 })).toMatch(
-      /^0 records sent, 0\.0 records\/sec \(0\.00 MB\/sec\)/,
+      /^0 records sent, 0\.000000 records\/sec \(0\.00 MB\/sec\)/,
     );
   });
 });
