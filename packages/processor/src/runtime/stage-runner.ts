@@ -56,6 +56,7 @@ export class StageRunner {
   #loop: Promise<void> | undefined;
   #running = false;
   #failing = false;
+  #restarting: Promise<void> | undefined;
   #consecutiveFailures = 0;
   #generation = 0;
 
@@ -91,6 +92,7 @@ export class StageRunner {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    while (this.#restarting !== undefined) await this.#restarting;
     const consumer = this.#consumer;
     if (consumer !== undefined) consumer.pause([{ topic: this.#def.inputTopic }]);
     await Promise.allSettled([...this.#inFlight]);
@@ -261,25 +263,30 @@ export class StageRunner {
       await sleep(this.#deps.options.commitIntervalMs);
       if (!this.#running || this.#failing) continue;
       try {
-        await this.#commitAll();
-        this.#consecutiveFailures = 0;
+        // Only a commit of real tasks proves the stage healthy again (not an empty stage after a restart).
+        if ((await this.#commitAll()) > 0) this.#consecutiveFailures = 0;
       } catch (error) {
         this.#fail(error);
       }
     }
   }
 
-  async #commitAll(): Promise<void> {
+  /** Commits every ready task; resolves with how many there were, rejects with the first failure. */
+  async #commitAll(): Promise<number> {
     const slots = [...this.#slots.values()].map((e) => e.slot).filter((s): s is TaskSlot => s !== undefined && !s.closed);
     const results = await Promise.allSettled(slots.map((s) => s.commit()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+    return slots.length;
   }
 
   #fail(error: unknown): void {
     if (this.#failing || !this.#running) return;
     this.#failing = true;
-    void this.#restart(error);
+    const restarting = this.#restart(error).finally(() => {
+      if (this.#restarting === restarting) this.#restarting = undefined;
+    });
+    this.#restarting = restarting;
   }
 
   async #restart(error: unknown): Promise<void> {
@@ -301,11 +308,11 @@ export class StageRunner {
     }
     await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)));
     if (!this.#running) return;
+    this.#failing = false;
     try {
-      this.#failing = false;
       await this.#startConsumer();
     } catch (startError) {
-      this.#failing = false;
+      // Starts another restart (tearing down what was created), unless a failure meanwhile already did.
       this.#fail(startError);
     }
   }

@@ -139,4 +139,60 @@ describe('createStreamJob against the real broker', () => {
     await expect(job.start()).rejects.toMatchObject({ code: 'TRIB_PROC_INPUT_TOPIC_MISSING' });
     expect(job.state).toBe('failed');
   });
+
+  it('aborts a failed transaction, restarts the stage from the committed state and stays exact', async () => {
+    const input = uniqueName('proc-ab-in');
+    const results = uniqueName('proc-ab-out');
+    const applicationId = uniqueName('proc-ab-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    await harness.produce(input, keyedMessages(N, KEYS));
+    const job = createStreamJob({
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { results },
+      taskFactory: counterTaskFactory({ poisonFirst: true }),
+      commitIntervalMs: 100,
+      logLevel: 'nothing',
+    });
+    await job.start();
+    try {
+      const records = await harness.readAll(results, { expected: N });
+      expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
+      expect(job.metrics.commitFailures).toBeGreaterThanOrEqual(1);
+      expect(job.metrics.stageRestarts).toBeGreaterThanOrEqual(1);
+      expect(job.state).toBe('running');
+    } finally {
+      await job.stop();
+    }
+  });
+
+  it('gives up after maxRestarts consecutive failures and reports TRIB_PROC_STAGE_FAILED', async () => {
+    const input = uniqueName('proc-fatal-in');
+    const results = uniqueName('proc-fatal-out');
+    const applicationId = uniqueName('proc-fatal-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 2);
+    await harness.produce(input, keyedMessages(20, 5));
+    const errors: Error[] = [];
+    const job = createStreamJob({
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { elsewhere: results },
+      taskFactory: counterTaskFactory(), // writes to 'results', which is not mapped
+      commitIntervalMs: 100,
+      maxRestarts: 1,
+      logLevel: 'nothing',
+      onError: (error) => errors.push(error),
+    });
+    await job.start();
+    await expect(job.done).rejects.toMatchObject({ code: 'TRIB_PROC_STAGE_FAILED', cause: { code: 'TRIB_PROC_UNKNOWN_OUTPUT' } });
+    expect(errors).toHaveLength(1);
+    expect(job.state).toBe('failed');
+    expect(job.metrics.stageRestarts).toBe(2);
+  });
 });
