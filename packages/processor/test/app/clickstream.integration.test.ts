@@ -1,6 +1,7 @@
 import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
 import type { GroundTruthManifest } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
 import { resolveProcessorConfig } from '../../src/config/processor-config.js';
@@ -114,7 +115,8 @@ describe('tributary-processor clickstream end to end', () => {
         logLevel: 'nothing',
       },
     });
-    const app = createClickstreamApp(config);
+    const registry = new Registry();
+    const app = createClickstreamApp(config, { registry });
     const results = new TopicTail(harness.kafka, topics.resultsTopic);
     const late = new TopicTail(harness.kafka, topics.lateTopic);
     const dlq = new TopicTail(harness.kafka, topics.deadLetterTopic);
@@ -124,6 +126,10 @@ describe('tributary-processor clickstream end to end', () => {
       await Promise.all([results.start(), late.start(), dlq.start()]);
       await results.waitFor((r) => mismatches(manifest, r).length === 0, 90_000);
       expect(mismatches(manifest, results.records)).toEqual([]);
+      const metrics = await registry.metrics();
+      expect(metrics).toMatch(new RegExp(`tributary_processor_records_in_total\\{stage="${applicationId}",topic="${topics.inputTopic}"\\} ${EVENTS}`));
+      expect(metrics).toMatch(/tributary_processor_watermark_ms\{stage="[^"]+-merge",topic="[^"]+",partition="0"\} \d+/);
+      expect(app.job.metrics.commits).toBeGreaterThan(0);
 
       await late.waitFor((r) => r.length >= manifest.totals.late, 10_000);
       await dlq.waitFor((r) => r.length >= manifest.totals.deadLettered, 10_000);
