@@ -1,6 +1,6 @@
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { checkNonEmptyString, checkPositiveInteger } from '../engine/option-checks.js';
-import { jsonCodec } from '../state/codec.js';
+import type { Codec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 
 /** Defaults of the dedup store. */
@@ -28,6 +28,23 @@ interface Seen {
 }
 
 /**
+ * Changelog value of a remembered id: 16 bytes, big-endian float64 timestamp then float64 offset (exact below
+ * 2^53).
+ */
+const SEEN_CODEC: Codec<Seen> = {
+  encode: (seen) => {
+    const b = Buffer.allocUnsafe(16);
+    b.writeDoubleBE(seen.t, 0);
+    b.writeDoubleBE(Number(seen.o), 8);
+    return b;
+  },
+  decode: (b) => {
+    if (b.length !== 16) throw new RangeError(`dedup entry must be 16 bytes (got ${b.length})`);
+    return { t: b.readDoubleBE(0), o: String(b.readDoubleBE(8)) };
+  },
+};
+
+/**
  * Dedup by event id with an event-time TTL, offset-aware. Implements the shared contract:
  * an id is a duplicate when it was already accepted in this partition and has not expired, where it expires
  * once `watermark >= tsOfFirst + ttlMs` (checked against the watermark BEFORE the current event, so physical
@@ -44,7 +61,7 @@ export class DedupStore {
     this.ttlMs = checkPositiveInteger('dedupTtlMs', options.ttlMs ?? DEDUP_DEFAULTS.ttlMs);
     this.#store = new KeyedStore<Seen>({
       name: checkNonEmptyString('name', options.name),
-      codec: jsonCodec<Seen>(),
+      codec: SEEN_CODEC,
       expiresAt: (seen) => seen.t + this.ttlMs,
     });
   }

@@ -76,6 +76,8 @@ export class PartitionGate<E> {
   #lastOffset: number | undefined;
   #emitWm = Number.NEGATIVE_INFINITY;
   #nowMs: number | undefined;
+  /** Progress changed since the last drain (written to its store lazily, once per drain). */
+  #progressDirty = false;
 
   constructor(options: PartitionGateOptions<E>) {
     this.#o = options;
@@ -134,7 +136,7 @@ export class PartitionGate<E> {
         code: decoded.code,
         reason: decoded.reason,
       }));
-      this.#saveProgress(record.offset);
+      this.#progressDirty = true;
       return { kind: 'invalid' };
     }
     const event = decoded.event;
@@ -183,7 +185,7 @@ export class PartitionGate<E> {
     }
     this.watermark.observe(ts);
     this.#dedup?.expire(this.watermark.current);
-    this.#saveProgress(record.offset);
+    this.#progressDirty = true;
     return admission;
   }
 
@@ -199,7 +201,7 @@ export class PartitionGate<E> {
       const wall = nowMs - et.outOfOrdernessMs - et.idleTimeoutMs;
       if (wall > this.#emitWm && wall > this.watermark.current) {
         this.#emitWm = wall;
-        this.#saveProgress(this.#lastOffset === undefined ? null : String(this.#lastOffset));
+        this.#progressDirty = true;
       }
     }
     return this.emitWatermark;
@@ -211,6 +213,7 @@ export class PartitionGate<E> {
   }
 
   drainChangelog(): ChangelogEntry[] {
+    if (this.#progressDirty) this.#saveProgress();
     const out = this.#progress.drainChangelog();
     if (this.#dedup !== undefined) out.push(...this.#dedup.drainChangelog());
     return out;
@@ -230,11 +233,12 @@ export class PartitionGate<E> {
     }
   }
 
-  #saveProgress(offset: string | null): void {
+  #saveProgress(): void {
+    this.#progressDirty = false;
     const maxTs = this.watermark.maxTimestamp;
     this.#progress.set('partition', {
       maxTs: Number.isFinite(maxTs) ? maxTs : null,
-      offset,
+      offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
       emitWm: Number.isFinite(this.#emitWm) ? this.#emitWm : null,
     });
   }

@@ -15,7 +15,10 @@ export interface KeyedStoreOptions<V> {
   expiresAt?: (value: V) => number;
 }
 
-/** Size of a store: entry count and approximate bytes (keys as UTF-16 plus last encoded value sizes). */
+/**
+ * Size of a store: entry count and approximate bytes = entries × the mean encoded entry size (key as UTF-16 plus
+ * value bytes) of everything written to or restored from the changelog so far.
+ */
 export interface StoreSize {
   readonly entries: number;
   readonly approxBytes: number;
@@ -33,8 +36,9 @@ export class KeyedStore<V> {
   readonly #expiresAt: ((value: V) => number) | undefined;
   readonly #data = new Map<string, V>();
   readonly #dirty = new Set<string>();
-  readonly #encodedSize = new Map<string, number>();
-  #approxBytes = 0;
+  // Mean size of the entries encoded so far (key as UTF-16 + value bytes): approxBytes = entries × mean.
+  #sampledBytes = 0;
+  #sampledEntries = 0;
   readonly #ttl = new MinHeap<{ at: number; key: string }>((a, b) => a.at - b.at);
   readonly #scheduledAt = new Map<string, number>();
 
@@ -83,7 +87,8 @@ export class KeyedStore<V> {
   }
 
   get size(): StoreSize {
-    return { entries: this.#data.size, approxBytes: this.#approxBytes };
+    const mean = this.#sampledEntries === 0 ? 0 : this.#sampledBytes / this.#sampledEntries;
+    return { entries: this.#data.size, approxBytes: Math.round(this.#data.size * mean) };
   }
 
   /**
@@ -112,7 +117,7 @@ export class KeyedStore<V> {
     for (const key of this.#dirty) {
       const value = this.#data.get(key);
       const bytes = value === undefined ? null : this.#codec.encode(value);
-      this.#account(key, bytes);
+      if (bytes !== null) this.#sample(key, bytes);
       out.push({ store: this.name, key, value: bytes });
     }
     this.#dirty.clear();
@@ -130,7 +135,6 @@ export class KeyedStore<V> {
     if (entry.value === null) {
       this.#data.delete(entry.key);
       this.#scheduledAt.delete(entry.key);
-      this.#account(entry.key, null);
       return;
     }
     let value: V;
@@ -144,7 +148,7 @@ export class KeyedStore<V> {
       );
     }
     this.#data.set(entry.key, value);
-    this.#account(entry.key, entry.value);
+    this.#sample(entry.key, entry.value);
     this.#schedule(entry.key, value);
   }
 
@@ -156,14 +160,8 @@ export class KeyedStore<V> {
     this.#ttl.push({ at, key });
   }
 
-  #account(key: string, bytes: Buffer | null): void {
-    const before = this.#encodedSize.get(key);
-    if (before !== undefined) this.#approxBytes -= before + key.length * 2;
-    if (bytes === null) {
-      this.#encodedSize.delete(key);
-    } else {
-      this.#encodedSize.set(key, bytes.length);
-      this.#approxBytes += bytes.length + key.length * 2;
-    }
+  #sample(key: string, bytes: Buffer): void {
+    this.#sampledBytes += bytes.length + key.length * 2;
+    this.#sampledEntries++;
   }
 }
