@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import { ClickstreamLoadGenerator } from '@tributary/producer';
+import { decodeWindowResult } from '@tributary/schema';
+import { Kafka, logLevel } from 'kafkajs';
+import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
+import { LATENCY_DEFINITIONS } from '../report/method.js';
+import { installedVersion } from '../report/environment.js';
+import type { ComponentRow, LatencyFigures, RunResult, Series } from '../report/results.js';
+import { summarize } from '../histograms/percentiles.js';
+import type { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
+import { summarizeResources, type ResourceSummary } from '../resources/resource-summary.js';
+import { startProcessorChild } from './processor-child.js';
+import { WindowTracker } from './window-tracker.js';
+
+/** Workload of the `table` scenario beyond rate, duration and partitions. */
+export interface TableWorkload {
+  /** Tumbling window size, ms. */
+  readonly windowSizeMs: number;
+  /** Out-of-orderness bound B, ms: a window closes at window end + B at the earliest. */
+  readonly outOfOrdernessMs: number;
+  /** Processing time without data before a partition counts as idle (lets the last windows close), ms. */
+  readonly idleTimeoutMs: number;
+  /** Distinct page URLs (Zipf-distributed). */
+  readonly pages: number;
+  readonly seed: number;
+  /** How often Elasticsearch is searched for new final window documents, ms. */
+  readonly pollIntervalMs: number;
+  readonly sampleIntervalMs: number;
+  /** Producer compression. */
+  readonly compression: 'none' | 'gzip' | 'lz4';
+}
+
+/**
+ * Defaults of the `table` scenario: the seed's out-of-orderness bound and page count, 10 s windows so a 60 s run
+ * closes several, and no compression because the processor's consumer has no LZ4 codec registered yet.
+ */
+export const TABLE_WORKLOAD_DEFAULTS: TableWorkload = {
+  windowSizeMs: 10_000,
+  outOfOrdernessMs: 5_000,
+  idleTimeoutMs: 5_000,
+  pages: 500,
+  seed: 42,
+  pollIntervalMs: 250,
+  sampleIntervalMs: 1_000,
+  compression: 'none',
+};
+
+/** A server the run talks to: what is known about it (from the devstack). */
+export interface ServerInfo {
+  readonly version: string | null;
+  /** Spawn → healthy, null when the server was reused. */
+  readonly startupMs: number | null;
+  readonly pid: number | undefined;
+}
+
+export interface TableRunInput {
+  readonly run: number;
+  readonly brokers: readonly string[];
+  readonly elasticsearchUrl: string;
+  readonly ratePerSec: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly partitions: number;
+  readonly kafka: ServerInfo;
+  readonly elasticsearch: ServerInfo;
+  readonly workload?: Partial<TableWorkload>;
+  /** Give up waiting for the last windows after this long past the end of production. */
+  readonly settleTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+function figures(h: LatencyHistogram): LatencyFigures | null {
+  if (h.totalCount === 0) return null;
+  const s = summarize(h);
+  return { p50: s.p50, p99: s.p99, p99_9: s.p99_9, max: s.max };
+}
+
+function resourceOf(
+  summaries: readonly ResourceSummary[],
+  component: string,
+): Pick<ComponentRow, 'cpuPercent' | 'rssMB'> {
+  const s = summaries.find((r) => r.component === component);
+  return { cpuPercent: s?.cpuPercentMean ?? null, rssMB: s?.rssMBMax ?? null };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One run of the `table` scenario on real servers, with topics, consumer groups and an index of its own (random
+ * suffix), removed afterwards: the processor CLI in a child process, the producer's open-loop load generator, a
+ * read_committed consumer on the results topic and a poller searching Elasticsearch for final window documents.
+ */
+export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
+  const w = { ...TABLE_WORKLOAD_DEFAULTS, ...input.workload };
+  const log = input.log ?? (() => {});
+  const id = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const topics = {
+    input: `${id}-events`,
+    results: `${id}-results`,
+    late: `${id}-late`,
+    dlq: `${id}-dlq`,
+    repartition: `${id}-repartition`,
+  };
+  const startedAt = new Date().toISOString();
+  const kafka = new Kafka({ clientId: id, brokers: [...input.brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const es = new Client({ node: input.elasticsearchUrl });
+  const tracker = new WindowTracker({ outOfOrdernessMs: w.outOfOrdernessMs });
+  const observer = kafka.consumer({ groupId: `${id}-observer`, maxWaitTimeInMs: 50 });
+  let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
+  let sampler: ResourceSampler | undefined;
+  let polling = true;
+  let poller: Promise<void> | undefined;
+  try {
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: topics.input, numPartitions: input.partitions, replicationFactor: 1 }],
+    });
+    log(`run ${input.run}: starting the processor (${id})`);
+    processor = await startProcessorChild({
+      brokers: input.brokers.join(','),
+      applicationId: id,
+      inputTopic: topics.input,
+      resultsTopic: topics.results,
+      lateTopic: topics.late,
+      deadLetterTopic: topics.dlq,
+      repartitionTopic: topics.repartition,
+      windowSizeMs: w.windowSizeMs,
+      outOfOrdernessMs: w.outOfOrdernessMs,
+      idleTimeoutMs: w.idleTimeoutMs,
+      elasticsearchUrl: input.elasticsearchUrl,
+      indexPrefix: id,
+    });
+
+    await observer.connect();
+    await observer.subscribe({ topic: topics.results, fromBeginning: true });
+    await observer.run({
+      eachMessage: async ({ message }) => {
+        if (message.value === null) return;
+        const r = decodeWindowResult(message.value);
+        if (r.isFinal) tracker.observeKafkaResult(r, Date.now());
+      },
+    });
+
+    const targets: ResourceTarget[] = [{ component: 'processor', pid: processor.pid }];
+    if (input.kafka.pid !== undefined) targets.push({ component: 'kafka', pid: input.kafka.pid });
+    if (input.elasticsearch.pid !== undefined)
+      targets.push({ component: 'elasticsearch', pid: input.elasticsearch.pid });
+    sampler = new ResourceSampler({ intervalMs: w.sampleIntervalMs, self: 'bench', targets });
+    await sampler.start({ timer: true });
+
+    poller = (async () => {
+      while (polling) {
+        try {
+          const response = await es.search<{
+            page_url: string;
+            window_start: number;
+            window_end: number;
+            click_count: number;
+            view_count: number;
+          }>({ index: id, size: 10_000, query: { term: { is_final: true } } }, { ignore: [404] });
+          const now = Date.now();
+          for (const hit of response.hits?.hits ?? []) {
+            const d = hit._source;
+            if (d === undefined) continue;
+            tracker.observeSearchable(
+              {
+                pageUrl: d.page_url,
+                windowStart: Number(d.window_start),
+                windowEnd: Number(d.window_end),
+                clickCount: d.click_count,
+                viewCount: d.view_count,
+              },
+              now,
+            );
+          }
+        } catch {
+          // The alias appears with the first document; until then searches fail.
+        }
+        await sleep(w.pollIntervalMs);
+      }
+    })();
+
+    log(`run ${input.run}: producing ${input.ratePerSec}/s for ${input.warmupMs + input.durationMs} ms`);
+    const produceStartWall = Date.now();
+    const generator = new ClickstreamLoadGenerator({
+      brokers: [...input.brokers],
+      clientId: `${id}-producer`,
+      topic: topics.input,
+      partitions: input.partitions,
+      createTopic: false,
+      rate: input.ratePerSec,
+      durationMs: input.warmupMs + input.durationMs,
+      warmupMs: input.warmupMs,
+      progressIntervalMs: 0,
+      windowSizeMs: w.windowSizeMs,
+      outOfOrdernessMs: w.outOfOrdernessMs,
+      pages: w.pages,
+      seed: w.seed,
+      compression: w.compression,
+    });
+    const report = await generator.run();
+    const expected = report.manifest.windows;
+    const settleTimeoutMs =
+      input.settleTimeoutMs ?? w.windowSizeMs + w.outOfOrdernessMs + w.idleTimeoutMs + 60_000;
+    const settleUntil = Date.now() + settleTimeoutMs;
+    log(
+      `run ${input.run}: ${report.sent} events acknowledged; waiting for ${expected.length} windows to be searchable`,
+    );
+    while (!tracker.complete(expected) && Date.now() < settleUntil) {
+      const exited = processor.exited();
+      if (exited !== undefined) {
+        throw new BenchError(
+          BENCH_ERROR_CODES.IO,
+          `the processor exited (${exited}) before every window was searchable: ${processor.stderrTail().slice(-600)}`,
+        );
+      }
+      await sleep(w.pollIntervalMs);
+    }
+    if (!tracker.complete(expected)) {
+      log(
+        `run ${input.run}: not every window was searchable after ${settleTimeoutMs} ms; the correctness line says what is missing`,
+      );
+    }
+    polling = false;
+    await poller;
+    const samples = await sampler.stop();
+    const resources = summarizeResources(samples);
+    const correctness = tracker.correctness(expected, {
+      produced: report.manifest.totals.sent,
+      late: report.manifest.totals.late,
+      deadLettered: report.manifest.totals.deadLettered,
+    });
+    const lastSearchable = tracker.lastSearchableAt;
+    const components: ComponentRow[] = [
+      {
+        component: 'kafka',
+        version: input.kafka.version,
+        startupMs: input.kafka.startupMs,
+        throughputPerSec: report.recordsPerSec,
+        latencyMs:
+          report.latency.count === 0
+            ? null
+            : {
+                p50: report.latency.p50Ms,
+                p99: report.latency.p99Ms,
+                p99_9: report.latency.p999Ms,
+                max: report.latency.maxMs,
+              },
+        latencyDefinition: LATENCY_DEFINITIONS.kafka,
+        ...resourceOf(resources, 'kafka'),
+        eventLoopDelayP99Ms: null,
+      },
+      {
+        component: 'processor',
+        version: installedVersion('@tributary/processor'),
+        startupMs: processor.startupMs,
+        throughputPerSec: null,
+        latencyMs: figures(tracker.resultInKafka),
+        latencyDefinition: LATENCY_DEFINITIONS.processor,
+        ...resourceOf(resources, 'processor'),
+        eventLoopDelayP99Ms: null,
+      },
+      {
+        component: 'elasticsearch',
+        version: input.elasticsearch.version,
+        startupMs: input.elasticsearch.startupMs,
+        throughputPerSec: null,
+        latencyMs: figures(tracker.kafkaToSearchable),
+        latencyDefinition: LATENCY_DEFINITIONS.elasticsearch,
+        ...resourceOf(resources, 'elasticsearch'),
+        eventLoopDelayP99Ms: null,
+      },
+      {
+        component: 'end-to-end',
+        version: null,
+        startupMs: null,
+        throughputPerSec:
+          lastSearchable === undefined
+            ? null
+            : correctness.counted / ((lastSearchable - produceStartWall) / 1000),
+        latencyMs: figures(tracker.searchable),
+        latencyDefinition: LATENCY_DEFINITIONS['end-to-end'],
+        cpuPercent: null,
+        rssMB: null,
+        eventLoopDelayP99Ms: null,
+      },
+    ];
+    const series: Series[] = [...new Set(samples.map((s) => s.component))].map((component) => ({
+      name: `CPU ${component}`,
+      unit: '% of one core',
+      points: samples.filter((s) => s.component === component).map((s) => [s.tMs, s.cpuPercent] as const),
+    }));
+    return {
+      run: input.run,
+      startedAt,
+      components,
+      correctness,
+      series,
+      histograms: {
+        'end-to-end': tracker.searchable.encode(),
+        'result-in-kafka': tracker.resultInKafka.encode(),
+        'kafka-to-searchable': tracker.kafkaToSearchable.encode(),
+      },
+    };
+  } finally {
+    polling = false;
+    await poller?.catch(() => undefined);
+    await sampler?.stop().catch(() => undefined);
+    await observer.disconnect().catch(() => undefined);
+    await processor?.stop().catch(() => undefined);
+    try {
+      const all = await admin.listTopics();
+      const mine = all.filter((t) => t.startsWith(id));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    } catch {
+      // Best effort: leftovers carry the run id.
+    }
+    await admin.disconnect().catch(() => undefined);
+    await es.indices.delete({ index: `${id}-*`, ignore_unavailable: true }).catch(() => undefined);
+    await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
+    await es.close().catch(() => undefined);
+  }
+}

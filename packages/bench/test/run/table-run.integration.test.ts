@@ -1,0 +1,69 @@
+import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { findProcesses } from '../../src/resources/proc-stat.js';
+import { createResults } from '../../src/report/create-results.js';
+import { collectEnvironment } from '../../src/report/environment.js';
+import { renderHtmlReport } from '../../src/report/html-report.js';
+import { renderTable } from '../../src/report/table.js';
+import { runTableOnce } from '../../src/run/table-run.js';
+
+describe('runTableOnce against the real Kafka and Elasticsearch', () => {
+  it('measures every row and accounts for every event (lost 0, duplicated 0)', async () => {
+    const brokers = inject('kafkaBrokers');
+    const elasticsearchUrl = inject('elasticsearchUrl');
+    const [kafkaPid] = await findProcesses(/kafka\.Kafka/);
+    const [esPid] = await findProcesses(/org\.elasticsearch\.bootstrap\.Elasticsearch/);
+    const run = await runTableOnce({
+      run: 1,
+      brokers,
+      elasticsearchUrl,
+      ratePerSec: 200,
+      durationMs: 3000,
+      warmupMs: 1000,
+      partitions: 2,
+      kafka: { version: null, startupMs: null, pid: kafkaPid },
+      elasticsearch: { version: null, startupMs: null, pid: esPid },
+      workload: {
+        windowSizeMs: 2000,
+        outOfOrdernessMs: 500,
+        idleTimeoutMs: 1000,
+        pages: 10,
+        pollIntervalMs: 100,
+      },
+      settleTimeoutMs: 60_000,
+    });
+
+    // About 200/s × 4 s; every acknowledged event must be counted once in Elasticsearch.
+    expect(run.correctness.produced).toBeGreaterThan(700);
+    expect(run.correctness.counted).toBe(
+      run.correctness.produced - run.correctness.late - run.correctness.deadLettered,
+    );
+    expect(run.correctness.lost).toBe(0);
+    expect(run.correctness.duplicated).toBe(0);
+    const row = (c: string) => run.components.find((r) => r.component === c)!;
+    expect(row('kafka').throughputPerSec).toBeGreaterThan(0);
+    expect(row('kafka').latencyMs?.p99).toBeGreaterThan(0);
+    expect(row('processor').startupMs).toBeGreaterThan(0);
+    expect(row('processor').latencyMs?.max).toBeGreaterThanOrEqual(row('processor').latencyMs!.p50);
+    expect(row('end-to-end').latencyMs?.p50).toBeGreaterThan(0);
+    expect(row('elasticsearch').latencyMs).not.toBeNull();
+    expect(row('processor').rssMB).toBeGreaterThan(0);
+    if (kafkaPid !== undefined) expect(row('kafka').rssMB).toBeGreaterThan(0);
+
+    const results = createResults({
+      environment: await collectEnvironment({ java: null }),
+      workload: {
+        scenario: 'table',
+        ratePerSec: 200,
+        durationMs: 3000,
+        warmupMs: 1000,
+        partitions: 2,
+        runs: 1,
+        params: { windowSizeMs: 2000 },
+      },
+      runs: [run],
+    });
+    expect(renderTable(results)).toContain('lost 0 · duplicated 0');
+    expect(renderHtmlReport(results)).toContain('end-to-end latency by percentile');
+  });
+});
