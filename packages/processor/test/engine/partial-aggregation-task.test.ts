@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRepartitionRecord } from '../../src/engine/repartition-format.js';
+import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
+import { Log, messyEvents } from './fixtures.js';
 import { TwoStage } from './two-stage.js';
 
 describe('PartialAggregationTask', () => {
@@ -69,6 +71,39 @@ describe('PartialAggregationTask', () => {
     expect(s.partials[0]!.counters).toMatchObject({ accepted: 1, duplicates: 1, late: 1, deadLettered: 1 });
     s.commit(0);
     expect(s.side.map((o) => o.output)).toEqual(['dead-letter', 'late']);
+  });
+
+  it('restore from the last commit + replay of the rest gives the same repartition records', () => {
+    const events = messyEvents(17, 240);
+    const log = new Log();
+    const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('x')) : log.event(e)));
+    const make = () => new TwoStage(1, 1).partials[0]!;
+    const run = (
+      t: ReturnType<typeof make>,
+      from: number,
+      to: number,
+      out: OutputRecord[],
+      log?: ChangelogEntry[],
+    ) => {
+      for (let i = from; i < to; i++) {
+        t.process(records[i]!);
+        if (i % 10 === 9) {
+          out.push(...t.drainOutputs());
+          log?.push(...t.drainChangelog());
+        }
+      }
+    };
+    const refOut: OutputRecord[] = [];
+    run(make(), 0, records.length, refOut);
+    for (const cut of [0, 50, 120, 240]) {
+      const out: OutputRecord[] = [];
+      const changelog: ChangelogEntry[] = [];
+      run(make(), 0, cut, out, changelog);
+      const b = make();
+      b.restore(changelog);
+      run(b, cut, records.length, out);
+      expect(out).toEqual(refOut);
+    }
   });
 
   it('validates options', () => {
