@@ -37,6 +37,7 @@ export interface StreamJobOptions {
   readonly outputs: Readonly<Record<string, string>>;
   readonly merge?: MergeStageOptions;
   readonly commitIntervalMs?: number;
+  readonly maxUncommittedRecords?: number;
   readonly processingGuarantee?: ProcessingGuarantee;
   readonly transactionTimeoutMs?: number;
   readonly createTopics?: boolean;
@@ -62,6 +63,8 @@ export interface StreamJobOptions {
 export const STREAM_JOB_DEFAULTS = {
   /** @defaultValue 200 — how often each task's outputs, changelog and offset are committed. */
   commitIntervalMs: 200,
+  /** @defaultValue 10 000 — a task that was fed this many records since its last commit commits before taking more. */
+  maxUncommittedRecords: 10_000,
   /** @defaultValue 'exactly-once' */
   processingGuarantee: 'exactly-once' as ProcessingGuarantee,
   /** @defaultValue 60 000 — must exceed commit interval + restart time. */
@@ -98,6 +101,7 @@ export interface ResolvedStreamJobOptions {
   readonly outputs: ReadonlyMap<string, string>;
   readonly merge: MergeStageOptions | undefined;
   readonly commitIntervalMs: number;
+  readonly maxUncommittedRecords: number;
   readonly processingGuarantee: ProcessingGuarantee;
   readonly transactionTimeoutMs: number;
   readonly createTopics: boolean;
@@ -161,6 +165,7 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     outputs,
     merge: o.merge,
     commitIntervalMs,
+    maxUncommittedRecords: int('maxUncommittedRecords', o.maxUncommittedRecords, d.maxUncommittedRecords, 1, 10_000_000),
     processingGuarantee,
     transactionTimeoutMs,
     createTopics: bool('createTopics', o.createTopics, d.createTopics),

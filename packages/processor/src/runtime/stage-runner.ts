@@ -167,6 +167,16 @@ export class StageRunner {
       return; // the assignment failure already failed the stage
     }
     if (generation !== this.#generation || !this.#running || slot.closed || !isRunning() || isStale()) return;
+    if (slot.uncommitted >= this.#deps.options.maxUncommittedRecords) {
+      // Backpressure: commit before feeding more, so buffered outputs and transactions stay bounded.
+      try {
+        await waitWithHeartbeat(slot.commit(), heartbeat);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      if (generation !== this.#generation || !this.#running || slot.closed || !isRunning() || isStale()) return;
+    }
     const fed = slot.process(batch.messages, batch.lastOffset());
     resolveOffset(batch.lastOffset());
     if (fed > 0) this.#deps.metrics.recordsIn(this.#def.id, batch.topic, fed);

@@ -28,6 +28,7 @@ export class TaskSlot {
   #committedOffset: bigint | null;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  #uncommitted = 0;
 
   constructor(topic: string, partition: number, task: PartitionTask, committer: PartitionCommitter, committedOffset: string | null, ctx: TaskSlotContext) {
     this.topic = topic;
@@ -41,6 +42,11 @@ export class TaskSlot {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Records fed since the last commit snapshot (backpressure: bounds memory and transaction size). */
+  get uncommitted(): number {
+    return this.#uncommitted;
   }
 
   /** Next offset to feed (null before the first record when the group has no committed offset). */
@@ -67,6 +73,7 @@ export class TaskSlot {
       this.task.process(record);
       fed += 1;
     }
+    this.#uncommitted += fed;
     this.advanceTo(lastOffset);
     return fed;
   }
@@ -99,6 +106,7 @@ export class TaskSlot {
     const outputs = this.task.drainOutputs();
     const changelog = this.task.drainChangelog();
     const position = this.#nextOffset;
+    this.#uncommitted = 0;
     const offsetMoved = position !== null && position !== this.#committedOffset;
     recordWatermark(this, ctx);
     if (outputs.length === 0 && changelog.length === 0 && !offsetMoved) return;

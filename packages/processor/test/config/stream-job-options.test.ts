@@ -43,6 +43,7 @@ describe('resolveStreamJobOptions', () => {
     [{ commitIntervalMs: 0 }, 'commitIntervalMs'],
     [{ commitIntervalMs: 1.5 }, 'commitIntervalMs'],
     [{ processingGuarantee: 'twice' }, 'processingGuarantee'],
+    [{ maxUncommittedRecords: 0 }, 'maxUncommittedRecords'],
     [{ commitIntervalMs: 5_000, transactionTimeoutMs: 4_000 }, 'transactionTimeoutMs'],
     [{ sessionTimeoutMs: 100 }, 'sessionTimeoutMs'],
     [{ createTopics: 'yes' }, 'createTopics'],

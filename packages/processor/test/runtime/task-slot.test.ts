@@ -64,6 +64,14 @@ describe('TaskSlot', () => {
     expect(committer.requests).toHaveLength(1);
   });
 
+  it('counts records fed since the last commit snapshot (backpressure)', async () => {
+    const { slot } = setup(null);
+    slot.process([message(0, 'a'), message(1, 'b')], '1');
+    expect(slot.uncommitted).toBe(2);
+    await slot.commit();
+    expect(slot.uncommitted).toBe(0);
+  });
+
   it('surfaces a failed commit, counts it, and keeps the committed offset where it was', async () => {
     const { slot, committer, metrics } = setup('0');
     slot.process([message(0, 'a')], '0');
