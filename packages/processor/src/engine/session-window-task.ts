@@ -162,6 +162,11 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     return this.#gate.counters;
   }
 
+  /** Data watermark (maxTs - B) and emission watermark (also read by the runtime's watermark gauge). */
+  get watermarks(): { data: number; emit: number } {
+    return { data: this.#gate.dataWatermark, emit: this.#gate.emitWatermark };
+  }
+
   /** Open sessions of `key` (for inspection and tests). */
   sessionsOf(key: string): readonly TimeWindow[] {
     return this.#sessions.get(key) ?? [];

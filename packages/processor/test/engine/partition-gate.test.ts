@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { PartitionGate } from '../../src/engine/partition-gate.js';
+import { resolveEventTime } from '../../src/engine/options.js';
+import type { OutputRecord } from '../../src/task/partition-task.js';
+import { TumblingWindows } from '../../src/windows/tumbling.js';
+import { decodeTestEvent, Log, type TestEvent } from './fixtures.js';
+
+function gate(eventTime = {}) {
+  const outs: OutputRecord[] = [];
+  const windows = new TumblingWindows({ sizeMs: 1000 });
+  const g = new PartitionGate<TestEvent>({
+    taskName: 't',
+    storePrefix: 't',
+    decode: decodeTestEvent,
+    timestampOf: (e) => e.ts,
+    eventIdOf: (e) => e.id,
+    windowsOf: (ts) => windows.assign(ts),
+    eventTime: resolveEventTime({ outOfOrdernessMs: 100, ...eventTime }),
+    lateOutput: 'late',
+    deadLetterOutput: 'dlq',
+    emit: (r) => outs.push(r),
+  });
+  return { g, outs };
+}
+
+describe('PartitionGate', () => {
+  it('decides in order: invalid, late, duplicate, accepted — and maxTs moves for late and duplicate events too', () => {
+    const { g, outs } = gate();
+    const log = new Log();
+    expect(g.admit(log.raw(null)).kind).toBe('invalid');
+    expect(g.dataWatermark).toBe(Number.NEGATIVE_INFINITY);
+    expect(g.admit(log.event({ id: 'a', ts: 5000 })).kind).toBe('accepted');
+    expect(g.admit(log.event({ id: 'b', ts: 3999 })).kind).toBe('late'); // end 4000 <= wm 4900
+    expect(g.admit(log.event({ id: 'a', ts: 5500 })).kind).toBe('duplicate');
+    expect(g.dataWatermark).toBe(5400);
+    expect(g.admit(log.event({ id: '', ts: 5500 })).kind).toBe('accepted');
+    expect(g.admit(log.event({ id: '', ts: 5500 })).kind).toBe('accepted'); // no id: never a duplicate
+    expect(outs.map((o) => o.output)).toEqual(['dlq', 'late']);
+    expect(g.counters).toEqual({ accepted: 3, late: 1, duplicates: 1, deadLettered: 1, skippedReplays: 0 });
+  });
+
+  it('checkpoints progress once per drain and skips records at or below the restored offset', () => {
+    const { g } = gate();
+    const log = new Log();
+    g.admit(log.event({ id: 'a', ts: 5000 }));
+    g.admit(log.event({ id: 'b', ts: 6000 }));
+    const entries = g.drainChangelog();
+    expect(entries.filter((e) => e.store === 't-progress')).toHaveLength(1);
+    expect(JSON.parse(entries.find((e) => e.store === 't-progress')!.value!.toString())).toEqual({
+      maxTs: 6000,
+      offset: '1',
+      emitWm: null,
+    });
+    const restored = gate().g;
+    for (const e of entries) restored.restoreEntry(e);
+    expect(restored.dataWatermark).toBe(5900);
+    expect(restored.admit(log.records[1]!).kind).toBe('skipped');
+    expect(restored.admit(log.event({ id: 'a', ts: 6000 })).kind).toBe('duplicate');
+  });
+
+  it('idle + wall clock: emission watermark = now - B - idleTimeout, never backwards, data watermark untouched', () => {
+    const { g } = gate({ idleTimeoutMs: 1000 });
+    const log = new Log();
+    g.tick(0);
+    g.admit(log.event({ ts: 5000 }));
+    expect(g.tick(999)).toBe(4900);
+    expect(g.isIdle()).toBe(false);
+    expect(g.tick(50_000)).toBe(50_000 - 100 - 1000);
+    expect(g.isIdle()).toBe(true);
+    expect(g.dataWatermark).toBe(4900);
+    g.admit(log.event({ ts: 6000 }));
+    expect(g.tick(50_001)).toBe(48_900);
+  });
+});
