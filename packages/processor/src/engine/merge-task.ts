@@ -53,7 +53,9 @@ interface MergeProgress {
  * watermark; a changed partial for an emitted window re-emits it with version + 1.
  *
  * A window's state is kept until every upstream's own watermark passed `windowEnd + L` (no partial can change
- * anymore), or at most `closedWindowRetentionMs` after the combined watermark passed it.
+ * anymore), or until the data watermark (combined over non-idle upstreams, without the wall-clock advance) is
+ * `closedWindowRetentionMs` past it — an upstream idle for longer than that which then sends a partial for such
+ * a window recreates it from its own partial only (documented limit).
  */
 export class MergeTask<A, R> implements PartitionTask {
   readonly stores: readonly string[];
@@ -231,7 +233,10 @@ export class MergeTask<A, R> implements PartitionTask {
           ? this.#advanceIdleOnly(this.#nowMs)
           : this.#combiner.advanceWithoutClock();
     this.#slots.advance(combined);
-    this.#slots.purge(Math.max(this.#combiner.minimumOfAll, combined - this.#retentionMs));
+    // Retention is measured in event time from the data, never from the wall-clock advance: a window is dropped
+    // once every upstream passed it, or `closedWindowRetentionMs` behind what the (non-idle) data supports.
+    const data = this.#nowMs === undefined ? combined : this.#combiner.dataWatermark(this.#nowMs);
+    this.#slots.purge(Math.max(this.#combiner.minimumOfAll, Math.min(data, combined) - this.#retentionMs));
     if (combined !== before) this.#saveProgress();
   }
 

@@ -190,6 +190,24 @@ export class WatermarkCombiner {
     return this.#combined;
   }
 
+  /**
+   * What the data alone supports at `nowMs`, without the wall-clock term: min over the non-idle inputs, or the
+   * max over all inputs when every input is idle. Not monotone; used to bound state retention by event time.
+   */
+  dataWatermark(nowMs: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let active = 0;
+    for (let i = 0; i < this.inputs; i++) {
+      const w = this.#watermarks[i]!;
+      if (w > max) max = w;
+      if (this.isIdle(i, nowMs)) continue;
+      active++;
+      if (w < min) min = w;
+    }
+    return active > 0 ? min : max;
+  }
+
   /** Recomputes without processing time: min over all inputs (no idleness). Monotone. */
   advanceWithoutClock(): number {
     const candidate = this.minimumOfAll;

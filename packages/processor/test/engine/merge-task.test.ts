@@ -132,6 +132,31 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     );
   });
 
+  it('a wall-clock jump closes windows but never purges them: later partials still merge with earlier ones', () => {
+    const s = new TwoStage(
+      2,
+      1,
+      {},
+      { wallClockAdvance: true, idleTimeoutMs: 1000, closedWindowRetentionMs: 60_000 },
+    );
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1000));
+    s.commit(0);
+    s.feed(1, ev('b', '/x', 2000));
+    s.commit(1);
+    m.tick(10_000_000_000_000); // all idle: combined jumps to the wall clock, the window is emitted final
+    s.collect();
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({ version: 1, isFinal: true, result: { clickCount: 2, viewCount: 0 } }),
+    ]);
+    s.feed(0, ev('c', '/x', 3000, 'VIEW')); // upstream 0 resumes in the same event-time window
+    s.commit(0);
+    expect(results(s.results).at(-1)).toEqual(
+      expect.objectContaining({ version: 2, isFinal: true, result: { clickCount: 2, viewCount: 1 } }),
+    );
+  });
+
   it('a re-delivered identical partial does not create a new version', () => {
     const s = new TwoStage(1, 1);
     s.feed(0, ev('a', '/x', 1000));

@@ -71,6 +71,15 @@ describe('WatermarkCombiner', () => {
     expect(c.advance(100_000)).toBe(100_000 - 5000 - 1000);
   });
 
+  it('dataWatermark has no wall-clock term: min over active inputs, max over all when all are idle', () => {
+    const c = new WatermarkCombiner({ inputs: 2, outOfOrdernessMs: 0, idleTimeoutMs: 100 });
+    c.update(0, 10, false, 0);
+    c.update(1, 30, false, 0);
+    expect(c.dataWatermark(50)).toBe(10);
+    expect(c.advance(1_000_000)).toBe(1_000_000 - 100);
+    expect(c.dataWatermark(1_000_000)).toBe(30);
+  });
+
   it('minimumOfAll ignores idleness; restore brings back state', () => {
     const c = new WatermarkCombiner({ inputs: 2 });
     c.update(0, 10, true);
