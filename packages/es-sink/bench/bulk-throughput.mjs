@@ -1,6 +1,6 @@
 // Benchmark: BulkSink vs the elasticsearch-js bulk helper (client.helpers.bulk) on the same documents, same
 // flush size and concurrency, fresh indices each, against a real Elasticsearch. See bench/README.md.
-// Usage: node bench/bulk-throughput.mjs [--docs 20000] [--runs 3] [--es-url http://127.0.0.1:9200]
+// Usage: node bench/bulk-throughput.mjs [--docs 20000] [--runs 3] [--es-url http://127.0.0.1:9200] [--workloads a,b]
 //        [--flush-bytes 1048576] [--concurrency 2] [--out bench-results/es-sink.json]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'flush-bytes': { type: 'string', default: String(1024 * 1024) },
     concurrency: { type: 'string', default: '2' },
     out: { type: 'string' },
+    workloads: { type: 'string', default: 'window-results,enriched-events' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -128,6 +129,7 @@ async function runHelper(admin, index, docs) {
   await freshIndex(admin, index);
   const histogram = newHistogram();
   const client = timedClient(histogram);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const result = await client.helpers.bulk({
     datasource: docs,
@@ -140,10 +142,12 @@ async function runHelper(admin, index, docs) {
     onDrop: () => {},
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await client.close();
   return {
     docsPerSecond: docs.length / seconds,
     seconds,
+    cpuUsPerDoc: (cpu.user + cpu.system) / docs.length,
     ok: result.successful,
     failed: result.failed,
     p99Ms: histogram.getValueAtPercentile(99) / 1000,
@@ -161,21 +165,25 @@ async function runSink(admin, index, docs) {
     client,
     index,
     flushBytes: FLUSH_BYTES,
-    flushDocs: 1_000_000,
-    maxBufferedDocs: 1_000_000,
-    maxBufferedBytes: 64 * FLUSH_BYTES,
+    // Same memory bound as the helper: the requests in flight plus the one being filled.
+    flushDocs: 100_000,
+    maxBufferedDocs: 100_000,
+    maxBufferedBytes: (CONCURRENCY + 1) * FLUSH_BYTES,
     flushIntervalMs: 30_000,
     concurrency: CONCURRENCY,
     onDeadLetter: () => void failed++,
   });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const d of docs) await sink.write(d.doc, { id: d.id });
   await sink.close();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await client.close();
   return {
     docsPerSecond: docs.length / seconds,
     seconds,
+    cpuUsPerDoc: (cpu.user + cpu.system) / docs.length,
     ok: sink.stats.successful,
     failed,
     p99Ms: histogram.getValueAtPercentile(99) / 1000,
@@ -202,10 +210,11 @@ async function main() {
     workloads: {},
   };
   try {
+    const selected = values.workloads.split(',');
     for (const [name, make] of [
       ['window-results', windowDocs],
       ['enriched-events', eventDocs],
-    ]) {
+    ].filter(([name]) => selected.includes(name))) {
       const docs = make(DOCS);
       const runs = { helper: [], sink: [] };
       // Warm-up (JIT, connections, index creation path), not reported.
@@ -234,14 +243,19 @@ async function main() {
         p99BulkMsMedian: Number(median(rs.map((x) => x.p99Ms)).toFixed(1)),
         p50BulkMsMedian: Number(median(rs.map((x) => x.p50Ms)).toFixed(1)),
         requestsPerRun: rs[0]?.requests,
+        cpuUsPerDocMedian: Number(median(rs.map((x) => x.cpuUsPerDoc)).toFixed(2)),
         failed: rs.reduce((s, x) => s + x.failed, 0),
       });
       const helper = summary(runs.helper);
       const sink = summary(runs.sink);
+      // Each run pairs the two contenders back to back; the median of the per-pair ratios is less sensitive to
+      // load from other processes than the ratio of medians.
+      const pairRatios = runs.sink.map((x, i) => x.docsPerSecond / runs.helper[i].docsPerSecond);
       report.workloads[name] = {
         helper,
         sink,
         ratio: Number((sink.docsPerSecondMedian / helper.docsPerSecondMedian).toFixed(2)),
+        pairedRatioMedian: Number(median(pairRatios).toFixed(2)),
         runs,
       };
     }
@@ -250,12 +264,12 @@ async function main() {
     await admin.close();
   }
   const lines = [
-    '| workload | helpers.bulk docs/s (median, min–max) | BulkSink docs/s (median, min–max) | ratio | p99 bulk ms helper / sink |',
-    '|---|---|---|---|---|',
+    '| workload | helpers.bulk docs/s (median, min–max) | BulkSink docs/s (median, min–max) | ratio of medians | median paired ratio | p99 bulk ms helper / sink | client CPU µs/doc helper / sink |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const [name, w] of Object.entries(report.workloads)) {
     lines.push(
-      `| ${name} | ${w.helper.docsPerSecondMedian} (${w.helper.docsPerSecondMin}–${w.helper.docsPerSecondMax}) | ${w.sink.docsPerSecondMedian} (${w.sink.docsPerSecondMin}–${w.sink.docsPerSecondMax}) | ${w.ratio}× | ${w.helper.p99BulkMsMedian} / ${w.sink.p99BulkMsMedian} |`,
+      `| ${name} | ${w.helper.docsPerSecondMedian} (${w.helper.docsPerSecondMin}–${w.helper.docsPerSecondMax}) | ${w.sink.docsPerSecondMedian} (${w.sink.docsPerSecondMin}–${w.sink.docsPerSecondMax}) | ${w.ratio}× | ${w.pairedRatioMedian}× | ${w.helper.p99BulkMsMedian} / ${w.sink.p99BulkMsMedian} | ${w.helper.cpuUsPerDocMedian} / ${w.sink.cpuUsPerDocMedian} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from '@elastic/elasticsearch';
 import { BatchBuffer } from './batching/batch-buffer.js';
+import { Capacity } from './batching/capacity.js';
 import { serializeOperation } from './bulk-lines.js';
 import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessage } from './diagnostics.js';
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
@@ -53,11 +54,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   #flushTimer: NodeJS.Timeout | undefined;
   #templateReady: Promise<void> | undefined;
   #templateDone: boolean;
-  #outstandingDocs = 0;
-  #outstandingBytes = 0;
+  readonly #capacity: Capacity;
   #inFlight = 0;
-  #spaceWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  #idleWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   #closed = false;
   #aborted = false;
   readonly #counters = {
@@ -89,6 +87,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       });
       this.#ownsClient = true;
     }
+    this.#capacity = new Capacity(o.maxBufferedDocs, o.maxBufferedBytes);
     this.#buffer = new BatchBuffer(
       { maxDocs: o.flushDocs, maxBytes: o.flushBytes, maxAgeMs: o.flushIntervalMs },
       this.#now,
@@ -123,8 +122,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       ...this.#counters,
       time: this.#now() - this.#createdAt,
       inFlight: this.#inFlight,
-      buffered: this.#outstandingDocs,
-      bufferedBytes: this.#outstandingBytes,
+      buffered: this.#capacity.docs,
+      bufferedBytes: this.#capacity.bytes,
       concurrency: this.#limit.limit,
     };
   }
@@ -143,7 +142,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         ),
       );
     }
-    if (this.#templateDone && this.#spaceWaiters.length === 0 && this.#hasRoom()) {
+    if (this.#templateDone && this.#capacity.waiting === 0 && this.#capacity.hasRoom()) {
       this.#accept(document, options);
       return Promise.resolve();
     }
@@ -155,8 +154,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#dispatch(this.#buffer.drain());
     this.#clearFlushTimer();
     this.#pump();
-    if (this.#outstandingDocs === 0) return;
-    await new Promise<void>((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
+    await this.#capacity.waitForIdle();
   }
 
   /** Stops accepting documents, drains everything (nothing buffered is lost) and closes the sink's own client. */
@@ -179,7 +177,6 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
    * TRIB_SINK_ABORTED. Returns how many documents were dropped.
    */
   async abort(): Promise<number> {
-    const dropped = this.#outstandingDocs;
     this.#aborted = true;
     this.#closed = true;
     this.#clearFlushTimer();
@@ -188,24 +185,19 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#buffer.drain();
     this.#queue.length = 0;
     this.#abort.abort();
-    const error = new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted');
-    for (const w of [...this.#spaceWaiters, ...this.#idleWaiters]) w.reject(error);
-    this.#spaceWaiters = [];
-    this.#idleWaiters = [];
-    this.#outstandingDocs = 0;
-    this.#outstandingBytes = 0;
+    const dropped = this.#capacity.clear(new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted'));
     if (this.#ownsClient) await this.#client.close();
     return dropped;
   }
 
   async #writeSlow(document: TDoc, options: WriteOptions<TContext>): Promise<void> {
     await this.#ensureTemplate();
-    while (!this.#hasRoom() || this.#spaceWaiters.length > 0) {
-      // Full: send what is buffered now rather than waiting for its age, then wait for completions.
-      this.#dispatch(this.#buffer.drain());
-      this.#pump();
-      await new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ resolve, reject }));
-      if (this.#hasRoom()) break;
+    while (!this.#capacity.hasRoom() || this.#capacity.waiting > 0) {
+      // Full. If nothing is on its way to Elasticsearch, send the partial batch now (no completion would come
+      // otherwise until its age is reached); else keep filling it so requests stay full-sized.
+      this.#sendPartialIfIdle();
+      await this.#capacity.waitForRoom();
+      if (this.#capacity.hasRoom()) break;
     }
     if (this.#closed)
       throw new SinkError(
@@ -215,11 +207,12 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#accept(document, options);
   }
 
-  #hasRoom(): boolean {
-    return (
-      this.#outstandingDocs < this.#options.maxBufferedDocs &&
-      this.#outstandingBytes < this.#options.maxBufferedBytes
-    );
+  /** Sends a partial batch when nothing else is on its way to Elasticsearch and a writer waits for room. */
+  #sendPartialIfIdle(): void {
+    if (this.#inFlight === 0 && this.#queue.length === 0 && this.#retryTimers.size === 0) {
+      this.#dispatch(this.#buffer.drain());
+      this.#pump();
+    }
   }
 
   #ensureTemplate(): Promise<void> {
@@ -273,7 +266,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.#outstandingDocs++;
+      this.#capacity.take(0);
       this.#deadLetter(
         { item, lines: '', bytes: 0, externalVersion: false, firstAttemptAt: undefined, retries: 0 },
         {
@@ -285,8 +278,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       return;
     }
     const bytes = Buffer.byteLength(lines);
-    this.#outstandingDocs++;
-    this.#outstandingBytes += bytes;
+    this.#capacity.take(bytes);
     const pending: Pending<TDoc, TContext> = {
       item,
       lines,
@@ -381,6 +373,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       this.#inFlight--;
       if (channels.bulkEnd.hasSubscribers) channels.bulkEnd.publish(end);
       this.#pump();
+      if (this.#capacity.waiting > 0) this.#sendPartialIfIdle();
     }
   }
 
@@ -553,17 +546,6 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
 
   #complete(p: Pending<TDoc, TContext>): void {
     if (this.#aborted) return;
-    this.#outstandingDocs--;
-    this.#outstandingBytes -= p.bytes;
-    if (this.#spaceWaiters.length > 0 && this.#hasRoom()) {
-      const waiters = this.#spaceWaiters;
-      this.#spaceWaiters = [];
-      for (const w of waiters) w.resolve();
-    }
-    if (this.#outstandingDocs === 0 && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const w of waiters) w.resolve();
-    }
+    this.#capacity.release(p.bytes);
   }
 }
