@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 import { runCommand } from '../runtime/maven.js';
@@ -52,30 +52,37 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
   const classpath = `${input.libsDir}/*`;
   const log4j = `-Dlog4j.configuration=file:${log4jFile}`;
 
-  const format = await runCommand(
-    input.javaCommand,
-    [
-      '-Xmx256m',
-      '-cp',
-      classpath,
-      log4j,
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      randomClusterId(),
-      '-c',
-      propertiesFile,
-    ],
-    { cwd: input.serviceDir, timeoutMs: input.timeoutMs },
+  // A kept dataDir is formatted already (with its own cluster id): start on it as is.
+  const formatted = await access(join(dataDir, 'meta.properties')).then(
+    () => true,
+    () => false,
   );
-  if (format.code !== 0) {
-    const logTail = format.output.trim().split('\n').slice(-30);
-    throw new DevstackError(
-      DEVSTACK_ERROR_CODES.START_FAILED,
-      `Formatting the Kafka storage in ${dataDir} failed. Fix: read the output below; delete the cache entry ` +
-        `${input.libsDir} if it is corrupt.\n${logTail.join('\n')}`,
-      { service: 'kafka', logTail },
+  if (!formatted) {
+    const format = await runCommand(
+      input.javaCommand,
+      [
+        '-Xmx256m',
+        '-cp',
+        classpath,
+        log4j,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        randomClusterId(),
+        '-c',
+        propertiesFile,
+      ],
+      { cwd: input.serviceDir, timeoutMs: input.timeoutMs },
     );
+    if (format.code !== 0) {
+      const logTail = format.output.trim().split('\n').slice(-30);
+      throw new DevstackError(
+        DEVSTACK_ERROR_CODES.START_FAILED,
+        `Formatting the Kafka storage in ${dataDir} failed. Fix: read the output below; delete the cache entry ` +
+          `${input.libsDir} if it is corrupt.\n${logTail.join('\n')}`,
+        { service: 'kafka', logTail },
+      );
+    }
   }
 
   const brokers = [`127.0.0.1:${input.port}`];
