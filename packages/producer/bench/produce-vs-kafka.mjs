@@ -10,7 +10,7 @@ import { homedir, loadavg, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
-import { runLoad } from '../dist/index.js';
+import { LatencyHistogram, formatPerfSummary, registerLz4Codec, runLoad } from '../dist/index.js';
 
 const KAFKA_VERSION = '3.9.1';
 const HELP = `Usage: npm run bench -w @tributary/producer -- [options]
@@ -73,16 +73,24 @@ function resolveKafkaLibs() {
   </dependencies></project>\n`,
   );
   console.error(`resolving kafka-tools ${KAFKA_VERSION} with Maven into ${libs} …`);
-  const mvn = spawnSync('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DoutputDirectory=libs'], { cwd: dir, stdio: 'inherit' });
+  const mvn = spawnSync('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DoutputDirectory=libs'], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
   if (mvn.error || mvn.status !== 0) {
-    console.error(`mvn failed (${mvn.error?.message ?? `exit ${mvn.status}`}): install Maven and a JDK, or pass --kafka-libs`);
+    console.error(
+      `mvn failed (${mvn.error?.message ?? `exit ${mvn.status}`}): install Maven and a JDK, or pass --kafka-libs`,
+    );
     process.exit(1);
   }
   return libs;
 }
 
 async function createTopic(admin, topic) {
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+  });
 }
 
 const SUMMARY =
@@ -107,9 +115,21 @@ function parseSummary(line) {
 
 function runJava(libs, topic) {
   const args = [
-    '-cp', `${libs}/*`, 'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic, '--num-records', String(count), '--record-size', String(recordSize), '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all', 'compression.type=lz4',
+    '-cp',
+    `${libs}/*`,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(count),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers.join(',')}`,
+    'acks=all',
+    'compression.type=lz4',
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -119,8 +139,13 @@ function runJava(libs, topic) {
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const last = out.trim().split('\n').filter((l) => SUMMARY.test(l)).pop();
-      if (code !== 0 || last === undefined) reject(new Error(`ProducerPerformance exited ${code}: ${err.slice(-2000)}`));
+      const last = out
+        .trim()
+        .split('\n')
+        .filter((l) => SUMMARY.test(l))
+        .pop();
+      if (code !== 0 || last === undefined)
+        reject(new Error(`ProducerPerformance exited ${code}: ${err.slice(-2000)}`));
       else resolve(parseSummary(last));
     });
   });
@@ -128,14 +153,80 @@ function runJava(libs, topic) {
 
 async function runOurs(topic, recordHeaders) {
   const before = process.cpuUsage();
-  const report = await runLoad({ brokers, topic, partitions, rate: 0, count, compression: 'lz4', recordHeaders, progressIntervalMs: 0 });
+  const report = await runLoad({
+    brokers,
+    topic,
+    partitions,
+    rate: 0,
+    count,
+    compression: 'lz4',
+    recordHeaders,
+    progressIntervalMs: 0,
+  });
   const cpu = process.cpuUsage(before);
-  if (report.failed > 0) throw new Error(`our producer failed ${report.failed} records: ${report.errors.join('; ')}`);
+  if (report.failed > 0)
+    throw new Error(`our producer failed ${report.failed} records: ${report.errors.join('; ')}`);
   return {
     ...parseSummary(report.summary),
     meanRecordBytes: report.bytes / report.sent,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
+}
+
+/**
+ * kafkajs alone, for reference: the same idempotent acks=all LZ4 producer sending pre-built records (Kafka's
+ * ProducerPerformance payload: random upper-case letters; keyed like ours), 4000-record batches, 2 send() calls
+ * outstanding. No generator, no ground truth, no headers: the ceiling our producer runs under.
+ */
+async function runKafkajsAlone(topic) {
+  registerLz4Codec();
+  const { Kafka, logLevel, CompressionTypes } = kafkajs;
+  const producer = new Kafka({
+    clientId: 'tributary-bench-raw',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const batch = 4000;
+  const messages = Array.from({ length: batch }, (_, i) => {
+    const value = Buffer.alloc(recordSize);
+    for (let k = 0; k < recordSize; k++) value[k] = 65 + Math.floor(Math.random() * 26);
+    return { key: `u${String(i % 10000).padStart(4, '0')}`, value, partition: i % partitions };
+  });
+  const latency = new LatencyHistogram();
+  const inflight = new Set();
+  const start = performance.now();
+  let sent = 0;
+  try {
+    while (sent < count) {
+      while (inflight.size >= 2) await Promise.race(inflight);
+      const n = Math.min(batch, count - sent);
+      const t0 = performance.now();
+      const p = producer
+        .send({
+          topic,
+          messages: n === batch ? messages : messages.slice(0, n),
+          acks: -1,
+          compression: CompressionTypes.LZ4,
+        })
+        .then(() => {
+          const ms = performance.now() - t0;
+          for (let i = 0; i < n; i++) latency.recordMs(ms);
+          inflight.delete(p);
+        });
+      inflight.add(p);
+      sent += n;
+    }
+    await Promise.all(inflight);
+  } finally {
+    await producer.disconnect();
+  }
+  return parseSummary(
+    formatPerfSummary(
+      { records: count, bytes: count * recordSize, elapsedMs: performance.now() - start },
+      latency.summary(),
+    ),
+  );
 }
 
 const libs = resolveKafkaLibs();
@@ -147,7 +238,12 @@ const rounds = [];
 try {
   for (let round = 1; round <= runs; round++) {
     const suffix = `${Date.now().toString(36)}-${round}`;
-    const topics = { java: `bench-java-${suffix}`, ours: `bench-ours-${suffix}`, oursNoHeaders: `bench-ours-nh-${suffix}` };
+    const topics = {
+      java: `bench-java-${suffix}`,
+      ours: `bench-ours-${suffix}`,
+      oursNoHeaders: `bench-ours-nh-${suffix}`,
+      kafkajs: `bench-kafkajs-${suffix}`,
+    };
     for (const t of Object.values(topics)) {
       await createTopic(admin, t);
       created.push(t);
@@ -159,7 +255,19 @@ try {
     console.log(`round ${round} tributary (keys+headers):   ${ours.summary}`);
     const oursNoHeaders = await runOurs(topics.oursNoHeaders, false);
     console.log(`round ${round} tributary (keys, no headers): ${oursNoHeaders.summary}`);
-    rounds.push({ round, loadAverage1m: load, java, ours, oursNoHeaders, ratio: ours.recordsPerSec / java.recordsPerSec, ratioNoHeaders: oursNoHeaders.recordsPerSec / java.recordsPerSec });
+    const kafkajsAlone = await runKafkajsAlone(topics.kafkajs);
+    console.log(`round ${round} kafkajs alone (pre-built):  ${kafkajsAlone.summary}`);
+    rounds.push({
+      round,
+      loadAverage1m: load,
+      java,
+      ours,
+      oursNoHeaders,
+      kafkajsAlone,
+      ratio: ours.recordsPerSec / java.recordsPerSec,
+      ratioNoHeaders: oursNoHeaders.recordsPerSec / java.recordsPerSec,
+      ratioKafkajsAlone: kafkajsAlone.recordsPerSec / java.recordsPerSec,
+    });
   }
 } finally {
   try {
@@ -173,20 +281,34 @@ try {
 const ratios = rounds.map((r) => r.ratio);
 const result = {
   date: new Date().toISOString(),
-  environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, kafkaTools: KAFKA_VERSION, brokers },
+  environment: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    kafkaTools: KAFKA_VERSION,
+    brokers,
+  },
   workload: { count, partitions, recordSize, acks: 'all', compression: 'lz4', throughput: 'unthrottled' },
   rounds,
-  ratio: { min: Math.min(...ratios), max: Math.max(...ratios), mean: ratios.reduce((a, b) => a + b, 0) / ratios.length },
+  ratio: {
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    mean: ratios.reduce((a, b) => a + b, 0) / ratios.length,
+  },
 };
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log('');
-console.log('| round | Kafka ProducerPerformance rec/s | tributary rec/s (headers) | ratio | tributary rec/s (no headers) | ratio |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  '| round | load avg | Kafka ProducerPerformance rec/s | tributary rec/s (headers) | ratio | tributary (no headers) | ratio | kafkajs alone | ratio |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rounds) {
   console.log(
-    `| ${r.round} | ${r.java.recordsPerSec.toFixed(0)} | ${r.ours.recordsPerSec.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
-      `${r.oursNoHeaders.recordsPerSec.toFixed(0)} | ${r.ratioNoHeaders.toFixed(2)} |`,
+    `| ${r.round} | ${r.loadAverage1m.toFixed(1)} | ${r.java.recordsPerSec.toFixed(0)} | ${r.ours.recordsPerSec.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
+      `${r.oursNoHeaders.recordsPerSec.toFixed(0)} | ${r.ratioNoHeaders.toFixed(2)} | ${r.kafkajsAlone.recordsPerSec.toFixed(0)} | ${r.ratioKafkajsAlone.toFixed(2)} |`,
   );
 }
-console.log(`\nratio (ours with headers / Kafka): mean ${result.ratio.mean.toFixed(2)} (min ${result.ratio.min.toFixed(2)}, max ${result.ratio.max.toFixed(2)}); results in ${values.out}`);
+console.log(
+  `\nratio (ours with headers / Kafka): mean ${result.ratio.mean.toFixed(2)} (min ${result.ratio.min.toFixed(2)}, max ${result.ratio.max.toFixed(2)}); results in ${values.out}`,
+);

@@ -42,7 +42,10 @@ export interface KafkaConnectionOptions {
 }
 
 /** Options of `runLoad` / `tributary-produce run`. Workload options (seed, rates, …) are included flat. */
-export interface LoadOptions extends KafkaConnectionOptions, Omit<WorkloadOptions, 'partitions' | 'eventTimeOriginMs' | 'eventsPerSecond'> {
+export interface LoadOptions
+  extends
+    KafkaConnectionOptions,
+    Omit<WorkloadOptions, 'partitions' | 'eventTimeOriginMs' | 'eventsPerSecond'> {
   /** Target records per second, paced on a fixed schedule (open loop); 0 = as fast as possible. @defaultValue 10000 */
   rate: number;
   /** Run length (ms) when count is unset. @defaultValue 30000 */
@@ -55,13 +58,13 @@ export interface LoadOptions extends KafkaConnectionOptions, Omit<WorkloadOption
   eventTimeOriginMs: number | undefined;
   /** Event-time spacing when rate is 0 (unthrottled). @defaultValue 10000 */
   eventsPerSecond: number;
-  /** A partition's batch is sent once it holds this many records. @defaultValue 1000 */
+  /** A partition's batch is sent once it holds this many records. @defaultValue 2000 */
   batchSize: number;
   /** … or once its oldest record has waited this long (ms). @defaultValue 5 */
   lingerMs: number;
-  /** Outstanding send() calls at most (kafkajs keeps one request in flight per broker for idempotence). @defaultValue 4 */
+  /** Outstanding send() calls at most (kafkajs keeps one request in flight per broker for idempotence). @defaultValue 2 */
   maxInFlightBatches: number;
-  /** Add content-type / trib-seq / trib-intended-ms / trib-fault headers to each record. @defaultValue true */
+  /** Add the trib-intended-ms header (and trib-fault on injected faults) to each record. @defaultValue true */
   recordHeaders: boolean;
   /** Progress line interval (ms); 0 = none. @defaultValue 5000 */
   progressIntervalMs: number;
@@ -96,9 +99,9 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   warmupMs: 0,
   eventTimeOriginMs: undefined,
   eventsPerSecond: 10_000,
-  batchSize: 1000,
+  batchSize: 2000,
   lingerMs: 5,
-  maxInFlightBatches: 4,
+  maxInFlightBatches: 2,
   recordHeaders: true,
   progressIntervalMs: 5_000,
   manifestPath: undefined,
@@ -149,7 +152,10 @@ export function resolveLoadOptions(input: Partial<LoadOptions> = {}): LoadOption
     durationMs: m.durationMs === undefined ? undefined : integerIn('durationMs', m.durationMs, 1),
     count: m.count === undefined ? undefined : integerIn('count', m.count, 1),
     warmupMs: integerIn('warmupMs', m.warmupMs, 0),
-    eventTimeOriginMs: m.eventTimeOriginMs === undefined ? undefined : integerIn('eventTimeOriginMs', m.eventTimeOriginMs, Date.UTC(2000, 0, 1) + 3_600_000),
+    eventTimeOriginMs:
+      m.eventTimeOriginMs === undefined
+        ? undefined
+        : integerIn('eventTimeOriginMs', m.eventTimeOriginMs, Date.UTC(2000, 0, 1) + 3_600_000),
     eventsPerSecond: numberIn('eventsPerSecond', m.eventsPerSecond, 0.001),
     batchSize: integerIn('batchSize', m.batchSize, 1, 1_000_000),
     lingerMs: numberIn('lingerMs', m.lingerMs, 0, 60_000),

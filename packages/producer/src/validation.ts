@@ -2,7 +2,12 @@ import { invalidOption } from './errors.js';
 
 /** Small validators shared by every options object of this package. Each throws TRIB_PRODUCER_INVALID_OPTION. */
 
-export function integerIn(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerIn(
+  option: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
     throw invalidOption(option, `must be an integer ${range}`, value);
@@ -10,7 +15,12 @@ export function integerIn(option: string, value: unknown, min: number, max = Num
   return value;
 }
 
-export function numberIn(option: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): number {
+export function numberIn(
+  option: string,
+  value: unknown,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `between ${min} and ${max}`;
     throw invalidOption(option, `must be a finite number ${range}`, value);
@@ -45,7 +55,11 @@ export function oneOf<T extends string>(option: string, value: unknown, allowed:
 }
 
 export function stringList(option: string, value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((v) => typeof v !== 'string' || v.length === 0)
+  ) {
     throw invalidOption(option, 'must be a non-empty list of non-empty strings', value);
   }
   return [...(value as string[])];
@@ -64,6 +78,7 @@ export function booleanOption(option: string, value: unknown): boolean {
 /** Rejects keys that are not options, so a typo (`--late-rte`) never silently falls back to a default. */
 export function rejectUnknownKeys(what: string, value: object, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw invalidOption(`${what}.${key}`, `is not a known option (known: ${known.join(', ')})`, key);
+    if (!known.includes(key))
+      throw invalidOption(`${what}.${key}`, `is not a known option (known: ${known.join(', ')})`, key);
   }
 }

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { murmur2, partitionForKey } from '../src/partitioner.js';
 
 const require = createRequire(import.meta.url);
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: string) => number;
+const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+  key: string,
+) => number;
 
 describe('partitionForKey', () => {
   it('matches kafkajs murmur2 for keys of every length modulo 4', () => {

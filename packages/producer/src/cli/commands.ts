@@ -1,15 +1,35 @@
 import type { FlagSpec } from './flags.js';
 
-const f = (flag: string, key: string, type: FlagSpec['type'], help: string): FlagSpec => ({ flag, key, type, help });
+const f = (flag: string, key: string, type: FlagSpec['type'], help: string): FlagSpec => ({
+  flag,
+  key,
+  type,
+  help,
+});
 
 /** Flags shared by `run` and `serve`. */
 export const CONNECTION_FLAGS: readonly FlagSpec[] = [
   f('brokers', 'brokers', 'list', 'bootstrap brokers, comma-separated host:port (default 127.0.0.1:9092)'),
   f('topic', 'topic', 'string', 'topic (default clickstream-events)'),
   f('client-id', 'clientId', 'string', 'Kafka client id'),
-  f('compression', 'compression', 'string', 'none | gzip | lz4 (default lz4); snappy/zstd need a codec package'),
-  f('partitions', 'partitions', 'number', 'partitions when creating the topic (default 4; must match if it exists)'),
-  f('replication-factor', 'replicationFactor', 'number', 'replication factor when creating the topic (default 1)'),
+  f(
+    'compression',
+    'compression',
+    'string',
+    'none | gzip | lz4 (default lz4); snappy/zstd need a codec package',
+  ),
+  f(
+    'partitions',
+    'partitions',
+    'number',
+    'partitions when creating the topic (default 4; must match if it exists)',
+  ),
+  f(
+    'replication-factor',
+    'replicationFactor',
+    'number',
+    'replication factor when creating the topic (default 1)',
+  ),
   f('retention', 'retentionMs', 'duration', 'retention.ms when creating the topic, e.g. 1h'),
   f('no-create-topic', 'createTopic', 'negated', 'fail instead of creating a missing topic'),
   f('retries', 'retries', 'number', 'kafkajs retries per request'),
@@ -19,7 +39,12 @@ export const CONNECTION_FLAGS: readonly FlagSpec[] = [
 
 export const RUN_FLAGS: readonly FlagSpec[] = [
   ...CONNECTION_FLAGS,
-  f('rate', 'rate', 'number', 'records per second on a fixed schedule; 0 = as fast as possible (default 10000)'),
+  f(
+    'rate',
+    'rate',
+    'number',
+    'records per second on a fixed schedule; 0 = as fast as possible (default 10000)',
+  ),
   f('duration', 'durationMs', 'duration', 'run length, e.g. 30s (default 30s)'),
   f('count', 'count', 'number', 'records to send (overrides --duration)'),
   f('warmup', 'warmupMs', 'duration', 'leave records of the first N out of latency figures, e.g. 5s'),
@@ -39,10 +64,15 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   f('out-of-orderness', 'outOfOrdernessMs', 'duration', 'watermark bound B (default 5s)'),
   f('allowed-lateness', 'allowedLatenessMs', 'duration', 'allowed lateness L (default 0)'),
   f('dedup-ttl', 'dedupTtlMs', 'duration', 'dedup TTL in event time (default 10m)'),
-  f('event-time-origin', 'eventTimeOriginMs', 'number', 'event time of the first record, epoch ms (default now)'),
-  f('batch-size', 'batchSize', 'number', 'records per partition batch (default 1000)'),
+  f(
+    'event-time-origin',
+    'eventTimeOriginMs',
+    'number',
+    'event time of the first record, epoch ms (default now)',
+  ),
+  f('batch-size', 'batchSize', 'number', 'records per partition batch (default 2000)'),
   f('linger', 'lingerMs', 'duration', 'max wait of a record in the batcher (default 5ms)'),
-  f('max-in-flight', 'maxInFlightBatches', 'number', 'outstanding send() calls (default 4)'),
+  f('max-in-flight', 'maxInFlightBatches', 'number', 'outstanding send() calls (default 2)'),
   f('no-headers', 'recordHeaders', 'negated', 'send records without headers'),
   f('progress-interval', 'progressIntervalMs', 'duration', 'progress line interval (default 5s; 0 = none)'),
   f('manifest', 'manifestPath', 'string', 'write the ground-truth manifest JSON here'),
@@ -55,8 +85,18 @@ export const SERVE_FLAGS: readonly FlagSpec[] = [
   f('host', 'host', 'string', 'HTTP interface (default 0.0.0.0)'),
   f('max-body', 'maxBodyBytes', 'bytes', 'largest request body, e.g. 1mb (413 above)'),
   f('max-events', 'maxEventsPerRequest', 'number', 'most events per request (default 10000)'),
-  f('max-in-flight-events', 'maxInFlightEvents', 'number', 'unacknowledged events at most; 503 above (default 20000)'),
-  f('ack-timeout', 'ackTimeoutMs', 'duration', 'wait for Kafka acks at most this long; 503 after (default 10s)'),
+  f(
+    'max-in-flight-events',
+    'maxInFlightEvents',
+    'number',
+    'unacknowledged events at most; 503 above (default 20000)',
+  ),
+  f(
+    'ack-timeout',
+    'ackTimeoutMs',
+    'duration',
+    'wait for Kafka acks at most this long; 503 after (default 10s)',
+  ),
   f('retry-after', 'retryAfterSeconds', 'number', 'Retry-After seconds on 503 (default 1)'),
   f('shutdown-timeout', 'shutdownTimeoutMs', 'duration', 'drain time on SIGTERM (default 10s)'),
 ];

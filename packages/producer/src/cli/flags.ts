@@ -53,7 +53,10 @@ function convert(spec: FlagSpec, text: string): unknown {
 /** parseArgs option config for the specs. */
 export function parseArgsConfig(specs: readonly FlagSpec[]): Record<string, { type: 'string' | 'boolean' }> {
   const out: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const s of specs) out[s.flag] = { type: s.type === FlagTypes.BOOLEAN || s.type === FlagTypes.NEGATED ? 'boolean' : 'string' };
+  for (const s of specs)
+    out[s.flag] = {
+      type: s.type === FlagTypes.BOOLEAN || s.type === FlagTypes.NEGATED ? 'boolean' : 'string',
+    };
   return out;
 }
 
@@ -62,16 +65,27 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ProducerError(ProducerErrorCodes.CONFIG_FILE, `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ProducerError(
+      ProducerErrorCodes.CONFIG_FILE,
+      `cannot read config file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ProducerError(ProducerErrorCodes.CONFIG_FILE, `config file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ProducerError(
+      ProducerErrorCodes.CONFIG_FILE,
+      `config file ${path} is not valid JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProducerError(ProducerErrorCodes.CONFIG_FILE, `config file ${path} must hold a JSON object of options`);
+    throw new ProducerError(
+      ProducerErrorCodes.CONFIG_FILE,
+      `config file ${path} must hold a JSON object of options`,
+    );
   }
   return value as Record<string, unknown>;
 }

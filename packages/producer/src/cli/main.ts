@@ -52,7 +52,11 @@ const RUN_HELP = commandHelp(
   'Example: tributary-produce run --brokers 127.0.0.1:9092 --topic clickstream-events --rate 10000 --duration 30s \\\n' +
     '           --seed 42 --late-rate 0.01 --duplicate-rate 0.01 --manifest out/manifest.json --hgrm out/produce.hgrm',
 );
-const SERVE_HELP = commandHelp('serve', SERVE_FLAGS, 'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092');
+const SERVE_HELP = commandHelp(
+  'serve',
+  SERVE_FLAGS,
+  'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092',
+);
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -70,12 +74,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     values = parseArgs({
       args: [...rest],
-      options: { ...parseArgsConfig(specs), config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...parseArgsConfig(specs),
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: false,
       strict: true,
     }).values as Record<string, string | boolean | undefined>;
   } catch (err) {
-    io.stderr(`tributary-produce ${command}: ${(err as Error).message}\nSee tributary-produce ${command} --help`);
+    io.stderr(
+      `tributary-produce ${command}: ${(err as Error).message}\nSee tributary-produce ${command} --help`,
+    );
     return 2;
   }
   if (values['help'] === true) {
@@ -85,11 +96,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const configPath = typeof values['config'] === 'string' ? values['config'] : undefined;
   try {
     const raw = collectOptions(specs, values, io.env, configPath);
-    if (command === 'run') return await runCommand(resolveLoadOptions(raw as Partial<LoadOptions>), values['json'] === true, io);
+    if (command === 'run')
+      return await runCommand(resolveLoadOptions(raw as Partial<LoadOptions>), values['json'] === true, io);
     return await serveCommand(resolveGatewayOptions(raw as Partial<IngestGatewayOptions>), io);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    io.stderr(`tributary-produce ${command}: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message ?? String(err)}`);
+    io.stderr(
+      `tributary-produce ${command}: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
+    );
     return e.code === 'TRIB_PRODUCER_INVALID_OPTION' || e.code === 'TRIB_PRODUCER_CONFIG_FILE' ? 2 : 1;
   }
 }
@@ -100,11 +114,15 @@ async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Pro
   const report = await runLoad(options, { onProgress: (line) => io.stderr(line), signal: abort.signal });
   if (asJson) {
     const { hgrm: _hgrm, manifest, ...rest } = report;
-    io.stdout(JSON.stringify({ ...rest, manifest: { ...manifest, windows: manifest.windows.length } }, null, 2));
+    io.stdout(
+      JSON.stringify({ ...rest, manifest: { ...manifest, windows: manifest.windows.length } }, null, 2),
+    );
   } else {
     io.stdout(report.summary);
     const lag = report.scheduleLag;
-    io.stdout(`schedule lag: p50 ${lag.p50Ms.toFixed(2)} ms, p99 ${lag.p99Ms.toFixed(2)} ms, max ${lag.maxMs.toFixed(2)} ms`);
+    io.stdout(
+      `schedule lag: p50 ${lag.p50Ms.toFixed(2)} ms, p99 ${lag.p99Ms.toFixed(2)} ms, max ${lag.maxMs.toFixed(2)} ms`,
+    );
     const t = report.manifest.totals;
     io.stdout(
       `ground truth: sent ${t.sent}, accepted ${t.accepted}, late ${t.late}, duplicates ${t.duplicates}, ` +
@@ -123,7 +141,9 @@ async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Pro
 async function serveCommand(options: IngestGatewayOptions, io: CliIo): Promise<number> {
   const gateway = createIngestGateway(options);
   const address = await gateway.listen();
-  io.stderr(`tributary-produce serve: listening on http://${address.address}:${address.port} → topic ${options.topic}`);
+  io.stderr(
+    `tributary-produce serve: listening on http://${address.address}:${address.port} → topic ${options.topic}`,
+  );
   await new Promise<void>((resolve) => {
     io.onSignal(() => {
       io.stderr('tributary-produce serve: shutting down (draining in-flight requests)');

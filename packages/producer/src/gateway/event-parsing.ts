@@ -28,11 +28,19 @@ const validate = createClickstreamValidator();
 function failure(index: number, err: unknown): EventResult {
   const e = err as { code?: unknown; reason?: unknown; message?: unknown; field?: unknown };
   const code = typeof e.code === 'string' ? e.code : 'TRIB_SCHEMA_INVALID';
-  const reason = typeof e.reason === 'string' ? e.reason : typeof e.message === 'string' ? e.message : String(err);
-  return typeof e.field === 'string' ? { index, ok: false, code, reason, field: e.field } : { index, ok: false, code, reason };
+  const reason =
+    typeof e.reason === 'string' ? e.reason : typeof e.message === 'string' ? e.message : String(err);
+  return typeof e.field === 'string'
+    ? { index, ok: false, code, reason, field: e.field }
+    : { index, ok: false, code, reason };
 }
 
-function check(index: number, event: ClickstreamEvent, value: Uint8Array | undefined, events: ParsedEvent[]): EventResult {
+function check(
+  index: number,
+  event: ClickstreamEvent,
+  value: Uint8Array | undefined,
+  events: ParsedEvent[],
+): EventResult {
   const result = validate(event);
   if (!result.ok) return failure(index, result.error);
   events.push({ event, value: value ?? encodeClickstreamEvent(event) });
@@ -55,7 +63,13 @@ export function parseEvents(format: BodyFormat, body: Buffer, maxEvents: number)
     }
     const items = Array.isArray(json) ? json : [json];
     if (items.length === 0) return { ok: false, status: 400, reason: 'no events in request', results };
-    if (items.length > maxEvents) return { ok: false, status: 413, reason: `more than maxEventsPerRequest (${maxEvents}) events`, results };
+    if (items.length > maxEvents)
+      return {
+        ok: false,
+        status: 413,
+        reason: `more than maxEventsPerRequest (${maxEvents}) events`,
+        results,
+      };
     items.forEach((item, index) => {
       let event: ClickstreamEvent;
       try {
@@ -74,13 +88,24 @@ export function parseEvents(format: BodyFormat, body: Buffer, maxEvents: number)
       try {
         messages = splitDelimited(body);
       } catch (err) {
-        return { ok: false, status: 400, reason: `invalid length-delimited protobuf: ${(err as Error).message}`, results };
+        return {
+          ok: false,
+          status: 400,
+          reason: `invalid length-delimited protobuf: ${(err as Error).message}`,
+          results,
+        };
       }
     }
     if (messages.length === 0 || (format === BodyFormats.PROTOBUF && body.length === 0)) {
       return { ok: false, status: 400, reason: 'no events in request', results };
     }
-    if (messages.length > maxEvents) return { ok: false, status: 413, reason: `more than maxEventsPerRequest (${maxEvents}) events`, results };
+    if (messages.length > maxEvents)
+      return {
+        ok: false,
+        status: 413,
+        reason: `more than maxEventsPerRequest (${maxEvents}) events`,
+        results,
+      };
     messages.forEach((bytes, index) => {
       let event: ClickstreamEvent;
       try {

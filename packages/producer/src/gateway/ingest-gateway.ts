@@ -49,9 +49,18 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
   const readyWaiters = new Set<() => void>();
   const idleWaiters = new Set<() => void>();
 
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const json = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     const payload = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...headers,
+    });
     res.end(payload);
     metrics.requests.inc({ status: String(status) });
   };
@@ -90,7 +99,10 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
     const format = bodyFormatOf(req.headers['content-type']);
     if (format === undefined) {
       req.resume();
-      json(res, 415, { error: 'content-type must be application/json, application/x-protobuf or application/x-protobuf; delimited=true' });
+      json(res, 415, {
+        error:
+          'content-type must be application/json, application/x-protobuf or application/x-protobuf; delimited=true',
+      });
       return;
     }
     let body: Buffer;
@@ -112,7 +124,8 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
     }
     const count = parsed.events.length;
     if (!ready || producer === undefined) return unavailable(res, 'Kafka is not available');
-    if (inFlightEvents + count > o.maxInFlightEvents) return unavailable(res, 'too many events in flight (backpressure)');
+    if (inFlightEvents + count > o.maxInFlightEvents)
+      return unavailable(res, 'too many events in flight (backpressure)');
     const receivedAt = String(Date.now());
     const messages: Message[] = parsed.events.map(({ event, value }) => ({
       key: event.userId,
@@ -132,7 +145,10 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       json(res, 200, { accepted: count, rejected: 0, results: parsed.results satisfies EventResult[] });
     } catch (err) {
       if (err instanceof AckTimeoutError) {
-        unavailable(res, `Kafka did not acknowledge within ackTimeoutMs (${o.ackTimeoutMs} ms); the events may still be written`);
+        unavailable(
+          res,
+          `Kafka did not acknowledge within ackTimeoutMs (${o.ackTimeoutMs} ms); the events may still be written`,
+        );
         return;
       }
       const wrapped = wrapKafkaError(ProducerErrorCodes.SEND_FAILED, 'Kafka rejected the events', err);
@@ -178,7 +194,11 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       if (!res.headersSent) json(res, 500, { error: (err as Error).message });
       else res.destroy();
     } finally {
-      publish(channels.gatewayRequest, { status: res.statusCode, path, latencyMs: performance.now() - started });
+      publish(channels.gatewayRequest, {
+        status: res.statusCode,
+        path,
+        latencyMs: performance.now() - started,
+      });
       if (--activeRequests === 0) for (const w of idleWaiters) w();
     }
   }

@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 
 /** The body formats POST /v1/events understands. */
-export const BodyFormats = { JSON: 'json', PROTOBUF: 'protobuf', PROTOBUF_DELIMITED: 'protobuf-delimited' } as const;
+export const BodyFormats = {
+  JSON: 'json',
+  PROTOBUF: 'protobuf',
+  PROTOBUF_DELIMITED: 'protobuf-delimited',
+} as const;
 export type BodyFormat = (typeof BodyFormats)[keyof typeof BodyFormats];
 
 /**
@@ -63,7 +67,8 @@ export function splitDelimited(body: Uint8Array): Uint8Array[] {
       shift += 7;
       if (shift > 35) throw new Error(`length prefix too long at byte ${p}`);
     }
-    if (p + len > body.length) throw new Error(`message ${out.length} declares ${len} bytes but only ${body.length - p} remain`);
+    if (p + len > body.length)
+      throw new Error(`message ${out.length} declares ${len} bytes but only ${body.length - p} remain`);
     out.push(body.subarray(p, p + len));
     p += len;
   }

@@ -1,12 +1,16 @@
-import type { ClickstreamEvent, ClickstreamValidator, SchemaError, ValidationResult } from '@tributary/schema';
+import type {
+  ClickstreamEvent,
+  ClickstreamValidator,
+  SchemaError,
+  ValidationResult,
+} from '@tributary/schema';
 import { createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
 import { isLate, resolveEventTimeRules, windowStartOf } from './event-time-rules.js';
 import type { EventTimeRules } from './event-time-rules.js';
 
 /** One record of the log, in offset order within its partition: raw bytes as read, or an already decoded event. */
 export type GroundTruthEntry =
-  | { partition: number; value: Uint8Array }
-  | { partition: number; event: ClickstreamEvent };
+  { partition: number; value: Uint8Array } | { partition: number; event: ClickstreamEvent };
 
 export interface InjectedCounts {
   outOfOrder: number;
@@ -55,17 +59,22 @@ export interface GroundTruthOptions extends Partial<EventTimeRules> {
 }
 
 /** Outcome of one entry under the contract's rules. */
-export const Verdicts = { ACCEPTED: 'accepted', LATE: 'late', DUPLICATE: 'duplicate', DEAD_LETTER: 'dead-letter' } as const;
+export const Verdicts = {
+  ACCEPTED: 'accepted',
+  LATE: 'late',
+  DUPLICATE: 'duplicate',
+  DEAD_LETTER: 'dead-letter',
+} as const;
 export type Verdict = (typeof Verdicts)[keyof typeof Verdicts];
 
 interface PartitionState {
   maxTs: number;
   /** event_id → timestamp of its first accepted occurrence. */
   seen: Map<string, number>;
-  sinceSweep: number;
+  /** Accepted ids in acceptance order, for expiry: [id, ts] pairs, consumed from `head`. */
+  order: (string | number)[];
+  head: number;
 }
-
-const SWEEP_EVERY = 4096;
 
 /**
  * Applies the event-time contract one record at a time, per partition in offset order, from the data alone:
@@ -91,7 +100,8 @@ export class GroundTruthAccumulator {
     this.#partitions = Array.from({ length: options.partitions }, () => ({
       maxTs: Number.NEGATIVE_INFINITY,
       seen: new Map<string, number>(),
-      sinceSweep: 0,
+      order: [],
+      head: 0,
     }));
   }
 
@@ -121,14 +131,19 @@ export class GroundTruthAccumulator {
         this.#totals.duplicates++;
         verdict = Verdicts.DUPLICATE;
       } else {
-        if (event.eventId !== '') state.seen.set(event.eventId, ts);
+        if (event.eventId !== '') {
+          state.seen.set(event.eventId, ts);
+          state.order.push(event.eventId, ts);
+        }
         this.#count(event);
         this.#totals.accepted++;
         verdict = Verdicts.ACCEPTED;
       }
     }
-    if (ts > state.maxTs) state.maxTs = ts;
-    if (++state.sinceSweep >= SWEEP_EVERY) this.#sweep(state);
+    if (ts > state.maxTs) {
+      state.maxTs = ts;
+      this.#expire(state);
+    }
     return verdict;
   }
 
@@ -140,7 +155,10 @@ export class GroundTruthAccumulator {
   toManifest(): GroundTruthManifest {
     const windows = [...this.#windows.values()]
       .map((w) => ({ ...w }))
-      .sort((a, b) => a.windowStart - b.windowStart || (a.pageUrl < b.pageUrl ? -1 : a.pageUrl > b.pageUrl ? 1 : 0));
+      .sort(
+        (a, b) =>
+          a.windowStart - b.windowStart || (a.pageUrl < b.pageUrl ? -1 : a.pageUrl > b.pageUrl ? 1 : 0),
+      );
     return {
       formatVersion: 1,
       topic: this.#options.topic ?? '',
@@ -168,18 +186,35 @@ export class GroundTruthAccumulator {
     const key = `${windowStart}\u0000${event.pageUrl}`;
     let w = this.#windows.get(key);
     if (w === undefined) {
-      w = { pageUrl: event.pageUrl, windowStart, windowEnd: windowStart + this.rules.windowSizeMs, clickCount: 0, viewCount: 0 };
+      w = {
+        pageUrl: event.pageUrl,
+        windowStart,
+        windowEnd: windowStart + this.rules.windowSizeMs,
+        clickCount: 0,
+        viewCount: 0,
+      };
       this.#windows.set(key, w);
     }
     if (event.eventType === 'CLICK') w.clickCount++;
     else w.viewCount++;
   }
 
-  /** Drops ids that can never be duplicates again (the watermark only grows), bounding memory. Never changes verdicts. */
-  #sweep(state: PartitionState): void {
-    state.sinceSweep = 0;
-    const wm = state.maxTs - this.rules.outOfOrdernessMs;
-    for (const [id, first] of state.seen) if (wm >= first + this.rules.dedupTtlMs) state.seen.delete(id);
+  /**
+   * Forgets ids that can never be duplicates again (the watermark only grows), oldest accepted first, bounding memory.
+   * Lookups check expiry exactly, so an id that is expired but not yet forgotten never changes a verdict.
+   */
+  #expire(state: PartitionState): void {
+    const limit = state.maxTs - this.rules.outOfOrdernessMs - this.rules.dedupTtlMs;
+    const order = state.order;
+    while (state.head < order.length && (order[state.head + 1] as number) <= limit) {
+      const id = order[state.head] as string;
+      if (state.seen.get(id) === order[state.head + 1]) state.seen.delete(id);
+      state.head += 2;
+    }
+    if (state.head > 65_536 && state.head * 2 > order.length) {
+      state.order = order.slice(state.head);
+      state.head = 0;
+    }
   }
 }
 
@@ -187,7 +222,10 @@ export class GroundTruthAccumulator {
  * The exact ground truth for a (partition-assigned) event log. Pure: the processor's tests can compute the expected
  * results for any hand-written event list without Kafka. Entries of one partition must be in offset order.
  */
-export function computeGroundTruth(entries: Iterable<GroundTruthEntry>, options: GroundTruthOptions): GroundTruthManifest {
+export function computeGroundTruth(
+  entries: Iterable<GroundTruthEntry>,
+  options: GroundTruthOptions,
+): GroundTruthManifest {
   const acc = new GroundTruthAccumulator(options);
   for (const entry of entries) acc.add(entry);
   return acc.toManifest();

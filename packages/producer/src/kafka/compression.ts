@@ -8,7 +8,13 @@ import { ProducerError, ProducerErrorCodes } from '../errors.js';
 import { lz4FrameDecompress, lz4FrameStore } from './lz4-frame.js';
 
 /** Compression codecs selectable by name. */
-export const Compressions = { NONE: 'none', GZIP: 'gzip', LZ4: 'lz4', SNAPPY: 'snappy', ZSTD: 'zstd' } as const;
+export const Compressions = {
+  NONE: 'none',
+  GZIP: 'gzip',
+  LZ4: 'lz4',
+  SNAPPY: 'snappy',
+  ZSTD: 'zstd',
+} as const;
 export type Compression = (typeof Compressions)[keyof typeof Compressions];
 export const COMPRESSIONS: readonly Compression[] = Object.values(Compressions);
 
@@ -42,7 +48,9 @@ function loadNative(): Lz4Napi | null {
  * An LZ4 codec in the LZ4 frame format Kafka uses: native `lz4-napi` when it loads, otherwise the pure-JS frame codec
  * (decompresses everything, compresses by storing blocks uncompressed).
  */
-export function createLz4Codec(prefer: Lz4Implementation = 'native'): KafkaCodec & { implementation: Lz4Implementation } {
+export function createLz4Codec(
+  prefer: Lz4Implementation = 'native',
+): KafkaCodec & { implementation: Lz4Implementation } {
   const lz4 = prefer === 'native' ? loadNative() : null;
   if (lz4 !== null) {
     return {

@@ -36,7 +36,11 @@ export async function connectProducer(producer: Producer, brokers: readonly stri
   try {
     await producer.connect();
   } catch (err) {
-    throw wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, `cannot connect to Kafka at ${brokers.join(',')}`, err);
+    throw wrapKafkaError(
+      ProducerErrorCodes.CONNECT_FAILED,
+      `cannot connect to Kafka at ${brokers.join(',')}`,
+      err,
+    );
   }
 }
 
@@ -44,14 +48,22 @@ export async function connectProducer(producer: Producer, brokers: readonly stri
  * Makes sure the topic exists and returns its partition count. Creates it (partitions, replication factor,
  * retention) when missing and allowed; fails when `partitions` is set and the topic has another count.
  */
-export async function ensureTopic(admin: Admin, o: KafkaConnectionOptions, defaultPartitions = 4): Promise<number> {
+export async function ensureTopic(
+  admin: Admin,
+  o: KafkaConnectionOptions,
+  defaultPartitions = 4,
+): Promise<number> {
   try {
     const topics = await admin.listTopics();
     if (!topics.includes(o.topic)) {
       if (!o.createTopic) {
-        throw new ProducerError(ProducerErrorCodes.TOPIC_SETUP_FAILED, `topic ${o.topic} does not exist and createTopic is false`);
+        throw new ProducerError(
+          ProducerErrorCodes.TOPIC_SETUP_FAILED,
+          `topic ${o.topic} does not exist and createTopic is false`,
+        );
       }
-      const configEntries = o.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(o.retentionMs) }];
+      const configEntries =
+        o.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(o.retentionMs) }];
       await admin.createTopics({
         waitForLeaders: true,
         topics: [

@@ -102,7 +102,9 @@ export class ClickstreamLoadGenerator {
       await admin.connect();
       partitions = await ensureTopic(admin, o);
     } catch (err) {
-      throw err instanceof ProducerError ? err : wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, 'cannot reach Kafka', err);
+      throw err instanceof ProducerError
+        ? err
+        : wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, 'cannot reach Kafka', err);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -127,10 +129,16 @@ export class ClickstreamLoadGenerator {
       eventsPerSecond,
       eventTimeOriginMs: o.eventTimeOriginMs ?? wallStart,
     });
-    const truth = new GroundTruthAccumulator({ ...generator.options, topic: o.topic, partitions, seed: o.seed });
+    const truth = new GroundTruthAccumulator({
+      ...generator.options,
+      topic: o.topic,
+      partitions,
+      seed: o.seed,
+    });
     const total = plannedRecords(o.rate, o.durationMs, o.count);
     const schedule = new PacingSchedule(o.rate, startMs, total);
-    const endMs = o.count === undefined && o.durationMs !== undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
+    const endMs =
+      o.count === undefined && o.durationMs !== undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
     const warmupEnd = startMs + o.warmupMs;
     const acc = new RecordAccumulator(partitions, { batchSize: o.batchSize, lingerMs: o.lingerMs });
     const maxBuffered = o.batchSize * partitions * 2;
@@ -141,7 +149,9 @@ export class ClickstreamLoadGenerator {
       this.#inFlight.push(entry);
       const messages: Message[] = records.map((r) => ({
         key: r.key,
-        value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+        value: Buffer.isBuffer(r.value)
+          ? r.value
+          : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
         partition: r.partition,
         ...(r.headers === undefined ? {} : { headers: r.headers }),
       }));
@@ -152,7 +162,11 @@ export class ClickstreamLoadGenerator {
             entry.ok = true;
           },
           (err: unknown) => {
-            const wrapped = wrapKafkaError(ProducerErrorCodes.SEND_FAILED, `send of ${records.length} records failed`, err);
+            const wrapped = wrapKafkaError(
+              ProducerErrorCodes.SEND_FAILED,
+              `send of ${records.length} records failed`,
+              err,
+            );
             if (this.#errors.length < MAX_ERRORS_KEPT) this.#errors.push(wrapped.message);
             publish(channels.batchFailed, { topic: o.topic, records: records.length, error: wrapped });
           },
@@ -185,9 +199,12 @@ export class ClickstreamLoadGenerator {
               partition: r.partition,
               key: r.key,
               value: r.value,
-              headers: o.recordHeaders ? headersOf(r.seq, r.fault, r.malformed, wallStart + (intendedMs - startMs)) : undefined,
+              headers: o.recordHeaders
+                ? headersOf(r.fault, r.malformed, wallStart + (intendedMs - startMs))
+                : undefined,
               intendedMs,
               fault: r.fault,
+              event: r.fault === FaultKinds.MALFORMED ? undefined : r.event,
             },
             now,
           );
@@ -260,7 +277,11 @@ export class ClickstreamLoadGenerator {
       }
       let bytes = 0;
       for (const r of entry.records) {
-        truth.add({ partition: r.partition, value: r.value });
+        truth.add(
+          r.event === undefined
+            ? { partition: r.partition, value: r.value }
+            : { partition: r.partition, event: r.event },
+        );
         bytes += r.value.length;
         this.#countFault(r.fault);
         if (r.intendedMs >= warmupEnd) {
@@ -313,7 +334,8 @@ export class ClickstreamLoadGenerator {
 
   #startProgress(startMs: number): () => void {
     const interval = this.options.progressIntervalMs;
-    if (interval === 0 || (this.#hooks.onProgress === undefined && !channels.progress.hasSubscribers)) return () => undefined;
+    if (interval === 0 || (this.#hooks.onProgress === undefined && !channels.progress.hasSubscribers))
+      return () => undefined;
     let lastAt = startMs;
     let lastHanded = 0;
     const timer = setInterval(() => {
@@ -345,13 +367,18 @@ export function runLoad(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks 
   return new ClickstreamLoadGenerator(options, hooks).run();
 }
 
-function headersOf(seq: number, fault: string, malformed: string | undefined, intendedEpochMs: number): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-protobuf',
-    'trib-seq': String(seq),
-    'trib-intended-ms': String(Math.floor(intendedEpochMs)),
-  };
-  if (fault !== FaultKinds.NONE) headers['trib-fault'] = malformed === undefined ? fault : `${fault}:${malformed}`;
+/**
+ * Per-record headers, kept small (kafkajs encodes each header separately): the intended send time, for end-to-end
+ * latency from the schedule, and the injected fault when there is one (for debugging; never for decisions).
+ */
+function headersOf(
+  fault: string,
+  malformed: string | undefined,
+  intendedEpochMs: number,
+): Record<string, string> {
+  const headers: Record<string, string> = { 'trib-intended-ms': String(Math.floor(intendedEpochMs)) };
+  if (fault !== FaultKinds.NONE)
+    headers['trib-fault'] = malformed === undefined ? fault : `${fault}:${malformed}`;
   return headers;
 }
 
@@ -388,6 +415,10 @@ async function writeOutputs(report: LoadReport, o: LoadOptions): Promise<void> {
       await writeFile(o.hgrmPath, report.hgrm);
     }
   } catch (err) {
-    throw new ProducerError(ProducerErrorCodes.OUTPUT_FAILED, `cannot write outputs: ${(err as Error).message}`, { cause: err });
+    throw new ProducerError(
+      ProducerErrorCodes.OUTPUT_FAILED,
+      `cannot write outputs: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

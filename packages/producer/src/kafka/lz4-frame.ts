@@ -133,7 +133,8 @@ export function lz4FrameDecompress(frame: Uint8Array): Buffer {
   const out = new Output(frame.length * 4);
   let p = 0;
   while (p < frame.length) {
-    if (frame.length - p < 7 || readU32(frame, p) !== MAGIC) throw new Error('lz4: not an LZ4 frame (bad magic)');
+    if (frame.length - p < 7 || readU32(frame, p) !== MAGIC)
+      throw new Error('lz4: not an LZ4 frame (bad magic)');
     const flg = frame[p + 4]!;
     if (flg >>> 6 !== 1) throw new Error('lz4: unsupported frame version');
     const blockChecksum = (flg & 0x10) !== 0;

@@ -1,3 +1,5 @@
+import type { ClickstreamEvent } from '@tributary/schema';
+
 /** A record waiting to be sent, with the times the latency and lag figures are measured from. */
 export interface PendingRecord {
   seq: number;
@@ -9,6 +11,8 @@ export interface PendingRecord {
   intendedMs: number;
   /** Fault the record carries, for the manifest's injected counts. */
   fault: string;
+  /** The decoded event when `value` is a valid encoding of it (lets the ground truth skip decoding); else undefined. */
+  event: ClickstreamEvent | undefined;
 }
 
 export interface AccumulatorLimits {

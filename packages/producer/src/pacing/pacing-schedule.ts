@@ -15,7 +15,8 @@ export class PacingSchedule {
    * @param total records in the run (Infinity when the run is bounded by duration)
    */
   constructor(rate: number, startMs: number, total = Number.POSITIVE_INFINITY) {
-    if (!Number.isFinite(rate) || rate < 0) throw new RangeError(`rate must be a finite number >= 0 (got ${rate})`);
+    if (!Number.isFinite(rate) || rate < 0)
+      throw new RangeError(`rate must be a finite number >= 0 (got ${rate})`);
     this.rate = rate;
     this.startMs = startMs;
     this.total = total;
@@ -53,7 +54,11 @@ export class PacingSchedule {
 }
 
 /** The run's record budget: total records from --count, or rate × duration. */
-export function plannedRecords(rate: number, durationMs: number | undefined, count: number | undefined): number {
+export function plannedRecords(
+  rate: number,
+  durationMs: number | undefined,
+  count: number | undefined,
+): number {
   if (count !== undefined) return count;
   if (durationMs === undefined) return Number.POSITIVE_INFINITY;
   if (rate === 0) return Number.POSITIVE_INFINITY;

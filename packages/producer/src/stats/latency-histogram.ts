@@ -24,7 +24,12 @@ export class LatencyHistogram {
   readonly #h: Histogram;
 
   constructor() {
-    this.#h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, autoResize: false });
+    this.#h = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: HIGHEST_US,
+      numberOfSignificantValueDigits: 3,
+      autoResize: false,
+    });
   }
 
   /** Records one latency given in (fractional) milliseconds. Negative values count as 0. */

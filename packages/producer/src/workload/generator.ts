@@ -4,7 +4,13 @@ import { isLate, windowStartOf } from '../ground-truth/event-time-rules.js';
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
 import { partitionForKey } from '../partitioner.js';
 import { Prng } from '../random/prng.js';
-import { badWireTypeEncoding, FaultKinds, MALFORMED_KINDS, MalformedKinds, truncateEncoding } from './faults.js';
+import {
+  badWireTypeEncoding,
+  FaultKinds,
+  MALFORMED_KINDS,
+  MalformedKinds,
+  truncateEncoding,
+} from './faults.js';
 import type { FaultKind, MalformedKind } from './faults.js';
 import { UserSessions } from './user-sessions.js';
 import { resolveWorkloadOptions } from './workload-options.js';
@@ -51,6 +57,7 @@ export class ClickstreamGenerator {
   readonly #injected: InjectedCounts = { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 };
   readonly #idPrefix: string;
   readonly #pageUrls: string[];
+  readonly #partitionOf = new Map<string, number>();
   #seq = 0;
   #recentNext = 0;
 
@@ -95,7 +102,11 @@ export class ClickstreamGenerator {
     }
     const event = this.#baseEvent(seq);
     const key = event.userId;
-    const partition = partitionForKey(key, o.partitions);
+    let partition = this.#partitionOf.get(key);
+    if (partition === undefined) {
+      partition = partitionForKey(key, o.partitions);
+      this.#partitionOf.set(key, partition);
+    }
     let threshold = o.duplicateRate + o.malformedRate;
     if (u >= o.duplicateRate && u < threshold) return this.#malformed(seq, event, partition);
     let fault: FaultKind = FaultKinds.NONE;

@@ -2,8 +2,21 @@ import type { Prng } from '../random/prng.js';
 
 const DEVICES = ['desktop', 'mobile', 'tablet'] as const;
 const COUNTRIES = ['US', 'DE', 'IN', 'BR', 'GB', 'FR', 'JP', 'CA', 'NL', 'ES'] as const;
-const USER_AGENTS = ['Chrome/126', 'Firefox/127', 'Safari/17', 'Edge/126', 'Mobile Safari/17', 'Samsung/25'] as const;
-const ENTRY_REFERRERS = ['', 'https://www.google.com/', 'https://news.ycombinator.com/', 'https://t.co/', ''] as const;
+const USER_AGENTS = [
+  'Chrome/126',
+  'Firefox/127',
+  'Safari/17',
+  'Edge/126',
+  'Mobile Safari/17',
+  'Samsung/25',
+] as const;
+const ENTRY_REFERRERS = [
+  '',
+  'https://www.google.com/',
+  'https://news.ycombinator.com/',
+  'https://t.co/',
+  '',
+] as const;
 
 export interface UserProfile {
   userId: string;

@@ -1,5 +1,9 @@
 import { invalidOption } from '../errors.js';
-import { EVENT_TIME_DEFAULTS, resolveEventTimeRules, stripUndefined } from '../ground-truth/event-time-rules.js';
+import {
+  EVENT_TIME_DEFAULTS,
+  resolveEventTimeRules,
+  stripUndefined,
+} from '../ground-truth/event-time-rules.js';
 import type { EventTimeRules } from '../ground-truth/event-time-rules.js';
 import { fraction, integerIn, numberIn, positiveNumber } from '../validation.js';
 

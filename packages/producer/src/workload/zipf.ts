@@ -11,7 +11,8 @@ export class ZipfDistribution {
 
   constructor(n: number, exponent: number) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer >= 1 (got ${n})`);
-    if (!Number.isFinite(exponent) || exponent < 0) throw new RangeError(`exponent must be >= 0 (got ${exponent})`);
+    if (!Number.isFinite(exponent) || exponent < 0)
+      throw new RangeError(`exponent must be >= 0 (got ${exponent})`);
     this.n = n;
     this.exponent = exponent;
     this.#cdf = new Float64Array(n);

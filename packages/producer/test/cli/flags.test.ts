@@ -50,8 +50,12 @@ describe('collectOptions', () => {
   });
 
   it('names environment variables after the flags', () => {
-    expect(RUN_FLAGS.find((f) => f.flag === 'brokers') && envName(RUN_FLAGS.find((f) => f.flag === 'brokers')!)).toBe('TRIBUTARY_BROKERS');
-    expect(envName(RUN_FLAGS.find((f) => f.flag === 'out-of-order-rate')!)).toBe('TRIBUTARY_OUT_OF_ORDER_RATE');
+    expect(
+      RUN_FLAGS.find((f) => f.flag === 'brokers') && envName(RUN_FLAGS.find((f) => f.flag === 'brokers')!),
+    ).toBe('TRIBUTARY_BROKERS');
+    expect(envName(RUN_FLAGS.find((f) => f.flag === 'out-of-order-rate')!)).toBe(
+      'TRIBUTARY_OUT_OF_ORDER_RATE',
+    );
     expect(envName(RUN_FLAGS.find((f) => f.flag === 'no-create-topic')!)).toBe('TRIBUTARY_CREATE_TOPIC');
   });
 
@@ -61,7 +65,11 @@ describe('collectOptions', () => {
     const bad = join(d, 'bad.json');
     await writeFile(bad, '[1, 2]');
     expect(() => collectOptions(RUN_FLAGS, {}, {}, bad)).toThrow(/must hold a JSON object/);
-    expect(() => collectOptions(RUN_FLAGS, {}, {}, join(d, 'missing.json'))).toThrow(/cannot read config file/);
-    expect(() => collectOptions(RUN_FLAGS, { rate: 'fast' }, {}, undefined)).toThrow(/--rate must be a number/);
+    expect(() => collectOptions(RUN_FLAGS, {}, {}, join(d, 'missing.json'))).toThrow(
+      /cannot read config file/,
+    );
+    expect(() => collectOptions(RUN_FLAGS, { rate: 'fast' }, {}, undefined)).toThrow(
+      /--rate must be a number/,
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('tributary-produce CLI', () => {
     expect(a.out.join('\n')).toMatch(/Commands:\n\s+run\s+open-loop load generator/);
     const b = io();
     expect(await main(['run', '--help'], b)).toBe(0);
-    expect(b.out.join('\n')).toMatch(/--late-rate <number>\s+share of events late beyond allowed lateness \[TRIBUTARY_LATE_RATE\]/);
+    expect(b.out.join('\n')).toMatch(
+      /--late-rate <number>\s+share of events late beyond allowed lateness \[TRIBUTARY_LATE_RATE\]/,
+    );
     const c = io();
     expect(await main(['serve', '--help'], c)).toBe(0);
     expect(c.out.join('\n')).toMatch(/--max-in-flight-events <number>/);
@@ -30,7 +32,11 @@ describe('tributary-produce CLI', () => {
       [['run', '--late-rate', '2'], {}, /lateRate must be a finite number between 0 and 1/],
       [['run'], { TRIBUTARY_COMPRESSION: 'brotli' }, /compression must be one of/],
       [['serve', '--port=70000'], {}, /port must be an integer between 0 and 65535/],
-      [['run', '--config', '/nonexistent/tributary.json'], {}, /TRIB_PRODUCER_CONFIG_FILE: cannot read config file/],
+      [
+        ['run', '--config', '/nonexistent/tributary.json'],
+        {},
+        /TRIB_PRODUCER_CONFIG_FILE: cannot read config file/,
+      ],
     ];
     for (const [argv, env, message] of cases) {
       const x = io(env);
@@ -41,7 +47,11 @@ describe('tributary-produce CLI', () => {
 
   it('names the missing codec package for snappy and zstd', async () => {
     const x = io();
-    expect(await main(['run', '--compression', 'zstd', '--brokers', '127.0.0.1:1', '--count', '1'], x)).toBe(1);
-    expect(x.err.join('\n')).toMatch(/TRIB_PRODUCER_UNSUPPORTED_COMPRESSION: compression "zstd" needs a kafkajs codec: install @kafkajs\/zstd/);
+    expect(await main(['run', '--compression', 'zstd', '--brokers', '127.0.0.1:1', '--count', '1'], x)).toBe(
+      1,
+    );
+    expect(x.err.join('\n')).toMatch(
+      /TRIB_PRODUCER_UNSUPPORTED_COMPRESSION: compression "zstd" needs a kafkajs codec: install @kafkajs\/zstd/,
+    );
   });
 });

@@ -19,27 +19,58 @@ describe('parseEvents', () => {
   });
 
   it('gives a reason per invalid event and fails the whole request', () => {
-    const out = parseEvents('json', Buffer.from(JSON.stringify([valid, { ...valid, event_type: 'BUY' }, { ...valid, user_id: 5 }])), 10);
+    const out = parseEvents(
+      'json',
+      Buffer.from(JSON.stringify([valid, { ...valid, event_type: 'BUY' }, { ...valid, user_id: 5 }])),
+      10,
+    );
     expect(out).toMatchObject({ ok: false, status: 400, reason: 'invalid events' });
     expect(out.results[0]).toMatchObject({ ok: true });
-    expect(out.results[1]).toMatchObject({ ok: false, code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE', field: 'event_type' });
+    expect(out.results[1]).toMatchObject({
+      ok: false,
+      code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE',
+      field: 'event_type',
+    });
     expect(out.results[2]).toMatchObject({ ok: false, code: 'TRIB_SCHEMA_INVALID_JSON', field: 'user_id' });
   });
 
   it('fails bad JSON, empty batches and too many events as a whole', () => {
     expect(parseEvents('json', Buffer.from('{'), 10)).toMatchObject({ ok: false, status: 400 });
-    expect(parseEvents('json', Buffer.from('[]'), 10)).toMatchObject({ ok: false, status: 400, reason: 'no events in request' });
-    expect(parseEvents('json', Buffer.from(JSON.stringify([valid, valid])), 1)).toMatchObject({ ok: false, status: 413 });
+    expect(parseEvents('json', Buffer.from('[]'), 10)).toMatchObject({
+      ok: false,
+      status: 400,
+      reason: 'no events in request',
+    });
+    expect(parseEvents('json', Buffer.from(JSON.stringify([valid, valid])), 1)).toMatchObject({
+      ok: false,
+      status: 413,
+    });
   });
 
   it('keeps the client protobuf bytes and reads delimited batches', () => {
-    const bytes = encodeClickstreamEvent({ userId: 'u1', pageUrl: '/a', timestamp: Date.now(), eventType: 'VIEW', eventId: 'p1' });
+    const bytes = encodeClickstreamEvent({
+      userId: 'u1',
+      pageUrl: '/a',
+      timestamp: Date.now(),
+      eventType: 'VIEW',
+      eventId: 'p1',
+    });
     const single = parseEvents('protobuf', Buffer.from(bytes), 10);
     expect(single.ok && Buffer.compare(Buffer.from(single.events[0]!.value), Buffer.from(bytes))).toBe(0);
-    const batch = parseEvents('protobuf-delimited', joinDelimited([bytes, bytes, new Uint8Array([0x7f])]), 10);
+    const batch = parseEvents(
+      'protobuf-delimited',
+      joinDelimited([bytes, bytes, new Uint8Array([0x7f])]),
+      10,
+    );
     expect(batch.ok).toBe(false);
     expect(batch.results.map((r) => r.ok)).toEqual([true, true, false]);
-    expect(parseEvents('protobuf-delimited', Buffer.from([9, 1]), 10)).toMatchObject({ ok: false, status: 400 });
-    expect(parseEvents('protobuf', Buffer.alloc(0), 10)).toMatchObject({ ok: false, reason: 'no events in request' });
+    expect(parseEvents('protobuf-delimited', Buffer.from([9, 1]), 10)).toMatchObject({
+      ok: false,
+      status: 400,
+    });
+    expect(parseEvents('protobuf', Buffer.alloc(0), 10)).toMatchObject({
+      ok: false,
+      reason: 'no events in request',
+    });
   });
 });

@@ -47,14 +47,29 @@ interface GatewayAnswer {
   results: { index: number; ok: boolean; eventId?: string; code?: string; reason?: string; field?: string }[];
 }
 
-async function post(url: string, body: string | Uint8Array, contentType: string): Promise<{ status: number; headers: Headers; body: GatewayAnswer }> {
-  const res = await fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': contentType } });
+async function post(
+  url: string,
+  body: string | Uint8Array,
+  contentType: string,
+): Promise<{ status: number; headers: Headers; body: GatewayAnswer }> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType },
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: JSON.parse(text) as GatewayAnswer };
 }
 
 beforeAll(async () => {
-  gateway = createIngestGateway({ brokers, topic, partitions: 2, port: 0, host: '127.0.0.1', maxBodyBytes: 4096 });
+  gateway = createIngestGateway({
+    brokers,
+    topic,
+    partitions: 2,
+    port: 0,
+    host: '127.0.0.1',
+    maxBodyBytes: 4096,
+  });
   const address = await gateway.listen();
   base = `http://127.0.0.1:${address.port}`;
   await gateway.waitUntilReady(60_000);
@@ -75,7 +90,11 @@ describe('ingest gateway against a real broker', () => {
 
     const r2 = await post(base, encodeClickstreamEvent(events[3]!), 'application/x-protobuf');
     expect(r2.status).toBe(200);
-    const r3 = await post(base, joinDelimited(events.slice(4).map((e) => encodeClickstreamEvent(e))), 'application/x-protobuf; delimited=true');
+    const r3 = await post(
+      base,
+      joinDelimited(events.slice(4).map((e) => encodeClickstreamEvent(e))),
+      'application/x-protobuf; delimited=true',
+    );
     expect(r3.status).toBe(200);
     expect(r3.body.accepted).toBe(2);
 
@@ -98,7 +117,12 @@ describe('ingest gateway against a real broker', () => {
 
     const invalid = await post(
       base,
-      JSON.stringify([asJson(event(10)), asJson(event(11, { eventType: 'BUY' })), { ...asJson(event(12)), page_url: '' }, { ...asJson(event(13)), timestamp: 'soon' }]),
+      JSON.stringify([
+        asJson(event(10)),
+        asJson(event(11, { eventType: 'BUY' })),
+        { ...asJson(event(12)), page_url: '' },
+        { ...asJson(event(13)), timestamp: 'soon' },
+      ]),
       'application/json',
     );
     expect(invalid.status).toBe(400);
@@ -106,7 +130,12 @@ describe('ingest gateway against a real broker', () => {
     expect(invalid.body.rejected).toBe(3);
     const [ok, type, page, ts] = invalid.body.results;
     expect(ok).toMatchObject({ index: 0, ok: true });
-    expect(type).toMatchObject({ index: 1, ok: false, code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE', field: 'event_type' });
+    expect(type).toMatchObject({
+      index: 1,
+      ok: false,
+      code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE',
+      field: 'event_type',
+    });
     expect(type!.reason).toMatch(/BUY/);
     expect(page).toMatchObject({ index: 2, ok: false, code: 'TRIB_SCHEMA_MISSING_FIELD', field: 'page_url' });
     expect(ts).toMatchObject({ index: 3, ok: false, field: 'timestamp' });
@@ -140,11 +169,22 @@ describe('ingest gateway against a real broker', () => {
   });
 
   it('answers 503 with Retry-After when the in-flight limit cannot take the request', async () => {
-    const small = createIngestGateway({ brokers, topic, port: 0, host: '127.0.0.1', maxInFlightEvents: 2, retryAfterSeconds: 3 });
+    const small = createIngestGateway({
+      brokers,
+      topic,
+      port: 0,
+      host: '127.0.0.1',
+      maxInFlightEvents: 2,
+      retryAfterSeconds: 3,
+    });
     try {
       const { port } = await small.listen();
       await small.waitUntilReady(60_000);
-      const res = await post(`http://127.0.0.1:${port}`, JSON.stringify([1, 2, 3].map((i) => asJson(event(i + 100)))), 'application/json');
+      const res = await post(
+        `http://127.0.0.1:${port}`,
+        JSON.stringify([1, 2, 3].map((i) => asJson(event(i + 100)))),
+        'application/json',
+      );
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('3');
       expect(res.body.error).toMatch(/backpressure/);
@@ -155,7 +195,14 @@ describe('ingest gateway against a real broker', () => {
 
   it('answers 503 with Retry-After and reports not ready while the broker is down', async () => {
     const port = await deadPort();
-    const down = createIngestGateway({ brokers: [`127.0.0.1:${port}`], topic, port: 0, host: '127.0.0.1', retries: 0, connectionTimeoutMs: 300 });
+    const down = createIngestGateway({
+      brokers: [`127.0.0.1:${port}`],
+      topic,
+      port: 0,
+      host: '127.0.0.1',
+      retries: 0,
+      connectionTimeoutMs: 300,
+    });
     try {
       const address = await down.listen();
       const url = `http://127.0.0.1:${address.port}`;

@@ -16,7 +16,12 @@ describe('bodyFormatOf', () => {
 
 describe('length-delimited framing', () => {
   it('round-trips messages, including empty ones and lengths over 127', () => {
-    const messages = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(300).fill(7), new Uint8Array(20_000).fill(9)];
+    const messages = [
+      new Uint8Array([1, 2, 3]),
+      new Uint8Array(0),
+      new Uint8Array(300).fill(7),
+      new Uint8Array(20_000).fill(9),
+    ];
     const joined = joinDelimited(messages);
     expect(joined[0]).toBe(3);
     expect(splitDelimited(joined).map((m) => Buffer.from(m))).toEqual(messages.map((m) => Buffer.from(m)));

@@ -76,7 +76,13 @@ describe('computeGroundTruth', () => {
     expect(acc.add(at(0, ev('b', T0 + 1)))).toBe(Verdicts.ACCEPTED);
     acc.add(at(0, ev('c', T0 + 95_000))); // wm = T0 + 90 000
     expect(acc.add(at(0, ev('d', T0 + 2)))).toBe(Verdicts.LATE);
-    expect(acc.toManifest().totals).toEqual({ sent: 4, accepted: 3, late: 1, duplicates: 0, deadLettered: 0 });
+    expect(acc.toManifest().totals).toEqual({
+      sent: 4,
+      accepted: 3,
+      late: 1,
+      duplicates: 0,
+      deadLettered: 0,
+    });
   });
 
   it('keeps watermarks per partition: a lagging partition is not late because another one ran ahead', () => {
@@ -88,11 +94,17 @@ describe('computeGroundTruth', () => {
 
   it('deduplicates by event_id per partition, not across partitions', () => {
     const m = computeGroundTruth(
-      [at(0, ev('x', T0 + 1, '/a', 'CLICK')), at(0, ev('x', T0 + 1, '/a', 'CLICK')), at(1, ev('x', T0 + 1, '/a', 'CLICK'))],
+      [
+        at(0, ev('x', T0 + 1, '/a', 'CLICK')),
+        at(0, ev('x', T0 + 1, '/a', 'CLICK')),
+        at(1, ev('x', T0 + 1, '/a', 'CLICK')),
+      ],
       { partitions: 2 },
     );
     expect(m.totals).toEqual({ sent: 3, accepted: 2, late: 0, duplicates: 1, deadLettered: 0 });
-    expect(m.windows).toEqual([{ pageUrl: '/a', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 2, viewCount: 0 }]);
+    expect(m.windows).toEqual([
+      { pageUrl: '/a', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 2, viewCount: 0 },
+    ]);
   });
 
   it('checks lateness before duplicates: a duplicate whose window closed is late, not a duplicate', () => {
@@ -151,8 +163,15 @@ describe('computeGroundTruth', () => {
   });
 
   it('gives the same answer for encoded bytes and decoded events', () => {
-    const events = [ev('a', T0 + 70_000, '/x', 'CLICK'), ev('b', T0 + 1), ev('a', T0 + 70_000, '/x', 'CLICK')];
-    const fromEvents = computeGroundTruth(events.map((e) => at(0, e)), { partitions: 1 });
+    const events = [
+      ev('a', T0 + 70_000, '/x', 'CLICK'),
+      ev('b', T0 + 1),
+      ev('a', T0 + 70_000, '/x', 'CLICK'),
+    ];
+    const fromEvents = computeGroundTruth(
+      events.map((e) => at(0, e)),
+      { partitions: 1 },
+    );
     const fromBytes = computeGroundTruth(
       events.map((e) => ({ partition: 0, value: encodeClickstreamEvent(e) })),
       { partitions: 1 },

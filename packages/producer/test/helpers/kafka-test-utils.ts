@@ -26,7 +26,12 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
  * Reads `expected` records from the start of `topic` with a throwaway consumer group; returns them per partition in
  * offset order (partitions ascending). Fails after `timeoutMs`.
  */
-export async function readTopic(brokers: string[], topic: string, expected: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<ReadRecord[]> {
   const kafka = new Kafka({ clientId: 'producer-tests', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: uniqueName('producer-test'), maxWaitTimeInMs: 200 });
   const records: ReadRecord[] = [];
@@ -34,7 +39,10 @@ export async function readTopic(brokers: string[], topic: string, expected: numb
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${records.length}/${expected} records of ${topic} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${records.length}/${expected} records of ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachBatch: async ({ batch }) => {

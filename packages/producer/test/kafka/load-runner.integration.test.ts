@@ -45,7 +45,9 @@ describe('runLoad against a real broker', () => {
       expect(report.failed).toBe(0);
       expect(report.sent).toBe(count);
       expect(report.partitions).toBe(3);
-      expect(report.summary).toMatch(/^3000 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency/);
+      expect(report.summary).toMatch(
+        /^3000 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency/,
+      );
       expect(report.latency.count).toBe(count);
 
       const records = await readTopic(brokers, t, count);
@@ -53,16 +55,17 @@ describe('runLoad against a real broker', () => {
       const faults = new Map<string, number>();
       for (const r of records) {
         expect(r.partition).toBe(partitionForKey(r.key!, 3));
-        expect(r.headers['content-type']).toBe('application/x-protobuf');
-        expect(Number(r.headers['trib-seq'])).toBeGreaterThanOrEqual(0);
-        expect(Number(r.headers['trib-intended-ms'])).toBeGreaterThan(0);
+        expect(Object.keys(r.headers).filter((h) => h !== 'trib-fault')).toEqual(['trib-intended-ms']);
+        expect(Number(r.headers['trib-intended-ms'])).toBeGreaterThan(Date.now() - 600_000);
         const fault = r.headers['trib-fault'] ?? 'none';
         faults.set(fault.split(':')[0]!, (faults.get(fault.split(':')[0]!) ?? 0) + 1);
         const result = decodeAndValidateClickstreamEvent(r.value);
         if (fault.startsWith('malformed')) {
           expect(result.ok).toBe(false);
           if (fault === 'malformed:truncated' || fault === 'malformed:bad-wire-type') {
-            expect(() => decodeClickstreamEvent(r.value)).toThrow(expect.objectContaining({ code: 'TRIB_SCHEMA_DECODE_FAILED' }));
+            expect(() => decodeClickstreamEvent(r.value)).toThrow(
+              expect.objectContaining({ code: 'TRIB_SCHEMA_DECODE_FAILED' }),
+            );
           }
         } else {
           expect(result.ok).toBe(true);
@@ -81,7 +84,11 @@ describe('runLoad against a real broker', () => {
       expect(recomputed).toEqual(report.manifest);
       expect(report.manifest.totals).toEqual({
         sent: count,
-        accepted: count - report.manifest.injected.late - report.manifest.injected.duplicates - report.manifest.injected.malformed,
+        accepted:
+          count -
+          report.manifest.injected.late -
+          report.manifest.injected.duplicates -
+          report.manifest.injected.malformed,
         late: report.manifest.injected.late,
         duplicates: report.manifest.injected.duplicates,
         deadLettered: report.manifest.injected.malformed,
@@ -97,29 +104,61 @@ describe('runLoad against a real broker', () => {
   });
 
   it('writes identical encoded values for the same seed (fixed event-time origin)', async () => {
-    const options = { brokers, partitions: 2, rate: 0, count: 400, seed: 99, lateRate: 0.02, duplicateRate: 0.02, malformedRate: 0.01, eventTimeOriginMs: Date.UTC(2026, 0, 1), progressIntervalMs: 0 };
+    const options = {
+      brokers,
+      partitions: 2,
+      rate: 0,
+      count: 400,
+      seed: 99,
+      lateRate: 0.02,
+      duplicateRate: 0.02,
+      malformedRate: 0.01,
+      eventTimeOriginMs: Date.UTC(2026, 0, 1),
+      progressIntervalMs: 0,
+    };
     const a = topic('prod-it-seed-a');
     const b = topic('prod-it-seed-b');
     await runLoad({ ...options, topic: a });
     await runLoad({ ...options, topic: b });
     const ra = await readTopic(brokers, a, 400);
     const rb = await readTopic(brokers, b, 400);
-    expect(rb.map((r) => [r.partition, r.key, r.value.toString('hex')])).toEqual(ra.map((r) => [r.partition, r.key, r.value.toString('hex')]));
+    expect(rb.map((r) => [r.partition, r.key, r.value.toString('hex')])).toEqual(
+      ra.map((r) => [r.partition, r.key, r.value.toString('hex')]),
+    );
   });
 
   it('round-trips through the broker with gzip, and with the pure-JS LZ4 frame codec', async () => {
     const g = topic('prod-it-gzip');
-    const rg = await runLoad({ brokers, topic: g, partitions: 1, rate: 0, count: 300, compression: 'gzip', progressIntervalMs: 0 });
+    const rg = await runLoad({
+      brokers,
+      topic: g,
+      partitions: 1,
+      rate: 0,
+      count: 300,
+      compression: 'gzip',
+      progressIntervalMs: 0,
+    });
     expect(rg.sent).toBe(300);
     expect(await readTopic(brokers, g, 300)).toHaveLength(300);
 
     const j = topic('prod-it-lz4js');
     expect(registerLz4Codec('js')).toBe('js');
     try {
-      const rj = await runLoad({ brokers, topic: j, partitions: 1, rate: 0, count: 300, compression: 'lz4', progressIntervalMs: 0 });
+      const rj = await runLoad({
+        brokers,
+        topic: j,
+        partitions: 1,
+        rate: 0,
+        count: 300,
+        compression: 'lz4',
+        progressIntervalMs: 0,
+      });
       expect(rj.failed).toBe(0);
       const back = await readTopic(brokers, j, 300);
-      const truth = computeGroundTruth(back.map((r) => ({ partition: r.partition, value: r.value })), { ...rj.manifest });
+      const truth = computeGroundTruth(
+        back.map((r) => ({ partition: r.partition, value: r.value })),
+        { ...rj.manifest },
+      );
       expect(truth).toEqual(rj.manifest);
     } finally {
       expect(registerLz4Codec('native')).toBe('native');
@@ -129,7 +168,14 @@ describe('runLoad against a real broker', () => {
   it('fails with a retriable connect error when no broker listens', async () => {
     const port = await deadPort();
     await expect(
-      runLoad({ brokers: [`127.0.0.1:${port}`], topic: 'never-created', count: 10, retries: 1, connectionTimeoutMs: 500, progressIntervalMs: 0 }),
+      runLoad({
+        brokers: [`127.0.0.1:${port}`],
+        topic: 'never-created',
+        count: 10,
+        retries: 1,
+        connectionTimeoutMs: 500,
+        progressIntervalMs: 0,
+      }),
     ).rejects.toMatchObject({ code: 'TRIB_PRODUCER_CONNECT_FAILED', retriable: true });
   });
 });

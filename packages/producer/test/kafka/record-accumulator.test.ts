@@ -11,6 +11,7 @@ const rec = (seq: number, partition: number): PendingRecord => ({
   headers: undefined,
   intendedMs: seq,
   fault: 'none',
+  event: undefined,
 });
 
 describe('RecordAccumulator', () => {

@@ -14,16 +14,30 @@ describe('formatPerfSummary', () => {
   });
 
   it('does not divide by zero', () => {
-    expect(formatPerfSummary({ records: 0, bytes: 0, elapsedMs: 0 }, { count: 0, avgMs: 0, maxMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, p999Ms: 0 })).toMatch(
-      /^0 records sent, 0\.000000 records\/sec \(0\.00 MB\/sec\)/,
-    );
+    expect(
+      formatPerfSummary(
+        { records: 0, bytes: 0, elapsedMs: 0 },
+        { count: 0, avgMs: 0, maxMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, p999Ms: 0 },
+      ),
+    ).toMatch(/^0 records sent, 0\.000000 records\/sec \(0\.00 MB\/sec\)/);
   });
 });
 
 describe('formatProgress', () => {
   it('prints rate, sent, acked, errors and p99s', () => {
     expect(
-      formatProgress({ elapsedMs: 5000, intervalSent: 50_000, intervalMs: 5000, sent: 50_000, acked: 49_000, errors: 2, p99AckMs: 12.34, p99ScheduleLagMs: 0.5 }),
-    ).toBe('[5.0s] 10000.0 records/sec, sent 50000, acked 49000, errors 2, p99 ack latency 12.3 ms, p99 schedule lag 0.5 ms');
+      formatProgress({
+        elapsedMs: 5000,
+        intervalSent: 50_000,
+        intervalMs: 5000,
+        sent: 50_000,
+        acked: 49_000,
+        errors: 2,
+        p99AckMs: 12.34,
+        p99ScheduleLagMs: 0.5,
+      }),
+    ).toBe(
+      '[5.0s] 10000.0 records/sec, sent 50000, acked 49000, errors 2, p99 ack latency 12.3 ms, p99 schedule lag 0.5 ms',
+    );
   });
 });

@@ -23,7 +23,15 @@ describe('LatencyHistogram', () => {
     a.add(b);
     expect(a.count).toBe(3);
     expect(a.summary().maxMs).toBeCloseTo(3_600_000, -4);
-    expect(new LatencyHistogram().summary()).toEqual({ count: 0, avgMs: 0, maxMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, p999Ms: 0 });
+    expect(new LatencyHistogram().summary()).toEqual({
+      count: 0,
+      avgMs: 0,
+      maxMs: 0,
+      p50Ms: 0,
+      p95Ms: 0,
+      p99Ms: 0,
+      p999Ms: 0,
+    });
   });
 
   it('exports an .hgrm percentile distribution in milliseconds', () => {

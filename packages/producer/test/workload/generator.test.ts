@@ -59,7 +59,13 @@ describe('ClickstreamGenerator', () => {
   });
 
   it('injects faults that the contract rules classify exactly as intended', () => {
-    const gen = new ClickstreamGenerator({ seed: 11, partitions: 3, eventsPerSecond: 200, ...FAULTY, lateRate: 0.03 });
+    const gen = new ClickstreamGenerator({
+      seed: 11,
+      partitions: 3,
+      eventsPerSecond: 200,
+      ...FAULTY,
+      lateRate: 0.03,
+    });
     const acc = new GroundTruthAccumulator({ partitions: 3 });
     for (let i = 0; i < 30_000; i++) {
       const r = gen.next();
@@ -77,7 +83,12 @@ describe('ClickstreamGenerator', () => {
   });
 
   it('keys by user id, partitions by murmur2 and stamps event time from the schedule', () => {
-    const gen = new ClickstreamGenerator({ seed: 5, partitions: 6, eventsPerSecond: 1000, eventTimeOriginMs: 1_750_000_000_000 });
+    const gen = new ClickstreamGenerator({
+      seed: 5,
+      partitions: 6,
+      eventsPerSecond: 1000,
+      eventTimeOriginMs: 1_750_000_000_000,
+    });
     for (let i = 0; i < 2000; i++) {
       const r = gen.next();
       expect(r.seq).toBe(i);
@@ -152,7 +163,12 @@ describe('ClickstreamGenerator', () => {
   });
 
   it('models users in sessions: fixed user attributes, referrer chains within a session', () => {
-    const gen = new ClickstreamGenerator({ seed: 21, users: 50, concurrentSessions: 5, meanSessionEvents: 10 });
+    const gen = new ClickstreamGenerator({
+      seed: 21,
+      users: 50,
+      concurrentSessions: 5,
+      meanSessionEvents: 10,
+    });
     const device = new Map<string, string>();
     const lastPage = new Map<string, string>();
     const sessions = new Set<string>();
@@ -179,7 +195,9 @@ describe('ClickstreamGenerator', () => {
   });
 
   it('rejects bad options naming the option', () => {
-    expect(() => new ClickstreamGenerator({ lateRate: 2 })).toThrow(/lateRate must be a finite number between 0 and 1/);
+    expect(() => new ClickstreamGenerator({ lateRate: 2 })).toThrow(
+      /lateRate must be a finite number between 0 and 1/,
+    );
     expect(() => new ClickstreamGenerator({ partitions: 0 })).toThrow(/partitions must be an integer/);
     expect(() => new ClickstreamGenerator({ outOfOrderRate: 0.6, lateRate: 0.6 })).toThrow(/must be <= 1/);
     try {
