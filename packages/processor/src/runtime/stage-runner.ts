@@ -38,6 +38,10 @@ interface SlotEntry {
 }
 
 const RESTORE_TIMEOUT_MS = 300_000;
+/** Processing time after which a batch handler yields (heartbeat, I/O). */
+const SLICE_MS = 50;
+/** Records fed between clock checks. */
+const CHUNK = 64;
 
 /**
  * One consumer group over one input topic: a task per assigned partition, restored from its changelog before its
@@ -166,23 +170,44 @@ export class StageRunner {
     } catch {
       return; // the assignment failure already failed the stage
     }
-    if (generation !== this.#generation || !this.#running || slot.closed || !isRunning() || isStale()) return;
-    if (slot.uncommitted >= this.#deps.options.maxUncommittedRecords) {
-      // Backpressure: commit before feeding more, so buffered outputs and transactions stay bounded.
-      try {
-        await waitWithHeartbeat(slot.commit(), heartbeat);
-      } catch (error) {
-        this.#fail(error);
-        return;
+    const live = (): boolean => generation === this.#generation && this.#running && !slot.closed && isRunning() && !isStale();
+    const messages = batch.messages;
+    let index = 0;
+    // A batch is fed in slices of at most SLICE_MS of processing time; between slices the consumer heartbeats (a
+    // rebalance surfaces here as a thrown REBALANCE_IN_PROGRESS, and kafkajs rejoins) and I/O such as commits runs.
+    do {
+      if (!live()) return;
+      if (slot.uncommitted >= this.#deps.options.maxUncommittedRecords) {
+        // Backpressure: commit before feeding more, so buffered outputs and transactions stay bounded.
+        try {
+          await waitWithHeartbeat(slot.commit(), heartbeat);
+        } catch (error) {
+          this.#fail(error);
+          return;
+        }
+        if (!live()) return;
       }
-      if (generation !== this.#generation || !this.#running || slot.closed || !isRunning() || isStale()) return;
-    }
-    const fed = slot.process(batch.messages, batch.lastOffset());
-    resolveOffset(batch.lastOffset());
-    if (fed > 0) this.#deps.metrics.recordsIn(this.#def.id, batch.topic, fed);
-    const next = slot.nextOffset;
-    if (next !== null) this.#deps.metrics.lag(this.#def.id, batch.topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - next)));
-    await heartbeat();
+      const sliceStart = performance.now();
+      let fed = 0;
+      while (index < messages.length && performance.now() - sliceStart < SLICE_MS) {
+        const chunk = messages.slice(index, index + CHUNK);
+        index += chunk.length;
+        const lastOffset = index >= messages.length ? batch.lastOffset() : chunk[chunk.length - 1]!.offset;
+        fed += slot.process(chunk, lastOffset);
+        resolveOffset(lastOffset);
+      }
+      if (messages.length === 0) {
+        slot.advanceTo(batch.lastOffset());
+        resolveOffset(batch.lastOffset());
+      }
+      if (fed > 0) this.#deps.metrics.recordsIn(this.#def.id, batch.topic, fed);
+      const next = slot.nextOffset;
+      if (next !== null) {
+        this.#deps.metrics.lag(this.#def.id, batch.topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - next)));
+      }
+      await heartbeat();
+      if (index < messages.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    } while (index < messages.length);
   }
 
   async #applyAssignment(assigned: Set<number>): Promise<void> {

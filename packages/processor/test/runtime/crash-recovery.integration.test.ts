@@ -76,4 +76,30 @@ describe('exactly-once across SIGKILL', () => {
     b.kill('SIGTERM');
     expect(await b.exited()).toBe(0);
   });
+
+  it('stays exact when a second instance joins mid-run and partitions move between live members', async () => {
+    const input = uniqueName('join-in');
+    const results = uniqueName('join-out');
+    const applicationId = uniqueName('join-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    await harness.produce(input, keyedMessages(N, KEYS));
+    const config = { brokers, applicationId, input, results, delayMs: 2, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+
+    const a = new ChildJob(config);
+    await a.started();
+    await a.processed(between(200, 600));
+    const b = new ChildJob(config);
+    await b.started();
+    const records = await harness.readAll(results, { expected: N, timeoutMs: 90_000 });
+    expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
+    expect(records).toHaveLength(N);
+    // The joiner took over partitions from the live member mid-run.
+    expect(b.lastStats?.recordsIn ?? 0).toBeGreaterThan(0);
+    a.kill('SIGTERM');
+    b.kill('SIGTERM');
+    expect(await a.exited()).toBe(0);
+    expect(await b.exited()).toBe(0);
+  });
 });
