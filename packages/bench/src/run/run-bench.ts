@@ -1,13 +1,34 @@
+import { join } from 'node:path';
+import { startDevstack } from '@tributary/devstack';
 import type { CliIo, ExitCode } from '../cli/main.js';
 import type { ResolvedRunOptions } from '../cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
+import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { createResults } from '../report/create-results.js';
+import { collectEnvironment, installedVersion } from '../report/environment.js';
+import { renderHtmlReport } from '../report/html-report.js';
+import { SCENARIOS, type RunResult } from '../report/results.js';
+import { renderTable } from '../report/table.js';
+import { findProcesses } from '../resources/proc-stat.js';
 import { probePipeline, type ModuleImporter } from './pipeline-probe.js';
+import { runTableOnce, TABLE_WORKLOAD_DEFAULTS, type ServerInfo } from './table-run.js';
+
+/** Scenarios `bench run` can execute in this version. */
+export const IMPLEMENTED_SCENARIOS: readonly string[] = [SCENARIOS.TABLE];
+
+async function soleProcess(pattern: RegExp): Promise<number | undefined> {
+  const pids = await findProcesses(pattern);
+  return pids.length === 1 ? pids[0] : undefined;
+}
+
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
 
 /**
- * `bench run`. Checks that the pipeline packages expose what the run needs and fails with
- * `TRIB_BENCH_NOT_WIRED`, naming each missing piece, rather than print figures it did not measure. The
- * orchestration (devstack → producer → processor → es-sink, sampled and recorded with this package's
- * histograms, pacing and resource sampler) is the next step once the processor exports its clickstream job.
+ * `bench run`: checks the pipeline packages, starts (or reuses) Kafka and Elasticsearch through the devstack, runs
+ * each scenario `runs` times, writes results JSON, `.hgrm` files and the HTML report to `outDir` and prints the
+ * table. Exit 1 when a run lost or duplicated events. Scenarios not implemented yet fail before anything starts.
  */
 export async function runBench(
   options: ResolvedRunOptions,
@@ -15,20 +36,115 @@ export async function runBench(
   importer?: ModuleImporter,
 ): Promise<ExitCode> {
   const missing = await probePipeline(importer);
-  const scenarios = options.scenarios.join(',');
   if (missing.length > 0) {
     const lines = missing.map((m) => `  - ${m.packageName} ${m.reason} (needed for: ${m.purpose})`);
     throw new BenchError(
       BENCH_ERROR_CODES.NOT_WIRED,
-      `bench run (${scenarios}) is not yet wired: the pipeline packages lack what it needs:\n${lines.join('\n')}\n` +
+      `bench run is not yet wired: the pipeline packages lack what it needs:\n${lines.join('\n')}\n` +
         'Nothing was measured. bench compare and bench report work on existing results files.',
       { details: { missing: missing.map((m) => `${m.packageName}#${m.exportNames[0]!}`) } },
     );
   }
-  void io;
-  throw new BenchError(
-    BENCH_ERROR_CODES.NOT_WIRED,
-    `bench run (${scenarios}) is not yet wired: the pipeline packages export what it needs, but this version of ` +
-      '@tributary/bench does not orchestrate them yet. Nothing was measured.',
-  );
+  const notImplemented = options.scenarios.filter((s) => !IMPLEMENTED_SCENARIOS.includes(s));
+  if (notImplemented.length > 0) {
+    throw new BenchError(
+      BENCH_ERROR_CODES.NOT_WIRED,
+      `scenario ${notImplemented.join(', ')} is not implemented yet (implemented: ${IMPLEMENTED_SCENARIOS.join(', ')}). ` +
+        'Nothing was measured.',
+    );
+  }
+
+  const log = (line: string): void => io.stderr(`${line}\n`);
+  const stack = await startDevstack({ services: ['kafka', 'elasticsearch'], reuse: true, log });
+  let regressed = false;
+  try {
+    const k = stack.kafka!;
+    const e = stack.elasticsearch!;
+    const kafka: ServerInfo = {
+      version: k.version === 'unknown' ? null : k.version,
+      startupMs: k.reused ? null : k.startupMs,
+      pid: k.pid ?? (await soleProcess(/kafka\.Kafka/)),
+    };
+    const elasticsearch: ServerInfo = {
+      version: e.version,
+      startupMs: e.reused ? null : e.startupMs,
+      pid: e.pid ?? (await soleProcess(/org\.elasticsearch\.bootstrap\.Elasticsearch/)),
+    };
+    const versions: Record<string, string> = {};
+    if (kafka.version !== null) versions.kafka = kafka.version;
+    if (elasticsearch.version !== null) versions.elasticsearch = elasticsearch.version;
+    for (const name of [
+      '@tributary/producer',
+      '@tributary/processor',
+      '@tributary/es-sink',
+      '@tributary/bench',
+    ]) {
+      const v = installedVersion(name);
+      if (v !== null) versions[name] = v;
+    }
+    const environment = await collectEnvironment({ versions });
+    await io.mkdir(options.outDir);
+
+    for (const scenario of options.scenarios) {
+      const runs: RunResult[] = [];
+      for (let run = 1; run <= options.runs; run++) {
+        runs.push(
+          await runTableOnce({
+            run,
+            brokers: k.brokers,
+            elasticsearchUrl: e.url,
+            ratePerSec: options.ratePerSec,
+            durationMs: options.durationMs,
+            warmupMs: options.warmupMs,
+            partitions: options.partitions,
+            kafka,
+            elasticsearch,
+            log,
+          }),
+        );
+      }
+      const w = TABLE_WORKLOAD_DEFAULTS;
+      const results = createResults({
+        environment,
+        workload: {
+          scenario,
+          ratePerSec: options.ratePerSec,
+          durationMs: options.durationMs,
+          warmupMs: options.warmupMs,
+          partitions: options.partitions,
+          runs: options.runs,
+          params: {
+            windowSizeMs: w.windowSizeMs,
+            outOfOrdernessMs: w.outOfOrdernessMs,
+            idleTimeoutMs: w.idleTimeoutMs,
+            pages: w.pages,
+            seed: w.seed,
+            compression: w.compression,
+            esPollIntervalMs: w.pollIntervalMs,
+          },
+        },
+        runs,
+      });
+      const base = join(options.outDir, `${scenario}-${timestamp(new Date(results.createdAt))}`);
+      await io.writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+      for (const run of runs) {
+        for (const [name, encoded] of Object.entries(run.histograms)) {
+          const histogram = LatencyHistogram.decode(encoded);
+          await io.writeFile(`${base}-run${run.run}-${name}.hgrm`, histogram.toHgrm());
+          histogram.destroy();
+        }
+      }
+      if (options.html) await io.writeFile(`${base}.html`, renderHtmlReport(results));
+      io.stdout(`${renderTable(results)}\n\nResults: ${base}.json${options.html ? `, ${base}.html` : ''}\n`);
+      const c = results.aggregate.correctness;
+      if (c.lost > 0 || c.duplicated > 0) regressed = true;
+    }
+  } finally {
+    await stack.stop();
+  }
+  if (regressed) {
+    io.stderr('bench: events were lost or duplicated (see the correctness line)\n');
+    return 1;
+  }
+  return 0;
 }

@@ -19,23 +19,33 @@ function keyOf(w: { pageUrl: string; windowStart: number }): string {
   return `${w.windowStart}\u0000${w.pageUrl}`;
 }
 
+/** Latency histograms of the windows that closed while events were still flowing. */
+export interface WindowLatencies {
+  /** Final result readable (read_committed) in the results topic − window close time. */
+  readonly resultInKafka: LatencyHistogram;
+  /** Final document returned by an Elasticsearch search − window close time (end-to-end). */
+  readonly searchable: LatencyHistogram;
+  /** Searchable − readable in Kafka, per window (the Elasticsearch leg). */
+  readonly kafkaToSearchable: LatencyHistogram;
+  /** Windows left out because they closed after the last event (the idle timeout closed them). */
+  readonly drainWindows: number;
+}
+
+interface Sighting {
+  readonly closeMs: number;
+  readonly atMs: number;
+}
+
 /**
- * Follows window results through the pipeline and turns first sightings into latencies, all in wall-clock epoch ms:
- *
- * - `resultInKafka`: final result readable (read_committed) in the results topic − window close time;
- * - `searchable`: final document returned by an Elasticsearch search − window close time (end-to-end);
- * - `kafkaToSearchable`: searchable − readable in Kafka, per window (the Elasticsearch leg).
- *
- * Window close time = window end + the out-of-orderness bound. Each window is recorded once, at its first sighting
- * with final counts; the latest counts seen are kept for the correctness line.
+ * Follows window results through the pipeline, all in wall-clock epoch ms. Window close time = window end + the
+ * out-of-orderness bound, the earliest moment a correct event-time processor may emit the window. Each window's
+ * first sighting with final counts is kept: in the results topic and in Elasticsearch; the latest counts seen are
+ * kept for the correctness line.
  */
 export class WindowTracker {
-  readonly resultInKafka = new LatencyHistogram();
-  readonly searchable = new LatencyHistogram();
-  readonly kafkaToSearchable = new LatencyHistogram();
   readonly #boundMs: number;
-  readonly #kafkaSeenAt = new Map<string, number>();
-  readonly #searchableSeenAt = new Map<string, number>();
+  readonly #kafkaSeen = new Map<string, Sighting>();
+  readonly #searchableSeen = new Map<string, Sighting>();
   readonly #observed = new Map<string, WindowCounts>();
 
   constructor(options: WindowTrackerOptions) {
@@ -44,35 +54,56 @@ export class WindowTracker {
 
   /** Windows seen searchable so far. */
   get searchableWindows(): number {
-    return this.#searchableSeenAt.size;
+    return this.#searchableSeen.size;
   }
 
   /** Wall time of the last first sighting in Elasticsearch, or undefined. */
   get lastSearchableAt(): number | undefined {
     let last: number | undefined;
-    for (const t of this.#searchableSeenAt.values()) last = last === undefined ? t : Math.max(last, t);
+    for (const s of this.#searchableSeen.values())
+      last = last === undefined ? s.atMs : Math.max(last, s.atMs);
     return last;
   }
 
   /** A final window result read from the results topic at `nowMs`. */
   observeKafkaResult(result: WindowCounts, nowMs: number): void {
     const key = keyOf(result);
-    if (this.#kafkaSeenAt.has(key)) return;
-    this.#kafkaSeenAt.set(key, nowMs);
-    this.resultInKafka.recordMs(nowMs - (result.windowEnd + this.#boundMs));
+    if (this.#kafkaSeen.has(key)) return;
+    this.#kafkaSeen.set(key, { closeMs: result.windowEnd + this.#boundMs, atMs: nowMs });
   }
 
   /** A final window document returned by a search at `nowMs`. */
   observeSearchable(doc: WindowCounts, nowMs: number): void {
     const key = keyOf(doc);
     this.#observed.set(key, doc);
-    if (this.#searchableSeenAt.has(key)) return;
-    this.#searchableSeenAt.set(key, nowMs);
-    this.searchable.recordMs(nowMs - (doc.windowEnd + this.#boundMs));
-    const inKafka = this.#kafkaSeenAt.get(key);
-    if (inKafka !== undefined) this.kafkaToSearchable.recordMs(nowMs - inKafka);
+    if (this.#searchableSeen.has(key)) return;
+    this.#searchableSeen.set(key, { closeMs: doc.windowEnd + this.#boundMs, atMs: nowMs });
   }
 
+  /**
+   * Latency histograms of the windows that closed at or before `steadyUntilMs` (the intended time of the last
+   * event). Windows closing later can only be closed by the idle timeout once traffic stops; they would measure
+   * that timeout, not the pipeline, so they are counted in `drainWindows` instead. Omit the cutoff to keep all.
+   */
+  latencies(steadyUntilMs = Number.POSITIVE_INFINITY): WindowLatencies {
+    const resultInKafka = new LatencyHistogram();
+    const searchable = new LatencyHistogram();
+    const kafkaToSearchable = new LatencyHistogram();
+    let drainWindows = 0;
+    for (const s of this.#kafkaSeen.values()) {
+      if (s.closeMs <= steadyUntilMs) resultInKafka.recordMs(s.atMs - s.closeMs);
+    }
+    for (const [key, s] of this.#searchableSeen) {
+      if (s.closeMs > steadyUntilMs) {
+        drainWindows++;
+        continue;
+      }
+      searchable.recordMs(s.atMs - s.closeMs);
+      const inKafka = this.#kafkaSeen.get(key);
+      if (inKafka !== undefined) kafkaToSearchable.recordMs(s.atMs - inKafka.atMs);
+    }
+    return { resultInKafka, searchable, kafkaToSearchable, drainWindows };
+  }
   /** True once every expected window is searchable with exactly the expected counts. */
   complete(expected: readonly WindowCounts[]): boolean {
     return expected.every((w) => {

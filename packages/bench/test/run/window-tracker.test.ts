@@ -17,13 +17,29 @@ describe('WindowTracker', () => {
     t.observeKafkaResult(w('/a', 0, 1, 2), 99_999); // re-read: ignored
     t.observeSearchable(w('/a', 0, 1, 2), 16_000);
     t.observeSearchable(w('/a', 0, 1, 2), 17_000); // seen again by the next poll: ignored
-    expect(t.resultInKafka.maxUs).toBe(200_000);
-    expect(t.searchable.totalCount).toBe(1);
-    expect(t.searchable.maxUs).toBeGreaterThanOrEqual(1_000_000);
-    expect(t.searchable.maxUs).toBeLessThanOrEqual(1_001_000);
-    expect(t.kafkaToSearchable.maxUs).toBe(800_000);
+    const l = t.latencies();
+    expect(l.resultInKafka.maxUs).toBe(200_000);
+    expect(l.searchable.totalCount).toBe(1);
+    expect(l.searchable.maxUs).toBeGreaterThanOrEqual(1_000_000);
+    expect(l.searchable.maxUs).toBeLessThanOrEqual(1_001_000);
+    expect(l.kafkaToSearchable.maxUs).toBe(800_000);
+    expect(l.drainWindows).toBe(0);
     expect(t.searchableWindows).toBe(1);
     expect(t.lastSearchableAt).toBe(16_000);
+  });
+
+  it('leaves out windows that close after the last event (closed by the idle timeout)', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 1000 });
+    t.observeKafkaResult(w('/a', 0, 1, 0), 11_500); // closes at 11 000: steady
+    t.observeSearchable(w('/a', 0, 1, 0), 12_000);
+    t.observeKafkaResult(w('/a', 10_000, 1, 0), 26_000); // closes at 21 000, after the last event at 15 000
+    t.observeSearchable(w('/a', 10_000, 1, 0), 27_000);
+    const steady = t.latencies(15_000);
+    expect(steady.searchable.totalCount).toBe(1);
+    expect(steady.resultInKafka.totalCount).toBe(1);
+    expect(steady.kafkaToSearchable.totalCount).toBe(1);
+    expect(steady.drainWindows).toBe(1);
+    expect(t.latencies().searchable.totalCount).toBe(2);
   });
 
   it('is complete only when every expected window is searchable with the expected counts', () => {
