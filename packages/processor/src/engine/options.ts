@@ -11,7 +11,7 @@ export const ENGINE_DEFAULTS = {
   dedupTtlMs: 600_000,
   /** Processing time without data after which a partition counts as idle. */
   idleTimeoutMs: 30_000,
-  /** When idle, let the emission watermark follow the wall clock (`now - B - idleTimeout`) so windows close. */
+  /** When idle, let the emission watermark follow the wall clock from where the data stopped, so windows close. */
   wallClockAdvance: true,
   /** Early (non-final) updates of open windows every N ms of processing time; 0 = off. */
   earlyUpdateIntervalMs: 0,

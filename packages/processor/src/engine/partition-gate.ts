@@ -191,14 +191,15 @@ export class PartitionGate<E> {
 
   /**
    * Advances processing time. When idle (no records for idleTimeout) and wall-clock advance is on, the emission
-   * watermark moves to `now - B - idleTimeout` (never backwards). Returns the emission watermark.
+   * watermark follows the wall clock from where the data stopped: `wm + (now - lastRecord) - idleTimeout`
+   * (never backwards). Returns the emission watermark.
    */
   tick(nowMs: number): number {
     this.#nowMs = nowMs;
     const et = this.#o.eventTime;
     const idle = this.watermark.isIdle(nowMs); // always evaluated: the first tick starts the idle timer
     if (et.wallClockAdvance && idle) {
-      const wall = nowMs - et.outOfOrdernessMs - et.idleTimeoutMs;
+      const wall = this.watermark.idleAdvance(nowMs);
       if (wall > this.#emitWm && wall > this.watermark.current) {
         this.#emitWm = wall;
         this.#progressDirty = true;

@@ -72,6 +72,23 @@ export class PartitionWatermark {
     return nowMs - this.#lastActivityMs >= this.idleTimeoutMs;
   }
 
+  /** Processing time of the last activity (undefined before the first clock value). */
+  get lastActivityMs(): number | undefined {
+    return this.#lastActivityMs;
+  }
+
+  /**
+   * The idle advance: while idle, event time is assumed to keep flowing with the wall clock from where the data
+   * stopped: `current + (now - lastActivity) - idleTimeout` (−∞ before any event; at most `current` otherwise
+   * when not idle). For real-time event time this is about `now - B - idleTimeout`; a replay of historical data
+   * does not jump to the present.
+   */
+  idleAdvance(nowMs: number): number {
+    if (!this.isIdle(nowMs)) return this.current;
+    const since = this.#lastActivityMs ?? nowMs;
+    return Math.max(this.current, this.current + (nowMs - since) - this.idleTimeoutMs);
+  }
+
   /** Restores the checkpointed max timestamp (idleness is processing time and is not checkpointed). */
   restore(maxTimestampMs: number): void {
     this.#maxTs = maxTimestampMs;
@@ -81,7 +98,7 @@ export class PartitionWatermark {
 export interface WatermarkCombinerOptions {
   /** Number of inputs (e.g. upstream partitions); inputs are numbered 0 … inputs-1. */
   inputs: number;
-  /** @defaultValue 5000 — used only for the all-idle wall-clock advance. */
+  /** @defaultValue 5000 (informational: inputs report watermarks that already include their bound) */
   outOfOrdernessMs?: number;
   /** @defaultValue 30000 */
   idleTimeoutMs?: number;
@@ -93,9 +110,11 @@ export interface WatermarkCombinerOptions {
  * - combined = min over the inputs that are NOT idle. An input is idle when it says so (`idle` flag from its
  *   producer) or when nothing was heard from it for `idleTimeoutMs` of processing time — so an input that never
  *   sent anything holds the watermark back (at −∞) until it becomes idle.
- * - when ALL inputs are idle: combined = max(max of the inputs' watermarks, now − outOfOrdernessMs − idleTimeoutMs),
- *   i.e. event time is assumed to keep flowing with the wall clock, trailing it by the same bound plus the idle
- *   timeout, so final windows are emitted even when all traffic stops.
+ * - when ALL inputs are idle: combined = M + (now − lastActive) − idleTimeoutMs (never below M), where M is the
+ *   max of the inputs' watermarks and lastActive the last processing time any input was heard active: event time
+ *   is assumed to keep flowing with the wall clock from where the data stopped, so final windows are emitted even
+ *   when all traffic stops. For real-time event time this is about `now − B − idleTimeout`; a replay of
+ *   historical data does not jump to the present.
  * - the combined watermark never goes backwards.
  *
  * Idleness only changes WHEN windows are emitted: accepted data for an already-closed window produces an update.
@@ -107,6 +126,8 @@ export class WatermarkCombiner {
   #watermarks: number[];
   #reportedIdle: boolean[];
   #lastHeardMs: (number | undefined)[];
+  /** Last processing time an input was heard while not reporting idle (anchor of the all-idle advance). */
+  #lastActiveMs: number | undefined;
   #combined = Number.NEGATIVE_INFINITY;
   #startedMs: number | undefined;
 
@@ -136,7 +157,10 @@ export class WatermarkCombiner {
     this.#checkInput(input);
     if (watermark > this.#watermarks[input]!) this.#watermarks[input] = watermark;
     this.#reportedIdle[input] = idle;
-    if (nowMs !== undefined) this.#lastHeardMs[input] = nowMs;
+    if (nowMs !== undefined) {
+      this.#lastHeardMs[input] = nowMs;
+      if (!idle || this.#lastActiveMs === undefined) this.#lastActiveMs = nowMs; // first contact anchors too
+    }
   }
 
   /** Notes that `input` is alive (a data record arrived from it) without changing its watermark. */
@@ -144,6 +168,7 @@ export class WatermarkCombiner {
     this.#checkInput(input);
     this.#lastHeardMs[input] = nowMs;
     this.#reportedIdle[input] = false;
+    this.#lastActiveMs = nowMs;
   }
 
   /** Watermark last reported by `input` (−∞ when none). */
@@ -185,7 +210,12 @@ export class WatermarkCombiner {
       active++;
       if (w < min) min = w;
     }
-    const candidate = active > 0 ? min : Math.max(max, nowMs - this.outOfOrdernessMs - this.idleTimeoutMs);
+    let candidate = min;
+    if (active === 0) {
+      // All idle: let event time flow with the wall clock from where the data stopped.
+      const since = this.#lastActiveMs ?? this.#startedMs ?? nowMs;
+      candidate = Math.max(max, max + (nowMs - since) - this.idleTimeoutMs);
+    }
     if (candidate > this.#combined) this.#combined = candidate;
     return this.#combined;
   }

@@ -58,17 +58,17 @@ describe('PartitionGate', () => {
     expect(restored.admit(log.event({ id: 'a', ts: 6000 })).kind).toBe('duplicate');
   });
 
-  it('idle + wall clock: emission watermark = now - B - idleTimeout, never backwards, data watermark untouched', () => {
+  it('idle + wall clock: emission watermark = wm + (now - lastRecord) - idleTimeout, never backwards, data watermark untouched', () => {
     const { g } = gate({ idleTimeoutMs: 1000 });
     const log = new Log();
     g.tick(0);
     g.admit(log.event({ ts: 5000 }));
     expect(g.tick(999)).toBe(4900);
     expect(g.isIdle()).toBe(false);
-    expect(g.tick(50_000)).toBe(50_000 - 100 - 1000);
+    expect(g.tick(50_000)).toBe(4900 + (50_000 - 0) - 1000);
     expect(g.isIdle()).toBe(true);
     expect(g.dataWatermark).toBe(4900);
     g.admit(log.event({ ts: 6000 }));
-    expect(g.tick(50_001)).toBe(48_900);
+    expect(g.tick(50_001)).toBe(53_900); // active again: stays, never goes back
   });
 });

@@ -260,11 +260,11 @@ describe('WindowedAggregationTask', () => {
     t.process(log.event({ ts: 1000 }));
     t.tick(9_999);
     expect(results(t.drainOutputs())).toEqual([]);
-    t.tick(100_000); // idle: emission wm = 100000 - 5000 - 10000 = 85000 >= 60000
+    t.tick(100_000); // idle: emission wm = -4000 + (100000 - 0) - 10000 = 86000 >= 60000
     expect(results(t.drainOutputs())).toEqual([
       expect.objectContaining({ windowStart: 0, isFinal: true, version: 1 }),
     ]);
-    expect(t.watermarks).toEqual({ data: -4000, emit: 85_000 });
+    expect(t.watermarks).toEqual({ data: -4000, emit: 86_000 });
     t.process(log.event({ ts: 2000, eventType: 'VIEW' })); // not late by the data watermark: counts
     expect(results(t.drainOutputs())).toEqual([
       expect.objectContaining({
