@@ -1,11 +1,9 @@
-import { chmod, mkdir, mkdtemp, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publish } from './diagnostics.js';
 import { startElasticsearch } from './elasticsearch/es-server.js';
-import { elasticsearchVersion, isElasticsearchHealthy } from './elasticsearch/health.js';
 import { resolveElasticsearch } from './elasticsearch/resolve.js';
-import { isKafkaHealthy } from './kafka/health.js';
 import { startKafka } from './kafka/kafka-server.js';
 import { resolveKafka } from './kafka/resolve.js';
 import {
@@ -15,86 +13,18 @@ import {
   type Service,
 } from './options.js';
 import { checkJava, type JavaInfo } from './runtime/java.js';
-import { assertPortFree, isPortInUse } from './runtime/ports.js';
-import { keepOnExit, stopProcessGroup } from './runtime/process-group.js';
-import { readState, removeState, writeState, type ServiceState } from './runtime/state-file.js';
+import { keepOnExit } from './runtime/process-group.js';
+import { writeState, type ServiceState } from './runtime/state-file.js';
+import { stopRecordedServer } from './runtime/stop-server.js';
 import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
-import type { Devstack, ElasticsearchHandle, KafkaHandle } from './types.js';
-
-const kafkaBrokers = (port: number): string[] => [`127.0.0.1:${port}`];
-const esUrl = (port: number): string => `http://127.0.0.1:${port}`;
+import { esUrl, kafkaBrokers, reusableElasticsearch, reusableKafka } from './reuse.js';
+import type { Devstack } from './types.js';
 
 function logger(options: ResolvedDevstackOptions): (line: string) => void {
   return (line) => {
     options.log(line);
     publish('progress', { line });
   };
-}
-
-/** A healthy Kafka already on the port, reused; undefined when the port is free. Throws PORT_IN_USE otherwise. */
-async function reusableKafka(o: ResolvedDevstackOptions): Promise<KafkaHandle | undefined> {
-  if (!(await isPortInUse(o.kafkaPort))) {
-    await assertPortFree(o.kafkaControllerPort, 'kafkaControllerPort', 'kafka');
-    return undefined;
-  }
-  if (o.reuse && (await isKafkaHealthy(kafkaBrokers(o.kafkaPort)))) {
-    const state = await readState(o.cacheDir, 'kafka', o.kafkaPort);
-    return {
-      brokers: kafkaBrokers(o.kafkaPort),
-      port: o.kafkaPort,
-      version: state?.version ?? 'unknown',
-      startupMs: 0,
-      reused: true,
-      ...(state === undefined ? {} : { pid: state.pid }),
-      logFiles: state?.logFiles ?? [],
-    };
-  }
-  await assertPortFree(o.kafkaPort, 'kafkaPort', 'kafka');
-  return undefined;
-}
-
-async function reusableElasticsearch(o: ResolvedDevstackOptions): Promise<ElasticsearchHandle | undefined> {
-  if (!(await isPortInUse(o.esPort))) {
-    await assertPortFree(o.esTransportPort, 'esTransportPort', 'elasticsearch');
-    return undefined;
-  }
-  const url = esUrl(o.esPort);
-  if (o.reuse && (await isElasticsearchHealthy(url))) {
-    const state = await readState(o.cacheDir, 'elasticsearch', o.esPort);
-    return {
-      url,
-      port: o.esPort,
-      version: (await elasticsearchVersion(url)) ?? state?.version ?? 'unknown',
-      startupMs: 0,
-      reused: true,
-      ...(state === undefined ? {} : { pid: state.pid }),
-      logFiles: state?.logFiles ?? [],
-    };
-  }
-  await assertPortFree(o.esPort, 'esPort', 'elasticsearch');
-  return undefined;
-}
-
-/** Removes a service directory, and the data root when it became empty and the devstack created it. */
-async function removeServiceDir(
-  state: Pick<ServiceState, 'serviceDir' | 'dataRoot' | 'ownsDataRoot'>,
-): Promise<void> {
-  if (!state.ownsDataRoot) return;
-  await rm(state.serviceDir, { recursive: true, force: true });
-  await rmdir(state.dataRoot).catch(() => undefined);
-}
-
-/** Stops one server recorded in a state file and cleans up after it. */
-export async function stopRecordedServer(
-  cacheDir: string,
-  state: ServiceState,
-  stopTimeoutMs: number,
-): Promise<void> {
-  const how = await stopProcessGroup(state.pid, stopTimeoutMs, state.service);
-  keepOnExit(state.pid);
-  publish('stopped', { service: state.service, port: state.port, pid: state.pid, how });
-  await removeState(cacheDir, state.service, state.port);
-  await removeServiceDir(state);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { stopRecordedServer } from './devstack.js';
+import { stopRecordedServer } from './runtime/stop-server.js';
 import { elasticsearchVersion, isElasticsearchHealthy } from './elasticsearch/health.js';
 import { isKafkaHealthy } from './kafka/health.js';
 import {
