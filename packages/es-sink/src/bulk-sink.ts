@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { BatchBuffer } from './batching/batch-buffer.js';
 import { Capacity } from './batching/capacity.js';
 import { serializeOperation } from './bulk-lines.js';
+import { postBulk, responseItems, type BulkResponseBody } from './bulk-request.js';
 import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessage } from './diagnostics.js';
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
 import { compileIndexPattern } from './index-management/index-name.js';
@@ -11,6 +12,7 @@ import { resolveSinkOptions, type BulkSinkOptions, type ResolvedSinkOptions } fr
 import { classifyItem, classifyRequestError, splitInHalves, type BulkResponseItem } from './outcome.js';
 import { ConcurrencyLimit } from './retry/adaptive-concurrency.js';
 import { RETRY_DEADLINE_EXCEEDED, RetryPolicy } from './retry/retry-policy.js';
+import { RetryScheduler } from './retry/retry-scheduler.js';
 import type { Ack, DeadLetterReason, SinkItem, SinkStats, WriteOptions } from './types.js';
 
 interface Pending<TDoc, TContext> {
@@ -21,13 +23,6 @@ interface Pending<TDoc, TContext> {
   firstAttemptAt: number | undefined;
   retries: number;
 }
-
-interface BulkResponseBody {
-  errors?: boolean;
-  items?: Array<Record<string, BulkResponseItem>>;
-}
-
-const FILTER_PATH = 'errors,items.*.status,items.*.error,items.*.result';
 
 let nextRequestId = 0;
 
@@ -46,9 +41,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   readonly #buffer: BatchBuffer<Pending<TDoc, TContext>>;
   readonly #queue: Pending<TDoc, TContext>[][] = [];
   readonly #limit: ConcurrencyLimit;
-  readonly #retry: RetryPolicy;
+  readonly #retries: RetryScheduler<Pending<TDoc, TContext>>;
   readonly #indexOf: (document: TDoc) => string;
-  readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #abort = new AbortController();
   readonly #createdAt: number;
   #flushTimer: NodeJS.Timeout | undefined;
@@ -99,10 +93,11 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       adaptive: o.adaptiveConcurrency,
       latencyFactor: o.latencyFactor,
     });
-    this.#retry = new RetryPolicy(
+    const policy = new RetryPolicy(
       { initialDelayMs: o.retryInitialDelayMs, maxDelayMs: o.retryMaxDelayMs, deadlineMs: o.retryDeadlineMs },
       o.random,
     );
+    this.#retries = new RetryScheduler(policy, o.retryDeadlineMs, this.#now);
     const index = o.index;
     this.#indexOf =
       typeof index === 'function'
@@ -180,8 +175,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#aborted = true;
     this.#closed = true;
     this.#clearFlushTimer();
-    for (const timer of this.#retryTimers) clearTimeout(timer);
-    this.#retryTimers.clear();
+    this.#retries.clear();
     this.#buffer.drain();
     this.#queue.length = 0;
     this.#abort.abort();
@@ -209,7 +203,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
 
   /** Sends a partial batch when nothing else is on its way to Elasticsearch and a writer waits for room. */
   #sendPartialIfIdle(): void {
-    if (this.#inFlight === 0 && this.#queue.length === 0 && this.#retryTimers.size === 0) {
+    if (this.#inFlight === 0 && this.#queue.length === 0 && this.#retries.waiting === 0) {
       this.#dispatch(this.#buffer.drain());
       this.#pump();
     }
@@ -351,15 +345,14 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     };
     const started = performance.now();
     try {
-      const querystring: Record<string, unknown> = { filter_path: FILTER_PATH };
-      if (this.#options.refresh !== undefined) querystring['refresh'] = this.#options.refresh;
-      if (this.#options.pipeline !== undefined) querystring['pipeline'] = this.#options.pipeline;
       let body: BulkResponseBody;
       try {
-        body = (await this.#client.transport.request(
-          { method: 'POST', path: '/_bulk', bulkBody: batch.map((p) => p.lines).join(''), querystring },
-          { maxRetries: 0, requestTimeout: this.#options.requestTimeoutMs, signal: this.#abort.signal },
-        )) as BulkResponseBody;
+        body = await postBulk(this.#client, batch.map((p) => p.lines).join(''), {
+          refresh: this.#options.refresh,
+          pipeline: this.#options.pipeline,
+          timeoutMs: this.#options.requestTimeoutMs,
+          signal: this.#abort.signal,
+        });
       } catch (error) {
         end.durationMs = performance.now() - started;
         this.#onRequestError(error, batch, end);
@@ -378,9 +371,12 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   }
 
   #onResponse(body: BulkResponseBody, batch: Pending<TDoc, TContext>[], end: BulkEndMessage): void {
-    const items = body.items ?? [];
-    if (items.length !== batch.length) {
-      end.error = `bulk response has ${items.length} items for ${batch.length} operations`;
+    const items = responseItems(
+      body,
+      batch.map((p) => p.item.action),
+    );
+    if (items === undefined) {
+      end.error = `bulk response has ${body.items?.length ?? 0} items for ${batch.length} operations`;
       this.#retryLater(batch, 'request', end.error, end);
       return;
     }
@@ -389,9 +385,10 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     let retryReason = '';
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i] as Pending<TDoc, TContext>;
-      const raw = items[i] as Record<string, BulkResponseItem>;
-      const result = raw[p.item.action] ?? (Object.values(raw)[0] as BulkResponseItem);
-      const outcome = classifyItem(result, { action: p.item.action, externalVersion: p.externalVersion });
+      const outcome = classifyItem(items[i] as BulkResponseItem, {
+        action: p.item.action,
+        externalVersion: p.externalVersion,
+      });
       switch (outcome.kind) {
         case 'success':
           end.succeeded++;
@@ -462,42 +459,25 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     reason: string,
     end: BulkEndMessage,
   ): void {
-    const now = this.#now();
-    const keep: Pending<TDoc, TContext>[] = [];
-    let attempt = 1;
-    let oldest = now;
-    for (const p of batch) {
-      const first = p.firstAttemptAt ?? now;
-      if (now - first >= this.#options.retryDeadlineMs) {
-        end.deadLettered++;
-        this.#deadLetter(p, {
-          errorType: 'retry_deadline_exceeded',
-          reason: `${RETRY_DEADLINE_EXCEEDED} (last error: ${reason})`,
-          status: undefined,
-        });
-        continue;
-      }
-      p.retries++;
-      attempt = Math.max(attempt, p.retries);
-      oldest = Math.min(oldest, first);
-      keep.push(p);
+    const { expired, kept, attempt, delayMs } = this.#retries.schedule(batch, (group) => {
+      this.#queue.push(group);
+      this.#pump();
+    });
+    for (const p of expired) {
+      end.deadLettered++;
+      this.#deadLetter(p, {
+        errorType: 'retry_deadline_exceeded',
+        reason: `${RETRY_DEADLINE_EXCEEDED} (last error: ${reason})`,
+        status: undefined,
+      });
     }
-    if (keep.length === 0) return;
-    // One timer per group: the group backs off by its largest attempt number, capped by its earliest deadline.
-    const decision = this.#retry.decide(attempt, oldest, now);
-    const delayMs = decision.retry ? decision.delayMs : 0;
-    end.retried += keep.length;
-    this.#counters.retried += keep.length;
+    if (kept.length === 0) return;
+    end.retried += kept.length;
+    this.#counters.retried += kept.length;
     if (channels.retry.hasSubscribers) {
-      const message: RetryMessage = { scope, docs: keep.length, attempt, delayMs, reason };
+      const message: RetryMessage = { scope, docs: kept.length, attempt, delayMs, reason };
       channels.retry.publish(message);
     }
-    const timer = setTimeout(() => {
-      this.#retryTimers.delete(timer);
-      this.#queue.push(keep);
-      this.#pump();
-    }, delayMs);
-    this.#retryTimers.add(timer);
   }
 
   #ack(p: Pending<TDoc, TContext>, ack: Ack): void {
