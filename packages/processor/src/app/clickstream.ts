@@ -45,7 +45,12 @@ export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamA
       repartition: config.repartitionTopic,
     },
     taskFactory: (_topic, partition) =>
-      clickstreamPartialTask({ ...eventTime, dedupTtlMs: config.dedupTtlMs, inputPartition: partition }),
+      clickstreamPartialTask({
+        ...eventTime,
+        dedupTtlMs: config.dedupTtlMs,
+        projection: config.projectionDecode,
+        inputPartition: partition,
+      }),
     merge: {
       taskFactory: (_topic, _partition, context) =>
         clickstreamMergeTask({ ...eventTime, upstreamPartitions: context.upstreamPartitionCount ?? 1 }),

@@ -21,6 +21,7 @@ export interface ProcessorConfig {
   readonly idleTimeoutMs: number;
   readonly commitIntervalMs: number;
   readonly processingGuarantee: ProcessingGuarantee;
+  readonly projectionDecode: boolean;
   readonly elasticsearch: boolean;
   readonly elasticsearchUrl: string;
   readonly indexPrefix: string;
@@ -46,6 +47,7 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   idleTimeoutMs: 30_000,
   commitIntervalMs: 200,
   processingGuarantee: 'exactly-once',
+  projectionDecode: false,
   elasticsearch: true,
   elasticsearchUrl: 'http://127.0.0.1:9200',
   indexPrefix: 'clickstream-metrics',
@@ -80,6 +82,10 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   idleTimeoutMs: { kind: 'int', min: 0, max: 86_400_000, help: 'processing time without data before a partition is idle' },
   commitIntervalMs: { kind: 'int', min: 10, max: 600_000, help: 'transaction commit interval per task' },
   processingGuarantee: { kind: { oneOf: PROCESSING_GUARANTEES }, help: 'exactly-once or at-least-once' },
+  projectionDecode: {
+    kind: 'bool',
+    help: 'decode only the fields the job reads (faster; invalid UTF-8 in skipped fields is not dead-lettered)',
+  },
   elasticsearch: { kind: 'bool', help: 'index results into Elasticsearch through @tributary/es-sink' },
   elasticsearchUrl: { kind: 'url', help: 'Elasticsearch base URL' },
   indexPrefix: { kind: 'string', help: 'daily indices <prefix>-YYYY.MM.DD behind alias <prefix>' },
