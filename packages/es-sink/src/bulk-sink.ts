@@ -144,6 +144,14 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     return this.#writeSlow(document, options);
   }
 
+  /**
+   * Installs the index template now (it is otherwise installed before the first write). Idempotent; rejects with
+   * TRIB_SINK_TEMPLATE_FAILED, and a later call or write tries again.
+   */
+  ready(): Promise<void> {
+    return this.#ensureTemplate();
+  }
+
   /** Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). */
   async flush(): Promise<void> {
     this.#dispatch(this.#buffer.drain());

@@ -284,6 +284,27 @@ describe('BulkSink', () => {
     });
   });
 
+  it('installs the index template once, before the first bulk request', async () => {
+    const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      template: { name: 'tpl', indexPatterns: ['test*'], alias: 'all-tests', replicas: 0 },
+    });
+    await sink.ready();
+    await sink.write({ n: 1 });
+    await sink.write({ n: 2 });
+    await sink.close();
+    expect(es.others).toEqual([
+      {
+        method: 'PUT',
+        path: '/_index_template/tpl',
+        body: expect.objectContaining({
+          index_patterns: ['test*'],
+          template: expect.objectContaining({ aliases: { 'all-tests': {} } }),
+        }),
+      },
+    ]);
+    expect(es.requests).toHaveLength(1);
+  });
+
   it('rejects bad options at construction, naming the option', () => {
     const make = (o: Partial<BulkSinkOptions<Doc>>) => () =>
       new BulkSink<Doc>({ node: 'http://127.0.0.1:1', index: 'x', ...o });

@@ -108,6 +108,7 @@ class Connector implements KafkaEsConnector {
 
   async start(): Promise<void> {
     await this.#checkElasticsearch();
+    await this.sink.ready();
     await this.#checkKafka();
     await this.#consumer.connect();
     await this.#producer?.connect();

@@ -23,6 +23,8 @@ export interface FakeReply {
 export class FakeElasticsearch {
   readonly requests: ReceivedOp[][] = [];
   readonly queries: URLSearchParams[] = [];
+  /** Requests to any path other than `/_bulk`: method, path and parsed body. */
+  readonly others: Array<{ method: string; path: string; body: unknown }> = [];
   readonly #server: Server;
   #handler: (ops: ReceivedOp[], n: number) => FakeReply | Promise<FakeReply>;
 
@@ -52,6 +54,12 @@ export class FakeElasticsearch {
     res.setHeader('x-elastic-product', 'Elasticsearch');
     res.setHeader('content-type', 'application/json');
     if (url.pathname !== '/_bulk') {
+      const text = Buffer.concat(chunks).toString('utf8');
+      this.others.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        body: text === '' ? undefined : JSON.parse(text),
+      });
       res.end('{"acknowledged":true}');
       return;
     }

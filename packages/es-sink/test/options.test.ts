@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { SINK_DEFAULTS, redactOptions, redactUrl, resolveSinkOptions } from '../src/options.js';
+
+describe('resolveSinkOptions', () => {
+  it('applies SINK_DEFAULTS', () => {
+    expect(resolveSinkOptions({ node: 'http://127.0.0.1:9200', index: 'x' })).toMatchObject(SINK_DEFAULTS);
+  });
+
+  it('names the option and the constraint', () => {
+    const base = { node: 'http://127.0.0.1:9200', index: 'x' };
+    expect(() => resolveSinkOptions({ index: 'x' })).toThrow(/^node is required when client is not given/);
+    expect(() => resolveSinkOptions({ ...base, node: 'ftp://h' })).toThrow(/^node must use http: or https:/);
+    expect(() => resolveSinkOptions({ ...base, retryInitialDelayMs: 10, retryMaxDelayMs: 5 })).toThrow(
+      /^retryInitialDelayMs must be <= retryMaxDelayMs/,
+    );
+    expect(() => resolveSinkOptions({ ...base, auth: { user: 'x' } as never })).toThrow(/^auth must be/);
+    expect(() => resolveSinkOptions({ ...base, action: 'upsert' as never })).toThrow(
+      /^action must be one of index, create, update, delete/,
+    );
+    expect(() =>
+      resolveSinkOptions({ ...base, template: { name: 'ds', indexPatterns: ['ds'], dataStream: true } }),
+    ).toThrow(/^action must be 'create'/);
+    expect(() => resolveSinkOptions({ ...base, adaptiveConcurrency: true, concurrency: 20 })).toThrow(
+      /^concurrency must lie between/,
+    );
+  });
+});
+
+describe('redaction', () => {
+  it('never prints credentials', () => {
+    const printed = JSON.stringify(
+      redactOptions({
+        node: 'https://elastic:s3cret@es.example:9200',
+        auth: { username: 'elastic', password: 's3cret' },
+        tls: { ca: 'PEM' },
+        index: 'x',
+        onAck: () => undefined,
+      }),
+    );
+    expect(printed).not.toContain('s3cret');
+    expect(printed).not.toContain('PEM');
+    expect(JSON.parse(printed)).toEqual({
+      node: 'https://***:***@es.example:9200',
+      auth: { username: '***', password: '***' },
+      tls: '***',
+      index: 'x',
+      onAck: '[Function]',
+    });
+    expect(redactUrl('http://127.0.0.1:9200')).toBe('http://127.0.0.1:9200');
+  });
+});
