@@ -29,6 +29,8 @@ export interface WindowLatencies {
   readonly kafkaToSearchable: LatencyHistogram;
   /** Windows left out because they closed after the last event (the idle timeout closed them). */
   readonly drainWindows: number;
+  /** Windows left out because they closed during the warm-up. */
+  readonly warmupWindows: number;
 }
 
 interface Sighting {
@@ -81,29 +83,35 @@ export class WindowTracker {
   }
 
   /**
-   * Latency histograms of the windows that closed at or before `steadyUntilMs` (the intended time of the last
-   * event). Windows closing later can only be closed by the idle timeout once traffic stops; they would measure
-   * that timeout, not the pipeline, so they are counted in `drainWindows` instead. Omit the cutoff to keep all.
+   * Latency histograms of the windows that closed within `[measuredFromMs, steadyUntilMs]`. Windows closing after
+   * `steadyUntilMs` (the intended time of the last event) can only be closed by the idle timeout once traffic
+   * stops: they would measure that timeout, not the pipeline, and are counted in `drainWindows`. Windows closing
+   * before `measuredFromMs` (end of the warm-up) are counted in `warmupWindows`. Omit the bounds to keep all.
    */
-  latencies(steadyUntilMs = Number.POSITIVE_INFINITY): WindowLatencies {
+  latencies(
+    steadyUntilMs = Number.POSITIVE_INFINITY,
+    measuredFromMs = Number.NEGATIVE_INFINITY,
+  ): WindowLatencies {
     const resultInKafka = new LatencyHistogram();
     const searchable = new LatencyHistogram();
     const kafkaToSearchable = new LatencyHistogram();
+    const inRange = (s: Sighting): boolean => s.closeMs >= measuredFromMs && s.closeMs <= steadyUntilMs;
     let drainWindows = 0;
+    let warmupWindows = 0;
     for (const s of this.#kafkaSeen.values()) {
-      if (s.closeMs <= steadyUntilMs) resultInKafka.recordMs(s.atMs - s.closeMs);
+      if (inRange(s)) resultInKafka.recordMs(s.atMs - s.closeMs);
     }
     for (const [key, s] of this.#searchableSeen) {
-      if (s.closeMs > steadyUntilMs) {
-        drainWindows++;
-        continue;
-      }
+      if (s.closeMs > steadyUntilMs) drainWindows++;
+      if (s.closeMs < measuredFromMs) warmupWindows++;
+      if (!inRange(s)) continue;
       searchable.recordMs(s.atMs - s.closeMs);
       const inKafka = this.#kafkaSeen.get(key);
       if (inKafka !== undefined) kafkaToSearchable.recordMs(s.atMs - inKafka.atMs);
     }
-    return { resultInKafka, searchable, kafkaToSearchable, drainWindows };
+    return { resultInKafka, searchable, kafkaToSearchable, drainWindows, warmupWindows };
   }
+
   /** True once every expected window is searchable with exactly the expected counts. */
   complete(expected: readonly WindowCounts[]): boolean {
     return expected.every((w) => {

@@ -24,6 +24,7 @@ describe('WindowTracker', () => {
     expect(l.searchable.maxUs).toBeLessThanOrEqual(1_001_000);
     expect(l.kafkaToSearchable.maxUs).toBe(800_000);
     expect(l.drainWindows).toBe(0);
+    expect(l.warmupWindows).toBe(0);
     expect(t.searchableWindows).toBe(1);
     expect(t.lastSearchableAt).toBe(16_000);
   });
@@ -40,6 +41,11 @@ describe('WindowTracker', () => {
     expect(steady.kafkaToSearchable.totalCount).toBe(1);
     expect(steady.drainWindows).toBe(1);
     expect(t.latencies().searchable.totalCount).toBe(2);
+    // A warm-up ending at 12 000 leaves out the first window (closed at 11 000) too.
+    const measured = t.latencies(15_000, 12_000);
+    expect(measured.searchable.totalCount).toBe(0);
+    expect(measured.warmupWindows).toBe(1);
+    expect(measured.drainWindows).toBe(1);
   });
 
   it('is complete only when every expected window is searchable with the expected counts', () => {
