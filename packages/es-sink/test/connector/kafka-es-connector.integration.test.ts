@@ -205,6 +205,43 @@ describe('Kafka → Elasticsearch connector', () => {
     expect(await committed(groupId, topic)).toEqual(await endOffsets(topic));
   });
 
+  it('JSON records: id from a field, external version from the offset, so the later record wins', async () => {
+    const topic = await createTopic(`es-sink-it-json-${suffix}`, 1);
+    const index = `es-sink-it-json-${suffix}`;
+    indices.push(index);
+    const groupId = `es-sink-it-${suffix}-d`;
+    await producer.send({
+      topic,
+      messages: [
+        { value: JSON.stringify({ user: 'u1', plan: 'free' }) },
+        { value: JSON.stringify({ user: 'u2', plan: 'free' }) },
+        { value: JSON.stringify({ user: 'u1', plan: 'pro' }) },
+        { value: JSON.stringify({ plan: 'no id' }) },
+      ],
+    });
+    const connector = createKafkaEsConnector({
+      brokers,
+      topic,
+      groupId,
+      format: 'json',
+      idField: 'user',
+      versionFrom: 'offset',
+      commitIntervalMs: 200,
+      sink: { node: esUrl, index, flushIntervalMs: 100 },
+    });
+    await connector.start();
+    try {
+      await waitFor(() => allCommitted(connector, topic));
+    } finally {
+      await connector.stop();
+    }
+    expect(await count(index)).toBe(2);
+    const u1 = await es.get<{ plan: string }>({ index, id: 'u1' });
+    expect(u1._source?.plan).toBe('pro');
+    expect(u1._version).toBe(2);
+    expect(connector.stats).toMatchObject({ consumed: 4, unmappable: 1, deadLettered: 1 });
+  });
+
   it('on stop(), flushes buffered documents and commits them', async () => {
     const topic = await createTopic(`es-sink-it-stop-${suffix}`);
     const index = `es-sink-it-stop-${suffix}`;
