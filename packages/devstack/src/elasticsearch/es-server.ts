@@ -1,6 +1,8 @@
 import { chown, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 import { launchServer } from '../runtime/server-process.js';
+import { findUntraversable } from '../runtime/unprivileged-user.js';
 import { isElasticsearchHealthy } from './health.js';
 import { rewriteJvmOptions } from './jvm-options.js';
 import { elasticsearchSettings, settingsToArgs } from './settings.js';
@@ -50,7 +52,21 @@ export async function startElasticsearch(input: ElasticsearchStartInput): Promis
   await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
   const stdoutFile = join(input.serviceDir, 'stdout.log');
   await writeFile(stdoutFile, '');
-  if (input.runAs !== undefined) await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
+  if (input.runAs !== undefined) {
+    for (const path of [input.home, input.serviceDir]) {
+      const blocked = await findUntraversable(path);
+      if (blocked !== undefined) {
+        throw new DevstackError(
+          DEVSTACK_ERROR_CODES.START_FAILED,
+          `Elasticsearch runs as uid ${input.runAs.uid} (it refuses to run as root) and cannot reach ${path}: ` +
+            `${blocked} is not traversable by other users. Fix: \`chmod o+x ${blocked}\`, or keep the cache and ` +
+            'data outside it (cacheDir / TRIBUTARY_DEVSTACK_CACHE, dataDir / TRIBUTARY_DEVSTACK_DATA).',
+          { service: 'elasticsearch' },
+        );
+      }
+    }
+    await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
+  }
 
   const settings = elasticsearchSettings({
     port: input.port,

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 
 /** uid/gid of `nobody` on Debian/Ubuntu/RHEL when /etc/passwd cannot be read. */
 const NOBODY = { uid: 65_534, gid: 65_534 } as const;
@@ -18,4 +19,20 @@ export async function elasticsearchRunAs(
   const u = Number(fields?.[2]);
   const g = Number(fields?.[3]);
   return Number.isInteger(u) && Number.isInteger(g) && u !== 0 ? { uid: u, gid: g } : { ...NOBODY };
+}
+
+/**
+ * The first directory on the way to `path` (itself included) that other users cannot traverse (no `o+x`), or
+ * undefined when `nobody` can reach it. Used before starting Elasticsearch as `nobody`.
+ */
+export async function findUntraversable(path: string): Promise<string | undefined> {
+  const parts = resolve(path).split(sep).filter(Boolean);
+  let current: string = sep;
+  for (const part of ['', ...parts]) {
+    current = part === '' ? sep : join(current, part);
+    const info = await stat(current).catch(() => undefined);
+    if (info === undefined) return undefined;
+    if (info.isDirectory() && (info.mode & 0o001) === 0) return current;
+  }
+  return undefined;
 }

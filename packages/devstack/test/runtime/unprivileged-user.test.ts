@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { elasticsearchRunAs } from '../../src/runtime/unprivileged-user.js';
+import { elasticsearchRunAs, findUntraversable } from '../../src/runtime/unprivileged-user.js';
 
 describe('elasticsearchRunAs', () => {
   it('runs as ourselves when not root', async () => {
@@ -19,6 +19,24 @@ describe('elasticsearchRunAs', () => {
       );
       expect(await elasticsearchRunAs(0, passwd)).toEqual({ uid: 65000, gid: 65001 });
       expect(await elasticsearchRunAs(0, join(dir, 'missing'))).toEqual({ uid: 65534, gid: 65534 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('findUntraversable', () => {
+  it('names the first directory other users cannot enter', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'devstack-traverse-'));
+    try {
+      const { chmod, mkdir } = await import('node:fs/promises');
+      await mkdir(join(dir, 'a', 'b'), { recursive: true });
+      await chmod(dir, 0o755);
+      await chmod(join(dir, 'a'), 0o700);
+      await chmod(join(dir, 'a', 'b'), 0o755);
+      expect(await findUntraversable(join(dir, 'a', 'b'))).toBe(join(dir, 'a'));
+      await chmod(join(dir, 'a'), 0o711);
+      expect(await findUntraversable(join(dir, 'a', 'b'))).toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
