@@ -62,7 +62,11 @@ export interface LoadOptions
   batchSize: number;
   /** … or once its oldest record has waited this long (ms). @defaultValue 5 */
   lingerMs: number;
-  /** Outstanding send() calls at most (kafkajs keeps one request in flight per broker for idempotence). @defaultValue 2 */
+  /**
+   * Outstanding send() calls at most. kafkajs serialises an idempotent producer's requests per broker anyway; with 1
+   * the log order always equals the generation order (with more, a retried send can land after a later one: the
+   * manifest still follows the log, but an injected late/duplicate event may then not be one). @defaultValue 1
+   */
   maxInFlightBatches: number;
   /** Add the trib-intended-ms header (and trib-fault on injected faults) to each record. @defaultValue true */
   recordHeaders: boolean;
@@ -101,7 +105,7 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   eventsPerSecond: 10_000,
   batchSize: 2000,
   lingerMs: 5,
-  maxInFlightBatches: 2,
+  maxInFlightBatches: 1,
   recordHeaders: true,
   progressIntervalMs: 5_000,
   manifestPath: undefined,

@@ -67,7 +67,12 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
 
   const unavailable = (res: ServerResponse, reason: string): void => {
     metrics.backpressureRejections.inc();
-    json(res, 503, { error: reason }, { 'retry-after': String(o.retryAfterSeconds) });
+    json(
+      res,
+      503,
+      { error: reason, code: ProducerErrorCodes.BACKPRESSURE },
+      { 'retry-after': String(o.retryAfterSeconds) },
+    );
   };
 
   async function connect(): Promise<void> {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Message, Producer } from 'kafkajs';
+import type { Admin, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
@@ -18,6 +18,7 @@ import { ClickstreamGenerator } from '../workload/generator.js';
 import { FaultKinds } from '../workload/faults.js';
 import { resolveCompression } from './compression.js';
 import { connectProducer, createIdempotentProducer, createKafka, ensureTopic } from './kafka-client.js';
+import { LogOrderFeeder } from './log-order.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import type { PendingRecord } from './record-accumulator.js';
 
@@ -54,20 +55,14 @@ export interface LoadRunHooks {
   signal?: AbortSignal;
 }
 
-interface InFlight {
-  records: PendingRecord[];
-  done: boolean;
-  ok: boolean;
-  ackMs: number;
-}
-
 const MAX_ERRORS_KEPT = 10;
 
 /**
  * Open-loop load generator for Kafka: paces the generator's records on a fixed schedule, batches them per partition
  * (linger/batch size), keeps a bounded number of send() calls outstanding on an idempotent acks=all producer and
- * measures ack latency from each record's intended send time. Acknowledged records are fed in log order to the
- * ground-truth accumulator, so the manifest describes exactly what is in the topic.
+ * measures ack latency from each record's intended send time. Acknowledged records are fed to the ground-truth
+ * accumulator in log order (by the offsets Kafka acknowledged them at), so the manifest describes exactly what is in
+ * the topic even when a retried send lands after a later one.
  */
 export class ClickstreamLoadGenerator {
   readonly options: LoadOptions;
@@ -77,7 +72,7 @@ export class ClickstreamLoadGenerator {
   readonly #lag = new LatencyHistogram();
   readonly #intervalLatency = new LatencyHistogram();
   readonly #intervalLag = new LatencyHistogram();
-  readonly #inFlight: InFlight[] = [];
+  #inFlight = 0;
   readonly #errors: string[] = [];
   readonly #injected: InjectedCounts = { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 };
   #wake: (() => void) | undefined;
@@ -98,9 +93,11 @@ export class ClickstreamLoadGenerator {
     const kafka = createKafka(o);
     const admin = kafka.admin();
     let partitions: number;
+    let startOffsets: number[];
     try {
       await admin.connect();
       partitions = await ensureTopic(admin, o);
+      startOffsets = await endOffsets(admin, o.topic, partitions);
     } catch (err) {
       throw err instanceof ProducerError
         ? err
@@ -111,13 +108,18 @@ export class ClickstreamLoadGenerator {
     const producer = createIdempotentProducer(kafka, o);
     await connectProducer(producer, o.brokers);
     try {
-      return await this.#produce(producer, partitions, compression);
+      return await this.#produce(producer, partitions, startOffsets, compression);
     } finally {
       await producer.disconnect().catch(() => undefined);
     }
   }
 
-  async #produce(producer: Producer, partitions: number, compression: number): Promise<LoadReport> {
+  async #produce(
+    producer: Producer,
+    partitions: number,
+    startOffsets: number[],
+    compression: number,
+  ): Promise<LoadReport> {
     const o = this.options;
     const clock = this.#clock;
     const startMs = clock.now();
@@ -135,6 +137,9 @@ export class ClickstreamLoadGenerator {
       partitions,
       seed: o.seed,
     });
+    const feeder = new LogOrderFeeder<PendingRecord>(startOffsets, (partition, r) => {
+      truth.add(r.event === undefined ? { partition, value: r.value } : { partition, event: r.event });
+    });
     const total = plannedRecords(o.rate, o.durationMs, o.count);
     const schedule = new PacingSchedule(o.rate, startMs, total);
     const endMs =
@@ -145,8 +150,7 @@ export class ClickstreamLoadGenerator {
 
     const send = (records: PendingRecord[]): void => {
       this.#handed += records.length;
-      const entry: InFlight = { records, done: false, ok: false, ackMs: 0 };
-      this.#inFlight.push(entry);
+      this.#inFlight++;
       const messages: Message[] = records.map((r) => ({
         key: r.key,
         value: Buffer.isBuffer(r.value)
@@ -158,10 +162,9 @@ export class ClickstreamLoadGenerator {
       producer
         .send({ topic: o.topic, messages, acks: -1, compression, timeout: o.requestTimeoutMs })
         .then(
-          () => {
-            entry.ok = true;
-          },
+          (metadata) => this.#acknowledged(records, metadata, feeder, warmupEnd),
           (err: unknown) => {
+            this.#failed += records.length;
             const wrapped = wrapKafkaError(
               ProducerErrorCodes.SEND_FAILED,
               `send of ${records.length} records failed`,
@@ -172,9 +175,7 @@ export class ClickstreamLoadGenerator {
           },
         )
         .finally(() => {
-          entry.done = true;
-          entry.ackMs = clock.now();
-          this.#settle(truth, warmupEnd);
+          this.#inFlight--;
           this.#wake?.();
         });
     };
@@ -188,7 +189,7 @@ export class ClickstreamLoadGenerator {
         if (now >= endMs) break;
         const due = schedule.dueCount(now);
         let built = 0;
-        while (seq < due && acc.size < maxBuffered && this.#inFlight.length < o.maxInFlightBatches) {
+        while (seq < due && acc.size < maxBuffered) {
           const r = generator.next();
           const builtAt = clock.now();
           const intendedMs = o.rate > 0 ? schedule.intendedAt(seq) : builtAt;
@@ -209,7 +210,7 @@ export class ClickstreamLoadGenerator {
             now,
           );
           seq++;
-          if (acc.ready(now)) send(acc.drain(now));
+          if (this.#inFlight < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
           // Unthrottled runs: look at the clock now and then, and let I/O in.
           if (++built % 2048 === 0) {
             now = clock.now();
@@ -224,8 +225,9 @@ export class ClickstreamLoadGenerator {
           }
           break;
         }
-        if (this.#inFlight.length < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
-        if (this.#inFlight.length >= o.maxInFlightBatches) {
+        if (this.#inFlight < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
+        if (this.#inFlight >= o.maxInFlightBatches && (acc.size >= maxBuffered || acc.ready(now))) {
+          // Nothing to do until a send completes (a completion also wakes the sleep below).
           await this.#waitForSlot(o.maxInFlightBatches);
           continue;
         }
@@ -237,7 +239,8 @@ export class ClickstreamLoadGenerator {
         await this.#waitForSlot(o.maxInFlightBatches);
         send(acc.drain(clock.now(), true));
       }
-      while (this.#inFlight.length > 0) await this.#waitForSlot(1);
+      while (this.#inFlight > 0) await this.#waitForSlot(1);
+      feeder.flush();
     } finally {
       stopProgress();
     }
@@ -267,32 +270,40 @@ export class ClickstreamLoadGenerator {
     return report;
   }
 
-  /** Processes settled batches from the head, in send order, so the manifest follows the log order. */
-  #settle(truth: GroundTruthAccumulator, warmupEnd: number): void {
-    while (this.#inFlight.length > 0 && this.#inFlight[0]!.done) {
-      const entry = this.#inFlight.shift()!;
-      if (!entry.ok) {
-        this.#failed += entry.records.length;
-        continue;
+  /** Counts an acknowledged send and hands its records, per partition at their offsets, to the log-order feeder. */
+  #acknowledged(
+    records: PendingRecord[],
+    metadata: RecordMetadata[],
+    feeder: LogOrderFeeder<PendingRecord>,
+    warmupEnd: number,
+  ): void {
+    const ackMs = this.#clock.now();
+    const byPartition = new Map<number, PendingRecord[]>();
+    let bytes = 0;
+    for (const r of records) {
+      bytes += r.value.length;
+      this.#countFault(r.fault);
+      if (r.intendedMs >= warmupEnd) {
+        this.#latency.recordMs(ackMs - r.intendedMs);
+        this.#intervalLatency.recordMs(ackMs - r.intendedMs);
       }
-      let bytes = 0;
-      for (const r of entry.records) {
-        truth.add(
-          r.event === undefined
-            ? { partition: r.partition, value: r.value }
-            : { partition: r.partition, event: r.event },
-        );
-        bytes += r.value.length;
-        this.#countFault(r.fault);
-        if (r.intendedMs >= warmupEnd) {
-          this.#latency.recordMs(entry.ackMs - r.intendedMs);
-          this.#intervalLatency.recordMs(entry.ackMs - r.intendedMs);
-        }
-      }
-      this.#acked += entry.records.length;
-      this.#bytes += bytes;
-      publish(channels.batchAcked, { topic: this.options.topic, records: entry.records.length, bytes });
+      let list = byPartition.get(r.partition);
+      if (list === undefined) byPartition.set(r.partition, (list = []));
+      list.push(r);
     }
+    for (const m of metadata) {
+      const list = byPartition.get(m.partition);
+      if (list !== undefined && m.baseOffset !== undefined)
+        feeder.add(m.partition, Number(m.baseOffset), list);
+    }
+    this.#acked += records.length;
+    this.#bytes += bytes;
+    publish(channels.batchAcked, {
+      topic: this.options.topic,
+      records: records.length,
+      bytes,
+      latencyMs: ackMs,
+    });
   }
 
   #countFault(fault: string): void {
@@ -308,7 +319,7 @@ export class ClickstreamLoadGenerator {
   }
 
   async #waitForSlot(max: number): Promise<void> {
-    while (this.#inFlight.length >= max) {
+    while (this.#inFlight >= max) {
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
@@ -380,6 +391,13 @@ function headersOf(
   if (fault !== FaultKinds.NONE)
     headers['trib-fault'] = malformed === undefined ? fault : `${fault}:${malformed}`;
   return headers;
+}
+
+/** Each partition's end offset (high watermark) now: where our first record of it will land. */
+async function endOffsets(admin: Admin, topic: string, partitions: number): Promise<number[]> {
+  const offsets = new Array<number>(partitions).fill(0);
+  for (const p of await admin.fetchTopicOffsets(topic)) offsets[p.partition] = Number(p.high);
+  return offsets;
 }
 
 function pickWorkload(o: LoadOptions): Record<string, unknown> {

@@ -42,6 +42,7 @@ const asJson = (e: ClickstreamEvent) => ({
 
 interface GatewayAnswer {
   error?: string;
+  code?: string;
   accepted?: number;
   rejected?: number;
   results: { index: number; ok: boolean; eventId?: string; code?: string; reason?: string; field?: string }[];
@@ -188,6 +189,7 @@ describe('ingest gateway against a real broker', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('3');
       expect(res.body.error).toMatch(/backpressure/);
+      expect(res.body).toMatchObject({ code: 'TRIB_PRODUCER_BACKPRESSURE' });
     } finally {
       await small.close();
     }
