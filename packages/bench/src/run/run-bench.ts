@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startDevstack } from '@tributary/devstack';
+import { devstackOptionsFromEnv, startDevstack } from '@tributary/devstack';
 import type { CliIo, ExitCode } from '../cli/main.js';
 import type { ResolvedRunOptions } from '../cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
@@ -26,7 +26,8 @@ function timestamp(date: Date): string {
 }
 
 /**
- * `bench run`: checks the pipeline packages, starts (or reuses) Kafka and Elasticsearch through the devstack, runs
+ * `bench run`: checks the pipeline packages, starts (or reuses) Kafka and Elasticsearch through the devstack (ports
+ * and the rest from the TRIBUTARY_* environment variables, as everywhere in the repo), runs
  * each scenario `runs` times, writes results JSON, `.hgrm` files and the HTML report to `outDir` and prints the
  * table. Exit 1 when a run lost or duplicated events. Scenarios not implemented yet fail before anything starts.
  */
@@ -55,7 +56,12 @@ export async function runBench(
   }
 
   const log = (line: string): void => io.stderr(`${line}\n`);
-  const stack = await startDevstack({ services: ['kafka', 'elasticsearch'], reuse: true, log });
+  const stack = await startDevstack({
+    ...devstackOptionsFromEnv(),
+    services: ['kafka', 'elasticsearch'],
+    reuse: true,
+    log,
+  });
   let regressed = false;
   try {
     const k = stack.kafka!;
