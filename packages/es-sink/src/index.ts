@@ -73,6 +73,7 @@ export {
   jsonMapper,
   windowDocumentId,
   windowResultMapper,
+  windowResultTemplate,
   type MappedRecord,
   type RecordFormat,
   type RecordMapper,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeWindowResult } from '@tributary/schema';
 import { readPath } from '../index-management/index-name.js';
+import type { IndexTemplateSpec } from '../index-management/index-template.js';
 
 /** The parts of a Kafka record a mapper reads. */
 export interface SourceRecord {
@@ -145,3 +146,22 @@ export const WINDOW_RESULT_MAPPINGS = {
     version: { type: 'long' },
   },
 } as const;
+
+/**
+ * The index template for window-result documents: daily indices `<base>-*` with strict mappings, joining alias
+ * `<base>`. Defaults follow the seeds (refresh 30 s) and a single node (1 shard, 0 replicas).
+ */
+export function windowResultTemplate(
+  options: { base?: string; shards?: number; replicas?: number; refreshInterval?: string } = {},
+): IndexTemplateSpec {
+  const base = options.base ?? 'clickstream-metrics';
+  return {
+    name: base,
+    indexPatterns: [`${base}-*`],
+    mappings: WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>,
+    shards: options.shards ?? 1,
+    replicas: options.replicas ?? 0,
+    refreshInterval: options.refreshInterval ?? '30s',
+    alias: base,
+  };
+}

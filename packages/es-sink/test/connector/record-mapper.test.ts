@@ -1,6 +1,11 @@
 import { encodeWindowResult } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
-import { jsonMapper, windowDocumentId, windowResultMapper } from '../../src/connector/record-mapper.js';
+import {
+  jsonMapper,
+  windowDocumentId,
+  windowResultMapper,
+  windowResultTemplate,
+} from '../../src/connector/record-mapper.js';
 
 const record = (value: Buffer | null, offset = '42') => ({ key: null, value, offset, partition: 3 });
 
@@ -71,5 +76,24 @@ describe('jsonMapper', () => {
     expect(() => m(record(Buffer.from('{"id":"a","v":-1}')))).toThrow(
       expect.objectContaining({ errorType: 'invalid_version' }),
     );
+  });
+});
+
+describe('windowResultTemplate', () => {
+  it('describes daily clickstream-metrics indices joining the alias', () => {
+    expect(windowResultTemplate()).toMatchObject({
+      name: 'clickstream-metrics',
+      indexPatterns: ['clickstream-metrics-*'],
+      alias: 'clickstream-metrics',
+      shards: 1,
+      replicas: 0,
+      refreshInterval: '30s',
+    });
+    expect(windowResultTemplate({ base: 'm', replicas: 1 })).toMatchObject({
+      name: 'm',
+      indexPatterns: ['m-*'],
+      alias: 'm',
+      replicas: 1,
+    });
   });
 });
