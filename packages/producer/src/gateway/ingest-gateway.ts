@@ -137,14 +137,20 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       headers: { 'content-type': 'application/x-protobuf', 'trib-received-ms': receivedAt },
     }));
+    // Counted until Kafka answers, even after an ack timeout answered the client: memory stays bounded.
     inFlightEvents += count;
+    const sending = producer.send({ topic: o.topic, messages, acks: -1, compression });
+    void sending.then(
+      () => (inFlightEvents -= count),
+      () => (inFlightEvents -= count),
+    );
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new AckTimeoutError()), o.ackTimeoutMs);
       });
-      await Promise.race([producer.send({ topic: o.topic, messages, acks: -1, compression }), timeout]);
+      await Promise.race([sending, timeout]);
       metrics.ackLatency.observe((performance.now() - started) / 1000);
       metrics.events.inc({ result: 'accepted' }, count);
       json(res, 200, { accepted: count, rejected: 0, results: parsed.results satisfies EventResult[] });
@@ -161,7 +167,6 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       else json(res, 500, { error: wrapped.message, code: wrapped.code });
     } finally {
       clearTimeout(timer);
-      inFlightEvents -= count;
     }
   }
 
