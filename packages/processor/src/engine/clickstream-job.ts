@@ -113,6 +113,7 @@ function eventTime(o: ClickstreamJobOptions): EventTimeOptions {
   if (o.dedupTtlMs !== undefined) out.dedupTtlMs = o.dedupTtlMs;
   if (o.idleTimeoutMs !== undefined) out.idleTimeoutMs = o.idleTimeoutMs;
   if (o.wallClockAdvance !== undefined) out.wallClockAdvance = o.wallClockAdvance;
+  if (o.idleAdvanceMode !== undefined) out.idleAdvanceMode = o.idleAdvanceMode;
   return out;
 }
 

@@ -100,6 +100,7 @@ export class MergeTask<A, R> implements PartitionTask {
       inputs: this.upstreamPartitions,
       outOfOrdernessMs: this.#eventTime.outOfOrdernessMs,
       idleTimeoutMs: this.#eventTime.idleTimeoutMs,
+      idleAdvanceMode: this.#eventTime.idleAdvanceMode,
     });
     const agg = this.#aggregator;
     this.#slots = new WindowSlots<Parts, R>({

@@ -1,4 +1,5 @@
 import { invalidOption } from '../errors.js';
+import { checkIdleAdvanceMode, type IdleAdvanceMode } from '../time/watermarks.js';
 import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
 
 /** Defaults of every engine task, in one place (the reference clickstream job's values). */
@@ -11,8 +12,10 @@ export const ENGINE_DEFAULTS = {
   dedupTtlMs: 600_000,
   /** Processing time without data after which a partition counts as idle. */
   idleTimeoutMs: 30_000,
-  /** When idle, let the emission watermark follow the wall clock from where the data stopped, so windows close. */
+  /** When idle, let the emission watermark follow the wall clock so windows close when traffic stops. */
   wallClockAdvance: true,
+  /** How the idle advance follows the wall clock: `now - B - idleTimeout`, or anchored at the data. */
+  idleAdvanceMode: 'wall-clock' as IdleAdvanceMode,
   /** Early (non-final) updates of open windows every N ms of processing time; 0 = off. */
   earlyUpdateIntervalMs: 0,
   /** Merge stage: keep a closed window this long (event time) after its close for late partials. */
@@ -32,6 +35,8 @@ export interface EventTimeOptions {
   idleTimeoutMs?: number;
   /** @defaultValue true */
   wallClockAdvance?: boolean;
+  /** @defaultValue 'wall-clock' */
+  idleAdvanceMode?: IdleAdvanceMode;
 }
 
 export interface ResolvedEventTime {
@@ -40,6 +45,7 @@ export interface ResolvedEventTime {
   readonly dedupTtlMs: number;
   readonly idleTimeoutMs: number;
   readonly wallClockAdvance: boolean;
+  readonly idleAdvanceMode: IdleAdvanceMode;
 }
 
 export function resolveEventTime(options: EventTimeOptions): ResolvedEventTime {
@@ -60,6 +66,7 @@ export function resolveEventTime(options: EventTimeOptions): ResolvedEventTime {
       options.idleTimeoutMs ?? ENGINE_DEFAULTS.idleTimeoutMs,
     ),
     wallClockAdvance,
+    idleAdvanceMode: checkIdleAdvanceMode(options.idleAdvanceMode ?? ENGINE_DEFAULTS.idleAdvanceMode),
   };
 }
 

@@ -191,15 +191,15 @@ export class PartitionGate<E> {
 
   /**
    * Advances processing time. When idle (no records for idleTimeout) and wall-clock advance is on, the emission
-   * watermark follows the wall clock from where the data stopped: `wm + (now - lastRecord) - idleTimeout`
-   * (never backwards). Returns the emission watermark.
+   * watermark follows the wall clock (`idleAdvanceMode`: `now - B - idleTimeout`, or
+   * `wm + (now - lastRecord) - idleTimeout`), never backwards. Returns the emission watermark.
    */
   tick(nowMs: number): number {
     this.#nowMs = nowMs;
     const et = this.#o.eventTime;
     const idle = this.watermark.isIdle(nowMs); // always evaluated: the first tick starts the idle timer
     if (et.wallClockAdvance && idle) {
-      const wall = this.watermark.idleAdvance(nowMs);
+      const wall = this.watermark.idleAdvance(nowMs, et.idleAdvanceMode);
       if (wall > this.#emitWm && wall > this.watermark.current) {
         this.#emitWm = wall;
         this.#progressDirty = true;

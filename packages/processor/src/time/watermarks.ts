@@ -1,12 +1,33 @@
 import { checkNonNegativeInteger } from '../engine/option-checks.js';
 import { invalidOption } from '../errors.js';
 
+/**
+ * How the watermark moves while idle:
+ * - `wall-clock`: `now - B - idleTimeout` — event time is assumed to be real time (the default).
+ * - `data-anchored`: `wm + (now - lastActivity) - idleTimeout` — event time keeps flowing with the wall clock
+ *   from where the data stopped; about the same for real-time data, but a replay of historical event time does not
+ *   jump to the present (windows close one by one instead of all at once and forever).
+ */
+export const IDLE_ADVANCE_MODES = ['wall-clock', 'data-anchored'] as const;
+export type IdleAdvanceMode = (typeof IDLE_ADVANCE_MODES)[number];
+
+export function checkIdleAdvanceMode(value: unknown): IdleAdvanceMode {
+  if (!IDLE_ADVANCE_MODES.includes(value as IdleAdvanceMode)) {
+    throw invalidOption(
+      'idleAdvanceMode',
+      `must be one of ${IDLE_ADVANCE_MODES.join(', ')} (got ${String(value)})`,
+    );
+  }
+  return value as IdleAdvanceMode;
+}
+
 /** Defaults of the watermark strategy (the reference job's values). */
 export const WATERMARK_DEFAULTS = {
   /** Bounded out-of-orderness B: the watermark trails the max event time by this much. */
   outOfOrdernessMs: 5_000,
   /** Processing time without data after which an input stops holding the combined watermark back. */
   idleTimeoutMs: 30_000,
+  idleAdvanceMode: 'wall-clock',
 } as const;
 
 export interface PartitionWatermarkOptions {
@@ -78,13 +99,14 @@ export class PartitionWatermark {
   }
 
   /**
-   * The idle advance: while idle, event time is assumed to keep flowing with the wall clock from where the data
-   * stopped: `current + (now - lastActivity) - idleTimeout` (−∞ before any event; at most `current` otherwise
-   * when not idle). For real-time event time this is about `now - B - idleTimeout`; a replay of historical data
-   * does not jump to the present.
+   * Where the watermark may move while idle (never below `current`; `current` when not idle):
+   * `wall-clock` → `now - B - idleTimeout`; `data-anchored` → `current + (now - lastActivity) - idleTimeout`
+   * (−∞ before any event).
    */
-  idleAdvance(nowMs: number): number {
+  idleAdvance(nowMs: number, mode: IdleAdvanceMode = WATERMARK_DEFAULTS.idleAdvanceMode): number {
     if (!this.isIdle(nowMs)) return this.current;
+    if (mode === 'wall-clock')
+      return Math.max(this.current, nowMs - this.outOfOrdernessMs - this.idleTimeoutMs);
     const since = this.#lastActivityMs ?? nowMs;
     return Math.max(this.current, this.current + (nowMs - since) - this.idleTimeoutMs);
   }
@@ -98,10 +120,12 @@ export class PartitionWatermark {
 export interface WatermarkCombinerOptions {
   /** Number of inputs (e.g. upstream partitions); inputs are numbered 0 … inputs-1. */
   inputs: number;
-  /** @defaultValue 5000 (informational: inputs report watermarks that already include their bound) */
+  /** @defaultValue 5000 — the B of the `wall-clock` all-idle advance. */
   outOfOrdernessMs?: number;
   /** @defaultValue 30000 */
   idleTimeoutMs?: number;
+  /** @defaultValue 'wall-clock' */
+  idleAdvanceMode?: IdleAdvanceMode;
 }
 
 /**
@@ -110,11 +134,11 @@ export interface WatermarkCombinerOptions {
  * - combined = min over the inputs that are NOT idle. An input is idle when it says so (`idle` flag from its
  *   producer) or when nothing was heard from it for `idleTimeoutMs` of processing time — so an input that never
  *   sent anything holds the watermark back (at −∞) until it becomes idle.
- * - when ALL inputs are idle: combined = M + (now − lastActive) − idleTimeoutMs (never below M), where M is the
- *   max of the inputs' watermarks and lastActive the last processing time any input was heard active: event time
- *   is assumed to keep flowing with the wall clock from where the data stopped, so final windows are emitted even
- *   when all traffic stops. For real-time event time this is about `now − B − idleTimeout`; a replay of
- *   historical data does not jump to the present.
+ * - when ALL inputs are idle the combined watermark follows the wall clock so final windows are emitted even when
+ *   all traffic stops (never below M, the max of the inputs' watermarks): `wall-clock` mode (default)
+ *   `now − B − idleTimeout`; `data-anchored` mode `M + (now − lastActive) − idleTimeout` where lastActive is the
+ *   last processing time any input was heard active (a replay of historical event time does not jump to the
+ *   present).
  * - the combined watermark never goes backwards.
  *
  * Idleness only changes WHEN windows are emitted: accepted data for an already-closed window produces an update.
@@ -123,6 +147,7 @@ export class WatermarkCombiner {
   readonly inputs: number;
   readonly outOfOrdernessMs: number;
   readonly idleTimeoutMs: number;
+  readonly idleAdvanceMode: IdleAdvanceMode;
   #watermarks: number[];
   #reportedIdle: boolean[];
   #lastHeardMs: (number | undefined)[];
@@ -143,6 +168,9 @@ export class WatermarkCombiner {
     this.idleTimeoutMs = checkNonNegativeInteger(
       'idleTimeoutMs',
       options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
+    );
+    this.idleAdvanceMode = checkIdleAdvanceMode(
+      options.idleAdvanceMode ?? WATERMARK_DEFAULTS.idleAdvanceMode,
     );
     this.#watermarks = new Array<number>(this.inputs).fill(Number.NEGATIVE_INFINITY);
     this.#reportedIdle = new Array<boolean>(this.inputs).fill(false);
@@ -212,9 +240,13 @@ export class WatermarkCombiner {
     }
     let candidate = min;
     if (active === 0) {
-      // All idle: let event time flow with the wall clock from where the data stopped.
-      const since = this.#lastActiveMs ?? this.#startedMs ?? nowMs;
-      candidate = Math.max(max, max + (nowMs - since) - this.idleTimeoutMs);
+      // All idle: let event time flow with the wall clock.
+      if (this.idleAdvanceMode === 'wall-clock') {
+        candidate = Math.max(max, nowMs - this.outOfOrdernessMs - this.idleTimeoutMs);
+      } else {
+        const since = this.#lastActiveMs ?? this.#startedMs ?? nowMs;
+        candidate = Math.max(max, max + (nowMs - since) - this.idleTimeoutMs);
+      }
     }
     if (candidate > this.#combined) this.#combined = candidate;
     return this.#combined;

@@ -14,6 +14,7 @@ describe('engine options', () => {
       dedupTtlMs: 600_000,
       idleTimeoutMs: 30_000,
       wallClockAdvance: true,
+      idleAdvanceMode: 'wall-clock',
     });
     expect(resolveOutputs()).toEqual({
       results: 'results',

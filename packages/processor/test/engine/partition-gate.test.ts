@@ -58,8 +58,17 @@ describe('PartitionGate', () => {
     expect(restored.admit(log.event({ id: 'a', ts: 6000 })).kind).toBe('duplicate');
   });
 
-  it('idle + wall clock: emission watermark = wm + (now - lastRecord) - idleTimeout, never backwards, data watermark untouched', () => {
+  it('idle + wall clock (default): emission watermark = now - B - idleTimeout', () => {
     const { g } = gate({ idleTimeoutMs: 1000 });
+    const log = new Log();
+    g.tick(0);
+    g.admit(log.event({ ts: 5000 }));
+    expect(g.tick(50_000)).toBe(50_000 - 100 - 1000);
+    expect(g.dataWatermark).toBe(4900);
+  });
+
+  it('idle + data-anchored: emission watermark = wm + (now - lastRecord) - idleTimeout, never backwards, data watermark untouched', () => {
+    const { g } = gate({ idleTimeoutMs: 1000, idleAdvanceMode: 'data-anchored' });
     const log = new Log();
     g.tick(0);
     g.admit(log.event({ ts: 5000 }));

@@ -260,11 +260,11 @@ describe('WindowedAggregationTask', () => {
     t.process(log.event({ ts: 1000 }));
     t.tick(9_999);
     expect(results(t.drainOutputs())).toEqual([]);
-    t.tick(100_000); // idle: emission wm = -4000 + (100000 - 0) - 10000 = 86000 >= 60000
+    t.tick(100_000); // idle: emission wm = 100000 - 5000 - 10000 = 85000 >= 60000
     expect(results(t.drainOutputs())).toEqual([
       expect.objectContaining({ windowStart: 0, isFinal: true, version: 1 }),
     ]);
-    expect(t.watermarks).toEqual({ data: -4000, emit: 86_000 });
+    expect(t.watermarks).toEqual({ data: -4000, emit: 85_000 });
     t.process(log.event({ ts: 2000, eventType: 'VIEW' })); // not late by the data watermark: counts
     expect(results(t.drainOutputs())).toEqual([
       expect.objectContaining({
@@ -274,6 +274,21 @@ describe('WindowedAggregationTask', () => {
         result: { clickCount: 1, viewCount: 1 },
       }),
     ]);
+  });
+
+  it('data-anchored idle advance: event time flows on from the data instead of jumping to the present', () => {
+    const t = task({ wallClockAdvance: true, idleTimeoutMs: 10_000, idleAdvanceMode: 'data-anchored' });
+    const log = new Log();
+    t.tick(1_700_000_000_000);
+    t.process(log.event({ ts: 1000 })); // historical event time
+    t.tick(1_700_000_060_000);
+    expect(t.watermarks).toEqual({ data: -4000, emit: -4000 + 60_000 - 10_000 });
+    expect(results(t.drainOutputs())).toEqual([]);
+    t.tick(1_700_000_075_000); // -4000 + 75000 - 10000 = 61000 >= 60000
+    expect(results(t.drainOutputs())).toEqual([expect.objectContaining({ windowStart: 0, isFinal: true })]);
+    expect(() => task({ idleAdvanceMode: 'sometimes' as 'wall-clock' })).toThrow(
+      /idleAdvanceMode must be one of wall-clock, data-anchored/,
+    );
   });
 
   it('hopping windows: an event counts in each overlapping window', () => {

@@ -63,15 +63,32 @@ describe('WatermarkCombiner', () => {
     expect(c.isIdle(1, 1010)).toBe(true);
   });
 
-  it('when all inputs are idle, event time flows with the wall clock from where the data stopped', () => {
+  it('when all inputs are idle it advances with the wall clock: now - B - idleTimeout (default mode)', () => {
     const c = new WatermarkCombiner({ inputs: 2, outOfOrdernessMs: 5000, idleTimeoutMs: 1000 });
+    expect(c.idleAdvanceMode).toBe('wall-clock');
+    c.update(0, 10_000, true, 0);
+    c.update(1, 20_000, true, 0);
+    expect(c.advance(0)).toBe(20_000); // max of idle inputs
+    expect(c.advance(100_000)).toBe(100_000 - 5000 - 1000);
+    expect(() => new WatermarkCombiner({ inputs: 1, idleAdvanceMode: 'x' as 'wall-clock' })).toThrow(
+      /idleAdvanceMode/,
+    );
+  });
+
+  it('data-anchored: when all inputs are idle, event time flows with the wall clock from where the data stopped', () => {
+    const c = new WatermarkCombiner({
+      inputs: 2,
+      outOfOrdernessMs: 5000,
+      idleTimeoutMs: 1000,
+      idleAdvanceMode: 'data-anchored',
+    });
     c.update(0, 10_000, false, 0);
     c.update(1, 20_000, false, 500); // last activity at 500
     expect(c.advance(500)).toBe(10_000);
     expect(c.advance(1500)).toBe(20_000); // all idle, M = 20000: 20000 + (1500 - 500) - 1000
     expect(c.advance(100_500)).toBe(20_000 + 100_000 - 1000);
     // historical event time does not jump to the present: the advance is relative to the data
-    const h = new WatermarkCombiner({ inputs: 1, idleTimeoutMs: 1000 });
+    const h = new WatermarkCombiner({ inputs: 1, idleTimeoutMs: 1000, idleAdvanceMode: 'data-anchored' });
     h.update(0, 1_000, true, 1_700_000_000_000);
     expect(h.advance(1_700_000_060_000)).toBe(1_000 + 60_000 - 1000);
   });
@@ -81,7 +98,7 @@ describe('WatermarkCombiner', () => {
     c.update(0, 10, false, 0);
     c.update(1, 30, false, 0);
     expect(c.dataWatermark(50)).toBe(10);
-    expect(c.advance(1_000_000)).toBe(30 + 1_000_000 - 100);
+    expect(c.advance(1_000_000)).toBe(1_000_000 - 100);
     expect(c.dataWatermark(1_000_000)).toBe(30);
   });
 
