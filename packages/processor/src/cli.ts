@@ -27,7 +27,8 @@ async function main(): Promise<number> {
     },
   });
   installShutdownHandlers(app, {
-    onError: (error) => process.stderr.write(`tributary-processor: error while stopping: ${(error as Error).message}\n`),
+    onError: (error) =>
+      process.stderr.write(`tributary-processor: error while stopping: ${(error as Error).message}\n`),
   });
   await app.start();
   const c = parsed.config;
@@ -44,7 +45,9 @@ main().then(
   },
   (error: unknown) => {
     const e = error as { code?: string; message?: string };
-    process.stderr.write(`tributary-processor: ${e.code === undefined ? '' : `${e.code}: `}${e.message ?? String(error)}\n`);
+    process.stderr.write(
+      `tributary-processor: ${e.code === undefined ? '' : `${e.code}: `}${e.message ?? String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -10,6 +10,7 @@ export { STREAM_JOB_DEFAULTS, PROCESSING_GUARANTEES, LOG_LEVELS } from './config
 export type {
   StreamJobOptions,
   MergeStageOptions,
+  ExtraStageOptions,
   TaskFactory,
   TaskContext,
   ProcessingGuarantee,

@@ -13,10 +13,16 @@ interface Run {
   stderr: string;
 }
 
-function runCli(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Run> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void,
+): Promise<Run> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx nx build @tributary/processor\` first`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -57,13 +63,28 @@ describe('tributary-processor CLI (built dist/cli.js)', () => {
   });
 
   it('prints the resolved configuration', async () => {
-    const run = await runCli(['clickstream', '--print-config', '--window-size-ms', '30000'], { TRIBUTARY_INPUT_TOPIC: 'events-x' });
+    const run = await runCli(['clickstream', '--print-config', '--window-size-ms', '30000'], {
+      TRIBUTARY_INPUT_TOPIC: 'events-x',
+    });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ windowSizeMs: 30_000, inputTopic: 'events-x', resultsTopic: 'clickstream-metrics' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      windowSizeMs: 30_000,
+      inputTopic: 'events-x',
+      resultsTopic: 'clickstream-metrics',
+    });
   });
 
   it('fails start naming the missing input topic', async () => {
-    const run = await runCli(['clickstream', '--no-elasticsearch', '--brokers', brokers.join(','), '--input-topic', `${suffix}-missing`, '--application-id', `${suffix}-app`]);
+    const run = await runCli([
+      'clickstream',
+      '--no-elasticsearch',
+      '--brokers',
+      brokers.join(','),
+      '--input-topic',
+      `${suffix}-missing`,
+      '--application-id',
+      `${suffix}-app`,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('TRIB_PROC_INPUT_TOPIC_MISSING');
   });

@@ -2,7 +2,11 @@ import { WINDOW_RESULT_MAPPINGS, createKafkaEsConnector } from '@tributary/es-si
 import type { KafkaEsConnector } from '@tributary/es-sink';
 import type { Registry } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
-import { clickstreamMergeTask, clickstreamPartialTask } from '../engine/clickstream-job.js';
+import {
+  clickstreamMergeTask,
+  clickstreamPartialTask,
+  clickstreamSessionTask,
+} from '../engine/clickstream-job.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import type { StreamJob } from '../runtime/stream-job.js';
 
@@ -25,8 +29,12 @@ export interface ClickstreamApp {
  * The reference job: ClickstreamEvent (key user_id) → per input partition the event-time contract (dead-letter,
  * late, dedup) and partial counts per (page_url, 1-minute window) → repartition by page_url → merge (min watermark
  * over the upstream partitions) → WindowResult (key page_url) exactly-once to the results topic → Elasticsearch.
+ * With `sessions`, a third stage (group `${applicationId}-sessions`) writes session summaries per user.
  */
-export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamAppDependencies = {}): ClickstreamApp {
+export function createClickstreamApp(
+  config: ProcessorConfig,
+  deps: ClickstreamAppDependencies = {},
+): ClickstreamApp {
   const eventTime = {
     windowSizeMs: config.windowSizeMs,
     windowOffsetMs: config.windowOffsetMs,
@@ -43,6 +51,10 @@ export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamA
       late: config.lateTopic,
       'dead-letter': config.deadLetterTopic,
       repartition: config.repartitionTopic,
+      ...(config.sessions
+        ? // Stage 1 already dead-letters invalid events and reports its late ones; the session stage's are dropped.
+          { sessions: config.sessionsTopic, 'sessions-late': null, 'sessions-dead-letter': null }
+        : {}),
     },
     taskFactory: (_topic, partition) =>
       clickstreamPartialTask({
@@ -55,6 +67,24 @@ export function createClickstreamApp(config: ProcessorConfig, deps: ClickstreamA
       taskFactory: (_topic, _partition, context) =>
         clickstreamMergeTask({ ...eventTime, upstreamPartitions: context.upstreamPartitionCount ?? 1 }),
     },
+    extraStages: config.sessions
+      ? [
+          {
+            name: 'sessions',
+            input: { topic: config.inputTopic },
+            taskFactory: () =>
+              clickstreamSessionTask({
+                gapMs: config.sessionGapMs,
+                outOfOrdernessMs: config.outOfOrdernessMs,
+                allowedLatenessMs: config.allowedLatenessMs,
+                idleTimeoutMs: config.idleTimeoutMs,
+                dedupTtlMs: config.dedupTtlMs,
+                projection: config.projectionDecode,
+                outputs: { results: 'sessions', late: 'sessions-late', deadLetter: 'sessions-dead-letter' },
+              }),
+          },
+        ]
+      : [],
     topicPartitions: config.topicPartitions,
     repartitionPartitions: config.repartitionPartitions,
     commitIntervalMs: config.commitIntervalMs,

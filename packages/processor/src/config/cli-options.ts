@@ -18,7 +18,12 @@ export type CliCommand = (typeof CLI_COMMANDS)[number];
 
 export type ParsedCli =
   | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'run'; readonly command: CliCommand; readonly config: ProcessorConfig; readonly printConfig: boolean };
+  | {
+      readonly kind: 'run';
+      readonly command: CliCommand;
+      readonly config: ProcessorConfig;
+      readonly printConfig: boolean;
+    };
 
 export interface CliEnvironment {
   readonly env: NodeJS.ProcessEnv;
@@ -51,7 +56,11 @@ export function parseCli(argv: readonly string[], environment: CliEnvironment): 
   if (values['help'] === true) return { kind: 'help', text: helpText() };
   const [command, ...extra] = parsed.positionals;
   if (command === undefined) return { kind: 'help', text: helpText() };
-  if (!(CLI_COMMANDS as readonly string[]).includes(command)) throw invalidOption('command', `must be one of ${CLI_COMMANDS.join(', ')} (got ${JSON.stringify(command)})`);
+  if (!(CLI_COMMANDS as readonly string[]).includes(command))
+    throw invalidOption(
+      'command',
+      `must be one of ${CLI_COMMANDS.join(', ')} (got ${JSON.stringify(command)})`,
+    );
   if (extra.length > 0) throw invalidOption('arguments', `unexpected extra arguments: ${extra.join(' ')}`);
 
   const fromFlags: Record<string, unknown> = {};
@@ -60,18 +69,27 @@ export function parseCli(argv: readonly string[], environment: CliEnvironment): 
     if (value !== undefined) fromFlags[key] = value;
   }
   if (values['no-elasticsearch'] === true) {
-    if (fromFlags['elasticsearch'] === true) throw invalidOption('--no-elasticsearch', 'contradicts --elasticsearch');
+    if (fromFlags['elasticsearch'] === true)
+      throw invalidOption('--no-elasticsearch', 'contradicts --elasticsearch');
     fromFlags['elasticsearch'] = false;
   }
   const configPath = (values['config'] as string | undefined) ?? environment.env['TRIBUTARY_CONFIG'];
   const layers = [];
   if (configPath !== undefined && configPath !== '') {
-    layers.push({ source: `config file ${configPath}`, values: readConfigFile(configPath, environment.readFile) });
+    layers.push({
+      source: `config file ${configPath}`,
+      values: readConfigFile(configPath, environment.readFile),
+    });
   }
   layers.push({ source: 'environment', values: configFromEnv(environment.env) });
   layers.push({ source: 'flags', values: fromFlags });
   const config = resolveProcessorConfig(...layers);
-  return { kind: 'run', command: command as CliCommand, config, printConfig: values['print-config'] === true };
+  return {
+    kind: 'run',
+    command: command as CliCommand,
+    config,
+    printConfig: values['print-config'] === true,
+  };
 }
 
 export function helpText(): string {

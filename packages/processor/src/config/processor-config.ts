@@ -22,6 +22,9 @@ export interface ProcessorConfig {
   readonly commitIntervalMs: number;
   readonly processingGuarantee: ProcessingGuarantee;
   readonly projectionDecode: boolean;
+  readonly sessions: boolean;
+  readonly sessionsTopic: string;
+  readonly sessionGapMs: number;
   readonly elasticsearch: boolean;
   readonly elasticsearchUrl: string;
   readonly indexPrefix: string;
@@ -48,6 +51,9 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   commitIntervalMs: 200,
   processingGuarantee: 'exactly-once',
   projectionDecode: false,
+  sessions: false,
+  sessionsTopic: 'clickstream-sessions',
+  sessionGapMs: 1_800_000,
   elasticsearch: true,
   elasticsearchUrl: 'http://127.0.0.1:9200',
   indexPrefix: 'clickstream-metrics',
@@ -72,16 +78,34 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   lateTopic: { kind: 'topic', help: 'late events, with reason headers' },
   deadLetterTopic: { kind: 'topic', help: 'invalid / undecodable events, with reason headers' },
   repartitionTopic: { kind: 'topic', help: 'partials by page_url between the two stages' },
-  topicPartitions: { kind: 'int', min: 0, max: 10_000, help: 'partitions of created output topics (0 = as the input)' },
-  repartitionPartitions: { kind: 'int', min: 0, max: 10_000, help: 'partitions of the repartition topic = merge parallelism (0 = as the input)' },
+  topicPartitions: {
+    kind: 'int',
+    min: 0,
+    max: 10_000,
+    help: 'partitions of created output topics (0 = as the input)',
+  },
+  repartitionPartitions: {
+    kind: 'int',
+    min: 0,
+    max: 10_000,
+    help: 'partitions of the repartition topic = merge parallelism (0 = as the input)',
+  },
   windowSizeMs: { kind: 'int', min: 1, max: 86_400_000, help: 'tumbling window size' },
   windowOffsetMs: { kind: 'int', min: 0, max: 86_400_000, help: 'window alignment offset' },
   outOfOrdernessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'bounded out-of-orderness B' },
   allowedLatenessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'allowed lateness L' },
   dedupTtlMs: { kind: 'int', min: 1, max: 604_800_000, help: 'event-time TTL of remembered event ids' },
-  idleTimeoutMs: { kind: 'int', min: 0, max: 86_400_000, help: 'processing time without data before a partition is idle' },
+  idleTimeoutMs: {
+    kind: 'int',
+    min: 0,
+    max: 86_400_000,
+    help: 'processing time without data before a partition is idle',
+  },
   commitIntervalMs: { kind: 'int', min: 10, max: 600_000, help: 'transaction commit interval per task' },
   processingGuarantee: { kind: { oneOf: PROCESSING_GUARANTEES }, help: 'exactly-once or at-least-once' },
+  sessions: { kind: 'bool', help: 'also run session windows per user (group <applicationId>-sessions)' },
+  sessionsTopic: { kind: 'topic', help: 'session summaries (JSON, key user_id)' },
+  sessionGapMs: { kind: 'int', min: 1, max: 86_400_000, help: 'session inactivity gap' },
   projectionDecode: {
     kind: 'bool',
     help: 'decode only the fields the job reads (faster; invalid UTF-8 in skipped fields is not dead-lettered)',
@@ -101,13 +125,16 @@ export type RawProcessorConfig = { [K in keyof ProcessorConfig]?: unknown };
  * Merges layers (later wins) over PROCESSOR_DEFAULTS and validates once. Unknown keys and bad values throw
  * `TRIB_PROC_INVALID_OPTION` naming the option (and where it came from, via `source`).
  */
-export function resolveProcessorConfig(...layers: { source: string; values: Record<string, unknown> }[]): ProcessorConfig {
+export function resolveProcessorConfig(
+  ...layers: { source: string; values: Record<string, unknown> }[]
+): ProcessorConfig {
   const merged: Record<string, unknown> = { ...PROCESSOR_DEFAULTS };
   const origin: Record<string, string> = {};
   for (const { source, values } of layers) {
     for (const [key, value] of Object.entries(values)) {
       if (value === undefined) continue;
-      if (!(key in PROCESSOR_CONFIG_FIELDS)) throw invalidOption(key, `is not a processor option (from ${source})`);
+      if (!(key in PROCESSOR_CONFIG_FIELDS))
+        throw invalidOption(key, `is not a processor option (from ${source})`);
       merged[key] = value;
       origin[key] = source;
     }
@@ -125,13 +152,19 @@ function coerce(name: string, spec: FieldSpec, value: unknown, source: string): 
   };
   const kind = spec.kind;
   if (typeof kind === 'object') {
-    if (typeof value !== 'string' || !kind.oneOf.includes(value)) fail(`must be one of ${kind.oneOf.join(', ')}`);
+    if (typeof value !== 'string' || !kind.oneOf.includes(value))
+      fail(`must be one of ${kind.oneOf.join(', ')}`);
     return value;
   }
   switch (kind) {
     case 'int': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < (spec.min ?? 0) || n > (spec.max ?? Number.MAX_SAFE_INTEGER)) {
+      if (
+        typeof n !== 'number' ||
+        !Number.isInteger(n) ||
+        n < (spec.min ?? 0) ||
+        n > (spec.max ?? Number.MAX_SAFE_INTEGER)
+      ) {
         fail(`must be an integer from ${spec.min ?? 0} to ${spec.max ?? Number.MAX_SAFE_INTEGER}`);
       }
       return n;
@@ -143,17 +176,29 @@ function coerce(name: string, spec: FieldSpec, value: unknown, source: string): 
       return fail('must be true or false');
     }
     case 'list': {
-      const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((b) => typeof b === 'string' && /^[^\s:]+:\d{1,5}$/.test(b))) {
+      const list =
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : value;
+      if (
+        !Array.isArray(list) ||
+        list.length === 0 ||
+        !list.every((b) => typeof b === 'string' && /^[^\s:]+:\d{1,5}$/.test(b))
+      ) {
         fail('must be a non-empty list of host:port');
       }
       return list;
     }
     case 'topic':
-      if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail('must be a valid Kafka topic name');
+      if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(value))
+        fail('must be a valid Kafka topic name');
       return value;
     case 'url':
-      if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) fail('must be an http(s) URL');
+      if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+        fail('must be an http(s) URL');
       return value;
     case 'string':
       if (typeof value !== 'string' || value.length === 0) fail('must be a non-empty string');

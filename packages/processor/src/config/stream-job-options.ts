@@ -27,15 +27,26 @@ export interface MergeStageOptions {
   readonly taskFactory: TaskFactory;
 }
 
+/** An independent stage in the same process: consumes `input.topic` in its own group `${applicationId}-${name}`. */
+export interface ExtraStageOptions {
+  readonly name: string;
+  readonly input: { readonly topic: string };
+  readonly taskFactory: TaskFactory;
+}
+
 export interface StreamJobOptions {
   /** Names the consumer groups, transactional ids and changelog topics. Letters, digits, `.`, `_`, `-`. */
   readonly applicationId: string;
   readonly brokers: readonly string[];
   readonly input: { readonly topic: string };
   readonly taskFactory: TaskFactory;
-  /** Logical output name → topic. A task writing to an unmapped output fails the commit. */
-  readonly outputs: Readonly<Record<string, string>>;
+  /**
+   * Logical output name → topic; `null` discards that output's records (counted, never written). A task writing
+   * to an unmapped output fails the commit.
+   */
+  readonly outputs: Readonly<Record<string, string | null>>;
   readonly merge?: MergeStageOptions;
+  readonly extraStages?: readonly ExtraStageOptions[];
   readonly commitIntervalMs?: number;
   readonly maxUncommittedRecords?: number;
   readonly processingGuarantee?: ProcessingGuarantee;
@@ -98,8 +109,9 @@ export interface ResolvedStreamJobOptions {
   readonly brokers: readonly string[];
   readonly inputTopic: string;
   readonly taskFactory: TaskFactory;
-  readonly outputs: ReadonlyMap<string, string>;
+  readonly outputs: ReadonlyMap<string, string | null>;
   readonly merge: MergeStageOptions | undefined;
+  readonly extraStages: readonly ExtraStageOptions[];
   readonly commitIntervalMs: number;
   readonly maxUncommittedRecords: number;
   readonly processingGuarantee: ProcessingGuarantee;
@@ -135,10 +147,16 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
   if (typeof o.input !== 'object' || o.input === null || !isTopicName(o.input.topic)) {
     throw invalidOption('input.topic', 'must be a valid Kafka topic name');
   }
-  if (typeof o.taskFactory !== 'function') throw invalidOption('taskFactory', 'must be a function (topic, partition) => PartitionTask');
-  if (typeof o.outputs !== 'object' || o.outputs === null) throw invalidOption('outputs', 'must be an object of output name → topic');
-  const outputs = new Map<string, string>();
+  if (typeof o.taskFactory !== 'function')
+    throw invalidOption('taskFactory', 'must be a function (topic, partition) => PartitionTask');
+  if (typeof o.outputs !== 'object' || o.outputs === null)
+    throw invalidOption('outputs', 'must be an object of output name → topic');
+  const outputs = new Map<string, string | null>();
   for (const [name, topic] of Object.entries(o.outputs)) {
+    if (topic === null && name !== 'repartition') {
+      outputs.set(name, null);
+      continue;
+    }
     if (!isTopicName(topic)) throw invalidOption(`outputs.${name}`, 'must be a valid Kafka topic name');
     if (topic === o.input.topic) throw invalidOption(`outputs.${name}`, 'must differ from input.topic');
     outputs.set(name, topic);
@@ -147,14 +165,56 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     if (typeof o.merge !== 'object' || o.merge === null || typeof o.merge.taskFactory !== 'function') {
       throw invalidOption('merge.taskFactory', 'must be a function (topic, partition) => PartitionTask');
     }
-    if (!outputs.has('repartition')) throw invalidOption('outputs.repartition', 'is required when merge is set');
+    if (!outputs.has('repartition'))
+      throw invalidOption('outputs.repartition', 'is required when merge is set');
   }
+  const extraStages = o.extraStages ?? [];
+  if (!Array.isArray(extraStages)) throw invalidOption('extraStages', 'must be an array');
+  const names = new Set<string>(['merge']);
+  extraStages.forEach((stage: ExtraStageOptions, i: number) => {
+    if (
+      typeof stage !== 'object' ||
+      stage === null ||
+      typeof stage.name !== 'string' ||
+      !NAME.test(stage.name) ||
+      names.has(stage.name)
+    ) {
+      throw invalidOption(
+        `extraStages[${i}].name`,
+        'must be a unique name of letters, digits, ".", "_" or "-" (not "merge")',
+      );
+    }
+    names.add(stage.name);
+    if (typeof stage.input !== 'object' || stage.input === null || !isTopicName(stage.input.topic)) {
+      throw invalidOption(`extraStages[${i}].input.topic`, 'must be a valid Kafka topic name');
+    }
+    if (typeof stage.taskFactory !== 'function') {
+      throw invalidOption(
+        `extraStages[${i}].taskFactory`,
+        'must be a function (topic, partition, context) => PartitionTask',
+      );
+    }
+  });
   const d = STREAM_JOB_DEFAULTS;
   const commitIntervalMs = int('commitIntervalMs', o.commitIntervalMs, d.commitIntervalMs, 10, 600_000);
-  const processingGuarantee = oneOf('processingGuarantee', o.processingGuarantee, d.processingGuarantee, PROCESSING_GUARANTEES);
-  const transactionTimeoutMs = int('transactionTimeoutMs', o.transactionTimeoutMs, d.transactionTimeoutMs, 1_000, 900_000);
+  const processingGuarantee = oneOf(
+    'processingGuarantee',
+    o.processingGuarantee,
+    d.processingGuarantee,
+    PROCESSING_GUARANTEES,
+  );
+  const transactionTimeoutMs = int(
+    'transactionTimeoutMs',
+    o.transactionTimeoutMs,
+    d.transactionTimeoutMs,
+    1_000,
+    900_000,
+  );
   if (transactionTimeoutMs <= commitIntervalMs) {
-    throw invalidOption('transactionTimeoutMs', `must exceed commitIntervalMs (${commitIntervalMs}) plus restart time`);
+    throw invalidOption(
+      'transactionTimeoutMs',
+      `must exceed commitIntervalMs (${commitIntervalMs}) plus restart time`,
+    );
   }
   const sessionTimeoutMs = int('sessionTimeoutMs', o.sessionTimeoutMs, d.sessionTimeoutMs, 6_000, 300_000);
   return {
@@ -164,13 +224,26 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     taskFactory: o.taskFactory,
     outputs,
     merge: o.merge,
+    extraStages: [...extraStages],
     commitIntervalMs,
-    maxUncommittedRecords: int('maxUncommittedRecords', o.maxUncommittedRecords, d.maxUncommittedRecords, 1, 10_000_000),
+    maxUncommittedRecords: int(
+      'maxUncommittedRecords',
+      o.maxUncommittedRecords,
+      d.maxUncommittedRecords,
+      1,
+      10_000_000,
+    ),
     processingGuarantee,
     transactionTimeoutMs,
     createTopics: bool('createTopics', o.createTopics, d.createTopics),
     topicPartitions: int('topicPartitions', o.topicPartitions, d.topicPartitions, 0, 10_000),
-    repartitionPartitions: int('repartitionPartitions', o.repartitionPartitions, d.repartitionPartitions, 0, 10_000),
+    repartitionPartitions: int(
+      'repartitionPartitions',
+      o.repartitionPartitions,
+      d.repartitionPartitions,
+      0,
+      10_000,
+    ),
     replicationFactor: int('replicationFactor', o.replicationFactor, d.replicationFactor, 1, 32),
     fromBeginning: bool('fromBeginning', o.fromBeginning, d.fromBeginning),
     partitionsConsumedConcurrently: int(
@@ -196,7 +269,14 @@ function isHostPort(value: unknown): boolean {
 }
 
 function isTopicName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 249 && NAME.test(value) && value !== '.' && value !== '..';
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= 249 &&
+    NAME.test(value) &&
+    value !== '.' &&
+    value !== '..'
+  );
 }
 
 function int(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -215,13 +295,15 @@ function bool(name: string, value: boolean | undefined, fallback: boolean): bool
 
 function str(name: string, value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0) throw invalidOption(name, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalidOption(name, 'must be a non-empty string');
   return value;
 }
 
 function oneOf<T extends string>(name: string, value: T | undefined, fallback: T, allowed: readonly T[]): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value)) throw invalidOption(name, `must be one of ${allowed.join(', ')} (got ${String(value)})`);
+  if (!allowed.includes(value))
+    throw invalidOption(name, `must be one of ${allowed.join(', ')} (got ${String(value)})`);
   return value;
 }
 

@@ -81,7 +81,8 @@ export async function restoreChangelogs(
   };
   consumer.on(consumer.events.START_BATCH_PROCESS, (event) => {
     // Batches of only markers / aborted records never reach eachBatch.
-    if (event.payload.batchSize === 0) advance(event.payload.topic, event.payload.partition, event.payload.lastOffset);
+    if (event.payload.batchSize === 0)
+      advance(event.payload.topic, event.payload.partition, event.payload.lastOffset);
   });
   consumer.on(consumer.events.CRASH, (event) => fail?.(event.payload.error));
   const timer = setTimeout(

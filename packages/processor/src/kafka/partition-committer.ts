@@ -4,7 +4,8 @@ import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 export interface CommitRequest {
   readonly topicMessages: readonly TopicMessages[];
   /** The input partition's next offset to consume; undefined when it did not move. */
-  readonly offset: { readonly topic: string; readonly partition: number; readonly offset: string } | undefined;
+  readonly offset:
+    { readonly topic: string; readonly partition: number; readonly offset: string } | undefined;
 }
 
 /** Commits one task's drained outputs, changelog and input offset. One instance per owned input partition. */
@@ -54,10 +55,14 @@ export class TransactionalCommitter implements PartitionCommitter {
   async commit(request: CommitRequest): Promise<void> {
     const txn = await this.#producer.transaction();
     try {
-      if (request.topicMessages.length > 0) await txn.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
+      if (request.topicMessages.length > 0)
+        await txn.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
       if (request.offset !== undefined) {
         const { topic, partition, offset } = request.offset;
-        await txn.sendOffsets({ consumerGroupId: this.#options.consumerGroupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
+        await txn.sendOffsets({
+          consumerGroupId: this.#options.consumerGroupId,
+          topics: [{ topic, partitions: [{ partition, offset }] }],
+        });
       }
       await txn.commit();
     } catch (error) {
@@ -81,7 +86,10 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
   readonly #producer: Producer;
   readonly #commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
 
-  constructor(sharedProducer: Producer, commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>) {
+  constructor(
+    sharedProducer: Producer,
+    commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>,
+  ) {
     this.#producer = sharedProducer;
     this.#commitOffsets = commitOffsets;
   }
@@ -90,7 +98,8 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
 
   async commit(request: CommitRequest): Promise<void> {
     try {
-      if (request.topicMessages.length > 0) await this.#producer.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
+      if (request.topicMessages.length > 0)
+        await this.#producer.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
       if (request.offset !== undefined) await this.#commitOffsets([request.offset]);
     } catch (error) {
       throw commitFailed('at-least-once', error);
@@ -102,8 +111,12 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
 
 function commitFailed(owner: string, cause: unknown): ProcessorError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return new ProcessorError(PROCESSOR_ERROR_CODES.COMMIT_FAILED, `commit of ${owner} failed and was aborted: ${message}`, {
-    retriable: true,
-    cause,
-  });
+  return new ProcessorError(
+    PROCESSOR_ERROR_CODES.COMMIT_FAILED,
+    `commit of ${owner} failed and was aborted: ${message}`,
+    {
+      retriable: true,
+      cause,
+    },
+  );
 }

@@ -7,8 +7,8 @@ export interface RouteContext {
   readonly stageId: string;
   /** The input partition the task owns; its changelog records go to the same partition number. */
   readonly inputPartition: number;
-  /** Logical output name → topic. */
-  readonly outputs: ReadonlyMap<string, string>;
+  /** Logical output name → topic; null = discard. */
+  readonly outputs: ReadonlyMap<string, string | null>;
   /** Partition count per output topic (needed for broadcast). */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly nowMs: number;
@@ -16,7 +16,7 @@ export interface RouteContext {
 
 export interface RoutedRecords {
   readonly topicMessages: TopicMessages[];
-  /** Records per logical output (a broadcast counts once per copy). */
+  /** Records per logical output (a broadcast counts once per copy; discarded outputs count what was dropped). */
   readonly outputCounts: Map<string, number>;
   readonly changelogCount: number;
   readonly messageCount: number;
@@ -27,7 +27,11 @@ export interface RoutedRecords {
  * by-key leaves the partition to the producer's default (murmur2) partitioner; broadcast writes one copy to every
  * partition of the target topic; changelog entries go to `${stageId}-${store}-changelog`, partition = input partition.
  */
-export function routeRecords(outputs: readonly OutputRecord[], changelog: readonly ChangelogEntry[], ctx: RouteContext): RoutedRecords {
+export function routeRecords(
+  outputs: readonly OutputRecord[],
+  changelog: readonly ChangelogEntry[],
+  ctx: RouteContext,
+): RoutedRecords {
   const byTopic = new Map<string, Message[]>();
   const outputCounts = new Map<string, number>();
   let messageCount = 0;
@@ -39,6 +43,10 @@ export function routeRecords(outputs: readonly OutputRecord[], changelog: readon
   };
   for (const record of outputs) {
     const topic = ctx.outputs.get(record.output);
+    if (topic === null) {
+      outputCounts.set(record.output, (outputCounts.get(record.output) ?? 0) + 1);
+      continue;
+    }
     if (topic === undefined) {
       throw new ProcessorError(
         PROCESSOR_ERROR_CODES.UNKNOWN_OUTPUT,
@@ -59,7 +67,11 @@ export function routeRecords(outputs: readonly OutputRecord[], changelog: readon
       push(topic, { ...base, partition: destination.partition });
     } else {
       const count = ctx.partitionCounts.get(topic);
-      if (count === undefined) throw new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `partition count of ${topic} unknown`);
+      if (count === undefined)
+        throw new ProcessorError(
+          PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED,
+          `partition count of ${topic} unknown`,
+        );
       for (let p = 0; p < count; p++) push(topic, { ...base, partition: p });
       copies = count;
     }

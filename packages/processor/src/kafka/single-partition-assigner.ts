@@ -5,7 +5,9 @@ import type { PartitionAssigner } from 'kafkajs';
  * kafkajs has no manual `assign` (tulios/kafkajs#373). A consumer in a throwaway group with this assigner gets
  * exactly the given partitions, e.g. the changelog partitions of newly assigned tasks.
  */
-export function fixedPartitionAssigner(assignment: Readonly<Record<string, readonly number[]>>): PartitionAssigner {
+export function fixedPartitionAssigner(
+  assignment: Readonly<Record<string, readonly number[]>>,
+): PartitionAssigner {
   return () => ({
     name: 'TributaryFixedAssigner',
     version: 1,
@@ -14,7 +16,8 @@ export function fixedPartitionAssigner(assignment: Readonly<Record<string, reado
         memberId: member.memberId,
         memberAssignment: AssignerProtocol.MemberAssignment.encode({
           version: 1,
-          assignment: index === 0 ? Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps]])) : {},
+          assignment:
+            index === 0 ? Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps]])) : {},
           userData: Buffer.alloc(0),
         }),
       }));

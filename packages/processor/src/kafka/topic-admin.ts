@@ -101,7 +101,11 @@ export class TopicAdmin {
 function isAlreadyExists(error: unknown): boolean {
   const e = error as { type?: string; errors?: { type?: string }[] } | undefined;
   if (e?.type === 'TOPIC_ALREADY_EXISTS') return true;
-  return Array.isArray(e?.errors) && e.errors.length > 0 && e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS');
+  return (
+    Array.isArray(e?.errors) &&
+    e.errors.length > 0 &&
+    e.errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')
+  );
 }
 
 function isUnknownTopic(error: unknown): boolean {
@@ -110,8 +114,12 @@ function isUnknownTopic(error: unknown): boolean {
 
 function wrap(message: string, cause: unknown): ProcessorError {
   const retriable = (cause as { retriable?: boolean } | undefined)?.retriable === true;
-  return new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `${message}: ${(cause as Error)?.message ?? String(cause)}`, {
-    retriable,
-    cause,
-  });
+  return new ProcessorError(
+    PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED,
+    `${message}: ${(cause as Error)?.message ?? String(cause)}`,
+    {
+      retriable,
+      cause,
+    },
+  );
 }

@@ -57,9 +57,24 @@ export class ProcessorMetrics {
     if (registry === undefined) return;
     const registers = [registry];
     this.#prom = {
-      recordsIn: new Counter({ name: METRIC_NAMES.recordsIn, help: 'Input records fed to tasks', labelNames: ['stage', 'topic'], registers }),
-      recordsOut: new Counter({ name: METRIC_NAMES.recordsOut, help: 'Output records committed', labelNames: ['stage', 'output'], registers }),
-      changelog: new Counter({ name: METRIC_NAMES.changelogRecords, help: 'Changelog records committed', labelNames: ['stage'], registers }),
+      recordsIn: new Counter({
+        name: METRIC_NAMES.recordsIn,
+        help: 'Input records fed to tasks',
+        labelNames: ['stage', 'topic'],
+        registers,
+      }),
+      recordsOut: new Counter({
+        name: METRIC_NAMES.recordsOut,
+        help: 'Output records committed',
+        labelNames: ['stage', 'output'],
+        registers,
+      }),
+      changelog: new Counter({
+        name: METRIC_NAMES.changelogRecords,
+        help: 'Changelog records committed',
+        labelNames: ['stage'],
+        registers,
+      }),
       commitDuration: new Histogram({
         name: METRIC_NAMES.commitDuration,
         help: 'Duration of one task commit (transaction or produce + offset commit)',
@@ -67,7 +82,12 @@ export class ProcessorMetrics {
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers,
       }),
-      commitFailures: new Counter({ name: METRIC_NAMES.commitFailures, help: 'Aborted or failed commits', labelNames: ['stage'], registers }),
+      commitFailures: new Counter({
+        name: METRIC_NAMES.commitFailures,
+        help: 'Aborted or failed commits',
+        labelNames: ['stage'],
+        registers,
+      }),
       restoreDuration: new Histogram({
         name: METRIC_NAMES.restoreDuration,
         help: 'Duration of restoring newly assigned tasks from their changelogs',
@@ -75,11 +95,36 @@ export class ProcessorMetrics {
         buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
         registers,
       }),
-      restored: new Counter({ name: METRIC_NAMES.restoredRecords, help: 'Changelog records replayed into tasks', labelNames: ['stage'], registers }),
-      lag: new Gauge({ name: METRIC_NAMES.consumerLag, help: 'Offsets behind the high watermark', labelNames: ['stage', 'topic', 'partition'], registers }),
-      watermark: new Gauge({ name: METRIC_NAMES.watermark, help: 'Event-time watermark of the task, ms', labelNames: ['stage', 'topic', 'partition'], registers }),
-      restarts: new Counter({ name: METRIC_NAMES.stageRestarts, help: 'Stage restarts after a failed commit', labelNames: ['stage'], registers }),
-      activeTasks: new Gauge({ name: METRIC_NAMES.activeTasks, help: 'Tasks currently owned', labelNames: ['stage'], registers }),
+      restored: new Counter({
+        name: METRIC_NAMES.restoredRecords,
+        help: 'Changelog records replayed into tasks',
+        labelNames: ['stage'],
+        registers,
+      }),
+      lag: new Gauge({
+        name: METRIC_NAMES.consumerLag,
+        help: 'Offsets behind the high watermark',
+        labelNames: ['stage', 'topic', 'partition'],
+        registers,
+      }),
+      watermark: new Gauge({
+        name: METRIC_NAMES.watermark,
+        help: 'Event-time watermark of the task, ms',
+        labelNames: ['stage', 'topic', 'partition'],
+        registers,
+      }),
+      restarts: new Counter({
+        name: METRIC_NAMES.stageRestarts,
+        help: 'Stage restarts after a failed commit',
+        labelNames: ['stage'],
+        registers,
+      }),
+      activeTasks: new Gauge({
+        name: METRIC_NAMES.activeTasks,
+        help: 'Tasks currently owned',
+        labelNames: ['stage'],
+        registers,
+      }),
     };
   }
 
@@ -88,7 +133,12 @@ export class ProcessorMetrics {
     this.#prom?.recordsIn.inc({ stage, topic }, count);
   }
 
-  committed(stage: string, outputs: ReadonlyMap<string, number>, changelog: number, durationMs: number): void {
+  committed(
+    stage: string,
+    outputs: ReadonlyMap<string, number>,
+    changelog: number,
+    durationMs: number,
+  ): void {
     const s = this.stats;
     s.commits += 1;
     s.commitMsTotal += durationMs;
@@ -122,7 +172,8 @@ export class ProcessorMetrics {
   }
 
   watermark(stage: string, topic: string, partition: number, watermarkMs: number): void {
-    if (Number.isFinite(watermarkMs)) this.#prom?.watermark.set({ stage, topic, partition: String(partition) }, watermarkMs);
+    if (Number.isFinite(watermarkMs))
+      this.#prom?.watermark.set({ stage, topic, partition: String(partition) }, watermarkMs);
   }
 
   stageRestarted(stage: string): void {

@@ -12,7 +12,10 @@ export interface ShutdownOptions {
  * SIGTERM / SIGINT: finish or abort the transaction in flight, disconnect the producers, leave the group, exit 0.
  * A second signal exits 1 at once. Returns a function that removes the handlers.
  */
-export function installShutdownHandlers(job: Pick<StreamJob, 'stop'>, options: ShutdownOptions = {}): () => void {
+export function installShutdownHandlers(
+  job: Pick<StreamJob, 'stop'>,
+  options: ShutdownOptions = {},
+): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;

@@ -82,7 +82,10 @@ export class StageRunner {
 
   /** Partitions whose task is restored and running. */
   get ownedPartitions(): number[] {
-    return [...this.#slots.entries()].filter(([, e]) => e.slot !== undefined).map(([p]) => p).sort((a, b) => a - b);
+    return [...this.#slots.entries()]
+      .filter(([, e]) => e.slot !== undefined)
+      .map(([p]) => p)
+      .sort((a, b) => a - b);
   }
 
   async start(): Promise<void> {
@@ -119,7 +122,11 @@ export class StageRunner {
     });
     this.#consumer = consumer;
     if (options.processingGuarantee === 'at-least-once') {
-      this.#sharedProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      this.#sharedProducer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await this.#sharedProducer.connect();
     }
     consumer.on(consumer.events.REBALANCING, () => {
@@ -170,7 +177,8 @@ export class StageRunner {
     } catch {
       return; // the assignment failure already failed the stage
     }
-    const live = (): boolean => generation === this.#generation && this.#running && !slot.closed && isRunning() && !isStale();
+    const live = (): boolean =>
+      generation === this.#generation && this.#running && !slot.closed && isRunning() && !isStale();
     const messages = batch.messages;
     let index = 0;
     // A batch is fed in slices of at most SLICE_MS of processing time; between slices the consumer heartbeats (a
@@ -203,7 +211,12 @@ export class StageRunner {
       if (fed > 0) this.#deps.metrics.recordsIn(this.#def.id, batch.topic, fed);
       const next = slot.nextOffset;
       if (next !== null) {
-        this.#deps.metrics.lag(this.#def.id, batch.topic, batch.partition, Math.max(0, Number(BigInt(batch.highWatermark) - next)));
+        this.#deps.metrics.lag(
+          this.#def.id,
+          batch.topic,
+          batch.partition,
+          Math.max(0, Number(BigInt(batch.highWatermark) - next)),
+        );
       }
       await heartbeat();
       if (index < messages.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -213,7 +226,12 @@ export class StageRunner {
   async #applyAssignment(assigned: Set<number>): Promise<void> {
     const revoked = [...this.#slots.keys()].filter((p) => !assigned.has(p));
     const added = [...assigned].filter((p) => !this.#slots.has(p)).sort((a, b) => a - b);
-    publish(RUNTIME_CHANNELS.assignment, () => ({ stage: this.#def.id, assigned: [...assigned], added, revoked }));
+    publish(RUNTIME_CHANNELS.assignment, () => ({
+      stage: this.#def.id,
+      assigned: [...assigned],
+      added,
+      revoked,
+    }));
     for (const partition of revoked) {
       const entry = this.#slots.get(partition);
       this.#slots.delete(partition);
@@ -247,7 +265,10 @@ export class StageRunner {
     const { kafka, admin, options, metrics } = this.#deps;
     const topic = this.#def.inputTopic;
     const started = options.now();
-    const tasks = partitions.map((p) => ({ partition: p, task: this.#def.taskFactory(topic, p, this.#def.context) }));
+    const tasks = partitions.map((p) => ({
+      partition: p,
+      task: this.#def.taskFactory(topic, p, this.#def.context),
+    }));
     const committers = new Map<number, PartitionCommitter>();
     for (const { partition } of tasks) committers.set(partition, this.#createCommitter(partition));
     try {
@@ -263,16 +284,27 @@ export class StageRunner {
       const slots = new Map<number, TaskSlot>();
       for (const { partition, task } of tasks) {
         const entries: ChangelogEntry[] = [];
-        for (const store of task.stores) entries.push(...(restored.entries.get(changelogKey(changelogTopic(this.#def.id, store), partition)) ?? []));
+        for (const store of task.stores)
+          entries.push(
+            ...(restored.entries.get(changelogKey(changelogTopic(this.#def.id, store), partition)) ?? []),
+          );
         task.restore(entries);
         // Read after fencing: the previous owner's last transaction is complete, so this offset is final.
         const committed = await admin.committedOffset(this.#def.id, topic, partition);
-        slots.set(partition, new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext));
+        slots.set(
+          partition,
+          new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext),
+        );
       }
       const durationMs = options.now() - started;
       metrics.restored(this.#def.id, restored.records, durationMs);
       metrics.activeTasks(this.#def.id, slots.size);
-      publish(RUNTIME_CHANNELS.restore, () => ({ stage: this.#def.id, partitions: [...partitions], records: restored.records, durationMs }));
+      publish(RUNTIME_CHANNELS.restore, () => ({
+        stage: this.#def.id,
+        partitions: [...partitions],
+        records: restored.records,
+        durationMs,
+      }));
       return slots;
     } catch (error) {
       await Promise.allSettled([...committers.values()].map((c) => c.close()));
@@ -308,7 +340,9 @@ export class StageRunner {
 
   /** Commits every ready task; resolves with how many there were, rejects with the first failure. */
   async #commitAll(): Promise<number> {
-    const slots = [...this.#slots.values()].map((e) => e.slot).filter((s): s is TaskSlot => s !== undefined && !s.closed);
+    const slots = [...this.#slots.values()]
+      .map((e) => e.slot)
+      .filter((s): s is TaskSlot => s !== undefined && !s.closed);
     const results = await Promise.allSettled(slots.map((s) => s.commit()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
@@ -335,9 +369,13 @@ export class StageRunner {
       this.#running = false;
       const message = error instanceof Error ? error.message : String(error);
       this.#deps.onFatal(
-        new ProcessorError(PROCESSOR_ERROR_CODES.STAGE_FAILED, `stage ${this.#def.id} failed ${attempt} times in a row: ${message}`, {
-          cause: error,
-        }),
+        new ProcessorError(
+          PROCESSOR_ERROR_CODES.STAGE_FAILED,
+          `stage ${this.#def.id} failed ${attempt} times in a row: ${message}`,
+          {
+            cause: error,
+          },
+        ),
       );
       return;
     }
@@ -378,7 +416,10 @@ async function waitWithHeartbeat<T>(promise: Promise<T>, heartbeat: () => Promis
     settled = true;
   });
   for (;;) {
-    const result = await Promise.race([guarded.then((value) => ({ value })), sleep(1_000).then(() => undefined)]);
+    const result = await Promise.race([
+      guarded.then((value) => ({ value })),
+      sleep(1_000).then(() => undefined),
+    ]);
     if (result !== undefined) return result.value;
     if (!settled) await heartbeat().catch(() => undefined);
   }

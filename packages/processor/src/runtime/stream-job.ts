@@ -70,7 +70,10 @@ class KafkaStreamJob implements StreamJob {
 
   async start(): Promise<void> {
     if (this.#state !== 'created') {
-      throw new ProcessorError(PROCESSOR_ERROR_CODES.INVALID_STATE, `start() called on a job that is ${this.#state}`);
+      throw new ProcessorError(
+        PROCESSOR_ERROR_CODES.INVALID_STATE,
+        `start() called on a job that is ${this.#state}`,
+      );
     }
     this.#state = 'starting';
     const o = this.#options;
@@ -81,26 +84,45 @@ class KafkaStreamJob implements StreamJob {
       await admin.connect();
       const inputPartitions = await admin.partitionCount(o.inputTopic);
       if (inputPartitions === undefined) {
-        throw new ProcessorError(PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING, `input topic ${o.inputTopic} does not exist`);
+        throw new ProcessorError(
+          PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING,
+          `input topic ${o.inputTopic} does not exist`,
+        );
       }
-      const repartitionTopic = o.outputs.get('repartition');
+      const repartitionTopic = o.outputs.get('repartition') ?? undefined;
       const specs: TopicSpec[] = [];
       for (const [name, topic] of o.outputs) {
+        if (topic === null) continue;
         const numPartitions =
-          name === 'repartition' ? o.repartitionPartitions || inputPartitions : o.topicPartitions || inputPartitions;
+          name === 'repartition'
+            ? o.repartitionPartitions || inputPartitions
+            : o.topicPartitions || inputPartitions;
         specs.push({ topic, numPartitions, replicationFactor: o.replicationFactor });
       }
-      const stage1Context = { stageId: o.applicationId, partitionCount: inputPartitions, upstreamPartitionCount: undefined };
+      const stage1Context = {
+        stageId: o.applicationId,
+        partitionCount: inputPartitions,
+        upstreamPartitionCount: undefined,
+      };
       const stage1Stores = o.taskFactory(o.inputTopic, 0, stage1Context).stores;
       for (const store of stage1Stores) {
-        specs.push({ topic: changelogTopic(o.applicationId, store), numPartitions: inputPartitions, replicationFactor: o.replicationFactor, compacted: true });
+        specs.push({
+          topic: changelogTopic(o.applicationId, store),
+          numPartitions: inputPartitions,
+          replicationFactor: o.replicationFactor,
+          compacted: true,
+        });
       }
       if (o.createTopics) await admin.ensureTopics(specs);
       const partitionCounts = new Map<string, number>();
       for (const topic of new Set(o.outputs.values())) {
+        if (topic === null) continue;
         const count = await admin.partitionCount(topic);
         if (count === undefined) {
-          throw new ProcessorError(PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED, `output topic ${topic} does not exist (createTopics is off)`);
+          throw new ProcessorError(
+            PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED,
+            `output topic ${topic} does not exist (createTopics is off)`,
+          );
         }
         partitionCounts.set(topic, count);
       }
@@ -121,6 +143,30 @@ class KafkaStreamJob implements StreamJob {
         }));
         if (o.createTopics) await admin.ensureTopics(mergeSpecs);
       }
+      const extraContexts = [];
+      for (const stage of o.extraStages) {
+        const partitionCount = await admin.partitionCount(stage.input.topic);
+        if (partitionCount === undefined) {
+          throw new ProcessorError(
+            PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING,
+            `input topic ${stage.input.topic} of stage ${stage.name} does not exist`,
+          );
+        }
+        const context = {
+          stageId: `${o.applicationId}-${stage.name}`,
+          partitionCount,
+          upstreamPartitionCount: undefined,
+        };
+        const stores = stage.taskFactory(stage.input.topic, 0, context).stores;
+        const changelogSpecs = stores.map((store) => ({
+          topic: changelogTopic(context.stageId, store),
+          numPartitions: partitionCount,
+          replicationFactor: o.replicationFactor,
+          compacted: true,
+        }));
+        if (o.createTopics) await admin.ensureTopics(changelogSpecs);
+        extraContexts.push({ stage, context });
+      }
       const deps = {
         kafka,
         admin,
@@ -129,9 +175,37 @@ class KafkaStreamJob implements StreamJob {
         partitionCounts,
         onFatal: (error: Error) => void this.#failed(error),
       };
-      this.#stages = [new StageRunner({ id: o.applicationId, inputTopic: o.inputTopic, taskFactory: o.taskFactory, context: stage1Context }, deps)];
+      this.#stages = [
+        new StageRunner(
+          {
+            id: o.applicationId,
+            inputTopic: o.inputTopic,
+            taskFactory: o.taskFactory,
+            context: stage1Context,
+          },
+          deps,
+        ),
+      ];
       if (o.merge !== undefined && repartitionTopic !== undefined) {
-        this.#stages.push(new StageRunner({ id: mergeId, inputTopic: repartitionTopic, taskFactory: o.merge.taskFactory, context: mergeContext }, deps));
+        this.#stages.push(
+          new StageRunner(
+            {
+              id: mergeId,
+              inputTopic: repartitionTopic,
+              taskFactory: o.merge.taskFactory,
+              context: mergeContext,
+            },
+            deps,
+          ),
+        );
+      }
+      for (const { stage, context } of extraContexts) {
+        this.#stages.push(
+          new StageRunner(
+            { id: context.stageId, inputTopic: stage.input.topic, taskFactory: stage.taskFactory, context },
+            deps,
+          ),
+        );
       }
       for (const stage of this.#stages) await stage.start();
       this.#state = 'running';
@@ -145,7 +219,8 @@ class KafkaStreamJob implements StreamJob {
   }
 
   async stop(): Promise<void> {
-    if (this.#state === 'stopped' || this.#state === 'failed' || this.#state === 'stopping') return this.done.catch(() => undefined);
+    if (this.#state === 'stopped' || this.#state === 'failed' || this.#state === 'stopping')
+      return this.done.catch(() => undefined);
     this.#state = 'stopping';
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
     await this.#admin?.disconnect().catch(() => undefined);

@@ -7,7 +7,7 @@ import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
 
 export interface TaskSlotContext {
   readonly stageId: string;
-  readonly outputs: ReadonlyMap<string, string>;
+  readonly outputs: ReadonlyMap<string, string | null>;
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly metrics: ProcessorMetrics;
   readonly now: () => number;
@@ -30,7 +30,14 @@ export class TaskSlot {
   #closed = false;
   #uncommitted = 0;
 
-  constructor(topic: string, partition: number, task: PartitionTask, committer: PartitionCommitter, committedOffset: string | null, ctx: TaskSlotContext) {
+  constructor(
+    topic: string,
+    partition: number,
+    task: PartitionTask,
+    committer: PartitionCommitter,
+    committedOffset: string | null,
+    ctx: TaskSlotContext,
+  ) {
     this.topic = topic;
     this.partition = partition;
     this.task = task;
@@ -121,11 +128,18 @@ export class TaskSlot {
     try {
       await this.#committer.commit({
         topicMessages: routed.topicMessages,
-        offset: offsetMoved ? { topic: this.topic, partition: this.partition, offset: position.toString() } : undefined,
+        offset: offsetMoved
+          ? { topic: this.topic, partition: this.partition, offset: position.toString() }
+          : undefined,
       });
     } catch (error) {
       ctx.metrics.commitFailed(ctx.stageId);
-      publish(RUNTIME_CHANNELS.commitFailed, () => ({ stage: ctx.stageId, topic: this.topic, partition: this.partition, error }));
+      publish(RUNTIME_CHANNELS.commitFailed, () => ({
+        stage: ctx.stageId,
+        topic: this.topic,
+        partition: this.partition,
+        error,
+      }));
       throw error;
     }
     const durationMs = ctx.now() - started;

@@ -12,20 +12,29 @@ const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 4;
 const EVENTS = 3_000;
-const RULES = { windowSizeMs: 60_000, windowOffsetMs: 0, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, dedupTtlMs: 600_000 };
+const RULES = {
+  windowSizeMs: 60_000,
+  windowOffsetMs: 0,
+  outOfOrdernessMs: 5_000,
+  allowedLatenessMs: 0,
+  dedupTtlMs: 600_000,
+};
 
 type WindowKey = string;
 const windowKey = (pageUrl: string, windowStart: number): WindowKey => `${windowStart}|${pageUrl}`;
 
 /** Latest version per (page, window) from the results topic, as the manifest's window rows. */
-function latestWindows(records: readonly ReadRecord[]): Map<WindowKey, { clickCount: number; viewCount: number; version: number }> {
+function latestWindows(
+  records: readonly ReadRecord[],
+): Map<WindowKey, { clickCount: number; viewCount: number; version: number }> {
   const latest = new Map<WindowKey, { clickCount: number; viewCount: number; version: number }>();
   for (const r of records) {
     const w = decodeWindowResult(r.value!);
     expect(r.key).toBe(w.pageUrl);
     const k = windowKey(w.pageUrl, w.windowStart);
     const seen = latest.get(k);
-    if (seen === undefined || w.version > seen.version) latest.set(k, { clickCount: w.clickCount, viewCount: w.viewCount, version: w.version });
+    if (seen === undefined || w.version > seen.version)
+      latest.set(k, { clickCount: w.clickCount, viewCount: w.viewCount, version: w.version });
   }
   return latest;
 }
@@ -37,15 +46,21 @@ function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[
     const got = latest.get(windowKey(w.pageUrl, w.windowStart));
     if (got === undefined) problems.push(`missing ${w.pageUrl}@${w.windowStart}`);
     else if (got.clickCount !== w.clickCount || got.viewCount !== w.viewCount) {
-      problems.push(`${w.pageUrl}@${w.windowStart}: expected ${w.clickCount}/${w.viewCount}, got ${got.clickCount}/${got.viewCount}`);
+      problems.push(
+        `${w.pageUrl}@${w.windowStart}: expected ${w.clickCount}/${w.viewCount}, got ${got.clickCount}/${got.viewCount}`,
+      );
     }
   }
-  if (latest.size !== manifest.windows.length) problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
+  if (latest.size !== manifest.windows.length)
+    problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
   return problems;
 }
 
 async function es(path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${esUrl}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${esUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
   return response.json();
 }
 
@@ -127,8 +142,14 @@ describe('tributary-processor clickstream end to end', () => {
       await results.waitFor((r) => mismatches(manifest, r).length === 0, 90_000);
       expect(mismatches(manifest, results.records)).toEqual([]);
       const metrics = await registry.metrics();
-      expect(metrics).toMatch(new RegExp(`tributary_processor_records_in_total\\{stage="${applicationId}",topic="${topics.inputTopic}"\\} ${EVENTS}`));
-      expect(metrics).toMatch(/tributary_processor_watermark_ms\{stage="[^"]+-merge",topic="[^"]+",partition="0"\} \d+/);
+      expect(metrics).toMatch(
+        new RegExp(
+          `tributary_processor_records_in_total\\{stage="${applicationId}",topic="${topics.inputTopic}"\\} ${EVENTS}`,
+        ),
+      );
+      expect(metrics).toMatch(
+        /tributary_processor_watermark_ms\{stage="[^"]+-merge",topic="[^"]+",partition="0"\} \d+/,
+      );
       expect(app.job.metrics.commits).toBeGreaterThan(0);
 
       await late.waitFor((r) => r.length >= manifest.totals.late, 10_000);
@@ -140,7 +161,9 @@ describe('tributary-processor clickstream end to end', () => {
 
       // Elasticsearch: one document per (page, window), counts equal to the latest result.
       const deadline = Date.now() + 60_000;
-      let hits: { _source: { page_url: string; window_start: number; click_count: number; view_count: number } }[] = [];
+      let hits: {
+        _source: { page_url: string; window_start: number; click_count: number; view_count: number };
+      }[] = [];
       while (Date.now() < deadline) {
         await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
         const body = (await es(`/${indexPrefix}/_search?size=10000`)) as { hits?: { hits: typeof hits } };
@@ -150,7 +173,11 @@ describe('tributary-processor clickstream end to end', () => {
           hits.length === manifest.windows.length &&
           hits.every((h) => {
             const w = latest.get(windowKey(h._source.page_url, h._source.window_start));
-            return w !== undefined && w.clickCount === h._source.click_count && w.viewCount === h._source.view_count;
+            return (
+              w !== undefined &&
+              w.clickCount === h._source.click_count &&
+              w.viewCount === h._source.view_count
+            );
           })
         ) {
           break;

@@ -20,10 +20,13 @@ describe('parseCli', () => {
   });
 
   it('layers defaults < file < env < flags', () => {
-    const parsed = parseCli(['clickstream', '--config', 'good.json', '--window-size-ms', '20000', '--no-elasticsearch'], {
-      env: { TRIBUTARY_WINDOW_SIZE_MS: '40000', TRIBUTARY_COMMIT_INTERVAL_MS: '250' },
-      readFile,
-    });
+    const parsed = parseCli(
+      ['clickstream', '--config', 'good.json', '--window-size-ms', '20000', '--no-elasticsearch'],
+      {
+        env: { TRIBUTARY_WINDOW_SIZE_MS: '40000', TRIBUTARY_COMMIT_INTERVAL_MS: '250' },
+        readFile,
+      },
+    );
     expect(parsed.kind).toBe('run');
     if (parsed.kind !== 'run') return;
     expect(parsed.config.resultsTopic).toBe('from-file');
@@ -34,7 +37,10 @@ describe('parseCli', () => {
   });
 
   it('reads the config file named by TRIBUTARY_CONFIG', () => {
-    const parsed = parseCli(['clickstream', '--print-config'], { env: { TRIBUTARY_CONFIG: 'good.json' }, readFile });
+    const parsed = parseCli(['clickstream', '--print-config'], {
+      env: { TRIBUTARY_CONFIG: 'good.json' },
+      readFile,
+    });
     expect(parsed).toMatchObject({ kind: 'run', printConfig: true, config: { resultsTopic: 'from-file' } });
   });
 
@@ -45,7 +51,9 @@ describe('parseCli', () => {
     [['clickstream', 'extra'], 'arguments'],
     [['clickstream', '--elasticsearch', '--no-elasticsearch'], '--no-elasticsearch'],
   ])('rejects %j naming %s', (argv, option) => {
-    expect(() => parseCli(argv, { env: {}, readFile })).toThrow(expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option }));
+    expect(() => parseCli(argv, { env: {}, readFile })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option }),
+    );
   });
 
   it('fails clearly on unreadable or invalid config files', () => {
@@ -53,7 +61,10 @@ describe('parseCli', () => {
       expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID' }),
     );
     expect(() => parseCli(['clickstream', '-c', 'bad.json'], { env: {}, readFile })).toThrow(
-      expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID', message: expect.stringContaining('not valid JSON') }),
+      expect.objectContaining({
+        code: 'TRIB_PROC_CONFIG_FILE_INVALID',
+        message: expect.stringContaining('not valid JSON'),
+      }),
     );
   });
 });

@@ -7,6 +7,8 @@ describe('readConfigFile', () => {
   });
 
   it.each([['[1,2]'], ['"text"'], ['null']])('rejects a file holding %s', (text) => {
-    expect(() => readConfigFile('x.json', () => text)).toThrow(expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID' }));
+    expect(() => readConfigFile('x.json', () => text)).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_CONFIG_FILE_INVALID' }),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PROCESSOR_DEFAULTS, configFromEnv, envName, flagName, resolveProcessorConfig } from '../../src/config/processor-config.js';
+import {
+  PROCESSOR_DEFAULTS,
+  configFromEnv,
+  envName,
+  flagName,
+  resolveProcessorConfig,
+} from '../../src/config/processor-config.js';
 
 describe('resolveProcessorConfig', () => {
   it('returns PROCESSOR_DEFAULTS when nothing is set', () => {
@@ -30,19 +36,28 @@ describe('resolveProcessorConfig', () => {
     ['logLevel', 'loud'],
   ])('rejects %s = %j naming the option and its source', (option, value) => {
     expect(() => resolveProcessorConfig({ source: 'flags', values: { [option]: value } })).toThrow(
-      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option, message: expect.stringContaining('from flags') }),
+      expect.objectContaining({
+        code: 'TRIB_PROC_INVALID_OPTION',
+        option,
+        message: expect.stringContaining('from flags'),
+      }),
     );
   });
 
   it('rejects unknown options', () => {
     expect(() => resolveProcessorConfig({ source: 'config file x.json', values: { windowSize: 1 } })).toThrow(
-      expect.objectContaining({ option: 'windowSize', message: expect.stringContaining('config file x.json') }),
+      expect.objectContaining({
+        option: 'windowSize',
+        message: expect.stringContaining('config file x.json'),
+      }),
     );
   });
 
   it('maps option names to env variables and flags', () => {
     expect(envName('applicationId')).toBe('TRIBUTARY_APPLICATION_ID');
     expect(flagName('outOfOrdernessMs')).toBe('out-of-orderness-ms');
-    expect(configFromEnv({ TRIBUTARY_INPUT_TOPIC: 'x', TRIBUTARY_BROKERS: '', OTHER: 'y' })).toEqual({ inputTopic: 'x' });
+    expect(configFromEnv({ TRIBUTARY_INPUT_TOPIC: 'x', TRIBUTARY_BROKERS: '', OTHER: 'y' })).toEqual({
+      inputTopic: 'x',
+    });
   });
 });

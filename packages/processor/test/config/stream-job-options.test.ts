@@ -51,11 +51,31 @@ describe('resolveStreamJobOptions', () => {
     [{ merge: { taskFactory: counterTaskFactory() } }, 'outputs.repartition'],
     [{ merge: {} }, 'merge.taskFactory'],
     [{ now: 5 }, 'now'],
+    [{ outputs: { repartition: null } }, 'outputs.repartition'],
+    [
+      { extraStages: [{ name: 'merge', input: { topic: 'x' }, taskFactory: counterTaskFactory() }] },
+      'extraStages[0].name',
+    ],
+    [
+      { extraStages: [{ name: 's', input: { topic: '' }, taskFactory: counterTaskFactory() }] },
+      'extraStages[0].input.topic',
+    ],
+    [{ extraStages: [{ name: 's', input: { topic: 'x' } }] }, 'extraStages[0].taskFactory'],
   ])('rejects %j naming %s', (patch, option) => {
     const error = errorOf({ ...base, ...patch });
     expect(error.code).toBe('TRIB_PROC_INVALID_OPTION');
     expect(error.option).toBe(option);
     expect(error.message).toContain(option);
+  });
+
+  it('accepts discarded outputs and extra stages', () => {
+    const r = resolveStreamJobOptions({
+      ...base,
+      outputs: { results: 'out', 'sessions-late': null },
+      extraStages: [{ name: 'sessions', input: { topic: 'in' }, taskFactory: counterTaskFactory() }],
+    });
+    expect(r.outputs.get('sessions-late')).toBeNull();
+    expect(r.extraStages.map((s) => s.name)).toEqual(['sessions']);
   });
 
   it('accepts a merge stage when the repartition output is mapped', () => {

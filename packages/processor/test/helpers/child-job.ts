@@ -25,8 +25,11 @@ export class ChildJob {
   lastStats: { recordsIn: number; commits: number } | undefined;
 
   constructor(config: CounterJobConfig) {
-    if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npx nx build @tributary/processor\` first`);
-    this.#child = spawn(process.execPath, [FIXTURE, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!existsSync(DIST))
+      throw new Error(`${DIST} is missing: run \`npx nx build @tributary/processor\` first`);
+    this.#child = spawn(process.execPath, [FIXTURE, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child.stdout!.on('data', (chunk: Buffer) => {
       this.#output += chunk.toString();
       const lines = this.#output.split('\n');
@@ -54,7 +57,8 @@ export class ChildJob {
   async started(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.#output.includes('started\n')) {
-      if (this.#child.exitCode !== null) throw new Error(`child exited early (${this.#child.exitCode}): ${this.#output}`);
+      if (this.#child.exitCode !== null)
+        throw new Error(`child exited early (${this.#child.exitCode}): ${this.#output}`);
       if (Date.now() > deadline) throw new Error(`child did not start: ${this.#output}`);
       await new Promise((r) => setTimeout(r, 50));
     }

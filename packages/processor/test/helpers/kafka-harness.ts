@@ -30,7 +30,10 @@ export class KafkaHarness {
   }
 
   async createTopic(topic: string, numPartitions: number): Promise<void> {
-    await this.#admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+    await this.#admin.createTopics({
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
     this.#created.add(topic);
   }
 
@@ -43,7 +46,8 @@ export class KafkaHarness {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
-      for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, messages: messages.slice(i, i + 500), acks: -1 });
+      for (let i = 0; i < messages.length; i += 500)
+        await producer.send({ topic, messages: messages.slice(i, i + 500), acks: -1 });
     } finally {
       await producer.disconnect();
     }
@@ -53,7 +57,10 @@ export class KafkaHarness {
    * Reads a topic read_committed from the beginning until `expected` records arrived and then `settleMs` passed
    * without more (so extra, duplicated records would be seen), or until `timeoutMs`.
    */
-  async readAll(topic: string, options: { expected: number; settleMs?: number; timeoutMs?: number }): Promise<ReadRecord[]> {
+  async readAll(
+    topic: string,
+    options: { expected: number; settleMs?: number; timeoutMs?: number },
+  ): Promise<ReadRecord[]> {
     const groupId = uniqueName('reader');
     const consumer = this.kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
     const records: ReadRecord[] = [];
@@ -112,7 +119,11 @@ export class TopicTail {
   }
 
   async start(): Promise<void> {
-    const consumer = this.#kafka.consumer({ groupId: this.#groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    const consumer = this.#kafka.consumer({
+      groupId: this.#groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 100,
+    });
     this.#consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [this.#topic], fromBeginning: true });
@@ -163,7 +174,10 @@ export function keyedMessages(count: number, keys: number): Message[] {
 }
 
 /** Checks the counter task's results: for every key exactly the values 1..n, no duplicates, no gaps. */
-export function counterMismatches(records: readonly ReadRecord[], expectedPerKey: ReadonlyMap<string, number>): string[] {
+export function counterMismatches(
+  records: readonly ReadRecord[],
+  expectedPerKey: ReadonlyMap<string, number>,
+): string[] {
   const byKey = new Map<string, number[]>();
   for (const r of records) {
     const list = byKey.get(r.key) ?? [];
@@ -175,7 +189,9 @@ export function counterMismatches(records: readonly ReadRecord[], expectedPerKey
     const values = byKey.get(key) ?? [];
     const expected = Array.from({ length: n }, (_, i) => i + 1);
     if (values.length !== n || values.some((v, i) => v !== expected[i])) {
-      problems.push(`${key}: expected 1..${n}, got ${values.length} values [${values.slice(0, 8).join(',')}…]`);
+      problems.push(
+        `${key}: expected 1..${n}, got ${values.length} values [${values.slice(0, 8).join(',')}…]`,
+      );
     }
   }
   for (const key of byKey.keys()) if (!expectedPerKey.has(key)) problems.push(`unexpected key ${key}`);

@@ -17,19 +17,48 @@ describe('restoreChangelogs against the real broker', () => {
     await admin.connect();
     await admin.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1, compacted: true }]);
     harness.track(topic);
-    const producer = harness.kafka.producer({ transactionalId: uniqueName('restore-txn'), idempotent: true, maxInFlightRequests: 1 });
+    const producer = harness.kafka.producer({
+      transactionalId: uniqueName('restore-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
-    const txn = async (partition: number, entries: [string, string | null][], commit: boolean): Promise<void> => {
+    const txn = async (
+      partition: number,
+      entries: [string, string | null][],
+      commit: boolean,
+    ): Promise<void> => {
       const t = await producer.transaction();
       await t.send({ topic, messages: entries.map(([key, value]) => ({ key, value, partition })) });
       await (commit ? t.commit() : t.abort());
     };
     // partition 0: committed, aborted, committed (with a tombstone); partition 1: ends with an aborted transaction.
-    await txn(0, [['a', '1'], ['b', '1']], true);
+    await txn(
+      0,
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      true,
+    );
     await txn(0, [['c', '9']], false);
-    await txn(0, [['a', '2'], ['b', null]], true);
+    await txn(
+      0,
+      [
+        ['a', '2'],
+        ['b', null],
+      ],
+      true,
+    );
     await txn(1, [['x', '1']], true);
-    await txn(1, [['x', '7'], ['y', '7']], false);
+    await txn(
+      1,
+      [
+        ['x', '7'],
+        ['y', '7'],
+      ],
+      false,
+    );
     await producer.disconnect();
   });
 
@@ -45,7 +74,8 @@ describe('restoreChangelogs against the real broker', () => {
       [0, 1, 2].map((partition) => ({ store: 'counts', topic, partition })),
       { groupIdPrefix: uniqueName('restore'), maxWaitTimeInMs: 100, timeoutMs: 30_000 },
     );
-    const show = (p: number) => result.entries.get(changelogKey(topic, p))!.map((e) => [e.key, e.value?.toString() ?? null, e.store]);
+    const show = (p: number) =>
+      result.entries.get(changelogKey(topic, p))!.map((e) => [e.key, e.value?.toString() ?? null, e.store]);
     expect(show(0)).toEqual([
       ['a', '1', 'counts'],
       ['b', '1', 'counts'],

@@ -16,7 +16,12 @@ const ctx = {
   nowMs: 1_000,
 };
 
-const out = (output: string, destination: OutputRecord['destination'], key = 'k', timestamp?: number): OutputRecord => ({
+const out = (
+  output: string,
+  destination: OutputRecord['destination'],
+  key = 'k',
+  timestamp?: number,
+): OutputRecord => ({
   output,
   key: Buffer.from(key),
   value: Buffer.from('v'),
@@ -27,7 +32,11 @@ const out = (output: string, destination: OutputRecord['destination'], key = 'k'
 
 describe('routeRecords', () => {
   it('leaves by-key records to the default partitioner and keeps explicit partitions', () => {
-    const r = routeRecords([out('results', { kind: 'by-key' }, 'a', 55), out('results', { kind: 'partition', partition: 1 }, 'b')], [], ctx);
+    const r = routeRecords(
+      [out('results', { kind: 'by-key' }, 'a', 55), out('results', { kind: 'partition', partition: 1 }, 'b')],
+      [],
+      ctx,
+    );
     expect(r.topicMessages).toHaveLength(1);
     const [first, second] = r.topicMessages[0]!.messages;
     expect(r.topicMessages[0]!.topic).toBe('metrics');
@@ -62,9 +71,22 @@ describe('routeRecords', () => {
     expect(r.changelogCount).toBe(2);
   });
 
+  it('drops records of an output mapped to null, counting them', () => {
+    const r = routeRecords([out('discard', { kind: 'by-key' }), out('results', { kind: 'by-key' })], [], {
+      ...ctx,
+      outputs: new Map<string, string | null>([...ctx.outputs, ['discard', null]]),
+    });
+    expect(r.topicMessages.map((t) => t.topic)).toEqual(['metrics']);
+    expect(r.outputCounts.get('discard')).toBe(1);
+    expect(r.messageCount).toBe(1);
+  });
+
   it('fails naming an unmapped output', () => {
     expect(() => routeRecords([out('late', { kind: 'by-key' })], [], ctx)).toThrow(
-      expect.objectContaining({ code: 'TRIB_PROC_UNKNOWN_OUTPUT', message: expect.stringContaining('outputs.late') }),
+      expect.objectContaining({
+        code: 'TRIB_PROC_UNKNOWN_OUTPUT',
+        message: expect.stringContaining('outputs.late'),
+      }),
     );
   });
 });

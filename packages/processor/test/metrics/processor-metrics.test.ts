@@ -10,7 +10,17 @@ describe('ProcessorMetrics', () => {
     m.committed('app', new Map([['results', 3]]), 2, 12);
     m.committed('app', new Map(), 0, 4);
     m.restored('app', 10, 30);
-    expect(m.stats).toMatchObject({ recordsIn: 5, recordsOut: 3, changelogRecords: 2, commits: 2, commitMsMax: 12, commitMsTotal: 16, restores: 1, restoredRecords: 10, restoreMsMax: 30 });
+    expect(m.stats).toMatchObject({
+      recordsIn: 5,
+      recordsOut: 3,
+      changelogRecords: 2,
+      commits: 2,
+      commitMsMax: 12,
+      commitMsTotal: 16,
+      restores: 1,
+      restoredRecords: 10,
+      restoreMsMax: 30,
+    });
   });
 
   it('registers every metric name in the given registry', async () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { ChildJob } from '../helpers/child-job.js';
-import { KafkaHarness, counterMismatches, countsPerKey, keyedMessages, uniqueName } from '../helpers/kafka-harness.js';
+import {
+  KafkaHarness,
+  counterMismatches,
+  countsPerKey,
+  keyedMessages,
+  uniqueName,
+} from '../helpers/kafka-harness.js';
 
 const brokers = inject('kafkaBrokers');
 const N = 3_000;
@@ -29,7 +35,15 @@ describe('exactly-once across SIGKILL', () => {
     harness.track(results, changelogTopic(applicationId, 'counts'));
     await harness.createTopic(input, 4);
     await harness.produce(input, keyedMessages(N, KEYS));
-    const config = { brokers, applicationId, input, results, delayMs: 1, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+    const config = {
+      brokers,
+      applicationId,
+      input,
+      results,
+      delayMs: 1,
+      sessionTimeoutMs: 6_000,
+      commitIntervalMs: 100,
+    };
 
     for (let kill = 0; kill < 3; kill++) {
       const child = new ChildJob(config);
@@ -50,7 +64,8 @@ describe('exactly-once across SIGKILL', () => {
     survivor.kill('SIGTERM');
     expect(await survivor.exited()).toBe(0);
     const committed = await harness.committedOffsets(applicationId, input);
-    for (const [partition, end] of await harness.endOffsets(input)) expect(committed.get(partition)).toBe(end);
+    for (const [partition, end] of await harness.endOffsets(input))
+      expect(committed.get(partition)).toBe(end);
   });
 
   it('stays exact when one of two instances in the group is killed mid-run', async () => {
@@ -60,7 +75,15 @@ describe('exactly-once across SIGKILL', () => {
     groups.push(applicationId);
     harness.track(results, changelogTopic(applicationId, 'counts'));
     await harness.createTopic(input, 4);
-    const config = { brokers, applicationId, input, results, delayMs: 1, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+    const config = {
+      brokers,
+      applicationId,
+      input,
+      results,
+      delayMs: 1,
+      sessionTimeoutMs: 6_000,
+      commitIntervalMs: 100,
+    };
 
     const a = new ChildJob(config);
     const b = new ChildJob(config);
@@ -85,7 +108,15 @@ describe('exactly-once across SIGKILL', () => {
     harness.track(results, changelogTopic(applicationId, 'counts'));
     await harness.createTopic(input, 4);
     await harness.produce(input, keyedMessages(N, KEYS));
-    const config = { brokers, applicationId, input, results, delayMs: 2, sessionTimeoutMs: 6_000, commitIntervalMs: 100 };
+    const config = {
+      brokers,
+      applicationId,
+      input,
+      results,
+      delayMs: 2,
+      sessionTimeoutMs: 6_000,
+      commitIntervalMs: 100,
+    };
 
     const a = new ChildJob(config);
     await a.started();

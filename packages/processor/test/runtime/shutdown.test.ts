@@ -3,7 +3,14 @@ import { installShutdownHandlers } from '../../src/runtime/shutdown.js';
 import type { StreamJob } from '../../src/runtime/stream-job.js';
 
 function fakeJob(stop: () => Promise<void>): StreamJob {
-  return { stop, start: async () => {}, metrics: {} as StreamJob['metrics'], state: 'running', done: Promise.resolve(), ownedPartitions: () => ({}) };
+  return {
+    stop,
+    start: async () => {},
+    metrics: {} as StreamJob['metrics'],
+    state: 'running',
+    done: Promise.resolve(),
+    ownedPartitions: () => ({}),
+  };
 }
 
 describe('installShutdownHandlers', () => {
@@ -32,11 +39,14 @@ describe('installShutdownHandlers', () => {
   it('exits 1 when stopping fails', async () => {
     const codes: number[] = [];
     const errors: unknown[] = [];
-    const remove = installShutdownHandlers(fakeJob(() => Promise.reject(new Error('boom'))), {
-      signals: ['SIGUSR2'],
-      exit: (c) => codes.push(c),
-      onError: (e) => errors.push(e),
-    });
+    const remove = installShutdownHandlers(
+      fakeJob(() => Promise.reject(new Error('boom'))),
+      {
+        signals: ['SIGUSR2'],
+        exit: (c) => codes.push(c),
+        onError: (e) => errors.push(e),
+      },
+    );
     try {
       process.emit('SIGUSR2', 'SIGUSR2');
       await new Promise((r) => setImmediate(r));

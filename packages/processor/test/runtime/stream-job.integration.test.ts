@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createStreamJob } from '../../src/runtime/stream-job.js';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
-import { KafkaHarness, counterMismatches, countsPerKey, keyedMessages, uniqueName } from '../helpers/kafka-harness.js';
+import {
+  KafkaHarness,
+  counterMismatches,
+  countsPerKey,
+  keyedMessages,
+  uniqueName,
+} from '../helpers/kafka-harness.js';
 
 const brokers = inject('kafkaBrokers');
 const N = 2_000;
@@ -100,7 +106,12 @@ describe('createStreamJob against the real broker', () => {
     const results = uniqueName('proc-2s-out');
     const applicationId = uniqueName('proc-2s-app');
     groups.push(applicationId, `${applicationId}-merge`);
-    harness.track(repartition, results, changelogTopic(applicationId, 'counts'), changelogTopic(`${applicationId}-merge`, 'counts'));
+    harness.track(
+      repartition,
+      results,
+      changelogTopic(applicationId, 'counts'),
+      changelogTopic(`${applicationId}-merge`, 'counts'),
+    );
     await harness.createTopic(input, 4);
     await harness.produce(input, keyedMessages(N, KEYS));
     const job = createStreamJob({
@@ -118,13 +129,17 @@ describe('createStreamJob against the real broker', () => {
     try {
       const records = await harness.readAll(results, { expected: N });
       expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
-      expect(job.ownedPartitions()).toEqual({ [applicationId]: [0, 1, 2, 3], [`${applicationId}-merge`]: [0, 1, 2] });
+      expect(job.ownedPartitions()).toEqual({
+        [applicationId]: [0, 1, 2, 3],
+        [`${applicationId}-merge`]: [0, 1, 2],
+      });
       expect(job.metrics.recordsIn).toBe(2 * N);
     } finally {
       await job.stop();
     }
     const committed = await harness.committedOffsets(`${applicationId}-merge`, repartition);
-    for (const [partition, end] of await harness.endOffsets(repartition)) expect(committed.get(partition)).toBe(end);
+    for (const [partition, end] of await harness.endOffsets(repartition))
+      expect(committed.get(partition)).toBe(end);
   });
 
   it('fails start() clearly when the input topic does not exist', async () => {
@@ -190,7 +205,10 @@ describe('createStreamJob against the real broker', () => {
       onError: (error) => errors.push(error),
     });
     await job.start();
-    await expect(job.done).rejects.toMatchObject({ code: 'TRIB_PROC_STAGE_FAILED', cause: { code: 'TRIB_PROC_UNKNOWN_OUTPUT' } });
+    await expect(job.done).rejects.toMatchObject({
+      code: 'TRIB_PROC_STAGE_FAILED',
+      cause: { code: 'TRIB_PROC_UNKNOWN_OUTPUT' },
+    });
     expect(errors).toHaveLength(1);
     expect(job.state).toBe('failed');
     expect(job.metrics.stageRestarts).toBe(2);

@@ -1,0 +1,118 @@
+import { ClickstreamGenerator } from '@tributary/producer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { resolveProcessorConfig } from '../../src/config/processor-config.js';
+import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+
+const brokers = inject('kafkaBrokers');
+const PARTITIONS = 4;
+const EVENTS = 2_000;
+const GAP_MS = 20_000;
+
+interface SessionRow {
+  key: string;
+  windowStart: number;
+  windowEnd: number;
+  version: number;
+  result: { eventCount: number };
+}
+
+describe('tributary-processor clickstream --sessions', () => {
+  const harness = new KafkaHarness(brokers);
+  const suffix = uniqueName('css');
+  const applicationId = `${suffix}-app`;
+  const tails: TopicTail[] = [];
+
+  beforeAll(async () => {
+    await harness.connect();
+    await harness.createTopic(`${suffix}-events`, PARTITIONS);
+  });
+
+  afterAll(async () => {
+    const groups = ['', '-merge', '-sessions'].map((s) => `${applicationId}${s}`);
+    for (const t of tails) groups.push(await t.stop());
+    await harness.cleanup(groups, [suffix]);
+  });
+
+  it('writes one summary per user session, equal to the gap-based sessions of the input', async () => {
+    const generator = new ClickstreamGenerator({
+      seed: 11,
+      partitions: PARTITIONS,
+      eventsPerSecond: 10,
+      pages: 20,
+      users: 60,
+    });
+    const records = generator.take(EVENTS);
+    // Expected sessions: per user, events in time order split where the gap to the previous event is >= GAP_MS.
+    const expected = new Map<string, number>();
+    const byUser = new Map<string, number[]>();
+    for (const r of records) byUser.set(r.key, [...(byUser.get(r.key) ?? []), r.event.timestamp]);
+    for (const [user, stamps] of byUser) {
+      stamps.sort((a, b) => a - b);
+      let start = stamps[0]!;
+      let count = 0;
+      let last = start;
+      for (const ts of stamps) {
+        if (count > 0 && ts - last >= GAP_MS) {
+          expected.set(`${user}|${start}`, count);
+          start = ts;
+          count = 0;
+        }
+        count += 1;
+        last = ts;
+      }
+      expected.set(`${user}|${start}`, count);
+    }
+    expect(expected.size).toBeGreaterThan(byUser.size); // some users have several sessions
+    await harness.produce(
+      `${suffix}-events`,
+      records.map((r) => ({ key: r.key, value: Buffer.from(r.value), partition: r.partition })),
+    );
+
+    const config = resolveProcessorConfig({
+      source: 'test',
+      values: {
+        brokers,
+        applicationId,
+        inputTopic: `${suffix}-events`,
+        resultsTopic: `${suffix}-metrics`,
+        lateTopic: `${suffix}-late`,
+        deadLetterTopic: `${suffix}-dlq`,
+        repartitionTopic: `${suffix}-repartition`,
+        sessionsTopic: `${suffix}-sessions`,
+        sessions: true,
+        sessionGapMs: GAP_MS,
+        elasticsearch: false,
+        commitIntervalMs: 100,
+        idleTimeoutMs: 3_000,
+        logLevel: 'nothing',
+      },
+    });
+    const app = createClickstreamApp(config);
+    const sessions = new TopicTail(harness.kafka, `${suffix}-sessions`);
+    tails.push(sessions);
+    await app.start();
+    const latest = (): Map<string, number> => {
+      const rows = new Map<string, SessionRow>();
+      for (const r of sessions.records) {
+        const row = JSON.parse(r.value!.toString('utf8')) as SessionRow;
+        const k = `${row.key}|${row.windowStart}`;
+        const seen = rows.get(k);
+        if (seen === undefined || row.version > seen.version) rows.set(k, row);
+      }
+      return new Map([...rows].map(([k, row]) => [k, row.result.eventCount]));
+    };
+    try {
+      await sessions.start();
+      await sessions.waitFor(() => {
+        const got = latest();
+        return got.size === expected.size && [...expected].every(([k, n]) => got.get(k) === n);
+      }, 90_000);
+      expect(Object.fromEntries(latest())).toEqual(Object.fromEntries(expected));
+      expect(app.job.ownedPartitions()[`${applicationId}-sessions`]).toEqual([0, 1, 2, 3]);
+      for (const r of sessions.records) expect(records.some((e) => e.key === r.key)).toBe(true);
+    } finally {
+      await app.stop();
+    }
+  });
+});
