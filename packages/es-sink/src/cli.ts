@@ -39,6 +39,10 @@ async function main(): Promise<void> {
     fail(configError ? 2 : 1, (error as Error).message);
   }
   log('info', 'running', { topic: config.connector.topic, groupId: config.connector.groupId });
+  void connector.failure.then(async (error) => {
+    await connector.stop().catch(() => undefined);
+    fail(1, error.message);
+  });
   const timer =
     config.statsIntervalMs > 0
       ? setInterval(() => {

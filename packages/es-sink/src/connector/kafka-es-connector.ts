@@ -40,6 +40,8 @@ export interface KafkaEsConnector {
   /** Offsets committed so far by this connector, per partition. */
   committedOffsets(): Map<number, number>;
   readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
+  /** Resolves (never rejects) with the error if the consumer crashed for good (kafkajs gave up restarting). */
+  readonly failure: Promise<SinkError>;
 }
 
 function describeError(error: unknown): string {
@@ -58,6 +60,9 @@ class Connector implements KafkaEsConnector {
   readonly #counters = { consumed: 0, unmappable: 0, deadLettered: 0, commits: 0 };
   #paused = false;
   #stopping = false;
+  #running = false;
+  #fail: (error: SinkError) => void = () => undefined;
+  readonly failure: Promise<SinkError> = new Promise((resolve) => (this.#fail = resolve));
   #commitTimer: NodeJS.Timeout | undefined;
   #commitChain: Promise<void> = Promise.resolve();
   #drainWaiters: Array<() => void> = [];
@@ -118,6 +123,18 @@ class Connector implements KafkaEsConnector {
       for (const p of [...this.#committed.keys()]) if (!assigned.includes(p)) this.#committed.delete(p);
       this.#log('info', 'partitions assigned', { topic: this.#o.topic, partitions: assigned });
     });
+    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return;
+      const error = new SinkError(
+        SINK_ERROR_CODES.KAFKA_FAILED,
+        `the Kafka consumer crashed: ${describeError(event.payload.error)}`,
+        {
+          cause: event.payload.error,
+        },
+      );
+      this.#log('error', error.message);
+      this.#fail(error);
+    });
     await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
     await this.#consumer.run({
       autoCommit: false,
@@ -125,6 +142,7 @@ class Connector implements KafkaEsConnector {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.#eachBatch(payload),
     });
+    this.#running = true;
     this.#commitTimer = setInterval(
       () => void this.commit().catch((e: unknown) => this.#log('warn', `commit failed: ${describeError(e)}`)),
       this.#o.commitIntervalMs,
@@ -135,12 +153,15 @@ class Connector implements KafkaEsConnector {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#commitTimer);
-    this.#consumer.pause([{ topic: this.#o.topic }]);
     this.#wakeDrainWaiters();
     try {
-      await this.sink.flush();
-      await this.commit();
+      if (this.#running) {
+        this.#consumer.pause([{ topic: this.#o.topic }]);
+        await this.sink.flush();
+        await this.commit();
+      }
     } finally {
+      this.#running = false;
       await this.#consumer.disconnect();
       await this.sink.close();
       await this.#producer?.disconnect();
@@ -220,7 +241,7 @@ class Connector implements KafkaEsConnector {
       }
     } finally {
       this.#paused = false;
-      if (!this.#stopping) this.#consumer.resume([{ topic: this.#o.topic }]);
+      if (!this.#stopping && this.#running) this.#consumer.resume([{ topic: this.#o.topic }]);
     }
   }
 
