@@ -44,7 +44,7 @@ export interface DevstackOptions {
   kafkaProperties?: Readonly<Record<string, string>>;
   /** Extra Elasticsearch settings passed as `-E key=value`. @defaultValue `{}` */
   esSettings?: Readonly<Record<string, string>>;
-  /** Time allowed for each server from spawn to healthy. @defaultValue `120000` */
+  /** Time allowed for each server from spawn to healthy (a loaded 2-core CI box needs a minute for ES). @defaultValue `180000` */
   startTimeoutMs?: number;
   /** Time allowed after SIGTERM before SIGKILL. @defaultValue `30000` */
   stopTimeoutMs?: number;
@@ -104,7 +104,7 @@ export const DEVSTACK_DEFAULTS = {
   reuse: true,
   kafkaProperties: {},
   esSettings: {},
-  startTimeoutMs: 120_000,
+  startTimeoutMs: 180_000,
   stopTimeoutMs: 30_000,
   resolveTimeoutMs: 600_000,
   javaCommand: 'java',
