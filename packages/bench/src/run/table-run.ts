@@ -12,6 +12,7 @@ import type { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
 import { summarizeResources, type ResourceSummary } from '../resources/resource-summary.js';
 import { startProcessorChild } from './processor-child.js';
+import { SearchablePoller } from './searchable-poller.js';
 import { WindowTracker } from './window-tracker.js';
 
 /** Workload of the `table` scenario beyond rate, duration and partitions. */
@@ -111,8 +112,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
   const observer = kafka.consumer({ groupId: `${id}-observer`, maxWaitTimeInMs: 50 });
   let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
   let sampler: ResourceSampler | undefined;
-  let polling = true;
-  let poller: Promise<void> | undefined;
+  let poller: SearchablePoller | undefined;
   try {
     await admin.connect();
     await admin.createTopics({
@@ -152,37 +152,8 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     sampler = new ResourceSampler({ intervalMs: w.sampleIntervalMs, self: 'bench', targets });
     await sampler.start({ timer: true });
 
-    poller = (async () => {
-      while (polling) {
-        try {
-          const response = await es.search<{
-            page_url: string;
-            window_start: number;
-            window_end: number;
-            click_count: number;
-            view_count: number;
-          }>({ index: id, size: 10_000, query: { term: { is_final: true } } }, { ignore: [404] });
-          const now = Date.now();
-          for (const hit of response.hits?.hits ?? []) {
-            const d = hit._source;
-            if (d === undefined) continue;
-            tracker.observeSearchable(
-              {
-                pageUrl: d.page_url,
-                windowStart: Number(d.window_start),
-                windowEnd: Number(d.window_end),
-                clickCount: d.click_count,
-                viewCount: d.view_count,
-              },
-              now,
-            );
-          }
-        } catch {
-          // The alias appears with the first document; until then searches fail.
-        }
-        await sleep(w.pollIntervalMs);
-      }
-    })();
+    poller = new SearchablePoller(es, id, tracker, w.pollIntervalMs);
+    poller.start();
 
     log(`run ${input.run}: producing ${input.ratePerSec}/s for ${input.warmupMs + input.durationMs} ms`);
     const produceStartWall = Date.now();
@@ -225,8 +196,9 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         `run ${input.run}: not every window was searchable after ${settleTimeoutMs} ms; the correctness line says what is missing`,
       );
     }
-    polling = false;
-    await poller;
+    await poller.stop();
+    // One last full pass, so the correctness line reflects the final state of every document.
+    await poller.pollOnce();
     const samples = await sampler.stop();
     const resources = summarizeResources(samples);
     const correctness = tracker.correctness(expected, {
@@ -313,8 +285,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       },
     };
   } finally {
-    polling = false;
-    await poller?.catch(() => undefined);
+    await poller?.stop().catch(() => undefined);
     await sampler?.stop().catch(() => undefined);
     await observer.disconnect().catch(() => undefined);
     await processor?.stop().catch(() => undefined);

@@ -1,0 +1,97 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { WindowTracker } from './window-tracker.js';
+
+interface WindowDocument {
+  page_url: string;
+  window_start: number;
+  window_end: number;
+  click_count: number;
+  view_count: number;
+}
+
+const PAGE_SIZE = 5000;
+
+/**
+ * Searches the results alias every `intervalMs` for final window documents and reports each one to the tracker with
+ * the time of the search that returned it. Pages through all documents (search_after on window_end, page_url), so
+ * runs with more than 10 000 windows are covered; the cost of a poll grows with the number of windows, which
+ * lengthens the effective interval of very long runs.
+ */
+export class SearchablePoller {
+  readonly #es: Client;
+  readonly #index: string;
+  readonly #tracker: WindowTracker;
+  readonly #intervalMs: number;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #polls = 0;
+
+  constructor(es: Client, index: string, tracker: WindowTracker, intervalMs: number) {
+    this.#es = es;
+    this.#index = index;
+    this.#tracker = tracker;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** Completed polls. */
+  get polls(): number {
+    return this.#polls;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        await this.pollOnce();
+        if (this.#running) await new Promise((resolve) => setTimeout(resolve, this.#intervalMs));
+      }
+    })();
+  }
+
+  /** One full pass over the final documents. Failures (alias not created yet) count as "nothing searchable". */
+  async pollOnce(): Promise<void> {
+    let after: (string | number)[] | undefined;
+    try {
+      for (;;) {
+        const response = await this.#es.search<WindowDocument>(
+          {
+            index: this.#index,
+            size: PAGE_SIZE,
+            query: { term: { is_final: true } },
+            sort: [{ window_end: 'asc' }, { page_url: 'asc' }],
+            _source: ['page_url', 'window_start', 'window_end', 'click_count', 'view_count'],
+            ...(after === undefined ? {} : { search_after: after }),
+          },
+          { ignore: [404] },
+        );
+        const now = Date.now();
+        const hits = response.hits?.hits ?? [];
+        for (const hit of hits) {
+          const d = hit._source;
+          if (d === undefined) continue;
+          this.#tracker.observeSearchable(
+            {
+              pageUrl: d.page_url,
+              windowStart: Number(d.window_start),
+              windowEnd: Number(d.window_end),
+              clickCount: d.click_count,
+              viewCount: d.view_count,
+            },
+            now,
+          );
+        }
+        if (hits.length < PAGE_SIZE) break;
+        after = hits.at(-1)?.sort as (string | number)[];
+      }
+      this.#polls++;
+    } catch {
+      // The alias appears with the first document; until then searches fail.
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#loop;
+  }
+}
