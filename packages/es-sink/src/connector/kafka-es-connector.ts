@@ -112,9 +112,10 @@ class Connector implements KafkaEsConnector {
   }
 
   async start(): Promise<void> {
+    // Every check first, then the first side effect (the index template).
     await this.#checkElasticsearch();
-    await this.sink.ready();
     await this.#checkKafka();
+    await this.sink.ready();
     await this.#consumer.connect();
     await this.#producer?.connect();
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
