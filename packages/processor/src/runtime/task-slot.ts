@@ -28,6 +28,8 @@ export class TaskSlot {
   #committedOffset: bigint | null;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Set by a failed commit: its drained outputs are gone, so nothing may be committed from this state again. */
+  #failure: unknown;
   #uncommitted = 0;
 
   constructor(
@@ -91,7 +93,10 @@ export class TaskSlot {
     if (this.#nextOffset === null || after > this.#nextOffset) this.#nextOffset = after;
   }
 
-  /** Ticks the task and commits whatever changed since the last commit. Serialized per slot; a no-op once closed. */
+  /**
+   * Ticks the task and commits whatever changed since the last commit. Serialized per slot; a no-op once closed.
+   * After one failed commit every later commit rejects with that failure: the task must be rebuilt from the changelog.
+   */
   commit(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const run = this.#chain.then(() => this.#commitNow());
@@ -107,6 +112,7 @@ export class TaskSlot {
   }
 
   async #commitNow(): Promise<void> {
+    if (this.#failure !== undefined) throw this.#failure;
     const ctx = this.#ctx;
     const nowMs = ctx.now();
     this.task.tick(nowMs);
@@ -133,6 +139,7 @@ export class TaskSlot {
           : undefined,
       });
     } catch (error) {
+      this.#failure = error;
       ctx.metrics.commitFailed(ctx.stageId);
       publish(RUNTIME_CHANNELS.commitFailed, () => ({
         stage: ctx.stageId,

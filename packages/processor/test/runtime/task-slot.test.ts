@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { CommitRequest, PartitionCommitter } from '../../src/kafka/partition-committer.js';
 import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
+import { RUNTIME_CHANNELS } from '../../src/runtime/diagnostics.js';
 import { TaskSlot } from '../../src/runtime/task-slot.js';
 import { CounterTask } from '../fixtures/counter-task.mjs';
 
@@ -23,7 +24,14 @@ class RecordingCommitter implements PartitionCommitter {
 }
 
 const message = (offset: number, key: string): KafkaMessage =>
-  ({ offset: String(offset), key: Buffer.from(key), value: Buffer.from('x'), timestamp: '1000', attributes: 0, headers: {} }) as KafkaMessage;
+  ({
+    offset: String(offset),
+    key: Buffer.from(key),
+    value: Buffer.from('x'),
+    timestamp: '1000',
+    attributes: 0,
+    headers: {},
+  }) as KafkaMessage;
 
 function setup(committed: string | null) {
   const committer = new RecordingCommitter();
@@ -42,7 +50,9 @@ function setup(committed: string | null) {
 describe('TaskSlot', () => {
   it('skips records below the committed position (a rewound fetch) and moves past markers', () => {
     const { slot } = setup('10');
-    expect(slot.process([message(8, 'a'), message(9, 'a'), message(10, 'a'), message(11, 'b')], '12')).toBe(2);
+    expect(slot.process([message(8, 'a'), message(9, 'a'), message(10, 'a'), message(11, 'b')], '12')).toBe(
+      2,
+    );
     expect(slot.nextOffset).toBe(13n);
     slot.advanceTo('11');
     expect(slot.nextOffset).toBe(13n);
@@ -57,7 +67,9 @@ describe('TaskSlot', () => {
     expect(committer.requests).toHaveLength(1);
     const request = committer.requests[0]!;
     expect(request.offset).toEqual({ topic: 'in', partition: 1, offset: '3' });
-    const topics = Object.fromEntries(request.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value?.toString())]));
+    const topics = Object.fromEntries(
+      request.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value?.toString())]),
+    );
     expect(topics).toEqual({ out: ['1', '2', '1'], 'app-counts-changelog': ['2', '1'] });
     expect(metrics.stats).toMatchObject({ commits: 1, recordsOut: 3, changelogRecords: 2 });
     await slot.commit();
@@ -72,15 +84,43 @@ describe('TaskSlot', () => {
     expect(slot.uncommitted).toBe(0);
   });
 
-  it('surfaces a failed commit, counts it, and keeps the committed offset where it was', async () => {
+  it('publishes commit and commit-failed diagnostics', async () => {
+    const seen: unknown[] = [];
+    const onCommit = (m: unknown): void => void seen.push(['commit', m]);
+    const onFailed = (m: unknown): void => void seen.push(['failed', m]);
+    RUNTIME_CHANNELS.commit.subscribe(onCommit);
+    RUNTIME_CHANNELS.commitFailed.subscribe(onFailed);
+    try {
+      const ok = setup('0');
+      ok.slot.process([message(0, 'a')], '0');
+      await ok.slot.commit();
+      const failing = setup('0');
+      failing.slot.process([message(0, 'a')], '0');
+      failing.committer.failNext = true;
+      await failing.slot.commit().catch(() => undefined);
+    } finally {
+      RUNTIME_CHANNELS.commit.unsubscribe(onCommit);
+      RUNTIME_CHANNELS.commitFailed.unsubscribe(onFailed);
+    }
+    expect(seen).toEqual([
+      [
+        'commit',
+        expect.objectContaining({ stage: 'app', topic: 'in', partition: 1, offset: '1', messages: 2 }),
+      ],
+      ['failed', expect.objectContaining({ stage: 'app', topic: 'in', partition: 1 })],
+    ]);
+  });
+
+  it('surfaces a failed commit, counts it, and refuses every later commit (its outputs are gone)', async () => {
     const { slot, committer, metrics } = setup('0');
     slot.process([message(0, 'a')], '0');
     committer.failNext = true;
     await expect(slot.commit()).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
     expect(metrics.stats.commitFailures).toBe(1);
     slot.process([message(1, 'a')], '1');
-    await slot.commit();
-    expect(committer.requests[0]!.offset?.offset).toBe('2');
+    await expect(slot.commit()).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
+    expect(committer.requests).toHaveLength(0);
+    expect(metrics.stats.commitFailures).toBe(1);
   });
 
   it('closes after the commit in flight and ignores later commits', async () => {
