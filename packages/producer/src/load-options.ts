@@ -58,7 +58,7 @@ export interface LoadOptions
   eventTimeOriginMs: number | undefined;
   /** Event-time spacing when rate is 0 (unthrottled). @defaultValue 10000 */
   eventsPerSecond: number;
-  /** A partition's batch is sent once it holds this many records. @defaultValue 2000 */
+  /** A partition's batch is sent once it holds this many records. @defaultValue 1000 */
   batchSize: number;
   /** … or once its oldest record has waited this long (ms). @defaultValue 5 */
   lingerMs: number;
@@ -103,7 +103,7 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   warmupMs: 0,
   eventTimeOriginMs: undefined,
   eventsPerSecond: 10_000,
-  batchSize: 2000,
+  batchSize: 1000,
   lingerMs: 5,
   maxInFlightBatches: 1,
   recordHeaders: true,

@@ -70,7 +70,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
     'number',
     'event time of the first record, epoch ms (default now)',
   ),
-  f('batch-size', 'batchSize', 'number', 'records per partition batch (default 2000)'),
+  f('batch-size', 'batchSize', 'number', 'records per partition batch (default 1000)'),
   f('linger', 'lingerMs', 'duration', 'max wait of a record in the batcher (default 5ms)'),
   f('max-in-flight', 'maxInFlightBatches', 'number', 'outstanding send() calls (default 1)'),
   f('no-headers', 'recordHeaders', 'negated', 'send records without headers'),

@@ -24,8 +24,8 @@ export interface AccumulatorLimits {
 
 /**
  * kafkajs has no linger: this accumulates records per partition and says when to send. Like the Java client, once
- * any partition is ready (full, or its oldest record lingered long enough) everything buffered for the broker goes
- * out in the same request. Driven by the caller's clock: pure and deterministic.
+ * any partition is ready (full, or its oldest record lingered long enough) every partition's batch (up to batchSize
+ * records each) goes out in the same request. Driven by the caller's clock: pure and deterministic.
  */
 export class RecordAccumulator {
   readonly limits: AccumulatorLimits;
@@ -65,19 +65,31 @@ export class RecordAccumulator {
     return this.#size > 0 && (this.#full > 0 || this.nextDeadline() <= nowMs);
   }
 
-  /** Everything buffered when some partition is ready (or when forced), in per-partition order; else []. */
+  /**
+   * When some partition is ready (or when forced): up to `batchSize` records of every partition that has any, in
+   * per-partition order; else []. Records left behind keep their partition's age, so they go out next.
+   */
   drain(nowMs: number, force = false): PendingRecord[] {
     if (!(force ? this.#size > 0 : this.ready(nowMs))) return [];
     const out: PendingRecord[] = [];
+    const max = this.limits.batchSize;
+    this.#full = 0;
     for (let p = 0; p < this.#buckets.length; p++) {
       const bucket = this.#buckets[p]!;
       if (bucket.length === 0) continue;
-      for (const r of bucket) out.push(r);
-      this.#buckets[p] = [];
-      this.#firstAt[p] = Number.POSITIVE_INFINITY;
+      if (bucket.length <= max) {
+        for (const r of bucket) out.push(r);
+        this.#buckets[p] = [];
+        this.#firstAt[p] = Number.POSITIVE_INFINITY;
+        this.#size -= bucket.length;
+      } else {
+        for (let i = 0; i < max; i++) out.push(bucket[i]!);
+        const rest = bucket.slice(max);
+        this.#buckets[p] = rest;
+        this.#size -= max;
+        if (rest.length >= max) this.#full++;
+      }
     }
-    this.#size = 0;
-    this.#full = 0;
     return out;
   }
 }

@@ -45,6 +45,20 @@ describe('RecordAccumulator', () => {
     expect(acc.nextDeadline()).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('drains at most batchSize records per partition per call', () => {
+    const acc = new RecordAccumulator(2, { batchSize: 2, lingerMs: 1000 });
+    for (let i = 0; i < 5; i++) acc.add(rec(i, 0), 0);
+    acc.add(rec(5, 1), 0);
+    expect(acc.drain(0).map((r) => r.seq)).toEqual([0, 1, 5]);
+    expect(acc.size).toBe(3);
+    expect(acc.ready(0)).toBe(true);
+    expect(acc.drain(0).map((r) => r.seq)).toEqual([2, 3]);
+    expect(acc.ready(0)).toBe(false);
+    expect(acc.ready(1000)).toBe(true);
+    expect(acc.drain(1000).map((r) => r.seq)).toEqual([4]);
+    expect(acc.size).toBe(0);
+  });
+
   it('drains on force and rejects unknown partitions', () => {
     const acc = new RecordAccumulator(1, { batchSize: 10, lingerMs: 10 });
     expect(acc.drain(0, true)).toEqual([]);
