@@ -29,8 +29,10 @@ afterAll(async () => {
   await admin.deleteTopics({ topics }).catch(() => undefined);
   await admin.disconnect();
   await producer.disconnect();
-  for (const index of indices)
+  for (const index of indices) {
     await es.indices.delete({ index, ignore_unavailable: true }, { ignore: [404] });
+    await es.indices.deleteIndexTemplate({ name: index }, { ignore: [404] });
+  }
   await es.close();
 });
 
