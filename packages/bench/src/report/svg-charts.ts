@@ -176,7 +176,7 @@ export function timeSeriesChart(title: string, unit: string, series: readonly Ti
     .join('');
   return frame(
     title,
-    'time since measured start (s)',
+    'time since the start of the run (s)',
     unit,
     xBody + yBody + lines,
     series.map((s) => s.name),

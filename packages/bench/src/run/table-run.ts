@@ -113,6 +113,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
   let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
   let sampler: ResourceSampler | undefined;
   let poller: SearchablePoller | undefined;
+  let searchableTimer: NodeJS.Timeout | undefined;
   try {
     await admin.connect();
     await admin.createTopics({
@@ -157,22 +158,40 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
 
     log(`run ${input.run}: producing ${input.ratePerSec}/s for ${input.warmupMs + input.durationMs} ms`);
     const produceStartWall = Date.now();
-    const generator = new ClickstreamLoadGenerator({
-      brokers: [...input.brokers],
-      clientId: `${id}-producer`,
-      topic: topics.input,
-      partitions: input.partitions,
-      createTopic: false,
-      rate: input.ratePerSec,
-      durationMs: input.warmupMs + input.durationMs,
-      warmupMs: input.warmupMs,
-      progressIntervalMs: 0,
-      windowSizeMs: w.windowSizeMs,
-      outOfOrdernessMs: w.outOfOrdernessMs,
-      pages: w.pages,
-      seed: w.seed,
-      compression: w.compression,
-    });
+    const produced: [number, number][] = [];
+    const ackP99: [number, number][] = [];
+    const lagP99: [number, number][] = [];
+    const searchableOverTime: [number, number][] = [];
+    searchableTimer = setInterval(
+      () => searchableOverTime.push([Date.now() - produceStartWall, tracker.searchableWindows]),
+      1000,
+    );
+    const generator = new ClickstreamLoadGenerator(
+      {
+        brokers: [...input.brokers],
+        clientId: `${id}-producer`,
+        topic: topics.input,
+        partitions: input.partitions,
+        createTopic: false,
+        rate: input.ratePerSec,
+        durationMs: input.warmupMs + input.durationMs,
+        warmupMs: input.warmupMs,
+        progressIntervalMs: 1000,
+        windowSizeMs: w.windowSizeMs,
+        outOfOrdernessMs: w.outOfOrdernessMs,
+        pages: w.pages,
+        seed: w.seed,
+        compression: w.compression,
+      },
+      {
+        onProgress: (_line, p) => {
+          const t = p.elapsedMs;
+          produced.push([t, p.intervalMs > 0 ? (p.intervalSent * 1000) / p.intervalMs : 0]);
+          ackP99.push([t, p.p99AckMs]);
+          lagP99.push([t, p.p99ScheduleLagMs]);
+        },
+      },
+    );
     const report = await generator.run();
     const expected = report.manifest.windows;
     const settleTimeoutMs =
@@ -196,6 +215,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         `run ${input.run}: not every window was searchable after ${settleTimeoutMs} ms; the correctness line says what is missing`,
       );
     }
+    clearInterval(searchableTimer);
     await poller.stop();
     // One last full pass, so the correctness line reflects the final state of every document.
     await poller.pollOnce();
@@ -267,11 +287,17 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         eventLoopDelayP99Ms: null,
       },
     ];
-    const series: Series[] = [...new Set(samples.map((s) => s.component))].map((component) => ({
-      name: `CPU ${component}`,
-      unit: '% of one core',
-      points: samples.filter((s) => s.component === component).map((s) => [s.tMs, s.cpuPercent] as const),
-    }));
+    const series: Series[] = [
+      { name: 'produced per second', unit: 'records/s', points: produced },
+      { name: 'produce ack latency p99 per second', unit: 'ms', points: ackP99 },
+      { name: 'schedule lag p99 per second', unit: 'ms', points: lagP99 },
+      { name: 'windows searchable', unit: 'windows (cumulative)', points: searchableOverTime },
+      ...[...new Set(samples.map((s) => s.component))].map((component) => ({
+        name: `CPU ${component}`,
+        unit: '% of one core',
+        points: samples.filter((s) => s.component === component).map((s) => [s.tMs, s.cpuPercent] as const),
+      })),
+    ];
     return {
       run: input.run,
       startedAt,
@@ -285,6 +311,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       },
     };
   } finally {
+    clearInterval(searchableTimer);
     await poller?.stop().catch(() => undefined);
     await sampler?.stop().catch(() => undefined);
     await observer.disconnect().catch(() => undefined);

@@ -63,6 +63,15 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
       },
       runs: [run],
     });
+    expect(run.series.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        'produced per second',
+        'schedule lag p99 per second',
+        'windows searchable',
+        'CPU processor',
+      ]),
+    );
+    expect(run.series.find((s) => s.name === 'produced per second')!.points.length).toBeGreaterThan(0);
     expect(renderTable(results)).toContain('lost 0 · duplicated 0');
     expect(renderHtmlReport(results)).toContain('end-to-end latency by percentile');
   });
