@@ -42,6 +42,7 @@ class KafkaStreamJob implements StreamJob {
   #state: JobState = 'created';
   #admin: TopicAdmin | undefined;
   #stages: StageRunner[] = [];
+  #starting: Promise<void> | undefined;
   #resolveDone!: () => void;
   #rejectDone!: (error: Error) => void;
   readonly done: Promise<void>;
@@ -68,14 +69,21 @@ class KafkaStreamJob implements StreamJob {
     return Object.fromEntries(this.#stages.map((s) => [s.id, s.ownedPartitions]));
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     if (this.#state !== 'created') {
-      throw new ProcessorError(
-        PROCESSOR_ERROR_CODES.INVALID_STATE,
-        `start() called on a job that is ${this.#state}`,
+      return Promise.reject(
+        new ProcessorError(
+          PROCESSOR_ERROR_CODES.INVALID_STATE,
+          `start() called on a job that is ${this.#state}`,
+        ),
       );
     }
     this.#state = 'starting';
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     const o = this.#options;
     const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel);
     const admin = new TopicAdmin(kafka);
@@ -219,6 +227,8 @@ class KafkaStreamJob implements StreamJob {
   }
 
   async stop(): Promise<void> {
+    // A stop during start waits for the start to finish (or fail) so no stage is left running.
+    await this.#starting?.catch(() => undefined);
     if (this.#state === 'stopped' || this.#state === 'failed' || this.#state === 'stopping')
       return this.done.catch(() => undefined);
     this.#state = 'stopping';

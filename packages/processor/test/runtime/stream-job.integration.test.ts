@@ -213,4 +213,28 @@ describe('createStreamJob against the real broker', () => {
     expect(job.state).toBe('failed');
     expect(job.metrics.stageRestarts).toBe(2);
   });
+
+  it('stop() during start() waits for the start and leaves nothing running; a second start() is refused', async () => {
+    const input = uniqueName('proc-ss-in');
+    const applicationId = uniqueName('proc-ss-app');
+    const results = uniqueName('proc-ss-out');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 2);
+    const job = createStreamJob({
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { results },
+      taskFactory: counterTaskFactory(),
+      logLevel: 'nothing',
+    });
+    const starting = job.start();
+    await job.stop();
+    await starting;
+    expect(job.state).toBe('stopped');
+    expect(job.ownedPartitions()).toEqual({ [applicationId]: [] });
+    await expect(job.start()).rejects.toMatchObject({ code: 'TRIB_PROC_INVALID_STATE' });
+    await expect(job.done).resolves.toBeUndefined();
+  });
 });
