@@ -133,6 +133,41 @@ describe('BulkSink', () => {
     }
   });
 
+  it('retries a request that timed out', async () => {
+    const { es, sink, acks } = await setup(
+      async (ops, n) => {
+        // undici enforces timeouts with coarse (~1 s) timers: answer the first request far later than that.
+        if (n === 1) await new Promise((r) => setTimeout(r, 3000));
+        return { items: ops.map(() => ok) };
+      },
+      { requestTimeoutMs: 200 },
+    );
+    await sink.write({ n: 1 });
+    await sink.close();
+    expect(
+      es.requests.length,
+      JSON.stringify({ stats: sink.stats, acks: acks.length }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(acks).toHaveLength(1);
+    expect(sink.stats).toMatchObject({ successful: 1, failed: 0 });
+    expect(sink.stats.retried).toBeGreaterThanOrEqual(1);
+  });
+
+  it('abort() cancels an in-flight request and rejects a waiting flush()', async () => {
+    const { sink, acks } = await setup(async (ops) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return { items: ops.map(() => ok) };
+    });
+    await sink.write({ n: 1 });
+    const flushing = sink.flush().catch((error: unknown) => error);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sink.stats.inFlight).toBe(1);
+    expect(await sink.abort()).toBe(1);
+    expect(await flushing).toMatchObject({ code: 'TRIB_SINK_ABORTED' });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(acks).toHaveLength(0);
+  });
+
   it('dead-letters with "retry deadline exceeded" when retries run out of time', async () => {
     const { sink, deadLetters } = await setup(
       (ops) => ({
