@@ -234,8 +234,9 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   #accept(document: TDoc, options: WriteOptions<TContext>): void {
     const o = this.#options;
     const action = options.action ?? o.action;
+    // Elasticsearch accepts external versions on index and delete only; create/update ignore them.
     const version =
-      options.version ?? (action === 'index' || action === 'delete' ? o.versionKey?.(document) : undefined);
+      action === 'index' || action === 'delete' ? (options.version ?? o.versionKey?.(document)) : undefined;
     const item: SinkItem<TDoc, TContext> = {
       document,
       id: options.id ?? o.idKey?.(document),

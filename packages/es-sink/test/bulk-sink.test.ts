@@ -304,6 +304,14 @@ describe('BulkSink', () => {
     expect(es.queries[0]?.get('filter_path')).toContain('items.*.error');
   });
 
+  it('sends external versions only with index and delete (create and update ignore them)', async () => {
+    const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }));
+    await sink.write({ n: 1 }, { action: 'create', version: 3 });
+    await sink.write({ n: 2 }, { action: 'index', version: 3 });
+    await sink.close();
+    expect(es.requests[0]?.map((op) => op.meta['version'])).toEqual([undefined, 3]);
+  });
+
   it('dead-letters a document whose index date is missing, without sending it', async () => {
     const { es, sink, deadLetters } = await setup(() => ({}), {
       index: 'metrics-{yyyy.MM.dd}',

@@ -29,6 +29,8 @@ const OPTIONS = {
   'index-date-field': { type: 'string' },
   alias: { type: 'string' },
   'no-template': { type: 'boolean' },
+  'data-stream': { type: 'boolean' },
+  'timestamp-field': { type: 'string' },
   shards: { type: 'string' },
   replicas: { type: 'string' },
   'refresh-interval': { type: 'string' },
@@ -59,6 +61,18 @@ function int(flag: string, value: string | undefined): number | undefined {
 /** Drops undefined values so `exactOptionalPropertyTypes` options objects only carry what was given. */
 function defined<T>(o: { [K in keyof T]?: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Window-result mappings; data streams also need `@timestamp` (copied from window_start). */
+function windowMappings(dataStream: boolean): Record<string, unknown> {
+  if (!dataStream) return WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>;
+  return {
+    ...WINDOW_RESULT_MAPPINGS,
+    properties: {
+      ...WINDOW_RESULT_MAPPINGS.properties,
+      '@timestamp': { type: 'date', format: 'epoch_millis' },
+    },
+  };
 }
 
 /**
@@ -99,6 +113,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       throw invalidOption('--es-ca', `cannot be read: ${(error as Error).message}`);
     }
   }
+  const dataStream = values['data-stream'] === true;
+  if (dataStream && (values.index === undefined || index.includes('{'))) {
+    throw invalidOption('--data-stream', 'needs --index <data stream name> without a date pattern');
+  }
+  if (dataStream && values.alias !== undefined)
+    throw invalidOption('--alias', 'cannot be used with --data-stream');
   const indexDateField = index.includes('{') ? (values['index-date-field'] ?? 'window_start') : undefined;
   const templateName =
     (alias ?? patternWildcard(index).replace(/[*{}]/g, '')).replace(/-+$/, '') || 'tributary-es-sink';
@@ -108,14 +128,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       : defined<IndexTemplateSpec>({
           name: templateName,
           indexPatterns: [patternWildcard(index)],
-          mappings:
-            format === 'window-result'
-              ? (WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>)
-              : undefined,
+          mappings: format === 'window-result' ? windowMappings(dataStream) : undefined,
           shards: int('shards', values.shards) ?? 1,
           replicas: int('replicas', values.replicas) ?? 0,
           refreshInterval: values['refresh-interval'] ?? '30s',
-          alias,
+          alias: dataStream ? undefined : alias,
+          dataStream: dataStream ? true : undefined,
         });
   const connector = defined<KafkaEsConnectorOptions>({
     brokers: (values.brokers ?? env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:9092')
@@ -132,12 +150,16 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     idField: values['id-field'],
     versionFrom: values['version-from'] as VersionSource | undefined,
     versionField: values['version-field'],
+    timestampFrom: dataStream
+      ? (values['timestamp-field'] ?? (format === 'window-result' ? 'window_start' : undefined))
+      : values['timestamp-field'],
     sink: defined<KafkaEsConnectorOptions['sink']>({
       node: values['es-url'] ?? env['TRIBUTARY_ES_URL'] ?? 'http://127.0.0.1:9200',
       auth,
       tls: ca === undefined ? undefined : { ca },
       index,
       indexDateField,
+      action: dataStream ? 'create' : undefined,
       template,
       flushDocs: int('flush-docs', values['flush-docs']),
       flushBytes: int('flush-bytes', values['flush-bytes']),

@@ -30,6 +30,9 @@ Elasticsearch
   --index-date-field <path>    date field for the pattern (default window_start)
   --alias <name>               alias every index joins (default clickstream-metrics for window-result)
   --no-template                do not install the index template
+  --data-stream                write to the data stream named by --index (op_type create; documents
+                               need @timestamp; a repeated id counts as a duplicate)
+  --timestamp-field <path>     copy this field into @timestamp (default window_start with --data-stream)
   --shards <n>  --replicas <n>  --refresh-interval <t>   template settings (defaults 1, 0, 30s)
   --flush-docs <n>  --flush-bytes <n>  --flush-interval-ms <ms>   batching (defaults 1000, 5 MiB, 1000)
   --concurrency <n>            bulk requests in flight (default 2)

@@ -70,6 +70,8 @@ export interface KafkaEsConnectorOptions {
   versionFrom?: VersionSource;
   /** JSON: dotted path of the version field when versionFrom is `field`. */
   versionField?: string;
+  /** Copy this (dotted) document field into `@timestamp`, e.g. `window_start` when writing to a data stream. */
+  timestampFrom?: string;
   /** A custom mapper instead of `format`. */
   mapper?: RecordMapper;
   /** Topic receiving dead letters with reason headers; without it dead letters are logged and skipped. */

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { BulkSink } from '../bulk-sink.js';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
+import { readPath } from '../index-management/index-name.js';
 import { redactUrl } from '../options.js';
 import type { DeadLetterReason, SinkItem, SinkStats } from '../types.js';
 import {
@@ -214,6 +215,9 @@ class Connector implements KafkaEsConnector {
         await this.#deadLetter(context, { errorType, reason: describeError(error), status: undefined });
         resolveOffset(message.offset);
         continue;
+      }
+      if (this.#o.timestampFrom !== undefined) {
+        mapped.document['@timestamp'] = readPath(mapped.document, this.#o.timestampFrom);
       }
       await this.sink.write(mapped.document, {
         ...(mapped.id === undefined ? {} : { id: mapped.id }),

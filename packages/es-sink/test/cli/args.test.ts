@@ -79,3 +79,28 @@ describe('parseCliArgs', () => {
     );
   });
 });
+
+describe('parseCliArgs --data-stream', () => {
+  it('writes window results to a data stream with op_type create and @timestamp from window_start', () => {
+    const { connector } = parseCliArgs(['--topic', 't', '--data-stream', '--index', 'metrics-ds'], {});
+    expect(connector.timestampFrom).toBe('window_start');
+    expect(connector.sink).toMatchObject({
+      index: 'metrics-ds',
+      action: 'create',
+      template: {
+        name: 'metrics-ds',
+        indexPatterns: ['metrics-ds'],
+        dataStream: true,
+        mappings: { properties: { '@timestamp': { type: 'date', format: 'epoch_millis' } } },
+      },
+    });
+    expect(connector.sink.template).not.toHaveProperty('alias');
+  });
+
+  it('needs a plain data stream name', () => {
+    expect(() => parseCliArgs(['--topic', 't', '--data-stream'], {})).toThrow(/^--data-stream needs --index/);
+    expect(() => parseCliArgs(['--topic', 't', '--data-stream', '--index', 'a', '--alias', 'b'], {})).toThrow(
+      /^--alias cannot be used/,
+    );
+  });
+});
