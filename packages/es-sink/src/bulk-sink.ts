@@ -67,6 +67,11 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     const o = this.#options;
     this.#now = o.clock ?? Date.now;
     this.#createdAt = this.#now();
+    const index = o.index;
+    this.#indexOf =
+      typeof index === 'function'
+        ? index
+        : (compileIndexPattern(index, o.indexDateField) as (d: TDoc) => string);
     if (o.client !== undefined) {
       this.#client = o.client;
       this.#ownsClient = false;
@@ -98,11 +103,6 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       o.random,
     );
     this.#retries = new RetryScheduler(policy, o.retryDeadlineMs, this.#now);
-    const index = o.index;
-    this.#indexOf =
-      typeof index === 'function'
-        ? index
-        : (compileIndexPattern(index, o.indexDateField) as (d: TDoc) => string);
     this.#templateDone = o.template === undefined;
   }
 
