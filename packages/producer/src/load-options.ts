@@ -147,7 +147,7 @@ export function resolveLoadOptions(input: Partial<LoadOptions> = {}): LoadOption
   const m = { ...LOAD_DEFAULTS, ...stripUndefined(input) } as LoadOptions;
   if (input.count !== undefined && input.durationMs === undefined) m.durationMs = undefined;
   // Workload options are validated by the generator's own resolver (with placeholder partitions/origin).
-  const workload = resolveWorkloadOptions({ ...pickWorkload(m), partitions: 1 });
+  const workload = resolveWorkloadOptions({ ...workloadOptionsOf(m), partitions: 1 });
   const { partitions: _wp, eventTimeOriginMs: _wo, eventsPerSecond: _we, ...flatWorkload } = workload;
   const o: LoadOptions = {
     ...resolveKafkaConnectionOptions(m),
@@ -175,7 +175,8 @@ export function resolveLoadOptions(input: Partial<LoadOptions> = {}): LoadOption
   return o;
 }
 
-function pickWorkload(m: LoadOptions): Partial<WorkloadOptions> {
+/** The workload part of load options (everything but partitions, event-time origin and spacing, set per run). */
+export function workloadOptionsOf(m: LoadOptions): Partial<WorkloadOptions> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(WORKLOAD_DEFAULTS)) {
     if (key === 'partitions' || key === 'eventTimeOriginMs' || key === 'eventsPerSecond') continue;

@@ -100,3 +100,10 @@ async function partitionCount(admin: Admin, topic: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Each partition's end offset (high watermark) now: where our next record of it will land. */
+export async function endOffsets(admin: Admin, topic: string, partitions: number): Promise<number[]> {
+  const offsets = new Array<number>(partitions).fill(0);
+  for (const p of await admin.fetchTopicOffsets(topic)) offsets[p.partition] = Number(p.high);
+  return offsets;
+}

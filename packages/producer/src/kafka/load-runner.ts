@@ -1,24 +1,31 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Admin, Message, Producer, RecordMetadata } from 'kafkajs';
+import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { GroundTruthAccumulator } from '../ground-truth/ground-truth.js';
 import type { GroundTruthManifest, InjectedCounts } from '../ground-truth/ground-truth.js';
-import { resolveLoadOptions } from '../load-options.js';
+import { resolveLoadOptions, workloadOptionsOf } from '../load-options.js';
 import type { LoadOptions } from '../load-options.js';
 import { PacingSchedule, plannedRecords } from '../pacing/pacing-schedule.js';
-import { formatPerfSummary, formatProgress } from '../report/perf-summary.js';
+import { formatPerfSummary } from '../report/perf-summary.js';
+import { ProgressReporter } from '../report/progress-reporter.js';
+import { writeRunOutputs } from '../report/run-outputs.js';
 import type { ProgressFigures } from '../report/perf-summary.js';
 import { LatencyHistogram } from '../stats/latency-histogram.js';
 import type { LatencySummary } from '../stats/latency-histogram.js';
 import { ClickstreamGenerator } from '../workload/generator.js';
 import { FaultKinds } from '../workload/faults.js';
 import { resolveCompression } from './compression.js';
-import { connectProducer, createIdempotentProducer, createKafka, ensureTopic } from './kafka-client.js';
+import {
+  connectProducer,
+  createIdempotentProducer,
+  createKafka,
+  endOffsets,
+  ensureTopic,
+} from './kafka-client.js';
 import { LogOrderFeeder } from './log-order.js';
+import { recordHeaders } from './record-headers.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import type { PendingRecord } from './record-accumulator.js';
 
@@ -70,8 +77,7 @@ export class ClickstreamLoadGenerator {
   readonly #hooks: LoadRunHooks;
   readonly #latency = new LatencyHistogram();
   readonly #lag = new LatencyHistogram();
-  readonly #intervalLatency = new LatencyHistogram();
-  readonly #intervalLag = new LatencyHistogram();
+  readonly #progress: ProgressReporter;
   #inFlight = 0;
   readonly #errors: string[] = [];
   readonly #injected: InjectedCounts = { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 };
@@ -85,6 +91,7 @@ export class ClickstreamLoadGenerator {
     this.options = resolveLoadOptions(options);
     this.#hooks = hooks;
     this.#clock = hooks.clock ?? systemClock;
+    this.#progress = new ProgressReporter(this.options.progressIntervalMs, this.#clock, hooks.onProgress);
   }
 
   async run(): Promise<LoadReport> {
@@ -126,7 +133,7 @@ export class ClickstreamLoadGenerator {
     const wallStart = clock.wallNow();
     const eventsPerSecond = o.rate > 0 ? o.rate : o.eventsPerSecond;
     const generator = new ClickstreamGenerator({
-      ...pickWorkload(o),
+      ...workloadOptionsOf(o),
       partitions,
       eventsPerSecond,
       eventTimeOriginMs: o.eventTimeOriginMs ?? wallStart,
@@ -180,7 +187,7 @@ export class ClickstreamLoadGenerator {
         });
     };
 
-    const stopProgress = this.#startProgress(startMs);
+    this.#progress.start(startMs, () => ({ sent: this.#handed, acked: this.#acked, errors: this.#failed }));
     let seq = 0;
     try {
       for (;;) {
@@ -201,7 +208,7 @@ export class ClickstreamLoadGenerator {
               key: r.key,
               value: r.value,
               headers: o.recordHeaders
-                ? headersOf(r.fault, r.malformed, wallStart + (intendedMs - startMs))
+                ? recordHeaders(r.fault, r.malformed, wallStart + (intendedMs - startMs))
                 : undefined,
               intendedMs,
               fault: r.fault,
@@ -242,7 +249,7 @@ export class ClickstreamLoadGenerator {
       while (this.#inFlight > 0) await this.#waitForSlot(1);
       feeder.flush();
     } finally {
-      stopProgress();
+      this.#progress.stop();
     }
 
     const elapsedMs = clock.now() - startMs;
@@ -266,7 +273,7 @@ export class ClickstreamLoadGenerator {
       hgrm: this.#latency.toHgrm(),
       errors: [...this.#errors],
     };
-    await writeOutputs(report, o);
+    await writeRunOutputs(report.manifest, report.hgrm, o);
     return report;
   }
 
@@ -285,7 +292,7 @@ export class ClickstreamLoadGenerator {
       this.#countFault(r.fault);
       if (r.intendedMs >= warmupEnd) {
         this.#latency.recordMs(ackMs - r.intendedMs);
-        this.#intervalLatency.recordMs(ackMs - r.intendedMs);
+        this.#progress.recordLatencyMs(ackMs - r.intendedMs);
       }
       let list = byPartition.get(r.partition);
       if (list === undefined) byPartition.set(r.partition, (list = []));
@@ -315,7 +322,7 @@ export class ClickstreamLoadGenerator {
 
   #recordLag(ms: number): void {
     this.#lag.recordMs(ms);
-    this.#intervalLag.recordMs(ms);
+    this.#progress.recordLagMs(ms);
   }
 
   async #waitForSlot(max: number): Promise<void> {
@@ -342,101 +349,9 @@ export class ClickstreamLoadGenerator {
       this.#wake = done;
     });
   }
-
-  #startProgress(startMs: number): () => void {
-    const interval = this.options.progressIntervalMs;
-    if (interval === 0 || (this.#hooks.onProgress === undefined && !channels.progress.hasSubscribers))
-      return () => undefined;
-    let lastAt = startMs;
-    let lastHanded = 0;
-    const timer = setInterval(() => {
-      const now = this.#clock.now();
-      const figures: ProgressFigures = {
-        elapsedMs: now - startMs,
-        intervalSent: this.#handed - lastHanded,
-        intervalMs: now - lastAt,
-        sent: this.#handed,
-        acked: this.#acked,
-        errors: this.#failed,
-        p99AckMs: this.#intervalLatency.percentileMs(99),
-        p99ScheduleLagMs: this.#intervalLag.percentileMs(99),
-      };
-      lastAt = now;
-      lastHanded = this.#handed;
-      this.#intervalLatency.reset();
-      this.#intervalLag.reset();
-      publish(channels.progress, figures);
-      this.#hooks.onProgress?.(formatProgress(figures), figures);
-    }, interval);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
 }
 
 /** Runs one load and returns its report (see ClickstreamLoadGenerator). */
 export function runLoad(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks = {}): Promise<LoadReport> {
   return new ClickstreamLoadGenerator(options, hooks).run();
-}
-
-/**
- * Per-record headers, kept small (kafkajs encodes each header separately): the intended send time, for end-to-end
- * latency from the schedule, and the injected fault when there is one (for debugging; never for decisions).
- */
-function headersOf(
-  fault: string,
-  malformed: string | undefined,
-  intendedEpochMs: number,
-): Record<string, string> {
-  const headers: Record<string, string> = { 'trib-intended-ms': String(Math.floor(intendedEpochMs)) };
-  if (fault !== FaultKinds.NONE)
-    headers['trib-fault'] = malformed === undefined ? fault : `${fault}:${malformed}`;
-  return headers;
-}
-
-/** Each partition's end offset (high watermark) now: where our first record of it will land. */
-async function endOffsets(admin: Admin, topic: string, partitions: number): Promise<number[]> {
-  const offsets = new Array<number>(partitions).fill(0);
-  for (const p of await admin.fetchTopicOffsets(topic)) offsets[p.partition] = Number(p.high);
-  return offsets;
-}
-
-function pickWorkload(o: LoadOptions): Record<string, unknown> {
-  return {
-    seed: o.seed,
-    pages: o.pages,
-    zipfExponent: o.zipfExponent,
-    users: o.users,
-    concurrentSessions: o.concurrentSessions,
-    meanSessionEvents: o.meanSessionEvents,
-    clickRatio: o.clickRatio,
-    outOfOrderRate: o.outOfOrderRate,
-    lateRate: o.lateRate,
-    duplicateRate: o.duplicateRate,
-    malformedRate: o.malformedRate,
-    duplicateWindowEvents: o.duplicateWindowEvents,
-    windowSizeMs: o.windowSizeMs,
-    windowOffsetMs: o.windowOffsetMs,
-    outOfOrdernessMs: o.outOfOrdernessMs,
-    allowedLatenessMs: o.allowedLatenessMs,
-    dedupTtlMs: o.dedupTtlMs,
-  };
-}
-
-async function writeOutputs(report: LoadReport, o: LoadOptions): Promise<void> {
-  try {
-    if (o.manifestPath !== undefined) {
-      await mkdir(dirname(o.manifestPath), { recursive: true });
-      await writeFile(o.manifestPath, `${JSON.stringify(report.manifest, null, 2)}\n`);
-    }
-    if (o.hgrmPath !== undefined) {
-      await mkdir(dirname(o.hgrmPath), { recursive: true });
-      await writeFile(o.hgrmPath, report.hgrm);
-    }
-  } catch (err) {
-    throw new ProducerError(
-      ProducerErrorCodes.OUTPUT_FAILED,
-      `cannot write outputs: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
 }
