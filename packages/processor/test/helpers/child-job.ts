@@ -22,7 +22,7 @@ export class ChildJob {
   readonly #child: ChildProcess;
   readonly #exit: Promise<number | null>;
   #output = '';
-  lastStats: { recordsIn: number; commits: number } | undefined;
+  lastStats: { recordsIn: number; commits: number; restoredRecords: number } | undefined;
 
   constructor(config: CounterJobConfig) {
     if (!existsSync(DIST))
@@ -36,7 +36,9 @@ export class ChildJob {
       for (const line of lines.slice(-3)) {
         if (line.startsWith('{')) {
           try {
-            this.lastStats = (JSON.parse(line) as { stats: { recordsIn: number; commits: number } }).stats;
+            this.lastStats = (
+              JSON.parse(line) as { stats: { recordsIn: number; commits: number; restoredRecords: number } }
+            ).stats;
           } catch {
             // partial line
           }
@@ -64,10 +66,10 @@ export class ChildJob {
     }
   }
 
-  /** Waits until the child has fed at least `records` input records to its tasks. */
-  async processed(records: number, timeoutMs = 60_000): Promise<void> {
+  /** Waits until the child fed at least `records` input records and completed at least `commits` commits. */
+  async processed(records: number, commits = 0, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((this.lastStats?.recordsIn ?? 0) < records) {
+    while ((this.lastStats?.recordsIn ?? 0) < records || (this.lastStats?.commits ?? 0) < commits) {
       if (this.#child.exitCode !== null || Date.now() > deadline) return;
       await new Promise((r) => setTimeout(r, 20));
     }

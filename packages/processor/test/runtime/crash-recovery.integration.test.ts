@@ -48,8 +48,8 @@ describe('exactly-once across SIGKILL', () => {
     for (let kill = 0; kill < 3; kill++) {
       const child = new ChildJob(config);
       await child.started();
-      // Kill once this incarnation has made some progress, at a random point of a batch / transaction.
-      await child.processed(between(50, 400));
+      // Kill once this incarnation committed at least once, at a random later point of a batch / transaction.
+      await child.processed(between(50, 400), 1);
       await new Promise((r) => setTimeout(r, between(0, 300)));
       child.kill('SIGKILL');
       expect(await child.exited()).toBeNull();
@@ -61,6 +61,9 @@ describe('exactly-once across SIGKILL', () => {
     expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
     expect(records).toHaveLength(N);
 
+    // The killed incarnations committed work: the survivor restored state and did not redo everything.
+    expect(survivor.lastStats?.restoredRecords ?? 0).toBeGreaterThan(0);
+    expect(survivor.lastStats?.recordsIn ?? N).toBeLessThan(N);
     survivor.kill('SIGTERM');
     expect(await survivor.exited()).toBe(0);
     const committed = await harness.committedOffsets(applicationId, input);
@@ -89,7 +92,7 @@ describe('exactly-once across SIGKILL', () => {
     const b = new ChildJob(config);
     await Promise.all([a.started(), b.started()]);
     await harness.produce(input, keyedMessages(N, KEYS));
-    await a.processed(between(100, 500));
+    await a.processed(between(100, 500), 1);
     a.kill('SIGKILL');
     expect(await a.exited()).toBeNull();
 
