@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAndValidateClickstreamEvent, decodeClickstreamEvent } from '@tributary/schema';
+import kafkajs from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { computeGroundTruth } from '../../src/ground-truth/ground-truth.js';
 import { registerLz4Codec } from '../../src/kafka/compression.js';
@@ -203,6 +204,49 @@ describe('runLoad against a real broker', () => {
         { ...report.manifest },
       ),
     ).toEqual(report.manifest);
+  });
+
+  it('creates a missing topic with the given partitions and retention, and refuses a partition mismatch', async () => {
+    const t = topic('prod-it-topic');
+    const report = await runLoad({
+      brokers,
+      topic: t,
+      partitions: 3,
+      retentionMs: 3_600_000,
+      rate: 0,
+      count: 20,
+      progressIntervalMs: 0,
+    });
+    expect(report.partitions).toBe(3);
+    const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const configs = await admin.describeConfigs({
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: t, configNames: ['retention.ms'] }],
+        includeSynonyms: false,
+      });
+      expect(
+        configs.resources[0]!.configEntries.find((e) => e.configName === 'retention.ms')?.configValue,
+      ).toBe('3600000');
+    } finally {
+      await admin.disconnect();
+    }
+    await expect(
+      runLoad({ brokers, topic: t, partitions: 5, count: 1, progressIntervalMs: 0 }),
+    ).rejects.toMatchObject({
+      code: 'TRIB_PRODUCER_TOPIC_MISMATCH',
+    });
+    await expect(
+      runLoad({
+        brokers,
+        topic: topic('prod-it-missing'),
+        createTopic: false,
+        count: 1,
+        progressIntervalMs: 0,
+      }),
+    ).rejects.toMatchObject({
+      code: 'TRIB_PRODUCER_TOPIC_SETUP_FAILED',
+    });
   });
 
   it('fails with a retriable connect error when no broker listens', async () => {
