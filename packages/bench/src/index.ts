@@ -105,3 +105,4 @@ export type { ServerInfo, TableRunInput, TableWorkload } from './run/table-run.j
 export { WindowTracker } from './run/window-tracker.js';
 export type { WindowCounts, WindowLatencies, WindowTrackerOptions } from './run/window-tracker.js';
 export { processorCliPath } from './run/processor-child.js';
+export { CHANNEL_NAMES } from './diagnostics.js';

@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
 import { Kafka, logLevel } from 'kafkajs';
+import { channels, publish } from '../diagnostics.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import { LATENCY_DEFINITIONS } from '../report/method.js';
 import { installedVersion } from '../report/environment.js';
@@ -95,7 +96,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
   const w = { ...TABLE_WORKLOAD_DEFAULTS, ...input.workload };
-  const log = input.log ?? (() => {});
+  const log = (line: string): void => {
+    input.log?.(line);
+    publish(channels.progress, () => ({ run: input.run, line }));
+  };
   const id = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const topics = {
     input: `${id}-events`,
@@ -105,6 +109,14 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     repartition: `${id}-repartition`,
   };
   const startedAt = new Date().toISOString();
+  publish(channels.runStart, () => ({
+    run: input.run,
+    id,
+    ratePerSec: input.ratePerSec,
+    durationMs: input.durationMs,
+    warmupMs: input.warmupMs,
+    partitions: input.partitions,
+  }));
   const kafka = new Kafka({ clientId: id, brokers: [...input.brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const es = new Client({ node: input.elasticsearchUrl });
@@ -236,6 +248,14 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       `run ${input.run}: ${tracker.searchableWindows} windows searchable; left out of the latency figures: ` +
         `${latencies.warmupWindows} closed during the warm-up, ${latencies.drainWindows} after the last event (idle timeout)`,
     );
+    publish(channels.runEnd, () => ({
+      run: input.run,
+      id,
+      correctness,
+      searchableWindows: tracker.searchableWindows,
+      drainWindows: latencies.drainWindows,
+      warmupWindows: latencies.warmupWindows,
+    }));
     const components: ComponentRow[] = [
       {
         component: 'kafka',
