@@ -344,7 +344,15 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       // Best effort: leftovers carry the run id.
     }
     await admin.disconnect().catch(() => undefined);
-    await es.indices.delete({ index: `${id}-*`, ignore_unavailable: true }).catch(() => undefined);
+    try {
+      // Wildcard deletes are refused by default (action.destructive_requires_name): delete by concrete name.
+      const names = Object.keys(
+        await es.indices.get({ index: `${id}-*`, ignore_unavailable: true, allow_no_indices: true }),
+      );
+      if (names.length > 0) await es.indices.delete({ index: names });
+    } catch {
+      // Best effort: leftovers carry the run id.
+    }
     await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
     await es.close().catch(() => undefined);
   }

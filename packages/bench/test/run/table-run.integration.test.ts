@@ -1,5 +1,6 @@
-import { inject } from 'vitest';
-import { describe, expect, it } from 'vitest';
+import { Client } from '@elastic/elasticsearch';
+import { Kafka, logLevel } from 'kafkajs';
+import { describe, expect, inject, it } from 'vitest';
 import { findProcesses } from '../../src/resources/proc-stat.js';
 import { createResults } from '../../src/report/create-results.js';
 import { collectEnvironment } from '../../src/report/environment.js';
@@ -11,6 +12,7 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
   it('measures every row and accounts for every event (lost 0, duplicated 0)', async () => {
     const brokers = inject('kafkaBrokers');
     const elasticsearchUrl = inject('elasticsearchUrl');
+    const progress: string[] = [];
     const [kafkaPid] = await findProcesses(/kafka\.Kafka/);
     const [esPid] = await findProcesses(/org\.elasticsearch\.bootstrap\.Elasticsearch/);
     const run = await runTableOnce({
@@ -31,6 +33,7 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
         pollIntervalMs: 100,
       },
       settleTimeoutMs: 60_000,
+      log: (line) => progress.push(line),
     });
 
     // About 200/s × 4 s; every acknowledged event must be counted once in Elasticsearch.
@@ -73,6 +76,20 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
     );
     expect(run.series.find((s) => s.name === 'produced per second')!.points.length).toBeGreaterThan(0);
     expect(renderTable(results)).toContain('lost 0 · duplicated 0');
+
+    // The run removed its topics, indices and index template (all named after the run id).
+    const id =
+      run.series.length > 0 ? /bench-[a-z0-9]+-[0-9a-f]{6}/.exec(JSON.stringify(progress))?.[0] : undefined;
+    expect(id).toBeDefined();
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics.filter((t) => t.startsWith(id!))).toEqual([]);
+    const es = new Client({ node: elasticsearchUrl });
+    const indices = await es.cat.indices({ index: `${id!}-*`, format: 'json' });
+    await es.close();
+    expect(indices).toEqual([]);
     expect(renderHtmlReport(results)).toContain('end-to-end latency by percentile');
   });
 });
