@@ -21,7 +21,7 @@ import type { EventTimeOptions, OutputNames } from './options.js';
 import { PartialAggregationTask } from './partial-aggregation-task.js';
 import { SessionWindowTask } from './session-window-task.js';
 import type { EncodedResult, WindowedResult } from './window-result.js';
-import { WindowedAggregationTask } from './windowed-aggregation-task.js';
+import { WindowedAggregationTask, type WindowedAggregationTaskOptions } from './windowed-aggregation-task.js';
 
 /** The reference clickstream job's settings (the event-time contract shared with @tributary/producer). */
 export const CLICKSTREAM_JOB_DEFAULTS = {
@@ -131,6 +131,23 @@ function decoderOptions(o: ClickstreamDecoderOptions): ClickstreamDecoderOptions
   return out;
 }
 
+/** Clicks and views per (page_url, tumbling window): the aggregation of the stage-1 and the single-stage task. */
+function pageCountsByUrl(
+  options: ClickstreamJobOptions,
+): Pick<
+  WindowedAggregationTaskOptions<ClickstreamProjection, PageCounts, PageCounts>,
+  'decode' | 'timestampOf' | 'keyOf' | 'eventIdOf' | 'window' | 'aggregator'
+> {
+  return {
+    decode: clickstreamDecoder(decoderOptions(options)),
+    timestampOf: (e) => e.timestamp,
+    keyOf: (e) => e.pageUrl,
+    eventIdOf: (e) => e.eventId,
+    window: tumbling(options),
+    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+  };
+}
+
 /**
  * Stage 1 of the reference job (input keyed by user_id, aggregation by page_url): validates, decides late and
  * duplicate per the contract, pre-aggregates clicks/views per (page_url, window) → 'repartition'.
@@ -140,12 +157,7 @@ export function clickstreamPartialTask(
 ): PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
   return new PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
     inputPartition: options.inputPartition,
-    decode: clickstreamDecoder(decoderOptions(options)),
-    timestampOf: (e) => e.timestamp,
-    keyOf: (e) => e.pageUrl,
-    eventIdOf: (e) => e.eventId,
-    window: tumbling(options),
-    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+    ...pageCountsByUrl(options),
     ...eventTime(options),
     ...common(options),
   });
@@ -181,12 +193,7 @@ export function clickstreamWindowedTask(
   options: ClickstreamJobOptions & { earlyUpdateIntervalMs?: number } = {},
 ): WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
   return new WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
-    decode: clickstreamDecoder(decoderOptions(options)),
-    timestampOf: (e) => e.timestamp,
-    keyOf: (e) => e.pageUrl,
-    eventIdOf: (e) => e.eventId,
-    window: tumbling(options),
-    aggregator: clickstreamAggregator<ClickstreamProjection>(),
+    ...pageCountsByUrl(options),
     encodeResult: encodeClickstreamResult,
     ...(options.earlyUpdateIntervalMs === undefined
       ? {}

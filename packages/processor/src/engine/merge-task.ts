@@ -4,6 +4,7 @@ import { jsonCodec, type Codec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { WatermarkCombiner } from '../time/watermarks.js';
+import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import { ENGINE_CHANNELS, publish } from './diagnostics.js';
 import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
 import {
@@ -16,8 +17,9 @@ import {
   type ResolvedEventTime,
 } from './options.js';
 import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
+import { resultOutput } from './result-output.js';
 import { deadLetterRecord } from './side-outputs.js';
-import { jsonResultEncoder, type ResultEncoder, type WindowedResult } from './window-result.js';
+import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
 
 export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtlMs'> {
@@ -67,8 +69,6 @@ export class MergeTask<A, R> implements PartitionTask {
   readonly #slots: WindowSlots<Parts, R>;
   readonly #upstreams: KeyedStore<number | null>;
   readonly #progress: KeyedStore<MergeProgress>;
-  readonly #encode: ResultEncoder<R>;
-  readonly #resultsOutput: string;
   readonly #deadLetterOutput: string;
   readonly #prefix: string;
   #lastOffset: number | undefined;
@@ -92,10 +92,8 @@ export class MergeTask<A, R> implements PartitionTask {
       options.closedWindowRetentionMs ?? ENGINE_DEFAULTS.closedWindowRetentionMs,
     );
     const outputs = resolveOutputs(options.outputs);
-    this.#resultsOutput = outputs.results;
     this.#deadLetterOutput = outputs.deadLetter;
     this.#prefix = checkStorePrefix(options.storePrefix ?? 'merge');
-    this.#encode = options.encodeResult ?? jsonResultEncoder<R>();
     this.#combiner = new WatermarkCombiner({
       inputs: this.upstreamPartitions,
       outOfOrdernessMs: this.#eventTime.outOfOrdernessMs,
@@ -114,7 +112,12 @@ export class MergeTask<A, R> implements PartitionTask {
         }
         return agg.result(acc);
       },
-      emit: (r) => this.#emitResult(r),
+      emit: resultOutput({
+        task: this.#prefix,
+        output: outputs.results,
+        encode: options.encodeResult ?? jsonResultEncoder<R>(),
+        emit: (record) => this.#outputs.push(record),
+      }),
     });
     this.#upstreams = new KeyedStore<number | null>({
       name: `${this.#prefix}-upstreams`,
@@ -192,27 +195,16 @@ export class MergeTask<A, R> implements PartitionTask {
   drainChangelog(): ChangelogEntry[] {
     // Versions bumped by pending updates must be in the same commit as their outputs, whichever drain comes first.
     this.#slots.flushUpdates();
-    return [
-      ...this.#progress.drainChangelog(),
-      ...this.#upstreams.drainChangelog(),
-      ...this.#slots.drainChangelog(),
-    ];
+    return drainChangelogs([this.#progress, this.#upstreams, this.#slots]);
   }
 
   restore(entries: Iterable<ChangelogEntry>): void {
-    for (const entry of entries) {
-      this.#progress.restoreEntry(entry);
-      this.#upstreams.restoreEntry(entry);
-      this.#slots.restoreEntry(entry);
-    }
+    restoreChangelogs(entries, [this.#progress, this.#upstreams, this.#slots]);
     const marks = new Map<number, number>();
     for (const [u, w] of this.#upstreams.entries()) marks.set(Number(u), w ?? Number.NEGATIVE_INFINITY);
     const p = this.#progress.get('task');
     this.#combiner.restore(marks, p?.combined ?? Number.NEGATIVE_INFINITY);
     this.#lastOffset = p?.offset == null ? undefined : Number(p.offset);
-    this.#progress.drainChangelog();
-    this.#upstreams.drainChangelog();
-    this.#slots.drainChangelog();
     this.#slots.advance(this.#combiner.current);
   }
 
@@ -254,25 +246,5 @@ export class MergeTask<A, R> implements PartitionTask {
       offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
       combined: Number.isFinite(c) ? c : null,
     });
-  }
-
-  #emitResult(r: WindowedResult<R>): void {
-    const encoded = this.#encode(r);
-    this.#outputs.push({
-      output: this.#resultsOutput,
-      key: encoded.key,
-      value: encoded.value,
-      headers: encoded.headers ?? {},
-      destination: { kind: 'by-key' },
-      timestamp: r.windowEnd - 1,
-    });
-    publish(ENGINE_CHANNELS.windowFired, () => ({
-      task: this.#prefix,
-      key: r.key,
-      windowStart: r.windowStart,
-      windowEnd: r.windowEnd,
-      isFinal: r.isFinal,
-      version: r.version,
-    }));
   }
 }

@@ -1,36 +1,30 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
-import { invalidOption } from '../errors.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import type { WindowAssigner } from '../windows/window.js';
-import type { Decoder } from './decoder.js';
-import { checkFunction, checkNonNegativeInteger } from './option-checks.js';
-import {
-  checkStorePrefix,
-  resolveEventTime,
-  resolveOutputs,
-  type EventTimeOptions,
-  type OutputNames,
-  type ResolvedEventTime,
-} from './options.js';
-import { PartitionGate, type GateCounters } from './partition-gate.js';
+import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
+import { checkNonNegativeInteger } from './option-checks.js';
+import { checkStorePrefix, resolveEventTime, resolveOutputs, type ResolvedEventTime } from './options.js';
+import type { GateCounters, PartitionGate } from './partition-gate.js';
 import { encodeRepartitionRecord } from './repartition-format.js';
+import {
+  checkAggregator,
+  checkEventFunctions,
+  checkFixedWindows,
+  createEventGate,
+  type EventTaskOptions,
+} from './task-options.js';
 
-export interface PartialAggregationTaskOptions<E, A, R> extends EventTimeOptions {
+export interface PartialAggregationTaskOptions<E, A, R> extends EventTaskOptions<E> {
   /** The input partition this task serves (sent as `upstreamPartition`). */
   inputPartition: number;
-  decode: Decoder<E>;
-  timestampOf: (event: E) => number;
   /** The aggregation key (the re-keying key, e.g. page_url). */
   keyOf: (event: E) => string;
-  /** Event id for dedup; omit to disable dedup. */
-  eventIdOf?: (event: E) => string;
   /** Tumbling or hopping windows. */
   window: WindowAssigner;
   aggregator: Aggregator<E, A, R>;
   /** @defaultValue 'partial' */
   storePrefix?: string;
-  outputs?: OutputNames;
 }
 
 interface Partial<A> {
@@ -61,32 +55,19 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
 
   constructor(options: PartialAggregationTaskOptions<E, A, R>) {
     this.inputPartition = checkNonNegativeInteger('inputPartition', options.inputPartition);
-    checkFunction('decode', options.decode);
-    checkFunction('timestampOf', options.timestampOf);
-    checkFunction('keyOf', options.keyOf);
-    if (options.eventIdOf !== undefined) checkFunction('eventIdOf', options.eventIdOf);
-    if (options.window === undefined || typeof options.window.assign !== 'function') {
-      throw invalidOption('window', 'must be a WindowAssigner (TumblingWindows or HoppingWindows)');
-    }
-    if (options.window.kind === 'session') throw invalidOption('window', 'must be tumbling or hopping');
-    if (options.aggregator === undefined) throw invalidOption('aggregator', 'is required');
+    checkEventFunctions(options);
+    const window = checkFixedWindows(options.window);
+    this.#aggregator = checkAggregator(options.aggregator);
     this.#eventTime = resolveEventTime(options);
     const outputs = resolveOutputs(options.outputs);
     const prefix = checkStorePrefix(options.storePrefix ?? 'partial');
-    this.#aggregator = options.aggregator;
     this.#keyOf = options.keyOf;
     this.#repartitionOutput = outputs.repartition;
-    const window = options.window;
-    this.#gate = new PartitionGate<E>({
-      taskName: prefix,
+    this.#gate = createEventGate(options, {
       storePrefix: prefix,
-      decode: options.decode,
-      timestampOf: options.timestampOf,
-      eventIdOf: options.eventIdOf,
-      windowsOf: (ts) => window.assign(ts),
       eventTime: this.#eventTime,
-      lateOutput: outputs.late,
-      deadLetterOutput: outputs.deadLetter,
+      outputs,
+      windowsOf: (ts) => window.assign(ts),
       emit: (r) => this.#outputs.push(r),
     });
     const agg = options.aggregator;
@@ -175,16 +156,11 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   drainChangelog(): ChangelogEntry[] {
-    return [...this.#gate.drainChangelog(), ...this.#partials.drainChangelog()];
+    return drainChangelogs([this.#gate, this.#partials]);
   }
 
   restore(entries: Iterable<ChangelogEntry>): void {
-    for (const entry of entries) {
-      this.#gate.restoreEntry(entry);
-      this.#partials.restoreEntry(entry);
-    }
-    this.#gate.drainChangelog();
-    this.#partials.drainChangelog();
+    restoreChangelogs(entries, [this.#gate, this.#partials]);
   }
 
   get counters(): Readonly<GateCounters> {

@@ -28,6 +28,22 @@ function sourceHeaders(record: InputRecord): Record<string, string> {
   };
 }
 
+/** The original record (key, value, timestamp) with `headers` and the source headers added to its own. */
+function sideOutputRecord(
+  output: string,
+  record: InputRecord,
+  headers: Record<string, string>,
+): OutputRecord {
+  return {
+    output,
+    key: record.key,
+    value: record.value,
+    headers: { ...record.headers, ...headers, ...sourceHeaders(record) },
+    destination: { kind: 'by-key' },
+    timestamp: record.timestamp,
+  };
+}
+
 /** The original record (key, value, headers) plus error and source headers, for the dead-letter output. */
 export function deadLetterRecord(
   output: string,
@@ -35,19 +51,10 @@ export function deadLetterRecord(
   code: string,
   reason: string,
 ): OutputRecord {
-  return {
-    output,
-    key: record.key,
-    value: record.value,
-    headers: {
-      ...record.headers,
-      [SIDE_OUTPUT_HEADERS.errorCode]: code,
-      [SIDE_OUTPUT_HEADERS.errorReason]: reason,
-      ...sourceHeaders(record),
-    },
-    destination: { kind: 'by-key' },
-    timestamp: record.timestamp,
-  };
+  return sideOutputRecord(output, record, {
+    [SIDE_OUTPUT_HEADERS.errorCode]: code,
+    [SIDE_OUTPUT_HEADERS.errorReason]: reason,
+  });
 }
 
 /** The original record plus late-reason and source headers, for the late output. */
@@ -58,19 +65,10 @@ export function lateRecord(
   windowEnd: number,
   allowedLatenessMs: number,
 ): OutputRecord {
-  return {
-    output,
-    key: record.key,
-    value: record.value,
-    headers: {
-      ...record.headers,
-      [SIDE_OUTPUT_HEADERS.lateReason]: LATE_REASONS.windowClosed,
-      [SIDE_OUTPUT_HEADERS.lateWatermark]: String(watermark),
-      [SIDE_OUTPUT_HEADERS.lateWindowEnd]: String(windowEnd),
-      [SIDE_OUTPUT_HEADERS.lateAllowedLateness]: String(allowedLatenessMs),
-      ...sourceHeaders(record),
-    },
-    destination: { kind: 'by-key' },
-    timestamp: record.timestamp,
-  };
+  return sideOutputRecord(output, record, {
+    [SIDE_OUTPUT_HEADERS.lateReason]: LATE_REASONS.windowClosed,
+    [SIDE_OUTPUT_HEADERS.lateWatermark]: String(watermark),
+    [SIDE_OUTPUT_HEADERS.lateWindowEnd]: String(windowEnd),
+    [SIDE_OUTPUT_HEADERS.lateAllowedLateness]: String(allowedLatenessMs),
+  });
 }

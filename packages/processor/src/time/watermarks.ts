@@ -37,6 +37,20 @@ export interface PartitionWatermarkOptions {
   idleTimeoutMs?: number;
 }
 
+/** Validates B and the idle timeout, shared by the per-partition watermark and the combiner. */
+function resolveTiming(options: PartitionWatermarkOptions): Required<PartitionWatermarkOptions> {
+  return {
+    outOfOrdernessMs: checkNonNegativeInteger(
+      'outOfOrdernessMs',
+      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
+    ),
+    idleTimeoutMs: checkNonNegativeInteger(
+      'idleTimeoutMs',
+      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
+    ),
+  };
+}
+
 /**
  * Per-partition bounded out-of-orderness watermark, exactly the shared event-time contract:
  * `watermark = maxTs - outOfOrdernessMs` where `maxTs` is the max timestamp observed so far (−∞ before any).
@@ -50,14 +64,9 @@ export class PartitionWatermark {
   #lastActivityMs: number | undefined;
 
   constructor(options: PartitionWatermarkOptions = {}) {
-    this.outOfOrdernessMs = checkNonNegativeInteger(
-      'outOfOrdernessMs',
-      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
-    );
-    this.idleTimeoutMs = checkNonNegativeInteger(
-      'idleTimeoutMs',
-      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
-    );
+    const timing = resolveTiming(options);
+    this.outOfOrdernessMs = timing.outOfOrdernessMs;
+    this.idleTimeoutMs = timing.idleTimeoutMs;
   }
 
   /** Max event timestamp observed (−∞ when none). */
@@ -161,14 +170,9 @@ export class WatermarkCombiner {
       throw invalidOption('inputs', `must be a positive integer (got ${String(options.inputs)})`);
     }
     this.inputs = options.inputs;
-    this.outOfOrdernessMs = checkNonNegativeInteger(
-      'outOfOrdernessMs',
-      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
-    );
-    this.idleTimeoutMs = checkNonNegativeInteger(
-      'idleTimeoutMs',
-      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
-    );
+    const timing = resolveTiming(options);
+    this.outOfOrdernessMs = timing.outOfOrdernessMs;
+    this.idleTimeoutMs = timing.idleTimeoutMs;
     this.idleAdvanceMode = checkIdleAdvanceMode(
       options.idleAdvanceMode ?? WATERMARK_DEFAULTS.idleAdvanceMode,
     );
@@ -228,16 +232,7 @@ export class WatermarkCombiner {
 
   /** Recomputes the combined watermark at processing time `nowMs` and returns it (monotone). */
   advance(nowMs: number): number {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let active = 0;
-    for (let i = 0; i < this.inputs; i++) {
-      const w = this.#watermarks[i]!;
-      if (w > max) max = w;
-      if (this.isIdle(i, nowMs)) continue;
-      active++;
-      if (w < min) min = w;
-    }
+    const { min, max, active } = this.#scan(nowMs);
     let candidate = min;
     if (active === 0) {
       // All idle: let event time flow with the wall clock.
@@ -257,16 +252,7 @@ export class WatermarkCombiner {
    * max over all inputs when every input is idle. Not monotone; used to bound state retention by event time.
    */
   dataWatermark(nowMs: number): number {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let active = 0;
-    for (let i = 0; i < this.inputs; i++) {
-      const w = this.#watermarks[i]!;
-      if (w > max) max = w;
-      if (this.isIdle(i, nowMs)) continue;
-      active++;
-      if (w < min) min = w;
-    }
+    const { min, max, active } = this.#scan(nowMs);
     return active > 0 ? min : max;
   }
 
@@ -283,6 +269,21 @@ export class WatermarkCombiner {
       if (input >= 0 && input < this.inputs) this.#watermarks[input] = w;
     }
     this.#combined = combined;
+  }
+
+  /** At `nowMs`: min over the non-idle inputs, max over all inputs, and how many inputs are not idle. */
+  #scan(nowMs: number): { min: number; max: number; active: number } {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let active = 0;
+    for (let i = 0; i < this.inputs; i++) {
+      const w = this.#watermarks[i]!;
+      if (w > max) max = w;
+      if (this.isIdle(i, nowMs)) continue;
+      active++;
+      if (w < min) min = w;
+    }
+    return { min, max, active };
   }
 
   #checkInput(input: number): void {

@@ -1,0 +1,39 @@
+import type { OutputRecord } from '../task/partition-task.js';
+import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import type { ResultEncoder, WindowedResult } from './window-result.js';
+
+export interface ResultOutputOptions<R> {
+  /** Task name in the `window-fired` diagnostics message (the store prefix). */
+  task: string;
+  /** Logical name of the results output. */
+  output: string;
+  encode: ResultEncoder<R>;
+  emit: (record: OutputRecord) => void;
+}
+
+/**
+ * How a task emits a window result: encoded onto the results output (by key, timestamped at the window's last
+ * millisecond), then published on the `window-fired` channel.
+ */
+export function resultOutput<R>(options: ResultOutputOptions<R>): (result: WindowedResult<R>) => void {
+  const { task, output, encode, emit } = options;
+  return (r) => {
+    const encoded = encode(r);
+    emit({
+      output,
+      key: encoded.key,
+      value: encoded.value,
+      headers: encoded.headers ?? {},
+      destination: { kind: 'by-key' },
+      timestamp: r.windowEnd - 1,
+    });
+    publish(ENGINE_CHANNELS.windowFired, () => ({
+      task,
+      key: r.key,
+      windowStart: r.windowStart,
+      windowEnd: r.windowEnd,
+      isFinal: r.isFinal,
+      version: r.version,
+    }));
+  };
+}

@@ -1,0 +1,72 @@
+import type { Aggregator } from '../aggregate/aggregator.js';
+import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
+import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
+import type { PartitionGate } from './partition-gate.js';
+import { resultOutput } from './result-output.js';
+import { createEventGate, type EventGateSetup, type EventTaskOptions } from './task-options.js';
+import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
+import { WindowSlots } from './window-slots.js';
+
+/** The options a single-stage task shares: its events, its aggregator and how results are encoded. */
+export interface SingleStageOptions<E, A, R> extends EventTaskOptions<E> {
+  aggregator: Aggregator<E, A, R>;
+  /** @defaultValue JSON of the WindowedResult, key = aggregation key */
+  encodeResult?: ResultEncoder<R>;
+}
+
+/**
+ * The machinery of a single-stage aggregation (input partitioned by the aggregation key): the PartitionGate of the
+ * input partition, the WindowSlots of the aggregator's accumulators per (key, window), the results output, and their
+ * changelog. The task decides which windows an accepted event updates and when state is purged.
+ */
+export class SingleStageAggregation<E, A, R> {
+  readonly gate: PartitionGate<E>;
+  readonly slots: WindowSlots<A, R>;
+  #outputs: OutputRecord[] = [];
+
+  constructor(options: SingleStageOptions<E, A, R>, setup: Omit<EventGateSetup, 'emit'>) {
+    const emit = (record: OutputRecord): void => {
+      this.#outputs.push(record);
+    };
+    this.gate = createEventGate(options, { ...setup, emit });
+    const agg = options.aggregator;
+    this.slots = new WindowSlots<A, R>({
+      storeName: `${setup.storePrefix}-windows`,
+      allowedLatenessMs: setup.eventTime.allowedLatenessMs,
+      contentCodec: { encode: (a) => agg.serialize(a), decode: (b) => agg.deserialize(b) },
+      resultOf: (a) => agg.result(a),
+      emit: resultOutput({
+        task: setup.storePrefix,
+        output: setup.outputs.results,
+        encode: options.encodeResult ?? jsonResultEncoder<R>(),
+        emit,
+      }),
+    });
+  }
+
+  get storeNames(): string[] {
+    return [...this.gate.storeNames, this.slots.storeName];
+  }
+
+  /** Data watermark (maxTs - B) and emission watermark (also read by the runtime's watermark gauge). */
+  get watermarks(): { data: number; emit: number } {
+    return { data: this.gate.dataWatermark, emit: this.gate.emitWatermark };
+  }
+
+  drainOutputs(): OutputRecord[] {
+    this.slots.flushUpdates();
+    const out = this.#outputs;
+    this.#outputs = [];
+    return out;
+  }
+
+  drainChangelog(): ChangelogEntry[] {
+    // Versions bumped by pending updates must be in the same commit as their outputs, whichever drain comes first.
+    this.slots.flushUpdates();
+    return drainChangelogs([this.gate, this.slots]);
+  }
+
+  restore(entries: Iterable<ChangelogEntry>): void {
+    restoreChangelogs(entries, [this.gate, this.slots]);
+  }
+}
