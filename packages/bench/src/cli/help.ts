@@ -18,9 +18,13 @@ run (default command)
   --partitions <n>     partitions of the input topic                  (default ${RUN_DEFAULTS.partitions})
   --runs <n>           runs per scenario (3+ to report a spread)      (default ${RUN_DEFAULTS.runs})
   --scenarios <list>   comma-separated: ${SCENARIO_VALUES.join(',')}
-                                                                      (default ${RUN_DEFAULTS.scenarios.join(',')})
+                       (implemented so far: table)                    (default ${RUN_DEFAULTS.scenarios.join(',')})
   --out <dir>          results directory                              (default ${RUN_DEFAULTS.outDir}/)
   --no-html            do not write the HTML report
+
+  Starts (or reuses) Kafka and Elasticsearch through the devstack, runs the processor CLI in a child
+  process, produces open-loop, waits until every window is searchable and writes <scenario>-<time>.json,
+  .hgrm files and <scenario>-<time>.html to --out. Exits 1 when events were lost or duplicated.
 
 compare <base.json> <new.json>
   Prints new/base per figure with its direction (throughput: higher is better; latency, startup, CPU,
