@@ -100,13 +100,26 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
     try {
       if (request.topicMessages.length > 0)
         await this.#producer.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
-      if (request.offset !== undefined) await this.#commitOffsets([request.offset]);
     } catch (error) {
       throw commitFailed('at-least-once', error);
+    }
+    if (request.offset === undefined) return;
+    try {
+      await this.#commitOffsets([request.offset]);
+    } catch (error) {
+      // The outputs are acknowledged; an offset commit lost to a rebalance only means the new owner re-reads
+      // from the previous offset (duplicates, which at-least-once allows). Anything else fails the commit.
+      if (!isGroupMembershipError(error)) throw commitFailed('at-least-once', error);
     }
   }
 
   async close(): Promise<void> {}
+}
+
+const GROUP_MEMBERSHIP_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+function isGroupMembershipError(error: unknown): boolean {
+  return GROUP_MEMBERSHIP_ERRORS.has((error as { type?: string } | undefined)?.type ?? '');
 }
 
 function commitFailed(owner: string, cause: unknown): ProcessorError {
