@@ -54,6 +54,34 @@ function latest(results: WindowResult[]): WindowResult[] {
   );
 }
 
+/**
+ * Delivers a stage-1 'repartition' output to the merge tasks it is addressed to (by key: `partitionForKey`;
+ * broadcast: every one) as the next record of their repartition partition; `delivered` runs after each.
+ */
+function deliver(
+  out: OutputRecord,
+  merges: readonly PartitionTask[],
+  repOffsets: number[],
+  delivered?: (m: number) => void,
+): void {
+  const targets =
+    out.destination.kind === 'broadcast'
+      ? merges.map((_, i) => i)
+      : [partitionForKey(out.key!, merges.length)];
+  for (const m of targets) {
+    merges[m]!.process({
+      topic: 'repartition',
+      partition: m,
+      offset: String(repOffsets[m]!++),
+      timestamp: 0,
+      key: out.key,
+      value: out.value,
+      headers: {},
+    });
+    delivered?.(m);
+  }
+}
+
 const counts = (rs: WindowResult[]) =>
   rs.map(({ pageUrl, windowStart, windowEnd, clickCount, viewCount }) => ({
     pageUrl,
@@ -86,22 +114,7 @@ describe('clickstream job helpers', () => {
           side.push(out);
           continue;
         }
-        const targets =
-          out.destination.kind === 'broadcast'
-            ? merges.map((_, i) => i)
-            : [partitionForKey(out.key!, DOWNSTREAM)];
-        for (const m of targets) {
-          merges[m]!.process({
-            topic: 'repartition',
-            partition: m,
-            offset: String(repOffsets[m]!++),
-            timestamp: 0,
-            key: out.key,
-            value: out.value,
-            headers: {},
-          });
-          results.push(...merges[m]!.drainOutputs());
-        }
+        deliver(out, merges, repOffsets, (m) => results.push(...merges[m]!.drainOutputs()));
       }
     };
     records.forEach((r, i) => {
@@ -180,19 +193,7 @@ describe('clickstream job helpers', () => {
       const commit = (p: number) => {
         for (const out of partials[p]!.drainOutputs()) {
           if (out.output !== 'repartition') continue;
-          const targets =
-            out.destination.kind === 'broadcast' ? [0, 1] : [partitionForKey(out.key!, DOWNSTREAM)];
-          for (const m of targets) {
-            merges[m]!.process({
-              topic: 'repartition',
-              partition: m,
-              offset: String(repOffsets[m]!++),
-              timestamp: 0,
-              key: out.key,
-              value: out.value,
-              headers: {},
-            });
-          }
+          deliver(out, merges, repOffsets);
         }
         for (const m of merges) {
           m.tick(now);

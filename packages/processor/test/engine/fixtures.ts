@@ -1,4 +1,5 @@
 import type { DecodeResult } from '../../src/engine/decoder.js';
+import type { WindowedResult } from '../../src/engine/window-result.js';
 import type { InputRecord, OutputRecord } from '../../src/task/partition-task.js';
 
 /** A tiny test event: JSON `{ id, user, page, ts, type }`. */
@@ -59,6 +60,11 @@ export function parseResults(outputs: OutputRecord[], output = 'results'): Array
   return outputs
     .filter((o) => o.output === output)
     .map((o) => JSON.parse(o.value!.toString('utf8')) as Record<string, unknown>);
+}
+
+/** The window results on the results output, as the default JSON result encoder wrote them. */
+export function windowedResults<R>(outputs: OutputRecord[]): WindowedResult<R>[] {
+  return parseResults(outputs) as unknown as WindowedResult<R>[];
 }
 
 /** Deterministic PRNG (mulberry32). */

@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { PageCounts } from '../../src/aggregate/clickstream.js';
-import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
 import { encodeRepartitionRecord } from '../../src/engine/repartition-format.js';
+import type { WindowedResult } from '../../src/engine/window-result.js';
 import { hash, TwoStage } from './two-stage.js';
 import {
   latestByWindow,
   Log,
   messyEvents,
-  parseResults,
   referenceCounts,
   type TestEvent,
+  windowedResults,
 } from './fixtures.js';
+import { runUninterrupted, runWithRestart } from './restart.js';
 
-type Result = {
-  key: string;
-  windowStart: number;
-  windowEnd: number;
-  result: PageCounts;
-  isFinal: boolean;
-  version: number;
-};
-const results = (outs: OutputRecord[]) => parseResults(outs) as unknown as Result[];
+type Result = WindowedResult<PageCounts>;
+const results = windowedResults<PageCounts>;
 const flat = (rs: Result[]) =>
   latestByWindow(rs).map((r) => ({
     key: r.key,
@@ -202,29 +196,10 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     });
     for (let p = 0; p < UP; p++) s.commit(p);
     const records = s.repartition[0]!.records;
-    const reference = s.newMerge(UP);
-    const refOut: OutputRecord[] = [];
-    for (const r of records) {
-      reference.process(r);
-      refOut.push(...reference.drainOutputs());
-    }
+    const refOut = runUninterrupted(s.newMerge(UP), records);
     expect(results(refOut).length).toBeGreaterThan(0);
     for (const cut of [0, 13, Math.floor(records.length / 2), records.length]) {
-      const a = s.newMerge(UP);
-      const changelog: ChangelogEntry[] = [];
-      const out: OutputRecord[] = [];
-      for (const [i, r] of records.slice(0, cut).entries()) {
-        a.process(r);
-        out.push(...a.drainOutputs());
-        if (i % 5 === 0) changelog.push(...a.drainChangelog());
-      }
-      changelog.push(...a.drainChangelog());
-      const b = s.newMerge(UP);
-      b.restore(changelog);
-      for (const r of records.slice(cut)) {
-        b.process(r);
-        out.push(...b.drainOutputs());
-      }
+      const out = runWithRestart(() => s.newMerge(UP), records, cut, 5);
       expect(out).toEqual(refOut);
     }
   });

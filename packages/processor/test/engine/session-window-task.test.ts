@@ -3,18 +3,10 @@ import { sessionActivityAggregator, type SessionSummary } from '../../src/aggreg
 import { SessionWindowTask } from '../../src/engine/session-window-task.js';
 import type { SessionWindowTaskOptions } from '../../src/engine/session-window-task.js';
 import type { SessionActivity } from '../../src/aggregate/session-activity.js';
-import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
-import { decodeTestEvent, Log, messyEvents, parseResults, type TestEvent } from './fixtures.js';
+import { decodeTestEvent, Log, messyEvents, type TestEvent, windowedResults } from './fixtures.js';
+import { runUninterrupted, runWithRestart } from './restart.js';
 
 const GAP = 1_800_000;
-type Result = {
-  key: string;
-  windowStart: number;
-  windowEnd: number;
-  result: SessionSummary;
-  isFinal: boolean;
-  version: number;
-};
 
 function task(o: Partial<SessionWindowTaskOptions<TestEvent, SessionActivity, SessionSummary>> = {}) {
   return new SessionWindowTask<TestEvent, SessionActivity, SessionSummary>({
@@ -31,7 +23,7 @@ function task(o: Partial<SessionWindowTaskOptions<TestEvent, SessionActivity, Se
     ...o,
   });
 }
-const results = (outs: OutputRecord[]) => parseResults(outs) as unknown as Result[];
+const results = windowedResults<SessionSummary>;
 
 describe('SessionWindowTask', () => {
   it('groups a user’s events into sessions separated by the gap and emits them when the watermark passes the end', () => {
@@ -114,29 +106,10 @@ describe('SessionWindowTask', () => {
     );
     const log = new Log();
     const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('x')) : log.event(e)));
-    const ref = task();
-    const refOut: OutputRecord[] = [];
-    for (const r of records) {
-      ref.process(r);
-      refOut.push(...ref.drainOutputs());
-    }
+    const refOut = runUninterrupted(task(), records);
     expect(results(refOut).length).toBeGreaterThan(3);
     for (const cut of [1, 100, 200]) {
-      const a = task();
-      const changelog: ChangelogEntry[] = [];
-      const out: OutputRecord[] = [];
-      for (const [i, r] of records.slice(0, cut).entries()) {
-        a.process(r);
-        out.push(...a.drainOutputs());
-        if (i % 9 === 0) changelog.push(...a.drainChangelog());
-      }
-      changelog.push(...a.drainChangelog());
-      const b = task();
-      b.restore(changelog);
-      for (const r of records.slice(cut)) {
-        b.process(r);
-        out.push(...b.drainOutputs());
-      }
+      const out = runWithRestart(task, records, cut, 9);
       expect(out).toEqual(refOut);
     }
   });

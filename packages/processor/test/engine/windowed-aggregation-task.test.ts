@@ -12,19 +12,11 @@ import {
   latestByWindow,
   Log,
   messyEvents,
-  parseResults,
   referenceCounts,
   type TestEvent,
+  windowedResults,
 } from './fixtures.js';
-
-type Result = {
-  key: string;
-  windowStart: number;
-  windowEnd: number;
-  result: PageCounts;
-  isFinal: boolean;
-  version: number;
-};
+import { runUninterrupted, runWithRestart } from './restart.js';
 
 const MIN = 60_000;
 
@@ -41,9 +33,7 @@ function task(overrides: Partial<WindowedAggregationTaskOptions<TestEvent, PageC
   });
 }
 
-function results(outputs: OutputRecord[]): Result[] {
-  return parseResults(outputs) as unknown as Result[];
-}
+const results = windowedResults<PageCounts>;
 
 describe('WindowedAggregationTask', () => {
   it('counts per page and window and emits final once the watermark passes the window end', () => {
@@ -354,28 +344,9 @@ describe('WindowedAggregationTask', () => {
     const log = new Log();
     const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('garbage')) : log.event(e)));
     const opts = { allowedLatenessMs: 10_000 };
-    const reference = task(opts);
-    const refOut: OutputRecord[] = [];
-    for (const r of records) {
-      reference.process(r);
-      refOut.push(...reference.drainOutputs());
-    }
+    const refOut = runUninterrupted(task(opts), records);
     for (const cut of [0, 1, 57, 150, 299, 300]) {
-      const first = task(opts);
-      const changelog = [];
-      const out: OutputRecord[] = [];
-      for (const [i, r] of records.slice(0, cut).entries()) {
-        first.process(r);
-        out.push(...first.drainOutputs());
-        if (i % 13 === 0) changelog.push(...first.drainChangelog()); // commits at arbitrary points
-      }
-      changelog.push(...first.drainChangelog());
-      const second = task(opts);
-      second.restore(changelog);
-      for (const r of records.slice(cut)) {
-        second.process(r);
-        out.push(...second.drainOutputs());
-      }
+      const out = runWithRestart(() => task(opts), records, cut, 13);
       expect(out).toEqual(refOut);
     }
   });
