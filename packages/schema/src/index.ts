@@ -39,4 +39,6 @@ export { clickstreamProtoPath, CLICKSTREAM_PROTO_FILE } from './bundled-schema.j
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export type { InvalidEventMessage } from './diagnostics.js';
 export type { ResolvedValidatorOptions } from './validation.js';
+export { createLz4Codec } from './kafka-lz4/lz4-codec.js';
+export type { KafkaCodec, Lz4Codec, Lz4Implementation } from './kafka-lz4/lz4-codec.js';
 export const VERSION = '0.1.0';

@@ -1,11 +1,11 @@
-import { createRequire } from 'node:module';
+import { createLz4Codec } from '@tributary/schema';
+import type { KafkaCodec, Lz4Implementation } from '@tributary/schema';
 import kafkajs from 'kafkajs';
 import type { CompressionTypes } from 'kafkajs';
+import { ProducerError, ProducerErrorCodes } from '../errors.js';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
 const { CompressionCodecs, CompressionTypes: Types } = kafkajs;
-import { ProducerError, ProducerErrorCodes } from '../errors.js';
-import { lz4FrameDecompress, lz4FrameStore } from './lz4-frame.js';
 
 /** Compression codecs selectable by name. */
 export const Compressions = {
@@ -17,54 +17,6 @@ export const Compressions = {
 } as const;
 export type Compression = (typeof Compressions)[keyof typeof Compressions];
 export const COMPRESSIONS: readonly Compression[] = Object.values(Compressions);
-
-/** The kafkajs codec shape: compress the encoder's buffer, decompress a buffer. */
-export interface KafkaCodec {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
-}
-
-export type Lz4Implementation = 'native' | 'js';
-
-interface Lz4Napi {
-  compressFrame(data: Uint8Array): Promise<Buffer>;
-  decompressFrame(data: Uint8Array): Promise<Buffer>;
-}
-
-let native: Lz4Napi | null | undefined;
-
-function loadNative(): Lz4Napi | null {
-  if (native === undefined) {
-    try {
-      native = createRequire(import.meta.url)('lz4-napi') as Lz4Napi;
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
-
-/**
- * An LZ4 codec in the LZ4 frame format Kafka uses: native `lz4-napi` when it loads, otherwise the pure-JS frame codec
- * (decompresses everything, compresses by storing blocks uncompressed).
- */
-export function createLz4Codec(
-  prefer: Lz4Implementation = 'native',
-): KafkaCodec & { implementation: Lz4Implementation } {
-  const lz4 = prefer === 'native' ? loadNative() : null;
-  if (lz4 !== null) {
-    return {
-      implementation: 'native',
-      compress: (encoder) => lz4.compressFrame(encoder.buffer),
-      decompress: (buffer) => lz4.decompressFrame(buffer),
-    };
-  }
-  return {
-    implementation: 'js',
-    compress: async (encoder) => lz4FrameStore(encoder.buffer),
-    decompress: async (buffer) => lz4FrameDecompress(buffer),
-  };
-}
 
 let registered: Lz4Implementation | undefined;
 

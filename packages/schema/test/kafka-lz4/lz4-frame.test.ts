@@ -1,20 +1,28 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { lz4FrameDecompress, lz4FrameStore, xxhash32 } from '../../src/kafka/lz4-frame.js';
-import { Prng } from '../../src/random/prng.js';
+import { lz4FrameDecompress, lz4FrameStore, xxhash32 } from '../../src/kafka-lz4/lz4-frame.js';
 
 const lz4 = createRequire(import.meta.url)('lz4-napi') as {
   compressFrame(d: Uint8Array): Promise<Buffer>;
   decompressFrame(d: Uint8Array): Promise<Buffer>;
 };
 
+/** A deterministic 32-bit LCG in [0, n): enough to make clickstream-like, partly compressible text. */
+function lcg(seed: number): (n: number) => number {
+  let x = seed >>> 0;
+  return (n) => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return Math.floor((x / 4294967296) * n);
+  };
+}
+
 function sample(size: number): Buffer {
-  const rng = new Prng(size);
+  const int = lcg(size);
   const words = ['/products/', 'CLICK', 'VIEW', 'u000', 'Chrome/126', 'desktop', 'DE'];
   const parts: string[] = [];
   let len = 0;
   while (len < size) {
-    const w = rng.chance(0.1) ? String(rng.int(1e6)) : words[rng.int(words.length)]!;
+    const w = int(10) === 0 ? String(int(1e6)) : words[int(words.length)]!;
     parts.push(w);
     len += w.length;
   }
