@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { LogLevel } from '../config/stream-job-options.js';
+import { registerKafkaCodecs } from './kafka-compression.js';
 
 const LEVELS: Readonly<Record<LogLevel, KafkaLogLevel>> = {
   nothing: KafkaLogLevel.NOTHING,
@@ -11,6 +12,7 @@ const LEVELS: Readonly<Record<LogLevel, KafkaLogLevel>> = {
 
 /** One kafkajs client per job; producers, consumers and the admin are created from it. */
 export function createKafkaClient(brokers: readonly string[], clientId: string, logLevel: LogLevel): Kafka {
+  registerKafkaCodecs();
   return new Kafka({
     clientId,
     brokers: [...brokers],
