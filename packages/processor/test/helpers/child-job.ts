@@ -19,6 +19,13 @@ export interface CounterJobConfig {
 
 /** A counter job in a child process running the BUILT package (`dist/`), so it can be SIGKILLed for real. */
 export class ChildJob {
+  static readonly #live = new Set<ChildProcess>();
+
+  /** SIGKILLs every child still running (test cleanup after a failure). */
+  static killAll(): void {
+    for (const child of ChildJob.#live) child.kill('SIGKILL');
+  }
+
   readonly #child: ChildProcess;
   readonly #exit: Promise<number | null>;
   #output = '';
@@ -48,7 +55,13 @@ export class ChildJob {
     this.#child.stderr!.on('data', (chunk: Buffer) => {
       this.#output += chunk.toString();
     });
-    this.#exit = new Promise((resolve) => this.#child.on('exit', (code) => resolve(code)));
+    ChildJob.#live.add(this.#child);
+    this.#exit = new Promise((resolve) =>
+      this.#child.on('exit', (code) => {
+        ChildJob.#live.delete(this.#child);
+        resolve(code);
+      }),
+    );
   }
 
   get output(): string {

@@ -24,6 +24,7 @@ describe('exactly-once across SIGKILL', () => {
     await harness.connect();
   });
   afterAll(async () => {
+    ChildJob.killAll();
     await harness.cleanup(groups);
   });
 
