@@ -11,6 +11,7 @@ import {
   type ResolvedConnectorOptions,
 } from './connector-options.js';
 import { deadLetterMessage } from './dead-letter-record.js';
+import { registerKafkaCodecs } from './kafka-compression.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
 import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
 
@@ -85,6 +86,7 @@ class Connector implements KafkaEsConnector {
       onAck: (item) => this.#ack(item.context?.token),
       onDeadLetter: (item, reason) => this.#onSinkDeadLetter(item, reason),
     });
+    registerKafkaCodecs();
     this.#kafka = new Kafka({
       clientId: o.clientId,
       brokers: o.brokers,
