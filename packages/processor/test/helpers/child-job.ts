@@ -80,7 +80,7 @@ export class ChildJob {
   }
 
   /** Waits until the child fed at least `records` input records and completed at least `commits` commits. */
-  async processed(records: number, commits = 0, timeoutMs = 60_000): Promise<void> {
+  async processed(records: number, commits = 0, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((this.lastStats?.recordsIn ?? 0) < records || (this.lastStats?.commits ?? 0) < commits) {
       if (this.#child.exitCode !== null || Date.now() > deadline) return;

@@ -35,7 +35,6 @@ describe('exactly-once across SIGKILL', () => {
     groups.push(applicationId);
     harness.track(results, changelogTopic(applicationId, 'counts'));
     await harness.createTopic(input, 4);
-    await harness.produce(input, keyedMessages(N, KEYS));
     const config = {
       brokers,
       applicationId,
@@ -45,17 +44,22 @@ describe('exactly-once across SIGKILL', () => {
       sessionTimeoutMs: 6_000,
       commitIntervalMs: 100,
     };
+    // Each incarnation gets a fresh quarter of the input, so every kill lands while there is work in flight.
+    const messages = keyedMessages(N, KEYS);
+    const quarter = N / 4;
 
     for (let kill = 0; kill < 3; kill++) {
+      await harness.produce(input, messages.slice(kill * quarter, (kill + 1) * quarter));
       const child = new ChildJob(config);
       await child.started();
       // Kill once this incarnation committed at least once, at a random later point of a batch / transaction.
-      await child.processed(between(50, 400), 1);
+      await child.processed(between(50, 300), 1);
       await new Promise((r) => setTimeout(r, between(0, 300)));
       child.kill('SIGKILL');
       expect(await child.exited()).toBeNull();
     }
 
+    await harness.produce(input, messages.slice(3 * quarter));
     const survivor = new ChildJob(config);
     await survivor.started();
     const records = await harness.readAll(results, { expected: N, timeoutMs: 90_000 });
