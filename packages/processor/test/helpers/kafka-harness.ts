@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import type { Admin, IHeaders, KafkaMessage, Message } from 'kafkajs';
 
 /** Integration-test helpers against the shared broker: unique names, topic setup/cleanup, produce and read back. */
@@ -42,12 +42,19 @@ export class KafkaHarness {
     for (const t of topics) this.#created.add(t);
   }
 
-  async produce(topic: string, messages: Message[]): Promise<void> {
+  async produce(topic: string, messages: Message[], compression?: CompressionTypes): Promise<void> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
-      for (let i = 0; i < messages.length; i += 500)
-        await producer.send({ topic, messages: messages.slice(i, i + 500), acks: -1 });
+      for (let i = 0; i < messages.length; i += 500) {
+        const batch = messages.slice(i, i + 500);
+        await producer.send({
+          topic,
+          messages: batch,
+          acks: -1,
+          ...(compression === undefined ? {} : { compression }),
+        });
+      }
     } finally {
       await producer.disconnect();
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createStreamJob } from '../../src/runtime/stream-job.js';
+import { CompressionTypes } from 'kafkajs';
+import { registerKafkaCodecs } from '../../src/kafka/kafka-compression.js';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
 import {
@@ -236,5 +238,32 @@ describe('createStreamJob against the real broker', () => {
     expect(job.ownedPartitions()).toEqual({ [applicationId]: [] });
     await expect(job.start()).rejects.toMatchObject({ code: 'TRIB_PROC_INVALID_STATE' });
     await expect(job.done).resolves.toBeUndefined();
+  });
+
+  it('reads LZ4-compressed input (the producer default)', async () => {
+    registerKafkaCodecs();
+    const input = uniqueName('proc-lz4-in');
+    const results = uniqueName('proc-lz4-out');
+    const applicationId = uniqueName('proc-lz4-app');
+    groups.push(applicationId);
+    harness.track(results, changelogTopic(applicationId, 'counts'));
+    await harness.createTopic(input, 4);
+    await harness.produce(input, keyedMessages(1_000, KEYS), CompressionTypes.LZ4);
+    const job = createStreamJob({
+      applicationId,
+      brokers,
+      input: { topic: input },
+      outputs: { results },
+      taskFactory: counterTaskFactory(),
+      commitIntervalMs: 100,
+      logLevel: 'nothing',
+    });
+    await job.start();
+    try {
+      const records = await harness.readAll(results, { expected: 1_000 });
+      expect(counterMismatches(records, countsPerKey(1_000, KEYS))).toEqual([]);
+    } finally {
+      await job.stop();
+    }
   });
 });
