@@ -12,19 +12,32 @@ Reproducible Kafka → processor → Elasticsearch benchmarks: open-loop load, H
 median (min–max) across runs, a correctness line, JSON + .hgrm + self-contained HTML results.
 
 run (default command)
-  --duration <d>       measured window per run, e.g. 60s, 2m          (default ${RUN_DEFAULTS.durationMs / 1000}s)
-  --warmup <d>         warm-up before each run, excluded from figures (default ${RUN_DEFAULTS.warmupMs / 1000}s)
-  --rate <n>           intended events/s, open loop, e.g. 20k         (default ${RUN_DEFAULTS.ratePerSec})
+  --duration <d>       table: measured window per run, e.g. 60s, 2m   (default ${RUN_DEFAULTS.durationMs / 1000}s)
+  --warmup <d>         table: warm-up before each run, not measured   (default ${RUN_DEFAULTS.warmupMs / 1000}s)
+  --rate <n>           table: intended events/s, open loop, e.g. 20k  (default ${RUN_DEFAULTS.ratePerSec})
   --partitions <n>     partitions of the input topic                  (default ${RUN_DEFAULTS.partitions})
-  --runs <n>           runs per scenario (3+ to report a spread)      (default ${RUN_DEFAULTS.runs})
-  --scenarios <list>   comma-separated: ${SCENARIO_VALUES.join(',')}
-                       (implemented so far: table)                    (default ${RUN_DEFAULTS.scenarios.join(',')})
+  --runs <n>           runs per scenario (3+ to report a spread;      (default ${RUN_DEFAULTS.runs})
+                       max-throughput always searches once)
+  --scenarios <list>   comma-separated, any of ${SCENARIO_VALUES.join(',')}
+                       (default: all, about 5 minutes on 2 cores)
+  --load-duration <d>  gateway/queries: autocannon time per load run  (default ${RUN_DEFAULTS.loadDurationMs / 1000}s)
+  --peer-records <n>   peers: records per producer/consumer contender (default ${RUN_DEFAULTS.peerRecords};
+                       bulk documents are a fifth of it)
+  --max-budget <d>     max-throughput: time budget of the search      (default ${RUN_DEFAULTS.maxBudgetMs / 1000}s)
+  --start-rate <n>     max-throughput: first step's events/s          (default ${RUN_DEFAULTS.startRate})
+  --step-factor <x>    max-throughput: rate factor between steps      (default ${RUN_DEFAULTS.stepFactor})
+  --step-duration <d>  max-throughput: measured time per step         (default ${RUN_DEFAULTS.stepMs / 1000}s)
   --out <dir>          results directory                              (default ${RUN_DEFAULTS.outDir}/)
   --no-html            do not write the HTML report
 
-  Starts (or reuses) Kafka and Elasticsearch through the devstack, runs the processor CLI in a child
-  process, produces open-loop, waits until every window is searchable and writes <scenario>-<time>.json,
-  .hgrm files and <scenario>-<time>.html to --out. Exits 1 when events were lost or duplicated.
+  Starts (or reuses) Kafka and Elasticsearch through the devstack and runs each scenario:
+    table           processor CLI in a child, open-loop producer, every window searchable: the p99 table
+    gateway         HTTP ingest gateway under autocannon (fixed rate, JSON batches): req/s, events/s, latency
+    queries         dashboard searches under autocannon while a BulkSink ingests: latency per query
+    peers           ProducerPerformance, ConsumerPerformance, client.helpers.bulk vs ours: ratios
+    max-throughput  producer rate ×step-factor until ack p99 or processor lag diverges: last stable rate
+  autocannon runs with its coordinated-omission correction off. Writes <scenario>-<time>.json, .hgrm files
+  and <scenario>-<time>.html to --out. Exits 1 when events were lost or duplicated.
 
 compare <base.json> <new.json>
   Prints new/base per figure with its direction (throughput: higher is better; latency, startup, CPU,

@@ -63,6 +63,12 @@ function parseRunFlags(args: string[]): RunOptions {
       partitions: { type: 'string' },
       runs: { type: 'string' },
       scenarios: { type: 'string' },
+      'load-duration': { type: 'string' },
+      'peer-records': { type: 'string' },
+      'max-budget': { type: 'string' },
+      'start-rate': { type: 'string' },
+      'step-factor': { type: 'string' },
+      'step-duration': { type: 'string' },
       out: { type: 'string' },
       'no-html': { type: 'boolean' },
     },
@@ -77,6 +83,25 @@ function parseRunFlags(args: string[]): RunOptions {
   if (values.runs !== undefined) options.runs = parseInteger(values.runs, '--runs');
   if (values.scenarios !== undefined) {
     options.scenarios = parseList<Scenario>(values.scenarios, '--scenarios', SCENARIO_VALUES);
+  }
+  if (values['load-duration'] !== undefined) {
+    options.loadDurationMs = parseDuration(values['load-duration'], '--load-duration');
+  }
+  if (values['peer-records'] !== undefined) {
+    options.peerRecords = parseRate(values['peer-records'], '--peer-records');
+  }
+  if (values['max-budget'] !== undefined)
+    options.maxBudgetMs = parseDuration(values['max-budget'], '--max-budget');
+  if (values['start-rate'] !== undefined) options.startRate = parseRate(values['start-rate'], '--start-rate');
+  if (values['step-factor'] !== undefined) {
+    const factor = Number(values['step-factor']);
+    if (values['step-factor'].trim() === '' || !Number.isFinite(factor)) {
+      throw new UsageError(`--step-factor must be a number like 1.5 (got "${values['step-factor']}")`);
+    }
+    options.stepFactor = factor;
+  }
+  if (values['step-duration'] !== undefined) {
+    options.stepMs = parseDuration(values['step-duration'], '--step-duration');
   }
   if (values.out !== undefined) options.outDir = values.out;
   if (values['no-html'] === true) options.html = false;

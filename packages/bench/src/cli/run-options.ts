@@ -1,20 +1,41 @@
 import { InvalidOptionError } from '../errors.js';
 import { SCENARIO_VALUES, SCENARIOS, type Scenario } from '../report/results.js';
 
+/** Every scenario, in the order a default `bench` runs them. */
+export const DEFAULT_SCENARIOS: readonly Scenario[] = [
+  SCENARIOS.TABLE,
+  SCENARIOS.GATEWAY,
+  SCENARIOS.QUERIES,
+  SCENARIOS.PEERS,
+  SCENARIOS.MAX_THROUGHPUT,
+];
+
 /** Defaults of `bench run`; the CLI flags map onto these names. */
 export const RUN_DEFAULTS = {
-  /** Measured window per run (`--duration`). */
-  durationMs: 60_000,
-  /** Warm-up before each measured window, excluded from every figure (`--warmup`). */
-  warmupMs: 10_000,
+  /** Measured window per `table` run (`--duration`); 30 s closes a few 10 s windows in steady state. */
+  durationMs: 30_000,
+  /** Warm-up before each `table` measured window, excluded from every figure (`--warmup`). */
+  warmupMs: 5_000,
   /** Intended events per second, open loop (`--rate`). */
   ratePerSec: 10_000,
   /** Partitions of the input topic (`--partitions`). */
   partitions: 4,
   /** Runs per scenario; the report gives median (min–max) across them (`--runs`). */
   runs: 3,
-  /** Scenarios to run (`--scenarios`). */
-  scenarios: [SCENARIOS.TABLE] as readonly Scenario[],
+  /** Scenarios to run (`--scenarios`): all of them, sized so that the default run takes about 5 minutes on 2 cores. */
+  scenarios: DEFAULT_SCENARIOS,
+  /** Load time of each `gateway` and `queries` autocannon run (`--load-duration`). */
+  loadDurationMs: 5_000,
+  /** Records per contender in `peers` (`--peer-records`); bulk documents are a fifth of it. */
+  peerRecords: 100_000,
+  /** Time budget of the `max-throughput` search (`--max-budget`). */
+  maxBudgetMs: 60_000,
+  /** First rate of the `max-throughput` search (`--start-rate`). */
+  startRate: 5_000,
+  /** Rate factor between `max-throughput` steps (`--step-factor`). */
+  stepFactor: 1.5,
+  /** Measured time of each `max-throughput` step (`--step-duration`). */
+  stepMs: 6_000,
   /** Directory for results JSON, .hgrm and HTML files (`--out`). */
   outDir: 'bench-results',
   /** Write the HTML report (`--no-html` turns it off). */
@@ -28,6 +49,12 @@ export interface RunOptions {
   readonly partitions?: number;
   readonly runs?: number;
   readonly scenarios?: readonly Scenario[];
+  readonly loadDurationMs?: number;
+  readonly peerRecords?: number;
+  readonly maxBudgetMs?: number;
+  readonly startRate?: number;
+  readonly stepFactor?: number;
+  readonly stepMs?: number;
   readonly outDir?: string;
   readonly html?: boolean;
 }
@@ -42,6 +69,12 @@ const FLAG_NAMES: Readonly<Record<keyof RunOptions, string>> = {
   partitions: '--partitions',
   runs: '--runs',
   scenarios: '--scenarios',
+  loadDurationMs: '--load-duration',
+  peerRecords: '--peer-records',
+  maxBudgetMs: '--max-budget',
+  startRate: '--start-rate',
+  stepFactor: '--step-factor',
+  stepMs: '--step-duration',
   outDir: '--out',
   html: '--no-html',
 };
@@ -89,6 +122,28 @@ export function resolveRunOptions(
       `must list scenarios among ${SCENARIO_VALUES.join(', ')}`,
       o.scenarios,
     );
+  }
+  if (!Number.isFinite(o.loadDurationMs) || o.loadDurationMs < 1000) {
+    throw new InvalidOptionError(name('loadDurationMs'), 'must be at least 1s', o.loadDurationMs);
+  }
+  if (!Number.isSafeInteger(o.peerRecords) || o.peerRecords < 1000 || o.peerRecords > 100_000_000) {
+    throw new InvalidOptionError(name('peerRecords'), 'must be an integer from 1000 to 100M', o.peerRecords);
+  }
+  if (!Number.isFinite(o.stepMs) || o.stepMs < 1000) {
+    throw new InvalidOptionError(name('stepMs'), 'must be at least 1s', o.stepMs);
+  }
+  if (!Number.isFinite(o.maxBudgetMs) || o.maxBudgetMs < o.stepMs) {
+    throw new InvalidOptionError(
+      name('maxBudgetMs'),
+      `must be at least one step (${o.stepMs} ms)`,
+      o.maxBudgetMs,
+    );
+  }
+  if (!Number.isFinite(o.startRate) || o.startRate < 1 || o.startRate > 10_000_000) {
+    throw new InvalidOptionError(name('startRate'), 'must be from 1 to 10M events per second', o.startRate);
+  }
+  if (!Number.isFinite(o.stepFactor) || o.stepFactor <= 1 || o.stepFactor > 10) {
+    throw new InvalidOptionError(name('stepFactor'), 'must be a number > 1 and at most 10', o.stepFactor);
   }
   if (typeof o.outDir !== 'string' || o.outDir.trim() === '') {
     throw new InvalidOptionError(name('outDir'), 'must be a non-empty directory path', o.outDir);

@@ -3,6 +3,7 @@ import {
   CORRECTNESS_KEYS,
   LATENCY_KEYS,
   type Aggregate,
+  type AggregatedFigure,
   type AggregatedRow,
   type ComponentRow,
   type Correctness,
@@ -68,5 +69,22 @@ export function aggregateRuns(runs: readonly RunResult[]): Aggregate {
     const rows = runs.flatMap((r) => r.components.filter((c) => c.component === component));
     if (rows.length > 0) components.push(aggregateRow(rows));
   }
-  return { runs: runs.length, components, correctness: sumCorrectness(runs.map((r) => r.correctness)) };
+  const correctness = sumCorrectness(runs.map((r) => r.correctness));
+  const figures = aggregateFigures(runs);
+  return figures.length === 0
+    ? { runs: runs.length, components, correctness }
+    : { runs: runs.length, components, correctness, figures };
+}
+
+/** Per figure name (first-seen order): the spread of the values the runs measured. */
+export function aggregateFigures(runs: readonly RunResult[]): AggregatedFigure[] {
+  const names: string[] = [];
+  for (const run of runs) for (const f of run.figures ?? []) if (!names.includes(f.name)) names.push(f.name);
+  return names.map((name) => {
+    const all = runs.flatMap((r) => (r.figures ?? []).filter((f) => f.name === name));
+    const first = all[0]!;
+    const note = all.find((f) => f.note !== undefined)?.note;
+    const figure: AggregatedFigure = { name, unit: first.unit, spread: spreadOf(all.map((f) => f.value)) };
+    return note === undefined ? figure : { ...figure, note };
+  });
 }

@@ -3,6 +3,7 @@ import { percentileCurve } from '../histograms/percentiles.js';
 import { formatMs, formatRate } from './format.js';
 import { COMPONENT_LABELS, type BenchResults } from './results.js';
 import { escapeXml, percentileChart, timeSeriesChart, type PercentileSeries } from './svg-charts.js';
+import { figureCells } from './figures-table.js';
 import { formatCorrectness, tableCells, TABLE_COLUMNS } from './table.js';
 
 const STYLE = `
@@ -109,7 +110,8 @@ export function renderHtmlReport(results: BenchResults): string {
 <p>${escapeXml(results.tool.name)} ${escapeXml(results.tool.version)} · ${results.aggregate.runs} run(s) ·
 figures are medians across runs with (min–max) when runs differ.</p>
 <h2>Results</h2>
-${table(tableCells(results), left)}
+${results.aggregate.components.length > 0 ? table(tableCells(results), left) : ''}
+${(results.aggregate.figures ?? []).length > 0 ? table(figureCells(results.aggregate.figures!), new Set([0, 2])) : ''}
 <p class="${correct ? 'ok' : 'bad'}">Correctness: ${escapeXml(formatCorrectness(c))}</p>
 <h2>Latency by percentile</h2>
 <p>Percentile axis is logarithmic in 1/(1−p): each step to the right adds a nine. Latencies are measured from the

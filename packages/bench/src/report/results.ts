@@ -25,6 +25,8 @@ export const SCENARIOS = {
   GATEWAY: 'gateway',
   /** Search queries against the results index under load. */
   QUERIES: 'queries',
+  /** Apache Kafka's perf tools and the Elasticsearch client's bulk helper side by side with ours, as ratios. */
+  PEERS: 'peers',
 } as const;
 export type Scenario = (typeof SCENARIOS)[keyof typeof SCENARIOS];
 export const SCENARIO_VALUES: readonly Scenario[] = Object.values(SCENARIOS);
@@ -108,6 +110,27 @@ export interface Series {
   readonly points: readonly (readonly [number, number])[];
 }
 
+/**
+ * A named scalar figure of a scenario that has no per-component row (gateway requests/s, query p99, a peer
+ * ratio…). `value` null means "not measured".
+ */
+export interface Figure {
+  /** Stable name, `group.figure` (`gateway.latency.p99`, `peers.producer.ratio`). */
+  readonly name: string;
+  readonly unit: string;
+  readonly value: number | null;
+  /** What the figure is measured from and to, or what it compares. */
+  readonly note?: string;
+}
+
+/** A figure across runs. */
+export interface AggregatedFigure {
+  readonly name: string;
+  readonly unit: string;
+  readonly spread: Spread | null;
+  readonly note?: string;
+}
+
 export interface RunResult {
   /** 1-based. */
   readonly run: number;
@@ -118,6 +141,8 @@ export interface RunResult {
   readonly series: readonly Series[];
   /** Latency histograms (µs) as compressed base64, by name (`end-to-end`, `produce-ack`, `schedule-lag`…). */
   readonly histograms: Readonly<Record<string, string>>;
+  /** Scalar figures of the scenarios beyond the table (gateway, queries, max-throughput, peers). */
+  readonly figures?: readonly Figure[];
 }
 
 /** Spread of one figure across runs. */
@@ -144,6 +169,8 @@ export interface Aggregate {
   readonly components: readonly AggregatedRow[];
   /** Sums over all runs. */
   readonly correctness: Correctness;
+  /** Every figure name seen in a run, in first-seen order, as median (min–max) across runs. */
+  readonly figures?: readonly AggregatedFigure[];
 }
 
 export interface BenchResults {

@@ -1,3 +1,4 @@
+import { renderFigures } from './figures-table.js';
 import { formatCount, formatMB, formatMs, formatPercent, formatRate, formatSpread } from './format.js';
 import { COMPONENT_LABELS, type AggregatedRow, type BenchResults, type Correctness } from './results.js';
 
@@ -62,13 +63,20 @@ export function renderTable(results: BenchResults): string {
     `Scenario ${w.scenario}: ${rate} for ${formatMs(w.durationMs)} after ${formatMs(w.warmupMs)} warm-up, ` +
     `${w.partitions} partitions, ${results.aggregate.runs} run${results.aggregate.runs === 1 ? '' : 's'} ` +
     `(median (min–max))`;
-  return [
-    title,
-    '',
-    line(cells[0]!),
-    rule,
-    ...cells.slice(1).map(line),
-    '',
-    `Correctness: ${formatCorrectness(results.aggregate.correctness)}`,
-  ].join('\n');
+  const out = [title];
+  if (results.aggregate.components.length > 0) {
+    out.push('', line(cells[0]!), rule, ...cells.slice(1).map(line));
+  }
+  const figures = results.aggregate.figures ?? [];
+  if (figures.length > 0) out.push('', renderFigures(figures));
+  if (w.params.coordinatedOmissionCorrection === false) {
+    out.push(
+      '',
+      'Coordinated-omission correction: off (autocannon ignoreCoordinatedOmission: true); latencies are service time.',
+    );
+  }
+  if (results.aggregate.components.length > 0 || results.aggregate.correctness.produced > 0) {
+    out.push('', `Correctness: ${formatCorrectness(results.aggregate.correctness)}`);
+  }
+  return out.join('\n');
 }

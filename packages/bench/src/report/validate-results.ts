@@ -80,6 +80,14 @@ function row(value: Json, path: string, aggregated: boolean): void {
   }
 }
 
+function figureBase(value: Json, path: string): Record<string, Json> {
+  const f = object(value, path);
+  string(f.name, `${path}.name`);
+  string(f.unit, `${path}.unit`);
+  if (f.note !== undefined) string(f.note, `${path}.note`);
+  return f;
+}
+
 /**
  * Checks that `value` (parsed JSON) is a results document of the supported schema version and returns it typed.
  * The error names the first offending field path.
@@ -144,11 +152,23 @@ export function validateResults(value: Json): BenchResults {
     for (const [k, v] of Object.entries(object(run.histograms, `${path}.histograms`))) {
       string(v, `${path}.histograms.${k}`);
     }
+    if (run.figures !== undefined) {
+      array(run.figures, `${path}.figures`).forEach((fValue, j) => {
+        const f = figureBase(fValue, `${path}.figures[${j}]`);
+        if (f.value !== null) number(f.value, `${path}.figures[${j}].value`);
+      });
+    }
   });
 
   const agg = object(doc.aggregate, 'aggregate');
   number(agg.runs, 'aggregate.runs', 1);
   array(agg.components, 'aggregate.components').forEach((r, j) => row(r, `aggregate.components[${j}]`, true));
   correctness(agg.correctness, 'aggregate.correctness');
+  if (agg.figures !== undefined) {
+    array(agg.figures, 'aggregate.figures').forEach((fValue, j) => {
+      const f = figureBase(fValue, `aggregate.figures[${j}]`);
+      spread(f.spread, `aggregate.figures[${j}].spread`);
+    });
+  }
   return value as BenchResults;
 }

@@ -7,14 +7,100 @@ import { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { createResults } from '../report/create-results.js';
 import { collectEnvironment, installedVersion } from '../report/environment.js';
 import { renderHtmlReport } from '../report/html-report.js';
-import { SCENARIOS, type RunResult } from '../report/results.js';
+import { DEFAULT_METHOD } from '../report/method.js';
+import {
+  SCENARIO_VALUES,
+  SCENARIOS,
+  type BenchResults,
+  type Environment,
+  type RunResult,
+} from '../report/results.js';
+import {
+  runScenarioOnce,
+  scenarioMethod,
+  scenarioRuns,
+  scenarioWorkload,
+  type FiguresScenario,
+} from '../scenarios/run-scenario.js';
 import { renderTable } from '../report/table.js';
 import { findProcesses } from '../resources/proc-stat.js';
 import { probePipeline, type ModuleImporter } from './pipeline-probe.js';
 import { runTableOnce, TABLE_WORKLOAD_DEFAULTS, type ServerInfo } from './table-run.js';
 
 /** Scenarios `bench run` can execute in this version. */
-export const IMPLEMENTED_SCENARIOS: readonly string[] = [SCENARIOS.TABLE];
+export const IMPLEMENTED_SCENARIOS: readonly string[] = SCENARIO_VALUES;
+
+interface Servers {
+  readonly brokers: readonly string[];
+  readonly elasticsearchUrl: string;
+}
+
+async function runTableScenario(
+  options: ResolvedRunOptions,
+  servers: Servers & { readonly kafka: ServerInfo; readonly elasticsearch: ServerInfo },
+  environment: Environment,
+  log: (line: string) => void,
+): Promise<BenchResults> {
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    runs.push(
+      await runTableOnce({
+        run,
+        brokers: servers.brokers,
+        elasticsearchUrl: servers.elasticsearchUrl,
+        ratePerSec: options.ratePerSec,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        partitions: options.partitions,
+        kafka: servers.kafka,
+        elasticsearch: servers.elasticsearch,
+        log,
+      }),
+    );
+  }
+  const w = TABLE_WORKLOAD_DEFAULTS;
+  return createResults({
+    environment,
+    workload: {
+      scenario: SCENARIOS.TABLE,
+      ratePerSec: options.ratePerSec,
+      durationMs: options.durationMs,
+      warmupMs: options.warmupMs,
+      partitions: options.partitions,
+      runs: options.runs,
+      params: {
+        windowSizeMs: w.windowSizeMs,
+        outOfOrdernessMs: w.outOfOrdernessMs,
+        idleTimeoutMs: w.idleTimeoutMs,
+        pages: w.pages,
+        seed: w.seed,
+        compression: w.compression,
+        esPollIntervalMs: w.pollIntervalMs,
+      },
+    },
+    runs,
+  });
+}
+
+async function runFiguresScenario(
+  scenario: FiguresScenario,
+  options: ResolvedRunOptions,
+  servers: Servers,
+  environment: Environment,
+  log: (line: string) => void,
+): Promise<BenchResults> {
+  const runs: RunResult[] = [];
+  const count = scenarioRuns(scenario, options);
+  for (let run = 1; run <= count; run++) {
+    runs.push(await runScenarioOnce(scenario, { run, ...servers, log }, options));
+  }
+  return createResults({
+    environment,
+    workload: scenarioWorkload(scenario, options),
+    method: [...DEFAULT_METHOD, ...scenarioMethod(scenario)],
+    runs,
+  });
+}
 
 async function soleProcess(pattern: RegExp): Promise<number | undefined> {
   const pids = await findProcesses(pattern);
@@ -91,49 +177,28 @@ export async function runBench(
     const environment = await collectEnvironment({ versions });
     await io.mkdir(options.outDir);
 
-    for (const scenario of options.scenarios) {
-      const runs: RunResult[] = [];
-      for (let run = 1; run <= options.runs; run++) {
-        runs.push(
-          await runTableOnce({
-            run,
-            brokers: k.brokers,
-            elasticsearchUrl: e.url,
-            ratePerSec: options.ratePerSec,
-            durationMs: options.durationMs,
-            warmupMs: options.warmupMs,
-            partitions: options.partitions,
-            kafka,
-            elasticsearch,
-            log,
-          }),
-        );
-      }
-      const w = TABLE_WORKLOAD_DEFAULTS;
-      const results = createResults({
-        environment,
-        workload: {
-          scenario,
-          ratePerSec: options.ratePerSec,
-          durationMs: options.durationMs,
-          warmupMs: options.warmupMs,
-          partitions: options.partitions,
-          runs: options.runs,
-          params: {
-            windowSizeMs: w.windowSizeMs,
-            outOfOrdernessMs: w.outOfOrdernessMs,
-            idleTimeoutMs: w.idleTimeoutMs,
-            pages: w.pages,
-            seed: w.seed,
-            compression: w.compression,
-            esPollIntervalMs: w.pollIntervalMs,
-          },
-        },
-        runs,
-      });
+    const startedAll = Date.now();
+    for (const [i, scenario] of options.scenarios.entries()) {
+      const step = `[${i + 1}/${options.scenarios.length} ${scenario} +${Math.round((Date.now() - startedAll) / 1000)}s]`;
+      log(`${step} starting`);
+      const results =
+        scenario === SCENARIOS.TABLE
+          ? await runTableScenario(
+              options,
+              { brokers: k.brokers, elasticsearchUrl: e.url, kafka, elasticsearch },
+              environment,
+              log,
+            )
+          : await runFiguresScenario(
+              scenario,
+              options,
+              { brokers: k.brokers, elasticsearchUrl: e.url },
+              environment,
+              log,
+            );
       const base = join(options.outDir, `${scenario}-${timestamp(new Date(results.createdAt))}`);
       await io.writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
-      for (const run of runs) {
+      for (const run of results.runs) {
         for (const [name, encoded] of Object.entries(run.histograms)) {
           const histogram = LatencyHistogram.decode(encoded);
           await io.writeFile(`${base}-run${run.run}-${name}.hgrm`, histogram.toHgrm());
@@ -144,6 +209,7 @@ export async function runBench(
       io.stdout(`${renderTable(results)}\n\nResults: ${base}.json${options.html ? `, ${base}.html` : ''}\n`);
       const c = results.aggregate.correctness;
       if (c.lost > 0 || c.duplicated > 0) regressed = true;
+      log(`${step} done in ${Math.round((Date.now() - startedAll) / 1000)}s total`);
     }
   } finally {
     await stack.stop();

@@ -105,18 +105,47 @@ describe('bench CLI', () => {
     expect(t.runs).toEqual([
       {
         durationMs: 30_000,
-        warmupMs: 10_000,
+        warmupMs: 5_000,
         ratePerSec: 20_000,
         partitions: 8,
         runs: 5,
         scenarios: ['table', 'queries'],
+        loadDurationMs: 5_000,
+        peerRecords: 100_000,
+        maxBudgetMs: 60_000,
+        startRate: 5_000,
+        stepFactor: 1.5,
+        stepMs: 6_000,
         outDir: 'x/',
         html: false,
       },
     ]);
     const explicit = fakeIo();
     await main(['run'], explicit.io);
-    expect(explicit.runs[0]?.scenarios).toEqual(['table']);
+    expect(explicit.runs[0]?.scenarios).toEqual(['table', 'gateway', 'queries', 'peers', 'max-throughput']);
+  });
+
+  it('maps the scenario flags onto the run options', async () => {
+    const t = fakeIo();
+    const argv = ['--load-duration', '3s', '--peer-records', '20k', '--max-budget', '2m', '--start-rate', '8k'];
+    await main([...argv, '--step-factor', '2', '--step-duration', '4s'], t.io);
+    expect(t.runs[0]).toMatchObject({
+      loadDurationMs: 3_000,
+      peerRecords: 20_000,
+      maxBudgetMs: 120_000,
+      startRate: 8_000,
+      stepFactor: 2,
+      stepMs: 4_000,
+    });
+    const bad = fakeIo();
+    expect(await main(['--step-factor', 'x'], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/^bench: --step-factor must be a number like 1.5/);
+    const slow = fakeIo();
+    expect(await main(['--step-factor', '1'], slow.io)).toBe(2);
+    expect(slow.err()).toMatch(/^bench: --step-factor must be a number > 1/);
+    const budget = fakeIo();
+    expect(await main(['--max-budget', '2s'], budget.io)).toBe(2);
+    expect(budget.err()).toMatch(/^bench: --max-budget must be at least one step/);
   });
 
   it.each([

@@ -5,7 +5,9 @@ describe('resolveRunOptions', () => {
   it('fills the defaults', () => {
     expect(resolveRunOptions()).toEqual({ ...RUN_DEFAULTS });
     expect(RUN_DEFAULTS).toMatchObject({
-      durationMs: 60_000,
+      durationMs: 30_000,
+      warmupMs: 5_000,
+      scenarios: ['table', 'gateway', 'queries', 'peers', 'max-throughput'],
       partitions: 4,
       runs: 3,
       outDir: 'bench-results',

@@ -1,0 +1,74 @@
+/** The two dashboard queries of the `queries` scenario, as `_search` bodies over window result documents. */
+
+/** Top pages in the last `minutes` minutes: terms on page_url ordered by summed clicks, over a range on window_start. */
+export function topPagesQuery(minutes = 5, size = 10): Record<string, unknown> {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { range: { window_start: { gte: `now-${minutes}m` } } },
+    aggs: {
+      top_pages: {
+        terms: { field: 'page_url', size, order: { clicks: 'desc' } },
+        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
+      },
+    },
+  };
+}
+
+/** Clicks vs views per minute over the last `minutes` minutes: a date_histogram with two sums. */
+export function clicksVsViewsQuery(minutes = 30): Record<string, unknown> {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { range: { window_start: { gte: `now-${minutes}m` } } },
+    aggs: {
+      per_minute: {
+        date_histogram: { field: 'window_start', fixed_interval: '1m', min_doc_count: 0 },
+        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
+      },
+    },
+  };
+}
+
+/** The mapping of window result documents (the fields the connector writes for the clickstream job). */
+export const WINDOW_RESULT_MAPPINGS = {
+  properties: {
+    page_url: { type: 'keyword' },
+    window_start: { type: 'date', format: 'epoch_millis' },
+    window_end: { type: 'date', format: 'epoch_millis' },
+    click_count: { type: 'long' },
+    view_count: { type: 'long' },
+    is_final: { type: 'boolean' },
+    version: { type: 'long' },
+  },
+} as const;
+
+export interface WindowResultDoc {
+  readonly page_url: string;
+  readonly window_start: number;
+  readonly window_end: number;
+  readonly click_count: number;
+  readonly view_count: number;
+  readonly is_final: boolean;
+  readonly version: number;
+}
+
+/**
+ * The `seq`-th window result document of a writer producing one-minute windows for `pages` pages: the window is the
+ * minute of `nowMs` shifted back by `minutesBack`, counts are deterministic in `seq`.
+ */
+export function windowResultDoc(seq: number, nowMs: number, pages: number, minutesBack = 0): WindowResultDoc {
+  const start = Math.floor(nowMs / 60_000) * 60_000 - minutesBack * 60_000;
+  return {
+    page_url: `/products/${(seq % pages) + 1}`,
+    window_start: start,
+    window_end: start + 60_000,
+    click_count: (seq * 7) % 97,
+    view_count: (seq * 13) % 389,
+    is_final: minutesBack > 0,
+    version: seq,
+  };
+}
+
+/** Deterministic id: one document per page and window, updated in place as the window's counts change. */
+export const windowResultId = (doc: WindowResultDoc): string => `${doc.page_url}|${doc.window_start}`;

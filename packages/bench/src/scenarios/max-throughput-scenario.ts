@@ -1,0 +1,225 @@
+import { Client } from '@elastic/elasticsearch';
+import { ClickstreamLoadGenerator } from '@tributary/producer';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { InvalidOptionError } from '../errors.js';
+import type { Figure, RunResult, Series } from '../report/results.js';
+import { readProcess } from '../resources/proc-stat.js';
+import { startProcessorChild } from '../run/processor-child.js';
+import { TABLE_WORKLOAD_DEFAULTS } from '../run/table-run.js';
+import { figuresRun, scenarioRunId, type ScenarioContext } from './scenario-run.js';
+import { eventsPerCore, ThroughputSearch, type ThroughputSearchOptions } from './throughput-search.js';
+
+export interface MaxThroughputWorkload extends ThroughputSearchOptions {
+  /** Measured time of each step, ms (after `stepWarmupMs`). */
+  readonly stepMs: number;
+  /** Warm-up of each step, excluded from its ack latency, ms. */
+  readonly stepWarmupMs: number;
+  /** The search stops starting new steps once this much time has passed, ms. */
+  readonly budgetMs: number;
+  readonly partitions: number;
+}
+
+/** Steps of 6 s (+1 s warm-up) from 5k/s ×1.5, at most 60 s of stepping: fits the default `bench` run. */
+export const MAX_THROUGHPUT_DEFAULTS: Omit<MaxThroughputWorkload, keyof ThroughputSearchOptions> = {
+  stepMs: 6_000,
+  stepWarmupMs: 1_000,
+  budgetMs: 60_000,
+  partitions: 4,
+};
+
+function resolveSteps(w: Partial<MaxThroughputWorkload>): typeof MAX_THROUGHPUT_DEFAULTS {
+  const o = { ...MAX_THROUGHPUT_DEFAULTS, ...w };
+  if (!Number.isFinite(o.stepMs) || o.stepMs < 1000)
+    throw new InvalidOptionError('stepMs', 'must be at least 1000 ms', o.stepMs);
+  if (!Number.isFinite(o.stepWarmupMs) || o.stepWarmupMs < 0) {
+    throw new InvalidOptionError('stepWarmupMs', 'must be 0 or more', o.stepWarmupMs);
+  }
+  if (!Number.isFinite(o.budgetMs) || o.budgetMs < o.stepMs) {
+    throw new InvalidOptionError('budgetMs', 'must be at least one step (stepMs)', o.budgetMs);
+  }
+  if (!Number.isSafeInteger(o.partitions) || o.partitions < 1) {
+    throw new InvalidOptionError('partitions', 'must be a positive integer', o.partitions);
+  }
+  return o;
+}
+
+/** End offsets minus committed offsets of the processor's groups (named after its application id) on `topic`. */
+export async function inputLag(admin: Admin, applicationId: string, topic: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const { groups } = await admin.listGroups();
+  let best: number | undefined;
+  for (const g of groups.filter((x) => x.groupId.startsWith(applicationId))) {
+    const offsets = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
+    const partitions = offsets.find((o) => o.topic === topic)?.partitions ?? [];
+    if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+    let lag = 0;
+    for (const end of ends) {
+      const committed = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+      lag += Math.max(0, Number(end.high) - Math.max(0, committed));
+    }
+    best = best === undefined ? lag : Math.min(best, lag);
+  }
+  return best ?? ends.reduce((sum, e) => sum + Number(e.high), 0);
+}
+
+/**
+ * `max-throughput`: the processor CLI in a child process, reading one input topic; the producer's open-loop
+ * generator raises the rate in steps (×stepFactor) until a step diverges (produce-ack p99, the processor group's
+ * input lag at the end of the step, or the generator falling behind) or the time budget is spent. Reports the last
+ * stable rate and the processor's events/s per core at that step.
+ */
+export async function runMaxThroughputOnce(
+  ctx: ScenarioContext,
+  workload: Partial<MaxThroughputWorkload> = {},
+): Promise<RunResult> {
+  const search = new ThroughputSearch(workload);
+  const s = resolveSteps(workload);
+  const id = scenarioRunId('maxtp');
+  const topics = {
+    input: `${id}-events`,
+    results: `${id}-results`,
+    late: `${id}-late`,
+    dlq: `${id}-dlq`,
+    repartition: `${id}-repartition`,
+  };
+  const startedAt = new Date().toISOString();
+  const t = TABLE_WORKLOAD_DEFAULTS;
+  const kafka = new Kafka({ clientId: id, brokers: [...ctx.brokers], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const es = new Client({ node: ctx.elasticsearchUrl });
+  let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: topics.input, numPartitions: s.partitions, replicationFactor: 1 }],
+    });
+    processor = await startProcessorChild({
+      brokers: ctx.brokers.join(','),
+      applicationId: id,
+      inputTopic: topics.input,
+      resultsTopic: topics.results,
+      lateTopic: topics.late,
+      deadLetterTopic: topics.dlq,
+      repartitionTopic: topics.repartition,
+      windowSizeMs: t.windowSizeMs,
+      outOfOrdernessMs: t.outOfOrdernessMs,
+      idleTimeoutMs: t.idleTimeoutMs,
+      elasticsearchUrl: ctx.elasticsearchUrl,
+      indexPrefix: id,
+    });
+    const deadline = Date.now() + s.budgetMs;
+    for (let rate = search.nextRate(); rate !== undefined; rate = search.nextRate()) {
+      if (Date.now() + s.stepMs + s.stepWarmupMs > deadline) {
+        ctx.log(`max-throughput: time budget spent before ${rate}/s`);
+        search.stop();
+        break;
+      }
+      const cpu0 = await readProcess(processor.pid).catch(() => undefined);
+      const wall0 = performance.now();
+      const report = await new ClickstreamLoadGenerator({
+        brokers: [...ctx.brokers],
+        clientId: `${id}-producer`,
+        topic: topics.input,
+        partitions: s.partitions,
+        createTopic: false,
+        rate,
+        durationMs: s.stepWarmupMs + s.stepMs,
+        warmupMs: s.stepWarmupMs,
+        progressIntervalMs: 0,
+        windowSizeMs: t.windowSizeMs,
+        outOfOrdernessMs: t.outOfOrdernessMs,
+        pages: t.pages,
+        seed: t.seed,
+        compression: t.compression,
+      }).run();
+      const wallMs = performance.now() - wall0;
+      const cpu1 = await readProcess(processor.pid).catch(() => undefined);
+      const lag = await inputLag(admin, id, topics.input);
+      const exited = processor.exited();
+      const verdict = search.record({
+        rate,
+        planned: Math.floor((rate * (s.stepWarmupMs + s.stepMs)) / 1000),
+        sent: report.sent,
+        achievedPerSec: report.recordsPerSec,
+        ackP99Ms: report.latency.p99Ms,
+        lag,
+        processorCores: cpu0 !== undefined && cpu1 !== undefined ? (cpu1.cpuMs - cpu0.cpuMs) / wallMs : null,
+      });
+      ctx.log(
+        `max-throughput: ${rate}/s → ${Math.round(verdict.achievedPerSec)}/s acked, ack p99 ${verdict.ackP99Ms} ms, ` +
+          `lag ${lag}, processor ${verdict.processorCores?.toFixed(2) ?? '–'} cores: ` +
+          `${verdict.stable ? 'stable' : `diverged (${verdict.reasons.join('; ')})`}`,
+      );
+      if (exited !== undefined) {
+        ctx.log(`max-throughput: the processor exited (${exited}): ${processor.stderrTail().slice(-300)}`);
+        search.stop();
+      }
+    }
+    const best = search.lastStable;
+    const o = search.options;
+    const figures: Figure[] = [
+      {
+        name: 'max-throughput.last-stable-rate',
+        unit: 'events/s',
+        value: best?.rate ?? null,
+        note: `steps ×${o.stepFactor} from ${o.startRate}/s; diverged = ack p99 > ${o.ackP99LimitMs} ms, lag > ${o.lagLimitSec} s of input, or < ${o.minSentFraction * 100}% sent`,
+      },
+      {
+        name: 'max-throughput.achieved',
+        unit: 'events/s',
+        value: best?.achievedPerSec ?? null,
+        note: 'acknowledged, at the last stable step',
+      },
+      {
+        name: 'max-throughput.ack-p99',
+        unit: 'ms',
+        value: best?.ackP99Ms ?? null,
+        note: 'from intended send time, last stable step',
+      },
+      { name: 'max-throughput.processor-cores', unit: 'cores', value: best?.processorCores ?? null },
+      {
+        name: 'max-throughput.events-per-core',
+        unit: 'events/s',
+        value: best === undefined ? null : eventsPerCore(best),
+        note: 'achieved / CPU of the processor child (cores), last stable step',
+      },
+      { name: 'max-throughput.steps', unit: 'steps', value: search.steps.length },
+      {
+        name: 'max-throughput.first-diverged-rate',
+        unit: 'events/s',
+        value: search.steps.find((x) => !x.stable)?.rate ?? null,
+        note: search.steps.find((x) => !x.stable)?.reasons.join('; ') ?? 'none diverged within the budget',
+      },
+    ];
+    const series: Series[] = [
+      { name: 'step rate', unit: 'events/s', points: search.steps.map((x, i) => [i + 1, x.rate] as const) },
+      { name: 'step ack p99', unit: 'ms', points: search.steps.map((x, i) => [i + 1, x.ackP99Ms] as const) },
+      {
+        name: 'step input lag',
+        unit: 'records',
+        points: search.steps.map((x, i) => [i + 1, x.lag] as const),
+      },
+    ];
+    return figuresRun(ctx.run, startedAt, figures, { series });
+  } finally {
+    await processor?.stop().catch(() => undefined);
+    try {
+      const mine = (await admin.listTopics()).filter((x) => x.startsWith(id));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    } catch {
+      // Best effort: leftovers carry the run id.
+    }
+    await admin.disconnect().catch(() => undefined);
+    try {
+      const names = Object.keys(
+        await es.indices.get({ index: `${id}-*`, ignore_unavailable: true, allow_no_indices: true }),
+      );
+      if (names.length > 0) await es.indices.delete({ index: names });
+    } catch {
+      // Best effort.
+    }
+    await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
+    await es.close().catch(() => undefined);
+  }
+}
