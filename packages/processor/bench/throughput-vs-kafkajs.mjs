@@ -34,6 +34,8 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --rounds <n>                rounds of raw kafkajs → processor per mode (default 1)
   --modes <list>              processing guarantees to run (default exactly-once,at-least-once)
   --cpu-prof                  run the processor child with --cpu-prof (profiles in bench-results/cpu-prof)
+  --linear-grouping           experiment: preload kafkajs-linear-grouping.cjs into the processor child (kafkajs'
+                              per-partition grouping of a sendBatch made linear instead of quadratic)
   --processor-args <flags>    extra clickstream CLI flags for every processor run, space-separated
                               (e.g. --processor-args=--projection-decode)
   --timeout-ms <n>            give up on a contender after this long (default 600000)
@@ -61,6 +63,7 @@ const ARG_OPTIONS = {
   modes: { type: 'string', default: 'exactly-once,at-least-once' },
   'cpu-prof': { type: 'boolean', default: false },
   'processor-args': { type: 'string', default: '' },
+  'linear-grouping': { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '600000' },
   'skip-throughput': { type: 'boolean', default: false },
   'latency-rate': { type: 'string', default: '5000' },
@@ -327,6 +330,7 @@ function processorArgs(appId, inputTopic, extra) {
     mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${appId}.cpuprofile`);
   }
+  if (values['linear-grouping']) args.push('-r', join(dirname(SELF), 'kafkajs-linear-grouping.cjs'));
   args.push(
     CLI,
     'clickstream',
@@ -358,6 +362,7 @@ async function runProcessor(admin, topic, n, ends, mode) {
     label,
   );
   let w;
+  let produced;
   try {
     // Stage 1 commits its input offsets (in the transaction, or after the outputs are acked): watch them.
     let joined = false;
@@ -375,13 +380,24 @@ async function runProcessor(admin, topic, n, ends, mode) {
       }
       return { started: true, done, total: n };
     });
+    produced = await producedRecords(admin, appId);
   } finally {
     const exit = await stopChild(handle);
     if (exit.code !== 0 && w !== undefined)
       log(`${label} exited ${exit.code ?? exit.signal}: ${exit.stderr.slice(-500)}`);
     await cleanupApp(admin, appId);
   }
-  return figures(label, n, w, { applicationId: appId });
+  return figures(label, n, w, { applicationId: appId, producedRecords: produced });
+}
+
+/** Records the job wrote per output topic (end offsets incl. transaction markers), changelogs and repartition too. */
+async function producedRecords(admin, appId) {
+  const out = {};
+  for (const topic of (await admin.listTopics()).filter((t) => t.startsWith(appId))) {
+    const ends = await endOffsets(admin, topic);
+    out[topic.slice(appId.length + 1)] = [...ends.values()].reduce((a, b) => a + b, 0);
+  }
+  return out;
 }
 
 async function cleanupApp(admin, appId) {
