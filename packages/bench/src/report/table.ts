@@ -59,10 +59,15 @@ export function renderTable(results: BenchResults): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const w = results.workload;
   const rate = w.ratePerSec === null ? 'searched' : formatRate(w.ratePerSec);
-  const title =
+  const tableTitle =
     `Scenario ${w.scenario}: ${rate} for ${formatMs(w.durationMs)} after ${formatMs(w.warmupMs)} warm-up, ` +
     `${w.partitions} partitions, ${results.aggregate.runs} run${results.aggregate.runs === 1 ? '' : 's'} ` +
     `(median (min–max))`;
+  const runs = `${results.aggregate.runs} run${results.aggregate.runs === 1 ? '' : 's'}`;
+  const title =
+    results.aggregate.components.length > 0
+      ? tableTitle
+      : `Scenario ${w.scenario}: ${runs}, figures are median (min–max) across runs`;
   const out = [title];
   if (results.aggregate.components.length > 0) {
     out.push('', line(cells[0]!), rule, ...cells.slice(1).map(line));

@@ -127,7 +127,16 @@ describe('bench CLI', () => {
 
   it('maps the scenario flags onto the run options', async () => {
     const t = fakeIo();
-    const argv = ['--load-duration', '3s', '--peer-records', '20k', '--max-budget', '2m', '--start-rate', '8k'];
+    const argv = [
+      '--load-duration',
+      '3s',
+      '--peer-records',
+      '20k',
+      '--max-budget',
+      '2m',
+      '--start-rate',
+      '8k',
+    ];
     await main([...argv, '--step-factor', '2', '--step-duration', '4s'], t.io);
     expect(t.runs[0]).toMatchObject({
       loadDurationMs: 3_000,
