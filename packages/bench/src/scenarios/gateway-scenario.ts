@@ -86,7 +86,7 @@ export async function runGatewayOnce(
     const url = `http://127.0.0.1:${address.port}/v1/events`;
     const body = gatewayBatchBody(w.eventsPerRequest);
     ctx.log(
-      `gateway run ${ctx.run}: ${w.requestsPerSec} req/s × ${w.eventsPerRequest} events for ${w.durationMs} ms (${url})`,
+      `gateway run ${ctx.run}: ${w.requestsPerSec} req/s × ${w.eventsPerRequest} events for ${w.durationMs} ms (${id}, ${url})`,
     );
     const summary = await runHttpLoad({
       url,

@@ -108,6 +108,7 @@ export async function runMaxThroughputOnce(
       elasticsearchUrl: ctx.elasticsearchUrl,
       indexPrefix: id,
     });
+    ctx.log(`max-throughput: processor running (${id}), stepping from ${search.nextRate()}/s`);
     const deadline = Date.now() + s.budgetMs;
     for (let rate = search.nextRate(); rate !== undefined; rate = search.nextRate()) {
       if (Date.now() + s.stepMs + s.stepWarmupMs > deadline) {

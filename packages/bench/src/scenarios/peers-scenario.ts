@@ -282,7 +282,7 @@ export async function runPeersOnce(
       ),
     );
 
-    ctx.log(`peers run ${ctx.run}: client.helpers.bulk vs BulkSink, ${w.documents} documents each`);
+    ctx.log(`peers run ${ctx.run}: client.helpers.bulk vs BulkSink, ${w.documents} documents each (${id})`);
     const bulk = await bulkWriters(
       es,
       id,

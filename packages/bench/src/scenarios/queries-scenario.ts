@@ -99,7 +99,9 @@ export async function runQueriesOnce(
     }
     await sink.flush();
     await es.indices.refresh({ index });
-    ctx.log(`queries run ${ctx.run}: ${written} history documents; ingesting ${w.ingestDocsPerSec} docs/s`);
+    ctx.log(
+      `queries run ${ctx.run}: ${written} history documents in ${index}; ingesting ${w.ingestDocsPerSec} docs/s`,
+    );
     ingesting = true;
     ingestLoop = (async () => {
       const tickMs = 100;
