@@ -14,6 +14,8 @@ export const PROCESSOR_ERROR_CODES = {
   COMMIT_FAILED: 'TRIB_PROC_COMMIT_FAILED',
   /** Runtime: restoring a task from its changelog topics failed. */
   RESTORE_FAILED: 'TRIB_PROC_RESTORE_FAILED',
+  /** Runtime: loading or following a reference-data (enrichment) topic failed. */
+  TABLE_LOAD_FAILED: 'TRIB_PROC_TABLE_LOAD_FAILED',
   /** Runtime: creating or describing topics failed. */
   TOPIC_ADMIN_FAILED: 'TRIB_PROC_TOPIC_ADMIN_FAILED',
   /** Runtime: a stage kept failing after its restart budget was used up; the job stops. */

@@ -13,6 +13,7 @@ export type {
   ExtraStageOptions,
   TaskFactory,
   TaskContext,
+  TableOptions,
   ProcessingGuarantee,
   LogLevel,
 } from './config/stream-job-options.js';
@@ -81,7 +82,8 @@ export type { WindowedResult, EncodedResult, ResultEncoder } from './engine/wind
 export type { GateCounters } from './engine/partition-gate.js';
 export { WindowedAggregationTask } from './engine/windowed-aggregation-task.js';
 export type { WindowedAggregationTaskOptions } from './engine/windowed-aggregation-task.js';
-export { PartialAggregationTask } from './engine/partial-aggregation-task.js';
+export { PartialAggregationTask, PARTIAL_TASK_DEFAULTS } from './engine/partial-aggregation-task.js';
+export type { AcceptedEventOutput, EncodedEvent } from './engine/accepted-events.js';
 export type { PartialAggregationTaskOptions } from './engine/partial-aggregation-task.js';
 export { MergeTask } from './engine/merge-task.js';
 export type { MergeTaskOptions, MergeAggregator } from './engine/merge-task.js';
@@ -109,10 +111,32 @@ export type {
   EnrichmentTableStats,
   TableRecord,
 } from './enrichment/enrichment-table.js';
+export { TableLoader, TABLE_LOADER_DEFAULTS } from './enrichment/table-loader.js';
+export type {
+  TableLoaderOptions,
+  TableLoaderStats,
+  TableSource,
+  TableSourceBatch,
+  TableSourceRecord,
+  TableSink,
+  PartitionRange,
+} from './enrichment/table-loader.js';
+export {
+  enrichClickstreamEvent,
+  clickstreamEnrichedEncoder,
+  ENRICHED_EVENT_MAPPINGS,
+} from './enrichment/clickstream-enrichment.js';
+export type {
+  PageInfo,
+  UserInfo,
+  EnrichedClickstreamEvent,
+  ClickstreamEnrichmentTables,
+} from './enrichment/clickstream-enrichment.js';
 
 // Reference clickstream app and its configuration
 export { createClickstreamApp } from './app/clickstream.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
+export { enrichedEventMapper } from './app/enriched-events-index.js';
 export {
   PROCESSOR_DEFAULTS,
   PROCESSOR_CONFIG_FIELDS,

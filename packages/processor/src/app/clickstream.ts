@@ -7,7 +7,11 @@ import {
   clickstreamPartialTask,
   clickstreamSessionTask,
 } from '../engine/clickstream-job.js';
+import { clickstreamEnrichedEncoder } from '../enrichment/clickstream-enrichment.js';
+import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
+import { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { createStreamJob } from '../runtime/stream-job.js';
+import { createEnrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';
 
 export interface ClickstreamAppDependencies {
@@ -21,6 +25,11 @@ export interface ClickstreamApp {
   readonly job: StreamJob;
   /** The embedded Elasticsearch connector (undefined with `elasticsearch: false`). */
   readonly connector: KafkaEsConnector | undefined;
+  /** The connector indexing enriched events (with `enrichedEvents` and `elasticsearch`). */
+  readonly eventsConnector: KafkaEsConnector | undefined;
+  /** The reference-data tables (with `enrichedEvents`). */
+  readonly tables:
+    { readonly pages: EnrichmentTable<PageInfo>; readonly users: EnrichmentTable<UserInfo> } | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -30,6 +39,8 @@ export interface ClickstreamApp {
  * late, dedup) and partial counts per (page_url, 1-minute window) → repartition by page_url → merge (min watermark
  * over the upstream partitions) → WindowResult (key page_url) exactly-once to the results topic → Elasticsearch.
  * With `sessions`, a third stage (group `${applicationId}-sessions`) writes session summaries per user.
+ * With `enrichedEvents`, stage 1 also writes every accepted event joined with the pages and users tables (loaded
+ * from their compacted topics) to `enrichedTopic`, in the same transaction, and a second connector indexes them.
  */
 export function createClickstreamApp(
   config: ProcessorConfig,
@@ -42,6 +53,9 @@ export function createClickstreamApp(
     allowedLatenessMs: config.allowedLatenessMs,
     idleTimeoutMs: config.idleTimeoutMs,
   };
+  const tables = config.enrichedEvents
+    ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
+    : undefined;
   const job = createStreamJob({
     applicationId: config.applicationId,
     brokers: config.brokers,
@@ -55,13 +69,26 @@ export function createClickstreamApp(
         ? // Stage 1 already dead-letters invalid events and reports its late ones; the session stage's are dropped.
           { sessions: config.sessionsTopic, 'sessions-late': null, 'sessions-dead-letter': null }
         : {}),
+      ...(tables === undefined ? {} : { enriched: config.enrichedTopic }),
     },
+    ...(tables === undefined
+      ? {}
+      : {
+          tables: {
+            pages: { topic: config.pagesTopic, table: tables.pages },
+            users: { topic: config.usersTopic, table: tables.users },
+          },
+        }),
     taskFactory: (_topic, partition) =>
       clickstreamPartialTask({
         ...eventTime,
         dedupTtlMs: config.dedupTtlMs,
         projection: config.projectionDecode,
         inputPartition: partition,
+        watermarkHeartbeatMs: config.watermarkHeartbeatMs,
+        ...(tables === undefined
+          ? {}
+          : { acceptedEvents: { output: 'enriched', encode: clickstreamEnrichedEncoder(tables) } }),
       }),
     merge: {
       taskFactory: (_topic, _partition, context) =>
@@ -114,18 +141,24 @@ export function createClickstreamApp(
         },
       })
     : undefined;
+  const eventsConnector =
+    config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config) : undefined;
   return {
     config,
     job,
     connector,
+    eventsConnector,
+    tables,
     async start() {
       await job.start();
-      // The connector reads the results topic read_committed, so it only ever indexes committed results.
+      // The connectors read read_committed, so they only ever index committed results and events.
       if (connector !== undefined) await connector.start();
+      if (eventsConnector !== undefined) await eventsConnector.start();
     },
     async stop() {
       await job.stop();
       if (connector !== undefined) await connector.stop();
+      if (eventsConnector !== undefined) await eventsConnector.stop();
     },
   };
 }

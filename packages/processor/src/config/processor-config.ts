@@ -28,6 +28,12 @@ export interface ProcessorConfig {
   readonly elasticsearch: boolean;
   readonly elasticsearchUrl: string;
   readonly indexPrefix: string;
+  readonly watermarkHeartbeatMs: number;
+  readonly enrichedEvents: boolean;
+  readonly enrichedTopic: string;
+  readonly pagesTopic: string;
+  readonly usersTopic: string;
+  readonly eventsIndexPrefix: string;
   readonly logLevel: LogLevel;
 }
 
@@ -57,6 +63,12 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   elasticsearch: true,
   elasticsearchUrl: 'http://127.0.0.1:9200',
   indexPrefix: 'clickstream-metrics',
+  watermarkHeartbeatMs: 1_000,
+  enrichedEvents: false,
+  enrichedTopic: 'clickstream-enriched',
+  pagesTopic: 'clickstream-pages',
+  usersTopic: 'clickstream-users',
+  eventsIndexPrefix: 'clickstream-events',
   logLevel: 'error',
 };
 
@@ -113,6 +125,23 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   elasticsearch: { kind: 'bool', help: 'index results into Elasticsearch through @tributary/es-sink' },
   elasticsearchUrl: { kind: 'url', help: 'Elasticsearch base URL' },
   indexPrefix: { kind: 'string', help: 'daily indices <prefix>-YYYY.MM.DD behind alias <prefix>' },
+  watermarkHeartbeatMs: {
+    kind: 'int',
+    min: 1,
+    max: 3_600_000,
+    help: 'resend an unchanged stage-1 watermark this often while active (capped at idleTimeoutMs / 2)',
+  },
+  enrichedEvents: {
+    kind: 'bool',
+    help: 'also write every accepted event joined with the pages/users tables to enrichedTopic (and index it)',
+  },
+  enrichedTopic: { kind: 'topic', help: 'enriched accepted events (JSON, key event_id), exactly-once' },
+  pagesTopic: { kind: 'topic', help: 'compacted reference data: key page_url → {"category": …}' },
+  usersTopic: { kind: 'topic', help: 'compacted reference data: key user_id → {"segment": …}' },
+  eventsIndexPrefix: {
+    kind: 'string',
+    help: 'enriched events: daily indices <prefix>-YYYY.MM.DD (event time) behind alias <prefix>',
+  },
   logLevel: { kind: { oneOf: LOG_LEVELS }, help: 'kafkajs log level' },
 };
 

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { invalidOption } from '../errors.js';
+import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { PartitionTask } from '../task/partition-task.js';
 
 /** How results, changelog and input offsets are committed. */
@@ -17,6 +18,15 @@ export interface TaskContext {
   readonly partitionCount: number;
   /** Merge stage only: partitions of the stage-1 input topic (the upstream partitions that report watermarks). */
   readonly upstreamPartitionCount: number | undefined;
+  /** The job's reference-data tables by name (`tables` option): loaded before the first record, kept current. */
+  readonly tables: Readonly<Record<string, EnrichmentTable<unknown>>>;
+}
+
+/** A reference-data table fed by a (compacted) topic: every instance reads all partitions (broadcast). */
+export interface TableOptions {
+  readonly topic: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any value type; the factory knows its own
+  readonly table: EnrichmentTable<any>;
 }
 
 /** Creates the task that owns one input partition. Called on assignment, and again after a recovery. */
@@ -47,6 +57,12 @@ export interface StreamJobOptions {
   readonly outputs: Readonly<Record<string, string | null>>;
   readonly merge?: MergeStageOptions;
   readonly extraStages?: readonly ExtraStageOptions[];
+  /**
+   * Reference-data tables by name: each is loaded from its topic (read_committed, every partition, to the end
+   * offsets) before any stage starts, then kept current while the job runs. Task factories see them in
+   * `TaskContext.tables`. A missing topic is created compacted with one partition (unless `createTopics` is off).
+   */
+  readonly tables?: Readonly<Record<string, TableOptions>>;
   readonly commitIntervalMs?: number;
   readonly maxUncommittedRecords?: number;
   readonly processingGuarantee?: ProcessingGuarantee;
@@ -112,6 +128,7 @@ export interface ResolvedStreamJobOptions {
   readonly outputs: ReadonlyMap<string, string | null>;
   readonly merge: MergeStageOptions | undefined;
   readonly extraStages: readonly ExtraStageOptions[];
+  readonly tables: ReadonlyMap<string, TableOptions>;
   readonly commitIntervalMs: number;
   readonly maxUncommittedRecords: number;
   readonly processingGuarantee: ProcessingGuarantee;
@@ -195,6 +212,20 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
       );
     }
   });
+  if (o.tables !== undefined && (typeof o.tables !== 'object' || o.tables === null)) {
+    throw invalidOption('tables', 'must be an object of table name → { topic, table }');
+  }
+  const tables = new Map<string, TableOptions>();
+  for (const [name, spec] of Object.entries(o.tables ?? {})) {
+    if (!NAME.test(name)) throw invalidOption(`tables.${name}`, 'name must match [A-Za-z0-9._-]+');
+    if (typeof spec !== 'object' || spec === null || !isTopicName(spec.topic)) {
+      throw invalidOption(`tables.${name}.topic`, 'must be a valid Kafka topic name');
+    }
+    if (typeof spec.table?.apply !== 'function' || typeof spec.table.lookup !== 'function') {
+      throw invalidOption(`tables.${name}.table`, 'must be an EnrichmentTable');
+    }
+    tables.set(name, spec);
+  }
   const d = STREAM_JOB_DEFAULTS;
   const commitIntervalMs = int('commitIntervalMs', o.commitIntervalMs, d.commitIntervalMs, 10, 600_000);
   const processingGuarantee = oneOf(
@@ -225,6 +256,7 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     outputs,
     merge: o.merge,
     extraStages: [...extraStages],
+    tables,
     commitIntervalMs,
     maxUncommittedRecords: int(
       'maxUncommittedRecords',

@@ -15,6 +15,7 @@ import {
 } from '../aggregate/session-activity.js';
 import { invalidOption } from '../errors.js';
 import { TumblingWindows } from '../windows/tumbling.js';
+import type { AcceptedEventOutput } from './accepted-events.js';
 import type { Decoder } from './decoder.js';
 import { MergeTask } from './merge-task.js';
 import type { EventTimeOptions, OutputNames } from './options.js';
@@ -153,10 +154,18 @@ function pageCountsByUrl(
  * duplicate per the contract, pre-aggregates clicks/views per (page_url, window) → 'repartition'.
  */
 export function clickstreamPartialTask(
-  options: ClickstreamJobOptions & { inputPartition: number },
+  options: ClickstreamJobOptions & {
+    inputPartition: number;
+    watermarkHeartbeatMs?: number;
+    acceptedEvents?: AcceptedEventOutput<ClickstreamProjection>;
+  },
 ): PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
   return new PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
     inputPartition: options.inputPartition,
+    ...(options.watermarkHeartbeatMs === undefined
+      ? {}
+      : { watermarkHeartbeatMs: options.watermarkHeartbeatMs }),
+    ...(options.acceptedEvents === undefined ? {} : { acceptedEvents: options.acceptedEvents }),
     ...pageCountsByUrl(options),
     ...eventTime(options),
     ...common(options),

@@ -3,7 +3,8 @@ import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import type { WindowAssigner } from '../windows/window.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
-import { checkNonNegativeInteger } from './option-checks.js';
+import { acceptedEventRecord, checkAcceptedEvents, type AcceptedEventOutput } from './accepted-events.js';
+import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
 import { checkStorePrefix, resolveEventTime, resolveOutputs, type ResolvedEventTime } from './options.js';
 import type { GateCounters, PartitionGate } from './partition-gate.js';
 import { encodeRepartitionRecord } from './repartition-format.js';
@@ -25,7 +26,21 @@ export interface PartialAggregationTaskOptions<E, A, R> extends EventTaskOptions
   aggregator: Aggregator<E, A, R>;
   /** @defaultValue 'partial' */
   storePrefix?: string;
+  /**
+   * While the partition is active, re-send an unchanged watermark record after this much processing time, so a
+   * downstream merge keeps hearing from it (capped at half of `idleTimeoutMs`). Watermark records are otherwise
+   * sent only when the watermark or the idle flag changed. @defaultValue 1000
+   */
+  watermarkHeartbeatMs?: number;
+  /** Also emit every accepted event (e.g. enriched) on another output, in the same commit. */
+  acceptedEvents?: AcceptedEventOutput<E>;
 }
+
+/** Defaults of the partial task's own options. */
+export const PARTIAL_TASK_DEFAULTS = {
+  /** @defaultValue 1000 — heartbeat of an unchanged watermark record while the partition is active. */
+  watermarkHeartbeatMs: 1_000,
+} as const;
 
 interface Partial<A> {
   readonly key: string;
@@ -38,7 +53,9 @@ interface Partial<A> {
  * Stage 1 of a re-keyed (local-global) aggregation. Per input partition it applies the event-time contract
  * (dead-letter, late, dedup) and pre-aggregates per (aggregation key, window). At every `drainOutputs` (i.e. at
  * each commit) it emits, on the 'repartition' output, the CUMULATIVE partial of every (key, window) that changed
- * since the previous drain (destination by-key, key = aggregation key), then one watermark record (broadcast).
+ * since the previous drain (destination by-key, key = aggregation key), then — when it changed, or as a slow
+ * heartbeat while active — one watermark record (broadcast). With `acceptedEvents`, every accepted event is also
+ * emitted (e.g. enriched) on that output: exactly the events counted, in the same commit.
  * A partial is dropped once its window can no longer change (`windowEnd + L <= watermark`).
  */
 export class PartialAggregationTask<E, A, R> implements PartitionTask {
@@ -51,7 +68,12 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   readonly #keyOf: (event: E) => string;
   readonly #repartitionOutput: string;
   readonly #eventTime: ResolvedEventTime;
+  readonly #heartbeatMs: number;
+  readonly #accepted: AcceptedEventOutput<E> | undefined;
   #outputs: OutputRecord[] = [];
+  #nowMs: number | undefined;
+  /** The last watermark record sent (undefined: none yet in this incarnation). */
+  #lastSent: { watermark: number; idle: boolean; atMs: number | undefined } | undefined;
 
   constructor(options: PartialAggregationTaskOptions<E, A, R>) {
     this.inputPartition = checkNonNegativeInteger('inputPartition', options.inputPartition);
@@ -63,9 +85,19 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     const prefix = checkStorePrefix(options.storePrefix ?? 'partial');
     this.#keyOf = options.keyOf;
     this.#repartitionOutput = outputs.repartition;
+    const heartbeat = checkPositiveInteger(
+      'watermarkHeartbeatMs',
+      options.watermarkHeartbeatMs ?? PARTIAL_TASK_DEFAULTS.watermarkHeartbeatMs,
+    );
+    const idle = this.#eventTime.idleTimeoutMs;
+    this.#heartbeatMs = idle > 0 ? Math.min(heartbeat, Math.max(1, Math.floor(idle / 2))) : heartbeat;
+    this.#accepted =
+      options.acceptedEvents === undefined ? undefined : checkAcceptedEvents(options.acceptedEvents);
     this.#gate = createEventGate(options, {
       storePrefix: prefix,
-      eventTime: this.#eventTime,
+      // Stage 1 reports its data watermark and idle flag; the wall-clock advance is the merge stage's business
+      // (advancing it here would only rewrite the progress checkpoint at every commit while idle).
+      eventTime: { ...this.#eventTime, wallClockAdvance: false },
       outputs,
       windowsOf: (ts) => window.assign(ts),
       emit: (r) => this.#outputs.push(r),
@@ -92,6 +124,8 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   process(record: InputRecord): void {
     const admission = this.#gate.admit(record);
     if (admission.kind !== 'accepted') return;
+    if (this.#accepted !== undefined)
+      this.#outputs.push(acceptedEventRecord(this.#accepted, admission, record));
     const key = this.#keyOf(admission.event);
     const agg = this.#aggregator;
     for (const w of admission.windows) {
@@ -113,6 +147,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   tick(nowMs: number): void {
+    this.#nowMs = nowMs;
     this.#gate.tick(nowMs);
   }
 
@@ -138,21 +173,38 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       });
     }
     this.#changed.clear();
-    out.push({
-      output: this.#repartitionOutput,
-      key: null,
-      value: encodeRepartitionRecord({
-        type: 'watermark',
-        upstreamPartition: this.inputPartition,
-        watermark: this.#gate.dataWatermark,
-        idle: this.#gate.isIdle(),
-      }),
-      headers: {},
-      destination: { kind: 'broadcast' },
-    });
+    const watermark = this.#gate.dataWatermark;
+    const idle = this.#gate.isIdle();
+    if (this.#watermarkDue(watermark, idle)) {
+      this.#lastSent = { watermark, idle, atMs: this.#nowMs };
+      out.push({
+        output: this.#repartitionOutput,
+        key: null,
+        value: encodeRepartitionRecord({
+          type: 'watermark',
+          upstreamPartition: this.inputPartition,
+          watermark,
+          idle,
+        }),
+        headers: {},
+        destination: { kind: 'broadcast' },
+      });
+    }
     // Every partial that can no longer change has just been sent (or was sent earlier): drop it.
     this.#partials.expire(this.#gate.dataWatermark);
     return out;
+  }
+
+  /**
+   * A watermark record is due at the first drain, when the watermark or the idle flag changed, and — while the
+   * partition is active — when the heartbeat interval passed since the last one. An idle partition stays silent:
+   * the merge stage already knows it is idle (and counts a silent upstream as idle after its own timeout).
+   */
+  #watermarkDue(watermark: number, idle: boolean): boolean {
+    const last = this.#lastSent;
+    if (last === undefined || last.watermark !== watermark || last.idle !== idle) return true;
+    if (idle || this.#nowMs === undefined) return false;
+    return last.atMs === undefined || this.#nowMs - last.atMs >= this.#heartbeatMs;
   }
 
   drainChangelog(): ChangelogEntry[] {

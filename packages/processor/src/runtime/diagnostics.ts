@@ -13,6 +13,8 @@ export const RUNTIME_CHANNELS = {
   assignment: channel('tributary:processor:assignment'),
   /** `{ stage, error, attempt }` when a stage is torn down and restarted after a failure. */
   stageRestart: channel('tributary:processor:stage-restart'),
+  /** `{ table, records, durationMs }` once a reference-data table was loaded to its topic's end offsets. */
+  tableLoaded: channel('tributary:processor:table-loaded'),
 } as const;
 
 export function publish(ch: Channel, message: () => object): void {

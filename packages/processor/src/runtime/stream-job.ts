@@ -1,12 +1,17 @@
 import { resolveStreamJobOptions } from '../config/stream-job-options.js';
 import type { ResolvedStreamJobOptions, StreamJobOptions } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
+import { TableLoader } from '../enrichment/table-loader.js';
+import type { TableLoaderStats } from '../enrichment/table-loader.js';
+import { CompactedTopicSource } from '../kafka/compacted-topic-source.js';
 import { createKafkaClient } from '../kafka/kafka-client.js';
 import { TopicAdmin } from '../kafka/topic-admin.js';
 import type { TopicSpec } from '../kafka/topic-admin.js';
 import { changelogTopic } from '../kafka/topic-names.js';
 import { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { StreamJobStats } from '../metrics/processor-metrics.js';
+import type { Kafka } from 'kafkajs';
 import { StageRunner } from './stage-runner.js';
 
 export const JOB_STATES = ['created', 'starting', 'running', 'stopping', 'stopped', 'failed'] as const;
@@ -24,6 +29,8 @@ export interface StreamJob {
   readonly done: Promise<void>;
   /** Input partitions each stage currently owns, by consumer group id. */
   ownedPartitions(): Record<string, number[]>;
+  /** Reference-data tables by name: records of the initial load, load time, live updates. */
+  tableStats(): Record<string, TableLoaderStats>;
 }
 
 /**
@@ -42,6 +49,7 @@ class KafkaStreamJob implements StreamJob {
   #state: JobState = 'created';
   #admin: TopicAdmin | undefined;
   #stages: StageRunner[] = [];
+  #loaders: TableLoader[] = [];
   #starting: Promise<void> | undefined;
   #resolveDone!: () => void;
   #rejectDone!: (error: Error) => void;
@@ -107,10 +115,13 @@ class KafkaStreamJob implements StreamJob {
             : o.topicPartitions || inputPartitions;
         specs.push({ topic, numPartitions, replicationFactor: o.replicationFactor });
       }
+      const tables: Record<string, EnrichmentTable<unknown>> = {};
+      for (const [name, spec] of o.tables) tables[name] = spec.table as EnrichmentTable<unknown>;
       const stage1Context = {
         stageId: o.applicationId,
         partitionCount: inputPartitions,
         upstreamPartitionCount: undefined,
+        tables,
       };
       const stage1Stores = o.taskFactory(o.inputTopic, 0, stage1Context).stores;
       for (const store of stage1Stores) {
@@ -139,6 +150,7 @@ class KafkaStreamJob implements StreamJob {
         stageId: mergeId,
         partitionCount: repartitionTopic === undefined ? 0 : partitionCounts.get(repartitionTopic)!,
         upstreamPartitionCount: inputPartitions,
+        tables,
       };
       if (o.merge !== undefined && repartitionTopic !== undefined) {
         const mergePartitions = mergeContext.partitionCount;
@@ -164,6 +176,7 @@ class KafkaStreamJob implements StreamJob {
           stageId: `${o.applicationId}-${stage.name}`,
           partitionCount,
           upstreamPartitionCount: undefined,
+          tables,
         };
         const stores = stage.taskFactory(stage.input.topic, 0, context).stores;
         const changelogSpecs = stores.map((store) => ({
@@ -175,6 +188,7 @@ class KafkaStreamJob implements StreamJob {
         if (o.createTopics) await admin.ensureTopics(changelogSpecs);
         extraContexts.push({ stage, context });
       }
+      await this.#loadTables(kafka, admin);
       const deps = {
         kafka,
         admin,
@@ -220,10 +234,49 @@ class KafkaStreamJob implements StreamJob {
     } catch (error) {
       this.#state = 'failed';
       await Promise.allSettled(this.#stages.map((s) => s.stop()));
+      await Promise.allSettled(this.#loaders.map((l) => l.stop()));
       await admin.disconnect().catch(() => undefined);
       this.#rejectDone(error as Error);
       throw error;
     }
+  }
+
+  /** Creates missing table topics, then loads every table to its end offsets (in parallel) and keeps following. */
+  async #loadTables(kafka: Kafka, admin: TopicAdmin): Promise<void> {
+    const o = this.#options;
+    for (const [name, spec] of o.tables) {
+      if ((await admin.partitionCount(spec.topic)) !== undefined) continue;
+      if (!o.createTopics) {
+        throw new ProcessorError(
+          PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING,
+          `topic ${spec.topic} of table ${name} does not exist`,
+        );
+      }
+      await admin.ensureTopics([
+        { topic: spec.topic, numPartitions: 1, replicationFactor: o.replicationFactor, compacted: true },
+      ]);
+    }
+    this.#loaders = [...o.tables].map(
+      ([name, spec]) =>
+        new TableLoader({
+          name,
+          table: spec.table,
+          source: new CompactedTopicSource(kafka, admin, {
+            topic: spec.topic,
+            groupIdPrefix: o.applicationId,
+            maxWaitTimeInMs: o.maxWaitTimeInMs,
+          }),
+          now: o.now,
+          onError: (error) => void this.#failed(error),
+        }),
+    );
+    await Promise.all(this.#loaders.map((l) => l.start()));
+  }
+
+  /** Live counters of the reference-data tables by name (initial load and updates). */
+  tableStats(): Record<string, TableLoaderStats> {
+    const names = [...this.#options.tables.keys()];
+    return Object.fromEntries(this.#loaders.map((l, i) => [names[i], { ...l.stats }]));
   }
 
   async stop(): Promise<void> {
@@ -233,6 +286,7 @@ class KafkaStreamJob implements StreamJob {
       return this.done.catch(() => undefined);
     this.#state = 'stopping';
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
+    await Promise.allSettled(this.#loaders.map((l) => l.stop()));
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'stopped';
     this.#resolveDone();
@@ -242,6 +296,7 @@ class KafkaStreamJob implements StreamJob {
     if (this.#state === 'failed' || this.#state === 'stopped') return;
     this.#state = 'stopping';
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
+    await Promise.allSettled(this.#loaders.map((l) => l.stop()));
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'failed';
     this.#options.onError?.(error);

@@ -106,7 +106,100 @@ describe('PartialAggregationTask', () => {
     }
   });
 
+  it('sends a watermark record only when it or the idle flag changed, plus a heartbeat while active', () => {
+    const s = new TwoStage(1, 1, { idleTimeoutMs: 10_000, watermarkHeartbeatMs: 1_000 });
+    const t = s.partials[0]!;
+    const watermarks = () =>
+      t
+        .drainOutputs()
+        .map((o) => decodeRepartitionRecord(o.value))
+        .filter((r) => r.type === 'watermark');
+    t.tick(0);
+    expect(watermarks()).toHaveLength(1); // the first drain always reports
+    t.tick(200);
+    expect(watermarks()).toEqual([]); // nothing changed
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 10_000, eventType: 'CLICK' });
+    t.tick(400);
+    expect(watermarks()).toMatchObject([{ watermark: 5_000, idle: false }]);
+    s.feed(0, { id: 'b', user: 'u', page: '/x', ts: 9_000, eventType: 'CLICK' }); // watermark unchanged
+    t.tick(600);
+    expect(watermarks()).toEqual([]);
+    t.tick(1_400);
+    expect(watermarks()).toMatchObject([{ watermark: 5_000, idle: false }]); // heartbeat
+    t.tick(10_600);
+    expect(watermarks()).toMatchObject([{ watermark: 5_000, idle: true }]); // idle flag changed
+    t.tick(20_000);
+    expect(watermarks()).toEqual([]); // idle: silent
+    expect(t.drainChangelog()).toEqual([
+      expect.objectContaining({ store: 'partial-progress' }),
+      expect.objectContaining({ store: 'partial-dedup' }),
+      expect.objectContaining({ store: 'partial-dedup' }),
+      expect.objectContaining({ store: 'partial-partials' }),
+    ]);
+    t.tick(30_000);
+    expect(t.drainChangelog()).toEqual([]); // idle: no checkpoint churn either
+  });
+
+  it('caps the heartbeat at half the idle timeout', () => {
+    const s = new TwoStage(1, 1, { idleTimeoutMs: 1_000, watermarkHeartbeatMs: 60_000 });
+    const t = s.partials[0]!;
+    t.tick(0);
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 10_000, eventType: 'CLICK' });
+    t.drainOutputs();
+    t.tick(500);
+    expect(t.drainOutputs().map((o) => decodeRepartitionRecord(o.value).type)).toEqual(['watermark']);
+  });
+
+  it('emits exactly the accepted events on the acceptedEvents output, in the same drain as their partials', () => {
+    const events = messyEvents(5, 200);
+    const accepted: string[] = [];
+    const s = new TwoStage(1, 1, {
+      acceptedEvents: {
+        output: 'enriched',
+        encode: (e, record) => ({
+          key: Buffer.from(e.id),
+          value: Buffer.from(JSON.stringify({ ...e, offset: record.offset })),
+        }),
+      },
+    });
+    const t = s.partials[0]!;
+    let clicksAndViews = 0;
+    const latest = new Map<string, number>();
+    for (const e of events) {
+      s.feed(0, e);
+      for (const o of t.drainOutputs()) {
+        if (o.output === 'enriched') {
+          expect(o.destination).toEqual({ kind: 'by-key' });
+          accepted.push(o.key!.toString());
+        } else if (o.output === 'repartition') {
+          const r = decodeRepartitionRecord(o.value);
+          if (r.type === 'partial') {
+            latest.set(
+              `${r.key}@${r.windowStart}`,
+              r.accumulator.readDoubleBE(0) + r.accumulator.readDoubleBE(8),
+            );
+          }
+        }
+      }
+    }
+    for (const n of latest.values()) clicksAndViews += n;
+    const counters = t.counters;
+    expect(counters.duplicates + counters.late + counters.deadLettered).toBeGreaterThan(0);
+    expect(accepted).toHaveLength(counters.accepted);
+    expect(new Set(accepted).size).toBe(accepted.length); // no duplicate indexed
+    expect(clicksAndViews).toBe(counters.accepted); // what is indexed equals what is counted
+  });
+
   it('validates options', () => {
+    expect(() => new TwoStage(1, 1, { watermarkHeartbeatMs: 0 })).toThrow(
+      /watermarkHeartbeatMs must be a positive integer/,
+    );
+    expect(
+      () =>
+        new TwoStage(1, 1, {
+          acceptedEvents: { output: '', encode: () => ({ key: null, value: Buffer.alloc(0) }) },
+        }),
+    ).toThrow(/acceptedEvents.output/);
     expect(() => new TwoStage(1, 1, { inputPartition: -1 })).toThrow(
       /inputPartition must be a non-negative integer/,
     );

@@ -10,6 +10,7 @@ function fakeJob(stop: () => Promise<void>): StreamJob {
     state: 'running',
     done: Promise.resolve(),
     ownedPartitions: () => ({}),
+    tableStats: () => ({}),
   };
 }
 

@@ -1,0 +1,61 @@
+import { RecordMappingError, createKafkaEsConnector } from '@tributary/es-sink';
+import type { KafkaEsConnector, RecordMapper } from '@tributary/es-sink';
+import type { ProcessorConfig } from '../config/processor-config.js';
+import { ENRICHED_EVENT_MAPPINGS } from '../enrichment/clickstream-enrichment.js';
+
+/**
+ * Enriched-event records → documents: `_id` = the record key (event_id), external version = the Kafka offset, so a
+ * re-delivered record is a no-op (409 = duplicate) and a replay written again later overwrites the same document.
+ */
+export function enrichedEventMapper(): RecordMapper {
+  return (record) => {
+    if (record.key === null || record.key.length === 0) {
+      throw new RecordMappingError('missing_id', 'enriched event record has no key (event_id)');
+    }
+    if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
+    let document: unknown;
+    try {
+      document = JSON.parse(record.value.toString('utf8'));
+    } catch (cause) {
+      throw new RecordMappingError('decode_error', `value is not JSON: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw new RecordMappingError('decode_error', 'value is not a JSON object');
+    }
+    return {
+      document: document as Record<string, unknown>,
+      id: record.key.toString('utf8'),
+      version: Number(record.offset),
+    };
+  };
+}
+
+/**
+ * The embedded connector indexing `enrichedTopic` into daily indices `<eventsIndexPrefix>-YYYY.MM.DD` (UTC date of
+ * the event timestamp) behind alias `<eventsIndexPrefix>`, with the template (strict mappings) installed first.
+ */
+export function createEnrichedEventsConnector(config: ProcessorConfig): KafkaEsConnector {
+  const prefix = config.eventsIndexPrefix;
+  return createKafkaEsConnector({
+    brokers: [...config.brokers],
+    topic: config.enrichedTopic,
+    groupId: `${config.applicationId}-elasticsearch-events`,
+    mapper: enrichedEventMapper(),
+    sink: {
+      node: config.elasticsearchUrl,
+      index: `${prefix}-{yyyy.MM.dd}`,
+      indexDateField: 'timestamp',
+      action: 'index',
+      versionType: 'external',
+      template: {
+        name: prefix,
+        indexPatterns: [`${prefix}-*`],
+        mappings: ENRICHED_EVENT_MAPPINGS as unknown as Record<string, unknown>,
+        alias: prefix,
+        replicas: 0,
+      },
+    },
+  });
+}

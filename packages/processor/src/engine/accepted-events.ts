@@ -1,0 +1,47 @@
+import type { InputRecord, OutputRecord } from '../task/partition-task.js';
+import { invalidOption } from '../errors.js';
+import { checkFunction, checkNonEmptyString } from './option-checks.js';
+
+/** One accepted event as an output record's key and value (e.g. the event joined with reference data). */
+export interface EncodedEvent {
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A second output of a stage-1 task carrying every ACCEPTED event — the same verdicts (valid, not late, not a
+ * duplicate) as the events counted in the windows, written in the same commit (transaction) as the partials.
+ */
+export interface AcceptedEventOutput<E> {
+  /** Logical output name (mapped to a topic by the runtime), e.g. 'enriched'. */
+  readonly output: string;
+  /** Encodes one accepted event; `record` is its input record (topic, partition, offset). */
+  readonly encode: (event: E, record: InputRecord) => EncodedEvent;
+}
+
+export function checkAcceptedEvents<E>(value: AcceptedEventOutput<E>): AcceptedEventOutput<E> {
+  if (typeof value !== 'object' || value === null) {
+    throw invalidOption('acceptedEvents', 'must be an object { output, encode }');
+  }
+  checkNonEmptyString('acceptedEvents.output', value.output);
+  checkFunction('acceptedEvents.encode', value.encode);
+  return value;
+}
+
+/** The output record of one accepted event: by-key, record timestamp = event time. */
+export function acceptedEventRecord<E>(
+  spec: AcceptedEventOutput<E>,
+  admission: { readonly event: E; readonly timestamp: number },
+  record: InputRecord,
+): OutputRecord {
+  const encoded = spec.encode(admission.event, record);
+  return {
+    output: spec.output,
+    key: encoded.key,
+    value: encoded.value,
+    headers: encoded.headers ?? {},
+    destination: { kind: 'by-key' },
+    timestamp: admission.timestamp,
+  };
+}

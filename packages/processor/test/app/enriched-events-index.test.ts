@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { enrichedEventMapper } from '../../src/app/enriched-events-index.js';
+
+describe('enrichedEventMapper', () => {
+  const map = enrichedEventMapper();
+
+  it('uses the record key as _id and the offset as external version', () => {
+    expect(
+      map({
+        key: Buffer.from('e1'),
+        value: Buffer.from('{"event_id":"e1","category":null}'),
+        offset: '42',
+        partition: 1,
+      }),
+    ).toEqual({ document: { event_id: 'e1', category: null }, id: 'e1', version: 42 });
+  });
+
+  it('rejects records without a key, tombstones and non-objects (dead-lettered by the connector)', () => {
+    expect(() => map({ key: null, value: Buffer.from('{}'), offset: '0', partition: 0 })).toThrow(/no key/);
+    expect(() => map({ key: Buffer.from('k'), value: null, offset: '0', partition: 0 })).toThrow(/tombstone/);
+    expect(() =>
+      map({ key: Buffer.from('k'), value: Buffer.from('[1]'), offset: '0', partition: 0 }),
+    ).toThrow(/not a JSON object/);
+    expect(() => map({ key: Buffer.from('k'), value: Buffer.from('{'), offset: '0', partition: 0 })).toThrow(
+      /not JSON/,
+    );
+  });
+});
