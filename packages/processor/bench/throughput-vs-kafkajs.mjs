@@ -457,20 +457,6 @@ async function runLatency(admin) {
   const appId = `${runId}-lat`;
   const topic = `${appId}-input`;
   const B = outOfOrdernessMs;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-  });
-  const handle = spawnChild(
-    processorArgs(appId, topic, [
-      '--window-size-ms',
-      String(windowSizeMs),
-      '--out-of-orderness-ms',
-      String(B),
-      ...(useEs ? ['--elasticsearch-url', esUrl, '--index-prefix', appId] : ['--no-elasticsearch']),
-    ]),
-    'processor latency',
-  );
   const reader = kafka.consumer({ groupId: `${appId}-reader`, readUncommitted: false, maxWaitTimeInMs: 100 });
   const kafkaH = histogram();
   const esAckH = histogram();
@@ -487,7 +473,22 @@ async function runLatency(admin) {
   let results = 0;
   let stopPolling = false;
   let esPoller = Promise.resolve();
+  let handle;
   try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    });
+    handle = spawnChild(
+      processorArgs(appId, topic, [
+        '--window-size-ms',
+        String(windowSizeMs),
+        '--out-of-orderness-ms',
+        String(B),
+        ...(useEs ? ['--elasticsearch-url', esUrl, '--index-prefix', appId] : ['--no-elasticsearch']),
+      ]),
+      'processor latency',
+    );
     // Wait until the job has joined and created its results topic.
     const readyBy = Date.now() + 120_000;
     for (;;) {
@@ -626,7 +627,7 @@ async function runLatency(admin) {
     stopPolling = true;
     await esPoller.catch(() => undefined);
     await reader.disconnect().catch(() => undefined);
-    await stopChild(handle);
+    if (handle !== undefined) await stopChild(handle);
     await admin.deleteGroups([`${appId}-reader`]).catch(() => undefined);
     await cleanupApp(admin, appId);
     if (useEs) {
@@ -677,13 +678,30 @@ try {
       results.rounds.push(r);
     }
   }
-  if (!values['skip-latency']) results.latency = await runLatency(admin);
+  if (!values['skip-latency']) {
+    // A fresh admin: kafkajs' metadata of the one above still lists the topics deleted after each run.
+    const latencyAdmin = kafka.admin();
+    await latencyAdmin.connect();
+    try {
+      results.latency = await runLatency(latencyAdmin);
+    } finally {
+      await latencyAdmin.disconnect();
+    }
+  }
 } catch (error) {
   log(`bench failed: ${error.stack ?? error.message}`);
   exitCode = 1;
 } finally {
-  await admin.deleteTopics({ topics: [inputTopic] }).catch(() => undefined);
   await admin.disconnect();
+  if (!values['skip-throughput']) {
+    // A fresh admin (see above), so the delete is not refused over stale metadata.
+    const cleanup = kafka.admin();
+    await cleanup.connect();
+    await cleanup
+      .deleteTopics({ topics: [inputTopic] })
+      .catch((error) => log(`could not delete ${inputTopic}: ${error.message}`));
+    await cleanup.disconnect();
+  }
 }
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
