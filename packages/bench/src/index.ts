@@ -54,12 +54,14 @@ export {
 } from './report/results.js';
 export type {
   Aggregate,
+  AggregatedFigure,
   AggregatedRow,
   BenchResults,
   Component,
   ComponentRow,
   Correctness,
   Environment,
+  Figure,
   LatencyFigures,
   RunResult,
   Scenario,
@@ -68,7 +70,8 @@ export type {
   Workload,
 } from './report/results.js';
 export { validateResults } from './report/validate-results.js';
-export { aggregateRuns, median, spreadOf, sumCorrectness } from './report/aggregate.js';
+export { aggregateFigures, aggregateRuns, median, spreadOf, sumCorrectness } from './report/aggregate.js';
+export { figureCells, formatFigureValue, renderFigures } from './report/figures-table.js';
 export { createResults } from './report/create-results.js';
 export type { CreateResultsInput } from './report/create-results.js';
 export { DEFAULT_METHOD, LATENCY_DEFINITIONS } from './report/method.js';
@@ -82,7 +85,13 @@ export type { EnvironmentOptions } from './report/environment.js';
 export { formatCorrectness, renderTable, TABLE_COLUMNS } from './report/table.js';
 export { renderHtmlReport } from './report/html-report.js';
 
-export { COMPARE_DEFAULTS, DIRECTIONS, compareResults, comparisonExitCode } from './compare/compare.js';
+export {
+  COMPARE_DEFAULTS,
+  DIRECTIONS,
+  compareResults,
+  comparisonExitCode,
+  figureDirection,
+} from './compare/compare.js';
 export type {
   CompareOptions,
   Comparison,
@@ -92,7 +101,7 @@ export type {
 } from './compare/compare.js';
 export { renderComparison } from './compare/render-comparison.js';
 
-export { RUN_DEFAULTS, resolveRunOptions } from './cli/run-options.js';
+export { DEFAULT_SCENARIOS, RUN_DEFAULTS, resolveRunOptions } from './cli/run-options.js';
 export type { ResolvedRunOptions, RunOptions } from './cli/run-options.js';
 export { EXIT_CODES, main } from './cli/main.js';
 export type { CliIo, ExitCode } from './cli/main.js';
@@ -106,3 +115,44 @@ export { WindowTracker } from './run/window-tracker.js';
 export type { WindowCounts, WindowLatencies, WindowTrackerOptions } from './run/window-tracker.js';
 export { processorCliPath } from './run/processor-child.js';
 export { CHANNEL_NAMES } from './diagnostics.js';
+
+export { figuresRun, scenarioRunId } from './scenarios/scenario-run.js';
+export type { ScenarioContext } from './scenarios/scenario-run.js';
+export {
+  COORDINATED_OMISSION_NOTE,
+  HTTP_LOAD_DEFAULTS,
+  httpLoadFigures,
+  runHttpLoad,
+  summarizeAutocannon,
+} from './scenarios/http-load.js';
+export type { HttpLoadOptions, HttpLoadSummary } from './scenarios/http-load.js';
+export { GATEWAY_WORKLOAD_DEFAULTS, gatewayBatchBody, runGatewayOnce } from './scenarios/gateway-scenario.js';
+export type { GatewayWorkload } from './scenarios/gateway-scenario.js';
+export { clicksVsViewsQuery, topPagesQuery, WINDOW_RESULT_MAPPINGS } from './scenarios/dashboard-queries.js';
+export { QUERIES_WORKLOAD_DEFAULTS, runQueriesOnce } from './scenarios/queries-scenario.js';
+export type { QueriesWorkload } from './scenarios/queries-scenario.js';
+export {
+  comparisonFigures,
+  PEERS_WORKLOAD_DEFAULTS,
+  peerRatio,
+  runPeersOnce,
+} from './scenarios/peers-scenario.js';
+export type { PeersWorkload } from './scenarios/peers-scenario.js';
+export {
+  kafkaToolsLibsDir,
+  parseConsumerPerformance,
+  parseProducerPerformance,
+} from './scenarios/kafka-perf-tools.js';
+export type { ConsumerPerformanceSummary, ProducerPerformanceSummary } from './scenarios/kafka-perf-tools.js';
+export {
+  eventsPerCore,
+  THROUGHPUT_SEARCH_DEFAULTS,
+  ThroughputSearch,
+} from './scenarios/throughput-search.js';
+export type { StepMeasurement, StepVerdict, ThroughputSearchOptions } from './scenarios/throughput-search.js';
+export {
+  inputLag,
+  MAX_THROUGHPUT_DEFAULTS,
+  runMaxThroughputOnce,
+} from './scenarios/max-throughput-scenario.js';
+export type { MaxThroughputWorkload } from './scenarios/max-throughput-scenario.js';

@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../errors.js';
 import {
   COMPONENT_LABELS,
   LATENCY_KEYS,
+  type AggregatedFigure,
   type AggregatedRow,
   type BenchResults,
   type Spread,
@@ -77,6 +78,16 @@ const METRICS: readonly Metric[] = [
   { name: 'event-loop delay p99', direction: DIRECTIONS.LOWER_IS_BETTER, pick: (r) => r.eventLoopDelayP99Ms },
 ];
 
+/**
+ * Direction of a scenario figure by its unit: latencies (`ms`) lower-is-better, rates (`…/s`) and ratios (`×`)
+ * higher-is-better. Counts (status codes, documents, steps) and CPU cores have no direction and are not compared.
+ */
+export function figureDirection(figure: Pick<AggregatedFigure, 'unit'>): Direction | undefined {
+  if (figure.unit === 'ms') return DIRECTIONS.LOWER_IS_BETTER;
+  if (figure.unit.endsWith('/s') || figure.unit === '×') return DIRECTIONS.HIGHER_IS_BETTER;
+  return undefined;
+}
+
 export function validateThresholdPercent(value: unknown, option = 'thresholdPercent'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidOptionError(option, 'must be a percentage >= 0', value);
@@ -132,6 +143,23 @@ export function compareResults(
   }
   for (const row of candidate.aggregate.components) {
     if (!baseRows.has(row.component)) unmatched.push(`${COMPONENT_LABELS[row.component]} (only in new)`);
+  }
+  const candidateFigures = new Map((candidate.aggregate.figures ?? []).map((f) => [f.name, f]));
+  for (const f of base.aggregate.figures ?? []) {
+    const direction = figureDirection(f);
+    if (direction === undefined) continue;
+    const c = candidateFigures.get(f.name)?.spread ?? null;
+    if (f.spread === null && c === null) continue;
+    if (f.spread === null || c === null) {
+      unmatched.push(f.name);
+      continue;
+    }
+    figures.push(compareFigure(f.name, direction, f.spread.median, c.median, t));
+  }
+  const baseFigures = new Set((base.aggregate.figures ?? []).map((f) => f.name));
+  for (const f of candidate.aggregate.figures ?? []) {
+    if (!baseFigures.has(f.name) && figureDirection(f) !== undefined)
+      unmatched.push(`${f.name} (only in new)`);
   }
   const correctness = (['lost', 'duplicated'] as const).map((k): CorrectnessComparison => ({
     figure: k,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareResults, figureDirection } from '../../src/compare/compare.js';
 import { aggregateFigures } from '../../src/report/aggregate.js';
 import { createResults } from '../../src/report/create-results.js';
 import { figureCells, formatFigureValue, renderFigures } from '../../src/report/figures-table.js';
@@ -99,5 +100,44 @@ describe('results with figures', () => {
   it('leave the table scenario as it was', () => {
     expect(fixture.aggregate.figures).toBeUndefined();
     expect(renderTable(fixture)).toContain('Correctness:');
+  });
+});
+
+describe('comparing scenario figures', () => {
+  const fixture = loadFixture();
+  const make = (p99: number, rate: number, ratio: number): ReturnType<typeof createResults> =>
+    createResults({
+      environment: fixture.environment,
+      workload: {
+        scenario: 'peers',
+        ratePerSec: null,
+        durationMs: 0,
+        warmupMs: 0,
+        partitions: 4,
+        runs: 1,
+        params: {},
+      },
+      runs: [
+        figuresRun(1, '2026-11-22T11:00:00.000Z', [
+          { name: 'q.latency.p99', unit: 'ms', value: p99 },
+          { name: 'q.requests', unit: 'req/s', value: rate },
+          { name: 'peers.bulk.ratio', unit: '×', value: ratio },
+          { name: 'q.status.200', unit: 'requests', value: rate * 5 },
+        ]),
+      ],
+    });
+
+  it('compares by the direction of the unit and skips counts', () => {
+    expect(figureDirection({ unit: 'ms' })).toBe('lower-is-better');
+    expect(figureDirection({ unit: 'events/s' })).toBe('higher-is-better');
+    expect(figureDirection({ unit: '×' })).toBe('higher-is-better');
+    expect(figureDirection({ unit: 'requests' })).toBeUndefined();
+    const c = compareResults(make(10, 100, 1), make(12, 95, 0.8));
+    expect(c.figures.map((f) => [f.figure, f.regression])).toEqual([
+      ['q.latency.p99', true],
+      ['q.requests', false],
+      ['peers.bulk.ratio', true],
+    ]);
+    expect(c.regressions).toBe(2);
   });
 });
