@@ -182,7 +182,7 @@ export class MergeTask<A, R> implements PartitionTask {
 
   tick(nowMs: number): void {
     this.#nowMs = nowMs;
-    this.#advance();
+    this.#advance(false);
   }
 
   drainOutputs(): OutputRecord[] {
@@ -217,8 +217,15 @@ export class MergeTask<A, R> implements PartitionTask {
     return { [this.#slots.storeName]: this.#slots.size };
   }
 
-  #advance(): void {
+  /**
+   * Recomputes the combined watermark and fires/purges windows. The progress checkpoint is rewritten when the
+   * advance came from data, or when it emitted or evicted something; a pure wall-clock advance while all upstreams
+   * are idle is not checkpointed (restored lower, it is re-derived at the next tick), so an idle merge commits no
+   * transactions.
+   */
+  #advance(fromData = true): void {
     const before = this.#combiner.current;
+    const outputsBefore = this.#outputs.length;
     const combined =
       this.#nowMs !== undefined && this.#eventTime.wallClockAdvance
         ? this.#combiner.advance(this.#nowMs)
@@ -229,8 +236,12 @@ export class MergeTask<A, R> implements PartitionTask {
     // Retention is measured in event time from the data, never from the wall-clock advance: a window is dropped
     // once every upstream passed it, or `closedWindowRetentionMs` behind what the (non-idle) data supports.
     const data = this.#nowMs === undefined ? combined : this.#combiner.dataWatermark(this.#nowMs);
-    this.#slots.purge(Math.max(this.#combiner.minimumOfAll, Math.min(data, combined) - this.#retentionMs));
-    if (combined !== before) this.#saveProgress();
+    const purged = this.#slots.purge(
+      Math.max(this.#combiner.minimumOfAll, Math.min(data, combined) - this.#retentionMs),
+    );
+    if (combined !== before && (fromData || this.#outputs.length > outputsBefore || purged.length > 0)) {
+      this.#saveProgress();
+    }
   }
 
   /** Idleness without the all-idle wall-clock advance (`wallClockAdvance: false`). */

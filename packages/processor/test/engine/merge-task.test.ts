@@ -126,6 +126,25 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     );
   });
 
+  it('while every upstream is idle, the wall-clock advance alone writes no checkpoint (no idle transactions)', () => {
+    const s = new TwoStage(1, 1, {}, { wallClockAdvance: true, idleTimeoutMs: 1_000 });
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1_000));
+    s.commit(0);
+    m.drainChangelog();
+    m.tick(5_000); // idle: combined follows the wall clock but no window closes yet
+    s.collect();
+    expect(m.watermark).toBeGreaterThan(-4_000);
+    expect(m.drainChangelog()).toEqual([]);
+    m.tick(70_000); // the advance closes [0, 60000): output + checkpoint in the same commit
+    s.collect();
+    expect(results(s.results)).toEqual([expect.objectContaining({ windowStart: 0, isFinal: true })]);
+    expect(m.drainChangelog().map((e) => e.store)).toContain('merge-progress');
+    m.tick(80_000);
+    expect(m.drainChangelog()).toEqual([]);
+  });
+
   it('a wall-clock jump closes windows but never purges them: later partials still merge with earlier ones', () => {
     const s = new TwoStage(
       2,
