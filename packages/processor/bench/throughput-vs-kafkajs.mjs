@@ -36,6 +36,7 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --cpu-prof                  run the processor child with --cpu-prof (profiles in bench-results/cpu-prof)
   --linear-grouping           experiment: preload kafkajs-linear-grouping.cjs into the processor child (kafkajs'
                               per-partition grouping of a sendBatch made linear instead of quadratic)
+  --also-linear-grouping      after each mode, run it again with that preload (paired, same round)
   --processor-args <flags>    extra clickstream CLI flags for every processor run, space-separated
                               (e.g. --processor-args=--projection-decode)
   --timeout-ms <n>            give up on a contender after this long (default 600000)
@@ -64,6 +65,7 @@ const ARG_OPTIONS = {
   'cpu-prof': { type: 'boolean', default: false },
   'processor-args': { type: 'string', default: '' },
   'linear-grouping': { type: 'boolean', default: false },
+  'also-linear-grouping': { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '600000' },
   'skip-throughput': { type: 'boolean', default: false },
   'latency-rate': { type: 'string', default: '5000' },
@@ -323,14 +325,15 @@ async function runRaw(admin, topic, n) {
   });
 }
 
-function processorArgs(appId, inputTopic, extra) {
+function processorArgs(appId, inputTopic, extra, linear = false) {
   const args = [];
   if (values['cpu-prof']) {
     const dir = join('bench-results', 'cpu-prof');
     mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${appId}.cpuprofile`);
   }
-  if (values['linear-grouping']) args.push('-r', join(dirname(SELF), 'kafkajs-linear-grouping.cjs'));
+  if (values['linear-grouping'] || linear)
+    args.push('-r', join(dirname(SELF), 'kafkajs-linear-grouping.cjs'));
   args.push(
     CLI,
     'clickstream',
@@ -354,11 +357,11 @@ function processorArgs(appId, inputTopic, extra) {
   return args;
 }
 
-async function runProcessor(admin, topic, n, ends, mode) {
+async function runProcessor(admin, topic, n, ends, mode, linear = false) {
   const appId = `${runId}-${mode === 'exactly-once' ? 'eos' : 'alo'}-${randomBytes(3).toString('hex')}`;
-  const label = `processor ${mode}`;
+  const label = `processor ${mode}${linear ? ' + linear grouping' : ''}`;
   const handle = spawnChild(
-    processorArgs(appId, topic, ['--no-elasticsearch', '--processing-guarantee', mode]),
+    processorArgs(appId, topic, ['--no-elasticsearch', '--processing-guarantee', mode], linear),
     label,
   );
   let w;
@@ -593,7 +596,21 @@ async function runLatency(admin) {
       if (e.ackAt !== undefined) record(esAckH, 'ack', e.ackAt - e.closeAt);
       if (e.searchAt !== undefined) record(esSearchH, 'search', e.searchAt - e.closeAt);
     }
-    const windows = new Set(got.map((e) => e.closeAt)).size;
+    // Per window: when its first and last final result became readable (a window's results share transactions).
+    const perWindow = new Map();
+    for (const e of got) {
+      const w = perWindow.get(e.closeAt) ?? {
+        windowEnd: e.closeAt - B,
+        results: 0,
+        firstMs: Infinity,
+        lastMs: 0,
+      };
+      w.results += 1;
+      w.firstMs = Math.min(w.firstMs, e.arrivedAt - e.closeAt);
+      w.lastMs = Math.max(w.lastMs, e.arrivedAt - e.closeAt);
+      perWindow.set(e.closeAt, w);
+    }
+    const windows = perWindow.size;
     const out = {
       rate: latencyRate,
       durationMs: latencyDurationMs,
@@ -604,6 +621,7 @@ async function runLatency(admin) {
       expectedFinalResults: expected,
       finalResultsMeasured: got.length,
       windowsMeasured: windows,
+      perWindow: [...perWindow.values()].sort((a, b) => a.windowEnd - b.windowEnd),
       kafkaCommitted: summarize(kafkaH, neg.kafka),
       ...(useEs
         ? { esAcknowledged: summarize(esAckH, neg.ack), esSearchable: summarize(esSearchH, neg.search) }
@@ -674,6 +692,12 @@ try {
         const p = await runProcessor(admin, inputTopic, n, ends, mode);
         r[mode] = { ...p, ratio: Number((p.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
         log(`round ${round}: ${mode} / raw kafkajs = ${r[mode].ratio} (target ≥ 0.7)`);
+        if (values['also-linear-grouping']) {
+          const l = await runProcessor(admin, inputTopic, n, ends, mode, true);
+          const key = `${mode}+linear-grouping`;
+          r[key] = { ...l, ratio: Number((l.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
+          log(`round ${round}: ${key} / raw kafkajs = ${r[key].ratio}`);
+        }
       }
       results.rounds.push(r);
     }
