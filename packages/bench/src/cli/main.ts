@@ -176,7 +176,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     const usage =
       error instanceof UsageError ||
       isBenchError(error, 'TRIB_BENCH_INVALID_OPTION') ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_') === true;
+      String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_');
     if (usage) {
       io.stderr(`bench: ${(error as Error).message}\nRun "bench --help" for usage.\n`);
       return EXIT_CODES.USAGE;

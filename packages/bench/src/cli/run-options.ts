@@ -27,9 +27,9 @@ export const RUN_DEFAULTS = {
   /** Load time of each `gateway` and `queries` autocannon run (`--load-duration`). */
   loadDurationMs: 5_000,
   /** Records per contender in `peers` (`--peer-records`); bulk documents are a fifth of it. */
-  peerRecords: 100_000,
+  peerRecords: 50_000,
   /** Time budget of the `max-throughput` search (`--max-budget`). */
-  maxBudgetMs: 60_000,
+  maxBudgetMs: 45_000,
   /** First rate of the `max-throughput` search (`--start-rate`). */
   startRate: 5_000,
   /** Rate factor between `max-throughput` steps (`--step-factor`). */

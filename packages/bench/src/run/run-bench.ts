@@ -149,6 +149,7 @@ export async function runBench(
     log,
   });
   let regressed = false;
+  const failed: string[] = [];
   try {
     const k = stack.kafka!;
     const e = stack.elasticsearch!;
@@ -181,21 +182,32 @@ export async function runBench(
     for (const [i, scenario] of options.scenarios.entries()) {
       const step = `[${i + 1}/${options.scenarios.length} ${scenario} +${Math.round((Date.now() - startedAll) / 1000)}s]`;
       log(`${step} starting`);
-      const results =
-        scenario === SCENARIOS.TABLE
-          ? await runTableScenario(
-              options,
-              { brokers: k.brokers, elasticsearchUrl: e.url, kafka, elasticsearch },
-              environment,
-              log,
-            )
-          : await runFiguresScenario(
-              scenario,
-              options,
-              { brokers: k.brokers, elasticsearchUrl: e.url },
-              environment,
-              log,
-            );
+      let results: BenchResults;
+      try {
+        results =
+          scenario === SCENARIOS.TABLE
+            ? await runTableScenario(
+                options,
+                { brokers: k.brokers, elasticsearchUrl: e.url, kafka, elasticsearch },
+                environment,
+                log,
+              )
+            : await runFiguresScenario(
+                scenario,
+                options,
+                { brokers: k.brokers, elasticsearchUrl: e.url },
+                environment,
+                log,
+              );
+      } catch (error) {
+        // One failed scenario does not cost the others their figures; the exit code says it failed.
+        failed.push(scenario);
+        const code = (error as { code?: unknown }).code;
+        log(
+          `${step} failed: ${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message ?? String(error)}`,
+        );
+        continue;
+      }
       const base = join(options.outDir, `${scenario}-${timestamp(new Date(results.createdAt))}`);
       await io.writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
       for (const run of results.runs) {
@@ -214,9 +226,8 @@ export async function runBench(
   } finally {
     await stack.stop();
   }
-  if (regressed) {
-    io.stderr('bench: events were lost or duplicated (see the correctness line)\n');
-    return 1;
-  }
+  if (failed.length > 0) io.stderr(`bench: scenario ${failed.join(', ')} failed (see the log above)\n`);
+  if (regressed) io.stderr('bench: events were lost or duplicated (see the correctness line)\n');
+  if (regressed || failed.length > 0) return 1;
   return 0;
 }

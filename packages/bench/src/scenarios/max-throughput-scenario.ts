@@ -1,7 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { InvalidOptionError } from '../errors.js';
+import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
 import { readProcess } from '../resources/proc-stat.js';
 import { startProcessorChild } from '../run/processor-child.js';
@@ -19,11 +19,11 @@ export interface MaxThroughputWorkload extends ThroughputSearchOptions {
   readonly partitions: number;
 }
 
-/** Steps of 6 s (+1 s warm-up) from 5k/s ×1.5, at most 60 s of stepping: fits the default `bench` run. */
+/** Steps of 6 s (+1 s warm-up) from 5k/s ×1.5, at most 45 s of stepping: fits the default `bench` run. */
 export const MAX_THROUGHPUT_DEFAULTS: Omit<MaxThroughputWorkload, keyof ThroughputSearchOptions> = {
   stepMs: 6_000,
   stepWarmupMs: 1_000,
-  budgetMs: 60_000,
+  budgetMs: 45_000,
   partitions: 4,
 };
 
@@ -43,8 +43,7 @@ function resolveSteps(w: Partial<MaxThroughputWorkload>): typeof MAX_THROUGHPUT_
   return o;
 }
 
-/** End offsets minus committed offsets of the processor's groups (named after its application id) on `topic`. */
-export async function inputLag(admin: Admin, applicationId: string, topic: string): Promise<number> {
+async function lagOnce(admin: Admin, applicationId: string, topic: string): Promise<number> {
   const ends = await admin.fetchTopicOffsets(topic);
   const { groups } = await admin.listGroups();
   let best: number | undefined;
@@ -60,6 +59,33 @@ export async function inputLag(admin: Admin, applicationId: string, topic: strin
     best = best === undefined ? lag : Math.min(best, lag);
   }
   return best ?? ends.reduce((sum, e) => sum + Number(e.high), 0);
+}
+
+/**
+ * End offsets minus committed offsets of the processor's groups (named after its application id) on `topic`; the
+ * smallest over the groups that committed on it (every record when none has yet). Retried a few times, since a
+ * group coordinator can answer "rebalancing" or "loading" for a moment.
+ */
+export async function inputLag(
+  admin: Admin,
+  applicationId: string,
+  topic: string,
+  attempts = 5,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await lagOnce(admin, applicationId, topic);
+    } catch (error) {
+      if (attempt >= attempts) {
+        throw new BenchError(
+          BENCH_ERROR_CODES.IO,
+          `cannot read the processor's input lag on ${topic}: ${(error as Error).message}`,
+          { cause: error, retriable: true },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 /**
@@ -109,7 +135,9 @@ export async function runMaxThroughputOnce(
       indexPrefix: id,
     });
     ctx.log(`max-throughput: processor running (${id}), stepping from ${search.nextRate()}/s`);
-    const deadline = Date.now() + s.budgetMs;
+    const searchStart = Date.now();
+    const stepEndMs: number[] = [];
+    const deadline = searchStart + s.budgetMs;
     for (let rate = search.nextRate(); rate !== undefined; rate = search.nextRate()) {
       if (Date.now() + s.stepMs + s.stepWarmupMs > deadline) {
         ctx.log(`max-throughput: time budget spent before ${rate}/s`);
@@ -137,6 +165,7 @@ export async function runMaxThroughputOnce(
       const wallMs = performance.now() - wall0;
       const cpu1 = await readProcess(processor.pid).catch(() => undefined);
       const lag = await inputLag(admin, id, topics.input);
+      stepEndMs.push(Date.now() - searchStart);
       const exited = processor.exited();
       const verdict = search.record({
         rate,
@@ -194,12 +223,20 @@ export async function runMaxThroughputOnce(
       },
     ];
     const series: Series[] = [
-      { name: 'step rate', unit: 'events/s', points: search.steps.map((x, i) => [i + 1, x.rate] as const) },
-      { name: 'step ack p99', unit: 'ms', points: search.steps.map((x, i) => [i + 1, x.ackP99Ms] as const) },
+      {
+        name: 'step rate',
+        unit: 'events/s',
+        points: search.steps.map((x, i) => [stepEndMs[i]!, x.rate] as const),
+      },
+      {
+        name: 'step ack p99',
+        unit: 'ms',
+        points: search.steps.map((x, i) => [stepEndMs[i]!, x.ackP99Ms] as const),
+      },
       {
         name: 'step input lag',
         unit: 'records',
-        points: search.steps.map((x, i) => [i + 1, x.lag] as const),
+        points: search.steps.map((x, i) => [stepEndMs[i]!, x.lag] as const),
       },
     ];
     return figuresRun(ctx.run, startedAt, figures, { series });

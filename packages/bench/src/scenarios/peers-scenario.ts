@@ -29,10 +29,10 @@ export interface PeersWorkload {
 }
 
 export const PEERS_WORKLOAD_DEFAULTS: PeersWorkload = {
-  records: 100_000,
+  records: 50_000,
   recordSize: 90,
   partitions: 4,
-  documents: 20_000,
+  documents: 10_000,
 };
 
 export function resolvePeersWorkload(input: Partial<PeersWorkload> = {}): PeersWorkload {

@@ -20,7 +20,7 @@ export const THROUGHPUT_SEARCH_DEFAULTS: ThroughputSearchOptions = {
   startRate: 5_000,
   stepFactor: 1.5,
   maxRate: 2_000_000,
-  ackP99LimitMs: 500,
+  ackP99LimitMs: 2_000,
   lagLimitSec: 2,
   minSentFraction: 0.95,
 };
