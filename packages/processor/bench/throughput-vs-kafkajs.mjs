@@ -617,6 +617,8 @@ async function runLatency(admin) {
       windowSizeMs,
       outOfOrdernessMs: B,
       produced: report.sent,
+      // Event time = intended send time, so the producer's delay until Kafka has an event is part of the latency.
+      producerAckLatency: { p50Ms: report.latency.p50Ms, p99Ms: report.latency.p99Ms },
       resultsRead: results,
       expectedFinalResults: expected,
       finalResultsMeasured: got.length,
