@@ -19,6 +19,26 @@ describe('parseCli', () => {
     expect(helpText()).toContain('TRIBUTARY_BROKERS');
   });
 
+  it('maps --enriched-events and the table topics onto the config', () => {
+    const parsed = parseCli(['clickstream', '--enriched-events', '--pages-topic', 'pg'], {
+      env: { TRIBUTARY_WATERMARK_HEARTBEAT_MS: '250' },
+    });
+    expect(parsed).toMatchObject({
+      kind: 'run',
+      config: {
+        enrichedEvents: true,
+        pagesTopic: 'pg',
+        usersTopic: 'clickstream-users',
+        enrichedTopic: 'clickstream-enriched',
+        eventsIndexPrefix: 'clickstream-events',
+        watermarkHeartbeatMs: 250,
+      },
+    });
+    expect(() => parseCli(['clickstream', '--watermark-heartbeat-ms', '0'], { env: {} })).toThrow(
+      /watermarkHeartbeatMs must be an integer from 1/,
+    );
+  });
+
   it('layers defaults < file < env < flags', () => {
     const parsed = parseCli(
       ['clickstream', '--config', 'good.json', '--window-size-ms', '20000', '--no-elasticsearch'],

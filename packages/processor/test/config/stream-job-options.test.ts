@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM_JOB_DEFAULTS, resolveStreamJobOptions } from '../../src/config/stream-job-options.js';
 import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
+import { EnrichmentTable } from '../../src/enrichment/enrichment-table.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
 
 const base: StreamJobOptions = {
@@ -87,5 +88,19 @@ describe('resolveStreamJobOptions', () => {
     });
     expect(r.merge).toBeDefined();
     expect(r.processingGuarantee).toBe('at-least-once');
+  });
+
+  it('accepts reference-data tables and rejects bad ones naming the option', () => {
+    const table = new EnrichmentTable();
+    const r = resolveStreamJobOptions({ ...base, tables: { pages: { topic: 'pages', table } } });
+    expect(r.tables.get('pages')).toEqual({ topic: 'pages', table });
+    expect(resolveStreamJobOptions(base).tables.size).toBe(0);
+    expect(errorOf({ ...base, tables: { pages: { topic: 'bad topic', table } } }).option).toBe(
+      'tables.pages.topic',
+    );
+    expect(errorOf({ ...base, tables: { pages: { topic: 'p', table: {} } } }).option).toBe(
+      'tables.pages.table',
+    );
+    expect(errorOf({ ...base, tables: { 'a b': { topic: 'p', table } } }).option).toBe('tables.a b');
   });
 });
