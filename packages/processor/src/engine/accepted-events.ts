@@ -29,10 +29,13 @@ export function checkAcceptedEvents<E>(value: AcceptedEventOutput<E>): AcceptedE
   return value;
 }
 
-/** The output record of one accepted event: by-key, record timestamp = event time. */
+/**
+ * The output record of one accepted event, by key. The record timestamp is left to the runtime (commit time), not
+ * the event time: a replay of old event time must not land in segments that time-based retention deletes at once.
+ */
 export function acceptedEventRecord<E>(
   spec: AcceptedEventOutput<E>,
-  admission: { readonly event: E; readonly timestamp: number },
+  admission: { readonly event: E },
   record: InputRecord,
 ): OutputRecord {
   const encoded = spec.encode(admission.event, record);
@@ -42,6 +45,5 @@ export function acceptedEventRecord<E>(
     value: encoded.value,
     headers: encoded.headers ?? {},
     destination: { kind: 'by-key' },
-    timestamp: admission.timestamp,
   };
 }

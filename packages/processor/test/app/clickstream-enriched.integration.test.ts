@@ -150,14 +150,17 @@ describe('tributary-processor clickstream --enriched-events', () => {
       expect(doc.category).toBe(category(doc.page_url));
       expect(doc.segment).toBe(users.includes(doc.user_id) ? `seg-${doc.user_id}` : null);
     };
-    const searchAll = async (): Promise<{ _id: string; _index: string; _source: EventDoc }[]> => {
+    const searchAll = async (): Promise<
+      { _id: string; _index: string; _version: number; _source: EventDoc }[]
+    > => {
       await es(`/${eventsIndexPrefix}/_refresh`, { method: 'POST' });
-      const body = (await es(`/${eventsIndexPrefix}/_search?size=10000`)) as {
-        hits?: { hits: { _id: string; _index: string; _source: EventDoc }[] };
+      const body = (await es(`/${eventsIndexPrefix}/_search?size=10000&version=true`)) as {
+        hits?: { hits: { _id: string; _index: string; _version: number; _source: EventDoc }[] };
       };
       return body.hits?.hits ?? [];
     };
 
+    const run1Versions = new Map<string, number>();
     // Run 1: the tables are loaded before stage 1 takes its first record.
     const app1 = createClickstreamApp(configFor(apps[0]!));
     const enriched = new TopicTail(harness.kafka, topics.enrichedTopic);
@@ -180,6 +183,7 @@ describe('tributary-processor clickstream --enriched-events', () => {
       await until(async () => (hits = await searchAll()).length >= expectedIds.size, 60_000);
       expect(hits).toHaveLength(expectedIds.size);
       expect(new Set(hits.map((h) => h._id))).toEqual(expectedIds);
+      for (const h of hits) run1Versions.set(h._id, h._version);
       for (const h of hits) {
         checkDoc(h._source);
         const day = new Date(h._source.timestamp).toISOString().slice(0, 10).replaceAll('-', '.');
@@ -224,6 +228,8 @@ describe('tributary-processor clickstream --enriched-events', () => {
       const hits = await searchAll();
       expect(hits).toHaveLength(expectedIds.size);
       expect(new Set(hits.map((h) => h._id))).toEqual(expectedIds);
+      // Every document was overwritten by run 2's copy (a higher offset = a higher external version).
+      expect(hits.filter((h) => h._version <= run1Versions.get(h._id)!)).toEqual([]);
     } finally {
       await app2.stop();
     }
