@@ -37,11 +37,12 @@ run (default command)
     peers           ProducerPerformance, ConsumerPerformance, client.helpers.bulk vs ours: ratios
     max-throughput  producer rate ×step-factor until ack p99 or processor lag diverges: last stable rate
   autocannon runs with its coordinated-omission correction off. Writes <scenario>-<time>.json, .hgrm files
-  and <scenario>-<time>.html to --out. Exits 1 when events were lost or duplicated.
+  and <scenario>-<time>.html to --out, with a progress line per step on stderr. Exits 1 when events
+  were lost or duplicated, or when a scenario failed (the others still run and report).
 
 compare <base.json> <new.json>
   Prints new/base per figure with its direction (throughput: higher is better; latency, startup, CPU,
-  RSS, event-loop delay: lower is better). Exits 1 when a figure is worse than the base by more than
+  RSS, event-loop delay: lower is better; scenario figures by unit: ms lower, /s and × higher). Exits 1 when a figure is worse than the base by more than
   the threshold, or when lost/duplicated events increased; 0 otherwise; 2 on bad input.
   --threshold <p>      allowed worsening, e.g. 10% or 2.5%            (default ${COMPARE_DEFAULTS.thresholdPercent}%)
 

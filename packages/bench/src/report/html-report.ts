@@ -3,7 +3,7 @@ import { percentileCurve } from '../histograms/percentiles.js';
 import { formatMs, formatRate } from './format.js';
 import { COMPONENT_LABELS, type BenchResults } from './results.js';
 import { escapeXml, percentileChart, timeSeriesChart, type PercentileSeries } from './svg-charts.js';
-import { figureCells } from './figures-table.js';
+import { figureCells, formatFigureValue } from './figures-table.js';
 import { formatCorrectness, tableCells, TABLE_COLUMNS } from './table.js';
 
 const STYLE = `
@@ -88,6 +88,16 @@ function perRunTable(results: BenchResults): string {
   return table(rows, new Set([1]));
 }
 
+function perRunFigures(results: BenchResults): string {
+  const rows: string[][] = [['Run', 'Figure', 'Value']];
+  for (const run of results.runs) {
+    for (const f of run.figures ?? []) {
+      rows.push([String(run.run), f.name, f.value === null ? '–' : formatFigureValue(f.value, f.unit)]);
+    }
+  }
+  return table(rows, new Set([1]));
+}
+
 /**
  * A single self-contained HTML page: no script, stylesheet, font or image is fetched, charts are inline SVG.
  * Sections: summary table with correctness line, latency-by-percentile plots per histogram (one line per run),
@@ -98,6 +108,9 @@ export function renderHtmlReport(results: BenchResults): string {
   const e = results.environment;
   const c = results.aggregate.correctness;
   const correct = c.lost === 0 && c.duplicated === 0;
+  const hasRows = results.aggregate.components.length > 0;
+  const hasHistograms = results.runs.some((r) => Object.keys(r.histograms).length > 0);
+  const hasSeries = results.runs.some((r) => r.series.length > 0);
   const title = `Tributary bench — ${w.scenario} — ${results.createdAt}`;
   const definitions = results.aggregate.components
     .filter((r) => r.latencyDefinition !== null)
@@ -112,15 +125,23 @@ figures are medians across runs with (min–max) when runs differ.</p>
 <h2>Results</h2>
 ${results.aggregate.components.length > 0 ? table(tableCells(results), left) : ''}
 ${(results.aggregate.figures ?? []).length > 0 ? table(figureCells(results.aggregate.figures!), new Set([0, 2])) : ''}
-<p class="${correct ? 'ok' : 'bad'}">Correctness: ${escapeXml(formatCorrectness(c))}</p>
-<h2>Latency by percentile</h2>
+${hasRows || c.produced > 0 ? `<p class="${correct ? 'ok' : 'bad'}">Correctness: ${escapeXml(formatCorrectness(c))}</p>` : ''}
+${
+  w.params.coordinatedOmissionCorrection === false
+    ? '<p>Coordinated-omission correction: <b>off</b> (autocannon <code>ignoreCoordinatedOmission: true</code>); latencies are service time from the actual send.</p>'
+    : ''
+}
+${
+  hasHistograms
+    ? `<h2>Latency by percentile</h2>
 <p>Percentile axis is logarithmic in 1/(1−p): each step to the right adds a nine. Latencies are measured from the
 intended time of each event, so generator stalls appear in the tail instead of being hidden.</p>
-${percentileCharts(results)}
-<h2>Over time</h2>
-${timeSeriesCharts(results)}
+${percentileCharts(results)}`
+    : ''
+}
+${hasSeries ? `<h2>Over time</h2>\n${timeSeriesCharts(results)}` : ''}
 <h2>Per run</h2>
-${perRunTable(results)}
+${hasRows ? perRunTable(results) : perRunFigures(results)}
 <h2>Environment</h2>
 ${definitionList([
   ['Node.js', e.node],

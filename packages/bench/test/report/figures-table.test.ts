@@ -141,3 +141,29 @@ describe('comparing scenario figures', () => {
     expect(c.regressions).toBe(2);
   });
 });
+
+describe('HTML report of a figures scenario', () => {
+  it('has figures per run, the coordinated-omission note, and no empty latency or correctness sections', () => {
+    const fixture = loadFixture();
+    const html = renderHtmlReport(
+      createResults({
+        environment: fixture.environment,
+        workload: {
+          scenario: 'queries',
+          ratePerSec: 50,
+          durationMs: 5000,
+          warmupMs: 0,
+          partitions: 1,
+          runs: 1,
+          params: { coordinatedOmissionCorrection: false },
+        },
+        runs: [figuresRun(1, '2026-11-22T11:00:00.000Z', [{ name: 'q.latency.p99', unit: 'ms', value: 12 }])],
+      }),
+    );
+    expect(html).toContain('<td>1</td><td class="l">q.latency.p99</td><td>12.0 ms</td>');
+    expect(html).toContain('Coordinated-omission correction: <b>off</b>');
+    expect(html).not.toContain('Latency by percentile');
+    expect(html).not.toContain('Correctness:');
+    expect(renderHtmlReport(fixture)).toContain('Latency by percentile');
+  });
+});
