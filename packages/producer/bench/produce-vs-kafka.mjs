@@ -151,7 +151,7 @@ function runJava(libs, topic) {
   });
 }
 
-async function runOurs(topic, recordHeaders) {
+async function runOurs(topic, recordHeaders, extra = {}) {
   const before = process.cpuUsage();
   const report = await runLoad({
     brokers,
@@ -162,6 +162,7 @@ async function runOurs(topic, recordHeaders) {
     compression: 'lz4',
     recordHeaders,
     progressIntervalMs: 0,
+    ...extra,
   });
   const cpu = process.cpuUsage(before);
   if (report.failed > 0)
@@ -242,6 +243,7 @@ try {
       java: `bench-java-${suffix}`,
       ours: `bench-ours-${suffix}`,
       oursNoHeaders: `bench-ours-nh-${suffix}`,
+      oursSingle: `bench-ours-single-${suffix}`,
       kafkajs: `bench-kafkajs-${suffix}`,
     };
     for (const t of Object.values(topics)) {
@@ -255,6 +257,8 @@ try {
     console.log(`round ${round} tributary (keys+headers):   ${ours.summary}`);
     const oursNoHeaders = await runOurs(topics.oursNoHeaders, false);
     console.log(`round ${round} tributary (keys, no headers): ${oursNoHeaders.summary}`);
+    const oursSingle = await runOurs(topics.oursSingle, true, { producers: 1 });
+    console.log(`round ${round} tributary (1 producer): ${oursSingle.summary}`);
     const kafkajsAlone = await runKafkajsAlone(topics.kafkajs);
     console.log(`round ${round} kafkajs alone (pre-built):  ${kafkajsAlone.summary}`);
     rounds.push({
@@ -263,9 +267,11 @@ try {
       java,
       ours,
       oursNoHeaders,
+      oursSingle,
       kafkajsAlone,
       ratio: ours.recordsPerSec / java.recordsPerSec,
       ratioNoHeaders: oursNoHeaders.recordsPerSec / java.recordsPerSec,
+      ratioSingle: oursSingle.recordsPerSec / java.recordsPerSec,
       ratioKafkajsAlone: kafkajsAlone.recordsPerSec / java.recordsPerSec,
     });
   }
@@ -300,13 +306,14 @@ mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log('');
 console.log(
-  '| round | load avg | Kafka ProducerPerformance rec/s | tributary rec/s (headers) | ratio | tributary (no headers) | ratio | kafkajs alone | ratio |',
+  '| round | load avg | Kafka ProducerPerformance rec/s | tributary rec/s (headers) | ratio | tributary (no headers) | ratio | tributary (1 producer) | ratio | kafkajs alone | ratio |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rounds) {
   console.log(
     `| ${r.round} | ${r.loadAverage1m.toFixed(1)} | ${r.java.recordsPerSec.toFixed(0)} | ${r.ours.recordsPerSec.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
-      `${r.oursNoHeaders.recordsPerSec.toFixed(0)} | ${r.ratioNoHeaders.toFixed(2)} | ${r.kafkajsAlone.recordsPerSec.toFixed(0)} | ${r.ratioKafkajsAlone.toFixed(2)} |`,
+      `${r.oursNoHeaders.recordsPerSec.toFixed(0)} | ${r.ratioNoHeaders.toFixed(2)} | ` +
+      `${r.oursSingle.recordsPerSec.toFixed(0)} | ${r.ratioSingle.toFixed(2)} | ${r.kafkajsAlone.recordsPerSec.toFixed(0)} | ${r.ratioKafkajsAlone.toFixed(2)} |`,
   );
 }
 console.log(

@@ -68,6 +68,12 @@ export interface LoadOptions
    * manifest still follows the log, but an injected late/duplicate event may then not be one). @defaultValue 1
    */
   maxInFlightBatches: number;
+  /**
+   * kafkajs producers sending in parallel, each idempotent with its own partitions (`p mod producers`; at most one
+   * per partition), so their requests overlap while each partition keeps one producer and its order.
+   * @defaultValue 4
+   */
+  producers: number;
   /** Add the trib-intended-ms header (and trib-fault on injected faults) to each record. @defaultValue true */
   recordHeaders: boolean;
   /** Progress line interval (ms); 0 = none. @defaultValue 5000 */
@@ -106,6 +112,7 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   batchSize: 1000,
   lingerMs: 5,
   maxInFlightBatches: 1,
+  producers: 4,
   recordHeaders: true,
   progressIntervalMs: 5_000,
   manifestPath: undefined,
@@ -164,6 +171,7 @@ export function resolveLoadOptions(input: Partial<LoadOptions> = {}): LoadOption
     batchSize: integerIn('batchSize', m.batchSize, 1, 1_000_000),
     lingerMs: numberIn('lingerMs', m.lingerMs, 0, 60_000),
     maxInFlightBatches: integerIn('maxInFlightBatches', m.maxInFlightBatches, 1, 1000),
+    producers: integerIn('producers', m.producers, 1, 64),
     recordHeaders: booleanOption('recordHeaders', m.recordHeaders),
     progressIntervalMs: integerIn('progressIntervalMs', m.progressIntervalMs, 0),
     manifestPath: optionalString('manifestPath', m.manifestPath),

@@ -34,6 +34,10 @@ describe('resolveLoadOptions', () => {
     expect(() => resolveLoadOptions({ maxInFlightBatches: 0 })).toThrow(
       /maxInFlightBatches must be an integer/,
     );
+    expect(() => resolveLoadOptions({ producers: 0 })).toThrow(
+      /^producers must be an integer between 1 and 64 \(got 0\)$/,
+    );
+    expect(() => resolveLoadOptions({ producers: 1.5 })).toThrow(/producers must be an integer/);
   });
 });
 

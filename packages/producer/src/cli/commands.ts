@@ -73,6 +73,12 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   f('batch-size', 'batchSize', 'number', 'records per partition batch (default 1000)'),
   f('linger', 'lingerMs', 'duration', 'max wait of a record in the batcher (default 5ms)'),
   f('max-in-flight', 'maxInFlightBatches', 'number', 'outstanding send() calls (default 1)'),
+  f(
+    'producers',
+    'producers',
+    'number',
+    'parallel idempotent producers, each with its own partitions (default 4)',
+  ),
   f('no-headers', 'recordHeaders', 'negated', 'send records without headers'),
   f('progress-interval', 'progressIntervalMs', 'duration', 'progress line interval (default 5s; 0 = none)'),
   f('manifest', 'manifestPath', 'string', 'write the ground-truth manifest JSON here'),

@@ -1,4 +1,3 @@
-import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
@@ -17,14 +16,12 @@ import type { LatencySummary } from '../stats/latency-histogram.js';
 import { ClickstreamGenerator } from '../workload/generator.js';
 import { FaultKinds } from '../workload/faults.js';
 import { resolveCompression } from './compression.js';
-import {
-  connectProducer,
-  createIdempotentProducer,
-  createKafka,
-  endOffsets,
-  ensureTopic,
-} from './kafka-client.js';
+import { KafkaBatchSender } from './kafka-batch-sender.js';
+import type { BatchSender, PartitionAck } from './kafka-batch-sender.js';
+import { createKafka, endOffsets, ensureTopic } from './kafka-client.js';
 import { LogOrderFeeder } from './log-order.js';
+import { assignPartitions } from './partition-assignment.js';
+import type { PartitionAssignment } from './partition-assignment.js';
 import { recordHeaders } from './record-headers.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import type { PendingRecord } from './record-accumulator.js';
@@ -63,6 +60,13 @@ export interface LoadRunHooks {
 }
 
 const MAX_ERRORS_KEPT = 10;
+
+/** One producer with its own partitions, batcher and outstanding sends. */
+interface Lane {
+  sender: BatchSender;
+  acc: RecordAccumulator;
+  inFlight: number;
+}
 
 /**
  * Open-loop load generator for Kafka: paces the generator's records on a fixed schedule, batches them per partition
@@ -112,23 +116,28 @@ export class ClickstreamLoadGenerator {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    const producer = createIdempotentProducer(kafka, o);
-    await connectProducer(producer, o.brokers);
+    const assignment = assignPartitions(partitions, o.producers);
+    const settings = { topic: o.topic, compression, requestTimeoutMs: o.requestTimeoutMs };
+    const connecting = assignment.partitionsOf.map(() => KafkaBatchSender.connect(kafka, o, settings));
+    const connected = await Promise.allSettled(connecting);
+    const senders = connected.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
     try {
-      return await this.#produce(producer, partitions, startOffsets, compression);
+      const failed = connected.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      return await this.#produce(senders, assignment, startOffsets);
     } finally {
-      await producer.disconnect().catch(() => undefined);
+      await Promise.all(senders.map((sender) => sender.close()));
     }
   }
 
   async #produce(
-    producer: Producer,
-    partitions: number,
+    senders: BatchSender[],
+    assignment: PartitionAssignment,
     startOffsets: number[],
-    compression: number,
   ): Promise<LoadReport> {
     const o = this.options;
     const clock = this.#clock;
+    const partitions = assignment.producerOf.length;
     const startMs = clock.now();
     const wallStart = clock.wallNow();
     const eventsPerSecond = o.rate > 0 ? o.rate : o.eventsPerSecond;
@@ -152,24 +161,26 @@ export class ClickstreamLoadGenerator {
     const endMs =
       o.count === undefined && o.durationMs !== undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
     const warmupEnd = startMs + o.warmupMs;
-    const acc = new RecordAccumulator(partitions, { batchSize: o.batchSize, lingerMs: o.lingerMs });
+    // One lane per producer: its own batcher over its partitions and its own outstanding sends.
+    const lanes: Lane[] = senders.map((sender) => ({
+      sender,
+      acc: new RecordAccumulator(partitions, { batchSize: o.batchSize, lingerMs: o.lingerMs }),
+      inFlight: 0,
+    }));
+    const laneOf = assignment.producerOf.map((i) => lanes[i]!);
     const maxBuffered = o.batchSize * partitions * 2;
+    const maxInFlight = o.maxInFlightBatches;
+    let buffered = 0;
 
-    const send = (records: PendingRecord[]): void => {
+    const send = (lane: Lane, records: PendingRecord[]): void => {
+      buffered -= records.length;
       this.#handed += records.length;
       this.#inFlight++;
-      const messages: Message[] = records.map((r) => ({
-        key: r.key,
-        value: Buffer.isBuffer(r.value)
-          ? r.value
-          : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
-        partition: r.partition,
-        ...(r.headers === undefined ? {} : { headers: r.headers }),
-      }));
-      producer
-        .send({ topic: o.topic, messages, acks: -1, compression, timeout: o.requestTimeoutMs })
+      lane.inFlight++;
+      lane.sender
+        .send(records)
         .then(
-          (metadata) => this.#acknowledged(records, metadata, feeder, warmupEnd),
+          (acks) => this.#acknowledged(records, acks, feeder, warmupEnd),
           (err: unknown) => {
             this.#failed += records.length;
             const wrapped = wrapKafkaError(
@@ -183,8 +194,22 @@ export class ClickstreamLoadGenerator {
         )
         .finally(() => {
           this.#inFlight--;
+          lane.inFlight--;
           this.#wake?.();
         });
+    };
+    /** Sends every lane that is ready (or, when forced, has anything) and has a free slot. */
+    const sendReady = (now: number, force = false): void => {
+      for (const lane of lanes) {
+        if (lane.inFlight < maxInFlight && (force ? lane.acc.size > 0 : lane.acc.ready(now)))
+          send(lane, lane.acc.drain(now, force));
+      }
+    };
+    /** Earliest linger deadline of a lane that could send then (a lane without a free slot waits for an ack). */
+    const nextSendDeadline = (): number => {
+      let min = Number.POSITIVE_INFINITY;
+      for (const lane of lanes) if (lane.inFlight < maxInFlight) min = Math.min(min, lane.acc.nextDeadline());
+      return min;
     };
 
     this.#progress.start(startMs, () => ({ sent: this.#handed, acked: this.#acked, errors: this.#failed }));
@@ -196,12 +221,13 @@ export class ClickstreamLoadGenerator {
         if (now >= endMs) break;
         const due = schedule.dueCount(now);
         let built = 0;
-        while (seq < due && acc.size < maxBuffered) {
+        while (seq < due && buffered < maxBuffered) {
           const r = generator.next();
           const builtAt = clock.now();
           const intendedMs = o.rate > 0 ? schedule.intendedAt(seq) : builtAt;
           if (intendedMs >= warmupEnd) this.#recordLag(builtAt - intendedMs);
-          acc.add(
+          const lane = laneOf[r.partition]!;
+          lane.acc.add(
             {
               seq,
               partition: r.partition,
@@ -216,8 +242,9 @@ export class ClickstreamLoadGenerator {
             },
             now,
           );
+          buffered++;
           seq++;
-          if (this.#inFlight < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
+          if (lane.inFlight < maxInFlight && lane.acc.ready(now)) send(lane, lane.acc.drain(now));
           // Unthrottled runs: look at the clock now and then, and let I/O in.
           if (++built % 2048 === 0) {
             now = clock.now();
@@ -225,28 +252,20 @@ export class ClickstreamLoadGenerator {
           }
         }
         now = clock.now();
-        if (seq >= total) {
-          while (acc.size > 0) {
-            await this.#waitForSlot(o.maxInFlightBatches);
-            send(acc.drain(clock.now(), true));
-          }
-          break;
-        }
-        if (this.#inFlight < o.maxInFlightBatches && acc.ready(now)) send(acc.drain(now));
-        if (this.#inFlight >= o.maxInFlightBatches && (acc.size >= maxBuffered || acc.ready(now))) {
-          // Nothing to do until a send completes (a completion also wakes the sleep below).
-          await this.#waitForSlot(o.maxInFlightBatches);
-          continue;
-        }
-        const nextDue = seq < due ? now : schedule.intendedAt(seq);
-        const wakeAt = Math.min(nextDue, acc.nextDeadline(), endMs);
-        await this.#sleep(Math.max(0, wakeAt - now));
+        if (seq >= total) break;
+        sendReady(now);
+        // Wake for the next due record (unless the buffer is full), the next linger deadline of a lane that can
+        // send, or the end; an acknowledgement frees a slot and wakes this sleep too.
+        const nextDue =
+          buffered >= maxBuffered ? Number.POSITIVE_INFINITY : seq < due ? now : schedule.intendedAt(seq);
+        const wakeAt = Math.min(nextDue, nextSendDeadline(), endMs);
+        await this.#sleep(wakeAt - now);
       }
-      while (acc.size > 0) {
-        await this.#waitForSlot(o.maxInFlightBatches);
-        send(acc.drain(clock.now(), true));
+      while (buffered > 0) {
+        sendReady(clock.now(), true);
+        if (buffered > 0) await this.#waitForAck();
       }
-      while (this.#inFlight > 0) await this.#waitForSlot(1);
+      while (this.#inFlight > 0) await this.#waitForAck();
       feeder.flush();
     } finally {
       this.#progress.stop();
@@ -280,7 +299,7 @@ export class ClickstreamLoadGenerator {
   /** Counts an acknowledged send and hands its records, per partition at their offsets, to the log-order feeder. */
   #acknowledged(
     records: PendingRecord[],
-    metadata: RecordMetadata[],
+    acks: PartitionAck[],
     feeder: LogOrderFeeder<PendingRecord>,
     warmupEnd: number,
   ): void {
@@ -298,10 +317,9 @@ export class ClickstreamLoadGenerator {
       if (list === undefined) byPartition.set(r.partition, (list = []));
       list.push(r);
     }
-    for (const m of metadata) {
-      const list = byPartition.get(m.partition);
-      if (list !== undefined && m.baseOffset !== undefined)
-        feeder.add(m.partition, Number(m.baseOffset), list);
+    for (const a of acks) {
+      const list = byPartition.get(a.partition);
+      if (list !== undefined) feeder.add(a.partition, a.baseOffset, list);
     }
     this.#acked += records.length;
     this.#bytes += bytes;
@@ -325,15 +343,17 @@ export class ClickstreamLoadGenerator {
     this.#progress.recordLagMs(ms);
   }
 
-  async #waitForSlot(max: number): Promise<void> {
-    while (this.#inFlight >= max) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-      this.#wake = undefined;
-    }
+  /** Resolves at the next acknowledgement (or failure) of a send. */
+  #waitForAck(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = () => {
+        this.#wake = undefined;
+        resolve();
+      };
+    });
   }
 
+  /** Sleeps `ms` (Infinity: until an acknowledgement); an acknowledgement ends the sleep early. */
   #sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -345,7 +365,7 @@ export class ClickstreamLoadGenerator {
         resolve();
       };
       if (ms <= 0) immediate = setImmediate(done);
-      else timer = setTimeout(done, ms);
+      else if (ms !== Number.POSITIVE_INFINITY) timer = setTimeout(done, ms);
       this.#wake = done;
     });
   }

@@ -1,0 +1,77 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { KafkaConnectionOptions } from '../load-options.js';
+import { connectProducer, createIdempotentProducer } from './kafka-client.js';
+
+/** A record as the sender needs it: where it goes and its bytes. */
+export interface OutgoingRecord {
+  partition: number;
+  key: string;
+  value: Uint8Array;
+  headers: Record<string, string> | undefined;
+}
+
+/** Where a partition's chunk of an acknowledged send was appended. */
+export interface PartitionAck {
+  partition: number;
+  baseOffset: number;
+}
+
+/** Sends batches through one idempotent producer; one call's records may span several partitions. */
+export interface BatchSender {
+  send(records: readonly OutgoingRecord[]): Promise<PartitionAck[]>;
+  close(): Promise<void>;
+}
+
+export interface SendSettings {
+  topic: string;
+  /** kafkajs CompressionTypes value. */
+  compression: number;
+  requestTimeoutMs: number;
+}
+
+/** One idempotent kafkajs producer (see createIdempotentProducer). */
+export class KafkaBatchSender implements BatchSender {
+  readonly #producer: Producer;
+  readonly #settings: SendSettings;
+
+  private constructor(producer: Producer, settings: SendSettings) {
+    this.#producer = producer;
+    this.#settings = settings;
+  }
+
+  static async connect(
+    kafka: Kafka,
+    o: KafkaConnectionOptions,
+    settings: SendSettings,
+  ): Promise<KafkaBatchSender> {
+    const producer = createIdempotentProducer(kafka, o);
+    await connectProducer(producer, o.brokers);
+    return new KafkaBatchSender(producer, settings);
+  }
+
+  async send(records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
+    const messages: Message[] = records.map((r) => ({
+      key: r.key,
+      value: Buffer.isBuffer(r.value)
+        ? r.value
+        : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+      partition: r.partition,
+      ...(r.headers === undefined ? {} : { headers: r.headers }),
+    }));
+    const s = this.#settings;
+    const metadata = await this.#producer.send({
+      topic: s.topic,
+      messages,
+      acks: -1,
+      compression: s.compression,
+      timeout: s.requestTimeoutMs,
+    });
+    return metadata.flatMap((m) =>
+      m.baseOffset === undefined ? [] : [{ partition: m.partition, baseOffset: Number(m.baseOffset) }],
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect().catch(() => undefined);
+  }
+}
