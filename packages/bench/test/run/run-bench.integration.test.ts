@@ -15,6 +15,8 @@ describe('bench run (CLI) against the real servers', () => {
       const code = await main(
         [
           'run',
+          '--scenarios',
+          'table',
           '--duration',
           '2s',
           '--warmup',
