@@ -1,5 +1,6 @@
 import type { Kafka, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { chunkTopicMessages } from './send-chunks.js';
 
 export interface CommitRequest {
   readonly topicMessages: readonly TopicMessages[];
@@ -55,8 +56,9 @@ export class TransactionalCommitter implements PartitionCommitter {
   async commit(request: CommitRequest): Promise<void> {
     const txn = await this.#producer.transaction();
     try {
-      if (request.topicMessages.length > 0)
-        await txn.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
+      // Several sends inside one transaction: kafkajs' per-call grouping is quadratic in the messages per partition.
+      for (const topicMessages of chunkTopicMessages(request.topicMessages))
+        await txn.sendBatch({ topicMessages, acks: -1 });
       if (request.offset !== undefined) {
         const { topic, partition, offset } = request.offset;
         await txn.sendOffsets({
@@ -98,8 +100,8 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
 
   async commit(request: CommitRequest): Promise<void> {
     try {
-      if (request.topicMessages.length > 0)
-        await this.#producer.sendBatch({ topicMessages: [...request.topicMessages], acks: -1 });
+      for (const topicMessages of chunkTopicMessages(request.topicMessages))
+        await this.#producer.sendBatch({ topicMessages, acks: -1 });
     } catch (error) {
       throw commitFailed('at-least-once', error);
     }

@@ -1,6 +1,6 @@
-import type { Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { AtLeastOnceCommitter } from '../../src/kafka/partition-committer.js';
+import { AtLeastOnceCommitter, TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 
 function fakeProducer(sent: TopicMessages[][], fail?: Error): Producer {
   return {
@@ -29,6 +29,21 @@ describe('AtLeastOnceCommitter', () => {
     expect(order).toEqual(['offsets 5 after 1 batch']);
   });
 
+  it('splits a large commit into sends of at most 1000 messages per topic, in order, before the offset', async () => {
+    const sent: TopicMessages[][] = [];
+    const order: string[] = [];
+    const committer = new AtLeastOnceCommitter(fakeProducer(sent), async () => {
+      order.push(`offsets after ${sent.length} batches`);
+    });
+    const messages = Array.from({ length: 2_001 }, (_, i) => ({ key: 'k', value: String(i) }));
+    await committer.commit({ ...request, topicMessages: [{ topic: 'changelog', messages }] });
+    expect(sent.map((call) => call.map((t) => t.messages.length))).toEqual([[1_000], [1_000], [1]]);
+    expect(sent.flatMap((call) => call.flatMap((t) => t.messages.map((m) => m.value)))).toEqual(
+      messages.map((m) => m.value),
+    );
+    expect(order).toEqual(['offsets after 3 batches']);
+  });
+
   it('never commits the offset when sending fails', async () => {
     const committed: unknown[] = [];
     const committer = new AtLeastOnceCommitter(fakeProducer([], new Error('broker down')), async (o) => {
@@ -51,5 +66,42 @@ describe('AtLeastOnceCommitter', () => {
       throw Object.assign(new Error('denied'), { type: 'GROUP_AUTHORIZATION_FAILED' });
     });
     await expect(strict.commit(request)).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
+  });
+});
+
+describe('TransactionalCommitter', () => {
+  function fakeKafka(log: string[]): Kafka {
+    const txn = {
+      sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+        log.push(`send ${topicMessages.map((t) => `${t.topic}:${t.messages.length}`).join(',')}`);
+        return [];
+      },
+      sendOffsets: async ({ topics }: { topics: { partitions: { offset: string }[] }[] }) => {
+        log.push(`offsets ${topics[0]!.partitions[0]!.offset}`);
+      },
+      commit: async () => void log.push('commit'),
+      abort: async () => void log.push('abort'),
+      isActive: () => true,
+    };
+    const producer = { connect: async () => {}, disconnect: async () => {}, transaction: async () => txn };
+    return { producer: () => producer } as unknown as Kafka;
+  }
+
+  it('sends a large commit in several sends of one transaction, then the offset, then commits', async () => {
+    const log: string[] = [];
+    const committer = new TransactionalCommitter(fakeKafka(log), {
+      transactionalId: 'tx',
+      consumerGroupId: 'g',
+      transactionTimeoutMs: 60_000,
+    });
+    const changelog = Array.from({ length: 1_500 }, (_, i) => ({ key: String(i), value: 'v' }));
+    await committer.commit({
+      topicMessages: [
+        { topic: 'out', messages: [{ value: 'r' }] },
+        { topic: 'changelog', messages: changelog },
+      ],
+      offset: { topic: 'in', partition: 0, offset: '7' },
+    });
+    expect(log).toEqual(['send out:1,changelog:1000', 'send changelog:500', 'offsets 7', 'commit']);
   });
 });
