@@ -40,4 +40,134 @@ describe('DedupStore', () => {
   it('rejects a bad ttl naming dedupTtlMs', () => {
     expect(() => new DedupStore({ name: 'd', ttlMs: 0 })).toThrow(/dedupTtlMs must be a positive integer/);
   });
+
+  it('defaults the bucket to ttl / 60000 (at least 1 ms) and rejects bad bucket and entry-size options', () => {
+    expect(new DedupStore({ name: 'd' }).bucketMs).toBe(10);
+    expect(new DedupStore({ name: 'd', ttlMs: 1000 }).bucketMs).toBe(1);
+    expect(DEDUP_DEFAULTS.maxEntryBytes).toBe(65_536);
+    expect(() => new DedupStore({ name: 'd', bucketMs: 0 })).toThrow(
+      /dedupBucketMs must be a positive integer/,
+    );
+    expect(() => new DedupStore({ name: 'd', maxEntryBytes: -1 })).toThrow(
+      /dedupMaxEntryBytes must be a positive integer/,
+    );
+  });
+
+  it('writes one changelog record per changed bucket, not one per id', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 1_000 });
+    for (let i = 0; i < 100; i++) d.accept(`id${i}`, String(i), 10_000 + i * 20); // buckets 10 and 11
+    const first = d.drainChangelog();
+    expect(first.map((e) => e.key)).toEqual(['id0', 'id50']);
+    expect(d.drainChangelog()).toEqual([]);
+    d.accept('late', '100', 10_999); // only bucket 10 changed
+    const second = d.drainChangelog();
+    expect(second.map((e) => e.key)).toEqual(['id0']);
+    const restored = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 1_000 });
+    for (const e of [...first, ...second]) restored.restoreEntry(e);
+    expect(restored.size.entries).toBe(101);
+    expect(restored.check('id7', '7', 0)).toBe('replay');
+    expect(restored.check('id7', '8', 0)).toBe('duplicate');
+    expect(restored.check('late', '100', 0)).toBe('replay');
+    expect(restored.check('other', '1', 0)).toBe('new');
+  });
+
+  it('evicts a bucket as a whole with one tombstone once its newest id expired; verdicts stay per id', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 1_000, bucketMs: 100 });
+    d.accept('a', '1', 100);
+    d.accept('b', '2', 150);
+    d.drainChangelog();
+    expect(d.check('a', '9', 1_100)).toBe('new'); // a expired though its bucket is still held for b
+    expect(d.expire(1_100)).toBe(0);
+    expect(d.expire(1_150)).toBe(2);
+    expect(d.size.entries).toBe(0);
+    expect(d.drainChangelog()).toEqual([{ store: 'd', key: 'a', value: null }]);
+  });
+
+  it('splits a bucket into records of about maxEntryBytes', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 60_000, maxEntryBytes: 300 });
+    for (let i = 0; i < 50; i++) d.accept(`event-${i}`, String(i), 1_000);
+    const log = d.drainChangelog();
+    expect(log).toHaveLength(5); // 11 ids of 28 encoded bytes reach 300 bytes
+    for (const e of log) expect(e.value!.length).toBeLessThanOrEqual(300 + 28);
+    const restored = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 60_000, maxEntryBytes: 300 });
+    for (const e of log) restored.restoreEntry(e);
+    expect(restored.size.entries).toBe(50);
+    for (let i = 0; i < 50; i++) expect(restored.check(`event-${i}`, String(i), 0)).toBe('replay');
+  });
+
+  it('a re-accepted expired id moves to its new bucket; the old bucket is rewritten or tombstoned', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 1_000, bucketMs: 100 });
+    d.accept('x', '1', 100);
+    d.accept('y', '2', 110);
+    d.accept('solo', '3', 250);
+    const first = d.drainChangelog();
+    d.accept('x', '10', 1_500); // x expired at 1_100; the key 'x' stays with its first bucket (still holds y)
+    d.accept('solo', '11', 1_600); // its first bucket is now empty
+    const second = d.drainChangelog();
+    expect(second.map((e) => [e.key, e.value === null ? 'tombstone' : 'value'])).toEqual([
+      ['x', 'value'],
+      ['x\u000015\u00000', 'value'],
+      ['solo', 'tombstone'],
+      ['solo\u000016\u00000', 'value'],
+    ]);
+    const compacted = new Map([...first, ...second].map((e) => [e.key, e]));
+    for (const log of [[...first, ...second], [...compacted.values()]]) {
+      const r = new DedupStore({ name: 'd', ttlMs: 1_000, bucketMs: 100 });
+      for (const e of log) r.restoreEntry(e);
+      expect(r.size.entries).toBe(3);
+      expect([r.check('x', '10', 1_500), r.check('y', '2', 1_000), r.check('solo', '11', 1_600)]).toEqual([
+        'replay',
+        'replay',
+        'replay',
+      ]);
+      expect(r.check('x', '1', 1_500)).toBe('duplicate');
+    }
+  });
+
+  it('restores a legacy one-id-per-record changelog and fails on a corrupt record', () => {
+    const legacy = Buffer.alloc(16);
+    legacy.writeDoubleBE(500, 0);
+    legacy.writeDoubleBE(3, 8);
+    const d = new DedupStore({ name: 'd', ttlMs: 1_000 });
+    d.restoreEntry({ store: 'd', key: 'old', value: legacy });
+    d.restoreEntry({ store: 'other', key: 'ignored', value: Buffer.alloc(3) });
+    expect(d.check('old', '3', 600)).toBe('replay');
+    expect(d.expire(1_500)).toBe(1);
+    expect(() => d.restoreEntry({ store: 'd', key: 'bad', value: Buffer.from([7, 7, 7]) })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_STATE_CORRUPT' }),
+    );
+  });
+
+  it('restore from any checkpoint gives the verdicts of the live store (random workload, compacted log)', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const opts = { name: 'd', ttlMs: 2_000, bucketMs: 50, maxEntryBytes: 200 };
+    const live = new DedupStore(opts);
+    const log = new Map<string, { store: string; key: string; value: Buffer | null }>();
+    let wm = 0;
+    for (let offset = 0; offset < 3_000; offset++) {
+      const id = `e${rand(400)}`;
+      const ts = offset * 2 + rand(300);
+      const verdict = live.check(id, String(offset), wm);
+      if (verdict === 'new') live.accept(id, String(offset), ts);
+      wm = Math.max(wm, ts - 100);
+      live.expire(wm);
+      if (rand(10) === 0) {
+        for (const e of live.drainChangelog()) {
+          log.delete(e.key); // compaction keeps the latest record per key, in the order of the latest write
+          log.set(e.key, e);
+        }
+        const restored = new DedupStore(opts);
+        for (const e of log.values()) restored.restoreEntry(e);
+        for (let probe = 0; probe < 20; probe++) {
+          const pid = `e${rand(400)}`;
+          const at = String(rand(offset + 1));
+          expect(restored.check(pid, at, wm)).toBe(live.check(pid, at, wm));
+        }
+      }
+    }
+  });
 });
