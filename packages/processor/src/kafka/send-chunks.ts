@@ -7,18 +7,34 @@ import type { Message, TopicMessages } from 'kafkajs';
 export const MAX_MESSAGES_PER_SEND = 1_000;
 
 /**
- * Splits one commit's outputs into consecutive `sendBatch` payloads with at most `maxPerTopic` messages per topic
- * each, and never two entries for the same topic in one payload (kafkajs keys them by topic and drops all but the
- * last). Entries of the same topic are merged first. Sending the payloads one after the other keeps every
- * partition's order.
+ * Most key + value bytes per topic in one call (a single larger message goes alone). kafkajs writes one call's
+ * messages for a partition as one record batch, which the broker rejects above `max.message.bytes` (~1 MB by
+ * default).
+ */
+export const MAX_BYTES_PER_SEND = 512 * 1024;
+
+/** Rough per-record framing (offset/timestamp deltas, lengths, attributes) added to key + value + headers. */
+const RECORD_OVERHEAD_BYTES = 32;
+
+export interface SendChunkLimits {
+  /** @defaultValue 1000 */
+  readonly maxMessages?: number;
+  /** @defaultValue 524288 */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Splits one commit's outputs into consecutive `sendBatch` payloads with at most `maxMessages` messages and about
+ * `maxBytes` bytes per topic each, and never two entries for the same topic in one payload (kafkajs keys them by
+ * topic and drops all but the last). Entries of the same topic are merged first. Sending the payloads one after
+ * the other keeps every partition's order.
  */
 export function chunkTopicMessages(
   topicMessages: readonly TopicMessages[],
-  maxPerTopic: number = MAX_MESSAGES_PER_SEND,
+  limits: SendChunkLimits = {},
 ): TopicMessages[][] {
-  if (!Number.isSafeInteger(maxPerTopic) || maxPerTopic <= 0) {
-    throw new RangeError(`maxPerTopic must be a positive integer (got ${String(maxPerTopic)})`);
-  }
+  const maxMessages = positive('maxMessages', limits.maxMessages ?? MAX_MESSAGES_PER_SEND);
+  const maxBytes = positive('maxBytes', limits.maxBytes ?? MAX_BYTES_PER_SEND);
   const byTopic = new Map<string, Message[]>();
   for (const { topic, messages } of topicMessages) {
     if (messages.length === 0) continue;
@@ -27,12 +43,42 @@ export function chunkTopicMessages(
     else for (const m of messages) list.push(m);
   }
   const calls: TopicMessages[][] = [];
-  for (let start = 0; ; start += maxPerTopic) {
-    const call: TopicMessages[] = [];
-    for (const [topic, messages] of byTopic) {
-      if (start < messages.length) call.push({ topic, messages: messages.slice(start, start + maxPerTopic) });
+  for (const [topic, messages] of byTopic) {
+    let call = 0;
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const size = messageBytes(messages[i]!);
+      if (i > start && (i - start >= maxMessages || bytes + size > maxBytes)) {
+        (calls[call++] ??= []).push({ topic, messages: messages.slice(start, i) });
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
     }
-    if (call.length === 0) return calls;
-    calls.push(call);
+    (calls[call] ??= []).push({ topic, messages: messages.slice(start) });
   }
+  return calls;
+}
+
+function messageBytes(m: Message): number {
+  let n = RECORD_OVERHEAD_BYTES + fieldBytes(m.key) + fieldBytes(m.value);
+  if (m.headers !== undefined) {
+    for (const [k, v] of Object.entries(m.headers)) {
+      n += k.length + (Array.isArray(v) ? v.reduce<number>((s, x) => s + fieldBytes(x), 0) : fieldBytes(v));
+    }
+  }
+  return n;
+}
+
+function fieldBytes(v: Buffer | string | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer (got ${String(value)})`);
+  }
+  return value;
 }

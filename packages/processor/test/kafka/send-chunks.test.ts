@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chunkTopicMessages, MAX_MESSAGES_PER_SEND } from '../../src/kafka/send-chunks.js';
+import {
+  chunkTopicMessages,
+  MAX_BYTES_PER_SEND,
+  MAX_MESSAGES_PER_SEND,
+} from '../../src/kafka/send-chunks.js';
 
 const msgs = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ value: `${prefix}${i}` }));
 
@@ -31,7 +35,7 @@ describe('chunkTopicMessages', () => {
         { topic: 'u', messages: msgs('u', 1) },
         { topic: 't', messages: msgs('b', 2) },
       ],
-      3,
+      { maxMessages: 3 },
     );
     expect(calls).toEqual([
       [
@@ -45,6 +49,31 @@ describe('chunkTopicMessages', () => {
   it('returns no payload when there is nothing to send, and rejects a bad cap', () => {
     expect(chunkTopicMessages([])).toEqual([]);
     expect(chunkTopicMessages([{ topic: 't', messages: [] }])).toEqual([]);
-    expect(() => chunkTopicMessages([], 0)).toThrow(/maxPerTopic must be a positive integer/);
+    expect(() => chunkTopicMessages([], { maxMessages: 0 })).toThrow(
+      /maxMessages must be a positive integer/,
+    );
+    expect(() => chunkTopicMessages([], { maxBytes: 1.5 })).toThrow(/maxBytes must be a positive integer/);
+  });
+
+  it('also caps the bytes per topic (512 KiB by default) so a partition record batch stays under ~1 MB', () => {
+    expect(MAX_BYTES_PER_SEND).toBe(524_288);
+    const big = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(64 * 1024) }));
+    const calls = chunkTopicMessages([
+      { topic: 'dedup', messages: big },
+      { topic: 'out', messages: [{ value: 'x' }] },
+    ]);
+    expect(calls.map((c) => c.map((t) => [t.topic, t.messages.length]))).toEqual([
+      [
+        ['dedup', 7],
+        ['out', 1],
+      ],
+      [['dedup', 7]],
+      [['dedup', 6]],
+    ]);
+    const huge = [{ value: 'a'.repeat(2_000) }, { value: 'b', headers: { h: ['1', Buffer.from('2')] } }];
+    expect(chunkTopicMessages([{ topic: 't', messages: huge }], { maxBytes: 1_000 })).toEqual([
+      [{ topic: 't', messages: [huge[0]] }],
+      [{ topic: 't', messages: [huge[1]] }],
+    ]);
   });
 });
