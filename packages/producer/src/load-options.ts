@@ -70,11 +70,14 @@ export interface LoadOptions
   maxInFlightBatches: number;
   /**
    * kafkajs producers sending in parallel, each idempotent with its own partitions (`p mod producers`; at most one
-   * per partition), so their requests overlap while each partition keeps one producer and its order.
-   * @defaultValue 4
+   * per partition), so their requests overlap while each partition keeps one producer and its order. Pays when the
+   * broker's round trip, not this thread's CPU, is the limit (see bench/README.md). @defaultValue 1
    */
   producers: number;
-  /** Add the trib-intended-ms header (and trib-fault on injected faults) to each record. @defaultValue true */
+  /**
+   * Add the trib-intended-ms header (and trib-fault on injected faults) to each record. Off by default: kafkajs
+   * encodes each header separately, which costs ~20% of the throughput (bench/README.md). @defaultValue false
+   */
   recordHeaders: boolean;
   /** Progress line interval (ms); 0 = none. @defaultValue 5000 */
   progressIntervalMs: number;
@@ -112,8 +115,8 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   batchSize: 1000,
   lingerMs: 5,
   maxInFlightBatches: 1,
-  producers: 4,
-  recordHeaders: true,
+  producers: 1,
+  recordHeaders: false,
   progressIntervalMs: 5_000,
   manifestPath: undefined,
   hgrmPath: undefined,
