@@ -1,6 +1,7 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
 import { describeValue } from './describe-value.js';
 import { assertInt64, int64ToNumber } from './int64.js';
+import { decodeMessage } from './decode-message.js';
 import { ClickstreamEventMessage } from './messages.js';
 import type { ClickstreamEvent } from './types.js';
 
@@ -69,24 +70,7 @@ export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8A
  * @throws SchemaError TRIB_SCHEMA_DECODE_FAILED when the bytes are not a valid encoding.
  */
 export function decodeClickstreamEvent(bytes: Uint8Array): ClickstreamEvent {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new SchemaError(
-      SchemaErrorCodes.DECODE_FAILED,
-      `expected a Uint8Array, got ${describeValue(bytes)}`,
-    );
-  }
-  let m;
-  try {
-    m = ClickstreamEventMessage.decode(bytes);
-  } catch (err) {
-    throw new SchemaError(
-      SchemaErrorCodes.DECODE_FAILED,
-      `not a valid ClickstreamEvent: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  const m = decodeMessage(ClickstreamEventMessage, 'ClickstreamEvent', bytes);
   return {
     userId: m.userId,
     pageUrl: m.pageUrl,

@@ -1,6 +1,7 @@
 import { SchemaError, SchemaErrorCodes } from './errors.js';
 import { describeValue } from './describe-value.js';
 import { assertInt64, int64ToNumber } from './int64.js';
+import { decodeMessage } from './decode-message.js';
 import { WindowResultMessage } from './messages.js';
 import type { WindowResult } from './types.js';
 
@@ -56,24 +57,7 @@ export function encodeWindowResult(r: WindowResult): Uint8Array {
  * @throws SchemaError TRIB_SCHEMA_DECODE_FAILED when the bytes are not a valid encoding.
  */
 export function decodeWindowResult(bytes: Uint8Array): WindowResult {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new SchemaError(
-      SchemaErrorCodes.DECODE_FAILED,
-      `expected a Uint8Array, got ${describeValue(bytes)}`,
-    );
-  }
-  let m;
-  try {
-    m = WindowResultMessage.decode(bytes);
-  } catch (err) {
-    throw new SchemaError(
-      SchemaErrorCodes.DECODE_FAILED,
-      `not a valid WindowResult: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  const m = decodeMessage(WindowResultMessage, 'WindowResult', bytes);
   return {
     pageUrl: m.pageUrl,
     windowStart: int64ToNumber(m.windowStart),
