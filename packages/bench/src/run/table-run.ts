@@ -12,7 +12,8 @@ import { summarize } from '../histograms/percentiles.js';
 import type { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
 import { summarizeResources, type ResourceSummary } from '../resources/resource-summary.js';
-import { startProcessorChild } from './processor-child.js';
+import type { ProcessorChild } from './processor-child.js';
+import { deleteRunResources, runTopics, startRunProcessor } from './run-resources.js';
 import { SearchablePoller } from './searchable-poller.js';
 import { WindowTracker } from './window-tracker.js';
 
@@ -101,13 +102,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     publish(channels.progress, () => ({ run: input.run, line }));
   };
   const id = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const topics = {
-    input: `${id}-events`,
-    results: `${id}-results`,
-    late: `${id}-late`,
-    dlq: `${id}-dlq`,
-    repartition: `${id}-repartition`,
-  };
+  const topics = runTopics(id);
   const startedAt = new Date().toISOString();
   publish(channels.runStart, () => ({
     run: input.run,
@@ -122,7 +117,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
   const es = new Client({ node: input.elasticsearchUrl });
   const tracker = new WindowTracker({ outOfOrdernessMs: w.outOfOrdernessMs });
   const observer = kafka.consumer({ groupId: `${id}-observer`, maxWaitTimeInMs: 50 });
-  let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
+  let processor: ProcessorChild | undefined;
   let sampler: ResourceSampler | undefined;
   let poller: SearchablePoller | undefined;
   let searchableTimer: NodeJS.Timeout | undefined;
@@ -133,19 +128,14 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       topics: [{ topic: topics.input, numPartitions: input.partitions, replicationFactor: 1 }],
     });
     log(`run ${input.run}: starting the processor (${id})`);
-    processor = await startProcessorChild({
-      brokers: input.brokers.join(','),
-      applicationId: id,
-      inputTopic: topics.input,
-      resultsTopic: topics.results,
-      lateTopic: topics.late,
-      deadLetterTopic: topics.dlq,
-      repartitionTopic: topics.repartition,
+    processor = await startRunProcessor({
+      brokers: input.brokers,
+      id,
+      topics,
       windowSizeMs: w.windowSizeMs,
       outOfOrdernessMs: w.outOfOrdernessMs,
       idleTimeoutMs: w.idleTimeoutMs,
       elasticsearchUrl: input.elasticsearchUrl,
-      indexPrefix: id,
     });
 
     await observer.connect();
@@ -336,24 +326,6 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     await sampler?.stop().catch(() => undefined);
     await observer.disconnect().catch(() => undefined);
     await processor?.stop().catch(() => undefined);
-    try {
-      const all = await admin.listTopics();
-      const mine = all.filter((t) => t.startsWith(id));
-      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-    } catch {
-      // Best effort: leftovers carry the run id.
-    }
-    await admin.disconnect().catch(() => undefined);
-    try {
-      // Wildcard deletes are refused by default (action.destructive_requires_name): delete by concrete name.
-      const names = Object.keys(
-        await es.indices.get({ index: `${id}-*`, ignore_unavailable: true, allow_no_indices: true }),
-      );
-      if (names.length > 0) await es.indices.delete({ index: names });
-    } catch {
-      // Best effort: leftovers carry the run id.
-    }
-    await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
-    await es.close().catch(() => undefined);
+    await deleteRunResources(admin, es, id);
   }
 }

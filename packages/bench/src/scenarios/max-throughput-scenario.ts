@@ -4,7 +4,8 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
 import { readProcess } from '../resources/proc-stat.js';
-import { startProcessorChild } from '../run/processor-child.js';
+import type { ProcessorChild } from '../run/processor-child.js';
+import { deleteRunResources, runTopics, startRunProcessor } from '../run/run-resources.js';
 import { TABLE_WORKLOAD_DEFAULTS } from '../run/table-run.js';
 import { figuresRun, scenarioRunId, type ScenarioContext } from './scenario-run.js';
 import { eventsPerCore, ThroughputSearch, type ThroughputSearchOptions } from './throughput-search.js';
@@ -101,38 +102,27 @@ export async function runMaxThroughputOnce(
   const search = new ThroughputSearch(workload);
   const s = resolveSteps(workload);
   const id = scenarioRunId('maxtp');
-  const topics = {
-    input: `${id}-events`,
-    results: `${id}-results`,
-    late: `${id}-late`,
-    dlq: `${id}-dlq`,
-    repartition: `${id}-repartition`,
-  };
+  const topics = runTopics(id);
   const startedAt = new Date().toISOString();
   const t = TABLE_WORKLOAD_DEFAULTS;
   const kafka = new Kafka({ clientId: id, brokers: [...ctx.brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const es = new Client({ node: ctx.elasticsearchUrl });
-  let processor: Awaited<ReturnType<typeof startProcessorChild>> | undefined;
+  let processor: ProcessorChild | undefined;
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic: topics.input, numPartitions: s.partitions, replicationFactor: 1 }],
     });
-    processor = await startProcessorChild({
-      brokers: ctx.brokers.join(','),
-      applicationId: id,
-      inputTopic: topics.input,
-      resultsTopic: topics.results,
-      lateTopic: topics.late,
-      deadLetterTopic: topics.dlq,
-      repartitionTopic: topics.repartition,
+    processor = await startRunProcessor({
+      brokers: ctx.brokers,
+      id,
+      topics,
       windowSizeMs: t.windowSizeMs,
       outOfOrdernessMs: t.outOfOrdernessMs,
       idleTimeoutMs: t.idleTimeoutMs,
       elasticsearchUrl: ctx.elasticsearchUrl,
-      indexPrefix: id,
     });
     ctx.log(`max-throughput: processor running (${id}), stepping from ${search.nextRate()}/s`);
     const searchStart = Date.now();
@@ -242,22 +232,6 @@ export async function runMaxThroughputOnce(
     return figuresRun(ctx.run, startedAt, figures, { series });
   } finally {
     await processor?.stop().catch(() => undefined);
-    try {
-      const mine = (await admin.listTopics()).filter((x) => x.startsWith(id));
-      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-    } catch {
-      // Best effort: leftovers carry the run id.
-    }
-    await admin.disconnect().catch(() => undefined);
-    try {
-      const names = Object.keys(
-        await es.indices.get({ index: `${id}-*`, ignore_unavailable: true, allow_no_indices: true }),
-      );
-      if (names.length > 0) await es.indices.delete({ index: names });
-    } catch {
-      // Best effort.
-    }
-    await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
-    await es.close().catch(() => undefined);
+    await deleteRunResources(admin, es, id);
   }
 }
