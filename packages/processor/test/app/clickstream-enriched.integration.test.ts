@@ -1,29 +1,19 @@
 import { ClickstreamGenerator, GroundTruthAccumulator, Verdicts } from '@tributary/producer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { resolveProcessorConfig } from '../../src/config/processor-config.js';
-import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
+import { testProcessorConfig } from '../helpers/clickstream-config.js';
+import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
+import { toInputMessages } from '../helpers/clickstream-topics.js';
+import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
 
 const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 2;
 const EVENTS = 600;
 const PAGES = 8;
-const RULES = {
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
-};
 
-async function es(path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${esUrl}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json' },
-  });
-  return response.json();
-}
+const es = elasticsearchClient(esUrl);
 
 async function until(predicate: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,45 +33,26 @@ interface EventDoc {
 }
 
 describe('tributary-processor clickstream --enriched-events', () => {
-  const harness = new KafkaHarness(brokers);
-  const suffix = uniqueName('enr');
+  const suite = useClickstreamSuite(brokers, 'enr', PARTITIONS, (s) =>
+    [`${s}-app1`, `${s}-app2`].flatMap((a) => [a, `${a}-merge`, `${a}-elasticsearch-events`]),
+  );
+  const { harness, suffix } = suite;
   const topics = {
-    inputTopic: `${suffix}-events`,
-    resultsTopic: `${suffix}-metrics`,
-    lateTopic: `${suffix}-late`,
-    deadLetterTopic: `${suffix}-dlq`,
-    repartitionTopic: `${suffix}-repartition`,
+    ...suite.topics,
     enrichedTopic: `${suffix}-enriched`,
     pagesTopic: `${suffix}-pages`,
     usersTopic: `${suffix}-users`,
   };
   const eventsIndexPrefix = `${suffix}-events-idx`;
   const apps = [`${suffix}-app1`, `${suffix}-app2`];
-  const tails: TopicTail[] = [];
 
   beforeAll(async () => {
-    await harness.connect();
-    await harness.createTopic(topics.inputTopic, PARTITIONS);
-    const admin = harness.kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [topics.pagesTopic, topics.usersTopic].map((topic) => ({
-        topic,
-        numPartitions: 2,
-        replicationFactor: 1,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-      })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    await harness.createTopic(topics.pagesTopic, 2, { compacted: true });
+    await harness.createTopic(topics.usersTopic, 2, { compacted: true });
   });
 
   afterAll(async () => {
-    const groups = apps.flatMap((a) => [a, `${a}-merge`, `${a}-elasticsearch-events`]);
-    for (const t of tails) groups.push(await t.stop());
-    await harness.cleanup(groups, [suffix]);
-    await es(`/${eventsIndexPrefix}-*`, { method: 'DELETE' }).catch(() => undefined);
-    await es(`/_index_template/${eventsIndexPrefix}`, { method: 'DELETE' }).catch(() => undefined);
+    await deleteIndices(es, eventsIndexPrefix);
   });
 
   it('indexes exactly the accepted events, each joined with its category; a second run adds no document', async () => {
@@ -124,26 +95,17 @@ describe('tributary-processor clickstream --enriched-events', () => {
       topics.usersTopic,
       users.map((u) => ({ key: u, value: JSON.stringify({ segment: `seg-${u}` }) })),
     );
-    await harness.produce(
-      topics.inputTopic,
-      records.map((r) => ({ key: r.key, value: Buffer.from(r.value), partition: r.partition })),
-    );
+    await harness.produce(topics.inputTopic, toInputMessages(records));
 
     const configFor = (applicationId: string) =>
-      resolveProcessorConfig({
-        source: 'test',
-        values: {
-          ...topics,
-          applicationId,
-          brokers,
-          elasticsearchUrl: esUrl,
-          indexPrefix: `${suffix}-metrics-idx`,
-          eventsIndexPrefix,
-          enrichedEvents: true,
-          commitIntervalMs: 100,
-          idleTimeoutMs: 1_000,
-          logLevel: 'nothing',
-        },
+      testProcessorConfig({
+        ...topics,
+        applicationId,
+        brokers,
+        elasticsearchUrl: esUrl,
+        indexPrefix: `${suffix}-metrics-idx`,
+        eventsIndexPrefix,
+        enrichedEvents: true,
       });
     const expectedIds = new Set(acceptedEvents.map((r) => r.event.eventId));
     const checkDoc = (doc: EventDoc): void => {
@@ -163,8 +125,7 @@ describe('tributary-processor clickstream --enriched-events', () => {
     const run1Versions = new Map<string, number>();
     // Run 1: the tables are loaded before stage 1 takes its first record.
     const app1 = createClickstreamApp(configFor(apps[0]!));
-    const enriched = new TopicTail(harness.kafka, topics.enrichedTopic);
-    tails.push(enriched);
+    const enriched = harness.tail(topics.enrichedTopic);
     await app1.start();
     try {
       expect(app1.tables!.pages.lookup('/products/1')).toEqual({ category: 'updated' });

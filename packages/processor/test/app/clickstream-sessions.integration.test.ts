@@ -1,8 +1,9 @@
 import { ClickstreamGenerator } from '@tributary/producer';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { resolveProcessorConfig } from '../../src/config/processor-config.js';
-import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+import { testProcessorConfig } from '../helpers/clickstream-config.js';
+import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
+import { toInputMessages } from '../helpers/clickstream-topics.js';
 
 const brokers = inject('kafkaBrokers');
 const PARTITIONS = 4;
@@ -18,21 +19,10 @@ interface SessionRow {
 }
 
 describe('tributary-processor clickstream --sessions', () => {
-  const harness = new KafkaHarness(brokers);
-  const suffix = uniqueName('css');
+  const { harness, suffix, topics } = useClickstreamSuite(brokers, 'css', PARTITIONS, (s) =>
+    ['', '-merge', '-sessions'].map((stage) => `${s}-app${stage}`),
+  );
   const applicationId = `${suffix}-app`;
-  const tails: TopicTail[] = [];
-
-  beforeAll(async () => {
-    await harness.connect();
-    await harness.createTopic(`${suffix}-events`, PARTITIONS);
-  });
-
-  afterAll(async () => {
-    const groups = ['', '-merge', '-sessions'].map((s) => `${applicationId}${s}`);
-    for (const t of tails) groups.push(await t.stop());
-    await harness.cleanup(groups, [suffix]);
-  });
 
   it('writes one summary per user session, equal to the gap-based sessions of the input', async () => {
     const generator = new ClickstreamGenerator({
@@ -64,33 +54,20 @@ describe('tributary-processor clickstream --sessions', () => {
       expected.set(`${user}|${start}`, count);
     }
     expect(expected.size).toBeGreaterThan(byUser.size); // some users have several sessions
-    await harness.produce(
-      `${suffix}-events`,
-      records.map((r) => ({ key: r.key, value: Buffer.from(r.value), partition: r.partition })),
-    );
+    await harness.produce(topics.inputTopic, toInputMessages(records));
 
-    const config = resolveProcessorConfig({
-      source: 'test',
-      values: {
-        brokers,
-        applicationId,
-        inputTopic: `${suffix}-events`,
-        resultsTopic: `${suffix}-metrics`,
-        lateTopic: `${suffix}-late`,
-        deadLetterTopic: `${suffix}-dlq`,
-        repartitionTopic: `${suffix}-repartition`,
-        sessionsTopic: `${suffix}-sessions`,
-        sessions: true,
-        sessionGapMs: GAP_MS,
-        elasticsearch: false,
-        commitIntervalMs: 100,
-        idleTimeoutMs: 3_000,
-        logLevel: 'nothing',
-      },
+    const config = testProcessorConfig({
+      brokers,
+      applicationId,
+      ...topics,
+      sessionsTopic: `${suffix}-sessions`,
+      sessions: true,
+      sessionGapMs: GAP_MS,
+      elasticsearch: false,
+      idleTimeoutMs: 3_000,
     });
     const app = createClickstreamApp(config);
-    const sessions = new TopicTail(harness.kafka, `${suffix}-sessions`);
-    tails.push(sessions);
+    const sessions = harness.tail(`${suffix}-sessions`);
     await app.start();
     const latest = (): Map<string, number> => {
       const rows = new Map<string, SessionRow>();

@@ -2,23 +2,19 @@ import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
 import type { GroundTruthManifest } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { resolveProcessorConfig } from '../../src/config/processor-config.js';
-import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
+import { testProcessorConfig } from '../helpers/clickstream-config.js';
+import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
+import { toInputMessages } from '../helpers/clickstream-topics.js';
+import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
 import type { ReadRecord } from '../helpers/kafka-harness.js';
 
 const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 4;
 const EVENTS = 3_000;
-const RULES = {
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
-};
 
 type WindowKey = string;
 const windowKey = (pageUrl: string, windowStart: number): WindowKey => `${windowStart}|${pageUrl}`;
@@ -56,39 +52,17 @@ function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[
   return problems;
 }
 
-async function es(path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${esUrl}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json' },
-  });
-  return response.json();
-}
+const es = elasticsearchClient(esUrl);
 
 describe('tributary-processor clickstream end to end', () => {
-  const harness = new KafkaHarness(brokers);
-  const suffix = uniqueName('cs');
-  const topics = {
-    inputTopic: `${suffix}-events`,
-    resultsTopic: `${suffix}-metrics`,
-    lateTopic: `${suffix}-late`,
-    deadLetterTopic: `${suffix}-dlq`,
-    repartitionTopic: `${suffix}-repartition`,
-  };
+  const { harness, suffix, topics } = useClickstreamSuite(brokers, 'cs', PARTITIONS, (s) =>
+    ['', '-merge', '-elasticsearch'].map((stage) => `${s}-app${stage}`),
+  );
   const applicationId = `${suffix}-app`;
   const indexPrefix = `${suffix}-metrics-idx`;
-  const tails: TopicTail[] = [];
-
-  beforeAll(async () => {
-    await harness.connect();
-    await harness.createTopic(topics.inputTopic, PARTITIONS);
-  });
 
   afterAll(async () => {
-    const groups = [applicationId, `${applicationId}-merge`, `${applicationId}-elasticsearch`];
-    for (const t of tails) groups.push(await t.stop());
-    await harness.cleanup(groups, [suffix]);
-    await es(`/${indexPrefix}-*`, { method: 'DELETE' }).catch(() => undefined);
-    await es(`/_index_template/${indexPrefix}`, { method: 'DELETE' }).catch(() => undefined);
+    await deleteIndices(es, indexPrefix);
   });
 
   it('results (latest version per page and window), late and dead-lettered events equal the ground truth', async () => {
@@ -112,30 +86,20 @@ describe('tributary-processor clickstream end to end', () => {
     expect(manifest.totals.late).toBeGreaterThan(0);
     expect(manifest.totals.deadLettered).toBeGreaterThan(0);
     expect(manifest.totals.duplicates).toBeGreaterThan(0);
-    await harness.produce(
-      topics.inputTopic,
-      records.map((r) => ({ key: r.key, value: Buffer.from(r.value), partition: r.partition })),
-    );
+    await harness.produce(topics.inputTopic, toInputMessages(records));
 
-    const config = resolveProcessorConfig({
-      source: 'test',
-      values: {
-        ...topics,
-        applicationId,
-        brokers,
-        elasticsearchUrl: esUrl,
-        indexPrefix,
-        commitIntervalMs: 100,
-        idleTimeoutMs: 1_000,
-        logLevel: 'nothing',
-      },
+    const config = testProcessorConfig({
+      ...topics,
+      applicationId,
+      brokers,
+      elasticsearchUrl: esUrl,
+      indexPrefix,
     });
     const registry = new Registry();
     const app = createClickstreamApp(config, { registry });
-    const results = new TopicTail(harness.kafka, topics.resultsTopic);
-    const late = new TopicTail(harness.kafka, topics.lateTopic);
-    const dlq = new TopicTail(harness.kafka, topics.deadLetterTopic);
-    tails.push(results, late, dlq);
+    const results = harness.tail(topics.resultsTopic);
+    const late = harness.tail(topics.lateTopic);
+    const dlq = harness.tail(topics.deadLetterTopic);
     await app.start();
     try {
       await Promise.all([results.start(), late.start(), dlq.start()]);

@@ -19,6 +19,7 @@ export class KafkaHarness {
   readonly kafka: Kafka;
   readonly #admin: Admin;
   readonly #created = new Set<string>();
+  readonly #tails: TopicTail[] = [];
 
   constructor(brokers: string[]) {
     this.kafka = new Kafka({ clientId: 'processor-tests', brokers, logLevel: logLevel.NOTHING });
@@ -29,9 +30,23 @@ export class KafkaHarness {
     await this.#admin.connect();
   }
 
-  async createTopic(topic: string, numPartitions: number): Promise<void> {
+  /** Creates (and tracks) a topic; `compacted` sets `cleanup.policy=compact`. */
+  async createTopic(
+    topic: string,
+    numPartitions: number,
+    options: { compacted?: boolean } = {},
+  ): Promise<void> {
     await this.#admin.createTopics({
-      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      topics: [
+        {
+          topic,
+          numPartitions,
+          replicationFactor: 1,
+          ...(options.compacted === true
+            ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }
+            : {}),
+        },
+      ],
       waitForLeaders: true,
     });
     this.#created.add(topic);
@@ -102,9 +117,21 @@ export class KafkaHarness {
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 
-  /** Deletes the groups, the tracked topics and every topic starting with one of `prefixes`. */
+  /** A `TopicTail` of `topic` (not started) that `cleanup` stops and whose group it deletes. */
+  tail(topic: string): TopicTail {
+    const tail = new TopicTail(this.kafka, topic);
+    this.#tails.push(tail);
+    return tail;
+  }
+
+  /**
+   * Stops the tails, deletes their groups and `groups`, the tracked topics and every topic starting with one of
+   * `prefixes`.
+   */
   async cleanup(groups: string[] = [], prefixes: string[] = []): Promise<void> {
-    await this.#admin.deleteGroups(groups).catch(() => undefined);
+    const allGroups = [...groups];
+    for (const t of this.#tails) allGroups.push(await t.stop());
+    await this.#admin.deleteGroups(allGroups).catch(() => undefined);
     const existing = await this.#admin.listTopics();
     const topics = existing.filter((t) => this.#created.has(t) || prefixes.some((p) => t.startsWith(p)));
     if (topics.length > 0) await this.#admin.deleteTopics({ topics }).catch(() => undefined);

@@ -2,36 +2,25 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { restoreChangelogs, changelogKey } from '../../src/kafka/changelog-restorer.js';
 import { createKafkaClient } from '../../src/kafka/kafka-client.js';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
-import { KafkaHarness, uniqueName } from '../helpers/kafka-harness.js';
+import { uniqueName } from '../helpers/kafka-harness.js';
+import { useKafkaHarness } from '../helpers/kafka-suite.js';
+import { TransactionalWriter } from '../helpers/transactional-writer.js';
 
 const brokers = inject('kafkaBrokers');
 
 describe('restoreChangelogs against the real broker', () => {
-  const harness = new KafkaHarness(brokers);
+  const { harness } = useKafkaHarness(brokers);
   const kafka = createKafkaClient(brokers, 'restore-test', 'nothing');
   const admin = new TopicAdmin(kafka);
   const topic = uniqueName('restore-changelog');
 
   beforeAll(async () => {
-    await harness.connect();
     await admin.connect();
     await admin.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1, compacted: true }]);
     harness.track(topic);
-    const producer = harness.kafka.producer({
-      transactionalId: uniqueName('restore-txn'),
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    await producer.connect();
-    const txn = async (
-      partition: number,
-      entries: [string, string | null][],
-      commit: boolean,
-    ): Promise<void> => {
-      const t = await producer.transaction();
-      await t.send({ topic, messages: entries.map(([key, value]) => ({ key, value, partition })) });
-      await (commit ? t.commit() : t.abort());
-    };
+    const writer = new TransactionalWriter(harness.kafka, topic, 'restore-txn');
+    await writer.connect();
+    const txn = writer.txn.bind(writer);
     // partition 0: committed, aborted, committed (with a tombstone); partition 1: ends with an aborted transaction.
     await txn(
       0,
@@ -59,12 +48,11 @@ describe('restoreChangelogs against the real broker', () => {
       ],
       false,
     );
-    await producer.disconnect();
+    await writer.disconnect();
   });
 
   afterAll(async () => {
     await admin.disconnect();
-    await harness.cleanup();
   });
 
   it('reads committed entries only, in order, and stops at the end offset behind transaction markers', async () => {

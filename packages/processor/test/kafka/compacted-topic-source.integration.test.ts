@@ -4,36 +4,25 @@ import { TableLoader } from '../../src/enrichment/table-loader.js';
 import { CompactedTopicSource } from '../../src/kafka/compacted-topic-source.js';
 import { createKafkaClient } from '../../src/kafka/kafka-client.js';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
-import { KafkaHarness, uniqueName } from '../helpers/kafka-harness.js';
+import { uniqueName } from '../helpers/kafka-harness.js';
+import { useKafkaHarness } from '../helpers/kafka-suite.js';
+import { TransactionalWriter } from '../helpers/transactional-writer.js';
 
 const brokers = inject('kafkaBrokers');
 
 describe('TableLoader over CompactedTopicSource against the real broker', () => {
-  const harness = new KafkaHarness(brokers);
+  const { harness } = useKafkaHarness(brokers);
   const kafka = createKafkaClient(brokers, 'table-test', 'nothing');
   const admin = new TopicAdmin(kafka);
   const topic = uniqueName('table-pages');
-  const producer = harness.kafka.producer({
-    transactionalId: uniqueName('table-txn'),
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  const txn = async (
-    partition: number,
-    entries: [string, string | null][],
-    commit: boolean,
-  ): Promise<void> => {
-    const t = await producer.transaction();
-    await t.send({ topic, messages: entries.map(([key, value]) => ({ key, value, partition })) });
-    await (commit ? t.commit() : t.abort());
-  };
+  const writer = new TransactionalWriter(harness.kafka, topic, 'table-txn');
+  const txn = writer.txn.bind(writer);
 
   beforeAll(async () => {
-    await harness.connect();
     await admin.connect();
     await admin.ensureTopics([{ topic, numPartitions: 2, replicationFactor: 1, compacted: true }]);
     harness.track(topic);
-    await producer.connect();
+    await writer.connect();
     // partition 0: committed, aborted, committed (update + tombstone); partition 1 ends with an aborted transaction.
     await txn(
       0,
@@ -57,9 +46,8 @@ describe('TableLoader over CompactedTopicSource against the real broker', () => 
   });
 
   afterAll(async () => {
-    await producer.disconnect();
+    await writer.disconnect();
     await admin.disconnect();
-    await harness.cleanup();
   });
 
   it('loads every partition read_committed past the transaction markers, then follows new records', async () => {

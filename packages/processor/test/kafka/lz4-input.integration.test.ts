@@ -2,23 +2,17 @@ import { runLoad } from '@tributary/producer';
 import type { GroundTruthManifest } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
 import kafkajs from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { resolveProcessorConfig } from '../../src/config/processor-config.js';
-import { KafkaHarness, TopicTail, uniqueName } from '../helpers/kafka-harness.js';
+import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
+import { testProcessorConfig } from '../helpers/clickstream-config.js';
+import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import type { ReadRecord } from '../helpers/kafka-harness.js';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 const brokers = inject('kafkaBrokers');
 const PARTITIONS = 2;
 const EVENTS = 300;
-const RULES = {
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
-};
 
 /** Windows of the manifest whose latest result (by version) differs or is missing. */
 function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[]): string[] {
@@ -41,28 +35,11 @@ function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[
 }
 
 describe('clickstream job on LZ4-compressed input', () => {
-  const harness = new KafkaHarness(brokers);
-  const suffix = uniqueName('lz4');
-  const topics = {
-    inputTopic: `${suffix}-events`,
-    resultsTopic: `${suffix}-metrics`,
-    lateTopic: `${suffix}-late`,
-    deadLetterTopic: `${suffix}-dlq`,
-    repartitionTopic: `${suffix}-repartition`,
-  };
+  const { harness, suffix, topics } = useClickstreamSuite(brokers, 'lz4', PARTITIONS, (s) => [
+    `${s}-app`,
+    `${s}-app-merge`,
+  ]);
   const applicationId = `${suffix}-app`;
-  const tails: TopicTail[] = [];
-
-  beforeAll(async () => {
-    await harness.connect();
-    await harness.createTopic(topics.inputTopic, PARTITIONS);
-  });
-
-  afterAll(async () => {
-    const groups = [applicationId, `${applicationId}-merge`];
-    for (const t of tails) groups.push(await t.stop());
-    await harness.cleanup(groups, [suffix]);
-  });
 
   it('registers the LZ4 codec itself and aggregates what the producer wrote with compression lz4', async () => {
     const report = await runLoad({
@@ -85,21 +62,14 @@ describe('clickstream job on LZ4-compressed input', () => {
     // runLoad registered the codec in this process; drop it so only the job's own registration can read the input.
     delete (CompressionCodecs as Partial<typeof CompressionCodecs>)[CompressionTypes.LZ4];
 
-    const config = resolveProcessorConfig({
-      source: 'test',
-      values: {
-        ...topics,
-        applicationId,
-        brokers,
-        elasticsearch: false,
-        commitIntervalMs: 100,
-        idleTimeoutMs: 1_000,
-        logLevel: 'nothing',
-      },
+    const config = testProcessorConfig({
+      ...topics,
+      applicationId,
+      brokers,
+      elasticsearch: false,
     });
     const app = createClickstreamApp(config);
-    const results = new TopicTail(harness.kafka, topics.resultsTopic);
-    tails.push(results);
+    const results = harness.tail(topics.resultsTopic);
     await app.start();
     try {
       expect(CompressionCodecs[CompressionTypes.LZ4]).toBeTypeOf('function');

@@ -3,20 +3,21 @@ import { DedupStore } from '../../src/dedup/dedup-store.js';
 import { createKafkaClient } from '../../src/kafka/kafka-client.js';
 import { TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
-import { KafkaHarness, uniqueName } from '../helpers/kafka-harness.js';
+import { uniqueName } from '../helpers/kafka-harness.js';
+import { useKafkaHarness } from '../helpers/kafka-suite.js';
 
 const brokers = inject('kafkaBrokers');
 
 describe('TransactionalCommitter against the real broker', () => {
-  const harness = new KafkaHarness(brokers);
+  const { harness, groups } = useKafkaHarness(brokers);
   const kafka = createKafkaClient(brokers, 'committer-test', 'nothing');
   const admin = new TopicAdmin(kafka);
   const input = uniqueName('committer-input');
   const changelog = uniqueName('committer-dedup-changelog');
   const groupId = uniqueName('committer-group');
+  groups.push(groupId);
 
   beforeAll(async () => {
-    await harness.connect();
     await admin.connect();
     await admin.ensureTopics([
       { topic: input, numPartitions: 1, replicationFactor: 1 },
@@ -27,7 +28,6 @@ describe('TransactionalCommitter against the real broker', () => {
 
   afterAll(async () => {
     await admin.disconnect();
-    await harness.cleanup([groupId]);
   });
 
   it('commits a dedup changelog far above 1 MB for one partition in one transaction; it restores', async () => {

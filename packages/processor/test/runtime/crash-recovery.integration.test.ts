@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { changelogTopic } from '../../src/kafka/topic-names.js';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ChildJob } from '../helpers/child-job.js';
-import {
-  KafkaHarness,
-  counterMismatches,
-  countsPerKey,
-  keyedMessages,
-  uniqueName,
-} from '../helpers/kafka-harness.js';
+import { childCounterJobConfig, setUpCounterJob } from '../helpers/counter-job.js';
+import { counterMismatches, countsPerKey, keyedMessages } from '../helpers/kafka-harness.js';
+import { useKafkaHarness } from '../helpers/kafka-suite.js';
 
 const brokers = inject('kafkaBrokers');
 const N = 3_000;
@@ -17,33 +12,16 @@ const KEYS = 41;
 const between = (min: number, max: number): number => min + Math.floor(Math.random() * (max - min));
 
 describe('exactly-once across SIGKILL', () => {
-  const harness = new KafkaHarness(brokers);
-  const groups: string[] = [];
-
-  beforeAll(async () => {
-    await harness.connect();
-  });
-  afterAll(async () => {
+  const { harness, groups } = useKafkaHarness(brokers);
+  // Runs before the harness cleanup.
+  afterAll(() => {
     ChildJob.killAll();
-    await harness.cleanup(groups);
   });
 
   it('keeps read_committed results exact when the job is killed -9 three times mid-run', async () => {
-    const input = uniqueName('crash-in');
-    const results = uniqueName('crash-out');
-    const applicationId = uniqueName('crash-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    const config = {
-      brokers,
-      applicationId,
-      input,
-      results,
-      delayMs: 1,
-      sessionTimeoutMs: 6_000,
-      commitIntervalMs: 100,
-    };
+    const names = await setUpCounterJob(harness, groups, 'crash', { partitions: 4 });
+    const { input, results, applicationId } = names;
+    const config = childCounterJobConfig(brokers, names, 1);
     // Each incarnation gets a fresh quarter of the input, so every kill lands while there is work in flight.
     const messages = keyedMessages(N, KEYS);
     const quarter = N / 4;
@@ -77,21 +55,9 @@ describe('exactly-once across SIGKILL', () => {
   });
 
   it('stays exact when one of two instances in the group is killed mid-run', async () => {
-    const input = uniqueName('pair-in');
-    const results = uniqueName('pair-out');
-    const applicationId = uniqueName('pair-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    const config = {
-      brokers,
-      applicationId,
-      input,
-      results,
-      delayMs: 1,
-      sessionTimeoutMs: 6_000,
-      commitIntervalMs: 100,
-    };
+    const names = await setUpCounterJob(harness, groups, 'pair', { partitions: 4 });
+    const { input, results } = names;
+    const config = childCounterJobConfig(brokers, names, 1);
 
     const a = new ChildJob(config);
     const b = new ChildJob(config);
@@ -109,22 +75,12 @@ describe('exactly-once across SIGKILL', () => {
   });
 
   it('stays exact when a second instance joins mid-run and partitions move between live members', async () => {
-    const input = uniqueName('join-in');
-    const results = uniqueName('join-out');
-    const applicationId = uniqueName('join-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    await harness.produce(input, keyedMessages(N, KEYS));
-    const config = {
-      brokers,
-      applicationId,
-      input,
-      results,
-      delayMs: 2,
-      sessionTimeoutMs: 6_000,
-      commitIntervalMs: 100,
-    };
+    const names = await setUpCounterJob(harness, groups, 'join', {
+      partitions: 4,
+      messages: keyedMessages(N, KEYS),
+    });
+    const config = childCounterJobConfig(brokers, names, 2);
+    const { results } = names;
 
     const a = new ChildJob(config);
     await a.started();

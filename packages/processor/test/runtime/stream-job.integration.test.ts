@@ -1,51 +1,32 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createStreamJob } from '../../src/runtime/stream-job.js';
 import { CompressionTypes } from 'kafkajs';
 import { registerKafkaCodecs } from '../../src/kafka/kafka-compression.js';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
-import {
-  KafkaHarness,
-  counterMismatches,
-  countsPerKey,
-  keyedMessages,
-  uniqueName,
-} from '../helpers/kafka-harness.js';
+import { counterJobOptions, setUpCounterJob } from '../helpers/counter-job.js';
+import { counterMismatches, countsPerKey, keyedMessages, uniqueName } from '../helpers/kafka-harness.js';
+import { useKafkaHarness } from '../helpers/kafka-suite.js';
 
 const brokers = inject('kafkaBrokers');
 const N = 2_000;
 const KEYS = 37;
 
 describe('createStreamJob against the real broker', () => {
-  const harness = new KafkaHarness(brokers);
-  const groups: string[] = [];
-
-  beforeAll(async () => {
-    await harness.connect();
-  });
-  afterAll(async () => {
-    await harness.cleanup(groups);
-  });
+  const { harness, groups } = useKafkaHarness(brokers);
 
   for (const guarantee of ['exactly-once', 'at-least-once'] as const) {
     it(`counts every keyed record once (${guarantee}) and commits the input offsets`, async () => {
-      const input = uniqueName('proc-in');
-      const results = uniqueName('proc-out');
-      const applicationId = uniqueName('proc-app');
-      groups.push(applicationId);
-      harness.track(results, changelogTopic(applicationId, 'counts'));
-      await harness.createTopic(input, 4);
-      await harness.produce(input, keyedMessages(N, KEYS));
+      const names = await setUpCounterJob(harness, groups, 'proc', {
+        partitions: 4,
+        messages: keyedMessages(N, KEYS),
+      });
+      const { input, results, applicationId } = names;
 
       const job = createStreamJob({
-        applicationId,
-        brokers,
-        input: { topic: input },
-        outputs: { results },
-        taskFactory: counterTaskFactory(),
+        ...counterJobOptions(brokers, names),
         commitIntervalMs: 100,
         processingGuarantee: guarantee,
-        logLevel: 'nothing',
       });
       await job.start();
       try {
@@ -66,21 +47,9 @@ describe('createStreamJob against the real broker', () => {
   }
 
   it('restores task state from the changelog when the job restarts', async () => {
-    const input = uniqueName('proc-rs-in');
-    const results = uniqueName('proc-rs-out');
-    const applicationId = uniqueName('proc-rs-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    const options = {
-      applicationId,
-      brokers,
-      input: { topic: input },
-      outputs: { results },
-      taskFactory: counterTaskFactory(),
-      commitIntervalMs: 100,
-      logLevel: 'nothing' as const,
-    };
+    const names = await setUpCounterJob(harness, groups, 'proc-rs', { partitions: 4 });
+    const { input, results } = names;
+    const options = { ...counterJobOptions(brokers, names), commitIntervalMs: 100 };
     await harness.produce(input, keyedMessages(400, KEYS));
     const first = createStreamJob(options);
     await first.start();
@@ -103,29 +72,21 @@ describe('createStreamJob against the real broker', () => {
   });
 
   it('runs two stages in one process: input → repartition topic → merge group', async () => {
-    const input = uniqueName('proc-2s-in');
+    const names = await setUpCounterJob(harness, groups, 'proc-2s', {
+      partitions: 4,
+      messages: keyedMessages(N, KEYS),
+    });
+    const { results, applicationId } = names;
     const repartition = uniqueName('proc-2s-rep');
-    const results = uniqueName('proc-2s-out');
-    const applicationId = uniqueName('proc-2s-app');
-    groups.push(applicationId, `${applicationId}-merge`);
-    harness.track(
-      repartition,
-      results,
-      changelogTopic(applicationId, 'counts'),
-      changelogTopic(`${applicationId}-merge`, 'counts'),
-    );
-    await harness.createTopic(input, 4);
-    await harness.produce(input, keyedMessages(N, KEYS));
+    groups.push(`${applicationId}-merge`);
+    harness.track(repartition, changelogTopic(`${applicationId}-merge`, 'counts'));
     const job = createStreamJob({
-      applicationId,
-      brokers,
-      input: { topic: input },
+      ...counterJobOptions(brokers, names),
       outputs: { results, repartition },
       taskFactory: counterTaskFactory({ output: 'repartition' }),
       merge: { taskFactory: counterTaskFactory() },
       repartitionPartitions: 3,
       commitIntervalMs: 100,
-      logLevel: 'nothing',
     });
     await job.start();
     try {
@@ -158,21 +119,15 @@ describe('createStreamJob against the real broker', () => {
   });
 
   it('aborts a failed transaction, restarts the stage from the committed state and stays exact', async () => {
-    const input = uniqueName('proc-ab-in');
-    const results = uniqueName('proc-ab-out');
-    const applicationId = uniqueName('proc-ab-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    await harness.produce(input, keyedMessages(N, KEYS));
+    const names = await setUpCounterJob(harness, groups, 'proc-ab', {
+      partitions: 4,
+      messages: keyedMessages(N, KEYS),
+    });
+    const { results } = names;
     const job = createStreamJob({
-      applicationId,
-      brokers,
-      input: { topic: input },
-      outputs: { results },
+      ...counterJobOptions(brokers, names),
       taskFactory: counterTaskFactory({ poisonFirst: true }),
       commitIntervalMs: 100,
-      logLevel: 'nothing',
     });
     await job.start();
     try {
@@ -187,23 +142,16 @@ describe('createStreamJob against the real broker', () => {
   });
 
   it('gives up after maxRestarts consecutive failures and reports TRIB_PROC_STAGE_FAILED', async () => {
-    const input = uniqueName('proc-fatal-in');
-    const results = uniqueName('proc-fatal-out');
-    const applicationId = uniqueName('proc-fatal-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 2);
-    await harness.produce(input, keyedMessages(20, 5));
+    const names = await setUpCounterJob(harness, groups, 'proc-fatal', {
+      partitions: 2,
+      messages: keyedMessages(20, 5),
+    });
     const errors: Error[] = [];
     const job = createStreamJob({
-      applicationId,
-      brokers,
-      input: { topic: input },
-      outputs: { elsewhere: results },
-      taskFactory: counterTaskFactory(), // writes to 'results', which is not mapped
+      ...counterJobOptions(brokers, names),
+      outputs: { elsewhere: names.results }, // the counter task writes to 'results', which is not mapped
       commitIntervalMs: 100,
       maxRestarts: 1,
-      logLevel: 'nothing',
       onError: (error) => errors.push(error),
     });
     await job.start();
@@ -217,20 +165,9 @@ describe('createStreamJob against the real broker', () => {
   });
 
   it('stop() during start() waits for the start and leaves nothing running; a second start() is refused', async () => {
-    const input = uniqueName('proc-ss-in');
-    const applicationId = uniqueName('proc-ss-app');
-    const results = uniqueName('proc-ss-out');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 2);
-    const job = createStreamJob({
-      applicationId,
-      brokers,
-      input: { topic: input },
-      outputs: { results },
-      taskFactory: counterTaskFactory(),
-      logLevel: 'nothing',
-    });
+    const names = await setUpCounterJob(harness, groups, 'proc-ss', { partitions: 2 });
+    const { applicationId } = names;
+    const job = createStreamJob(counterJobOptions(brokers, names));
     const starting = job.start();
     await job.stop();
     await starting;
@@ -242,22 +179,13 @@ describe('createStreamJob against the real broker', () => {
 
   it('reads LZ4-compressed input (the producer default)', async () => {
     registerKafkaCodecs();
-    const input = uniqueName('proc-lz4-in');
-    const results = uniqueName('proc-lz4-out');
-    const applicationId = uniqueName('proc-lz4-app');
-    groups.push(applicationId);
-    harness.track(results, changelogTopic(applicationId, 'counts'));
-    await harness.createTopic(input, 4);
-    await harness.produce(input, keyedMessages(1_000, KEYS), CompressionTypes.LZ4);
-    const job = createStreamJob({
-      applicationId,
-      brokers,
-      input: { topic: input },
-      outputs: { results },
-      taskFactory: counterTaskFactory(),
-      commitIntervalMs: 100,
-      logLevel: 'nothing',
+    const names = await setUpCounterJob(harness, groups, 'proc-lz4', {
+      partitions: 4,
+      messages: keyedMessages(1_000, KEYS),
+      compression: CompressionTypes.LZ4,
     });
+    const { results } = names;
+    const job = createStreamJob({ ...counterJobOptions(brokers, names), commitIntervalMs: 100 });
     await job.start();
     try {
       const records = await harness.readAll(results, { expected: 1_000 });
