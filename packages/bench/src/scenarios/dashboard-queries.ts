@@ -30,18 +30,8 @@ export function clicksVsViewsQuery(minutes = 30): Record<string, unknown> {
   };
 }
 
-/** The mapping of window result documents (the fields the connector writes for the clickstream job). */
-export const WINDOW_RESULT_MAPPINGS = {
-  properties: {
-    page_url: { type: 'keyword' },
-    window_start: { type: 'date', format: 'epoch_millis' },
-    window_end: { type: 'date', format: 'epoch_millis' },
-    click_count: { type: 'long' },
-    view_count: { type: 'long' },
-    is_final: { type: 'boolean' },
-    version: { type: 'long' },
-  },
-} as const;
+/** The mapping of window result documents: the one the connector installs for the clickstream job. */
+export { WINDOW_RESULT_MAPPINGS } from '@tributary/es-sink';
 
 export interface WindowResultDoc {
   readonly page_url: string;
