@@ -34,7 +34,13 @@ describe('BulkSink under real write rejections (429)', () => {
     // Five shards: each bulk request fans out into five shard-level writes competing for one thread + one slot.
     await client.indices.create({ index, settings: { number_of_shards: 5, number_of_replicas: 0 } });
     const retries: RetryMessage[] = [];
-    const listener = (m: unknown): void => void retries.push(m as RetryMessage);
+    // The concurrency limit drops on a 429 and climbs back additively: sample it where the drop happens (on
+    // every retry) and after every write, so a short dip is not missed between samples.
+    const concurrencySamples: number[] = [];
+    const listener = (m: unknown): void => {
+      retries.push(m as RetryMessage);
+      concurrencySamples.push(sink.stats.concurrency);
+    };
     subscribe(CHANNEL_NAMES.retry, listener);
     const sink = new BulkSink<{ n: number; text: string }>({
       node: url,
@@ -48,11 +54,10 @@ describe('BulkSink under real write rejections (429)', () => {
       retryInitialDelayMs: 20,
       retryMaxDelayMs: 500,
     });
-    const minConcurrency: number[] = [];
     try {
       for (let n = 0; n < 4000; n++) {
         await sink.write({ n, text: `document ${n} `.repeat(8) });
-        if (n % 200 === 0) minConcurrency.push(sink.stats.concurrency);
+        concurrencySamples.push(sink.stats.concurrency);
       }
       await sink.close();
     } finally {
@@ -65,7 +70,7 @@ describe('BulkSink under real write rejections (429)', () => {
     expect(
       retries.some((r) => r.reason.includes('429') && r.reason.includes('es_rejected_execution_exception')),
     ).toBe(true);
-    expect(Math.min(...minConcurrency, sink.stats.concurrency)).toBeLessThan(4);
+    expect(Math.min(...concurrencySamples, sink.stats.concurrency)).toBeLessThan(4);
     await client.close();
   });
 });
