@@ -101,3 +101,16 @@ describe.each(packageDirs)('packages/%s', (dir) => {
     }
   }, 300_000);
 });
+
+describe('the workspace after npm ci', () => {
+  it.each(packageDirs)(
+    'links the bins of packages/%s into node_modules/.bin, so `npx <bin>` works from the root',
+    async (dir) => {
+      const manifest = await readManifest(dir);
+      for (const bin of Object.keys(manifest.bin ?? {})) {
+        const { stdout: help } = await run('npx', ['--no-install', bin, '--help'], { cwd: root });
+        expect(help, `npx ${bin} --help`).toMatch(/usage/i);
+      }
+    },
+  );
+});
