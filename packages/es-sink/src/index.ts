@@ -71,6 +71,7 @@ export {
   WINDOW_RESULT_MAPPINGS,
   RecordMappingError,
   jsonMapper,
+  jsonObjectValue,
   windowDocumentId,
   windowResultMapper,
   windowResultTemplate,

@@ -91,21 +91,25 @@ export interface JsonMapperOptions {
   versionField?: string;
 }
 
+/** The record's value parsed as a JSON object; tombstones, non-JSON and non-objects are mapping errors. */
+export function jsonObjectValue(record: { readonly value: Buffer | null }): Record<string, unknown> {
+  if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
+  let document: unknown;
+  try {
+    document = JSON.parse(record.value.toString('utf8'));
+  } catch (cause) {
+    throw new RecordMappingError('decode_error', `value is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new RecordMappingError('decode_error', 'value is not a JSON object');
+  }
+  return document as Record<string, unknown>;
+}
+
 /** JSON records: id from a field (or partition-offset), external version from the offset, a field, or none. */
 export function jsonMapper(options: JsonMapperOptions): RecordMapper {
   return (record) => {
-    if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
-    let document: unknown;
-    try {
-      document = JSON.parse(record.value.toString('utf8'));
-    } catch (cause) {
-      throw new RecordMappingError('decode_error', `value is not JSON: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-      throw new RecordMappingError('decode_error', 'value is not a JSON object');
-    }
+    const document = jsonObjectValue(record);
     let id: string | undefined = `${record.partition}-${record.offset}`;
     if (options.idField !== undefined) {
       const raw = readPath(document, options.idField);
@@ -129,7 +133,7 @@ export function jsonMapper(options: JsonMapperOptions): RecordMapper {
         );
       }
     }
-    return { document: document as Record<string, unknown>, id, version };
+    return { document, id, version };
   };
 }
 

@@ -1,4 +1,4 @@
-import { RecordMappingError, createKafkaEsConnector } from '@tributary/es-sink';
+import { RecordMappingError, createKafkaEsConnector, jsonObjectValue } from '@tributary/es-sink';
 import type { KafkaEsConnector, RecordMapper } from '@tributary/es-sink';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import { ENRICHED_EVENT_MAPPINGS } from '../enrichment/clickstream-enrichment.js';
@@ -12,20 +12,8 @@ export function enrichedEventMapper(): RecordMapper {
     if (record.key === null || record.key.length === 0) {
       throw new RecordMappingError('missing_id', 'enriched event record has no key (event_id)');
     }
-    if (record.value === null) throw new RecordMappingError('tombstone', 'record has no value (tombstone)');
-    let document: unknown;
-    try {
-      document = JSON.parse(record.value.toString('utf8'));
-    } catch (cause) {
-      throw new RecordMappingError('decode_error', `value is not JSON: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-      throw new RecordMappingError('decode_error', 'value is not a JSON object');
-    }
     return {
-      document: document as Record<string, unknown>,
+      document: jsonObjectValue(record),
       id: record.key.toString('utf8'),
       version: Number(record.offset),
     };
