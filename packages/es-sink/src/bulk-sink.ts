@@ -8,6 +8,9 @@ import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessag
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
 import { compileIndexPattern } from './index-management/index-name.js';
 import { installIndexTemplate } from './index-management/index-template.js';
+import { BulkTally } from './metrics/bulk-tally.js';
+import { NO_RESPONSE_STATUS } from './metrics/metric-names.js';
+import { SinkMetrics } from './metrics/sink-metrics.js';
 import { resolveSinkOptions, type BulkSinkOptions, type ResolvedSinkOptions } from './options.js';
 import { classifyItem, classifyRequestError, splitInHalves, type BulkResponseItem } from './outcome.js';
 import { ConcurrencyLimit } from './retry/adaptive-concurrency.js';
@@ -22,6 +25,8 @@ interface Pending<TDoc, TContext> {
   externalVersion: boolean;
   firstAttemptAt: number | undefined;
   retries: number;
+  /** `status` label of the last retry (read only when metrics are on). */
+  retryStatus: string;
 }
 
 let nextRequestId = 0;
@@ -49,6 +54,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   #templateReady: Promise<void> | undefined;
   #templateDone: boolean;
   readonly #capacity: Capacity;
+  readonly #metrics: SinkMetrics | undefined;
+  readonly #detachMetrics: () => void;
   #inFlight = 0;
   #closed = false;
   #aborted = false;
@@ -104,6 +111,13 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     );
     this.#retries = new RetryScheduler(policy, o.retryDeadlineMs, this.#now);
     this.#templateDone = o.template === undefined;
+    this.#metrics = o.registry === undefined ? undefined : SinkMetrics.for(o.registry);
+    this.#detachMetrics =
+      this.#metrics?.attachSink(() => ({
+        inFlight: this.#inFlight,
+        bufferedBytes: this.#capacity.bytes,
+        buffered: this.#capacity.docs,
+      })) ?? (() => undefined);
   }
 
   /** The Elasticsearch client in use (the sink's own unless one was passed in). */
@@ -170,6 +184,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     try {
       await this.flush();
     } finally {
+      this.#detachMetrics();
       if (this.#ownsClient) await this.#client.close();
     }
   }
@@ -188,6 +203,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#queue.length = 0;
     this.#abort.abort();
     const dropped = this.#capacity.clear(new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted'));
+    this.#detachMetrics();
     if (this.#ownsClient) await this.#client.close();
     return dropped;
   }
@@ -271,12 +287,21 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       const reason = error instanceof Error ? error.message : String(error);
       this.#capacity.take(0);
       this.#deadLetter(
-        { item, lines: '', bytes: 0, externalVersion: false, firstAttemptAt: undefined, retries: 0 },
+        {
+          item,
+          lines: '',
+          bytes: 0,
+          externalVersion: false,
+          firstAttemptAt: undefined,
+          retries: 0,
+          retryStatus: '',
+        },
         {
           errorType: 'invalid_document',
           reason,
           status: undefined,
         },
+        undefined,
       );
       return;
     }
@@ -289,6 +314,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       externalVersion: version !== undefined,
       firstAttemptAt: undefined,
       retries: 0,
+      retryStatus: '',
     };
     for (const batch of this.#buffer.add(pending, bytes)) this.#dispatch(batch);
     this.#scheduleFlushTimer();
@@ -352,6 +378,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       deadLettered: 0,
       error: undefined,
     };
+    const tally = this.#metrics === undefined ? undefined : new BulkTally();
     const started = performance.now();
     try {
       let body: BulkResponseBody;
@@ -364,29 +391,36 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         });
       } catch (error) {
         end.durationMs = performance.now() - started;
-        this.#onRequestError(error, batch, end);
+        this.#onRequestError(error, batch, end, tally);
         return;
       }
       end.durationMs = performance.now() - started;
       end.status = 200;
       if (this.#aborted) return;
-      this.#onResponse(body, batch, end);
+      this.#onResponse(body, batch, end, tally);
     } finally {
       this.#inFlight--;
+      if (tally !== undefined && !this.#aborted && end.error !== 'aborted')
+        this.#metrics?.recordBulk(end, tally);
       if (channels.bulkEnd.hasSubscribers) channels.bulkEnd.publish(end);
       this.#pump();
       if (this.#capacity.waiting > 0) this.#sendPartialIfIdle();
     }
   }
 
-  #onResponse(body: BulkResponseBody, batch: Pending<TDoc, TContext>[], end: BulkEndMessage): void {
+  #onResponse(
+    body: BulkResponseBody,
+    batch: Pending<TDoc, TContext>[],
+    end: BulkEndMessage,
+    tally: BulkTally | undefined,
+  ): void {
     const items = responseItems(
       body,
       batch.map((p) => p.item.action),
     );
     if (items === undefined) {
       end.error = `bulk response has ${body.items?.length ?? 0} items for ${batch.length} operations`;
-      this.#retryLater(batch, 'request', end.error, end);
+      this.#retryLater(batch, 'request', end.error, end, tally, 'invalid_response');
       return;
     }
     const retries: Pending<TDoc, TContext>[] = [];
@@ -410,26 +444,34 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
           this.#ack(p, { kind: 'duplicate', status: outcome.status, result: undefined });
           break;
         case 'retry':
-          if (outcome.status === 429 || outcome.errorType === 'es_rejected_execution_exception')
+          if (outcome.status === 429 || outcome.errorType === 'es_rejected_execution_exception') {
             overloaded = true;
+            if (tally !== undefined) tally.rejections++;
+          }
+          if (tally !== undefined) p.retryStatus = String(outcome.status);
           retryReason = `${outcome.status} ${outcome.errorType}: ${outcome.reason}`;
           retries.push(p);
           break;
         default:
           end.deadLettered++;
-          this.#deadLetter(p, {
-            errorType: outcome.errorType,
-            reason: outcome.reason,
-            status: outcome.status,
-          });
+          this.#deadLetter(
+            p,
+            { errorType: outcome.errorType, reason: outcome.reason, status: outcome.status },
+            tally,
+          );
       }
     }
     if (overloaded) this.#limit.onOverload();
     else this.#limit.onSuccess(end.durationMs);
-    if (retries.length > 0) this.#retryLater(retries, 'items', retryReason, end);
+    if (retries.length > 0) this.#retryLater(retries, 'items', retryReason, end, tally, undefined);
   }
 
-  #onRequestError(error: unknown, batch: Pending<TDoc, TContext>[], end: BulkEndMessage): void {
+  #onRequestError(
+    error: unknown,
+    batch: Pending<TDoc, TContext>[],
+    end: BulkEndMessage,
+    tally: BulkTally | undefined,
+  ): void {
     const outcome = classifyRequestError(error);
     if (outcome.kind === 'aborted' || this.#aborted) {
       end.error = 'aborted';
@@ -442,24 +484,36 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       if (halves === undefined) {
         end.deadLettered = batch.length;
         for (const p of batch)
-          this.#deadLetter(p, {
-            errorType: 'request_entity_too_large',
-            reason: 'document larger than http.max_content_length (413)',
-            status: 413,
-          });
+          this.#deadLetter(
+            p,
+            {
+              errorType: 'request_entity_too_large',
+              reason: 'document larger than http.max_content_length (413)',
+              status: 413,
+            },
+            tally,
+          );
         return;
       }
       this.#queue.unshift(halves[0], halves[1]);
       return;
     }
     if (outcome.kind === 'retry') {
-      if (outcome.status === 429) this.#limit.onOverload();
-      this.#retryLater(batch, 'request', outcome.reason, end);
+      if (outcome.status === 429) {
+        this.#limit.onOverload();
+        if (tally !== undefined) tally.rejections += batch.length;
+      }
+      const status = outcome.status === undefined ? NO_RESPONSE_STATUS : String(outcome.status);
+      this.#retryLater(batch, 'request', outcome.reason, end, tally, status);
       return;
     }
     end.deadLettered = batch.length;
     for (const p of batch)
-      this.#deadLetter(p, { errorType: outcome.errorType, reason: outcome.reason, status: outcome.status });
+      this.#deadLetter(
+        p,
+        { errorType: outcome.errorType, reason: outcome.reason, status: outcome.status },
+        tally,
+      );
   }
 
   #retryLater(
@@ -467,6 +521,9 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     scope: 'request' | 'items',
     reason: string,
     end: BulkEndMessage,
+    tally: BulkTally | undefined,
+    /** The `status` label of every document, or undefined to read each document's `retryStatus`. */
+    status: string | undefined,
   ): void {
     const { expired, kept, attempt, delayMs } = this.#retries.schedule(batch, (group) => {
       this.#queue.push(group);
@@ -474,13 +531,21 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     });
     for (const p of expired) {
       end.deadLettered++;
-      this.#deadLetter(p, {
-        errorType: 'retry_deadline_exceeded',
-        reason: `${RETRY_DEADLINE_EXCEEDED} (last error: ${reason})`,
-        status: undefined,
-      });
+      this.#deadLetter(
+        p,
+        {
+          errorType: 'retry_deadline_exceeded',
+          reason: `${RETRY_DEADLINE_EXCEEDED} (last error: ${reason})`,
+          status: undefined,
+        },
+        tally,
+      );
     }
     if (kept.length === 0) return;
+    if (tally !== undefined) {
+      if (status !== undefined) tally.retry(status, kept.length);
+      else for (const p of kept) tally.retry(p.retryStatus);
+    }
     end.retried += kept.length;
     this.#counters.retried += kept.length;
     if (channels.retry.hasSubscribers) {
@@ -498,8 +563,11 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#complete(p);
   }
 
-  #deadLetter(p: Pending<TDoc, TContext>, reason: DeadLetterReason): void {
+  /** Gives a document up. `tally`: the request it was part of (undefined: before sending, counted at once). */
+  #deadLetter(p: Pending<TDoc, TContext>, reason: DeadLetterReason, tally: BulkTally | undefined): void {
     this.#counters.failed++;
+    if (tally !== undefined) tally.deadLetter(reason.errorType);
+    else this.#metrics?.recordDeadLetter(reason.errorType);
     if (channels.deadLetter.hasSubscribers) {
       const message: DeadLetterMessage = {
         id: p.item.id,

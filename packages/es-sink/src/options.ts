@@ -1,4 +1,5 @@
 import type { Client, ClientOptions } from '@elastic/elasticsearch';
+import type { Registry } from 'prom-client';
 import { invalidOption } from './errors.js';
 import { validateTemplateSpec, type IndexTemplateSpec } from './index-management/index-template.js';
 import {
@@ -132,6 +133,11 @@ export interface BulkSinkOptions<TDoc = Record<string, unknown>, TContext = unkn
   clock?: () => number;
   /** Random source in [0, 1) for backoff jitter. */
   random?: () => number;
+  /**
+   * prom-client Registry receiving the `tributary_es_sink_*` metrics (bulk latency, documents by outcome, retries,
+   * dead letters, rejections, in-flight requests, buffered bytes). Without it no metric is kept.
+   */
+  registry?: Registry;
 }
 
 type NumericKey =
@@ -242,6 +248,14 @@ export function resolveSinkOptions<TDoc, TContext>(
       `cannot be used with action ${resolved.action} (Elasticsearch supports external versions only on index and delete)`,
     );
   }
+  if (
+    resolved.registry !== undefined &&
+    (typeof resolved.registry !== 'object' ||
+      resolved.registry === null ||
+      typeof (resolved.registry as { registerMetric?: unknown }).registerMetric !== 'function')
+  ) {
+    throw invalidOption('registry', 'must be a prom-client Registry');
+  }
   if (resolved.auth !== undefined) {
     const a = resolved.auth as Record<string, unknown>;
     const ok =
@@ -279,6 +293,7 @@ export function redactOptions(options: object): Record<string, unknown> {
       out[key] = Object.fromEntries(Object.keys(value as object).map((k) => [k, '***']));
     else if (key === 'tls' && value !== undefined) out[key] = '***';
     else if (key === 'client' && value !== undefined) out[key] = '[Client]';
+    else if (key === 'registry' && value !== undefined) out[key] = '[Registry]';
     else if (key === 'node')
       out[key] = Array.isArray(value) ? value.map((v) => redactUrl(String(v))) : redactUrl(String(value));
     else if (typeof value === 'function') out[key] = '[Function]';
