@@ -1,6 +1,18 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { ENGINE_CHANNELS } from '../engine/diagnostics.js';
 import { METRIC_NAMES } from './metric-names.js';
+import type { OutputSummary } from './output-summary.js';
+import type { StageSample } from './task-sample.js';
+
+/** The ProcessorMetrics whose task is running right now (engine channels publish synchronously inside it). */
+let active: ProcessorMetrics | undefined;
+
+/** Buckets of the event-time latency histogram, seconds: a window result is due at its end + B + commit interval. */
+export const EVENT_TIME_LATENCY_BUCKETS = [
+  0.1, 0.25, 0.5, 1, 2.5, 5, 7.5, 10, 15, 30, 60, 120, 300, 600,
+] as const;
 
 /** Live figures of a running job, always kept (cheap plain numbers), whether or not a registry is given. */
 export interface StreamJobStats {
@@ -18,6 +30,12 @@ export interface StreamJobStats {
   restoreMsMax: number;
   stageRestarts: number;
   activeTasks: number;
+  /** Window results emitted (final and early/update), counted from the engine's window-fired events. */
+  windowsFired: number;
+  lateEvents: number;
+  deadLetters: number;
+  /** Failed commit rounds since the last successful one, summed over stages. */
+  consecutiveCommitFailures: number;
 }
 
 /** Records runtime metrics into plain stats and, when given, a prom-client registry. */
@@ -36,7 +54,19 @@ export class ProcessorMetrics {
     restoreMsMax: 0,
     stageRestarts: 0,
     activeTasks: 0,
+    windowsFired: 0,
+    lateEvents: 0,
+    deadLetters: 0,
+    consecutiveCommitFailures: 0,
   };
+  /** Window fires since the last push to prom-client, by stage and kind (plain numbers, counted per event). */
+  readonly #fired = new Map<string, { final: number; update: number }>();
+  readonly #consecutive = new Map<string, number>();
+  #stage: string | undefined;
+  #onWindowFired: ((message: unknown) => void) | undefined;
+  /** Series of partition gauges last set per stage, so partitions that moved away are removed. */
+  readonly #partitionSeries = new Map<string, Set<string>>();
+  readonly #storeSeries = new Map<string, Set<string>>();
   readonly #prom:
     | {
         recordsIn: Counter<'stage' | 'topic'>;
@@ -50,6 +80,15 @@ export class ProcessorMetrics {
         watermark: Gauge<'stage' | 'topic' | 'partition'>;
         restarts: Counter<'stage'>;
         activeTasks: Gauge<'stage'>;
+        consecutiveFailures: Gauge<'stage'>;
+        watermarkLag: Gauge<'stage' | 'topic' | 'partition'>;
+        idlePartitions: Gauge<'stage'>;
+        windowsOpen: Gauge<'stage'>;
+        windowsFired: Counter<'stage' | 'kind'>;
+        late: Counter<'stage'>;
+        deadLetters: Counter<'stage' | 'code'>;
+        stateEntries: Gauge<'stage' | 'store'>;
+        latency: Histogram<'stage'>;
       }
     | undefined;
 
@@ -125,7 +164,152 @@ export class ProcessorMetrics {
         labelNames: ['stage'],
         registers,
       }),
+      consecutiveFailures: new Gauge({
+        name: METRIC_NAMES.consecutiveCommitFailures,
+        help: 'Failed commit rounds (stage restarts) since the last successful commit; 0 when healthy',
+        labelNames: ['stage'],
+        registers,
+      }),
+      watermarkLag: new Gauge({
+        name: METRIC_NAMES.watermarkLag,
+        help: 'Wall clock minus the event-time watermark of the task, seconds',
+        labelNames: ['stage', 'topic', 'partition'],
+        registers,
+      }),
+      idlePartitions: new Gauge({
+        name: METRIC_NAMES.idlePartitions,
+        help: 'Owned partitions with no records for the idle timeout',
+        labelNames: ['stage'],
+        registers,
+      }),
+      windowsOpen: new Gauge({
+        name: METRIC_NAMES.windowsOpen,
+        help: 'Open (key, window) slots held in state',
+        labelNames: ['stage'],
+        registers,
+      }),
+      windowsFired: new Counter({
+        name: METRIC_NAMES.windowsFired,
+        help: 'Window results emitted: kind="final" when the window closed, "update" for early/late updates',
+        labelNames: ['stage', 'kind'],
+        registers,
+      }),
+      late: new Counter({
+        name: METRIC_NAMES.lateEvents,
+        help: 'Events routed to the late output (their windows had closed), committed',
+        labelNames: ['stage'],
+        registers,
+      }),
+      deadLetters: new Counter({
+        name: METRIC_NAMES.deadLetters,
+        help: 'Records routed to the dead-letter output, committed, by error code',
+        labelNames: ['stage', 'code'],
+        registers,
+      }),
+      stateEntries: new Gauge({
+        name: METRIC_NAMES.stateEntries,
+        help: 'Entries per state store, summed over the tasks of the stage',
+        labelNames: ['stage', 'store'],
+        registers,
+      }),
+      latency: new Histogram({
+        name: METRIC_NAMES.eventTimeLatency,
+        help: 'At output commit: wall clock minus the event time of the output (a window result: its window end), seconds',
+        labelNames: ['stage'],
+        buckets: [...EVENT_TIME_LATENCY_BUCKETS],
+        registers,
+      }),
     };
+    this.#onWindowFired = (message: unknown) => {
+      if (active !== this || this.#stage === undefined) return;
+      let counts = this.#fired.get(this.#stage);
+      if (counts === undefined) this.#fired.set(this.#stage, (counts = { final: 0, update: 0 }));
+      if ((message as { isFinal?: boolean }).isFinal === true) counts.final += 1;
+      else counts.update += 1;
+    };
+    subscribe(ENGINE_CHANNELS.windowFired.name as string, this.#onWindowFired);
+  }
+
+  /** Marks `stage` as running a task now (called before a task's process/tick): window fires count for it. */
+  enter(stage: string): void {
+    active = this;
+    this.#stage = stage;
+  }
+
+  /** Stops listening to engine events (the job stopped). */
+  close(): void {
+    if (this.#onWindowFired !== undefined)
+      unsubscribe(ENGINE_CHANNELS.windowFired.name as string, this.#onWindowFired);
+    this.#onWindowFired = undefined;
+    if (active === this) active = undefined;
+  }
+
+  /** Pushes window fires counted since the last call (at commit boundaries). */
+  #flushFired(): void {
+    for (const [stage, counts] of this.#fired) {
+      if (counts.final > 0) this.#prom?.windowsFired.inc({ stage, kind: 'final' }, counts.final);
+      if (counts.update > 0) this.#prom?.windowsFired.inc({ stage, kind: 'update' }, counts.update);
+      this.stats.windowsFired += counts.final + counts.update;
+      counts.final = 0;
+      counts.update = 0;
+    }
+  }
+
+  /** Late events, dead letters and result latency of one successful commit. */
+  outputsCommitted(stage: string, summary: OutputSummary): void {
+    this.#flushFired();
+    const s = this.stats;
+    if (summary.late > 0) {
+      s.lateEvents += summary.late;
+      this.#prom?.late.inc({ stage }, summary.late);
+    }
+    for (const [code, count] of summary.deadLetters) {
+      s.deadLetters += count;
+      this.#prom?.deadLetters.inc({ stage, code }, count);
+    }
+    const latency = this.#prom?.latency;
+    if (latency !== undefined && summary.resultLatenciesSeconds.length > 0) {
+      const child = latency.labels({ stage });
+      for (const seconds of summary.resultLatenciesSeconds) child.observe(seconds);
+    }
+  }
+
+  /** Sets the stage's gauges from a sample of its tasks (commit-loop boundary). */
+  sampled(stage: string, sample: StageSample): void {
+    const prom = this.#prom;
+    if (prom === undefined) return;
+    prom.idlePartitions.set({ stage }, sample.idlePartitions);
+    prom.windowsOpen.set({ stage }, sample.windowsOpen);
+    const partitions = new Set<string>();
+    for (const p of sample.partitions) {
+      const labels = { stage, topic: p.topic, partition: String(p.partition) };
+      partitions.add(`${p.topic}\u0000${p.partition}`);
+      if (p.watermarkMs !== undefined) prom.watermark.set(labels, p.watermarkMs);
+      if (p.watermarkLagSeconds !== undefined) prom.watermarkLag.set(labels, p.watermarkLagSeconds);
+    }
+    for (const key of this.#partitionSeries.get(stage) ?? []) {
+      if (partitions.has(key)) continue;
+      const [topic, partition] = key.split('\u0000') as [string, string];
+      const labels = { stage, topic, partition };
+      prom.watermark.remove(labels);
+      prom.watermarkLag.remove(labels);
+      prom.lag.remove(labels);
+    }
+    this.#partitionSeries.set(stage, partitions);
+    const stores = new Set(sample.stateEntries.keys());
+    for (const [store, entries] of sample.stateEntries) prom.stateEntries.set({ stage, store }, entries);
+    for (const store of this.#storeSeries.get(stage) ?? [])
+      if (!stores.has(store)) prom.stateEntries.remove({ stage, store });
+    this.#storeSeries.set(stage, stores);
+  }
+
+  /** Failed commit rounds in a row for `stage` (0 resets it after a successful commit). */
+  consecutiveCommitFailures(stage: string, count: number): void {
+    const before = this.#consecutive.get(stage) ?? 0;
+    if (before === count && this.#consecutive.has(stage)) return;
+    this.#consecutive.set(stage, count);
+    this.stats.consecutiveCommitFailures += count - before;
+    this.#prom?.consecutiveFailures.set({ stage }, count);
   }
 
   recordsIn(stage: string, topic: string, count: number): void {
