@@ -7,7 +7,7 @@ import type { OutputSummary } from './output-summary.js';
 import type { StageSample } from './task-sample.js';
 
 /** The ProcessorMetrics whose task is running right now (engine channels publish synchronously inside it). */
-let active: ProcessorMetrics | undefined;
+let active: object | undefined;
 
 /** Buckets of the event-time latency histogram, seconds: a window result is due at its end + B + commit interval. */
 export const EVENT_TIME_LATENCY_BUCKETS = [
@@ -63,6 +63,8 @@ export class ProcessorMetrics {
   readonly #fired = new Map<string, { final: number; update: number }>();
   readonly #consecutive = new Map<string, number>();
   #stage: string | undefined;
+  /** Identity of this instance in `active`. */
+  readonly #scope = {};
   #onWindowFired: ((message: unknown) => void) | undefined;
   /** Series of partition gauges last set per stage, so partitions that moved away are removed. */
   readonly #partitionSeries = new Map<string, Set<string>>();
@@ -221,7 +223,7 @@ export class ProcessorMetrics {
       }),
     };
     this.#onWindowFired = (message: unknown) => {
-      if (active !== this || this.#stage === undefined) return;
+      if (active !== this.#scope || this.#stage === undefined) return;
       let counts = this.#fired.get(this.#stage);
       if (counts === undefined) this.#fired.set(this.#stage, (counts = { final: 0, update: 0 }));
       if ((message as { isFinal?: boolean }).isFinal === true) counts.final += 1;
@@ -232,7 +234,7 @@ export class ProcessorMetrics {
 
   /** Marks `stage` as running a task now (called before a task's process/tick): window fires count for it. */
   enter(stage: string): void {
-    active = this;
+    active = this.#scope;
     this.#stage = stage;
   }
 
@@ -241,7 +243,7 @@ export class ProcessorMetrics {
     if (this.#onWindowFired !== undefined)
       unsubscribe(ENGINE_CHANNELS.windowFired.name as string, this.#onWindowFired);
     this.#onWindowFired = undefined;
-    if (active === this) active = undefined;
+    if (active === this.#scope) active = undefined;
   }
 
   /** Pushes window fires counted since the last call (at commit boundaries). */
