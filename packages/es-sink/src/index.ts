@@ -55,6 +55,7 @@ export {
 export const VERSION = '0.1.0';
 export {
   createKafkaEsConnector,
+  type ConnectorHealth,
   type ConnectorStats,
   type KafkaEsConnector,
 } from './connector/kafka-es-connector.js';
@@ -98,3 +99,10 @@ export {
   type LogLevel,
   type Logger,
 } from './observability/logger.js';
+export {
+  DOCUMENT_OUTCOMES,
+  NO_RESPONSE_STATUS,
+  SINK_METRIC_NAMES,
+  type DocumentOutcome,
+  type SinkMetricName,
+} from './metrics/metric-names.js';

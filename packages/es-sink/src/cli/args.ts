@@ -6,6 +6,7 @@ import type { IndexTemplateSpec } from '../index-management/index-template.js';
 import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
 import { WINDOW_RESULT_MAPPINGS, type RecordFormat, type VersionSource } from '../connector/record-mapper.js';
 import type { SinkAuth } from '../options.js';
+import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 
 const OPTIONS = {
   brokers: { type: 'string' },
@@ -41,12 +42,20 @@ const OPTIONS = {
   'adaptive-concurrency': { type: 'boolean' },
   'retry-deadline-ms': { type: 'string' },
   'stats-interval-ms': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export interface CliConfig {
   help: boolean;
   statsIntervalMs: number;
+  /** Port of the /metrics + /health server (0 = ephemeral); undefined = no server. */
+  metricsPort: number | undefined;
+  /** Interface of that server. */
+  metricsHost: string;
+  logLevel: LogLevel;
   connector: KafkaEsConnectorOptions;
 }
 
@@ -87,7 +96,14 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     throw invalidOption('arguments', `are invalid: ${(error as Error).message}`);
   }
   if (values.help === true)
-    return { help: true, statsIntervalMs: 0, connector: undefined as unknown as KafkaEsConnectorOptions };
+    return {
+      help: true,
+      statsIntervalMs: 0,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      logLevel: 'info',
+      connector: undefined as unknown as KafkaEsConnectorOptions,
+    };
   const topic = values.topic;
   if (topic === undefined || topic === '') throw invalidOption('--topic', 'is required');
   const format = (values.format ?? 'window-result') as RecordFormat;
@@ -173,9 +189,23 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       retryDeadlineMs: int('retry-deadline-ms', values['retry-deadline-ms']),
     }),
   });
+  const metricsPort = int('metrics-port', values['metrics-port'] ?? env['TRIBUTARY_METRICS_PORT']);
+  if (metricsPort !== undefined && metricsPort > 65_535)
+    throw invalidOption('--metrics-port', `must be a port from 0 to 65535 (got ${metricsPort})`);
+  const metricsHost = values['metrics-host'] ?? env['TRIBUTARY_METRICS_HOST'] ?? '127.0.0.1';
+  if (metricsHost === '') throw invalidOption('--metrics-host', 'must not be empty');
+  const logLevel = values['log-level'] ?? env['TRIBUTARY_LOG_LEVEL'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw invalidOption(
+      '--log-level',
+      `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`,
+    );
   return {
     help: false,
     statsIntervalMs: int('stats-interval-ms', values['stats-interval-ms']) ?? 10_000,
+    metricsPort,
+    metricsHost,
+    logLevel: logLevel as LogLevel,
     connector,
   };
 }

@@ -39,8 +39,16 @@ Elasticsearch
   --adaptive-concurrency       AIMD on 429s and latency
   --retry-deadline-ms <ms>     give a document up (dead letter) after this long (default 300000)
 
+Observability
+  --metrics-port <n>           serve /metrics (Prometheus) and /health, /health/live, /health/ready on this
+                               port (0 = any free port; the URL is logged) [TRIBUTARY_METRICS_PORT]
+                               (default: no server)
+  --metrics-host <host>        interface of that server [TRIBUTARY_METRICS_HOST] (default 127.0.0.1)
+  --log-level <level>          fatal | error | warn | info | debug | trace | silent [TRIBUTARY_LOG_LEVEL]
+                               (default info); JSON lines (pino) on stderr, credentials redacted
+  --stats-interval-ms <ms>     log a stats line every ms (default 10000, 0 = never)
+
 Other
-  --stats-interval-ms <ms>     print a stats line to stderr every ms (default 10000, 0 = never)
   -h, --help                   this text
 
 Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT: stop fetching, flush, commit, disconnect),

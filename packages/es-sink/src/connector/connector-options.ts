@@ -1,4 +1,5 @@
 import type { KafkaConfig } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { invalidOption } from '../errors.js';
 import type { BulkSinkOptions } from '../options.js';
 import {
@@ -46,10 +47,15 @@ export const CONNECTOR_DEFAULTS = {
    * @defaultValue 1000
    */
   commitIntervalMs: 1000,
+  /**
+   * How often Elasticsearch is pinged for the readiness state (`health()`).
+   * @defaultValue 5000
+   */
+  healthCheckIntervalMs: 5000,
 } as const;
 
 export type ConnectorLogger = (
-  level: 'info' | 'warn' | 'error',
+  level: 'debug' | 'info' | 'warn' | 'error',
   message: string,
   fields?: Record<string, unknown>,
 ) => void;
@@ -79,6 +85,12 @@ export interface KafkaEsConnectorOptions {
   highWaterMark?: number;
   lowWaterMark?: number;
   commitIntervalMs?: number;
+  healthCheckIntervalMs?: number;
+  /**
+   * prom-client Registry for the `tributary_es_sink_*` metrics of the connector and its sink (`paused_partitions`,
+   * dead letters of unmappable records, and every sink metric). Overrides `sink.registry`.
+   */
+  registry?: Registry;
   /** Options of the underlying BulkSink (node, auth, tls, index, template, batching, retries…). */
   sink: Omit<
     BulkSinkOptions<Record<string, unknown>, RecordContext>,
@@ -95,6 +107,7 @@ export type ResolvedConnectorOptions = KafkaEsConnectorOptions & {
   highWaterMark: number;
   lowWaterMark: number;
   commitIntervalMs: number;
+  healthCheckIntervalMs: number;
 };
 
 /** Validates the connector's own options (the sink validates its own); names the option on failure. */
@@ -119,7 +132,7 @@ export function resolveConnectorOptions(options: KafkaEsConnectorOptions): Resol
   if (o.versionFrom === 'field' && (o.versionField === undefined || o.versionField === '')) {
     throw invalidOption('versionField', 'is required when versionFrom is field');
   }
-  for (const key of ['highWaterMark', 'lowWaterMark', 'commitIntervalMs'] as const) {
+  for (const key of ['highWaterMark', 'lowWaterMark', 'commitIntervalMs', 'healthCheckIntervalMs'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1)
       throw invalidOption(key, `must be a positive integer (got ${String(o[key])})`);
   }
@@ -129,5 +142,15 @@ export function resolveConnectorOptions(options: KafkaEsConnectorOptions): Resol
   }
   if (typeof o.sink !== 'object' || o.sink === null)
     throw invalidOption('sink', 'is required (at least node and index)');
+  if (
+    o.registry !== undefined &&
+    (typeof o.registry !== 'object' ||
+      o.registry === null ||
+      typeof (o.registry as { registerMetric?: unknown }).registerMetric !== 'function')
+  ) {
+    throw invalidOption('registry', 'must be a prom-client Registry');
+  }
+  if (o.logger !== undefined && typeof o.logger !== 'function')
+    throw invalidOption('logger', 'must be a function');
   return o;
 }

@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } 
 import { BulkSink } from '../bulk-sink.js';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import { readPath } from '../index-management/index-name.js';
+import { SinkMetrics } from '../metrics/sink-metrics.js';
 import { redactUrl } from '../options.js';
 import type { DeadLetterReason, SinkItem, SinkStats } from '../types.js';
 import {
@@ -33,12 +34,32 @@ export interface ConnectorStats {
   sink: SinkStats;
 }
 
+/**
+ * Liveness and readiness of a connector (the shape `startMetricsServer`'s `health` returns).
+ * `live`: not crashed and not stopped. `ready`: consuming, the consumer has joined its group and the last
+ * Elasticsearch check answered.
+ */
+export interface ConnectorHealth {
+  live: boolean;
+  ready: boolean;
+  details: {
+    running: boolean;
+    consumerJoined: boolean;
+    elasticsearchReachable: boolean;
+    assignedPartitions: number[];
+    paused: boolean;
+    pending: number;
+  };
+}
+
 export interface KafkaEsConnector {
   /** Checks Elasticsearch and Kafka (fatal configuration errors reject with a message naming the fix), then consumes. */
   start(): Promise<void>;
   /** Graceful: stop fetching, flush the sink, commit, disconnect. */
   stop(): Promise<void>;
   readonly stats: ConnectorStats;
+  /** Liveness and readiness now (cheap, never throws): for `/health`. */
+  health(): ConnectorHealth;
   /** Offsets committed so far by this connector, per partition. */
   committedOffsets(): Map<number, number>;
   readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
@@ -63,6 +84,13 @@ class Connector implements KafkaEsConnector {
   #paused = false;
   #stopping = false;
   #running = false;
+  #crashed = false;
+  #joined = false;
+  #esReachable = false;
+  #assigned: number[] = [];
+  #healthTimer: NodeJS.Timeout | undefined;
+  readonly #metrics: SinkMetrics | undefined;
+  readonly #detachMetrics: () => void;
   #fail: (error: SinkError) => void = () => undefined;
   readonly failure: Promise<SinkError> = new Promise((resolve) => (this.#fail = resolve));
   #commitTimer: NodeJS.Timeout | undefined;
@@ -81,8 +109,14 @@ class Connector implements KafkaEsConnector {
             ...(o.idField === undefined ? {} : { idField: o.idField }),
             ...(o.versionField === undefined ? {} : { versionField: o.versionField }),
           }));
+    const registry = o.registry ?? o.sink.registry;
+    this.#metrics = registry === undefined ? undefined : SinkMetrics.for(registry);
+    this.#detachMetrics =
+      this.#metrics?.attachPausedPartitions(() => (this.#paused ? this.#assigned.length : 0)) ??
+      (() => undefined);
     this.sink = new BulkSink<Record<string, unknown>, RecordContext>({
       ...o.sink,
+      ...(registry === undefined ? {} : { registry }),
       onAck: (item) => this.#ack(item.context?.token),
       onDeadLetter: (item, reason) => this.#onSinkDeadLetter(item, reason),
     });
@@ -110,6 +144,22 @@ class Connector implements KafkaEsConnector {
     return { ...this.#counters, pending: this.#tracker.pending, paused: this.#paused, sink: this.sink.stats };
   }
 
+  health(): ConnectorHealth {
+    const live = !this.#crashed && !this.#stopping;
+    return {
+      live,
+      ready: live && this.#running && this.#joined && this.#esReachable,
+      details: {
+        running: this.#running,
+        consumerJoined: this.#joined,
+        elasticsearchReachable: this.#esReachable,
+        assignedPartitions: [...this.#assigned],
+        paused: this.#paused,
+        pending: this.#tracker.pending,
+      },
+    };
+  }
+
   committedOffsets(): Map<number, number> {
     return new Map(this.#committed);
   }
@@ -117,18 +167,31 @@ class Connector implements KafkaEsConnector {
   async start(): Promise<void> {
     // Every check first, then the first side effect (the index template).
     await this.#checkElasticsearch();
+    this.#esReachable = true;
     await this.#checkKafka();
     await this.sink.ready();
     await this.#consumer.connect();
     await this.#producer?.connect();
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       const assigned = event.payload.memberAssignment[this.#o.topic] ?? [];
+      this.#joined = true;
+      this.#assigned = [...assigned].sort((a, b) => a - b);
       this.#tracker.retain(assigned);
       for (const p of [...this.#committed.keys()]) if (!assigned.includes(p)) this.#committed.delete(p);
       this.#log('info', 'partitions assigned', { topic: this.#o.topic, partitions: assigned });
     });
+    this.#consumer.on(this.#consumer.events.REBALANCING, () => {
+      this.#joined = false;
+      this.#log('info', 'rebalancing');
+    });
+    this.#consumer.on(this.#consumer.events.STOP, () => (this.#joined = false));
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
-      if (event.payload.restart) return;
+      this.#joined = false;
+      if (event.payload.restart) {
+        this.#log('warn', `the Kafka consumer crashed and restarts: ${describeError(event.payload.error)}`);
+        return;
+      }
+      this.#crashed = true;
       const error = new SinkError(
         SINK_ERROR_CODES.KAFKA_FAILED,
         `the Kafka consumer crashed: ${describeError(event.payload.error)}`,
@@ -151,12 +214,36 @@ class Connector implements KafkaEsConnector {
       () => void this.commit().catch((e: unknown) => this.#log('warn', `commit failed: ${describeError(e)}`)),
       this.#o.commitIntervalMs,
     );
+    this.#healthTimer = setInterval(() => void this.#pingElasticsearch(), this.#o.healthCheckIntervalMs);
+    this.#healthTimer.unref();
+  }
+
+  /** Readiness: pings Elasticsearch; logs when reachability changes. */
+  async #pingElasticsearch(): Promise<void> {
+    let reachable: boolean;
+    try {
+      await this.sink.client.ping(undefined, {
+        requestTimeout: Math.min(5000, this.#o.healthCheckIntervalMs),
+        maxRetries: 0,
+      });
+      reachable = true;
+    } catch {
+      reachable = false;
+    }
+    if (this.#stopping || reachable === this.#esReachable) return;
+    this.#esReachable = reachable;
+    this.#log(
+      reachable ? 'info' : 'warn',
+      reachable ? 'Elasticsearch reachable again' : 'Elasticsearch unreachable',
+    );
   }
 
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#commitTimer);
+    clearInterval(this.#healthTimer);
+    this.#detachMetrics();
     this.#wakeDrainWaiters();
     try {
       if (this.#running) {
@@ -166,6 +253,7 @@ class Connector implements KafkaEsConnector {
       }
     } finally {
       this.#running = false;
+      this.#joined = false;
       await this.#consumer.disconnect();
       await this.sink.close();
       await this.#producer?.disconnect();
@@ -185,6 +273,7 @@ class Connector implements KafkaEsConnector {
         this.#tracker.markCommitted(partition, offset);
         this.#committed.set(partition, offset);
       }
+      this.#log('debug', 'offsets committed', { offsets });
     });
     return this.#commitChain;
   }
@@ -214,6 +303,7 @@ class Connector implements KafkaEsConnector {
       } catch (error) {
         this.#counters.unmappable++;
         const errorType = error instanceof RecordMappingError ? error.errorType : 'mapping_error';
+        this.#metrics?.recordDeadLetter(errorType, false);
         await this.#deadLetter(context, { errorType, reason: describeError(error), status: undefined });
         resolveOffset(message.offset);
         continue;
@@ -376,7 +466,7 @@ class Connector implements KafkaEsConnector {
     }
   }
 
-  #log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.#o.logger?.(level, message, fields);
   }
 }

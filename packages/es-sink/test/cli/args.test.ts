@@ -104,3 +104,26 @@ describe('parseCliArgs --data-stream', () => {
     );
   });
 });
+
+describe('parseCliArgs observability flags', () => {
+  it('has no metrics server and info logs by default', () => {
+    expect(parseCliArgs(['--topic', 't'], {})).toMatchObject({
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      logLevel: 'info',
+    });
+  });
+
+  it('reads --metrics-port, --metrics-host and --log-level, or their environment variables', () => {
+    expect(
+      parseCliArgs(
+        ['--topic', 't', '--metrics-port', '0', '--metrics-host', '0.0.0.0', '--log-level', 'debug'],
+        {},
+      ),
+    ).toMatchObject({ metricsPort: 0, metricsHost: '0.0.0.0', logLevel: 'debug' });
+    expect(
+      parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: '9464', TRIBUTARY_LOG_LEVEL: 'warn' }),
+    ).toMatchObject({ metricsPort: 9464, logLevel: 'warn' });
+    expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: 'x' })).toThrow(/--metrics-port/);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { describeConfig, runCli, type CliIo } from '../../src/cli/run.js';
+import { parseCliArgs } from '../../src/cli/args.js';
+
+function capture(env: NodeJS.ProcessEnv = {}): CliIo & { logs: string[]; out: string[]; err: string[] } {
+  const logs: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    logs,
+    out,
+    err,
+    env,
+    logDestination: { write: (line: string) => void logs.push(line) },
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    onSignal: () => undefined,
+  };
+}
+
+// Nothing listens on port 1: the Elasticsearch check fails at once, before Kafka is touched.
+const unreachable = ['--topic', 't', '--es-url', 'http://127.0.0.1:1', '--log-level', 'debug'];
+
+describe('runCli', () => {
+  it('prints help with the observability flags', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io)).toBe(0);
+    const help = io.out.join('');
+    for (const flag of ['--metrics-port <n>', '--metrics-host <host>', '--log-level <level>'])
+      expect(help).toContain(flag);
+  });
+
+  it('exits 2 naming the flag for a bad --log-level or --metrics-port', async () => {
+    for (const [argv, message] of [
+      [['--topic', 't', '--log-level', 'loud'], /--log-level must be one of fatal, error, warn, info/],
+      [['--topic', 't', '--metrics-port', '70000'], /--metrics-port must be a port from 0 to 65535/],
+      [['--topic', 't', '--metrics-port=-1'], /--metrics-port must be a non-negative integer/],
+    ] as const) {
+      const io = capture();
+      expect(await runCli(argv, io)).toBe(2);
+      expect(io.err.join('')).toMatch(message);
+    }
+  });
+
+  it('writes JSON log lines at the chosen level and never the Elasticsearch password', async () => {
+    const io = capture({ TRIBUTARY_ES_PASSWORD: 'pw-from-env-5f3a' });
+    const code = await runCli(
+      [...unreachable, '--es-username', 'elastic', '--es-url', 'http://elastic:pw-in-url-9c1d@127.0.0.1:1'],
+      io,
+    );
+    expect(code).toBe(2);
+    const text = [...io.logs, ...io.err].join('');
+    expect(text).not.toMatch(/pw-from-env-5f3a|pw-in-url-9c1d/);
+    const lines = io.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['starting', 'options']));
+    const options = lines.find((l) => l['msg'] === 'options')?.['options'] as {
+      sink: Record<string, unknown>;
+    };
+    expect(options.sink['auth']).toBeDefined();
+    expect(options.sink['node']).toBe('http://***:***@127.0.0.1:1');
+    expect(lines.every((l) => l['name'] === 'tributary-es-sink' && typeof l['level'] === 'string')).toBe(
+      true,
+    );
+    expect(io.err.join('')).toMatch(/cannot reach Elasticsearch at http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1/);
+  });
+
+  it('never logs an API key, and logs nothing below --log-level', async () => {
+    const io = capture({ TRIBUTARY_ES_API_KEY: 'api-key-77e2b0' });
+    expect(await runCli([...unreachable.slice(0, -2), '--log-level', 'warn'], io)).toBe(2);
+    expect([...io.logs, ...io.err].join('')).not.toContain('api-key-77e2b0');
+    const levels = io.logs.map((l) => (JSON.parse(l) as { level: string }).level);
+    expect(levels.length).toBeGreaterThan(0);
+    expect(levels.every((l) => l === 'warn' || l === 'error')).toBe(true);
+  });
+
+  it('describes a configuration without SASL or TLS secrets', () => {
+    const { connector } = parseCliArgs(['--topic', 't', '--es-api-key', 'k-1'], {});
+    const described = describeConfig({
+      ...connector,
+      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'sasl-pw-1' },
+      ssl: { key: 'PRIVATE KEY', rejectUnauthorized: true },
+    });
+    const text = JSON.stringify(described);
+    for (const secret of ['sasl-pw-1', 'PRIVATE KEY', 'k-1', '"svc"']) expect(text).not.toContain(secret);
+    expect(described).toMatchObject({ sasl: { mechanism: 'scram-sha-512' }, ssl: '[redacted]' });
+  });
+});
