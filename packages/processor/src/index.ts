@@ -145,3 +145,21 @@ export {
 export type { ProcessorConfig } from './config/processor-config.js';
 export { parseCli } from './config/cli-options.js';
 export type { ParsedCli } from './config/cli-options.js';
+
+// Live dashboard: queries, Prometheus text parsing, view model, HTTP server
+export { topPagesQuery, clicksVsViewsQuery, readTopPages, readClicksVsViews } from './dashboard/queries.js';
+export type { SearchBody, TopPageRow, MinutePoint } from './dashboard/queries.js';
+export { parsePrometheusText } from './dashboard/prometheus-text.js';
+export type { MetricFamily, MetricSample } from './dashboard/prometheus-text.js';
+export { histogramQuantile } from './dashboard/metric-figures.js';
+export type { HistogramBuckets } from './dashboard/metric-figures.js';
+export { DashboardModel } from './dashboard/view-model.js';
+export type { DashboardView, PipelineFigures, DashboardModelOptions } from './dashboard/view-model.js';
+export { DASHBOARD_DEFAULTS, resolveDashboardOptions } from './dashboard/dashboard-options.js';
+export type { DashboardOptions } from './dashboard/dashboard-options.js';
+export { registryMetricsSource, scrapeMetricsSource } from './dashboard/metrics-source.js';
+export type { MetricsSource } from './dashboard/metrics-source.js';
+export { elasticsearchSearch } from './dashboard/elasticsearch-search.js';
+export type { Search } from './dashboard/elasticsearch-search.js';
+export { startDashboardServer } from './dashboard/dashboard-server.js';
+export type { DashboardServer, DashboardServerDependencies } from './dashboard/dashboard-server.js';

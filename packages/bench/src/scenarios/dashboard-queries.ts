@@ -1,34 +1,7 @@
 /** The two dashboard queries of the `queries` scenario, as `_search` bodies over window result documents. */
 
-/** Top pages in the last `minutes` minutes: terms on page_url ordered by summed clicks, over a range on window_start. */
-export function topPagesQuery(minutes = 5, size = 10): Record<string, unknown> {
-  return {
-    size: 0,
-    track_total_hits: false,
-    query: { range: { window_start: { gte: `now-${minutes}m` } } },
-    aggs: {
-      top_pages: {
-        terms: { field: 'page_url', size, order: { clicks: 'desc' } },
-        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
-      },
-    },
-  };
-}
-
-/** Clicks vs views per minute over the last `minutes` minutes: a date_histogram with two sums. */
-export function clicksVsViewsQuery(minutes = 30): Record<string, unknown> {
-  return {
-    size: 0,
-    track_total_hits: false,
-    query: { range: { window_start: { gte: `now-${minutes}m` } } },
-    aggs: {
-      per_minute: {
-        date_histogram: { field: 'window_start', fixed_interval: '1m', min_doc_count: 0 },
-        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
-      },
-    },
-  };
-}
+/** The query builders live with the dashboard that runs them, so the bench measures exactly what it serves. */
+export { clicksVsViewsQuery, topPagesQuery } from '@tributary/processor';
 
 /** The mapping of window result documents: the one the connector installs for the clickstream job. */
 export { WINDOW_RESULT_MAPPINGS } from '@tributary/es-sink';

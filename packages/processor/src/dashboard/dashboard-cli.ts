@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { invalidOption } from '../errors.js';
+import { DASHBOARD_DEFAULTS, resolveDashboardOptions } from './dashboard-options.js';
+import type { DashboardOptions } from './dashboard-options.js';
+
+const KEYS = Object.keys(DASHBOARD_DEFAULTS) as (keyof DashboardOptions)[];
+const flagOf = (key: string): string => key.replace(/([A-Z])/g, '-$1').toLowerCase();
+
+const MEANINGS: Record<keyof DashboardOptions, string> = {
+  port: 'port of the page (0 = ephemeral)',
+  host: 'interface to listen on',
+  elasticsearchUrl: 'Elasticsearch base URL',
+  index: 'index or alias of the window results',
+  topPagesMinutes: 'top pages over the last N minutes',
+  topPagesSize: 'rows of the top-pages table',
+  chartMinutes: 'minutes shown by the clicks-vs-views chart',
+  refreshMs: 'page poll interval',
+  sampleIntervalMs: 'metrics sampling interval',
+  rateWindowMs: 'window of the rates and the p99',
+  inputTopic: 'count only records read from this topic as throughput',
+  requestTimeoutMs: 'time limit of one query or scrape',
+  title: 'page heading',
+};
+
+/** The lines `tributary-processor clickstream --help` adds for the dashboard flags. */
+export const CLICKSTREAM_DASHBOARD_HELP = [
+  `  ${'--dashboard'.padEnd(34)} serve the live dashboard page (top pages, clicks vs views, pipeline figures)`,
+  `  ${'--dashboard-port <n>'.padEnd(34)} port of the dashboard (0 = ephemeral; implies --dashboard) [default ${DASHBOARD_DEFAULTS.port}]`,
+].join('\n');
+
+/**
+ * Takes `--dashboard` and `--dashboard-port <n>` (or `=n`) out of a `clickstream` command line. Returns the other
+ * arguments untouched and the dashboard port (undefined without either flag). A bad port throws naming the flag.
+ */
+export function extractDashboardFlags(argv: readonly string[]): {
+  readonly rest: string[];
+  readonly dashboard: { readonly port: number } | undefined;
+} {
+  const rest: string[] = [];
+  let enabled = false;
+  let port: unknown = DASHBOARD_DEFAULTS.port;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--dashboard') enabled = true;
+    else if (arg === '--dashboard-port' || arg.startsWith('--dashboard-port=')) {
+      enabled = true;
+      port = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (port === undefined) throw invalidOption('--dashboard-port', 'needs a value');
+    } else rest.push(arg);
+  }
+  if (!enabled) return { rest, dashboard: undefined };
+  try {
+    return { rest, dashboard: { port: resolveDashboardOptions({ port }).port } };
+  } catch {
+    throw invalidOption(
+      '--dashboard-port',
+      `must be an integer from 0 to 65535 (got ${JSON.stringify(port)})`,
+    );
+  }
+}
+
+export type ParsedDashboardCli =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'run'; readonly options: DashboardOptions; readonly metricsUrl: string };
+
+/**
+ * `tributary-processor dashboard --metrics-url <url> [options]`: the dashboard of a job running in another
+ * process, whose `/metrics` it scrapes. Throws `TRIB_PROC_INVALID_OPTION` naming the flag.
+ */
+export function parseDashboardCli(argv: readonly string[]): ParsedDashboardCli {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+    'metrics-url': { type: 'string' },
+  };
+  for (const key of KEYS) options[flagOf(key)] = { type: 'string' };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'arguments';
+    throw invalidOption(flag, `is not valid here: ${message}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values['help'] === true) return { kind: 'help', text: dashboardHelpText() };
+  const metricsUrl = values['metrics-url'];
+  if (
+    typeof metricsUrl !== 'string' ||
+    !URL.canParse(metricsUrl) ||
+    !/^https?:$/.test(new URL(metricsUrl).protocol)
+  )
+    throw invalidOption(
+      '--metrics-url',
+      `must be the http(s) URL of a job's /metrics endpoint (got ${JSON.stringify(metricsUrl)})`,
+    );
+  const input: Partial<Record<keyof DashboardOptions, unknown>> = {};
+  for (const key of KEYS) {
+    const v = values[flagOf(key)];
+    if (v !== undefined) input[key] = v;
+  }
+  try {
+    return { kind: 'run', options: resolveDashboardOptions(input), metricsUrl };
+  } catch (error) {
+    const option = (error as { option?: string }).option;
+    if (option === undefined) throw error;
+    throw invalidOption(`--${flagOf(option)}`, (error as Error).message.slice(option.length + 1));
+  }
+}
+
+export function dashboardHelpText(): string {
+  const rows = KEYS.map((key) => {
+    const def = DASHBOARD_DEFAULTS[key];
+    return `  ${`--${flagOf(key)} <value>`.padEnd(34)} ${MEANINGS[key]}${def === undefined ? '' : ` [default ${String(def)}]`}`;
+  });
+  return [
+    'Usage: tributary-processor dashboard --metrics-url <url> [options]',
+    '',
+    'Serves the live dashboard of a clickstream job running in another process: top pages and clicks vs views',
+    "from Elasticsearch, throughput, consumer lag, watermark lag and p99 latency scraped from the job's /metrics.",
+    '',
+    'Options:',
+    `  ${'--metrics-url <url>'.padEnd(34)} the job's Prometheus endpoint, e.g. http://127.0.0.1:9464/metrics (required)`,
+    ...rows,
+    `  ${'-h, --help'.padEnd(34)} show this help`,
+  ].join('\n');
+}

@@ -1,0 +1,39 @@
+import { parseDashboardCli } from './dashboard-cli.js';
+import { startDashboardServer } from './dashboard-server.js';
+import { scrapeMetricsSource } from './metrics-source.js';
+
+/**
+ * `tributary-processor dashboard …`: serves the dashboard of a job in another process until SIGTERM / SIGINT.
+ * Returns the exit code, or -1 while the server runs.
+ */
+export async function runDashboardCommand(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseDashboardCli(argv);
+  } catch (error) {
+    process.stderr.write(
+      `tributary-processor dashboard: ${(error as Error).message}\nRun with --help for usage.\n`,
+    );
+    return 2;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  const server = await startDashboardServer(parsed.options, {
+    metrics: scrapeMetricsSource(parsed.metricsUrl, parsed.options.requestTimeoutMs),
+  });
+  const stop = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.stdout.write(
+    `tributary-processor: dashboard at ${server.url} — metrics from ${parsed.metricsUrl}, ` +
+      `window results from ${parsed.options.elasticsearchUrl}/${parsed.options.index}\n`,
+  );
+  return -1;
+}

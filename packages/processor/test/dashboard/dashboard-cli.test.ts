@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dashboardHelpText,
+  extractDashboardFlags,
+  parseDashboardCli,
+} from '../../src/dashboard/dashboard-cli.js';
+
+describe('extractDashboardFlags', () => {
+  it('leaves a command line without dashboard flags untouched', () => {
+    expect(extractDashboardFlags(['clickstream', '--brokers', 'b:9092'])).toEqual({
+      rest: ['clickstream', '--brokers', 'b:9092'],
+      dashboard: undefined,
+    });
+  });
+
+  it('takes --dashboard and --dashboard-port out (separate or =), the port implying the dashboard', () => {
+    expect(extractDashboardFlags(['clickstream', '--dashboard', '--brokers', 'b:9092'])).toEqual({
+      rest: ['clickstream', '--brokers', 'b:9092'],
+      dashboard: { port: 8088 },
+    });
+    expect(extractDashboardFlags(['clickstream', '--dashboard-port', '0']).dashboard).toEqual({ port: 0 });
+    expect(extractDashboardFlags(['--dashboard-port=9000', 'clickstream'])).toEqual({
+      rest: ['clickstream'],
+      dashboard: { port: 9000 },
+    });
+  });
+
+  it('rejects a bad or missing port naming the flag', () => {
+    expect(() => extractDashboardFlags(['clickstream', '--dashboard-port', 'x'])).toThrow(
+      /--dashboard-port must be an integer from 0 to 65535 \(got "x"\)/,
+    );
+    expect(() => extractDashboardFlags(['clickstream', '--dashboard-port'])).toThrow(
+      /--dashboard-port needs a value/,
+    );
+  });
+});
+
+describe('parseDashboardCli', () => {
+  it('maps flags onto the dashboard options', () => {
+    const parsed = parseDashboardCli([
+      '--metrics-url',
+      'http://127.0.0.1:9464/metrics',
+      '--elasticsearch-url',
+      'http://es:9200',
+      '--index',
+      'my-metrics',
+      '--port',
+      '0',
+      '--top-pages-minutes',
+      '10',
+    ]);
+    expect(parsed).toMatchObject({
+      kind: 'run',
+      metricsUrl: 'http://127.0.0.1:9464/metrics',
+      options: { elasticsearchUrl: 'http://es:9200', index: 'my-metrics', port: 0, topPagesMinutes: 10 },
+    });
+  });
+
+  it('--help lists every flag', () => {
+    const parsed = parseDashboardCli(['--help']);
+    expect(parsed.kind).toBe('help');
+    expect(dashboardHelpText()).toContain('--metrics-url <url>');
+    expect(dashboardHelpText()).toContain('--top-pages-minutes <value>');
+  });
+
+  it('names the flag at fault', () => {
+    expect(() => parseDashboardCli([])).toThrow(/--metrics-url must be the http\(s\) URL/);
+    expect(() => parseDashboardCli(['--metrics-url', 'http://h/metrics', '--port', '70000'])).toThrow(
+      /--port must be an integer from 0 to 65535/,
+    );
+    expect(() => parseDashboardCli(['--metrics-url', 'http://h/metrics', '--colour', 'red'])).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: '--colour' }),
+    );
+  });
+});

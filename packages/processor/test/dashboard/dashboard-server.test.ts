@@ -1,0 +1,93 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDashboardServer } from '../../src/dashboard/dashboard-server.js';
+import type { DashboardServer } from '../../src/dashboard/dashboard-server.js';
+import { scrapeMetricsSource } from '../../src/dashboard/metrics-source.js';
+import type { SearchBody } from '../../src/dashboard/queries.js';
+import type { DashboardView } from '../../src/dashboard/view-model.js';
+
+const servers: { close(): Promise<void> | void }[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** Elasticsearch answers keyed by the aggregation a query asks for. */
+function fakeSearch(calls: SearchBody[]): (body: SearchBody) => Promise<unknown> {
+  return async (body) => {
+    calls.push(body);
+    const aggs = body['aggs'] as Record<string, unknown>;
+    if ('top_pages' in aggs) {
+      return {
+        aggregations: {
+          top_pages: { buckets: [{ key: '/home', clicks: { value: 4 }, views: { value: 11 } }] },
+        },
+      };
+    }
+    return { aggregations: { per_minute: { buckets: [] } } };
+  };
+}
+
+async function start(metricsText: () => string, calls: SearchBody[] = []): Promise<DashboardServer> {
+  const metrics = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(metricsText());
+  });
+  await new Promise<void>((r) => metrics.listen(0, '127.0.0.1', r));
+  servers.push({ close: () => new Promise<void>((r) => metrics.close(() => r())) });
+  const url = `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`;
+  const dashboard = await startDashboardServer(
+    { port: 0, sampleIntervalMs: 100, rateWindowMs: 1_000, refreshMs: 250 },
+    { metrics: scrapeMetricsSource(url, 2_000), search: fakeSearch(calls) },
+  );
+  servers.unshift(dashboard);
+  return dashboard;
+}
+
+describe('startDashboardServer (node:http on port 0)', () => {
+  it('serves the page, its script and the JSON view; 404 elsewhere', async () => {
+    let n = 0;
+    const dashboard = await start(() => {
+      n += 50;
+      return `# TYPE tributary_processor_records_in_total counter\ntributary_processor_records_in_total{stage="a",topic="t"} ${n}\n`;
+    });
+    const page = await fetch(dashboard.url);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<script src="/dashboard.js"></script>');
+    expect(html).toContain('id="top-pages"');
+    const script = await fetch(new URL('/dashboard.js', dashboard.url));
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("fetch('/api/dashboard'");
+    expect((await fetch(new URL('/nope', dashboard.url))).status).toBe(404);
+
+    await new Promise((r) => setTimeout(r, 400));
+    const view = (await (await fetch(new URL('/api/dashboard', dashboard.url))).json()) as DashboardView;
+    expect(view.topPages.rows).toEqual([{ pageUrl: '/home', clicks: 4, views: 11 }]);
+    expect(view.pipeline.recordsInPerSecond).toBeGreaterThan(0);
+    expect(view.pipeline.consumerLag).toBeNull();
+    expect(view.pipeline.error).toBeNull();
+  });
+
+  it('shows a failing metrics endpoint as an error in the view instead of failing', async () => {
+    const dashboard = await start(() => 'not { prometheus');
+    await new Promise((r) => setTimeout(r, 250));
+    const view = await dashboard.view();
+    expect(view.pipeline.error).toMatch(/^metrics unavailable: Prometheus text line 1/);
+    expect(view.topPages.rows).toHaveLength(1);
+  });
+
+  it('shares one pair of queries between callers within half the refresh interval', async () => {
+    const calls: SearchBody[] = [];
+    const dashboard = await start(() => '', calls);
+    await Promise.all([dashboard.view(), dashboard.view(), dashboard.view()]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('rejects a bad option naming it', async () => {
+    await expect(startDashboardServer({ port: -1 }, { metrics: async () => [] })).rejects.toMatchObject({
+      code: 'TRIB_PROC_INVALID_OPTION',
+      option: 'port',
+    });
+  });
+});
