@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createLogger } from '@tributary/es-sink';
 import { createClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
@@ -20,7 +21,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(parsed.config, null, 2)}\n`);
     return 0;
   }
+  const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
   const app = createClickstreamApp(parsed.config, {
+    logger,
     onError: (error) => {
       process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
       process.exit(1);
@@ -36,7 +39,16 @@ async function main(): Promise<number> {
     `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +
       `${c.elasticsearch ? ` → ${c.elasticsearchUrl} alias ${c.indexPrefix}` : ''}\n`,
   );
+  if (app.metricsUrl !== undefined)
+    process.stdout.write(
+      `tributary-processor: metrics at ${app.metricsUrl}/metrics, health at ${app.metricsUrl}/health\n`,
+    );
   return -1;
+}
+
+/** kafkajs-style `--log-level` → pino level (`nothing` → `silent`). */
+function pinoLevel(level: string): 'silent' | 'error' | 'warn' | 'info' | 'debug' {
+  return level === 'nothing' ? 'silent' : (level as 'error' | 'warn' | 'info' | 'debug');
 }
 
 main().then(

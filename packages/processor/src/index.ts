@@ -18,7 +18,9 @@ export type {
   LogLevel,
 } from './config/stream-job-options.js';
 export { changelogTopic, transactionalId } from './kafka/topic-names.js';
-export { METRIC_NAMES } from './metrics/metric-names.js';
+export { METRIC_NAMES, WINDOW_FIRE_KINDS } from './metrics/metric-names.js';
+export type { MetricName, WindowFireKind } from './metrics/metric-names.js';
+export { EVENT_TIME_LATENCY_BUCKETS } from './metrics/processor-metrics.js';
 export type { StreamJobStats } from './metrics/processor-metrics.js';
 
 // Engine (pure): windows, watermarks, aggregates, state, dedup, tasks, enrichment

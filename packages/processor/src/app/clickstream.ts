@@ -1,5 +1,5 @@
 import { WINDOW_RESULT_MAPPINGS, createKafkaEsConnector } from '@tributary/es-sink';
-import type { KafkaEsConnector } from '@tributary/es-sink';
+import type { KafkaEsConnector, Logger } from '@tributary/es-sink';
 import type { Registry } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import {
@@ -18,6 +18,8 @@ export interface ClickstreamAppDependencies {
   readonly registry?: Registry;
   readonly now?: () => number;
   readonly onError?: (error: Error) => void;
+  /** pino logger for the job's runtime events (see `createLogger` of @tributary/es-sink). */
+  readonly logger?: Logger;
 }
 
 export interface ClickstreamApp {
@@ -30,6 +32,8 @@ export interface ClickstreamApp {
   /** The reference-data tables (with `enrichedEvents`). */
   readonly tables:
     { readonly pages: EnrichmentTable<PageInfo>; readonly users: EnrichmentTable<UserInfo> } | undefined;
+  /** Base URL of the job's `/metrics` + `/health` server (with `metricsPort` ≥ 0), once started. */
+  readonly metricsUrl: string | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -117,6 +121,9 @@ export function createClickstreamApp(
     commitIntervalMs: config.commitIntervalMs,
     processingGuarantee: config.processingGuarantee,
     logLevel: config.logLevel,
+    idleTimeoutMs: config.idleTimeoutMs,
+    ...(config.metricsPort < 0 ? {} : { metricsPort: config.metricsPort, metricsHost: config.metricsHost }),
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(deps.registry === undefined ? {} : { registry: deps.registry }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.onError === undefined ? {} : { onError: deps.onError }),
@@ -149,6 +156,9 @@ export function createClickstreamApp(
     connector,
     eventsConnector,
     tables,
+    get metricsUrl() {
+      return job.metricsUrl;
+    },
     async start() {
       await job.start();
       // The connectors read read_committed, so they only ever index committed results and events.

@@ -35,6 +35,9 @@ export interface ProcessorConfig {
   readonly usersTopic: string;
   readonly eventsIndexPrefix: string;
   readonly logLevel: LogLevel;
+  /** Port of the `/metrics` + `/health` server: -1 = none, 0 = a free port (printed on start). */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
 }
 
 /** Defaults of every clickstream app option: the reference job (1-minute windows, 5 s out-of-orderness). */
@@ -70,6 +73,8 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   usersTopic: 'clickstream-users',
   eventsIndexPrefix: 'clickstream-events',
   logLevel: 'error',
+  metricsPort: -1,
+  metricsHost: '127.0.0.1',
 };
 
 type Kind = 'string' | 'topic' | 'int' | 'bool' | 'list' | 'url' | { readonly oneOf: readonly string[] };
@@ -142,7 +147,14 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
     kind: 'string',
     help: 'enriched events: daily indices <prefix>-YYYY.MM.DD (event time) behind alias <prefix>',
   },
-  logLevel: { kind: { oneOf: LOG_LEVELS }, help: 'kafkajs log level' },
+  logLevel: { kind: { oneOf: LOG_LEVELS }, help: 'log level of the JSON logs (stdout) and of kafkajs' },
+  metricsPort: {
+    kind: 'int',
+    min: -1,
+    max: 65_535,
+    help: 'serve /metrics and /health on this port; 0 = a free one (printed), -1 = no server',
+  },
+  metricsHost: { kind: 'string', help: 'interface of the metrics server' },
 };
 
 export const PROCESSOR_CONFIG_KEYS = Object.keys(PROCESSOR_CONFIG_FIELDS) as (keyof ProcessorConfig)[];

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { Logger } from '@tributary/es-sink';
 import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { PartitionTask } from '../task/partition-task.js';
@@ -80,6 +81,17 @@ export interface StreamJobOptions {
   readonly logLevel?: LogLevel;
   /** prom-client registry to register the runtime's metrics in; none → metrics are only kept in `job.metrics`. */
   readonly registry?: Registry;
+  /**
+   * Serve `/metrics` and `/health` on this port (0 = a free one, see `job.metricsUrl`). Without `registry` the job
+   * creates its own, with the default process metrics. None (the default) → no server.
+   */
+  readonly metricsPort?: number;
+  /** @defaultValue '127.0.0.1' — interface of the metrics server. */
+  readonly metricsHost?: string;
+  /** Processing time without records after which a partition counts as idle (the idle-partitions gauge). */
+  readonly idleTimeoutMs?: number;
+  /** pino logger for runtime events (assignments, restores, failed commits, restarts); none → no logs. */
+  readonly logger?: Logger;
   /** Wall clock for `tick` and durations; injectable for tests. */
   readonly now?: () => number;
   /** Called once when the job gives up (a stage used up its restart budget). */
@@ -118,6 +130,10 @@ export const STREAM_JOB_DEFAULTS = {
   clientId: 'tributary-processor',
   /** @defaultValue 'error' — kafkajs log level. */
   logLevel: 'error' as LogLevel,
+  /** @defaultValue '127.0.0.1' */
+  metricsHost: '127.0.0.1',
+  /** @defaultValue 30 000 — as the engine's idle timeout. */
+  idleTimeoutMs: 30_000,
 } as const;
 
 export interface ResolvedStreamJobOptions {
@@ -145,6 +161,10 @@ export interface ResolvedStreamJobOptions {
   readonly clientId: string;
   readonly logLevel: LogLevel;
   readonly registry: Registry | undefined;
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
+  readonly idleTimeoutMs: number;
+  readonly logger: Logger | undefined;
   readonly now: () => number;
   readonly onError: ((error: Error) => void) | undefined;
 }
@@ -291,9 +311,25 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     clientId: str('clientId', o.clientId, d.clientId),
     logLevel: oneOf('logLevel', o.logLevel, d.logLevel, LOG_LEVELS),
     registry: o.registry,
+    metricsPort: o.metricsPort === undefined ? undefined : int('metricsPort', o.metricsPort, 0, 0, 65_535),
+    metricsHost: str('metricsHost', o.metricsHost, d.metricsHost),
+    idleTimeoutMs: int('idleTimeoutMs', o.idleTimeoutMs, d.idleTimeoutMs, 0, 86_400_000),
+    logger: loggerOption(o.logger),
     now: fn('now', o.now) ?? Date.now,
     onError: fn('onError', o.onError),
   };
+}
+
+function loggerOption(value: Logger | undefined): Logger | undefined {
+  if (value === undefined) return undefined;
+  const v = value as Partial<Record<'info' | 'warn' | 'error' | 'child', unknown>>;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    ['info', 'warn', 'error', 'child'].some((m) => typeof v[m as 'info'] !== 'function')
+  )
+    throw invalidOption('logger', 'must be a pino logger (info, warn, error, child)');
+  return value;
 }
 
 function isHostPort(value: unknown): boolean {

@@ -8,7 +8,9 @@ import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import type { TopicAdmin } from '../kafka/topic-admin.js';
 import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
+import { LAG_REFRESH_MS, partitionLag } from '../metrics/consumer-lag.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
+import { sampleStage } from '../metrics/task-sample.js';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
 import { TaskSlot } from './task-slot.js';
@@ -63,6 +65,10 @@ export class StageRunner {
   #restarting: Promise<void> | undefined;
   #consecutiveFailures = 0;
   #generation = 0;
+  /** The consumer of the current generation joined its group (health: ready). */
+  #joined = false;
+  #lagRefreshedAt = Number.NEGATIVE_INFINITY;
+  #lagRefresh: Promise<void> | undefined;
 
   constructor(def: StageDefinition, deps: StageDependencies) {
     this.#def = def;
@@ -88,9 +94,32 @@ export class StageRunner {
       .sort((a, b) => a - b);
   }
 
+  /**
+   * Ready: running, its consumer joined the group and every assigned task finished restoring (not during a
+   * restart after a failed commit).
+   */
+  get ready(): boolean {
+    if (!this.#running || this.#failing || !this.#joined) return false;
+    for (const entry of this.#slots.values()) if (entry.slot === undefined) return false;
+    return true;
+  }
+
+  /** Stage health details for `/health`. */
+  get health(): { ready: boolean; partitions: number; restoring: number; consecutiveFailures: number } {
+    let restoring = 0;
+    for (const entry of this.#slots.values()) if (entry.slot === undefined) restoring += 1;
+    return {
+      ready: this.ready,
+      partitions: this.#slots.size,
+      restoring,
+      consecutiveFailures: this.#consecutiveFailures,
+    };
+  }
+
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    this.#deps.metrics.consecutiveCommitFailures(this.#def.id, 0);
     await this.#startConsumer();
     this.#loop = this.#commitLoop();
   }
@@ -112,6 +141,7 @@ export class StageRunner {
   async #startConsumer(): Promise<void> {
     const { kafka, options } = this.#deps;
     const generation = ++this.#generation;
+    this.#joined = false;
     const consumer = kafka.consumer({
       groupId: this.#def.id,
       readUncommitted: false,
@@ -134,6 +164,7 @@ export class StageRunner {
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (generation !== this.#generation) return;
+      this.#joined = true;
       const assigned = event.payload.memberAssignment[this.#def.inputTopic] ?? [];
       this.#assignmentChain = this.#assignmentChain
         .then(() => this.#applyAssignment(new Set(assigned)))
@@ -331,11 +362,41 @@ export class StageRunner {
       if (!this.#running || this.#failing) continue;
       try {
         // Only a commit of real tasks proves the stage healthy again (not an empty stage after a restart).
-        if ((await this.#commitAll()) > 0) this.#consecutiveFailures = 0;
+        if ((await this.#commitAll()) > 0 && this.#consecutiveFailures > 0) {
+          this.#consecutiveFailures = 0;
+          this.#deps.metrics.consecutiveCommitFailures(this.#def.id, 0);
+        }
+        this.#sample();
       } catch (error) {
         this.#fail(error);
       }
     }
+  }
+
+  /** Gauges at the commit boundary: watermarks, idleness, state size; consumer lag from end offsets now and then. */
+  #sample(): void {
+    const { metrics, options, admin } = this.#deps;
+    const slots = [...this.#slots.values()]
+      .map((e) => e.slot)
+      .filter((s): s is TaskSlot => s !== undefined && !s.closed);
+    const nowMs = options.now();
+    metrics.sampled(this.#def.id, sampleStage(slots, nowMs, options.idleTimeoutMs));
+    if (this.#lagRefresh !== undefined || nowMs - this.#lagRefreshedAt < LAG_REFRESH_MS) return;
+    this.#lagRefreshedAt = nowMs;
+    const topic = this.#def.inputTopic;
+    this.#lagRefresh = admin
+      .endOffsets(topic)
+      .then((offsets) => {
+        for (const o of offsets) {
+          const slot = this.#slots.get(o.partition)?.slot;
+          if (slot === undefined || slot.closed) continue;
+          metrics.lag(this.#def.id, topic, o.partition, partitionLag(o.high, o.low, slot.nextOffset));
+        }
+      })
+      .catch(() => undefined) // best effort: the next refresh tries again
+      .finally(() => {
+        this.#lagRefresh = undefined;
+      });
   }
 
   /** Commits every ready task; resolves with how many there were, rejects with the first failure. */
@@ -361,6 +422,7 @@ export class StageRunner {
   async #restart(error: unknown): Promise<void> {
     this.#consecutiveFailures += 1;
     const attempt = this.#consecutiveFailures;
+    this.#deps.metrics.consecutiveCommitFailures(this.#def.id, attempt);
     this.#deps.metrics.stageRestarted(this.#def.id);
     publish(RUNTIME_CHANNELS.stageRestart, () => ({ stage: this.#def.id, error, attempt }));
     this.#generation += 1; // late events of the old consumer are ignored from here on

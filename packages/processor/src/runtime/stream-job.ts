@@ -1,3 +1,7 @@
+import { startMetricsServer } from '@tributary/es-sink';
+import type { HealthState, MetricsServer } from '@tributary/es-sink';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { logRuntimeEvents } from '../observability/runtime-log.js';
 import { resolveStreamJobOptions } from '../config/stream-job-options.js';
 import type { ResolvedStreamJobOptions, StreamJobOptions } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
@@ -31,6 +35,12 @@ export interface StreamJob {
   ownedPartitions(): Record<string, number[]>;
   /** Reference-data tables by name: records of the initial load, load time, live updates. */
   tableStats(): Record<string, TableLoaderStats>;
+  /** The registry holding the job's metrics (the given one, or the job's own with `metricsPort`). */
+  readonly registry: Registry | undefined;
+  /** Base URL of the `/metrics` + `/health` server once started with `metricsPort`. */
+  readonly metricsUrl: string | undefined;
+  /** live = the job is starting or running; ready = every stage joined its group and restored its tasks. */
+  health(): HealthState;
 }
 
 /**
@@ -51,13 +61,22 @@ class KafkaStreamJob implements StreamJob {
   #stages: StageRunner[] = [];
   #loaders: TableLoader[] = [];
   #starting: Promise<void> | undefined;
+  readonly #registry: Registry | undefined;
+  #server: MetricsServer | undefined;
+  #unsubscribeLogs: (() => void) | undefined;
   #resolveDone!: () => void;
   #rejectDone!: (error: Error) => void;
   readonly done: Promise<void>;
 
   constructor(options: ResolvedStreamJobOptions) {
     this.#options = options;
-    this.#metrics = new ProcessorMetrics(options.registry);
+    let registry = options.registry;
+    if (registry === undefined && options.metricsPort !== undefined) {
+      registry = new Registry();
+      collectDefaultMetrics({ register: registry });
+    }
+    this.#registry = registry;
+    this.#metrics = new ProcessorMetrics(registry);
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -67,6 +86,21 @@ class KafkaStreamJob implements StreamJob {
 
   get metrics(): StreamJobStats {
     return this.#metrics.stats;
+  }
+
+  get registry(): Registry | undefined {
+    return this.#registry;
+  }
+
+  get metricsUrl(): string | undefined {
+    return this.#server?.url;
+  }
+
+  health(): HealthState {
+    const state = this.#state;
+    const stages = Object.fromEntries(this.#stages.map((s) => [s.id, s.health]));
+    const ready = state === 'running' && this.#stages.every((s) => s.ready);
+    return { live: state === 'starting' || state === 'running', ready, details: { state, stages } };
   }
 
   get state(): JobState {
@@ -93,6 +127,30 @@ class KafkaStreamJob implements StreamJob {
 
   async #start(): Promise<void> {
     const o = this.#options;
+    if (o.logger !== undefined) {
+      const stageIds = (): ReadonlySet<string> => new Set(this.#stages.map((s) => s.id));
+      this.#unsubscribeLogs = logRuntimeEvents(o.logger, stageIds);
+      o.logger.info(
+        { applicationId: o.applicationId, input: o.inputTopic, guarantee: o.processingGuarantee },
+        'job starting',
+      );
+    }
+    if (o.metricsPort !== undefined && this.#registry !== undefined) {
+      try {
+        this.#server = await startMetricsServer({
+          registry: this.#registry,
+          port: o.metricsPort,
+          host: o.metricsHost,
+          health: () => this.health(),
+        });
+      } catch (error) {
+        this.#state = 'failed';
+        this.#releaseObservability();
+        this.#rejectDone(error as Error);
+        throw error;
+      }
+      o.logger?.info({ url: this.#server.url }, 'metrics server listening');
+    }
     const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel);
     const admin = new TopicAdmin(kafka);
     this.#admin = admin;
@@ -231,8 +289,11 @@ class KafkaStreamJob implements StreamJob {
       }
       for (const stage of this.#stages) await stage.start();
       this.#state = 'running';
+      o.logger?.info({ stages: this.#stages.map((s) => s.id) }, 'job running');
     } catch (error) {
       this.#state = 'failed';
+      o.logger?.error({ err: errorSummary(error) }, 'job failed to start');
+      await this.#releaseObservability();
       await Promise.allSettled(this.#stages.map((s) => s.stop()));
       await Promise.allSettled(this.#loaders.map((l) => l.stop()));
       await admin.disconnect().catch(() => undefined);
@@ -289,6 +350,8 @@ class KafkaStreamJob implements StreamJob {
     await Promise.allSettled(this.#loaders.map((l) => l.stop()));
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'stopped';
+    this.#options.logger?.info('job stopped');
+    await this.#releaseObservability();
     this.#resolveDone();
   }
 
@@ -299,7 +362,25 @@ class KafkaStreamJob implements StreamJob {
     await Promise.allSettled(this.#loaders.map((l) => l.stop()));
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'failed';
+    this.#options.logger?.error({ err: errorSummary(error) }, 'job failed');
+    await this.#releaseObservability();
     this.#options.onError?.(error);
     this.#rejectDone(error);
   }
+
+  /** Closes the metrics server, stops engine-event counting and runtime logging. */
+  async #releaseObservability(): Promise<void> {
+    this.#unsubscribeLogs?.();
+    this.#unsubscribeLogs = undefined;
+    this.#metrics.close();
+    const server = this.#server;
+    this.#server = undefined;
+    await server?.close().catch(() => undefined);
+  }
+}
+
+function errorSummary(error: unknown): { message: string; code?: string } {
+  const e = error as { message?: unknown; code?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return typeof e?.code === 'string' ? { message, code: e.code } : { message };
 }

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords } from '../kafka/record-router.js';
+import { summarizeOutputs } from '../metrics/output-summary.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { InputRecord, PartitionTask } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
@@ -31,6 +32,7 @@ export class TaskSlot {
   /** Set by a failed commit: its drained outputs are gone, so nothing may be committed from this state again. */
   #failure: unknown;
   #uncommitted = 0;
+  #lastActiveMs: number;
 
   constructor(
     topic: string,
@@ -47,6 +49,12 @@ export class TaskSlot {
     this.#ctx = ctx;
     this.#committedOffset = committedOffset === null ? null : BigInt(committedOffset);
     this.#nextOffset = this.#committedOffset;
+    this.#lastActiveMs = ctx.now();
+  }
+
+  /** Wall-clock ms of the last commit that included fed records (creation time before that): idleness. */
+  get lastActiveMs(): number {
+    return this.#lastActiveMs;
   }
 
   get closed(): boolean {
@@ -67,6 +75,7 @@ export class TaskSlot {
   process(messages: readonly KafkaMessage[], lastOffset: string): number {
     let fed = 0;
     const next = this.#nextOffset;
+    this.#ctx.metrics.enter(this.#ctx.stageId);
     for (const m of messages) {
       const offset = BigInt(m.offset);
       if (next !== null && offset < next) continue;
@@ -115,10 +124,12 @@ export class TaskSlot {
     if (this.#failure !== undefined) throw this.#failure;
     const ctx = this.#ctx;
     const nowMs = ctx.now();
+    ctx.metrics.enter(ctx.stageId);
     this.task.tick(nowMs);
     const outputs = this.task.drainOutputs();
     const changelog = this.task.drainChangelog();
     const position = this.#nextOffset;
+    if (this.#uncommitted > 0) this.#lastActiveMs = nowMs;
     this.#uncommitted = 0;
     const offsetMoved = position !== null && position !== this.#committedOffset;
     recordWatermark(this, ctx);
@@ -152,6 +163,7 @@ export class TaskSlot {
     const durationMs = ctx.now() - started;
     if (offsetMoved) this.#committedOffset = position;
     ctx.metrics.committed(ctx.stageId, routed.outputCounts, routed.changelogCount, durationMs);
+    ctx.metrics.outputsCommitted(ctx.stageId, summarizeOutputs(outputs, ctx.now()));
     publish(RUNTIME_CHANNELS.commit, () => ({
       stage: ctx.stageId,
       topic: this.topic,

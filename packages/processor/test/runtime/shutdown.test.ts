@@ -11,6 +11,9 @@ function fakeJob(stop: () => Promise<void>): StreamJob {
     done: Promise.resolve(),
     ownedPartitions: () => ({}),
     tableStats: () => ({}),
+    registry: undefined,
+    metricsUrl: undefined,
+    health: () => ({ live: true, ready: true }),
   };
 }
 
