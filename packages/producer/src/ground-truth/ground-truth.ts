@@ -86,7 +86,11 @@ export class GroundTruthAccumulator {
   readonly #options: GroundTruthOptions;
   readonly #validate: ClickstreamValidator;
   readonly #partitions: PartitionState[];
-  readonly #windows = new Map<string, WindowCount>();
+  /** windowStart → pageUrl → count. Two levels keyed by number and by (interned) page, no key string per event. */
+  readonly #windows = new Map<number, Map<string, WindowCount>>();
+  /** The inner map of the last window counted into (events mostly arrive in the current window). */
+  #lastWindow: Map<string, WindowCount> | undefined;
+  #lastWindowStart = Number.NaN;
   readonly #totals: GroundTruthTotals = { sent: 0, accepted: 0, late: 0, duplicates: 0, deadLettered: 0 };
 
   constructor(options: GroundTruthOptions) {
@@ -107,12 +111,31 @@ export class GroundTruthAccumulator {
 
   /** Feeds the next record of `entry.partition` and returns what the contract says happens to it. */
   add(entry: GroundTruthEntry): Verdict {
-    const state = this.#partitions[entry.partition];
+    return 'value' in entry
+      ? this.addBytes(entry.partition, entry.value)
+      : this.addEvent(entry.partition, entry.event);
+  }
+
+  /** add() of a record's raw value bytes (decoded here). */
+  addBytes(partition: number, value: Uint8Array): Verdict {
+    return this.#apply(this.#stateOf(partition), this.#decodeAndValidate(value));
+  }
+
+  /** add() of an already decoded event (what a valid record's bytes decode to). */
+  addEvent(partition: number, event: ClickstreamEvent): Verdict {
+    return this.#apply(this.#stateOf(partition), this.#validate(event));
+  }
+
+  #stateOf(partition: number): PartitionState {
+    const state = this.#partitions[partition];
     if (state === undefined) {
-      throw new RangeError(`partition ${entry.partition} is outside 0..${this.#partitions.length - 1}`);
+      throw new RangeError(`partition ${partition} is outside 0..${this.#partitions.length - 1}`);
     }
+    return state;
+  }
+
+  #apply(state: PartitionState, result: ValidationResult): Verdict {
     this.#totals.sent++;
-    const result = 'value' in entry ? this.#decodeAndValidate(entry.value) : this.#validate(entry.event);
     if (!result.ok) {
       this.#totals.deadLettered++;
       return Verdicts.DEAD_LETTER;
@@ -154,6 +177,7 @@ export class GroundTruthAccumulator {
   /** The manifest: windows sorted by windowStart then pageUrl, only windows with at least one accepted event. */
   toManifest(): GroundTruthManifest {
     const windows = [...this.#windows.values()]
+      .flatMap((byPage) => [...byPage.values()])
       .map((w) => ({ ...w }))
       .sort(
         (a, b) =>
@@ -183,8 +207,14 @@ export class GroundTruthAccumulator {
 
   #count(event: ClickstreamEvent): void {
     const windowStart = windowStartOf(event.timestamp, this.rules.windowSizeMs, this.rules.windowOffsetMs);
-    const key = `${windowStart}\u0000${event.pageUrl}`;
-    let w = this.#windows.get(key);
+    let byPage = this.#lastWindow;
+    if (windowStart !== this.#lastWindowStart || byPage === undefined) {
+      byPage = this.#windows.get(windowStart);
+      if (byPage === undefined) this.#windows.set(windowStart, (byPage = new Map()));
+      this.#lastWindow = byPage;
+      this.#lastWindowStart = windowStart;
+    }
+    let w = byPage.get(event.pageUrl);
     if (w === undefined) {
       w = {
         pageUrl: event.pageUrl,
@@ -193,7 +223,7 @@ export class GroundTruthAccumulator {
         clickCount: 0,
         viewCount: 0,
       };
-      this.#windows.set(key, w);
+      byPage.set(event.pageUrl, w);
     }
     if (event.eventType === 'CLICK') w.clickCount++;
     else w.viewCount++;

@@ -1,6 +1,7 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { KafkaConnectionOptions } from '../load-options.js';
 import { connectProducer, createIdempotentProducer } from './kafka-client.js';
+import { KafkaMessageFactory } from './kafka-message.js';
 
 /** A record as the sender needs it: where it goes and its bytes. */
 export interface OutgoingRecord {
@@ -33,6 +34,7 @@ export interface SendSettings {
 export class KafkaBatchSender implements BatchSender {
   readonly #producer: Producer;
   readonly #settings: SendSettings;
+  readonly #messages = new KafkaMessageFactory();
 
   private constructor(producer: Producer, settings: SendSettings) {
     this.#producer = producer;
@@ -50,14 +52,8 @@ export class KafkaBatchSender implements BatchSender {
   }
 
   async send(records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
-    const messages: Message[] = records.map((r) => ({
-      key: r.key,
-      value: Buffer.isBuffer(r.value)
-        ? r.value
-        : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
-      partition: r.partition,
-      ...(r.headers === undefined ? {} : { headers: r.headers }),
-    }));
+    const factory = this.#messages;
+    const messages = records.map((r) => factory.message(r.partition, r.key, r.value, r.headers));
     const s = this.#settings;
     const metadata = await this.#producer.send({
       topic: s.topic,

@@ -2,9 +2,10 @@ import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
-const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
+const { Kafka: KafkaClient, logLevel } = kafkajs;
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import type { KafkaConnectionOptions } from '../load-options.js';
+import { ExplicitFirstPartitioner } from './explicit-partitioner.js';
 
 /** A kafkajs client with our settings: quiet logs (errors come back as ProducerError), bounded retries. */
 export function createKafka(o: KafkaConnectionOptions): Kafka {
@@ -20,14 +21,15 @@ export function createKafka(o: KafkaConnectionOptions): Kafka {
 
 /**
  * The throughput-tuned idempotent producer: acks=all is implied by idempotence, one request in flight per broker
- * (kafkajs requires it for idempotence), explicit partitions (the Java-compatible murmur2 partitioner otherwise).
+ * (kafkajs requires it for idempotence), explicit partitions (the Java-compatible murmur2 partitioner otherwise,
+ * see ExplicitFirstPartitioner).
  */
 export function createIdempotentProducer(kafka: Kafka, o: KafkaConnectionOptions): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: ExplicitFirstPartitioner,
     retry: { retries: Math.max(o.retries, 1), initialRetryTime: 100, maxRetryTime: 2_000 },
   });
 }
@@ -91,10 +93,17 @@ export async function ensureTopic(
 }
 
 async function partitionCount(admin: Admin, topic: string): Promise<number> {
-  // Metadata can lag just after creation: retry briefly until every partition has a leader.
+  // Metadata can lag just after creation (a busy broker may even answer "unknown topic" for a moment): retry
+  // briefly until every partition has a leader.
   for (let attempt = 0; ; attempt++) {
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-    const partitions = meta.topics[0]?.partitions ?? [];
+    let partitions: { leader: number }[];
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      partitions = meta.topics[0]?.partitions ?? [];
+    } catch (err) {
+      if (attempt >= 50 || (err as { retriable?: unknown }).retriable !== true) throw err;
+      partitions = [];
+    }
     if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return partitions.length;
     if (attempt >= 50) return partitions.length;
     await new Promise((r) => setTimeout(r, 100));

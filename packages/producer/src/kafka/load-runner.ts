@@ -154,7 +154,8 @@ export class ClickstreamLoadGenerator {
       seed: o.seed,
     });
     const feeder = new LogOrderFeeder<PendingRecord>(startOffsets, (partition, r) => {
-      truth.add(r.event === undefined ? { partition, value: r.value } : { partition, event: r.event });
+      if (r.event === undefined) truth.addBytes(partition, r.value);
+      else truth.addEvent(partition, r.event);
     });
     const total = plannedRecords(o.rate, o.durationMs, o.count);
     const schedule = new PacingSchedule(o.rate, startMs, total);

@@ -180,6 +180,42 @@ describe('computeGroundTruth', () => {
     expect(fromEvents.totals).toEqual({ sent: 3, accepted: 1, late: 1, duplicates: 1, deadLettered: 0 });
   });
 
+  it('addEvent and addBytes give the verdicts of add', () => {
+    const viaAdd = new GroundTruthAccumulator({ partitions: 2 });
+    const viaMethods = new GroundTruthAccumulator({ partitions: 2 });
+    const log: [number, ClickstreamEvent][] = [
+      [0, ev('a', T0 + 70_000, '/x', 'CLICK')],
+      [1, ev('b', T0 + 1)],
+      [0, ev('a', T0 + 70_000, '/x', 'CLICK')],
+      [0, ev('c', T0 + 1)],
+    ];
+    const verdicts = log.map(([p, e], i) =>
+      i % 2 === 0 ? viaMethods.addEvent(p, e) : viaMethods.addBytes(p, encodeClickstreamEvent(e)),
+    );
+    expect(verdicts).toEqual(log.map(([p, e]) => viaAdd.add(at(p, e))));
+    expect(verdicts).toEqual([Verdicts.ACCEPTED, Verdicts.ACCEPTED, Verdicts.DUPLICATE, Verdicts.LATE]);
+    expect(viaMethods.addBytes(1, new Uint8Array([0xff]))).toBe(Verdicts.DEAD_LETTER);
+    expect(() => viaMethods.addEvent(2, ev('z', T0))).toThrow(/partition 2/);
+  });
+
+  it('counts into the right window when events go back and forth between windows', () => {
+    const m = computeGroundTruth(
+      [
+        at(0, ev('1', T0 + 10, '/a')),
+        at(0, ev('2', T0 + 60_010, '/a')),
+        at(0, ev('3', T0 + 20, '/a', 'CLICK')),
+        at(0, ev('4', T0 + 60_020, '/b')),
+        at(0, ev('5', T0 + 30, '/a')),
+      ],
+      { partitions: 1 },
+    );
+    expect(m.windows).toEqual([
+      { pageUrl: '/a', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 1, viewCount: 2 },
+      { pageUrl: '/a', windowStart: T0 + 60_000, windowEnd: T0 + 120_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/b', windowStart: T0 + 60_000, windowEnd: T0 + 120_000, clickCount: 0, viewCount: 1 },
+    ]);
+  });
+
   it('rejects entries for partitions that do not exist and bad rules', () => {
     const acc = new GroundTruthAccumulator({ partitions: 2 });
     expect(() => acc.add(at(2, ev('a', T0)))).toThrow(/partition 2/);
