@@ -29,11 +29,11 @@ export const RUN_DEFAULTS = {
   /** Records per contender in `peers` (`--peer-records`); bulk documents are a fifth of it. */
   peerRecords: 50_000,
   /** Time budget of the `max-throughput` search (`--max-budget`). */
-  maxBudgetMs: 45_000,
+  maxBudgetMs: 60_000,
   /** First rate of the `max-throughput` search (`--start-rate`). */
   startRate: 5_000,
   /** Rate factor between `max-throughput` steps (`--step-factor`). */
-  stepFactor: 1.5,
+  stepFactor: 2,
   /** Measured time of each `max-throughput` step (`--step-duration`). */
   stepMs: 6_000,
   /** Directory for results JSON, .hgrm and HTML files (`--out`). */

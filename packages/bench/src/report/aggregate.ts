@@ -46,6 +46,8 @@ function aggregateRow(rows: readonly ComponentRow[]): AggregatedRow {
     cpuPercent: pick((r) => r.cpuPercent),
     rssMB: pick((r) => r.rssMB),
     eventLoopDelayP99Ms: pick((r) => r.eventLoopDelayP99Ms),
+    eventLoopDelayP50Ms: pick((r) => r.eventLoopDelayP50Ms ?? null),
+    eventLoopDelayMaxMs: pick((r) => r.eventLoopDelayMaxMs ?? null),
   };
 }
 

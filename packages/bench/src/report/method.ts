@@ -3,11 +3,21 @@ import { COMPONENTS, type Component } from './results.js';
 /** What each row's latency is measured from and to; the README defines each one in full. */
 export const LATENCY_DEFINITIONS: Readonly<Record<Component, string>> = {
   [COMPONENTS.KAFKA]: 'produce acknowledged (acks=all) − intended send time of the event (open loop)',
+  [COMPONENTS.KAFKA_TO_PROCESSOR]:
+    'record handed to the processor (eachBatch, inside its process) − record timestamp (create time, set at send)',
   [COMPONENTS.PROCESSOR]:
     'window result committed to Kafka − window close time (window end + out-of-orderness bound), processor clock',
+  [COMPONENTS.ES_ACKNOWLEDGED]:
+    'final window document acknowledged by the es-sink bulk request (2xx) − window close time (window end + bound)',
   [COMPONENTS.ELASTICSEARCH]: 'result document searchable in Elasticsearch − result committed to Kafka',
   [COMPONENTS.END_TO_END]:
     'window result searchable in Elasticsearch − window close time (window end + out-of-orderness bound)',
+  [COMPONENTS.RAW_INDEXED]:
+    'enriched event document acknowledged by a bulk request (2xx) − event timestamp (its intended send time)',
+  [COMPONENTS.RAW_SEARCHABLE]:
+    'enriched event document counted by a search (50 ms buckets of event time) − event timestamp (intended send time)',
+  [COMPONENTS.BENCH]:
+    'no latency: CPU, RSS and event-loop delay of the bench process, which runs the producer',
 };
 
 /** The method sentences every results file carries unless the caller replaces them. */

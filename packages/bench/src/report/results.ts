@@ -9,9 +9,19 @@ export const RESULTS_SCHEMA_VERSION = 1;
 /** Rows of the table, in the order the seed published them. */
 export const COMPONENTS = {
   KAFKA: 'kafka',
+  /** Record timestamp → consumed by the processor (measured inside the processor child). */
+  KAFKA_TO_PROCESSOR: 'kafka-to-processor',
   PROCESSOR: 'processor',
+  /** Window close → the es-sink's bulk request acknowledged the final document. */
+  ES_ACKNOWLEDGED: 'es-acknowledged',
   ELASTICSEARCH: 'elasticsearch',
   END_TO_END: 'end-to-end',
+  /** Raw event (intended send time) → its enriched document acknowledged by a bulk request. */
+  RAW_INDEXED: 'raw-indexed',
+  /** Raw event (intended send time) → its enriched document returned by a search. */
+  RAW_SEARCHABLE: 'raw-searchable',
+  /** The bench process itself, which hosts the producer. */
+  BENCH: 'bench',
 } as const;
 export type Component = (typeof COMPONENTS)[keyof typeof COMPONENTS];
 export const COMPONENT_VALUES: readonly Component[] = Object.values(COMPONENTS);
@@ -77,8 +87,12 @@ export interface ComponentRow {
   readonly cpuPercent: number | null;
   /** Peak RSS, MB. */
   readonly rssMB: number | null;
-  /** Worst per-second event-loop delay p99 (Node components only), ms. */
+  /** Event-loop delay p99 over the measured window (Node processes only), ms. */
   readonly eventLoopDelayP99Ms: number | null;
+  /** Event-loop delay p50 over the measured window, ms (absent in files of older versions). */
+  readonly eventLoopDelayP50Ms?: number | null;
+  /** Largest event-loop delay over the measured window, ms (absent in files of older versions). */
+  readonly eventLoopDelayMaxMs?: number | null;
 }
 
 /** The correctness line: every produced event accounted for. */
@@ -162,6 +176,8 @@ export interface AggregatedRow {
   readonly cpuPercent: Spread | null;
   readonly rssMB: Spread | null;
   readonly eventLoopDelayP99Ms: Spread | null;
+  readonly eventLoopDelayP50Ms?: Spread | null;
+  readonly eventLoopDelayMaxMs?: Spread | null;
 }
 
 export interface Aggregate {
@@ -188,7 +204,12 @@ export interface BenchResults {
 /** Display names of the rows. */
 export const COMPONENT_LABELS: Readonly<Record<Component, string>> = {
   kafka: 'Kafka',
+  'kafka-to-processor': 'Kafka → processor',
   processor: 'Processor',
+  'es-acknowledged': 'Window → ES ack',
   elasticsearch: 'Elasticsearch',
   'end-to-end': 'End-to-end',
+  'raw-indexed': 'Raw → indexed',
+  'raw-searchable': 'Raw → searchable',
+  bench: 'Bench + producer',
 };

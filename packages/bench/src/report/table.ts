@@ -1,6 +1,12 @@
 import { renderFigures } from './figures-table.js';
 import { formatCount, formatMB, formatMs, formatPercent, formatRate, formatSpread } from './format.js';
-import { COMPONENT_LABELS, type AggregatedRow, type BenchResults, type Correctness } from './results.js';
+import {
+  COMPONENT_LABELS,
+  type AggregatedRow,
+  type BenchResults,
+  type Correctness,
+  type Spread,
+} from './results.js';
 
 export interface TableColumn {
   readonly header: string;
@@ -20,7 +26,17 @@ export const TABLE_COLUMNS: readonly TableColumn[] = [
   { header: 'max', cell: (r) => formatSpread(r.latencyMs?.max ?? null, formatMs), align: 'right' },
   { header: 'CPU', cell: (r) => formatSpread(r.cpuPercent, formatPercent), align: 'right' },
   { header: 'RSS', cell: (r) => formatSpread(r.rssMB, formatMB), align: 'right' },
+  { header: 'Loop delay p50/p99/max', cell: (r) => formatLoopDelay(r), align: 'right' },
 ];
+
+/** Event-loop delay medians across runs as `p50/p99/max ms` (`–` for rows without a Node process). */
+export function formatLoopDelay(r: AggregatedRow): string {
+  const p99 = r.eventLoopDelayP99Ms;
+  if (p99 === null) return '–';
+  const short = (s: Spread | null | undefined): string =>
+    s === null || s === undefined ? '–' : Number(s.median.toPrecision(3)).toString();
+  return `${short(r.eventLoopDelayP50Ms)}/${short(p99)}/${short(r.eventLoopDelayMaxMs)} ms`;
+}
 
 /** `produced 600,000 · counted 600,000 · late 0 · dead-lettered 0 · lost 0 · duplicated 0`. */
 export function formatCorrectness(c: Correctness): string {

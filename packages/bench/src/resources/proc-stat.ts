@@ -6,6 +6,8 @@ export interface ProcStat {
   readonly pid: number;
   readonly comm: string;
   readonly state: string;
+  /** Parent pid (field 4). */
+  readonly ppid: number;
   readonly utimeTicks: number;
   readonly stimeTicks: number;
   /** Process start time, ticks after boot. */
@@ -43,6 +45,7 @@ export function parseProcStat(text: string): ProcStat {
     pid: Number(text.slice(0, open).trim()),
     comm: text.slice(open + 1, close),
     state: rest[0] ?? '?',
+    ppid: field(4),
     utimeTicks: field(14),
     stimeTicks: field(15),
     startTimeTicks: field(22),

@@ -24,6 +24,7 @@ import {
 } from '../scenarios/run-scenario.js';
 import { renderTable } from '../report/table.js';
 import { findProcesses } from '../resources/proc-stat.js';
+import { followServerPid, SERVER_MARKERS } from '../resources/server-pid.js';
 import { probePipeline, type ModuleImporter } from './pipeline-probe.js';
 import { runTableOnce, TABLE_WORKLOAD_DEFAULTS, type ServerInfo } from './table-run.js';
 
@@ -107,6 +108,15 @@ async function soleProcess(pattern: RegExp): Promise<number | undefined> {
   return pids.length === 1 ? pids[0] : undefined;
 }
 
+/**
+ * The pid to measure for a server: the devstack's pid followed to the JVM that does the work (the devstack may
+ * know a launcher), or the one process whose command line matches when the devstack knows no pid.
+ */
+async function serverPid(known: number | undefined, marker: RegExp): Promise<number | undefined> {
+  if (known === undefined) return soleProcess(marker);
+  return followServerPid(known, marker);
+}
+
 function timestamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
@@ -156,12 +166,12 @@ export async function runBench(
     const kafka: ServerInfo = {
       version: k.version === 'unknown' ? null : k.version,
       startupMs: k.reused ? null : k.startupMs,
-      pid: k.pid ?? (await soleProcess(/kafka\.Kafka/)),
+      pid: await serverPid(k.pid, SERVER_MARKERS.kafka),
     };
     const elasticsearch: ServerInfo = {
       version: e.version,
       startupMs: e.reused ? null : e.startupMs,
-      pid: e.pid ?? (await soleProcess(/org\.elasticsearch\.bootstrap\.Elasticsearch/)),
+      pid: await serverPid(e.pid, SERVER_MARKERS.elasticsearch),
     };
     const versions: Record<string, string> = {};
     if (kafka.version !== null) versions.kafka = kafka.version;

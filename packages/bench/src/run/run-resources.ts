@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
-import { startProcessorChild, type ProcessorChild } from './processor-child.js';
+import { startProcessorChild, type ProcessorChild, type ProcessorProbeOptions } from './processor-child.js';
 
 /** The topics of one benchmark run, each named after the run id so that cleanup finds them. */
 export interface RunTopics {
@@ -9,6 +9,11 @@ export interface RunTopics {
   readonly late: string;
   readonly dlq: string;
   readonly repartition: string;
+  /** Enriched accepted events (with `enrichedEvents`). */
+  readonly enriched: string;
+  /** Reference-data tables of the enrichment (compacted; empty in the bench). */
+  readonly pages: string;
+  readonly users: string;
 }
 
 /** The topic names of the run `id`. */
@@ -19,7 +24,18 @@ export function runTopics(id: string): RunTopics {
     late: `${id}-late`,
     dlq: `${id}-dlq`,
     repartition: `${id}-repartition`,
+    enriched: `${id}-enriched`,
+    pages: `${id}-pages`,
+    users: `${id}-users`,
   };
+}
+
+/**
+ * Alias (and index prefix and template name) of the run's enriched-event documents. It does not start with the
+ * run id, so the window template's pattern `<id>-*` does not cover its indices.
+ */
+export function rawEventsAlias(id: string): string {
+  return `raw-${id}`;
 }
 
 export interface RunProcessorOptions {
@@ -31,24 +47,42 @@ export interface RunProcessorOptions {
   readonly outOfOrdernessMs: number;
   readonly idleTimeoutMs: number;
   readonly elasticsearchUrl: string;
+  /** Also write and index every accepted event (the raw-event path, `--enriched-events`). */
+  readonly enrichedEvents?: boolean;
+  /** Load the bench's probe into the processor (Kafka → processor, bulk acks, event-loop delay). */
+  readonly probe?: ProcessorProbeOptions;
 }
 
 /** Starts the processor child of the run on its topics, writing to indices prefixed with the run id. */
 export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChild> {
-  return startProcessorChild({
-    brokers: o.brokers.join(','),
-    applicationId: o.id,
-    inputTopic: o.topics.input,
-    resultsTopic: o.topics.results,
-    lateTopic: o.topics.late,
-    deadLetterTopic: o.topics.dlq,
-    repartitionTopic: o.topics.repartition,
-    windowSizeMs: o.windowSizeMs,
-    outOfOrdernessMs: o.outOfOrdernessMs,
-    idleTimeoutMs: o.idleTimeoutMs,
-    elasticsearchUrl: o.elasticsearchUrl,
-    indexPrefix: o.id,
-  });
+  const enriched = o.enrichedEvents
+    ? {
+        enrichedEvents: true,
+        enrichedTopic: o.topics.enriched,
+        pagesTopic: o.topics.pages,
+        usersTopic: o.topics.users,
+        eventsIndexPrefix: rawEventsAlias(o.id),
+      }
+    : {};
+  return startProcessorChild(
+    {
+      brokers: o.brokers.join(','),
+      applicationId: o.id,
+      inputTopic: o.topics.input,
+      resultsTopic: o.topics.results,
+      lateTopic: o.topics.late,
+      deadLetterTopic: o.topics.dlq,
+      repartitionTopic: o.topics.repartition,
+      windowSizeMs: o.windowSizeMs,
+      outOfOrdernessMs: o.outOfOrdernessMs,
+      idleTimeoutMs: o.idleTimeoutMs,
+      elasticsearchUrl: o.elasticsearchUrl,
+      indexPrefix: o.id,
+      ...enriched,
+    },
+    undefined,
+    o.probe,
+  );
 }
 
 /**
@@ -66,12 +100,17 @@ export async function deleteRunResources(admin: Admin, es: Client, id: string): 
   try {
     // Wildcard deletes are refused by default (action.destructive_requires_name): delete by concrete name.
     const names = Object.keys(
-      await es.indices.get({ index: `${id}-*`, ignore_unavailable: true, allow_no_indices: true }),
+      await es.indices.get({
+        index: [`${id}-*`, `${rawEventsAlias(id)}-*`],
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      }),
     );
     if (names.length > 0) await es.indices.delete({ index: names });
   } catch {
     // Best effort: leftovers carry the run id.
   }
   await es.indices.deleteIndexTemplate({ name: id }).catch(() => undefined);
+  await es.indices.deleteIndexTemplate({ name: rawEventsAlias(id) }).catch(() => undefined);
   await es.close().catch(() => undefined);
 }

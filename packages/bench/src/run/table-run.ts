@@ -10,10 +10,13 @@ import { installedVersion } from '../report/environment.js';
 import type { ComponentRow, LatencyFigures, RunResult, Series } from '../report/results.js';
 import { summarize } from '../histograms/percentiles.js';
 import type { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { EventLoopDelayMonitor, type EventLoopDelayFigures } from '../resources/event-loop-delay.js';
 import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
+import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
 import { summarizeResources, type ResourceSummary } from '../resources/resource-summary.js';
 import type { ProcessorChild } from './processor-child.js';
-import { deleteRunResources, runTopics, startRunProcessor } from './run-resources.js';
+import { RawSearchablePoller } from './raw-searchable-poller.js';
+import { deleteRunResources, rawEventsAlias, runTopics, startRunProcessor } from './run-resources.js';
 import { SearchablePoller } from './searchable-poller.js';
 import { WindowTracker } from './window-tracker.js';
 
@@ -33,6 +36,8 @@ export interface TableWorkload {
   readonly sampleIntervalMs: number;
   /** Producer compression. */
   readonly compression: 'none' | 'gzip' | 'lz4';
+  /** Run the processor with `--enriched-events` and time the raw-event path (indexed and searchable). */
+  readonly rawEvents: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export const TABLE_WORKLOAD_DEFAULTS: TableWorkload = {
   pollIntervalMs: 250,
   sampleIntervalMs: 1_000,
   compression: 'lz4',
+  rawEvents: true,
 };
 
 /** A server the run talks to: what is known about it (from the devstack). */
@@ -79,6 +85,18 @@ function figures(h: LatencyHistogram): LatencyFigures | null {
   const s = summarize(h);
   return { p50: s.p50, p99: s.p99, p99_9: s.p99_9, max: s.max };
 }
+
+function loopDelay(
+  f: EventLoopDelayFigures | null,
+): Pick<ComponentRow, 'eventLoopDelayP50Ms' | 'eventLoopDelayP99Ms' | 'eventLoopDelayMaxMs'> {
+  return {
+    eventLoopDelayP50Ms: f?.p50 ?? null,
+    eventLoopDelayP99Ms: f?.p99 ?? null,
+    eventLoopDelayMaxMs: f?.max ?? null,
+  };
+}
+
+const NO_LOOP = loopDelay(null);
 
 function resourceOf(
   summaries: readonly ResourceSummary[],
@@ -120,6 +138,9 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
   let processor: ProcessorChild | undefined;
   let sampler: ResourceSampler | undefined;
   let poller: SearchablePoller | undefined;
+  let rawPoller: RawSearchablePoller | undefined;
+  let benchLoop: EventLoopDelayMonitor | undefined;
+  let benchLoopTimer: NodeJS.Timeout | undefined;
   let searchableTimer: NodeJS.Timeout | undefined;
   try {
     await admin.connect();
@@ -136,6 +157,12 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       outOfOrdernessMs: w.outOfOrdernessMs,
       idleTimeoutMs: w.idleTimeoutMs,
       elasticsearchUrl: input.elasticsearchUrl,
+      enrichedEvents: w.rawEvents,
+      probe: {
+        inputTopic: topics.input,
+        onWindowAck: ([pageUrl, windowStart, windowEnd, ackMs]) =>
+          tracker.observeAcknowledged({ pageUrl, windowStart, windowEnd }, ackMs),
+      },
     });
 
     await observer.connect();
@@ -159,7 +186,37 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     poller.start();
 
     log(`run ${input.run}: producing ${input.ratePerSec}/s for ${input.warmupMs + input.durationMs} ms`);
-    const produceStartWall = Date.now();
+    // The generator reads the wall clock once, when its schedule starts (after connecting): event time and intended
+    // send times start there, and so does the measured window after the warm-up.
+    let produceStartWall = Date.now();
+    let measuredFromMs = produceStartWall + input.warmupMs;
+    const onProduceStart = (wallMs: number): void => {
+      produceStartWall = wallMs;
+      measuredFromMs = wallMs + input.warmupMs;
+      processor?.probe?.measureFrom(measuredFromMs);
+      benchLoopTimer = setTimeout(() => {
+        benchLoop = new EventLoopDelayMonitor();
+      }, input.warmupMs);
+      if (w.rawEvents) {
+        rawPoller = new RawSearchablePoller(es, rawEventsAlias(id), {
+          fromMs: measuredFromMs,
+          intervalMs: w.pollIntervalMs,
+        });
+        rawPoller.start();
+      }
+    };
+    let started = false;
+    const clock = {
+      now: () => performance.now(),
+      wallNow: () => {
+        const wall = Date.now();
+        if (!started) {
+          started = true;
+          onProduceStart(wall);
+        }
+        return wall;
+      },
+    };
     const produced: [number, number][] = [];
     const ackP99: [number, number][] = [];
     const lagP99: [number, number][] = [];
@@ -186,6 +243,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         compression: w.compression,
       },
       {
+        clock,
         onProgress: (_line, p) => {
           const t = p.elapsedMs;
           produced.push([t, p.intervalMs > 0 ? (p.intervalSent * 1000) / p.intervalMs : 0]);
@@ -195,14 +253,27 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       },
     );
     const report = await generator.run();
+    const benchLoopFigures = benchLoop?.figures() ?? null;
+    benchLoop?.stop();
     const expected = report.manifest.windows;
+    const expectedEvents = expected.reduce((sum, x) => sum + x.clickCount + x.viewCount, 0);
+    let rawIndexedTotal = 0;
+    const rawComplete = async (): Promise<boolean> => {
+      if (!w.rawEvents) return true;
+      try {
+        rawIndexedTotal = (await es.count({ index: rawEventsAlias(id) })).count;
+      } catch {
+        return false;
+      }
+      return rawIndexedTotal >= expectedEvents;
+    };
     const settleTimeoutMs =
       input.settleTimeoutMs ?? w.windowSizeMs + w.outOfOrdernessMs + w.idleTimeoutMs + 60_000;
     const settleUntil = Date.now() + settleTimeoutMs;
     log(
       `run ${input.run}: ${report.sent} events acknowledged; waiting for ${expected.length} windows to be searchable`,
     );
-    while (!tracker.complete(expected) && Date.now() < settleUntil) {
+    while (!(tracker.complete(expected) && (await rawComplete())) && Date.now() < settleUntil) {
       const exited = processor.exited();
       if (exited !== undefined) {
         throw new BenchError(
@@ -219,6 +290,16 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     }
     clearInterval(searchableTimer);
     await poller.stop();
+    await rawPoller?.stop();
+    if (w.rawEvents) {
+      await rawPoller?.pollOnce();
+      log(`run ${input.run}: ${rawIndexedTotal} of ${expectedEvents} enriched events searchable`);
+    }
+    const probeFlushed = (await processor.probe?.flush()) ?? false;
+    if (!probeFlushed) log(`run ${input.run}: the processor probe did not report; its figures stay empty`);
+    const probe = processor.probe?.collector;
+    const kafkaToProcessor = probe?.histogram(PROBE_HISTOGRAMS.KAFKA_TO_PROCESSOR);
+    const rawIndexed = probe?.histogram(PROBE_HISTOGRAMS.RAW_INDEXED);
     // One last full pass, so the correctness line reflects the final state of every document.
     await poller.pollOnce();
     const samples = await sampler.stop();
@@ -230,10 +311,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     });
     // Windows closing after the last event's time can only be closed by the idle timeout: left out of latency.
     // and those closing during the warm-up likewise.
-    const latencies = tracker.latencies(
-      produceStartWall + input.warmupMs + input.durationMs,
-      produceStartWall + input.warmupMs,
-    );
+    const latencies = tracker.latencies(measuredFromMs + input.durationMs, measuredFromMs);
     log(
       `run ${input.run}: ${tracker.searchableWindows} windows searchable; left out of the latency figures: ` +
         `${latencies.warmupWindows} closed during the warm-up, ${latencies.drainWindows} after the last event (idle timeout)`,
@@ -246,6 +324,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       drainWindows: latencies.drainWindows,
       warmupWindows: latencies.warmupWindows,
     }));
+    const measuredSec = input.durationMs / 1000;
     const components: ComponentRow[] = [
       {
         component: 'kafka',
@@ -263,7 +342,18 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
               },
         latencyDefinition: LATENCY_DEFINITIONS.kafka,
         ...resourceOf(resources, 'kafka'),
-        eventLoopDelayP99Ms: null,
+        ...NO_LOOP,
+      },
+      {
+        component: 'kafka-to-processor',
+        version: installedVersion('kafkajs'),
+        startupMs: null,
+        throughputPerSec: kafkaToProcessor === undefined ? null : kafkaToProcessor.totalCount / measuredSec,
+        latencyMs: kafkaToProcessor === undefined ? null : figures(kafkaToProcessor),
+        latencyDefinition: LATENCY_DEFINITIONS['kafka-to-processor'],
+        cpuPercent: null,
+        rssMB: null,
+        ...NO_LOOP,
       },
       {
         component: 'processor',
@@ -273,7 +363,18 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         latencyMs: figures(latencies.resultInKafka),
         latencyDefinition: LATENCY_DEFINITIONS.processor,
         ...resourceOf(resources, 'processor'),
-        eventLoopDelayP99Ms: null,
+        ...loopDelay(probe?.eventLoop ?? null),
+      },
+      {
+        component: 'es-acknowledged',
+        version: installedVersion('@tributary/es-sink'),
+        startupMs: null,
+        throughputPerSec: null,
+        latencyMs: figures(latencies.acknowledged),
+        latencyDefinition: LATENCY_DEFINITIONS['es-acknowledged'],
+        cpuPercent: null,
+        rssMB: null,
+        ...NO_LOOP,
       },
       {
         component: 'elasticsearch',
@@ -283,7 +384,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         latencyMs: figures(latencies.kafkaToSearchable),
         latencyDefinition: LATENCY_DEFINITIONS.elasticsearch,
         ...resourceOf(resources, 'elasticsearch'),
-        eventLoopDelayP99Ms: null,
+        ...NO_LOOP,
       },
       {
         component: 'end-to-end',
@@ -294,7 +395,43 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         latencyDefinition: LATENCY_DEFINITIONS['end-to-end'],
         cpuPercent: null,
         rssMB: null,
-        eventLoopDelayP99Ms: null,
+        ...NO_LOOP,
+      },
+      ...(w.rawEvents
+        ? ([
+            {
+              component: 'raw-indexed',
+              version: null,
+              startupMs: null,
+              throughputPerSec: rawIndexed === undefined ? null : rawIndexed.totalCount / measuredSec,
+              latencyMs: rawIndexed === undefined ? null : figures(rawIndexed),
+              latencyDefinition: LATENCY_DEFINITIONS['raw-indexed'],
+              cpuPercent: null,
+              rssMB: null,
+              ...NO_LOOP,
+            },
+            {
+              component: 'raw-searchable',
+              version: null,
+              startupMs: null,
+              throughputPerSec: null,
+              latencyMs: rawPoller === undefined ? null : figures(rawPoller.histogram),
+              latencyDefinition: LATENCY_DEFINITIONS['raw-searchable'],
+              cpuPercent: null,
+              rssMB: null,
+              ...NO_LOOP,
+            },
+          ] satisfies ComponentRow[])
+        : []),
+      {
+        component: 'bench',
+        version: installedVersion('@tributary/producer'),
+        startupMs: null,
+        throughputPerSec: null,
+        latencyMs: null,
+        latencyDefinition: LATENCY_DEFINITIONS.bench,
+        ...resourceOf(resources, 'bench'),
+        ...loopDelay(benchLoopFigures),
       },
     ];
     const series: Series[] = [
@@ -302,6 +439,25 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       { name: 'produce ack latency p99 per second', unit: 'ms', points: ackP99 },
       { name: 'schedule lag p99 per second', unit: 'ms', points: lagP99 },
       { name: 'windows searchable', unit: 'windows (cumulative)', points: searchableOverTime },
+      ...(probe === undefined
+        ? []
+        : (['kafka-to-processor', 'raw-indexed'] as const).flatMap((name) => {
+            const points = probe.points.filter((p) => p.name === name);
+            return [
+              {
+                name: `${name} per second`,
+                unit: 'records/s',
+                points: points.map((p) => [p.atMs - produceStartWall, p.perSec] as const),
+              },
+              {
+                name: `${name} p99 per second`,
+                unit: 'ms',
+                points: points
+                  .filter((p) => p.p99Ms !== null)
+                  .map((p) => [p.atMs - produceStartWall, p.p99Ms!] as const),
+              },
+            ];
+          })),
       ...[...new Set(samples.map((s) => s.component))].map((component) => ({
         name: `CPU ${component}`,
         unit: '% of one core',
@@ -318,11 +474,18 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         'end-to-end': latencies.searchable.encode(),
         'result-in-kafka': latencies.resultInKafka.encode(),
         'kafka-to-searchable': latencies.kafkaToSearchable.encode(),
+        'result-acknowledged': latencies.acknowledged.encode(),
+        ...(kafkaToProcessor === undefined ? {} : { 'kafka-to-processor': kafkaToProcessor.encode() }),
+        ...(rawIndexed === undefined ? {} : { 'raw-indexed': rawIndexed.encode() }),
+        ...(rawPoller === undefined ? {} : { 'raw-searchable': rawPoller.histogram.encode() }),
       },
     };
   } finally {
     clearInterval(searchableTimer);
+    clearTimeout(benchLoopTimer);
+    benchLoop?.stop();
     await poller?.stop().catch(() => undefined);
+    await rawPoller?.stop().catch(() => undefined);
     await sampler?.stop().catch(() => undefined);
     await observer.disconnect().catch(() => undefined);
     await processor?.stop().catch(() => undefined);

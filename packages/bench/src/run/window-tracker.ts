@@ -27,6 +27,8 @@ export interface WindowLatencies {
   readonly searchable: LatencyHistogram;
   /** Searchable − readable in Kafka, per window (the Elasticsearch leg). */
   readonly kafkaToSearchable: LatencyHistogram;
+  /** Final document acknowledged by the sink's bulk request − window close time. */
+  readonly acknowledged: LatencyHistogram;
   /** Windows left out because they closed after the last event (the idle timeout closed them). */
   readonly drainWindows: number;
   /** Windows left out because they closed during the warm-up. */
@@ -48,6 +50,7 @@ export class WindowTracker {
   readonly #boundMs: number;
   readonly #kafkaSeen = new Map<string, Sighting>();
   readonly #searchableSeen = new Map<string, Sighting>();
+  readonly #ackSeen = new Map<string, Sighting>();
   readonly #observed = new Map<string, WindowCounts>();
 
   constructor(options: WindowTrackerOptions) {
@@ -74,6 +77,21 @@ export class WindowTracker {
     this.#kafkaSeen.set(key, { closeMs: result.windowEnd + this.#boundMs, atMs: nowMs });
   }
 
+  /** The sink's bulk request acknowledged the final document of a window at `ackMs` (first acknowledgement kept). */
+  observeAcknowledged(
+    window: { pageUrl: string; windowStart: number; windowEnd: number },
+    ackMs: number,
+  ): void {
+    const key = keyOf(window);
+    if (this.#ackSeen.has(key)) return;
+    this.#ackSeen.set(key, { closeMs: window.windowEnd + this.#boundMs, atMs: ackMs });
+  }
+
+  /** Windows whose final document was acknowledged so far. */
+  get acknowledgedWindows(): number {
+    return this.#ackSeen.size;
+  }
+
   /** A final window document returned by a search at `nowMs`. */
   observeSearchable(doc: WindowCounts, nowMs: number): void {
     const key = keyOf(doc);
@@ -95,11 +113,15 @@ export class WindowTracker {
     const resultInKafka = new LatencyHistogram();
     const searchable = new LatencyHistogram();
     const kafkaToSearchable = new LatencyHistogram();
+    const acknowledged = new LatencyHistogram();
     const inRange = (s: Sighting): boolean => s.closeMs >= measuredFromMs && s.closeMs <= steadyUntilMs;
     let drainWindows = 0;
     let warmupWindows = 0;
     for (const s of this.#kafkaSeen.values()) {
       if (inRange(s)) resultInKafka.recordMs(s.atMs - s.closeMs);
+    }
+    for (const s of this.#ackSeen.values()) {
+      if (inRange(s)) acknowledged.recordMs(s.atMs - s.closeMs);
     }
     for (const [key, s] of this.#searchableSeen) {
       if (s.closeMs > steadyUntilMs) drainWindows++;
@@ -109,7 +131,7 @@ export class WindowTracker {
       const inKafka = this.#kafkaSeen.get(key);
       if (inKafka !== undefined) kafkaToSearchable.recordMs(s.atMs - inKafka.atMs);
     }
-    return { resultInKafka, searchable, kafkaToSearchable, drainWindows, warmupWindows };
+    return { resultInKafka, searchable, kafkaToSearchable, acknowledged, drainWindows, warmupWindows };
   }
 
   /** True once every expected window is searchable with exactly the expected counts. */

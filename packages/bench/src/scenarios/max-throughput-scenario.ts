@@ -3,6 +3,7 @@ import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
+import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
 import { readProcess } from '../resources/proc-stat.js';
 import type { ProcessorChild } from '../run/processor-child.js';
 import { deleteRunResources, runTopics, startRunProcessor } from '../run/run-resources.js';
@@ -20,11 +21,11 @@ export interface MaxThroughputWorkload extends ThroughputSearchOptions {
   readonly partitions: number;
 }
 
-/** Steps of 6 s (+1 s warm-up) from 5k/s ×1.5, at most 45 s of stepping: fits the default `bench` run. */
+/** Steps of 6 s (+1 s warm-up) from 5k/s ×2, at most 60 s of stepping: fits the default `bench` run. */
 export const MAX_THROUGHPUT_DEFAULTS: Omit<MaxThroughputWorkload, keyof ThroughputSearchOptions> = {
   stepMs: 6_000,
   stepWarmupMs: 1_000,
-  budgetMs: 45_000,
+  budgetMs: 60_000,
   partitions: 4,
 };
 
@@ -123,8 +124,9 @@ export async function runMaxThroughputOnce(
       outOfOrdernessMs: t.outOfOrdernessMs,
       idleTimeoutMs: t.idleTimeoutMs,
       elasticsearchUrl: ctx.elasticsearchUrl,
+      probe: { inputTopic: topics.input },
     });
-    ctx.log(`max-throughput: processor running (${id}), stepping from ${search.nextRate()}/s`);
+    ctx.log(`max-throughput: processor running (${id}); ${search.criterion()}`);
     const searchStart = Date.now();
     const stepEndMs: number[] = [];
     const deadline = searchStart + s.budgetMs;
@@ -134,6 +136,10 @@ export async function runMaxThroughputOnce(
         search.stop();
         break;
       }
+      const probe = processor.probe;
+      await probe?.flush();
+      probe?.collector.reset();
+      probe?.measureFrom(Date.now() + s.stepWarmupMs);
       const cpu0 = await readProcess(processor.pid).catch(() => undefined);
       const wall0 = performance.now();
       const report = await new ClickstreamLoadGenerator({
@@ -155,6 +161,12 @@ export async function runMaxThroughputOnce(
       const wallMs = performance.now() - wall0;
       const cpu1 = await readProcess(processor.pid).catch(() => undefined);
       const lag = await inputLag(admin, id, topics.input);
+      let consumeP99Ms: number | null = null;
+      if (probe !== undefined && (await probe.flush())) {
+        const h = probe.collector.histogram(PROBE_HISTOGRAMS.KAFKA_TO_PROCESSOR);
+        consumeP99Ms = h.totalCount === 0 ? null : h.valueAtPercentileUs(99) / 1000;
+        h.destroy();
+      }
       stepEndMs.push(Date.now() - searchStart);
       const exited = processor.exited();
       const verdict = search.record({
@@ -163,13 +175,15 @@ export async function runMaxThroughputOnce(
         sent: report.sent,
         achievedPerSec: report.recordsPerSec,
         ackP99Ms: report.latency.p99Ms,
+        consumeP99Ms,
         lag,
         processorCores: cpu0 !== undefined && cpu1 !== undefined ? (cpu1.cpuMs - cpu0.cpuMs) / wallMs : null,
       });
       ctx.log(
         `max-throughput: ${rate}/s → ${Math.round(verdict.achievedPerSec)}/s acked, ack p99 ${verdict.ackP99Ms} ms, ` +
+          `Kafka → processor p99 ${consumeP99Ms === null ? '–' : `${consumeP99Ms.toFixed(1)} ms`}, ` +
           `lag ${lag}, processor ${verdict.processorCores?.toFixed(2) ?? '–'} cores: ` +
-          `${verdict.stable ? 'stable' : `diverged (${verdict.reasons.join('; ')})`}`,
+          `${verdict.stable ? 'stable' : `${verdict.outcome} (${verdict.reasons.join('; ')})`}`,
       );
       if (exited !== undefined) {
         ctx.log(`max-throughput: the processor exited (${exited}): ${processor.stderrTail().slice(-300)}`);
@@ -177,13 +191,13 @@ export async function runMaxThroughputOnce(
       }
     }
     const best = search.lastStable;
-    const o = search.options;
+    ctx.log(`max-throughput: stopped: ${search.stopReason}`);
     const figures: Figure[] = [
       {
         name: 'max-throughput.last-stable-rate',
         unit: 'events/s',
         value: best?.rate ?? null,
-        note: `steps ×${o.stepFactor} from ${o.startRate}/s; diverged = ack p99 > ${o.ackP99LimitMs} ms, lag > ${o.lagLimitSec} s of input, or < ${o.minSentFraction * 100}% sent`,
+        note: search.criterion(),
       },
       {
         name: 'max-throughput.achieved',
@@ -197,6 +211,12 @@ export async function runMaxThroughputOnce(
         value: best?.ackP99Ms ?? null,
         note: 'from intended send time, last stable step',
       },
+      {
+        name: 'max-throughput.kafka-to-processor-p99',
+        unit: 'ms',
+        value: best?.consumeP99Ms ?? null,
+        note: 'record timestamp → consumed by the processor, last stable step',
+      },
       { name: 'max-throughput.processor-cores', unit: 'cores', value: best?.processorCores ?? null },
       {
         name: 'max-throughput.events-per-core',
@@ -208,8 +228,8 @@ export async function runMaxThroughputOnce(
       {
         name: 'max-throughput.first-diverged-rate',
         unit: 'events/s',
-        value: search.steps.find((x) => !x.stable)?.rate ?? null,
-        note: search.steps.find((x) => !x.stable)?.reasons.join('; ') ?? 'none diverged within the budget',
+        value: search.steps.find((x) => x.outcome === 'diverged')?.rate ?? null,
+        note: `stopped: ${search.stopReason}`,
       },
     ];
     const series: Series[] = [
@@ -222,6 +242,13 @@ export async function runMaxThroughputOnce(
         name: 'step ack p99',
         unit: 'ms',
         points: search.steps.map((x, i) => [stepEndMs[i]!, x.ackP99Ms] as const),
+      },
+      {
+        name: 'step Kafka → processor p99',
+        unit: 'ms',
+        points: search.steps.flatMap((x, i) =>
+          x.consumeP99Ms === null ? [] : [[stepEndMs[i]!, x.consumeP99Ms] as const],
+        ),
       },
       {
         name: 'step input lag',

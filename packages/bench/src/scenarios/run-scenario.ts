@@ -89,6 +89,7 @@ export function scenarioWorkload(scenario: FiguresScenario, options: ResolvedRun
           stepFactor: options.stepFactor,
           budgetMs: options.maxBudgetMs,
           ackP99LimitMs: THROUGHPUT_SEARCH_DEFAULTS.ackP99LimitMs,
+          consumeP99LimitMs: THROUGHPUT_SEARCH_DEFAULTS.consumeP99LimitMs,
           lagLimitSec: THROUGHPUT_SEARCH_DEFAULTS.lagLimitSec,
           minSentFraction: THROUGHPUT_SEARCH_DEFAULTS.minSentFraction,
         },
@@ -108,7 +109,7 @@ export function scenarioMethod(scenario: FiguresScenario): readonly string[] {
       ];
     case SCENARIOS.MAX_THROUGHPUT:
       return [
-        'The rate rises in steps until a step diverges: produce-ack p99 above the limit, the processor group lagging by more than the limit in seconds of input at the end of the step, or the generator sending too few events.',
+        'The rate rises in steps until a step diverges: produce-ack p99 or Kafka → processor p99 (measured inside the processor) above its limit, or the processor group lagging by more than the limit in seconds of input at the end of the step. A step in which the load generator sent too few of its planned events ends the search as a load-generator (host) limit, reported as such, not as a divergence.',
       ];
   }
 }

@@ -10,17 +10,23 @@ export interface ThroughputSearchOptions {
   readonly maxRate: number;
   /** A step whose produce-ack p99 (from intended send time) exceeds this diverged, ms. */
   readonly ackP99LimitMs: number;
+  /** A step whose Kafka → processor p99 (record timestamp → consumed, in the processor) exceeds this diverged, ms. */
+  readonly consumeP99LimitMs: number;
   /** A step whose input lag at its end exceeds this many seconds of input (lag / rate) diverged. */
   readonly lagLimitSec: number;
-  /** A step that sent less than this fraction of its planned events (the generator fell behind) diverged. */
+  /**
+   * A step that sent less than this fraction of its planned events hit the load generator's limit (the bench
+   * process could not send faster): the search ends there without calling the pipeline diverged.
+   */
   readonly minSentFraction: number;
 }
 
 export const THROUGHPUT_SEARCH_DEFAULTS: ThroughputSearchOptions = {
   startRate: 5_000,
-  stepFactor: 1.5,
+  stepFactor: 2,
   maxRate: 2_000_000,
   ackP99LimitMs: 2_000,
+  consumeP99LimitMs: 2_000,
   lagLimitSec: 2,
   minSentFraction: 0.95,
 };
@@ -33,15 +39,26 @@ export interface StepMeasurement {
   /** Events per second acknowledged over the step. */
   readonly achievedPerSec: number;
   readonly ackP99Ms: number;
+  /** Kafka → processor p99 over the step, ms (null when the probe reported nothing). */
+  readonly consumeP99Ms: number | null;
   /** End offsets minus the processor group's committed offsets on the input topic, at the end of the step. */
   readonly lag: number;
   /** CPU of the processor process over the step, in cores (1 = one core busy). Null when not readable. */
   readonly processorCores: number | null;
 }
 
+/** How a step ended: stable, the pipeline diverged, or the load generator could not send the rate. */
+export const STEP_OUTCOMES = {
+  STABLE: 'stable',
+  DIVERGED: 'diverged',
+  GENERATOR_LIMITED: 'generator-limited',
+} as const;
+export type StepOutcome = (typeof STEP_OUTCOMES)[keyof typeof STEP_OUTCOMES];
+
 export interface StepVerdict extends StepMeasurement {
+  readonly outcome: StepOutcome;
   readonly stable: boolean;
-  /** Why the step diverged (empty when stable). */
+  /** Why the step diverged or was generator-limited (empty when stable). */
   readonly reasons: readonly string[];
 }
 
@@ -53,7 +70,8 @@ export function resolveThroughputSearchOptions(
     if (!Number.isFinite(o[key]) || o[key] <= 0)
       throw new InvalidOptionError(key, 'must be a positive number', o[key]);
   };
-  for (const key of ['startRate', 'maxRate', 'ackP99LimitMs', 'lagLimitSec'] as const) positive(key);
+  for (const key of ['startRate', 'maxRate', 'ackP99LimitMs', 'consumeP99LimitMs', 'lagLimitSec'] as const)
+    positive(key);
   if (!Number.isFinite(o.stepFactor) || o.stepFactor <= 1 || o.stepFactor > 10) {
     throw new InvalidOptionError('stepFactor', 'must be > 1 and at most 10', o.stepFactor);
   }
@@ -87,20 +105,40 @@ export class ThroughputSearch {
     return Math.round(Math.min(this.options.maxRate, last.rate * this.options.stepFactor));
   }
 
+  /** The rule `judge` applies, in words (printed with the results). */
+  criterion(): string {
+    const o = this.options;
+    return (
+      `rate ×${o.stepFactor} per step from ${o.startRate}/s until latency or lag diverges: ` +
+      `produce-ack p99 > ${o.ackP99LimitMs} ms, Kafka → processor p99 > ${o.consumeP99LimitMs} ms, ` +
+      `or processor input lag > ${o.lagLimitSec} s of input at the end of the step; ` +
+      `fewer than ${o.minSentFraction * 100}% of the planned events sent = load-generator limit (not a divergence)`
+    );
+  }
+
+  /** Divergence first (latency, lag); a step that did not diverge but sent too little is generator-limited. */
   judge(step: StepMeasurement): StepVerdict {
     const o = this.options;
     const reasons: string[] = [];
     if (step.ackP99Ms > o.ackP99LimitMs)
       reasons.push(`produce-ack p99 ${step.ackP99Ms} ms > ${o.ackP99LimitMs} ms`);
+    if (step.consumeP99Ms !== null && step.consumeP99Ms > o.consumeP99LimitMs)
+      reasons.push(`Kafka → processor p99 ${step.consumeP99Ms} ms > ${o.consumeP99LimitMs} ms`);
     if (step.lag > step.rate * o.lagLimitSec) {
       reasons.push(
         `input lag ${step.lag} > ${o.lagLimitSec} s of input (${Math.round(step.rate * o.lagLimitSec)})`,
       );
     }
+    if (reasons.length > 0) return { ...step, outcome: STEP_OUTCOMES.DIVERGED, stable: false, reasons };
     if (step.sent < step.planned * o.minSentFraction) {
-      reasons.push(`sent ${step.sent} of ${step.planned} planned events`);
+      return {
+        ...step,
+        outcome: STEP_OUTCOMES.GENERATOR_LIMITED,
+        stable: false,
+        reasons: [`the load generator sent ${step.sent} of ${step.planned} planned events`],
+      };
     }
-    return { ...step, stable: reasons.length === 0, reasons };
+    return { ...step, outcome: STEP_OUTCOMES.STABLE, stable: true, reasons };
   }
 
   /** Records a step; the search ends at its first diverged step or after the step at maxRate. */
@@ -122,6 +160,16 @@ export class ThroughputSearch {
 
   get steps(): readonly StepVerdict[] {
     return this.#steps;
+  }
+
+  /** Why the search ended: the first unstable step's outcome, or `budget` / `max-rate` when none was. */
+  get stopReason(): string {
+    const end = this.#steps.find((x) => !x.stable);
+    if (end !== undefined) return `${end.outcome} at ${end.rate}/s: ${end.reasons.join('; ')}`;
+    const last = this.#steps.at(-1);
+    if (last !== undefined && last.rate >= this.options.maxRate)
+      return `reached maxRate ${this.options.maxRate}/s`;
+    return 'time budget spent before any step diverged: the last stable rate is a lower bound';
   }
 
   /** The last stable step, or undefined when even the first step diverged. */

@@ -9,7 +9,7 @@ describe('renderTable', () => {
       'Scenario table: 10.0k/s for 30.0 s after 10.0 s warm-up, 4 partitions, 3 runs (median (min–max))',
     );
     expect(lines[2]).toMatch(
-      /^Component\s+Version\s+Startup\s+Throughput\s+p50\s+p99\s+p99\.9\s+max\s+CPU\s+RSS$/,
+      /^Component\s+Version\s+Startup\s+Throughput\s+p50\s+p99\s+p99\.9\s+max\s+CPU\s+RSS\s+Loop delay p50\/p99\/max$/,
     );
     expect(lines.slice(4, 8).map((l) => l.split(/\s{2,}/)[0])).toEqual([
       'Kafka',

@@ -26,6 +26,7 @@ describe('parseProcStat', () => {
       utimeTicks: 1234,
       stimeTicks: 566,
       startTimeTicks: 98765,
+      ppid: 1,
     });
   });
 

@@ -11,6 +11,9 @@ describe('runTopics', () => {
       late: 'bench-x-late',
       dlq: 'bench-x-dlq',
       repartition: 'bench-x-repartition',
+      enriched: 'bench-x-enriched',
+      pages: 'bench-x-pages',
+      users: 'bench-x-users',
     });
   });
 });
@@ -47,9 +50,10 @@ describe('deleteRunResources', () => {
       'listTopics',
       'deleteTopics {"topics":["bench-x-events","bench-x-results"]}',
       'disconnect',
-      'indices.get {"index":"bench-x-*","ignore_unavailable":true,"allow_no_indices":true}',
+      'indices.get {"index":["bench-x-*","raw-bench-x-*"],"ignore_unavailable":true,"allow_no_indices":true}',
       'indices.delete {"index":["bench-x-windows"]}',
       'deleteIndexTemplate {"name":"bench-x"}',
+      'deleteIndexTemplate {"name":"raw-bench-x"}',
       'close',
     ]);
   });
@@ -60,8 +64,9 @@ describe('deleteRunResources', () => {
     expect(calls).toEqual([
       'listTopics',
       'disconnect',
-      'indices.get {"index":"bench-x-*","ignore_unavailable":true,"allow_no_indices":true}',
+      'indices.get {"index":["bench-x-*","raw-bench-x-*"],"ignore_unavailable":true,"allow_no_indices":true}',
       'deleteIndexTemplate {"name":"bench-x"}',
+      'deleteIndexTemplate {"name":"raw-bench-x"}',
       'close',
     ]);
   });

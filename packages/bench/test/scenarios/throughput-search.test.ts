@@ -11,6 +11,7 @@ const step = (rate: number, patch: Partial<StepMeasurement> = {}): StepMeasureme
   sent: rate * 7,
   achievedPerSec: rate,
   ackP99Ms: 50,
+  consumeP99Ms: 20,
   lag: 0,
   processorCores: 0.5,
   ...patch,
@@ -37,7 +38,40 @@ describe('ThroughputSearch', () => {
     const search = new ThroughputSearch({ lagLimitSec: 2, minSentFraction: 0.9 });
     expect(search.judge(step(1000, { lag: 2000 })).stable).toBe(true);
     expect(search.judge(step(1000, { lag: 2001 })).reasons[0]).toMatch(/^input lag 2001 > 2 s of input/);
-    expect(search.judge(step(1000, { sent: 6000 })).reasons).toEqual(['sent 6000 of 7000 planned events']);
+  });
+
+  it('diverges on the Kafka → processor p99; unmeasured (null) never diverges', () => {
+    const search = new ThroughputSearch({ consumeP99LimitMs: 500 });
+    expect(search.judge(step(1000, { consumeP99Ms: 500 })).stable).toBe(true);
+    expect(search.judge(step(1000, { consumeP99Ms: null })).stable).toBe(true);
+    const verdict = search.judge(step(1000, { consumeP99Ms: 501 }));
+    expect(verdict.outcome).toBe('diverged');
+    expect(verdict.reasons).toEqual(['Kafka → processor p99 501 ms > 500 ms']);
+  });
+
+  it('calls a step that only sent too few events generator-limited, not diverged, and ends the search', () => {
+    const search = new ThroughputSearch({ startRate: 1000, minSentFraction: 0.9 });
+    search.record(step(1000));
+    const limited = search.record(step(2000, { sent: 12_000 }));
+    expect(limited.outcome).toBe('generator-limited');
+    expect(limited.reasons).toEqual(['the load generator sent 12000 of 14000 planned events']);
+    expect(search.done).toBe(true);
+    expect(search.lastStable?.rate).toBe(1000);
+    expect(search.stopReason).toMatch(/^generator-limited at 2000\/s: the load generator sent/);
+    // Latency divergence wins over the generator limit when both happen.
+    expect(search.judge(step(1000, { sent: 10, ackP99Ms: 5000 })).outcome).toBe('diverged');
+  });
+
+  it('prints its criterion and says when the budget ended the search first', () => {
+    const search = new ThroughputSearch({ startRate: 1000 });
+    expect(search.criterion()).toBe(
+      'rate ×2 per step from 1000/s until latency or lag diverges: produce-ack p99 > 2000 ms, ' +
+        'Kafka → processor p99 > 2000 ms, or processor input lag > 2 s of input at the end of the step; ' +
+        'fewer than 95% of the planned events sent = load-generator limit (not a divergence)',
+    );
+    search.record(step(1000));
+    search.stop();
+    expect(search.stopReason).toMatch(/^time budget spent before any step diverged/);
   });
 
   it('stops after the step at maxRate, and on stop()', () => {
@@ -59,6 +93,9 @@ describe('ThroughputSearch', () => {
       /^maxRate must be at least startRate/,
     );
     expect(() => new ThroughputSearch({ minSentFraction: 2 })).toThrow(/^minSentFraction must be in/);
+    expect(() => new ThroughputSearch({ consumeP99LimitMs: 0 })).toThrow(
+      /^consumeP99LimitMs must be a positive/,
+    );
   });
 });
 
