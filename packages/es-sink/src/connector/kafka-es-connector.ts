@@ -89,6 +89,7 @@ class Connector implements KafkaEsConnector {
   #esReachable = false;
   #assigned: number[] = [];
   #healthTimer: NodeJS.Timeout | undefined;
+  #pinging = false;
   readonly #metrics: SinkMetrics | undefined;
   readonly #detachMetrics: () => void;
   #fail: (error: SinkError) => void = () => undefined;
@@ -218,17 +219,21 @@ class Connector implements KafkaEsConnector {
     this.#healthTimer.unref();
   }
 
-  /** Readiness: pings Elasticsearch; logs when reachability changes. */
+  /** Readiness: asks Elasticsearch for its cluster health (one check at a time); logs when reachability changes. */
   async #pingElasticsearch(): Promise<void> {
+    if (this.#pinging) return;
+    this.#pinging = true;
     let reachable: boolean;
     try {
-      await this.sink.client.ping(undefined, {
-        requestTimeout: Math.min(5000, this.#o.healthCheckIntervalMs),
-        maxRetries: 0,
-      });
+      await this.sink.client.transport.request(
+        { method: 'GET', path: '/_cluster/health' },
+        { requestTimeout: 5000, maxRetries: 0 },
+      );
       reachable = true;
     } catch {
       reachable = false;
+    } finally {
+      this.#pinging = false;
     }
     if (this.#stopping || reachable === this.#esReachable) return;
     this.#esReachable = reachable;

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { encodeWindowResult, type WindowResult } from '@tributary/schema';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector, type KafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
 import { WINDOW_RESULT_MAPPINGS, windowDocumentId } from '../../src/connector/record-mapper.js';
 import { DEAD_LETTER_HEADERS } from '../../src/connector/dead-letter-record.js';
+import { metricTotal, metricValue } from '../helpers/metric-values.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const brokers = inject('kafkaBrokers');
@@ -259,5 +261,65 @@ describe('Kafka → Elasticsearch connector', () => {
     await connector.stop();
     expect(await count(index)).toBe(40);
     expect(await committed(groupId, topic)).toEqual(await endOffsets(topic));
+  });
+
+  it('reports metrics and health: partitions paused and not ready during an outage, all indexed after it', async () => {
+    const topic = await createTopic(`es-sink-it-metrics-${suffix}`);
+    const index = `es-sink-it-metrics-${suffix}`;
+    indices.push(index);
+    const proxy = new TcpProxy(esUrl);
+    await proxy.start();
+    const registry = new Registry();
+    const indexed = () => metricValue(registry, 'tributary_es_sink_documents_total', { outcome: 'indexed' });
+    const paused = () => metricValue(registry, 'tributary_es_sink_paused_partitions');
+    const connector = connectorFor(topic, `es-sink-it-${suffix}-e`, index, `http://127.0.0.1:${proxy.port}`, {
+      highWaterMark: 10,
+      lowWaterMark: 5,
+      healthCheckIntervalMs: 200,
+      registry,
+    });
+    expect(connector.health()).toMatchObject({ live: true, ready: false });
+    await connector.start();
+    try {
+      await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => windowRecord(i)) });
+      await producer.send({ topic, messages: [{ key: 'bad', value: Buffer.from([0xff, 0xff]) }] });
+      await waitFor(() => allCommitted(connector, topic));
+      expect(await indexed()).toBe(20);
+      expect(
+        await metricValue(registry, 'tributary_es_sink_dead_letters_total', { reason: 'decode_error' }),
+      ).toBe(1);
+      expect(connector.health()).toMatchObject({
+        live: true,
+        ready: true,
+        details: { consumerJoined: true, elasticsearchReachable: true, assignedPartitions: [0, 1] },
+      });
+      expect(await paused()).toBe(0);
+
+      await proxy.cut();
+      await producer.send({ topic, messages: Array.from({ length: 30 }, (_, i) => windowRecord(100 + i)) });
+      await waitFor(() => connector.stats.paused);
+      expect(await paused()).toBe(2);
+      await waitFor(() => !connector.health().ready);
+      expect(connector.health()).toMatchObject({ live: true, details: { elasticsearchReachable: false } });
+      await waitFor(
+        async () =>
+          (await metricValue(registry, 'tributary_es_sink_retries_total', { status: 'none' })) !== undefined,
+      );
+      expect(await metricValue(registry, 'tributary_es_sink_buffered_documents')).toBeGreaterThan(0);
+
+      await proxy.restore();
+      await waitFor(() => allCommitted(connector, topic));
+      await waitFor(() => connector.health().ready);
+      expect(await indexed()).toBe(50);
+      expect(await paused()).toBe(0);
+      expect(await metricValue(registry, 'tributary_es_sink_buffered_bytes')).toBe(0);
+      expect(await metricTotal(registry, 'tributary_es_sink_retries_total')).toBe(
+        await metricValue(registry, 'tributary_es_sink_documents_total', { outcome: 'retried' }),
+      );
+    } finally {
+      await connector.stop();
+      await proxy.stop();
+    }
+    expect(connector.health()).toMatchObject({ live: false, ready: false });
   });
 });
