@@ -5,27 +5,42 @@
  * other in one invocation; reported as a ratio (ours / Kafka). Build first: npx nx build @tributary/producer.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, loadavg, cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { LatencyHistogram, formatPerfSummary, registerLz4Codec, runLoad } from '../dist/index.js';
 
 const KAFKA_VERSION = '3.9.1';
+const VARIANTS = ['ours', 'headers', 'producers', 'kafkajs', 'baseline'];
+const DEFAULT_VARIANTS = ['ours', 'headers', 'producers', 'kafkajs'];
 const HELP = `Usage: npm run bench -w @tributary/producer -- [options]
 
   --brokers <list>     bootstrap servers (default 127.0.0.1:9092)
   --count <n>          records per run (default 500000)
-  --runs <n>           rounds; each round runs Kafka's ProducerPerformance then ours (default 1)
+  --runs <n>           rounds; each round runs Kafka's ProducerPerformance and the variants (default 1)
   --partitions <n>     partitions of each (fresh) topic (default 4)
   --record-size <n>    ProducerPerformance --record-size (default 90, our mean encoded event is ~91 B)
   --kafka-libs <dir>   directory of kafka-tools ${KAFKA_VERSION} jars (default: resolved with Maven into ~/.cache)
+  --variants <list>    which of ours run besides Kafka's, comma-separated, in this order (default
+                       ${DEFAULT_VARIANTS.join(',')}):
+                         ours       runLoad with the defaults
+                         headers    … with recordHeaders: true
+                         producers  … with producers: 4
+                         kafkajs    kafkajs alone sending pre-built records (the ceiling ours runs under)
+                         baseline   runLoad with the defaults from the build given by --baseline
+  --baseline <dir>     a dist/ directory of another build of this package (e.g. of an earlier commit) for the
+                       baseline variant: before/after side by side in one run
   --out <file>         results JSON (default bench-results/produce-vs-kafka.json)
   --help               this help
+Rounds alternate the order (odd rounds: Kafka first, even rounds: Kafka last) so a load drift hits both sides.
 Environment: TRIBUTARY_KAFKA_LIBS = --kafka-libs.`;
 
-const { values } = parseArgs({
+let parsed;
+try {
+  parsed = parseArgs({
   options: {
     brokers: { type: 'string', default: '127.0.0.1:9092' },
     count: { type: 'string', default: '500000' },
@@ -33,10 +48,17 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '4' },
     'record-size': { type: 'string', default: '90' },
     'kafka-libs': { type: 'string' },
+    variants: { type: 'string', default: DEFAULT_VARIANTS.join(',') },
+    baseline: { type: 'string' },
     out: { type: 'string', default: 'bench-results/produce-vs-kafka.json' },
     help: { type: 'boolean' },
   },
-});
+  });
+} catch (err) {
+  console.error(`${err.message}\n\n${HELP}`);
+  process.exit(2);
+}
+const { values } = parsed;
 if (values.help) {
   console.log(HELP);
   process.exit(0);
@@ -54,6 +76,25 @@ const count = int('count');
 const runs = int('runs');
 const partitions = int('partitions');
 const recordSize = int('record-size');
+const variants = values.variants.split(',').filter((v) => v !== '');
+const unknownVariant = variants.find((v) => !VARIANTS.includes(v));
+if (unknownVariant !== undefined || variants.length === 0) {
+  console.error(`--variants must be a comma-separated list of ${VARIANTS.join(', ')} (got ${values.variants})`);
+  process.exit(2);
+}
+if (variants.includes('baseline') !== (values.baseline !== undefined)) {
+  console.error('--baseline <dist dir> and the baseline variant go together');
+  process.exit(2);
+}
+let baselineRunLoad;
+if (values.baseline !== undefined) {
+  const entry = join(resolve(values.baseline), 'index.js');
+  if (!existsSync(entry)) {
+    console.error(`--baseline ${values.baseline}: no index.js there (give a built dist/ directory)`);
+    process.exit(2);
+  }
+  baselineRunLoad = (await import(pathToFileURL(entry).href)).runLoad;
+}
 
 function resolveKafkaLibs() {
   const explicit = values['kafka-libs'] ?? process.env.TRIBUTARY_KAFKA_LIBS;
@@ -133,12 +174,23 @@ function runJava(libs, topic) {
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The JVM's CPU time (user + system, all threads), sampled from /proc until it exits: ≈, misses the last 100 ms.
+    let cpuTicks = 0;
+    const sampler = setInterval(() => {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        cpuTicks = Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // gone, or no /proc
+      }
+    }, 100);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
+      clearInterval(sampler);
       const last = out
         .trim()
         .split('\n')
@@ -146,14 +198,14 @@ function runJava(libs, topic) {
         .pop();
       if (code !== 0 || last === undefined)
         reject(new Error(`ProducerPerformance exited ${code}: ${err.slice(-2000)}`));
-      else resolve(parseSummary(last));
+      else resolve({ ...parseSummary(last), cpuSeconds: cpuTicks / 100 });
     });
   });
 }
 
-async function runOurs(topic, extra = {}) {
+async function runOurs(topic, extra = {}, load = runLoad) {
   const before = process.cpuUsage();
-  const report = await runLoad({
+  const report = await load({
     brokers,
     topic,
     partitions,
@@ -195,6 +247,7 @@ async function runKafkajsAlone(topic) {
   });
   const latency = new LatencyHistogram();
   const inflight = new Set();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let sent = 0;
   try {
@@ -221,13 +274,24 @@ async function runKafkajsAlone(topic) {
   } finally {
     await producer.disconnect();
   }
-  return parseSummary(
-    formatPerfSummary(
-      { records: count, bytes: count * recordSize, elapsedMs: performance.now() - start },
-      latency.summary(),
+  const elapsedMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ...parseSummary(
+      formatPerfSummary({ records: count, bytes: count * recordSize, elapsedMs }, latency.summary()),
     ),
-  );
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
+
+const CONTENDERS = {
+  java: { label: 'kafka ProducerPerformance', run: (topic) => runJava(libs, topic) },
+  ours: { label: 'tributary (defaults)', run: (topic) => runOurs(topic) },
+  headers: { label: 'tributary (headers)', run: (topic) => runOurs(topic, { recordHeaders: true }) },
+  producers: { label: 'tributary (4 producers)', run: (topic) => runOurs(topic, { producers: 4 }) },
+  kafkajs: { label: 'kafkajs alone (pre-built)', run: (topic) => runKafkajsAlone(topic) },
+  baseline: { label: 'tributary (baseline build)', run: (topic) => runOurs(topic, {}, baselineRunLoad) },
+};
 
 const libs = resolveKafkaLibs();
 const { Kafka, logLevel } = kafkajs;
@@ -238,41 +302,20 @@ const rounds = [];
 try {
   for (let round = 1; round <= runs; round++) {
     const suffix = `${Date.now().toString(36)}-${round}`;
-    const topics = {
-      java: `bench-java-${suffix}`,
-      ours: `bench-ours-${suffix}`,
-      oursHeaders: `bench-ours-h-${suffix}`,
-      oursProducers: `bench-ours-p4-${suffix}`,
-      kafkajs: `bench-kafkajs-${suffix}`,
-    };
-    for (const t of Object.values(topics)) {
-      await createTopic(admin, t);
-      created.push(t);
-    }
+    const order = round % 2 === 1 ? ['java', ...variants] : [...variants, 'java'];
     const load = loadavg()[0];
-    const java = await runJava(libs, topics.java);
-    console.log(`round ${round} kafka ProducerPerformance: ${java.summary}`);
-    const ours = await runOurs(topics.ours);
-    console.log(`round ${round} tributary (defaults):      ${ours.summary}`);
-    const oursHeaders = await runOurs(topics.oursHeaders, { recordHeaders: true });
-    console.log(`round ${round} tributary (headers):       ${oursHeaders.summary}`);
-    const oursProducers = await runOurs(topics.oursProducers, { producers: 4 });
-    console.log(`round ${round} tributary (4 producers):   ${oursProducers.summary}`);
-    const kafkajsAlone = await runKafkajsAlone(topics.kafkajs);
-    console.log(`round ${round} kafkajs alone (pre-built):  ${kafkajsAlone.summary}`);
-    rounds.push({
-      round,
-      loadAverage1m: load,
-      java,
-      ours,
-      oursHeaders,
-      oursProducers,
-      kafkajsAlone,
-      ratio: ours.recordsPerSec / java.recordsPerSec,
-      ratioHeaders: oursHeaders.recordsPerSec / java.recordsPerSec,
-      ratioProducers: oursProducers.recordsPerSec / java.recordsPerSec,
-      ratioKafkajsAlone: kafkajsAlone.recordsPerSec / java.recordsPerSec,
-    });
+    const results = {};
+    for (const name of order) {
+      const topic = `bench-${name}-${suffix}`;
+      await createTopic(admin, topic);
+      created.push(topic);
+      results[name] = await CONTENDERS[name].run(topic);
+      console.log(`round ${round} ${CONTENDERS[name].label.padEnd(27)} ${results[name].summary}`);
+    }
+    const ratios = Object.fromEntries(
+      variants.map((name) => [name, results[name].recordsPerSec / results.java.recordsPerSec]),
+    );
+    rounds.push({ round, order, loadAverage1m: load, ...results, ratios });
   }
 } finally {
   try {
@@ -283,7 +326,14 @@ try {
   await admin.disconnect();
 }
 
-const ratios = rounds.map((r) => r.ratio);
+const ratioOf = (name) => {
+  const all = rounds.map((r) => r.ratios[name]);
+  return {
+    min: Math.min(...all),
+    max: Math.max(...all),
+    mean: all.reduce((a, b) => a + b, 0) / all.length,
+  };
+};
 const result = {
   date: new Date().toISOString(),
   environment: {
@@ -294,27 +344,33 @@ const result = {
     brokers,
   },
   workload: { count, partitions, recordSize, acks: 'all', compression: 'lz4', throughput: 'unthrottled' },
+  variants,
+  baseline: values.baseline,
   rounds,
-  ratio: {
-    min: Math.min(...ratios),
-    max: Math.max(...ratios),
-    mean: ratios.reduce((a, b) => a + b, 0) / ratios.length,
-  },
+  ratio: Object.fromEntries(variants.map((name) => [name, ratioOf(name)])),
 };
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+const perRecordUs = (r) => (r.cpuSeconds === undefined ? '–' : ((r.cpuSeconds * 1e6) / r.records).toFixed(1));
 console.log('');
 console.log(
-  '| round | load avg | Kafka ProducerPerformance rec/s | tributary rec/s (defaults) | ratio | tributary (headers) | ratio | tributary (4 producers) | ratio | kafkajs alone | ratio |',
+  `| round | load avg | Kafka ProducerPerformance rec/s (CPU µs/rec) | ${variants
+    .map((v) => `${CONTENDERS[v].label} rec/s (CPU µs/rec) | ratio`)
+    .join(' | ')} |`,
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log(`|---|---|---|${variants.map(() => '---|---|').join('')}`);
 for (const r of rounds) {
   console.log(
-    `| ${r.round} | ${r.loadAverage1m.toFixed(1)} | ${r.java.recordsPerSec.toFixed(0)} | ${r.ours.recordsPerSec.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
-      `${r.oursHeaders.recordsPerSec.toFixed(0)} | ${r.ratioHeaders.toFixed(2)} | ` +
-      `${r.oursProducers.recordsPerSec.toFixed(0)} | ${r.ratioProducers.toFixed(2)} | ${r.kafkajsAlone.recordsPerSec.toFixed(0)} | ${r.ratioKafkajsAlone.toFixed(2)} |`,
+    `| ${r.round} | ${r.loadAverage1m.toFixed(1)} | ${r.java.recordsPerSec.toFixed(0)} (${perRecordUs(r.java)}) | ${variants
+      .map((v) => `${r[v].recordsPerSec.toFixed(0)} (${perRecordUs(r[v])}) | ${r.ratios[v].toFixed(2)}`)
+      .join(' | ')} |`,
   );
 }
-console.log(
-  `\nratio (ours with defaults / Kafka): mean ${result.ratio.mean.toFixed(2)} (min ${result.ratio.min.toFixed(2)}, max ${result.ratio.max.toFixed(2)}); results in ${values.out}`,
-);
+console.log('');
+for (const v of variants) {
+  const x = result.ratio[v];
+  console.log(
+    `ratio ${CONTENDERS[v].label} / Kafka: mean ${x.mean.toFixed(2)} (min ${x.min.toFixed(2)}, max ${x.max.toFixed(2)})`,
+  );
+}
+console.log(`results in ${values.out}`);
