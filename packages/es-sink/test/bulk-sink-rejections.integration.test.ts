@@ -1,9 +1,11 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Client } from '@elastic/elasticsearch';
 import { findFreePort, startDevstack, type Devstack } from '@tributary/devstack';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkSink } from '../src/bulk-sink.js';
 import { CHANNEL_NAMES, type RetryMessage } from '../src/diagnostics.js';
+import { metricValue } from './helpers/metric-values.js';
 
 // Real 429s need a node whose write thread pool is tiny, so this file starts its own small Elasticsearch (the
 // shared one must not be reconfigured): one write thread, a queue of one.
@@ -42,6 +44,7 @@ describe('BulkSink under real write rejections (429)', () => {
       concurrencySamples.push(sink.stats.concurrency);
     };
     subscribe(CHANNEL_NAMES.retry, listener);
+    const registry = new Registry();
     const sink = new BulkSink<{ n: number; text: string }>({
       node: url,
       index,
@@ -53,6 +56,7 @@ describe('BulkSink under real write rejections (429)', () => {
       maxConcurrency: 4,
       retryInitialDelayMs: 20,
       retryMaxDelayMs: 500,
+      registry,
     });
     try {
       for (let n = 0; n < 4000; n++) {
@@ -71,6 +75,20 @@ describe('BulkSink under real write rejections (429)', () => {
       retries.some((r) => r.reason.includes('429') && r.reason.includes('es_rejected_execution_exception')),
     ).toBe(true);
     expect(Math.min(...concurrencySamples, sink.stats.concurrency)).toBeLessThan(4);
+    // The metrics tell the same story: every document indexed, the rejections counted and retried as 429s.
+    const documents = (outcome: string) =>
+      metricValue(registry, 'tributary_es_sink_documents_total', { outcome });
+    expect(await documents('indexed')).toBe(4000);
+    expect(await documents('retried')).toBe(sink.stats.retried);
+    expect(await documents('dead_lettered')).toBe(0);
+    const rejections = await metricValue(registry, 'tributary_es_sink_rejections_total');
+    expect(rejections).toBeGreaterThan(0);
+    expect(await metricValue(registry, 'tributary_es_sink_retries_total', { status: '429' })).toBe(
+      rejections,
+    );
+    expect(await metricValue(registry, 'tributary_es_sink_bulk_duration_seconds_count')).toBe(
+      sink.stats.requests,
+    );
     await client.close();
   });
 });
