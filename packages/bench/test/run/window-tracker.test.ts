@@ -29,6 +29,18 @@ describe('WindowTracker', () => {
     expect(t.lastSearchableAt).toBe(16_000);
   });
 
+  it('times the bulk acknowledgement of the final document from the close time, first ack only, steady windows only', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 5000 });
+    t.observeAcknowledged({ pageUrl: '/a', windowStart: 0, windowEnd: 10_000 }, 15_700);
+    t.observeAcknowledged({ pageUrl: '/a', windowStart: 0, windowEnd: 10_000 }, 18_000); // retried: ignored
+    t.observeAcknowledged({ pageUrl: '/b', windowStart: 10_000, windowEnd: 20_000 }, 26_000); // closes at 25 000
+    expect(t.acknowledgedWindows).toBe(2);
+    expect(t.latencies().acknowledged.totalCount).toBe(2);
+    const steady = t.latencies(20_000).acknowledged;
+    expect(steady.totalCount).toBe(1);
+    expect(steady.maxUs).toBe(700_000);
+  });
+
   it('leaves out windows that close after the last event (closed by the idle timeout)', () => {
     const t = new WindowTracker({ outOfOrdernessMs: 1000 });
     t.observeKafkaResult(w('/a', 0, 1, 0), 11_500); // closes at 11 000: steady
