@@ -23,6 +23,7 @@ CompressionCodecs[CompressionTypes.LZ4] = () => createLz4Codec();
 
 const SELF = fileURLToPath(import.meta.url);
 const CLI = join(dirname(SELF), '..', 'dist', 'cli.js');
+const COUNT_JOB = join(dirname(SELF), 'count-job.mjs');
 // The processor's consumer settings (createStreamJob defaults; the clickstream CLI does not change them).
 const PROCESSOR_FETCH = { maxWaitTimeInMs: 100, partitionsConsumedConcurrently: 4, sessionTimeout: 30_000 };
 
@@ -33,6 +34,11 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --partitions <n>            partitions of the input topic (default 4)
   --rounds <n>                rounds of raw kafkajs → processor per mode (default 1)
   --modes <list>              processing guarantees to run (default exactly-once,at-least-once)
+  --jobs <list>               jobs to run per mode (default count,clickstream): count = bench/count-job.mjs, the
+                              issue's plain 1-minute tumbling count per page (public createStreamJob API, no
+                              dedup); clickstream = the reference app (dedup, clicks/views, DLQ), ES off
+  --baseline <dir>            also run every job from another build of this package (a directory with dist/ and
+                              bench/count-job.mjs, e.g. an older commit), same round: before/after side by side
   --cpu-prof                  run the processor child with --cpu-prof (profiles in bench-results/cpu-prof)
   --linear-grouping           experiment: preload kafkajs-linear-grouping.cjs into the processor child (kafkajs'
                               per-partition grouping of a sendBatch made linear instead of quadratic)
@@ -62,7 +68,9 @@ const ARG_OPTIONS = {
   partitions: { type: 'string', default: '4' },
   rounds: { type: 'string', default: '1' },
   modes: { type: 'string', default: 'exactly-once,at-least-once' },
+  jobs: { type: 'string', default: 'count,clickstream' },
   'cpu-prof': { type: 'boolean', default: false },
+  baseline: { type: 'string' },
   'processor-args': { type: 'string', default: '' },
   'linear-grouping': { type: 'boolean', default: false },
   'also-linear-grouping': { type: 'boolean', default: false },
@@ -126,6 +134,22 @@ for (const m of modes) {
   if (m !== 'exactly-once' && m !== 'at-least-once') {
     console.error(`--modes: unknown processing guarantee ${m} (exactly-once, at-least-once)`);
     process.exit(2);
+  }
+}
+const jobs = values.jobs.split(',').filter((j) => j !== '');
+if (jobs.length === 0 || jobs.some((j) => j !== 'count' && j !== 'clickstream')) {
+  console.error(`--jobs must list count and/or clickstream (got ${values.jobs})`);
+  process.exit(2);
+}
+const baselineDir = values.baseline;
+if (baselineDir !== undefined) {
+  for (const f of ['dist/cli.js', 'bench/count-job.mjs']) {
+    try {
+      readFileSync(join(baselineDir, f));
+    } catch {
+      console.error(`--baseline: ${join(baselineDir, f)} not found (build that package first)`);
+      process.exit(2);
+    }
   }
 }
 const latencyRate = int('latency-rate');
@@ -325,7 +349,7 @@ async function runRaw(admin, topic, n) {
   });
 }
 
-function processorArgs(appId, inputTopic, extra, linear = false) {
+function processorArgs(job, appId, inputTopic, mode, extra, linear = false, packageDir = undefined) {
   const args = [];
   if (values['cpu-prof']) {
     const dir = join('bench-results', 'cpu-prof');
@@ -334,8 +358,21 @@ function processorArgs(appId, inputTopic, extra, linear = false) {
   }
   if (values['linear-grouping'] || linear)
     args.push('-r', join(dirname(SELF), 'kafkajs-linear-grouping.cjs'));
+  if (job === 'count') {
+    args.push(
+      packageDir === undefined ? COUNT_JOB : join(packageDir, 'bench', 'count-job.mjs'),
+      '--brokers',
+      brokers.join(','),
+      '--application-id',
+      appId,
+      '--input-topic',
+      inputTopic,
+    );
+    args.push('--processing-guarantee', mode);
+    return args;
+  }
   args.push(
-    CLI,
+    packageDir === undefined ? CLI : join(packageDir, 'dist', 'cli.js'),
     'clickstream',
     '--brokers',
     brokers.join(','),
@@ -351,17 +388,19 @@ function processorArgs(appId, inputTopic, extra, linear = false) {
     `${appId}-dlq`,
     '--repartition-topic',
     `${appId}-repartition`,
+    '--processing-guarantee',
+    mode,
     ...extra,
     ...values['processor-args'].split(' ').filter((a) => a !== ''),
   );
   return args;
 }
 
-async function runProcessor(admin, topic, n, ends, mode, linear = false) {
-  const appId = `${runId}-${mode === 'exactly-once' ? 'eos' : 'alo'}-${randomBytes(3).toString('hex')}`;
-  const label = `processor ${mode}${linear ? ' + linear grouping' : ''}`;
+async function runProcessor(admin, topic, n, ends, job, mode, linear = false, packageDir = undefined) {
+  const appId = `${runId}-${job}-${mode === 'exactly-once' ? 'eos' : 'alo'}-${randomBytes(3).toString('hex')}`;
+  const label = `${job} ${mode}${linear ? ' + linear grouping' : ''}${packageDir === undefined ? '' : ' (baseline)'}`;
   const handle = spawnChild(
-    processorArgs(appId, topic, ['--no-elasticsearch', '--processing-guarantee', mode], linear),
+    processorArgs(job, appId, topic, mode, ['--no-elasticsearch'], linear, packageDir),
     label,
   );
   let w;
@@ -483,7 +522,7 @@ async function runLatency(admin) {
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
     });
     handle = spawnChild(
-      processorArgs(appId, topic, [
+      processorArgs('clickstream', appId, topic, 'exactly-once', [
         '--window-size-ms',
         String(windowSizeMs),
         '--out-of-orderness-ms',
@@ -691,14 +730,23 @@ try {
     for (let round = 1; round <= rounds; round++) {
       const r = { round, raw: await runRaw(admin, inputTopic, n) };
       for (const mode of modes) {
-        const p = await runProcessor(admin, inputTopic, n, ends, mode);
-        r[mode] = { ...p, ratio: Number((p.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
-        log(`round ${round}: ${mode} / raw kafkajs = ${r[mode].ratio} (target ≥ 0.7)`);
-        if (values['also-linear-grouping']) {
-          const l = await runProcessor(admin, inputTopic, n, ends, mode, true);
-          const key = `${mode}+linear-grouping`;
-          r[key] = { ...l, ratio: Number((l.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
-          log(`round ${round}: ${key} / raw kafkajs = ${r[key].ratio}`);
+        for (const job of jobs) {
+          const key = `${job} ${mode}`;
+          const p = await runProcessor(admin, inputTopic, n, ends, job, mode);
+          r[key] = { ...p, ratio: Number((p.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
+          log(`round ${round}: ${key} / raw kafkajs = ${r[key].ratio} (target ≥ 0.7)`);
+          if (baselineDir !== undefined) {
+            const b = await runProcessor(admin, inputTopic, n, ends, job, mode, false, baselineDir);
+            const bkey = `${key} (baseline)`;
+            r[bkey] = { ...b, ratio: Number((b.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
+            log(`round ${round}: ${bkey} / raw kafkajs = ${r[bkey].ratio}`);
+          }
+          if (values['also-linear-grouping']) {
+            const l = await runProcessor(admin, inputTopic, n, ends, job, mode, true);
+            const lkey = `${key} + linear grouping`;
+            r[lkey] = { ...l, ratio: Number((l.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
+            log(`round ${round}: ${lkey} / raw kafkajs = ${r[lkey].ratio}`);
+          }
         }
       }
       results.rounds.push(r);

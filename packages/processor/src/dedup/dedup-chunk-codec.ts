@@ -9,8 +9,8 @@ export interface DedupChunkItem {
   readonly id: string;
   /** Event timestamp of the first accepted occurrence. */
   readonly t: number;
-  /** Offset (decimal string) at which it was accepted. */
-  readonly o: string;
+  /** Offset at which it was accepted (decoded as a decimal string; encoded from either form). */
+  readonly o: string | number;
 }
 
 const VERSION = 1;

@@ -14,8 +14,11 @@ import {
 export const DEDUP_DEFAULTS = {
   /** How long (event time) an accepted id is remembered: 10 minutes. */
   ttlMs: 600_000,
-  /** The default bucket is `max(1, floor(ttlMs / bucketsPerTtl))` ms of event time: 10 ms for a 10-minute TTL. */
-  bucketsPerTtl: 60_000,
+  /**
+   * The default bucket is `max(1, floor(ttlMs / bucketsPerTtl))` ms of event time: 500 ms for a 10-minute TTL
+   * (~1 000–1 500 ids of a busy partition per changelog record; ids live at most one bucket past their TTL).
+   */
+  bucketsPerTtl: 1_200,
   /** Soft cap of one changelog record (Kafka's default max message is ~1 MB); a fuller bucket opens a new chunk. */
   maxEntryBytes: 65_536,
 } as const;
@@ -25,7 +28,7 @@ export interface DedupStoreOptions {
   name: string;
   /** @defaultValue 600000 */
   ttlMs?: number;
-  /** Event-time width of a changelog bucket. @defaultValue max(1, floor(ttlMs / 60000)) */
+  /** Event-time width of a changelog bucket. @defaultValue max(1, floor(ttlMs / 1200)) */
   bucketMs?: number;
   /** Soft cap of one changelog record's value in bytes. @defaultValue 65536 */
   maxEntryBytes?: number;
@@ -48,13 +51,15 @@ interface Chunk {
   /** Largest first-timestamp of its ids: the chunk is evicted once `watermark >= maxT + ttlMs`. */
   maxT: number;
   dead: boolean;
+  /** Queued in `#dirty` for a rewrite (cleared by the drain). */
+  dirty: boolean;
 }
 
 interface Seen {
   /** Event timestamp of the first accepted occurrence. */
   t: number;
-  /** Offset (decimal string) at which it was accepted. */
-  o: string;
+  /** Offset at which it was accepted (a number: no string per remembered id; exact below 2^53). */
+  o: number;
   chunk: Chunk;
 }
 
@@ -104,12 +109,31 @@ export class DedupStore {
   check(eventId: string, offset: string, watermark: number): DedupVerdict {
     const seen = this.#seen.get(eventId);
     if (seen === undefined || watermark >= seen.t + this.ttlMs) return 'new';
-    return seen.o === offset ? 'replay' : 'duplicate';
+    return seen.o === Number(offset) ? 'replay' : 'duplicate';
+  }
+
+  /**
+   * `check`, and when the verdict is not `'duplicate'` also `accept` — with one lookup of the id (the per-event
+   * path of a task).
+   */
+  checkAndAccept(eventId: string, offset: string, watermark: number, timestampMs: number): DedupVerdict {
+    const seen = this.#seen.get(eventId);
+    const at = Number(offset);
+    let verdict: DedupVerdict = 'new';
+    if (seen !== undefined && watermark < seen.t + this.ttlMs) {
+      if (seen.o !== at) return 'duplicate';
+      verdict = 'replay';
+    }
+    this.#accept(eventId, at, timestampMs, seen);
+    return verdict;
   }
 
   /** Records an accepted id (first occurrence, or a re-accepted id whose previous entry expired). */
   accept(eventId: string, offset: string, timestampMs: number): void {
-    const previous = this.#seen.get(eventId);
+    this.#accept(eventId, Number(offset), timestampMs, this.#seen.get(eventId));
+  }
+
+  #accept(eventId: string, offset: number, timestampMs: number, previous: Seen | undefined): void {
     const bucket = Math.floor(timestampMs / this.bucketMs);
     let chunk = this.#open.get(bucket);
     if (previous !== undefined && previous.chunk === chunk) {
@@ -127,6 +151,13 @@ export class DedupStore {
       this.#seen.set(eventId, { t: timestampMs, o: offset, chunk });
     }
     if (timestampMs > chunk.maxT) chunk.maxT = timestampMs;
+    this.#markDirty(chunk);
+  }
+
+  /** Queues `chunk` for the next drain (one map write per chunk and drain, not per id). */
+  #markDirty(chunk: Chunk): void {
+    if (chunk.dirty) return;
+    chunk.dirty = true;
     this.#dirty.set(chunk.key, chunk);
   }
 
@@ -169,6 +200,7 @@ export class DedupStore {
         out.push({ store: this.name, key, value: null });
         continue;
       }
+      chunk.dirty = false;
       const items: DedupChunkItem[] = [];
       const ids: string[] = [];
       for (const id of chunk.ids) {
@@ -214,7 +246,7 @@ export class DedupStore {
       chunk.ids.push(item.id);
       chunk.live++;
       if (item.t > chunk.maxT) chunk.maxT = item.t;
-      this.#seen.set(item.id, { t: item.t, o: item.o, chunk });
+      this.#seen.set(item.id, { t: item.t, o: Number(item.o), chunk });
     }
     chunk.bytes = entry.value.length;
     this.#sample(entry.value.length, items.length);
@@ -222,7 +254,7 @@ export class DedupStore {
   }
 
   #newChunk(key: string, firstTs: number): Chunk {
-    const chunk: Chunk = { key, ids: [], live: 0, bytes: 5, maxT: firstTs, dead: false };
+    const chunk: Chunk = { key, ids: [], live: 0, bytes: 5, maxT: firstTs, dead: false, dirty: false };
     this.#chunks.set(key, chunk);
     if (Number.isFinite(firstTs)) this.#expiry.push({ at: firstTs + this.ttlMs, chunk });
     return chunk;
@@ -232,7 +264,7 @@ export class DedupStore {
   #leave(chunk: Chunk): void {
     chunk.live--;
     if (chunk.live > 0) {
-      this.#dirty.set(chunk.key, chunk);
+      this.#markDirty(chunk);
       return;
     }
     this.#drop(chunk);

@@ -43,10 +43,14 @@ export const PARTIAL_TASK_DEFAULTS = {
 } as const;
 
 interface Partial<A> {
+  /** Store key `${start}:${end}:${key}`. */
+  readonly id: string;
   readonly key: string;
   readonly start: number;
   readonly end: number;
   acc: A;
+  /** Changed since the last drain (listed in `#changed`). */
+  changed: boolean;
 }
 
 /**
@@ -63,7 +67,12 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   readonly inputPartition: number;
   readonly #gate: PartitionGate<E>;
   readonly #partials: KeyedStore<Partial<A>>;
-  readonly #changed = new Set<string>();
+  /**
+   * The same partials by window start, then key: the per-event lookup without building the store key (one
+   * assigner per task, so a start names one window). Filled from the store on a miss, emptied by eviction.
+   */
+  readonly #byWindow = new Map<number, Map<string, Partial<A>>>();
+  #changed: Partial<A>[] = [];
   readonly #aggregator: Aggregator<E, A, R>;
   readonly #keyOf: (event: E) => string;
   readonly #repartitionOutput: string;
@@ -113,7 +122,14 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
           ),
         decode: (b) => {
           const j = JSON.parse(b.toString('utf8')) as { k: string; s: number; e: number; a: string };
-          return { key: j.k, start: j.s, end: j.e, acc: agg.deserialize(Buffer.from(j.a, 'base64')) };
+          return {
+            id: partialId(j.s, j.e, j.k),
+            key: j.k,
+            start: j.s,
+            end: j.e,
+            acc: agg.deserialize(Buffer.from(j.a, 'base64')),
+            changed: false,
+          };
         },
       },
       expiresAt: (p) => p.end + lateness,
@@ -129,20 +145,35 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     const key = this.#keyOf(admission.event);
     const agg = this.#aggregator;
     for (const w of admission.windows) {
-      const id = `${w.start}:${w.end}:${key}`;
-      const p = this.#partials.get(id);
+      let byKey = this.#byWindow.get(w.start);
+      if (byKey === undefined) this.#byWindow.set(w.start, (byKey = new Map()));
+      let p = byKey.get(key);
       if (p === undefined) {
-        this.#partials.set(id, {
-          key,
-          start: w.start,
-          end: w.end,
-          acc: agg.add(agg.create(), admission.event),
-        });
+        const id = partialId(w.start, w.end, key);
+        p = this.#partials.get(id);
+        if (p === undefined) {
+          p = {
+            id,
+            key,
+            start: w.start,
+            end: w.end,
+            acc: agg.add(agg.create(), admission.event),
+            changed: false,
+          };
+          this.#partials.set(id, p);
+        } else {
+          p.acc = agg.add(p.acc, admission.event);
+          this.#partials.markDirty(id);
+        }
+        byKey.set(key, p);
       } else {
         p.acc = agg.add(p.acc, admission.event);
-        this.#partials.touch(id);
+        this.#partials.markDirty(p.id);
       }
-      this.#changed.add(id);
+      if (!p.changed) {
+        p.changed = true;
+        this.#changed.push(p);
+      }
     }
   }
 
@@ -154,9 +185,11 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   drainOutputs(): OutputRecord[] {
     const out = this.#outputs;
     this.#outputs = [];
-    for (const id of this.#changed) {
-      const p = this.#partials.get(id);
-      if (p === undefined) continue;
+    const changed = this.#changed;
+    this.#changed = [];
+    for (const p of changed) {
+      p.changed = false;
+      if (this.#partials.get(p.id) !== p) continue;
       out.push({
         output: this.#repartitionOutput,
         key: Buffer.from(p.key, 'utf8'),
@@ -172,7 +205,6 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
         destination: { kind: 'by-key' },
       });
     }
-    this.#changed.clear();
     const watermark = this.#gate.dataWatermark;
     const idle = this.#gate.isIdle();
     if (this.#watermarkDue(watermark, idle)) {
@@ -191,7 +223,11 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       });
     }
     // Every partial that can no longer change has just been sent (or was sent earlier): drop it.
-    this.#partials.expire(this.#gate.dataWatermark);
+    for (const [, p] of this.#partials.expire(this.#gate.dataWatermark)) {
+      const byKey = this.#byWindow.get(p.start);
+      if (byKey?.get(p.key) === p) byKey.delete(p.key);
+      if (byKey?.size === 0) this.#byWindow.delete(p.start);
+    }
     return out;
   }
 
@@ -212,6 +248,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   restore(entries: Iterable<ChangelogEntry>): void {
+    this.#byWindow.clear();
     restoreChangelogs(entries, [this.#gate, this.#partials]);
   }
 
@@ -227,4 +264,8 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   get stateSize(): Record<string, StoreSize> {
     return { [this.#partials.name]: this.#partials.size };
   }
+}
+
+function partialId(start: number, end: number, key: string): string {
+  return `${start}:${end}:${key}`;
 }

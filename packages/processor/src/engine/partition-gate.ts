@@ -142,11 +142,11 @@ export class PartitionGate<E> {
     const event = decoded.event;
     const ts = o.timestampOf(event);
     const wm = this.watermark.current;
-    const windows = o.windowsOf(ts).filter((w) => w.end + et.allowedLatenessMs > wm);
+    const all = o.windowsOf(ts);
+    const windows = openWindows(all, wm, et.allowedLatenessMs);
     let admission: Admission<E>;
     if (windows.length === 0) {
       this.counters.late++;
-      const all = o.windowsOf(ts);
       const windowEnd = all[all.length - 1]?.end ?? ts;
       o.emit(lateRecord(o.lateOutput, record, wm, windowEnd, et.allowedLatenessMs));
       publish(ENGINE_CHANNELS.lateEvent, () => ({
@@ -161,7 +161,7 @@ export class PartitionGate<E> {
     } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
       const id = o.eventIdOf(event);
       // An event without an id cannot be recognised as a duplicate: always accepted (the shared contract).
-      const verdict = id === '' ? 'new' : this.#dedup.check(id, record.offset, wm);
+      const verdict = id === '' ? 'new' : this.#dedup.checkAndAccept(id, record.offset, wm, ts);
       if (verdict === 'duplicate') {
         this.counters.duplicates++;
         publish(ENGINE_CHANNELS.duplicate, () => ({
@@ -174,8 +174,8 @@ export class PartitionGate<E> {
         admission = { kind: 'duplicate' };
       } else {
         // 'replay' (same id, same offset) is the same record, not a duplicate: records at or below the
-        // checkpointed offset were skipped above, so the state does not contain it yet and it counts.
-        if (id !== '') this.#dedup.accept(id, record.offset, ts);
+        // checkpointed offset were skipped above, so the state does not contain it yet and it counts
+        // (checkAndAccept recorded it).
         this.counters.accepted++;
         admission = { kind: 'accepted', event, timestamp: ts, windows };
       }
@@ -243,4 +243,13 @@ export class PartitionGate<E> {
       emitWm: Number.isFinite(this.#emitWm) ? this.#emitWm : null,
     });
   }
+}
+
+/** The windows still open at `watermark` (`end + L > watermark`): `all` itself when none closed (the usual case). */
+function openWindows(all: TimeWindow[], watermark: number, allowedLatenessMs: number): TimeWindow[] {
+  for (const w of all) {
+    if (!(w.end + allowedLatenessMs > watermark))
+      return all.filter((x) => x.end + allowedLatenessMs > watermark);
+  }
+  return all;
 }

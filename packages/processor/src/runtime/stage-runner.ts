@@ -43,7 +43,7 @@ const RESTORE_TIMEOUT_MS = 300_000;
 /** Processing time after which a batch handler yields (heartbeat, I/O). */
 const SLICE_MS = 50;
 /** Records fed between clock checks. */
-const CHUNK = 64;
+const CHUNK = 256;
 
 /**
  * One consumer group over one input topic: a task per assigned partition, restored from its changelog before its
@@ -217,24 +217,27 @@ export class StageRunner {
     do {
       if (!live()) return;
       if (slot.uncommitted >= this.#deps.options.maxUncommittedRecords) {
-        // Backpressure: commit before feeding more, so buffered outputs and transactions stay bounded.
-        try {
-          await waitWithHeartbeat(slot.commit(), heartbeat);
-        } catch (error) {
-          this.#fail(error);
-          return;
+        // Backpressure, pipelined: at most one commit in flight while feeding. Wait for the previous one, then
+        // snapshot the next one and feed on while it is sent, so buffered outputs and transactions stay bounded.
+        if (slot.committing) {
+          await waitWithHeartbeat(slot.settled, heartbeat);
+          if (!live()) return;
         }
-        if (!live()) return;
+        if (slot.uncommitted >= this.#deps.options.maxUncommittedRecords) {
+          slot.commit().catch((error: unknown) => this.#fail(error));
+        }
       }
       const sliceStart = performance.now();
       let fed = 0;
+      let lastOffset: string | undefined;
       while (index < messages.length && performance.now() - sliceStart < SLICE_MS) {
-        const chunk = messages.slice(index, index + CHUNK);
-        index += chunk.length;
-        const lastOffset = index >= messages.length ? batch.lastOffset() : chunk[chunk.length - 1]!.offset;
-        fed += slot.process(chunk, lastOffset);
-        resolveOffset(lastOffset);
+        const from = index;
+        index = Math.min(messages.length, index + CHUNK);
+        lastOffset = index >= messages.length ? batch.lastOffset() : messages[index - 1]!.offset;
+        fed += slot.process(messages, lastOffset, from, index);
       }
+      // Once per slice (kafkajs compares offsets as Longs): nothing awaits between the chunks of a slice.
+      if (lastOffset !== undefined) resolveOffset(lastOffset);
       if (messages.length === 0) {
         slot.advanceTo(batch.lastOffset());
         resolveOffset(batch.lastOffset());

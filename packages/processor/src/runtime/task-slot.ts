@@ -32,6 +32,8 @@ export class TaskSlot {
   /** Set by a failed commit: its drained outputs are gone, so nothing may be committed from this state again. */
   #failure: unknown;
   #uncommitted = 0;
+  /** Commits queued or running. */
+  #pending = 0;
   #lastActiveMs: number;
 
   constructor(
@@ -66,31 +68,35 @@ export class TaskSlot {
     return this.#uncommitted;
   }
 
+  /** True while a commit is queued or running. */
+  get committing(): boolean {
+    return this.#pending > 0;
+  }
+
+  /** Resolves once every commit queued so far has finished (never rejects). */
+  get settled(): Promise<void> {
+    return this.#chain;
+  }
+
   /** Next offset to feed (null before the first record when the group has no committed offset). */
   get nextOffset(): bigint | null {
     return this.#nextOffset;
   }
 
-  /** Feeds the records at or after `nextOffset`, then moves the position past `lastOffset` (markers included). */
-  process(messages: readonly KafkaMessage[], lastOffset: string): number {
-    let fed = 0;
+  /**
+   * Feeds `messages[start, end)` at or after `nextOffset`, then moves the position past `lastOffset` (markers
+   * included). Offsets ascend within a batch, so only the records before the first one at `nextOffset` are
+   * compared (one BigInt each), not every record.
+   */
+  process(messages: readonly KafkaMessage[], lastOffset: string, start = 0, end = messages.length): number {
+    let index = start;
     const next = this.#nextOffset;
     this.#ctx.metrics.enter(this.#ctx.stageId);
-    for (const m of messages) {
-      const offset = BigInt(m.offset);
-      if (next !== null && offset < next) continue;
-      const record: InputRecord = {
-        topic: this.topic,
-        partition: this.partition,
-        offset: m.offset,
-        timestamp: Number(m.timestamp),
-        key: m.key,
-        value: m.value,
-        headers: headersToStrings(m.headers),
-      };
-      this.task.process(record);
-      fed += 1;
-    }
+    if (next !== null) while (index < end && BigInt(messages[index]!.offset) < next) index++;
+    const fed = end - index;
+    const task = this.task;
+    for (; index < end; index++)
+      task.process(new KafkaInputRecord(this.topic, this.partition, messages[index]!));
     this.#uncommitted += fed;
     this.advanceTo(lastOffset);
     return fed;
@@ -108,7 +114,14 @@ export class TaskSlot {
    */
   commit(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const run = this.#chain.then(() => this.#commitNow());
+    // With nothing in flight the snapshot (tick + drain) is taken now, synchronously, so the caller can go on
+    // feeding records while the commit is sent.
+    const run = (this.#pending === 0 ? this.#commitNow() : this.#chain.then(() => this.#commitNow())).finally(
+      () => {
+        this.#pending--;
+      },
+    );
+    this.#pending++;
     this.#chain = run.catch(() => undefined);
     return run;
   }
@@ -182,6 +195,32 @@ function recordWatermark(slot: TaskSlot, ctx: TaskSlotContext): void {
   if (typeof value === 'function') value = (value as () => unknown).call(task);
   if (value === undefined) value = task.watermarks?.data;
   if (typeof value === 'number') ctx.metrics.watermark(ctx.stageId, slot.topic, slot.partition, value);
+}
+
+/** One shape for every record; the headers are converted to strings only when a task reads them. */
+class KafkaInputRecord implements InputRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly #rawHeaders: KafkaMessage['headers'];
+  #headers: Record<string, string> | undefined;
+
+  constructor(topic: string, partition: number, m: KafkaMessage) {
+    this.topic = topic;
+    this.partition = partition;
+    this.offset = m.offset;
+    this.timestamp = Number(m.timestamp);
+    this.key = m.key;
+    this.value = m.value;
+    this.#rawHeaders = m.headers;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return (this.#headers ??= headersToStrings(this.#rawHeaders));
+  }
 }
 
 function headersToStrings(headers: KafkaMessage['headers']): Record<string, string> {

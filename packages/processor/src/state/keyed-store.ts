@@ -71,6 +71,14 @@ export class KeyedStore<V> {
     this.#schedule(key, value);
   }
 
+  /**
+   * Marks `key` dirty after an in-place mutation that cannot change its expiry (cheaper than `touch`: the
+   * expiry is not re-read).
+   */
+  markDirty(key: string): void {
+    if (this.#data.has(key)) this.#dirty.add(key);
+  }
+
   delete(key: string): boolean {
     if (!this.#data.delete(key)) return false;
     this.#scheduledAt.delete(key);

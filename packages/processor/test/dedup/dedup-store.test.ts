@@ -42,8 +42,9 @@ describe('DedupStore', () => {
   });
 
   it('defaults the bucket to ttl / 60000 (at least 1 ms) and rejects bad bucket and entry-size options', () => {
-    expect(new DedupStore({ name: 'd' }).bucketMs).toBe(10);
+    expect(new DedupStore({ name: 'd' }).bucketMs).toBe(500);
     expect(new DedupStore({ name: 'd', ttlMs: 1000 }).bucketMs).toBe(1);
+    expect(new DedupStore({ name: 'd', ttlMs: 60_000 }).bucketMs).toBe(50);
     expect(DEDUP_DEFAULTS.maxEntryBytes).toBe(65_536);
     expect(() => new DedupStore({ name: 'd', bucketMs: 0 })).toThrow(
       /dedupBucketMs must be a positive integer/,
