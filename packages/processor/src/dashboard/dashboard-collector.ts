@@ -32,6 +32,7 @@ export class DashboardCollector {
     this.#model = new DashboardModel({
       title: options.title,
       rateWindowMs: options.rateWindowMs,
+      latencyWindowMs: options.latencyWindowMs,
       historyPoints: 120,
       topPagesMinutes: options.topPagesMinutes,
       chartMinutes: options.chartMinutes,

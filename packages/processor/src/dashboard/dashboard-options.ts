@@ -20,8 +20,10 @@ export interface DashboardOptions {
   readonly refreshMs: number;
   /** How often the job's metrics are sampled (ms). @defaultValue 1000 */
   readonly sampleIntervalMs: number;
-  /** Rates and the p99 span the samples of this window (ms). @defaultValue 10000 */
+  /** Rates span the samples of this window (ms). @defaultValue 10000 */
   readonly rateWindowMs: number;
+  /** The p99 latency covers the observations of this window (ms); since start when it holds none. @defaultValue 60000 */
+  readonly latencyWindowMs: number;
   /** Only records read from this topic count as pipeline input; undefined = every stage's input. */
   readonly inputTopic: string | undefined;
   /** Time limit of one Elasticsearch query or metrics scrape (ms). @defaultValue 5000 */
@@ -41,6 +43,7 @@ export const DASHBOARD_DEFAULTS: DashboardOptions = Object.freeze({
   refreshMs: 1_500,
   sampleIntervalMs: 1_000,
   rateWindowMs: 10_000,
+  latencyWindowMs: 60_000,
   inputTopic: undefined,
   requestTimeoutMs: 5_000,
   title: 'Tributary — clickstream',
@@ -80,6 +83,9 @@ export function resolveDashboardOptions(
   const rateWindowMs = integer('rateWindowMs', m['rateWindowMs'], 1_000, 3_600_000);
   if (rateWindowMs < sampleIntervalMs)
     throw invalidOption('rateWindowMs', `must be at least sampleIntervalMs (${sampleIntervalMs})`);
+  const latencyWindowMs = integer('latencyWindowMs', m['latencyWindowMs'], 1_000, 3_600_000);
+  if (latencyWindowMs < sampleIntervalMs)
+    throw invalidOption('latencyWindowMs', `must be at least sampleIntervalMs (${sampleIntervalMs})`);
   return {
     port: integer('port', m['port'], 0, 65_535),
     host: text('host', m['host']),
@@ -91,6 +97,7 @@ export function resolveDashboardOptions(
     refreshMs: integer('refreshMs', m['refreshMs'], 250, 60_000),
     sampleIntervalMs,
     rateWindowMs,
+    latencyWindowMs,
     inputTopic:
       m['inputTopic'] === undefined
         ? undefined

@@ -31,11 +31,13 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     var d = new Date(t);
     return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
   }
-  function niceMax(v) {
+  /** A round grid step (1, 2, 2.5 or 5 times a power of ten) so that four steps cover v. */
+  function niceStep(v) {
     if (!(v > 0)) return 1;
-    var p = Math.pow(10, Math.floor(Math.log10(v)));
+    var raw = v / 4;
+    var p = Math.pow(10, Math.floor(Math.log10(raw)));
     var steps = [1, 2, 2.5, 5, 10];
-    for (var i = 0; i < steps.length; i++) if (steps[i] * p >= v) return steps[i] * p;
+    for (var i = 0; i < steps.length; i++) if (steps[i] * p >= raw) return steps[i] * p;
     return 10 * p;
   }
 
@@ -44,20 +46,22 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     var left = 48, right = 12, top = 10, bottom = 24;
     var max = 0;
     series.forEach(function (s) { s.values.forEach(function (v) { if (v > max) max = v; }); });
-    max = niceMax(max);
+    var step = niceStep(max);
+    max = step * 4;
     var n = xs.length;
     var x = function (i) { return left + (n <= 1 ? 0 : (i * (w - left - right)) / (n - 1)); };
     var y = function (v) { return top + (h - top - bottom) * (1 - v / max); };
     var out = [];
     for (var g = 0; g <= 4; g++) {
-      var gv = (max * g) / 4, gy = y(gv);
+      var gv = step * g, gy = y(gv);
       out.push('<line x1="' + left + '" x2="' + (w - right) + '" y1="' + gy + '" y2="' + gy + '" stroke="#e3e6eb"/>');
       out.push('<text x="' + (left - 6) + '" y="' + (gy + 4) + '" text-anchor="end">' + esc(num(gv, gv < 10 ? 1 : 0)) + '</text>');
     }
-    var ticks = Math.min(6, n);
-    for (var k = 0; k < ticks; k++) {
-      var i = ticks <= 1 ? 0 : Math.round((k * (n - 1)) / (ticks - 1));
-      out.push('<text x="' + x(i) + '" y="' + (h - 6) + '" text-anchor="middle">' + esc(xLabel(xs[i])) + '</text>');
+    // Ticks every few points, anchored at the newest point; the edge labels stay inside the chart.
+    var every = Math.max(1, Math.ceil((n - 1) / 5));
+    for (var i = n - 1; i >= 0; i -= every) {
+      var anchor = i === n - 1 && n > 1 ? 'end' : i === 0 ? 'start' : 'middle';
+      out.push('<text x="' + x(i) + '" y="' + (h - 6) + '" text-anchor="' + anchor + '">' + esc(xLabel(xs[i])) + '</text>');
     }
     series.forEach(function (s) {
       if (n === 0) return;

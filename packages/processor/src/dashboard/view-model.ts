@@ -36,15 +36,17 @@ export interface PipelineFigures {
   readonly consumerLag: number | null;
   /** Largest tributary_processor_watermark_lag_seconds over partitions. */
   readonly watermarkLagSeconds: number | null;
-  /** p99 of tributary_processor_event_time_latency_seconds over the rate window (since start if none in it). */
+  /** p99 of tributary_processor_event_time_latency_seconds over the latency window (since start if none in it). */
   readonly p99LatencySeconds: number | null;
   readonly recordsInTotal: number | null;
 }
 
 export interface DashboardModelOptions {
   readonly title: string;
-  /** Counters' rates and the p99 are computed over the samples of the last `rateWindowMs`. */
+  /** Counters' rates are computed over the samples of the last `rateWindowMs`. */
   readonly rateWindowMs: number;
+  /** The p99 latency covers the observations of the last `latencyWindowMs`. */
+  readonly latencyWindowMs: number;
   /** Points kept in the throughput history. */
   readonly historyPoints: number;
   readonly topPagesMinutes: number;
@@ -122,9 +124,16 @@ export class DashboardModel {
     this.#metricsError = message;
   }
 
+  /** The newest sample at or before `t` (the oldest kept when none is). */
+  #sampleAt(t: number): Sample | undefined {
+    let found = this.#samples[0];
+    for (const s of this.#samples) if (s.t <= t) found = s;
+    return found;
+  }
+
   #rates(): { recordsIn: number | null; recordsOut: number | null } {
     const last = this.#samples[this.#samples.length - 1];
-    const first = this.#samples[0];
+    const first = last === undefined ? undefined : this.#sampleAt(last.t - this.#options.rateWindowMs);
     if (last === undefined || first === undefined || first === last)
       return { recordsIn: null, recordsOut: null };
     const dt = last.t - first.t;
@@ -151,7 +160,7 @@ export class DashboardModel {
     const rates = this.#rates();
     let p99: number | undefined;
     if (last.latency !== undefined) {
-      const first = this.#samples[0];
+      const first = this.#sampleAt(last.t - this.#options.latencyWindowMs);
       const recent = bucketDelta(last.latency, first === last ? undefined : first?.latency);
       p99 = histogramQuantile(0.99, recent) ?? histogramQuantile(0.99, last.latency);
     }

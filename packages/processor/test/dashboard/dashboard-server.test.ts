@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Script } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDashboardServer } from '../../src/dashboard/dashboard-server.js';
 import type { DashboardServer } from '../../src/dashboard/dashboard-server.js';
@@ -37,7 +38,7 @@ async function start(metricsText: () => string, calls: SearchBody[] = []): Promi
   servers.push({ close: () => new Promise<void>((r) => metrics.close(() => r())) });
   const url = `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`;
   const dashboard = await startDashboardServer(
-    { port: 0, sampleIntervalMs: 100, rateWindowMs: 1_000, refreshMs: 250 },
+    { port: 0, sampleIntervalMs: 100, rateWindowMs: 1_000, latencyWindowMs: 1_000, refreshMs: 250 },
     { metrics: scrapeMetricsSource(url, 2_000), search: fakeSearch(calls) },
   );
   servers.unshift(dashboard);
@@ -58,7 +59,9 @@ describe('startDashboardServer (node:http on port 0)', () => {
     expect(html).toContain('id="top-pages"');
     const script = await fetch(new URL('/dashboard.js', dashboard.url));
     expect(script.headers.get('content-type')).toContain('text/javascript');
-    expect(await script.text()).toContain("fetch('/api/dashboard'");
+    const code = await script.text();
+    expect(code).toContain("fetch('/api/dashboard'");
+    expect(() => new Script(code, { filename: 'dashboard.js' })).not.toThrow();
     expect((await fetch(new URL('/nope', dashboard.url))).status).toBe(404);
 
     await new Promise((r) => setTimeout(r, 400));

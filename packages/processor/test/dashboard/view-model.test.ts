@@ -75,6 +75,7 @@ function model(inputTopic: string | null = 'events'): { m: DashboardModel; advan
   const m = new DashboardModel({
     title: 'T',
     rateWindowMs: 10_000,
+    latencyWindowMs: 10_000,
     historyPoints: 3,
     topPagesMinutes: 5,
     chartMinutes: 4,
@@ -214,5 +215,31 @@ describe('DashboardModel', () => {
       { t: end - 60_000, clicks: 0, views: 0 },
       { t: end, clicks: 0, views: 0 },
     ]);
+  });
+});
+
+describe('DashboardModel windows', () => {
+  it('the p99 window can be longer than the rate window', () => {
+    let now = T0;
+    const m = new DashboardModel({
+      title: 'T',
+      rateWindowMs: 2_000,
+      latencyWindowMs: 60_000,
+      historyPoints: 10,
+      topPagesMinutes: 5,
+      chartMinutes: 4,
+      inputTopic: undefined,
+      now: () => now,
+    });
+    m.observeMetrics(snapshot({ inEvents: 0, latency: [0, 0, 0] }));
+    now += 1_000;
+    m.observeMetrics(snapshot({ inEvents: 0, latency: [0, 10, 10] })); // 10 observations in (1, 10]
+    for (let i = 0; i < 20; i++) {
+      now += 1_000;
+      m.observeMetrics(snapshot({ inEvents: 10 * (i + 1), latency: [0, 10, 10] }));
+    }
+    // No observation in the last 2 s, but the 60 s window still holds the ten.
+    expect(m.pipeline().p99LatencySeconds).toBeCloseTo(1 + 9 * 0.99, 10);
+    expect(m.pipeline().recordsInPerSecond).toBe(10);
   });
 });

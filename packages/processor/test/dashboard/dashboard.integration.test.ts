@@ -1,0 +1,190 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad } from '@tributary/producer';
+import type { GroundTruthManifest, LoadOptions } from '@tributary/producer';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { testProcessorConfig } from '../helpers/clickstream-config.js';
+import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
+import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
+
+const brokers = inject('kafkaBrokers');
+const esUrl = inject('elasticsearchUrl');
+const PARTITIONS = 2;
+const WINDOW_MS = 10_000;
+const ARTIFACTS = fileURLToPath(new URL('../../../../test-results/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Totals = Map<string, { clicks: number; views: number }>;
+
+/** Clicks and views per page summed over every window of the manifests (what "top pages" must show). */
+function expectedTotals(...manifests: GroundTruthManifest[]): Totals {
+  const totals: Totals = new Map();
+  for (const m of manifests) {
+    for (const w of m.windows) {
+      const t = totals.get(w.pageUrl) ?? { clicks: 0, views: 0 };
+      totals.set(w.pageUrl, { clicks: t.clicks + w.clickCount, views: t.views + w.viewCount });
+    }
+  }
+  return totals;
+}
+
+/** The top-pages table as the browser renders it. */
+async function shownTotals(page: Page): Promise<Totals> {
+  const rows = await page.$$eval('#top-pages tbody tr', (trs) =>
+    trs.map((tr) => ({
+      page: tr.getAttribute('data-page-url') ?? '',
+      clicks: Number(tr.querySelector('td.clicks')?.textContent?.replace(/,/g, '')),
+      views: Number(tr.querySelector('td.views')?.textContent?.replace(/,/g, '')),
+    })),
+  );
+  return new Map(rows.map((r) => [r.page, { clicks: r.clicks, views: r.views }]));
+}
+
+const sameTotals = (a: Totals, b: Totals): boolean =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k)?.clicks === v.clicks && b.get(k)?.views === v.views);
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const es = elasticsearchClient(esUrl);
+
+describe('live dashboard in headless Chromium', () => {
+  const { suffix, topics } = useClickstreamSuite(brokers, 'dash', PARTITIONS, (s) =>
+    ['', '-merge', '-elasticsearch'].map((stage) => `${s}-app${stage}`),
+  );
+  const indexPrefix = `${suffix}-metrics-idx`;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'tributary-chromium-'));
+
+  afterAll(async () => {
+    await deleteIndices(es, indexPrefix);
+    rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('shows the top pages the pipeline indexed and updates without a reload when more events arrive', async () => {
+    const load = (extra: Partial<LoadOptions>) =>
+      runLoad({
+        brokers,
+        topic: topics.inputTopic,
+        partitions: PARTITIONS,
+        windowSizeMs: WINDOW_MS,
+        outOfOrdernessMs: 5_000,
+        allowedLatenessMs: 0,
+        rate: 0,
+        pages: 6,
+        users: 40,
+        progressIntervalMs: 0,
+        ...extra,
+      });
+    // Event times two minutes ago: idle partitions move the watermark past them, so every window closes at once.
+    const first = await load({
+      count: 300,
+      seed: 21,
+      eventTimeOriginMs: Date.now() - 150_000,
+      eventsPerSecond: 10,
+    });
+    expect(first.sent).toBe(300);
+
+    const app = createClickstreamApp(
+      testProcessorConfig({
+        ...topics,
+        applicationId: `${suffix}-app`,
+        brokers,
+        elasticsearchUrl: esUrl,
+        indexPrefix,
+        windowSizeMs: WINDOW_MS,
+      }),
+      {
+        dashboard: {
+          port: 0,
+          refreshMs: 500,
+          sampleIntervalMs: 250,
+          rateWindowMs: 2_000,
+          topPagesMinutes: 10,
+          chartMinutes: 10,
+        },
+      },
+    );
+    let context: BrowserContext | undefined;
+    await app.start();
+    try {
+      expect(app.dashboard?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1360, height: 860 },
+      });
+      const page = await context.newPage();
+      await page.goto(app.dashboard!.url);
+      await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
+
+      const afterFirst = expectedTotals(first.manifest);
+      await waitUntil(
+        'the table shows the first batch',
+        async () => sameTotals(await shownTotals(page), afterFirst),
+        90_000,
+      );
+      // The pipeline tiles read the job's registry: throughput and consumer lag are registered from the start.
+      expect(await page.textContent('#stat-throughput')).toMatch(/^\d/);
+      expect(await page.textContent('#stat-consumer-lag')).toMatch(/^\d/);
+      const clicksBefore = await page.getAttribute(
+        '#chart-clicks-views polyline.series-clicks',
+        'data-values',
+      );
+      const updatesBefore = Number(await page.getAttribute('body', 'data-updates'));
+
+      // More events, at the wall clock now: the page must pick them up on its own.
+      const second = await load({ count: 200, seed: 22, eventsPerSecond: 1_000 });
+      expect(second.sent).toBe(200);
+      const afterBoth = expectedTotals(first.manifest, second.manifest);
+      expect(sameTotals(afterBoth, afterFirst)).toBe(false);
+      await waitUntil(
+        'the table shows both batches',
+        async () => sameTotals(await shownTotals(page), afterBoth),
+        90_000,
+      );
+
+      expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(
+        true,
+      );
+      expect(Number(await page.getAttribute('body', 'data-updates'))).toBeGreaterThan(updatesBefore);
+      expect(await page.getAttribute('#chart-clicks-views polyline.series-clicks', 'data-values')).not.toBe(
+        clicksBefore,
+      );
+      // The table is the first-page order of Elasticsearch: most clicks first.
+      const shown = [...(await shownTotals(page)).values()].map((r) => r.clicks);
+      expect(shown).toEqual([...shown].sort((a, b) => b - a));
+      await waitUntil(
+        'the p99 and watermark lag tiles show figures',
+        async () =>
+          /^\d/.test((await page.textContent('#stat-p99')) ?? '') &&
+          /^\d/.test((await page.textContent('#stat-watermark-lag')) ?? ''),
+        20_000,
+      );
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    } finally {
+      await context?.close();
+      await app.stop();
+    }
+  });
+});
