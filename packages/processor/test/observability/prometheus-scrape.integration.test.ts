@@ -91,9 +91,14 @@ describe('a real Prometheus server scraping the clickstream job', () => {
       seed: 7,
       pages: 10,
       users: 50,
+      malformedRate: 0.02,
+      lateRate: 0.02,
       progressIntervalMs: 0,
     });
     expect(report.sent).toBe(EVENTS);
+    const { deadLettered, late } = report.manifest.totals;
+    expect(deadLettered).toBeGreaterThan(0);
+    expect(late).toBeGreaterThan(0);
 
     app = createClickstreamApp(
       testProcessorConfig({
@@ -204,6 +209,28 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     expect(
       (await query(`${METRIC_NAMES.consecutiveCommitFailures}{stage="${applicationId}"}`))[0]?.value[1],
     ).toBe('0');
+
+    // Late events, dead letters, fired windows and latency, as the ground truth of the generated load says.
+    const total = async (promql: string): Promise<number> =>
+      (await query(promql)).reduce((sum, r) => sum + Number(r.value[1]), 0);
+    await waitFor(
+      'late events and dead letters in Prometheus',
+      async () =>
+        (await total(`${METRIC_NAMES.deadLetters}{stage="${applicationId}"}`)) === deadLettered &&
+        (await total(`${METRIC_NAMES.lateEvents}{stage="${applicationId}"}`)) === late
+          ? true
+          : undefined,
+      30_000,
+    );
+    expect(
+      await total(`${METRIC_NAMES.windowsFired}{stage="${applicationId}-merge",kind="final"}`),
+    ).toBeGreaterThan(0);
+    expect(
+      await total(`${METRIC_NAMES.eventTimeLatency}_count{stage="${applicationId}-merge"}`),
+    ).toBeGreaterThan(0);
+    expect((await query(`${METRIC_NAMES.stateEntries}{stage="${applicationId}"}`)).length).toBeGreaterThan(0);
+    expect((await query(`${METRIC_NAMES.watermarkLag}{stage="${applicationId}"}`)).length).toBe(PARTITIONS);
+    expect((await query(`${METRIC_NAMES.idlePartitions}{stage="${applicationId}"}`)).length).toBe(1);
 
     // The rules file is loaded and every rule evaluates without error.
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
