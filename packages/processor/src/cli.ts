@@ -2,19 +2,28 @@
 import { createLogger } from '@tributary/es-sink';
 import { createClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
+import { CLICKSTREAM_DASHBOARD_HELP, extractDashboardFlags } from './dashboard/dashboard-cli.js';
+import { runDashboardCommand } from './dashboard/dashboard-command.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
 
 /** `tributary-processor clickstream [options]`: see `--help`. */
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'dashboard') return runDashboardCommand(argv.slice(1));
   let parsed;
+  let dashboardFlags;
   try {
-    parsed = parseCli(process.argv.slice(2), { env: process.env });
+    dashboardFlags = extractDashboardFlags(argv);
+    parsed = parseCli(dashboardFlags.rest, { env: process.env });
   } catch (error) {
     process.stderr.write(`tributary-processor: ${(error as Error).message}\nRun with --help for usage.\n`);
     return 2;
   }
   if (parsed.kind === 'help') {
-    process.stdout.write(`${parsed.text}\n`);
+    process.stdout.write(
+      `${parsed.text}\n\nLive dashboard:\n${CLICKSTREAM_DASHBOARD_HELP}\n\n` +
+        'Usage: tributary-processor dashboard --metrics-url <url> [options]   (see dashboard --help)\n',
+    );
     return 0;
   }
   if (parsed.printConfig) {
@@ -24,6 +33,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
   const app = createClickstreamApp(parsed.config, {
     logger,
+    ...(dashboardFlags.dashboard === undefined ? {} : { dashboard: dashboardFlags.dashboard }),
     onError: (error) => {
       process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
       process.exit(1);
@@ -39,6 +49,8 @@ async function main(): Promise<number> {
     `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +
       `${c.elasticsearch ? ` → ${c.elasticsearchUrl} alias ${c.indexPrefix}` : ''}\n`,
   );
+  if (app.dashboard !== undefined)
+    process.stdout.write(`tributary-processor: dashboard at ${app.dashboard.url}\n`);
   if (app.metricsUrl !== undefined)
     process.stdout.write(
       `tributary-processor: metrics at ${app.metricsUrl}/metrics, health at ${app.metricsUrl}/health\n`,

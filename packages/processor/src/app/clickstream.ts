@@ -1,6 +1,6 @@
 import { WINDOW_RESULT_MAPPINGS, createKafkaEsConnector } from '@tributary/es-sink';
 import type { KafkaEsConnector, Logger } from '@tributary/es-sink';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import {
   clickstreamMergeTask,
@@ -10,6 +10,11 @@ import {
 import { clickstreamEnrichedEncoder } from '../enrichment/clickstream-enrichment.js';
 import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
 import { EnrichmentTable } from '../enrichment/enrichment-table.js';
+import { startDashboardServer } from '../dashboard/dashboard-server.js';
+import { resolveDashboardOptions } from '../dashboard/dashboard-options.js';
+import type { DashboardOptions } from '../dashboard/dashboard-options.js';
+import type { DashboardServer } from '../dashboard/dashboard-server.js';
+import { registryMetricsSource } from '../dashboard/metrics-source.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';
@@ -20,6 +25,11 @@ export interface ClickstreamAppDependencies {
   readonly onError?: (error: Error) => void;
   /** pino logger for the job's runtime events (see `createLogger` of @tributary/es-sink). */
   readonly logger?: Logger;
+  /**
+   * Serve the live dashboard on start (Elasticsearch URL, alias and input topic come from the config). Without
+   * `registry` the app creates one for the job's metrics.
+   */
+  readonly dashboard?: Partial<DashboardOptions>;
 }
 
 export interface ClickstreamApp {
@@ -32,6 +42,8 @@ export interface ClickstreamApp {
   /** The reference-data tables (with `enrichedEvents`). */
   readonly tables:
     { readonly pages: EnrichmentTable<PageInfo>; readonly users: EnrichmentTable<UserInfo> } | undefined;
+  /** The live dashboard, once started (with the `dashboard` dependency). */
+  readonly dashboard: DashboardServer | undefined;
   /** Base URL of the job's `/metrics` + `/health` server (with `metricsPort` ≥ 0), once started. */
   readonly metricsUrl: string | undefined;
   start(): Promise<void>;
@@ -57,6 +69,17 @@ export function createClickstreamApp(
     allowedLatenessMs: config.allowedLatenessMs,
     idleTimeoutMs: config.idleTimeoutMs,
   };
+  const dashboardOptions =
+    deps.dashboard === undefined
+      ? undefined
+      : resolveDashboardOptions({
+          elasticsearchUrl: config.elasticsearchUrl,
+          index: config.indexPrefix,
+          inputTopic: config.inputTopic,
+          ...deps.dashboard,
+        });
+  const registry = deps.registry ?? (dashboardOptions === undefined ? undefined : new Registry());
+  let dashboard: DashboardServer | undefined;
   const tables = config.enrichedEvents
     ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
     : undefined;
@@ -124,7 +147,7 @@ export function createClickstreamApp(
     idleTimeoutMs: config.idleTimeoutMs,
     ...(config.metricsPort < 0 ? {} : { metricsPort: config.metricsPort, metricsHost: config.metricsHost }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-    ...(deps.registry === undefined ? {} : { registry: deps.registry }),
+    ...(registry === undefined ? {} : { registry }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.onError === undefined ? {} : { onError: deps.onError }),
   });
@@ -159,13 +182,23 @@ export function createClickstreamApp(
     get metricsUrl() {
       return job.metricsUrl;
     },
+    get dashboard() {
+      return dashboard;
+    },
     async start() {
       await job.start();
       // The connectors read read_committed, so they only ever index committed results and events.
       if (connector !== undefined) await connector.start();
       if (eventsConnector !== undefined) await eventsConnector.start();
+      if (dashboardOptions !== undefined && registry !== undefined) {
+        dashboard = await startDashboardServer(dashboardOptions, {
+          metrics: registryMetricsSource(registry),
+          ...(deps.now === undefined ? {} : { now: deps.now }),
+        });
+      }
     },
     async stop() {
+      await dashboard?.close();
       await job.stop();
       if (connector !== undefined) await connector.stop();
       if (eventsConnector !== undefined) await eventsConnector.stop();
