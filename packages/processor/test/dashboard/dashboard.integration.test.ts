@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
+import type { DashboardView } from '../../src/dashboard/view-model.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
@@ -16,6 +18,7 @@ const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 2;
 const WINDOW_MS = 10_000;
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-results/', import.meta.url));
 const CHROMIUM_ARGS = [
   '--headless',
@@ -67,6 +70,27 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
 
 const es = elasticsearchClient(esUrl);
 
+interface CliRun {
+  readonly stdout: () => string;
+  readonly exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  kill(): void;
+}
+
+/** `node dist/cli.js …` (the built bin), its output collected. */
+function runCli(args: string[]): CliRun {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx nx build @tributary/processor\` first`);
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return {
+    stdout: () => stdout,
+    exit: new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr }))),
+    kill: () => child.kill('SIGTERM'),
+  };
+}
+
 describe('live dashboard in headless Chromium', () => {
   const { suffix, topics } = useClickstreamSuite(brokers, 'dash', PARTITIONS, (s) =>
     ['', '-merge', '-elasticsearch'].map((stage) => `${s}-app${stage}`),
@@ -111,6 +135,7 @@ describe('live dashboard in headless Chromium', () => {
         elasticsearchUrl: esUrl,
         indexPrefix,
         windowSizeMs: WINDOW_MS,
+        metricsPort: 0,
       }),
       {
         dashboard: {
@@ -182,9 +207,63 @@ describe('live dashboard in headless Chromium', () => {
       );
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+      // The companion command in another process: same table, pipeline figures scraped from the job's /metrics.
+      const companion = runCli([
+        'dashboard',
+        '--metrics-url',
+        `${app.metricsUrl!}/metrics`,
+        '--elasticsearch-url',
+        esUrl,
+        '--index',
+        indexPrefix,
+        '--port',
+        '0',
+        '--top-pages-minutes',
+        '10',
+      ]);
+      try {
+        await waitUntil(
+          'the companion prints its URL',
+          async () => /dashboard at (\S+)/.test(companion.stdout()),
+          20_000,
+        );
+        const url = /dashboard at (\S+)/.exec(companion.stdout())![1]!;
+        let view: DashboardView | undefined;
+        await waitUntil(
+          'the companion shows both batches and the scraped record count',
+          async () => {
+            view = (await (await fetch(new URL('/api/dashboard', url))).json()) as DashboardView;
+            const totals: Totals = new Map(view.topPages.rows.map((r) => [r.pageUrl, r]));
+            return sameTotals(totals, afterBoth) && view.pipeline.recordsInTotal !== null;
+          },
+          20_000,
+        );
+        // Every stage's input counted (no --input-topic): at least the 500 events of stage 1.
+        expect(view!.pipeline.recordsInTotal).toBeGreaterThanOrEqual(500);
+        expect(view!.pipeline.consumerLag).not.toBeNull();
+        expect(view!.pipeline.error).toBeNull();
+      } finally {
+        companion.kill();
+        expect((await companion.exit).code).toBe(0);
+      }
     } finally {
       await context?.close();
       await app.stop();
     }
+  });
+
+  it('the dashboard command prints help, and exits 2 naming a bad or missing flag', async () => {
+    const help = await runCli(['dashboard', '--help']).exit;
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: tributary-processor dashboard --metrics-url <url>');
+    const missing = await runCli(['dashboard']).exit;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--metrics-url must be the http(s) URL');
+    const badPort = await runCli(['clickstream', '--dashboard-port', 'x']).exit;
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--dashboard-port must be an integer from 0 to 65535');
+    const clickstreamHelp = await runCli(['--help']).exit;
+    expect(clickstreamHelp.stdout).toContain('--dashboard-port <n>');
   });
 });
