@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { createGatewayLogger, LOG_LEVELS } from '../gateway/gateway-logger.js';
+import type { LogLevel } from '../gateway/gateway-logger.js';
 import { createIngestGateway } from '../gateway/ingest-gateway.js';
 import { resolveGatewayOptions } from '../gateway/gateway-options.js';
 import type { IngestGatewayOptions } from '../gateway/gateway-options.js';
@@ -8,6 +10,7 @@ import type { LoadOptions } from '../load-options.js';
 import { RUN_FLAGS, SERVE_FLAGS } from './commands.js';
 import { collectOptions, formatFlagHelp, helpRow, parseArgsConfig } from './flags.js';
 import type { FlagSpec } from './flags.js';
+import { oneOf } from '../validation.js';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -33,6 +36,13 @@ Precedence: defaults < --config file < TRIBUTARY_* environment variables < flags
 function commandHelp(name: string, specs: readonly FlagSpec[], extra: string): string {
   const common = [helpRow('--config <file>', 'JSON file with an options object (camelCase keys)')];
   if (name === 'run') common.push(helpRow('--json', 'print the report as JSON'));
+  if (name === 'serve')
+    common.push(
+      helpRow(
+        '--log-level <level>',
+        `${LOG_LEVELS.join(' | ')}: JSON log lines (pino) on stderr (default info) [TRIBUTARY_LOG_LEVEL]`,
+      ),
+    );
   return [
     `Usage: tributary-produce ${name} [options]`,
     '',
@@ -55,7 +65,10 @@ const RUN_HELP = commandHelp(
 const SERVE_HELP = commandHelp(
   'serve',
   SERVE_FLAGS,
-  'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092',
+  'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092 --log-level info\n\n' +
+    'Endpoints: POST /v1/events; GET /metrics (Prometheus: gateway and process metrics);\n' +
+    '           GET /health/live (200 unless shutting down), GET /health/ready (200 once connected to Kafka),\n' +
+    '           GET /health (JSON {live, ready, kafkaConnected, inFlightEvents}; 200 when ready)',
 );
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
@@ -78,6 +91,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         ...parseArgsConfig(specs),
         config: { type: 'string' },
         json: { type: 'boolean' },
+        ...(command === 'serve' ? { 'log-level': { type: 'string' as const } } : {}),
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -98,7 +112,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const raw = collectOptions(specs, values, io.env, configPath);
     if (command === 'run')
       return await runCommand(resolveLoadOptions(raw as Partial<LoadOptions>), values['json'] === true, io);
-    return await serveCommand(resolveGatewayOptions(raw as Partial<IngestGatewayOptions>), io);
+    const logLevel = oneOf(
+      '--log-level',
+      values['log-level'] ?? io.env['TRIBUTARY_LOG_LEVEL'] ?? 'info',
+      LOG_LEVELS,
+    );
+    return await serveCommand(resolveGatewayOptions(raw as Partial<IngestGatewayOptions>), logLevel, io);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     io.stderr(
@@ -138,17 +157,16 @@ async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Pro
   return 0;
 }
 
-async function serveCommand(options: IngestGatewayOptions, io: CliIo): Promise<number> {
-  const gateway = createIngestGateway(options);
-  const address = await gateway.listen();
-  io.stderr(
-    `tributary-produce serve: listening on http://${address.address}:${address.port} → topic ${options.topic}`,
-  );
+async function serveCommand(options: IngestGatewayOptions, logLevel: LogLevel, io: CliIo): Promise<number> {
+  const logger = createGatewayLogger({
+    level: logLevel,
+    name: 'tributary-produce-serve',
+    destination: { write: (line: string) => io.stderr(line.replace(/\n$/, '')) },
+  });
+  const gateway = createIngestGateway({ ...options, logger });
+  await gateway.listen();
   await new Promise<void>((resolve) => {
-    io.onSignal(() => {
-      io.stderr('tributary-produce serve: shutting down (draining in-flight requests)');
-      void gateway.close().then(resolve);
-    });
+    io.onSignal(() => void gateway.close().then(resolve));
   });
   return 0;
 }

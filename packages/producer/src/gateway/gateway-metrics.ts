@@ -1,6 +1,18 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The gateway's Prometheus metrics, in a Registry of its own (never the global one). */
+export interface GatewayMetricsOptions {
+  /**
+   * Also register prom-client's default process metrics (event-loop delay `nodejs_eventloop_lag_*`, heap
+   * `nodejs_heap_*`, RSS `process_resident_memory_bytes`, CPU, GC…) unless the registry has them already.
+   * @defaultValue true
+   */
+  processMetrics?: boolean;
+}
+
+/**
+ * The gateway's Prometheus metrics, in a Registry of its own (never the global one), with the default process
+ * metrics next to them.
+ */
 export class GatewayMetrics {
   readonly registry: Registry;
   readonly requests: Counter<'status'>;
@@ -8,8 +20,13 @@ export class GatewayMetrics {
   readonly ackLatency: Histogram;
   readonly backpressureRejections: Counter;
 
-  constructor(registry = new Registry()) {
+  constructor(registry = new Registry(), options: GatewayMetricsOptions = {}) {
     this.registry = registry;
+    if (
+      (options.processMetrics ?? true) &&
+      registry.getSingleMetric('process_resident_memory_bytes') === undefined
+    )
+      collectDefaultMetrics({ register: registry });
     this.requests = new Counter({
       name: 'tributary_gateway_requests_total',
       help: 'HTTP requests answered, by status code',

@@ -2,6 +2,8 @@ import { stripUndefined } from '../ground-truth/event-time-rules.js';
 import { KAFKA_CONNECTION_DEFAULTS, resolveKafkaConnectionOptions } from '../load-options.js';
 import type { KafkaConnectionOptions } from '../load-options.js';
 import { integerIn, nonEmptyString, rejectUnknownKeys } from '../validation.js';
+import { invalidOption } from '../errors.js';
+import type { GatewayLogger } from './gateway-logger.js';
 
 /** Options of `createIngestGateway` / `tributary-produce serve`. */
 export interface IngestGatewayOptions extends KafkaConnectionOptions {
@@ -23,6 +25,8 @@ export interface IngestGatewayOptions extends KafkaConnectionOptions {
   shutdownTimeoutMs: number;
   /** Delay between attempts to (re)connect to Kafka (ms). @defaultValue 1000 */
   reconnectBackoffMs: number;
+  /** pino (or pino-shaped) logger; without it the gateway logs nothing. @defaultValue undefined */
+  logger?: GatewayLogger;
 }
 
 export const GATEWAY_DEFAULTS: Readonly<IngestGatewayOptions> = Object.freeze({
@@ -41,7 +45,26 @@ export const GATEWAY_DEFAULTS: Readonly<IngestGatewayOptions> = Object.freeze({
   reconnectBackoffMs: 1_000,
 });
 
-export const GATEWAY_OPTION_NAMES = Object.keys(GATEWAY_DEFAULTS) as (keyof IngestGatewayOptions)[];
+export const GATEWAY_OPTION_NAMES = [
+  ...Object.keys(GATEWAY_DEFAULTS),
+  'logger',
+] as (keyof IngestGatewayOptions)[];
+
+function logger(value: unknown): GatewayLogger {
+  const l = value as Partial<Record<keyof GatewayLogger, unknown>> | null;
+  if (
+    typeof l !== 'object' ||
+    l === null ||
+    !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof l[m] === 'function')
+  ) {
+    throw invalidOption(
+      'logger',
+      'must have debug, info, warn and error methods (a pino logger)',
+      typeof value,
+    );
+  }
+  return value as GatewayLogger;
+}
 
 export function resolveGatewayOptions(input: Partial<IngestGatewayOptions> = {}): IngestGatewayOptions {
   rejectUnknownKeys('options', input, GATEWAY_OPTION_NAMES);
@@ -57,5 +80,6 @@ export function resolveGatewayOptions(input: Partial<IngestGatewayOptions> = {})
     retryAfterSeconds: integerIn('retryAfterSeconds', m.retryAfterSeconds, 0, 86_400),
     shutdownTimeoutMs: integerIn('shutdownTimeoutMs', m.shutdownTimeoutMs, 0),
     reconnectBackoffMs: integerIn('reconnectBackoffMs', m.reconnectBackoffMs, 1),
+    ...(m.logger === undefined ? {} : { logger: logger(m.logger) }),
   };
 }

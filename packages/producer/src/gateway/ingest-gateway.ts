@@ -30,10 +30,14 @@ export interface IngestGateway {
 
 class AckTimeoutError extends Error {}
 
+const ENDPOINTS = ['POST /v1/events', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics'];
+
 /**
  * HTTP ingest gateway: `POST /v1/events` (JSON object/array, protobuf, or length-delimited protobuf batch) → Kafka,
  * answering only after Kafka acknowledged. Bounded: requests beyond the in-flight limit, or while Kafka is down or
- * slow, get 503 with Retry-After instead of queueing in memory. `GET /health`, `GET /metrics` (prom-client).
+ * slow, get 503 with Retry-After instead of queueing in memory. `GET /health/live` (200 unless shutting down),
+ * `GET /health/ready` (200 once connected to Kafka), `GET /health` (JSON, status of ready), `GET /metrics`
+ * (prom-client: gateway metrics and the default process metrics).
  */
 export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): IngestGateway {
   const o = resolveGatewayOptions(input);
@@ -46,6 +50,8 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
   let inFlightEvents = 0;
   let activeRequests = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  let connectFailures = 0;
+  const log = o.logger;
   const readyWaiters = new Set<() => void>();
   const idleWaiters = new Set<() => void>();
 
@@ -63,6 +69,11 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
     });
     res.end(payload);
     metrics.requests.inc({ status: String(status) });
+    if (status >= 500 && log !== undefined) {
+      const error = (body as { error?: unknown }).error;
+      if (status === 503) log.debug({ status, error }, 'answered 503');
+      else log.error({ status, error }, `answered ${status}`);
+    }
   };
 
   const unavailable = (res: ServerResponse, reason: string): void => {
@@ -83,8 +94,21 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       await admin.connect();
       await ensureTopic(admin, o);
       await p.connect();
-    } catch {
+    } catch (err) {
       await p.disconnect().catch(() => undefined);
+      if (log !== undefined) {
+        const fields = {
+          brokers: o.brokers,
+          topic: o.topic,
+          error: (err as Error).message,
+          retryInMs: o.reconnectBackoffMs,
+          failures: ++connectFailures,
+        };
+        // First failure of an outage at warn, the retries that follow at debug.
+        if (connectFailures === 1)
+          log.warn(fields, 'cannot connect to Kafka; retrying (answering 503 meanwhile)');
+        else log.debug(fields, 'cannot connect to Kafka; retrying');
+      }
       if (!closing) reconnectTimer = setTimeout(() => void connect(), o.reconnectBackoffMs);
       return;
     } finally {
@@ -96,6 +120,8 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
     }
     producer = p;
     ready = true;
+    log?.info({ brokers: o.brokers, topic: o.topic, afterFailures: connectFailures }, 'connected to Kafka');
+    connectFailures = 0;
     for (const w of readyWaiters) w();
     readyWaiters.clear();
   }
@@ -189,7 +215,7 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
         req.resume();
         const live = !closing;
         const ok = path === '/health/live' ? live : live && ready;
-        json(res, ok ? 200 : 503, { live, ready: ready && !closing });
+        json(res, ok ? 200 : 503, { live, ready: ready && !closing, kafkaConnected: ready, inFlightEvents });
       } else if (path === '/metrics' && req.method === 'GET') {
         req.resume();
         const text = await metrics.registry.metrics();
@@ -204,11 +230,9 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       if (!res.headersSent) json(res, 500, { error: (err as Error).message });
       else res.destroy();
     } finally {
-      publish(channels.gatewayRequest, {
-        status: res.statusCode,
-        path,
-        latencyMs: performance.now() - started,
-      });
+      const latencyMs = performance.now() - started;
+      publish(channels.gatewayRequest, { status: res.statusCode, path, latencyMs });
+      log?.debug({ method: req.method, path, status: res.statusCode, latencyMs }, 'request');
       if (--activeRequests === 0) for (const w of idleWaiters) w();
     }
   }
@@ -227,8 +251,13 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
         server.once('error', reject);
         server.listen(o.port, o.host, () => {
           server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          log?.info(
+            { host: address.address, port: address.port, topic: o.topic, endpoints: ENDPOINTS },
+            'listening',
+          );
           void connect();
-          resolve(server.address() as AddressInfo);
+          resolve(address);
         });
       });
     },
@@ -250,6 +279,7 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       if (closing) return;
       closing = true;
       clearTimeout(reconnectTimer);
+      log?.info({ activeRequests }, 'shutting down: draining in-flight requests');
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (activeRequests > 0) {
@@ -265,6 +295,7 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
       await stopped;
       ready = false;
       await producer?.disconnect().catch(() => undefined);
+      log?.info({}, 'closed');
     },
   };
 }

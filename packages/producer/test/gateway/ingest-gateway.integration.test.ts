@@ -3,6 +3,7 @@ import type { ClickstreamEvent } from '@tributary/schema';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIngestGateway } from '../../src/gateway/ingest-gateway.js';
 import type { IngestGateway } from '../../src/gateway/ingest-gateway.js';
+import { createGatewayLogger } from '../../src/gateway/gateway-logger.js';
 import { joinDelimited } from '../../src/gateway/request-body.js';
 import { partitionForKey } from '../../src/partitioner.js';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
@@ -160,13 +161,19 @@ describe('ingest gateway against a real broker', () => {
   it('reports health and Prometheus metrics from its own registry', async () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ live: true, ready: true });
+    expect(await health.json()).toEqual({ live: true, ready: true, kafkaConnected: true, inFlightEvents: 0 });
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/tributary_gateway_requests_total\{status="200"\} [1-9]/);
     expect(metrics).toMatch(/tributary_gateway_requests_total\{status="400"\} [1-9]/);
     expect(metrics).toMatch(/tributary_gateway_requests_total\{status="413"\} 1/);
     expect(metrics).toMatch(/tributary_gateway_kafka_ack_latency_seconds_count [1-9]/);
     expect(metrics).toContain('tributary_gateway_backpressure_rejections_total');
+    // Default process metrics: event-loop delay, heap, RSS.
+    expect(metrics).toMatch(/nodejs_eventloop_lag_p99_seconds \d/);
+    expect(metrics).toMatch(/nodejs_heap_size_used_bytes \d+/);
+    expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
   });
 
   it('answers 503 with Retry-After when the in-flight limit cannot take the request', async () => {
@@ -213,8 +220,9 @@ describe('ingest gateway against a real broker', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ live: true, ready: false });
+      expect(await health.json()).toMatchObject({ live: true, ready: false, kafkaConnected: false });
       expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${url}/health/ready`)).status).toBe(503);
     } finally {
       await down.close();
     }
@@ -231,5 +239,61 @@ describe('ingest gateway against a real broker', () => {
     await g.close();
     expect((await pending).status).toBe(200);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it('logs JSON lines through a pino logger: listening, connected, each request at debug, shutdown', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createGatewayLogger({
+      level: 'debug',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const g = createIngestGateway({ brokers, topic, port: 0, host: '127.0.0.1', logger });
+    const { port } = await g.listen();
+    await g.waitUntilReady(60_000);
+    const url = `http://127.0.0.1:${port}`;
+    expect((await post(url, JSON.stringify(asJson(event(400))), 'application/json')).status).toBe(200);
+    expect((await post(url, '{', 'application/json')).status).toBe(400);
+    await g.close();
+    const messages = lines.map((l) => l['msg']);
+    expect(messages).toEqual(expect.arrayContaining(['listening', 'connected to Kafka', 'closed']));
+    expect(lines.find((l) => l['msg'] === 'listening')).toMatchObject({ level: 'info', port, topic });
+    const requests = lines.filter((l) => l['msg'] === 'request');
+    expect(requests.map((l) => [l['level'], l['path'], l['status']])).toEqual([
+      ['debug', '/v1/events', 200],
+      ['debug', '/v1/events', 400],
+    ]);
+  });
+
+  it('logs the first failed Kafka connection at warn and the retries after it at debug', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createGatewayLogger({
+      level: 'debug',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const down = createIngestGateway({
+      brokers: [`127.0.0.1:${await deadPort()}`],
+      topic,
+      port: 0,
+      host: '127.0.0.1',
+      retries: 0,
+      connectionTimeoutMs: 300,
+      reconnectBackoffMs: 50,
+      logger,
+    });
+    try {
+      await down.listen();
+      const until = Date.now() + 30_000;
+      while (
+        lines.filter((l) => String(l['msg']).startsWith('cannot connect')).length < 2 &&
+        Date.now() < until
+      )
+        await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await down.close();
+    }
+    const failures = lines.filter((l) => String(l['msg']).startsWith('cannot connect to Kafka'));
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures[0]).toMatchObject({ level: 'warn', failures: 1 });
+    expect(failures.slice(1).every((l) => l['level'] === 'debug')).toBe(true);
   });
 });
