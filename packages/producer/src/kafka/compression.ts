@@ -1,8 +1,8 @@
-import { createLz4Codec } from '@tributary/schema';
 import type { KafkaCodec, Lz4Implementation } from '@tributary/schema';
 import kafkajs from 'kafkajs';
 import type { CompressionTypes } from 'kafkajs';
 import { ProducerError, ProducerErrorCodes } from '../errors.js';
+import { createBlockFrameLz4Codec } from './lz4-block-frame.js';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
 const { CompressionCodecs, CompressionTypes: Types } = kafkajs;
@@ -23,7 +23,7 @@ let registered: Lz4Implementation | undefined;
 /** Registers the LZ4 codec into kafkajs (process-wide, idempotent). Returns the implementation in use. */
 export function registerLz4Codec(prefer: Lz4Implementation = 'native'): Lz4Implementation {
   if (registered === undefined || registered !== prefer) {
-    const codec = createLz4Codec(prefer);
+    const codec = createBlockFrameLz4Codec(prefer);
     (CompressionCodecs as Record<number, () => KafkaCodec>)[Types.LZ4] = () => codec;
     registered = codec.implementation;
   }
