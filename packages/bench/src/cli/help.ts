@@ -31,11 +31,13 @@ run (default command)
   --no-html            do not write the HTML report
 
   Starts (or reuses) Kafka and Elasticsearch through the devstack and runs each scenario:
-    table           processor CLI in a child, open-loop producer, every window searchable: the p99 table
+    table           processor CLI in a child (with a probe inside it and --enriched-events), open-loop
+                    producer, every window and raw event searchable: the p99 table
     gateway         HTTP ingest gateway under autocannon (fixed rate, JSON batches): req/s, events/s, latency
     queries         dashboard searches under autocannon while a BulkSink ingests: latency per query
     peers           ProducerPerformance, ConsumerPerformance, client.helpers.bulk vs ours: ratios
-    max-throughput  producer rate ×step-factor until ack p99 or processor lag diverges: last stable rate
+    max-throughput  producer rate ×step-factor until ack or Kafka → processor p99, or processor lag,
+                    diverges: last stable rate and events/s per core, the criterion printed
   autocannon runs with its coordinated-omission correction off. Writes <scenario>-<time>.json, .hgrm files
   and <scenario>-<time>.html to --out, with a progress line per step on stderr. Exits 1 when events
   were lost or duplicated, or when a scenario failed (the others still run and report).

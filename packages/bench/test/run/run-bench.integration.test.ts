@@ -37,7 +37,21 @@ describe('bench run (CLI) against the real servers', () => {
       const files = await readdir(out);
       const json = files.find((f) => f.endsWith('.json'))!;
       expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(1);
-      expect(files.filter((f) => f.endsWith('.hgrm'))).toHaveLength(3);
+      // One per histogram: the three window legs, the bulk ack, Kafka → processor and the raw-event path.
+      expect(
+        files
+          .filter((f) => f.endsWith('.hgrm'))
+          .map((f) => /-run1-(.+)\.hgrm$/.exec(f)?.[1])
+          .sort(),
+      ).toEqual([
+        'end-to-end',
+        'kafka-to-processor',
+        'kafka-to-searchable',
+        'raw-indexed',
+        'raw-searchable',
+        'result-acknowledged',
+        'result-in-kafka',
+      ]);
       const results = validateResults(JSON.parse(await readFile(join(out, json), 'utf8')));
       expect(results.workload).toMatchObject({ scenario: 'table', ratePerSec: 100, partitions: 2, runs: 1 });
       expect(results.aggregate.correctness.lost).toBe(0);

@@ -51,6 +51,21 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
     expect(row('end-to-end').latencyMs?.p50).toBeGreaterThan(0);
     expect(row('elasticsearch').latencyMs).not.toBeNull();
     expect(row('processor').rssMB).toBeGreaterThan(0);
+    // Measured inside the processor child and sent back over IPC.
+    expect(row('kafka-to-processor').throughputPerSec).toBeGreaterThan(0);
+    expect(row('kafka-to-processor').latencyMs?.p50).toBeGreaterThan(0);
+    expect(row('processor').eventLoopDelayP99Ms).toBeGreaterThan(0);
+    expect(row('processor').eventLoopDelayMaxMs).toBeGreaterThanOrEqual(
+      row('processor').eventLoopDelayP99Ms!,
+    );
+    // Final window documents acknowledged by the bulk request before they are searchable.
+    expect(row('es-acknowledged').latencyMs?.p50).toBeGreaterThan(0);
+    expect(row('es-acknowledged').latencyMs!.p50).toBeLessThanOrEqual(row('end-to-end').latencyMs!.max);
+    // The raw-event path (--enriched-events): indexed (bulk ack) and searchable.
+    expect(row('raw-indexed').latencyMs?.p50).toBeGreaterThan(0);
+    expect(row('raw-searchable').latencyMs?.p50).toBeGreaterThan(0);
+    expect(row('bench').eventLoopDelayP50Ms).toBeGreaterThan(0);
+    expect(row('bench').cpuPercent).toBeGreaterThan(0);
     if (kafkaPid !== undefined) expect(row('kafka').rssMB).toBeGreaterThan(0);
 
     const results = createResults({
@@ -89,6 +104,10 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
     const indices = await es.cat.indices({ index: `${id!}-*`, format: 'json' });
     await es.close();
     expect(indices).toEqual([]);
+    const es2 = new Client({ node: elasticsearchUrl });
+    const rawIndices = await es2.cat.indices({ index: `raw-${id!}-*`, format: 'json' });
+    await es2.close();
+    expect(rawIndices).toEqual([]);
     expect(renderHtmlReport(results)).toContain('end-to-end latency by percentile');
   });
 });
