@@ -108,9 +108,9 @@ export class DashboardModel {
     this.#latest = families;
     this.#metricsError = null;
     this.#samples.push(sample);
-    // Keep the newest sample at or before the window start, so a rate always spans the whole window.
-    while (this.#samples.length > 2 && this.#samples[1]!.t <= t - this.#options.rateWindowMs)
-      this.#samples.shift();
+    // Keep the newest sample at or before the longest window's start, so a figure always spans its whole window.
+    const keepFrom = t - Math.max(this.#options.rateWindowMs, this.#options.latencyWindowMs);
+    while (this.#samples.length > 2 && this.#samples[1]!.t <= keepFrom) this.#samples.shift();
     const v = this.#rates().recordsIn;
     if (v !== null) {
       this.#history.push({ t, v });

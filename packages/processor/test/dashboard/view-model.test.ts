@@ -219,7 +219,7 @@ describe('DashboardModel', () => {
 });
 
 describe('DashboardModel windows', () => {
-  it('the p99 window can be longer than the rate window', () => {
+  it('the p99 covers the latency window, which can be longer than the rate window', () => {
     let now = T0;
     const m = new DashboardModel({
       title: 'T',
@@ -231,14 +231,16 @@ describe('DashboardModel windows', () => {
       inputTopic: undefined,
       now: () => now,
     });
-    m.observeMetrics(snapshot({ inEvents: 0, latency: [0, 0, 0] }));
-    now += 1_000;
-    m.observeMetrics(snapshot({ inEvents: 0, latency: [0, 10, 10] })); // 10 observations in (1, 10]
-    for (let i = 0; i < 20; i++) {
+    const observe = (latency: [number, number, number], inEvents = 0): void => {
+      m.observeMetrics(snapshot({ inEvents, latency }));
       now += 1_000;
-      m.observeMetrics(snapshot({ inEvents: 10 * (i + 1), latency: [0, 10, 10] }));
-    }
-    // No observation in the last 2 s, but the 60 s window still holds the ten.
+    };
+    observe([0, 0, 0]);
+    observe([100, 100, 100]); // 100 results within 1 s, long ago
+    for (let i = 0; i < 80; i++) observe([100, 100, 100]);
+    observe([100, 110, 110]); // 10 results in (1 s, 10 s], 19 s before the last snapshot
+    for (let i = 0; i < 19; i++) observe([100, 110, 110], 10 * (i + 1));
+    // Only the ten recent results count (since start, the p99 would be 1 + 9 × 8.9/10).
     expect(m.pipeline().p99LatencySeconds).toBeCloseTo(1 + 9 * 0.99, 10);
     expect(m.pipeline().recordsInPerSecond).toBe(10);
   });
