@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import {
   CONNECTOR_DEFAULTS,
@@ -31,6 +32,23 @@ describe('resolveConnectorOptions', () => {
     );
     expect(() => resolveConnectorOptions({ ...base, format: 'xml' as never })).toThrow(
       /^format must be one of window-result, json/,
+    );
+  });
+
+  it('takes a prom-client registry and a health check interval, naming them when bad', () => {
+    const registry = new Registry();
+    expect(resolveConnectorOptions({ ...base, registry, healthCheckIntervalMs: 250 })).toMatchObject({
+      registry,
+      healthCheckIntervalMs: 250,
+    });
+    expect(() => resolveConnectorOptions({ ...base, registry: {} as Registry })).toThrow(
+      /^registry must be a prom-client Registry/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, healthCheckIntervalMs: 0 })).toThrow(
+      /^healthCheckIntervalMs must be a positive integer/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, logger: 'console' as never })).toThrow(
+      /^logger must be a function/,
     );
   });
 });
