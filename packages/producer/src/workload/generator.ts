@@ -1,5 +1,4 @@
 import type { ClickstreamEvent } from '@tributary/schema';
-import { encodeClickstreamEvent } from '@tributary/schema';
 import { isLate, windowStartOf } from '../ground-truth/event-time-rules.js';
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
 import { partitionForKey } from '../partitioner.js';
@@ -12,6 +11,7 @@ import {
   truncateEncoding,
 } from './faults.js';
 import type { FaultKind, MalformedKind } from './faults.js';
+import { ClickstreamEventEncoder } from './event-encoder.js';
 import { UserSessions } from './user-sessions.js';
 import { resolveWorkloadOptions } from './workload-options.js';
 import type { WorkloadOptions } from './workload-options.js';
@@ -58,6 +58,7 @@ export class ClickstreamGenerator {
   readonly #idPrefix: string;
   readonly #pageUrls: string[];
   readonly #partitionOf = new Map<string, number>();
+  readonly #encoder = new ClickstreamEventEncoder();
   #seq = 0;
   #recentNext = 0;
 
@@ -118,9 +119,9 @@ export class ClickstreamGenerator {
       fault = FaultKinds.OUT_OF_ORDER;
       this.#injected.outOfOrder++;
     }
-    const value = encodeClickstreamEvent(event);
+    const value = this.#encoder.encode(event);
     if (event.timestamp > this.#maxTs[partition]!) this.#maxTs[partition] = event.timestamp;
-    if (fault !== FaultKinds.LATE) this.#remember({ partition, key, value, event });
+    if (fault !== FaultKinds.LATE && o.duplicateRate > 0) this.#remember({ partition, key, value, event });
     return { seq, key, partition, value, event, fault };
   }
 
@@ -168,18 +169,18 @@ export class ClickstreamGenerator {
     let value: Uint8Array;
     switch (kind) {
       case MalformedKinds.TRUNCATED:
-        value = truncateEncoding(encodeClickstreamEvent(event));
+        value = truncateEncoding(this.#encoder.encode(event));
         break;
       case MalformedKinds.BAD_WIRE_TYPE:
-        value = badWireTypeEncoding(encodeClickstreamEvent(event));
+        value = badWireTypeEncoding(this.#encoder.encode(event));
         break;
       case MalformedKinds.MISSING_PAGE_URL:
         event.pageUrl = '';
-        value = encodeClickstreamEvent(event);
+        value = this.#encoder.encode(event);
         break;
       case MalformedKinds.BAD_EVENT_TYPE:
         event.eventType = 'PURCHASE';
-        value = encodeClickstreamEvent(event);
+        value = this.#encoder.encode(event);
         break;
     }
     this.#injected.malformed++;
