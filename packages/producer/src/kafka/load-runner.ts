@@ -215,6 +215,7 @@ export class ClickstreamLoadGenerator {
 
     this.#progress.start(startMs, () => ({ sent: this.#handed, acked: this.#acked, errors: this.#failed }));
     let seq = 0;
+    let zeroLags = 0;
     try {
       for (;;) {
         if (this.#hooks.signal?.aborted === true) break;
@@ -226,7 +227,11 @@ export class ClickstreamLoadGenerator {
           const r = generator.next();
           const builtAt = clock.now();
           const intendedMs = o.rate > 0 ? schedule.intendedAt(seq) : builtAt;
-          if (intendedMs >= warmupEnd) this.#recordLag(builtAt - intendedMs);
+          // Unthrottled, a record is intended when it is built: its lag is 0, counted here and recorded in one go.
+          if (intendedMs >= warmupEnd) {
+            if (o.rate > 0) this.#recordLag(builtAt - intendedMs);
+            else zeroLags++;
+          }
           const lane = laneOf[r.partition]!;
           lane.acc.add(
             {
@@ -272,6 +277,7 @@ export class ClickstreamLoadGenerator {
       this.#progress.stop();
     }
 
+    this.#lag.recordMs(0, zeroLags);
     const elapsedMs = clock.now() - startMs;
     const latency = this.#latency.summary();
     const summary = formatPerfSummary({ records: this.#acked, bytes: this.#bytes, elapsedMs }, latency);

@@ -32,10 +32,13 @@ export class LatencyHistogram {
     });
   }
 
-  /** Records one latency given in (fractional) milliseconds. Negative values count as 0. */
-  recordMs(ms: number): void {
+  /** Records a latency given in (fractional) milliseconds, `count` times (default once). Negative values count as 0. */
+  recordMs(ms: number, count = 1): void {
+    if (count <= 0) return;
     const us = Math.round(ms * 1000);
-    this.#h.recordValue(us <= 0 ? 0 : us >= HIGHEST_US ? HIGHEST_US : us);
+    const value = us <= 0 ? 0 : us >= HIGHEST_US ? HIGHEST_US : us;
+    if (count === 1) this.#h.recordValue(value);
+    else this.#h.recordValueWithCount(value, count);
   }
 
   get count(): number {

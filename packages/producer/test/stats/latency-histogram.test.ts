@@ -14,6 +14,18 @@ describe('LatencyHistogram', () => {
     expect(s.p999Ms).toBeCloseTo(99.9, 0);
   });
 
+  it('records a value several times at once like recording it one by one', () => {
+    const bulk = new LatencyHistogram();
+    const single = new LatencyHistogram();
+    bulk.recordMs(2.5, 40);
+    bulk.recordMs(7, 0);
+    bulk.recordMs(0, 3);
+    for (let i = 0; i < 40; i++) single.recordMs(2.5);
+    for (let i = 0; i < 3; i++) single.recordMs(0);
+    expect(bulk.count).toBe(43);
+    expect(bulk.summary()).toEqual(single.summary());
+  });
+
   it('clamps negatives to 0 and huge values to one hour, and merges', () => {
     const a = new LatencyHistogram();
     a.recordMs(-5);
