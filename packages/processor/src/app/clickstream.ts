@@ -157,6 +157,8 @@ export function createClickstreamApp(
         topic: config.resultsTopic,
         groupId: `${config.applicationId}-elasticsearch`,
         format: 'window-result',
+        // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
+        ...(job.registry === undefined ? {} : { registry: job.registry }),
         sink: {
           node: config.elasticsearchUrl,
           index: `${config.indexPrefix}-{yyyy.MM.dd}`,

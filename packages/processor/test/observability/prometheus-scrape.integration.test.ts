@@ -232,6 +232,13 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     expect((await query(`${METRIC_NAMES.watermarkLag}{stage="${applicationId}"}`)).length).toBe(PARTITIONS);
     expect((await query(`${METRIC_NAMES.idlePartitions}{stage="${applicationId}"}`)).length).toBe(1);
 
+    // The embedded Elasticsearch connector reports on the same registry.
+    await waitFor(
+      'the connector to index results',
+      async () => ((await total('tributary_es_sink_documents_total{outcome="indexed"}')) > 0 ? true : undefined),
+      30_000,
+    );
+
     // The rules file is loaded and every rule evaluates without error.
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
       status: string;
