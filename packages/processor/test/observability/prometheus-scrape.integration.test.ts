@@ -235,7 +235,8 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     // The embedded Elasticsearch connector reports on the same registry.
     await waitFor(
       'the connector to index results',
-      async () => ((await total('tributary_es_sink_documents_total{outcome="indexed"}')) > 0 ? true : undefined),
+      async () =>
+        (await total('tributary_es_sink_documents_total{outcome="indexed"}')) > 0 ? true : undefined,
       30_000,
     );
 
