@@ -1,5 +1,4 @@
 import { Client } from '@elastic/elasticsearch';
-import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
@@ -8,6 +7,7 @@ import { readProcess } from '../resources/proc-stat.js';
 import type { ProcessorChild } from '../run/processor-child.js';
 import { deleteRunResources, runTopics, startRunProcessor } from '../run/run-resources.js';
 import { TABLE_WORKLOAD_DEFAULTS } from '../run/table-run.js';
+import { generatorCount, runGeneratorProcesses } from './generator-processes.js';
 import { figuresRun, scenarioRunId, type ScenarioContext } from './scenario-run.js';
 import { eventsPerCore, ThroughputSearch, type ThroughputSearchOptions } from './throughput-search.js';
 
@@ -19,6 +19,10 @@ export interface MaxThroughputWorkload extends ThroughputSearchOptions {
   /** The search stops starting new steps once this much time has passed, ms. */
   readonly budgetMs: number;
   readonly partitions: number;
+  /** Events/s per load-generator process: a step at rate r runs ceil(r / this) `tributary-produce` processes. */
+  readonly ratePerGenerator: number;
+  /** At most this many generator processes. */
+  readonly maxGenerators: number;
 }
 
 /** Steps of 6 s (+1 s warm-up) from 5k/s ×2, at most 60 s of stepping: fits the default `bench` run. */
@@ -27,7 +31,12 @@ export const MAX_THROUGHPUT_DEFAULTS: Omit<MaxThroughputWorkload, keyof Throughp
   stepWarmupMs: 1_000,
   budgetMs: 60_000,
   partitions: 4,
+  ratePerGenerator: 15_000,
+  maxGenerators: 4,
 };
+
+/** Time allowed for a generator process to start and connect before its warm-up, ms (for the CPU window). */
+const GENERATOR_START_MS = 1_000;
 
 function resolveSteps(w: Partial<MaxThroughputWorkload>): typeof MAX_THROUGHPUT_DEFAULTS {
   const o = { ...MAX_THROUGHPUT_DEFAULTS, ...w };
@@ -41,6 +50,12 @@ function resolveSteps(w: Partial<MaxThroughputWorkload>): typeof MAX_THROUGHPUT_
   }
   if (!Number.isSafeInteger(o.partitions) || o.partitions < 1) {
     throw new InvalidOptionError('partitions', 'must be a positive integer', o.partitions);
+  }
+  if (!Number.isFinite(o.ratePerGenerator) || o.ratePerGenerator < 1) {
+    throw new InvalidOptionError('ratePerGenerator', 'must be at least 1', o.ratePerGenerator);
+  }
+  if (!Number.isSafeInteger(o.maxGenerators) || o.maxGenerators < 1 || o.maxGenerators > 32) {
+    throw new InvalidOptionError('maxGenerators', 'must be an integer from 1 to 32', o.maxGenerators);
   }
   return o;
 }
@@ -140,26 +155,37 @@ export async function runMaxThroughputOnce(
       await probe?.flush();
       probe?.collector.reset();
       probe?.measureFrom(Date.now() + s.stepWarmupMs);
-      const cpu0 = await readProcess(processor.pid).catch(() => undefined);
-      const wall0 = performance.now();
-      const report = await new ClickstreamLoadGenerator({
-        brokers: [...ctx.brokers],
-        clientId: `${id}-producer`,
-        topic: topics.input,
-        partitions: s.partitions,
-        createTopic: false,
-        rate,
-        durationMs: s.stepWarmupMs + s.stepMs,
-        warmupMs: s.stepWarmupMs,
-        progressIntervalMs: 0,
-        windowSizeMs: t.windowSizeMs,
-        outOfOrdernessMs: t.outOfOrdernessMs,
-        pages: t.pages,
-        seed: t.seed,
-        compression: t.compression,
-      }).run();
-      const wallMs = performance.now() - wall0;
-      const cpu1 = await readProcess(processor.pid).catch(() => undefined);
+      const generators = generatorCount(rate, s.ratePerGenerator, s.maxGenerators);
+      // The processor's CPU over the step's measured window (after the generators started and warmed up).
+      const cpu: { at: number; cpuMs: number }[] = [];
+      const sampleCpu = (): void =>
+        void readProcess(processor!.pid)
+          .then((r) => cpu.push({ at: performance.now(), cpuMs: r.cpuMs }))
+          .catch(() => undefined);
+      const t1 = setTimeout(sampleCpu, GENERATOR_START_MS + s.stepWarmupMs);
+      const t2 = setTimeout(sampleCpu, GENERATOR_START_MS + s.stepWarmupMs + s.stepMs);
+      let report;
+      try {
+        report = await runGeneratorProcesses({
+          brokers: ctx.brokers,
+          topic: topics.input,
+          partitions: s.partitions,
+          rate,
+          generators,
+          durationMs: s.stepWarmupMs + s.stepMs,
+          warmupMs: s.stepWarmupMs,
+          windowSizeMs: t.windowSizeMs,
+          outOfOrdernessMs: t.outOfOrdernessMs,
+          pages: t.pages,
+          seed: t.seed + 1000 * search.steps.length,
+          clientId: `${id}-producer`,
+        });
+      } finally {
+        clearTimeout(t1);
+        clearTimeout(t2);
+      }
+      if (cpu.length < 2) sampleCpu();
+      await new Promise((r) => setTimeout(r, 50));
       const lag = await inputLag(admin, id, topics.input);
       let consumeP99Ms: number | null = null;
       if (probe !== undefined && (await probe.flush())) {
@@ -174,13 +200,17 @@ export async function runMaxThroughputOnce(
         planned: Math.floor((rate * (s.stepWarmupMs + s.stepMs)) / 1000),
         sent: report.sent,
         achievedPerSec: report.recordsPerSec,
-        ackP99Ms: report.latency.p99Ms,
+        ackP99Ms: report.ackP99Ms,
         consumeP99Ms,
         lag,
-        processorCores: cpu0 !== undefined && cpu1 !== undefined ? (cpu1.cpuMs - cpu0.cpuMs) / wallMs : null,
+        processorCores:
+          cpu.length >= 2 && cpu[1]!.at > cpu[0]!.at
+            ? (cpu[1]!.cpuMs - cpu[0]!.cpuMs) / (cpu[1]!.at - cpu[0]!.at)
+            : null,
       });
       ctx.log(
-        `max-throughput: ${rate}/s → ${Math.round(verdict.achievedPerSec)}/s acked, ack p99 ${verdict.ackP99Ms} ms, ` +
+        `max-throughput: ${rate}/s (${generators} generator process${generators === 1 ? '' : 'es'}) → ` +
+          `${Math.round(verdict.achievedPerSec)}/s acked, ack p99 ${verdict.ackP99Ms} ms, ` +
           `Kafka → processor p99 ${consumeP99Ms === null ? '–' : `${consumeP99Ms.toFixed(1)} ms`}, ` +
           `lag ${lag}, processor ${verdict.processorCores?.toFixed(2) ?? '–'} cores: ` +
           `${verdict.stable ? 'stable' : `${verdict.outcome} (${verdict.reasons.join('; ')})`}`,
@@ -228,7 +258,7 @@ export async function runMaxThroughputOnce(
       {
         name: 'max-throughput.first-diverged-rate',
         unit: 'events/s',
-        value: search.steps.find((x) => x.outcome === 'diverged')?.rate ?? null,
+        value: search.diverged?.rate ?? null,
         note: `stopped: ${search.stopReason}`,
       },
     ];

@@ -92,6 +92,8 @@ export function scenarioWorkload(scenario: FiguresScenario, options: ResolvedRun
           consumeP99LimitMs: THROUGHPUT_SEARCH_DEFAULTS.consumeP99LimitMs,
           lagLimitSec: THROUGHPUT_SEARCH_DEFAULTS.lagLimitSec,
           minSentFraction: THROUGHPUT_SEARCH_DEFAULTS.minSentFraction,
+          ratePerGenerator: MAX_THROUGHPUT_DEFAULTS.ratePerGenerator,
+          maxGenerators: MAX_THROUGHPUT_DEFAULTS.maxGenerators,
         },
       };
   }

@@ -19,6 +19,11 @@ export interface ThroughputSearchOptions {
    * process could not send faster): the search ends there without calling the pipeline diverged.
    */
   readonly minSentFraction: number;
+  /**
+   * Repeat a diverged step once at the same rate and end the search only when it diverges again: one noisy step
+   * (a GC, a rebalance, a neighbour on a shared host) does not end the search.
+   */
+  readonly confirmDivergence: boolean;
 }
 
 export const THROUGHPUT_SEARCH_DEFAULTS: ThroughputSearchOptions = {
@@ -29,6 +34,7 @@ export const THROUGHPUT_SEARCH_DEFAULTS: ThroughputSearchOptions = {
   consumeP99LimitMs: 2_000,
   lagLimitSec: 2,
   minSentFraction: 0.95,
+  confirmDivergence: true,
 };
 
 /** What one step measured. */
@@ -66,7 +72,9 @@ export function resolveThroughputSearchOptions(
   input: Partial<ThroughputSearchOptions> = {},
 ): ThroughputSearchOptions {
   const o = { ...THROUGHPUT_SEARCH_DEFAULTS, ...input };
-  const positive = (key: keyof ThroughputSearchOptions): void => {
+  const positive = (
+    key: 'startRate' | 'maxRate' | 'ackP99LimitMs' | 'consumeP99LimitMs' | 'lagLimitSec',
+  ): void => {
     if (!Number.isFinite(o[key]) || o[key] <= 0)
       throw new InvalidOptionError(key, 'must be a positive number', o[key]);
   };
@@ -77,6 +85,9 @@ export function resolveThroughputSearchOptions(
   }
   if (!(o.minSentFraction > 0 && o.minSentFraction <= 1)) {
     throw new InvalidOptionError('minSentFraction', 'must be in (0, 1]', o.minSentFraction);
+  }
+  if (typeof o.confirmDivergence !== 'boolean') {
+    throw new InvalidOptionError('confirmDivergence', 'must be a boolean', o.confirmDivergence);
   }
   if (o.maxRate < o.startRate)
     throw new InvalidOptionError('maxRate', 'must be at least startRate', o.maxRate);
@@ -92,6 +103,8 @@ export class ThroughputSearch {
   readonly options: ThroughputSearchOptions;
   readonly #steps: StepVerdict[] = [];
   #done = false;
+  #retrying = false;
+  #confirmed = false;
 
   constructor(options: Partial<ThroughputSearchOptions> = {}) {
     this.options = resolveThroughputSearchOptions(options);
@@ -102,6 +115,7 @@ export class ThroughputSearch {
     if (this.#done) return undefined;
     const last = this.#steps.at(-1);
     if (last === undefined) return Math.round(this.options.startRate);
+    if (this.#retrying) return last.rate;
     return Math.round(Math.min(this.options.maxRate, last.rate * this.options.stepFactor));
   }
 
@@ -112,7 +126,8 @@ export class ThroughputSearch {
       `rate ×${o.stepFactor} per step from ${o.startRate}/s until latency or lag diverges: ` +
       `produce-ack p99 > ${o.ackP99LimitMs} ms, Kafka → processor p99 > ${o.consumeP99LimitMs} ms, ` +
       `or processor input lag > ${o.lagLimitSec} s of input at the end of the step; ` +
-      `fewer than ${o.minSentFraction * 100}% of the planned events sent = load-generator limit (not a divergence)`
+      `fewer than ${o.minSentFraction * 100}% of the planned events sent = load-generator limit (not a divergence)` +
+      (o.confirmDivergence ? '; a diverged step is repeated once and must diverge again' : '')
     );
   }
 
@@ -141,11 +156,23 @@ export class ThroughputSearch {
     return { ...step, outcome: STEP_OUTCOMES.STABLE, stable: true, reasons };
   }
 
-  /** Records a step; the search ends at its first diverged step or after the step at maxRate. */
+  /**
+   * Records a step. The search ends at a diverged step (confirmed by a repeat at the same rate when
+   * `confirmDivergence`), at a generator-limited step, or after the step at maxRate.
+   */
   record(step: StepMeasurement): StepVerdict {
     const verdict = this.judge(step);
     this.#steps.push(verdict);
-    if (!verdict.stable || step.rate >= this.options.maxRate) this.#done = true;
+    const wasRetry = this.#retrying;
+    this.#retrying = false;
+    if (verdict.outcome === STEP_OUTCOMES.DIVERGED && this.options.confirmDivergence && !wasRetry) {
+      this.#retrying = true;
+    } else if (verdict.outcome === STEP_OUTCOMES.DIVERGED) {
+      this.#confirmed = true;
+      this.#done = true;
+    } else if (!verdict.stable || step.rate >= this.options.maxRate) {
+      this.#done = true;
+    }
     return verdict;
   }
 
@@ -164,8 +191,14 @@ export class ThroughputSearch {
 
   /** Why the search ended: the first unstable step's outcome, or `budget` / `max-rate` when none was. */
   get stopReason(): string {
-    const end = this.#steps.find((x) => !x.stable);
-    if (end !== undefined) return `${end.outcome} at ${end.rate}/s: ${end.reasons.join('; ')}`;
+    const end = this.#done ? this.#steps.at(-1) : undefined;
+    if (end !== undefined && !end.stable) {
+      let how = '';
+      if (end.outcome === STEP_OUTCOMES.DIVERGED && this.options.confirmDivergence) {
+        how = this.#confirmed ? ' (twice)' : ' (once; the time budget ended before the repeat)';
+      }
+      return `${end.outcome}${how} at ${end.rate}/s: ${end.reasons.join('; ')}`;
+    }
     const last = this.#steps.at(-1);
     if (last !== undefined && last.rate >= this.options.maxRate)
       return `reached maxRate ${this.options.maxRate}/s`;
@@ -175,6 +208,12 @@ export class ThroughputSearch {
   /** The last stable step, or undefined when even the first step diverged. */
   get lastStable(): StepVerdict | undefined {
     return this.#steps.filter((s) => s.stable).at(-1);
+  }
+
+  /** The step that ended the search by diverging, or undefined. */
+  get diverged(): StepVerdict | undefined {
+    const last = this.#steps.at(-1);
+    return this.#done && last?.outcome === STEP_OUTCOMES.DIVERGED ? last : undefined;
   }
 }
 

@@ -19,7 +19,12 @@ const step = (rate: number, patch: Partial<StepMeasurement> = {}): StepMeasureme
 
 describe('ThroughputSearch', () => {
   it('raises the rate by the factor until a step diverges and keeps the last stable one', () => {
-    const search = new ThroughputSearch({ startRate: 1000, stepFactor: 2, ackP99LimitMs: 100 });
+    const search = new ThroughputSearch({
+      startRate: 1000,
+      stepFactor: 2,
+      ackP99LimitMs: 100,
+      confirmDivergence: false,
+    });
     expect(search.nextRate()).toBe(1000);
     search.record(step(1000));
     expect(search.nextRate()).toBe(2000);
@@ -67,11 +72,41 @@ describe('ThroughputSearch', () => {
     expect(search.criterion()).toBe(
       'rate ×2 per step from 1000/s until latency or lag diverges: produce-ack p99 > 2000 ms, ' +
         'Kafka → processor p99 > 2000 ms, or processor input lag > 2 s of input at the end of the step; ' +
-        'fewer than 95% of the planned events sent = load-generator limit (not a divergence)',
+        'fewer than 95% of the planned events sent = load-generator limit (not a divergence); ' +
+        'a diverged step is repeated once and must diverge again',
     );
     search.record(step(1000));
     search.stop();
     expect(search.stopReason).toMatch(/^time budget spent before any step diverged/);
+  });
+
+  it('repeats a diverged step once: a noisy step does not end the search, a confirmed divergence does', () => {
+    const search = new ThroughputSearch({ startRate: 1000, stepFactor: 2, ackP99LimitMs: 100 });
+    search.record(step(1000, { ackP99Ms: 900 })); // noisy first step
+    expect(search.done).toBe(false);
+    expect(search.nextRate()).toBe(1000); // repeated
+    search.record(step(1000));
+    expect(search.nextRate()).toBe(2000);
+    search.record(step(2000, { lag: 10_000 }));
+    expect(search.nextRate()).toBe(2000);
+    expect(search.diverged).toBeUndefined();
+    search.record(step(2000, { lag: 10_000 }));
+    expect(search.done).toBe(true);
+    expect(search.lastStable?.rate).toBe(1000);
+    expect(search.diverged?.rate).toBe(2000);
+    expect(search.stopReason).toMatch(/^diverged \(twice\) at 2000\/s: input lag 10000 > 2 s of input/);
+    expect(search.steps).toHaveLength(4);
+  });
+
+  it('says when the budget ended the search before a divergence was repeated', () => {
+    const search = new ThroughputSearch({ startRate: 1000, ackP99LimitMs: 100 });
+    search.record(step(1000));
+    search.record(step(2000, { ackP99Ms: 500 }));
+    search.stop();
+    expect(search.stopReason).toBe(
+      'diverged (once; the time budget ended before the repeat) at 2000/s: produce-ack p99 500 ms > 100 ms',
+    );
+    expect(search.diverged?.rate).toBe(2000);
   });
 
   it('stops after the step at maxRate, and on stop()', () => {
