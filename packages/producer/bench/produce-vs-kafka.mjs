@@ -41,18 +41,18 @@ Environment: TRIBUTARY_KAFKA_LIBS = --kafka-libs.`;
 let parsed;
 try {
   parsed = parseArgs({
-  options: {
-    brokers: { type: 'string', default: '127.0.0.1:9092' },
-    count: { type: 'string', default: '500000' },
-    runs: { type: 'string', default: '1' },
-    partitions: { type: 'string', default: '4' },
-    'record-size': { type: 'string', default: '90' },
-    'kafka-libs': { type: 'string' },
-    variants: { type: 'string', default: DEFAULT_VARIANTS.join(',') },
-    baseline: { type: 'string' },
-    out: { type: 'string', default: 'bench-results/produce-vs-kafka.json' },
-    help: { type: 'boolean' },
-  },
+    options: {
+      brokers: { type: 'string', default: '127.0.0.1:9092' },
+      count: { type: 'string', default: '500000' },
+      runs: { type: 'string', default: '1' },
+      partitions: { type: 'string', default: '4' },
+      'record-size': { type: 'string', default: '90' },
+      'kafka-libs': { type: 'string' },
+      variants: { type: 'string', default: DEFAULT_VARIANTS.join(',') },
+      baseline: { type: 'string' },
+      out: { type: 'string', default: 'bench-results/produce-vs-kafka.json' },
+      help: { type: 'boolean' },
+    },
   });
 } catch (err) {
   console.error(`${err.message}\n\n${HELP}`);
@@ -79,7 +79,9 @@ const recordSize = int('record-size');
 const variants = values.variants.split(',').filter((v) => v !== '');
 const unknownVariant = variants.find((v) => !VARIANTS.includes(v));
 if (unknownVariant !== undefined || variants.length === 0) {
-  console.error(`--variants must be a comma-separated list of ${VARIANTS.join(', ')} (got ${values.variants})`);
+  console.error(
+    `--variants must be a comma-separated list of ${VARIANTS.join(', ')} (got ${values.variants})`,
+  );
   process.exit(2);
 }
 if (variants.includes('baseline') !== (values.baseline !== undefined)) {
@@ -127,11 +129,21 @@ function resolveKafkaLibs() {
   return libs;
 }
 
+/** Creates the topic and waits until every partition has a leader (a busy broker may say "unknown topic" first). */
 async function createTopic(admin, topic) {
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
   });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      if (err.retriable !== true || attempt >= 100) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const SUMMARY =
@@ -293,6 +305,36 @@ const CONTENDERS = {
   baseline: { label: 'tributary (baseline build)', run: (topic) => runOurs(topic, {}, baselineRunLoad) },
 };
 
+let result;
+/** Writes the results so far (after every round: a failing later round keeps the earlier ones). */
+function save() {
+  const ratioOf = (name) => {
+    const all = rounds.map((r) => r.ratios[name]);
+    return {
+      min: Math.min(...all),
+      max: Math.max(...all),
+      mean: all.reduce((a, b) => a + b, 0) / all.length,
+    };
+  };
+  result = {
+    date: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      kafkaTools: KAFKA_VERSION,
+      brokers,
+    },
+    workload: { count, partitions, recordSize, acks: 'all', compression: 'lz4', throughput: 'unthrottled' },
+    variants,
+    baseline: values.baseline,
+    rounds,
+    ratio: Object.fromEntries(variants.map((name) => [name, ratioOf(name)])),
+  };
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+}
+
 const libs = resolveKafkaLibs();
 const { Kafka, logLevel } = kafkajs;
 const admin = new Kafka({ clientId: 'tributary-bench', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -309,13 +351,14 @@ try {
       const topic = `bench-${name}-${suffix}`;
       await createTopic(admin, topic);
       created.push(topic);
-      results[name] = await CONTENDERS[name].run(topic);
+      results[name] = { ...(await CONTENDERS[name].run(topic)), loadAverage1mAfter: loadavg()[0] };
       console.log(`round ${round} ${CONTENDERS[name].label.padEnd(27)} ${results[name].summary}`);
     }
     const ratios = Object.fromEntries(
       variants.map((name) => [name, results[name].recordsPerSec / results.java.recordsPerSec]),
     );
     rounds.push({ round, order, loadAverage1m: load, ...results, ratios });
+    save();
   }
 } finally {
   try {
@@ -326,31 +369,6 @@ try {
   await admin.disconnect();
 }
 
-const ratioOf = (name) => {
-  const all = rounds.map((r) => r.ratios[name]);
-  return {
-    min: Math.min(...all),
-    max: Math.max(...all),
-    mean: all.reduce((a, b) => a + b, 0) / all.length,
-  };
-};
-const result = {
-  date: new Date().toISOString(),
-  environment: {
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    kafkaTools: KAFKA_VERSION,
-    brokers,
-  },
-  workload: { count, partitions, recordSize, acks: 'all', compression: 'lz4', throughput: 'unthrottled' },
-  variants,
-  baseline: values.baseline,
-  rounds,
-  ratio: Object.fromEntries(variants.map((name) => [name, ratioOf(name)])),
-};
-mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 const perRecordUs = (r) => (r.cpuSeconds === undefined ? '–' : ((r.cpuSeconds * 1e6) / r.records).toFixed(1));
 console.log('');
 console.log(

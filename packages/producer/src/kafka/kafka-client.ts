@@ -66,17 +66,22 @@ export async function ensureTopic(
       }
       const configEntries =
         o.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(o.retentionMs) }];
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: o.topic,
-            numPartitions: o.partitions ?? defaultPartitions,
-            replicationFactor: o.replicationFactor,
-            configEntries,
-          },
-        ],
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: o.topic,
+              numPartitions: o.partitions ?? defaultPartitions,
+              replicationFactor: o.replicationFactor,
+              configEntries,
+            },
+          ],
+        });
+      } catch (err) {
+        // kafkajs' wait for the leaders gives up on a busy broker's "unknown topic": partitionCount waits longer.
+        if (!isRetriable(err)) throw err;
+      }
     }
     const count = await partitionCount(admin, o.topic);
     if (o.partitions !== undefined && count !== o.partitions) {
@@ -101,18 +106,40 @@ async function partitionCount(admin: Admin, topic: string): Promise<number> {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       partitions = meta.topics[0]?.partitions ?? [];
     } catch (err) {
-      if (attempt >= 50 || (err as { retriable?: unknown }).retriable !== true) throw err;
+      if (attempt >= 50 || !isRetriable(err)) throw err;
       partitions = [];
     }
     if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return partitions.length;
-    if (attempt >= 50) return partitions.length;
+    if (attempt >= 50) {
+      if (partitions.length === 0) {
+        throw new ProducerError(
+          ProducerErrorCodes.TOPIC_SETUP_FAILED,
+          `topic ${topic} has no partitions in the metadata`,
+        );
+      }
+      return partitions.length;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** Each partition's end offset (high watermark) now: where our next record of it will land. */
+/**
+ * Each partition's end offset (high watermark) now: where our next record of it will land. Retries briefly while
+ * the broker is still taking up leadership of a new topic's partitions ("not the leader").
+ */
 export async function endOffsets(admin: Admin, topic: string, partitions: number): Promise<number[]> {
-  const offsets = new Array<number>(partitions).fill(0);
-  for (const p of await admin.fetchTopicOffsets(topic)) offsets[p.partition] = Number(p.high);
-  return offsets;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const offsets = new Array<number>(partitions).fill(0);
+      for (const p of await admin.fetchTopicOffsets(topic)) offsets[p.partition] = Number(p.high);
+      return offsets;
+    } catch (err) {
+      if (attempt >= 50 || !isRetriable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function isRetriable(err: unknown): boolean {
+  return (err as { retriable?: unknown } | null)?.retriable === true;
 }
