@@ -129,7 +129,7 @@ function resolveKafkaLibs() {
   return libs;
 }
 
-/** Creates the topic and waits until every partition has a leader (a busy broker may say "unknown topic" first). */
+/** Creates the topic and waits until every partition has a leader (a busy broker may say "unknown topic" first)… */
 async function createTopic(admin, topic) {
   await admin.createTopics({
     waitForLeaders: false,
@@ -138,7 +138,11 @@ async function createTopic(admin, topic) {
   for (let attempt = 0; ; attempt++) {
     try {
       const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
-      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
+      // …and answers for their offsets (a leader in the metadata may still say "not the leader" for a moment).
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) {
+        await admin.fetchTopicOffsets(topic);
+        return;
+      }
     } catch (err) {
       if (err.retriable !== true || attempt >= 100) throw err;
     }
