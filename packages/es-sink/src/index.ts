@@ -94,11 +94,22 @@ export {
   LOGGER_DEFAULTS,
   LOG_LEVELS,
   REDACT_PATHS,
+  connectorLoggerFor,
   createLogger,
   type CreateLoggerOptions,
   type LogLevel,
   type Logger,
 } from './observability/logger.js';
+export {
+  KAFKA_TO_LOG_LEVEL,
+  kafkaLogCreator,
+  kafkaLogFields,
+  kafkaLogLevelFor,
+  pinoKafkaLogCreator,
+  pinoLogWriter,
+  type KafkaLogTargetLevel,
+  type KafkaLogWriter,
+} from './observability/kafka-log.js';
 export {
   DOCUMENT_OUTCOMES,
   NO_RESPONSE_STATUS,

@@ -2,7 +2,6 @@
 import { createLogger } from '@tributary/es-sink';
 import { createClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
-import { CLICKSTREAM_DASHBOARD_HELP, extractDashboardFlags } from './dashboard/dashboard-cli.js';
 import { runDashboardCommand } from './dashboard/dashboard-command.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
 
@@ -11,17 +10,15 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'dashboard') return runDashboardCommand(argv.slice(1));
   let parsed;
-  let dashboardFlags;
   try {
-    dashboardFlags = extractDashboardFlags(argv);
-    parsed = parseCli(dashboardFlags.rest, { env: process.env });
+    parsed = parseCli(argv, { env: process.env });
   } catch (error) {
     process.stderr.write(`tributary-processor: ${(error as Error).message}\nRun with --help for usage.\n`);
     return 2;
   }
   if (parsed.kind === 'help') {
     process.stdout.write(
-      `${parsed.text}\n\nLive dashboard:\n${CLICKSTREAM_DASHBOARD_HELP}\n\n` +
+      `${parsed.text}\n\n` +
         'Usage: tributary-processor dashboard --metrics-url <url> [options]   (see dashboard --help)\n',
     );
     return 0;
@@ -33,7 +30,6 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
   const app = createClickstreamApp(parsed.config, {
     logger,
-    ...(dashboardFlags.dashboard === undefined ? {} : { dashboard: dashboardFlags.dashboard }),
     onError: (error) => {
       process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
       process.exit(1);

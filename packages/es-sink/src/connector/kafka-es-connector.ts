@@ -13,6 +13,7 @@ import {
 } from './connector-options.js';
 import { deadLetterMessage } from './dead-letter-record.js';
 import { registerKafkaCodecs } from './kafka-compression.js';
+import { kafkaLogCreator } from '../observability/kafka-log.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
 import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
 
@@ -127,7 +128,10 @@ class Connector implements KafkaEsConnector {
       brokers: o.brokers,
       ...(o.ssl === undefined ? {} : { ssl: o.ssl }),
       ...(o.sasl === undefined ? {} : { sasl: o.sasl }),
-      logLevel: logLevel.NOTHING,
+      // kafkajs' own lines (connections, group joins, crashes) go through the connector's logger, at info and up.
+      ...(o.logger === undefined
+        ? { logLevel: logLevel.NOTHING }
+        : { logLevel: logLevel.INFO, logCreator: kafkaLogCreator(o.logger) }),
       retry: { retries: 5 },
     });
     this.#consumer = this.#kafka.consumer({

@@ -73,4 +73,13 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   return options.destination === undefined ? pino(config) : pino(config, options.destination);
 }
 
+/**
+ * A pino logger as the connector's `logger` option: `(level, message, fields)` → `logger[level](fields, message)`.
+ */
+export function connectorLoggerFor(
+  logger: Logger,
+): (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void {
+  return (level, message, fields) => logger[level](fields ?? {}, message);
+}
+
 export type { Logger };

@@ -1,6 +1,11 @@
-import { WINDOW_RESULT_MAPPINGS, createKafkaEsConnector } from '@tributary/es-sink';
-import type { KafkaEsConnector, Logger } from '@tributary/es-sink';
-import { Registry } from 'prom-client';
+import {
+  WINDOW_RESULT_MAPPINGS,
+  connectorLoggerFor,
+  createKafkaEsConnector,
+  startMetricsServer,
+} from '@tributary/es-sink';
+import type { HealthState, KafkaEsConnector, Logger, MetricsServer } from '@tributary/es-sink';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import {
   clickstreamMergeTask,
@@ -16,6 +21,7 @@ import type { DashboardOptions } from '../dashboard/dashboard-options.js';
 import type { DashboardServer } from '../dashboard/dashboard-server.js';
 import { registryMetricsSource } from '../dashboard/metrics-source.js';
 import { createStreamJob } from '../runtime/stream-job.js';
+import { combineHealth } from './app-health.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';
 
@@ -26,8 +32,8 @@ export interface ClickstreamAppDependencies {
   /** pino logger for the job's runtime events (see `createLogger` of @tributary/es-sink). */
   readonly logger?: Logger;
   /**
-   * Serve the live dashboard on start (Elasticsearch URL, alias and input topic come from the config). Without
-   * `registry` the app creates one for the job's metrics.
+   * Dashboard options over those the config implies (port, Elasticsearch URL and alias, input topic and stage);
+   * giving them serves the dashboard even without `config.dashboard`. Without `registry` the app creates one.
    */
   readonly dashboard?: Partial<DashboardOptions>;
 }
@@ -44,8 +50,10 @@ export interface ClickstreamApp {
     { readonly pages: EnrichmentTable<PageInfo>; readonly users: EnrichmentTable<UserInfo> } | undefined;
   /** The live dashboard, once started (with the `dashboard` dependency). */
   readonly dashboard: DashboardServer | undefined;
-  /** Base URL of the job's `/metrics` + `/health` server (with `metricsPort` ≥ 0), once started. */
+  /** Base URL of the app's `/metrics` + `/health` server (with `metricsPort` ≥ 0), once started. */
   readonly metricsUrl: string | undefined;
+  /** live = every component is live; ready = the job and each Elasticsearch connector are ready (details by name). */
+  health(): HealthState;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -70,15 +78,25 @@ export function createClickstreamApp(
     idleTimeoutMs: config.idleTimeoutMs,
   };
   const dashboardOptions =
-    deps.dashboard === undefined
+    !config.dashboard && deps.dashboard === undefined
       ? undefined
       : resolveDashboardOptions({
+          port: config.dashboardPort,
           elasticsearchUrl: config.elasticsearchUrl,
           index: config.indexPrefix,
           inputTopic: config.inputTopic,
+          // With --sessions the session stage reads the input topic too: count stage 1 only.
+          inputStage: config.applicationId,
+          elasticsearch: config.elasticsearch,
           ...deps.dashboard,
         });
-  const registry = deps.registry ?? (dashboardOptions === undefined ? undefined : new Registry());
+  const serveMetrics = config.metricsPort >= 0;
+  let registry = deps.registry;
+  if (registry === undefined && (serveMetrics || dashboardOptions !== undefined)) {
+    registry = new Registry();
+    if (serveMetrics) collectDefaultMetrics({ register: registry });
+  }
+  let metricsServer: MetricsServer | undefined;
   let dashboard: DashboardServer | undefined;
   const tables = config.enrichedEvents
     ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
@@ -145,7 +163,6 @@ export function createClickstreamApp(
     processingGuarantee: config.processingGuarantee,
     logLevel: config.logLevel,
     idleTimeoutMs: config.idleTimeoutMs,
-    ...(config.metricsPort < 0 ? {} : { metricsPort: config.metricsPort, metricsHost: config.metricsHost }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(registry === undefined ? {} : { registry }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
@@ -159,6 +176,9 @@ export function createClickstreamApp(
         format: 'window-result',
         // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
         ...(job.registry === undefined ? {} : { registry: job.registry }),
+        ...(deps.logger === undefined
+          ? {}
+          : { logger: connectorLoggerFor(deps.logger.child({ component: 'es-sink' })) }),
         sink: {
           node: config.elasticsearchUrl,
           index: `${config.indexPrefix}-{yyyy.MM.dd}`,
@@ -175,6 +195,12 @@ export function createClickstreamApp(
     : undefined;
   const eventsConnector =
     config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config) : undefined;
+  const health = (): HealthState =>
+    combineHealth({
+      job: job.health(),
+      elasticsearch: connector?.health(),
+      enrichedEvents: eventsConnector?.health(),
+    });
   return {
     config,
     job,
@@ -182,13 +208,29 @@ export function createClickstreamApp(
     eventsConnector,
     tables,
     get metricsUrl() {
-      return job.metricsUrl;
+      return metricsServer?.url;
     },
+    health,
     get dashboard() {
       return dashboard;
     },
     async start() {
-      await job.start();
+      if (serveMetrics && registry !== undefined) {
+        // Up before the job joins its groups: /health/live answers during startup and restores.
+        metricsServer = await startMetricsServer({
+          registry,
+          port: config.metricsPort,
+          host: config.metricsHost,
+          health,
+        });
+        deps.logger?.info({ url: metricsServer.url }, 'metrics server listening');
+      }
+      try {
+        await job.start();
+      } catch (error) {
+        await metricsServer?.close();
+        throw error;
+      }
       // The connectors read read_committed, so they only ever index committed results and events.
       if (connector !== undefined) await connector.start();
       if (eventsConnector !== undefined) await eventsConnector.start();
@@ -204,6 +246,7 @@ export function createClickstreamApp(
       await job.stop();
       if (connector !== undefined) await connector.stop();
       if (eventsConnector !== undefined) await eventsConnector.stop();
+      await metricsServer?.close();
     },
   };
 }

@@ -38,6 +38,10 @@ export interface ProcessorConfig {
   /** Port of the `/metrics` + `/health` server: -1 = none, 0 = a free port (printed on start). */
   readonly metricsPort: number;
   readonly metricsHost: string;
+  /** Serve the live dashboard page (implied by an explicit `dashboardPort`). */
+  readonly dashboard: boolean;
+  /** Port of the live dashboard: 0 = a free one (printed on start). */
+  readonly dashboardPort: number;
 }
 
 /** Defaults of every clickstream app option: the reference job (1-minute windows, 5 s out-of-orderness). */
@@ -72,9 +76,11 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   pagesTopic: 'clickstream-pages',
   usersTopic: 'clickstream-users',
   eventsIndexPrefix: 'clickstream-events',
-  logLevel: 'error',
+  logLevel: 'info',
   metricsPort: -1,
   metricsHost: '127.0.0.1',
+  dashboard: false,
+  dashboardPort: 8088,
 };
 
 type Kind = 'string' | 'topic' | 'int' | 'bool' | 'list' | 'url' | { readonly oneOf: readonly string[] };
@@ -147,7 +153,10 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
     kind: 'string',
     help: 'enriched events: daily indices <prefix>-YYYY.MM.DD (event time) behind alias <prefix>',
   },
-  logLevel: { kind: { oneOf: LOG_LEVELS }, help: 'log level of the JSON logs (stdout) and of kafkajs' },
+  logLevel: {
+    kind: { oneOf: LOG_LEVELS },
+    help: 'level of the JSON logs (stdout), kafkajs lines included; info = lifecycle, never per record',
+  },
   metricsPort: {
     kind: 'int',
     min: -1,
@@ -155,7 +164,22 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
     help: 'serve /metrics and /health on this port; 0 = a free one (printed), -1 = no server',
   },
   metricsHost: { kind: 'string', help: 'interface of the metrics server' },
+  dashboard: {
+    kind: 'bool',
+    help: 'serve the live dashboard page (top pages, clicks vs views, pipeline figures)',
+  },
+  dashboardPort: {
+    kind: 'int',
+    min: 0,
+    max: 65_535,
+    help: 'port of the live dashboard; 0 = a free one (printed); setting it implies dashboard',
+  },
 };
+
+/** Options that switch another one on when given explicitly (by any layer) while that one is not given. */
+const IMPLIES: readonly (readonly [keyof ProcessorConfig, keyof ProcessorConfig])[] = [
+  ['dashboardPort', 'dashboard'],
+];
 
 export const PROCESSOR_CONFIG_KEYS = Object.keys(PROCESSOR_CONFIG_FIELDS) as (keyof ProcessorConfig)[];
 
@@ -178,6 +202,12 @@ export function resolveProcessorConfig(
         throw invalidOption(key, `is not a processor option (from ${source})`);
       merged[key] = value;
       origin[key] = source;
+    }
+  }
+  for (const [given, implied] of IMPLIES) {
+    if (origin[given] !== undefined && origin[implied] === undefined) {
+      merged[implied] = true;
+      origin[implied] = `${origin[given]} (implied by ${given})`;
     }
   }
   const out: Record<string, unknown> = {};

@@ -20,50 +20,11 @@ const MEANINGS: Record<keyof DashboardOptions, string> = {
   rateWindowMs: 'window of the rates',
   latencyWindowMs: 'window of the p99 latency',
   inputTopic: 'count only records read from this topic as throughput',
+  inputStage: 'count only records read by this stage (consumer group) as throughput',
+  elasticsearch: 'false: the job does not index into Elasticsearch, show those panels as off',
   requestTimeoutMs: 'time limit of one query or scrape',
   title: 'page heading',
 };
-
-/** The lines `tributary-processor clickstream --help` adds for the dashboard flags. */
-export const CLICKSTREAM_DASHBOARD_HELP = [
-  `  ${'--dashboard'.padEnd(34)} serve the live dashboard page (top pages, clicks vs views, pipeline figures)`,
-  `  ${'--dashboard-port <n>'.padEnd(34)} port of the dashboard (0 = ephemeral; implies --dashboard) [default ${DASHBOARD_DEFAULTS.port}]`,
-].join('\n');
-
-/**
- * Takes `--dashboard` and `--dashboard-port <n>` (or `=n`) out of a `clickstream` command line. Returns the other
- * arguments untouched and the dashboard port (undefined without either flag). A bad port throws naming the flag.
- */
-export function extractDashboardFlags(argv: readonly string[]): {
-  readonly rest: string[];
-  readonly dashboard: { readonly port: number } | undefined;
-} {
-  const rest: string[] = [];
-  let enabled = false;
-  let port: unknown = DASHBOARD_DEFAULTS.port;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg === '--dashboard') enabled = true;
-    else if (arg === '--dashboard-port' || arg.startsWith('--dashboard-port=')) {
-      enabled = true;
-      port = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (port === undefined) throw invalidOption('--dashboard-port', 'needs a value');
-    } else rest.push(arg);
-  }
-  if (!enabled) return { rest, dashboard: undefined };
-  try {
-    return { rest, dashboard: { port: resolveDashboardOptions({ port }).port } };
-  } catch {
-    throw invalidOption(
-      '--dashboard-port',
-      `must be an integer from 0 to 65535 (got ${JSON.stringify(port)})`,
-    );
-  }
-}
 
 export type ParsedDashboardCli =
   | { readonly kind: 'help'; readonly text: string }

@@ -37,6 +37,7 @@ export class DashboardCollector {
       topPagesMinutes: options.topPagesMinutes,
       chartMinutes: options.chartMinutes,
       inputTopic: options.inputTopic,
+      inputStage: options.inputStage,
       now: deps.now,
     });
   }
@@ -61,6 +62,11 @@ export class DashboardCollector {
 
   async #build(): Promise<DashboardView> {
     const o = this.#options;
+    if (!o.elasticsearch) {
+      const view = this.#model.view('off', 'off');
+      this.#cached = { at: this.#now(), view };
+      return view;
+    }
     const [top, chart] = await Promise.all([
       this.#search(topPagesQuery(o.topPagesMinutes, o.topPagesSize)).then(
         (r): { rows: TopPageRow[] } => ({ rows: readTopPages(r) }),

@@ -26,6 +26,16 @@ export interface DashboardOptions {
   readonly latencyWindowMs: number;
   /** Only records read from this topic count as pipeline input; undefined = every stage's input. */
   readonly inputTopic: string | undefined;
+  /**
+   * Only records read by this stage (the `stage` label: its consumer group id) count as pipeline input, so a stage
+   * that reads the input topic again (the session windows) does not count it twice; undefined = every stage.
+   */
+  readonly inputStage: string | undefined;
+  /**
+   * Whether window results are indexed into Elasticsearch; false shows the Elasticsearch panels as off instead of
+   * querying. @defaultValue true
+   */
+  readonly elasticsearch: boolean;
   /** Time limit of one Elasticsearch query or metrics scrape (ms). @defaultValue 5000 */
   readonly requestTimeoutMs: number;
   /** Page heading. @defaultValue 'Tributary — clickstream' */
@@ -45,6 +55,8 @@ export const DASHBOARD_DEFAULTS: DashboardOptions = Object.freeze({
   rateWindowMs: 10_000,
   latencyWindowMs: 60_000,
   inputTopic: undefined,
+  inputStage: undefined,
+  elasticsearch: true,
   requestTimeoutMs: 5_000,
   title: 'Tributary — clickstream',
 });
@@ -65,6 +77,13 @@ function text(name: string, value: unknown, pattern = /^.+$/s): string {
       `must be a non-empty string${pattern.source === '^.+$' ? '' : ` matching ${pattern}`} (got ${JSON.stringify(value)})`,
     );
   return value;
+}
+
+function bool(name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw invalidOption(name, `must be true or false (got ${JSON.stringify(value)})`);
 }
 
 /** Merges `input` over DASHBOARD_DEFAULTS and validates once; throws `TRIB_PROC_INVALID_OPTION` naming the option. */
@@ -102,6 +121,11 @@ export function resolveDashboardOptions(
       m['inputTopic'] === undefined
         ? undefined
         : text('inputTopic', m['inputTopic'], /^[A-Za-z0-9._-]{1,249}$/),
+    inputStage:
+      m['inputStage'] === undefined
+        ? undefined
+        : text('inputStage', m['inputStage'], /^[A-Za-z0-9._-]{1,249}$/),
+    elasticsearch: bool('elasticsearch', m['elasticsearch']),
     requestTimeoutMs: integer('requestTimeoutMs', m['requestTimeoutMs'], 100, 600_000),
     title: text('title', m['title']),
   };

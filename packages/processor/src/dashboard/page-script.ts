@@ -109,10 +109,20 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     ], 640, 120, function (t) { return t === undefined ? '' : new Date(t).toLocaleTimeString('en-GB'); });
   }
 
+  function renderElasticsearchOff(off) {
+    var text = off ? 'Elasticsearch panels are off: the job runs without Elasticsearch (--no-elasticsearch).' : '';
+    $('top-pages-off').textContent = text;
+    $('chart-off').textContent = text;
+    $('top-pages').style.display = off ? 'none' : '';
+    $('chart-clicks-views').style.display = off ? 'none' : '';
+  }
+
   function render(view) {
     document.title = view.title;
     renderTiles(view.pipeline);
     renderTopPages(view.topPages);
+    renderElasticsearchOff(view.elasticsearch === 'off');
+    if (view.elasticsearch === 'off') $('top-pages-empty').style.display = 'none';
     renderCharts(view);
     updates++;
     document.body.setAttribute('data-updates', String(updates));

@@ -31,6 +31,7 @@ td.page { max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-spa
 svg { width: 100%; display: block; }
 svg text { font-size: 11px; fill: var(--muted); }
 .error-note { color: #b42318; font-size: 12px; margin-top: 6px; }
+.off-note { color: #667085; font-size: 13px; margin-top: 6px; }
 `;
 
 /** The dashboard page: plain HTML and CSS; the script (`/dashboard.js`) polls `/api/dashboard` and draws SVG. */
@@ -64,6 +65,7 @@ export function dashboardPage(options: { readonly title: string; readonly refres
     </table>
     <div class="empty" id="top-pages-empty">No window results in Elasticsearch yet.</div>
     <div class="error-note" id="top-pages-error"></div>
+    <div class="off-note" id="top-pages-off"></div>
   </section>
   <section class="charts">
     <div class="card">
@@ -71,6 +73,7 @@ export function dashboardPage(options: { readonly title: string; readonly refres
         <span class="legend"><span class="swatch" style="background:var(--clicks)"></span>clicks<span class="swatch" style="background:var(--views)"></span>views</span></h2>
       <svg id="chart-clicks-views" viewBox="0 0 640 220" role="img" aria-label="clicks and views per minute"></svg>
       <div class="error-note" id="chart-error"></div>
+      <div class="off-note" id="chart-off"></div>
     </div>
     <div class="card">
       <h2>Pipeline throughput <span class="legend">records in per second</span></h2>

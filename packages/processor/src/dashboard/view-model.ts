@@ -6,6 +6,8 @@ import type { MinutePoint, TopPageRow } from './queries.js';
 /** What the page draws: one JSON document, served by `/api/dashboard`. `null` figures are shown as "—". */
 export interface DashboardView {
   readonly title: string;
+  /** `off` when the job does not index into Elasticsearch: the page shows those panels as off. */
+  readonly elasticsearch: 'on' | 'off';
   /** Wall clock of this view (epoch ms). */
   readonly generatedAt: number;
   readonly topPages: {
@@ -28,7 +30,7 @@ export interface DashboardView {
 
 /** Pipeline figures from the job's metrics; `null` when the metric is missing or has no data yet. */
 export interface PipelineFigures {
-  /** Rate of tributary_processor_records_in_total (of `inputTopic` when set) over the rate window. */
+  /** Rate of tributary_processor_records_in_total (of `inputTopic` / `inputStage` when set) over the rate window. */
   readonly recordsInPerSecond: number | null;
   /** Rate of tributary_processor_records_out_total over the rate window. */
   readonly recordsOutPerSecond: number | null;
@@ -53,6 +55,8 @@ export interface DashboardModelOptions {
   readonly chartMinutes: number;
   /** Only records read from this topic count as pipeline input (all stages' inputs when undefined). */
   readonly inputTopic: string | undefined;
+  /** Only records read by this stage (`stage` label) count as pipeline input (every stage when undefined). */
+  readonly inputStage?: string | undefined;
   readonly now: () => number;
 }
 
@@ -98,10 +102,14 @@ export class DashboardModel {
   /** Records one metrics snapshot taken now. */
   observeMetrics(families: MetricFamilies): void {
     const t = this.#options.now();
-    const topic = this.#options.inputTopic;
+    const { inputTopic: topic, inputStage: stage } = this.#options;
+    const inputFilter = {
+      ...(topic === undefined ? {} : { topic }),
+      ...(stage === undefined ? {} : { stage }),
+    };
     const sample: Sample = {
       t,
-      recordsIn: sumOf(families, METRIC_NAMES.recordsIn, topic === undefined ? undefined : { topic }),
+      recordsIn: sumOf(families, METRIC_NAMES.recordsIn, inputFilter),
       recordsOut: sumOf(families, METRIC_NAMES.recordsOut),
       latency: histogramBuckets(families, METRIC_NAMES.eventTimeLatency),
     };
@@ -174,15 +182,22 @@ export class DashboardModel {
     };
   }
 
-  /** The whole view, from the latest metrics and the two Elasticsearch answers (or their errors). */
+  /**
+   * The whole view, from the latest metrics and the two Elasticsearch answers (or their errors); `'off'` when the
+   * job does not index into Elasticsearch (no query was made).
+   */
   view(
-    topPages: { rows: readonly TopPageRow[] } | { error: string },
-    clicksVsViews: { points: readonly MinutePoint[] } | { error: string },
+    topPages: { rows: readonly TopPageRow[] } | { error: string } | 'off',
+    clicksVsViews: { points: readonly MinutePoint[] } | { error: string } | 'off',
   ): DashboardView {
     const now = this.#options.now();
     const o = this.#options;
+    const off = topPages === 'off' || clicksVsViews === 'off';
+    if (topPages === 'off') topPages = { rows: [] };
+    if (clicksVsViews === 'off') clicksVsViews = { points: [] };
     return {
       title: o.title,
+      elasticsearch: off ? 'off' : 'on',
       generatedAt: now,
       topPages: {
         minutes: o.topPagesMinutes,

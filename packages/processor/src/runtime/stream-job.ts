@@ -151,7 +151,7 @@ class KafkaStreamJob implements StreamJob {
       }
       o.logger?.info({ url: this.#server.url }, 'metrics server listening');
     }
-    const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel);
+    const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel, o.logger);
     const admin = new TopicAdmin(kafka);
     this.#admin = admin;
     try {

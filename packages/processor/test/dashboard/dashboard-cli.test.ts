@@ -1,39 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dashboardHelpText,
-  extractDashboardFlags,
-  parseDashboardCli,
-} from '../../src/dashboard/dashboard-cli.js';
-
-describe('extractDashboardFlags', () => {
-  it('leaves a command line without dashboard flags untouched', () => {
-    expect(extractDashboardFlags(['clickstream', '--brokers', 'b:9092'])).toEqual({
-      rest: ['clickstream', '--brokers', 'b:9092'],
-      dashboard: undefined,
-    });
-  });
-
-  it('takes --dashboard and --dashboard-port out (separate or =), the port implying the dashboard', () => {
-    expect(extractDashboardFlags(['clickstream', '--dashboard', '--brokers', 'b:9092'])).toEqual({
-      rest: ['clickstream', '--brokers', 'b:9092'],
-      dashboard: { port: 8088 },
-    });
-    expect(extractDashboardFlags(['clickstream', '--dashboard-port', '0']).dashboard).toEqual({ port: 0 });
-    expect(extractDashboardFlags(['--dashboard-port=9000', 'clickstream'])).toEqual({
-      rest: ['clickstream'],
-      dashboard: { port: 9000 },
-    });
-  });
-
-  it('rejects a bad or missing port naming the flag', () => {
-    expect(() => extractDashboardFlags(['clickstream', '--dashboard-port', 'x'])).toThrow(
-      /--dashboard-port must be an integer from 0 to 65535 \(got "x"\)/,
-    );
-    expect(() => extractDashboardFlags(['clickstream', '--dashboard-port'])).toThrow(
-      /--dashboard-port needs a value/,
-    );
-  });
-});
+import { dashboardHelpText, parseDashboardCli } from '../../src/dashboard/dashboard-cli.js';
 
 describe('parseDashboardCli', () => {
   it('maps flags onto the dashboard options', () => {

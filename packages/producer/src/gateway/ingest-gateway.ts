@@ -6,7 +6,8 @@ import type { Message, Producer } from 'kafkajs';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { resolveCompression } from '../kafka/compression.js';
-import { createIdempotentProducer, createKafka, ensureTopic } from '../kafka/kafka-client.js';
+import { createIdempotentProducer, ensureTopic } from '../kafka/kafka-client.js';
+import { createGatewayKafka } from './gateway-kafka.js';
 import { parseEvents } from './event-parsing.js';
 import type { EventResult } from './event-parsing.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -43,7 +44,7 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
   const o = resolveGatewayOptions(input);
   const compression = resolveCompression(o.compression);
   const metrics = new GatewayMetrics();
-  const kafka = createKafka(o);
+  const kafka = createGatewayKafka(o, o.logger);
   let producer: Producer | undefined;
   let ready = false;
   let closing = false;

@@ -1,0 +1,95 @@
+import { logLevel as KafkaLogLevel } from 'kafkajs';
+import type { LogEntry, logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/** The levels kafkajs lines are written at (kafkajs has no fatal or trace). */
+export type KafkaLogTargetLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Where forwarded kafkajs lines go: the shape of the connector's `logger` option. */
+export type KafkaLogWriter = (
+  level: KafkaLogTargetLevel,
+  message: string,
+  fields: Record<string, unknown>,
+) => void;
+
+/** kafkajs level → the level its lines are written at; NOTHING writes nothing. */
+export const KAFKA_TO_LOG_LEVEL: Readonly<Record<number, KafkaLogTargetLevel>> = Object.freeze({
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+});
+
+/** Fields of a kafkajs line never written: credentials and TLS material (kafkajs does not log them today). */
+const SECRET_FIELD =
+  /^(sasl|password|secret|token|ssl|auth|authorization|credentials?|key|cert|ca|passphrase)$/i;
+/** `scheme://user:password@host` → `scheme://[redacted]@host` inside string values. */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
+
+function clean(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.replace(URL_USERINFO, '$1[redacted]@');
+  if (depth >= 3 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!SECRET_FIELD.test(k)) out[k] = clean(v, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * The fields of one kafkajs line: its namespace (`Consumer`, `Connection`, …) and whatever kafkajs logged with it
+ * (broker, groupId, error, …), without its own timestamp and logger name, credentials removed.
+ */
+export function kafkaLogFields(entry: LogEntry): Record<string, unknown> {
+  const {
+    timestamp: _t,
+    logger: _l,
+    message: _m,
+    ...rest
+  } = entry.log as LogEntry['log'] & {
+    logger?: unknown;
+  };
+  return { kafkajs: entry.namespace || 'kafkajs', ...(clean(rest, 0) as Record<string, unknown>) };
+}
+
+/** A kafkajs `logCreator` forwarding every line to `write` at the mapped level. */
+export function kafkaLogCreator(write: KafkaLogWriter): logCreator {
+  return () => (entry) => {
+    const level = KAFKA_TO_LOG_LEVEL[entry.level];
+    if (level === undefined) return;
+    const message = clean(String(entry.log.message ?? ''), 0) as string;
+    write(level, message, kafkaLogFields(entry));
+  };
+}
+
+/** `(level, message, fields)` → `logger[level](fields, message)`: a pino logger as a KafkaLogWriter. */
+export function pinoLogWriter(logger: Logger): KafkaLogWriter {
+  return (level, message, fields) => logger[level](fields, message);
+}
+
+/** A kafkajs `logCreator` writing through a pino logger (pino's redaction applies on top). */
+export function pinoKafkaLogCreator(logger: Logger): logCreator {
+  return kafkaLogCreator(pinoLogWriter(logger));
+}
+
+/**
+ * The kafkajs level that produces exactly the lines a pino logger at `level` would write (debug for debug and
+ * trace, nothing for silent), so kafkajs does not build lines that are dropped.
+ */
+export function kafkaLogLevelFor(level: string): KafkaLogLevel {
+  switch (level) {
+    case 'trace':
+    case 'debug':
+      return KafkaLogLevel.DEBUG;
+    case 'info':
+      return KafkaLogLevel.INFO;
+    case 'warn':
+      return KafkaLogLevel.WARN;
+    case 'error':
+    case 'fatal':
+      return KafkaLogLevel.ERROR;
+    default:
+      return KafkaLogLevel.NOTHING;
+  }
+}

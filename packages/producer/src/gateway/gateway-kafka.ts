@@ -1,0 +1,59 @@
+import kafkajs from 'kafkajs';
+import type { Kafka, LogEntry, logCreator } from 'kafkajs';
+import { createKafka } from '../kafka/kafka-client.js';
+import type { KafkaConnectionOptions } from '../load-options.js';
+import type { GatewayLogger } from './gateway-logger.js';
+
+// kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
+const { Kafka: KafkaClient, logLevel } = kafkajs;
+
+/** kafkajs level → gateway logger method (kafkajs has no fatal or trace). */
+export const KAFKA_LOG_METHODS: Readonly<Record<number, 'error' | 'warn' | 'info' | 'debug'>> = Object.freeze(
+  {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
+  },
+);
+
+/** Fields of a kafkajs line never written: credentials and TLS material. */
+const SECRET_FIELD =
+  /^(sasl|password|secret|token|ssl|auth|authorization|credentials?|key|cert|ca|passphrase)$/i;
+
+/**
+ * A kafkajs `logCreator` writing kafkajs' own lines through the gateway logger at the mapped level, as
+ * `{ kafkajs: <namespace>, …kafkajs' fields }` without its timestamp and logger name, credentials dropped.
+ */
+export function gatewayKafkaLogCreator(log: GatewayLogger): logCreator {
+  return () => (entry: LogEntry) => {
+    const method = KAFKA_LOG_METHODS[entry.level];
+    if (method === undefined) return;
+    const {
+      timestamp: _t,
+      logger: _l,
+      message,
+      ...rest
+    } = entry.log as LogEntry['log'] & { logger?: unknown };
+    const fields: Record<string, unknown> = { kafkajs: entry.namespace || 'kafkajs' };
+    for (const [k, v] of Object.entries(rest)) if (!SECRET_FIELD.test(k)) fields[k] = v;
+    log[method](fields, String(message ?? ''));
+  };
+}
+
+/**
+ * The gateway's kafkajs client: the producer package's settings (createKafka), plus kafkajs' lines at info and up
+ * through `log` when there is one.
+ */
+export function createGatewayKafka(o: KafkaConnectionOptions, log: GatewayLogger | undefined): Kafka {
+  if (log === undefined) return createKafka(o);
+  return new KafkaClient({
+    clientId: o.clientId,
+    brokers: o.brokers,
+    connectionTimeout: o.connectionTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
+    logLevel: logLevel.INFO,
+    logCreator: gatewayKafkaLogCreator(log),
+  });
+}
