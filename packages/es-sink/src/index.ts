@@ -104,7 +104,6 @@ export {
   KAFKA_TO_LOG_LEVEL,
   kafkaLogCreator,
   kafkaLogFields,
-  kafkaLogLevelFor,
   pinoKafkaLogCreator,
   pinoLogWriter,
   type KafkaLogTargetLevel,

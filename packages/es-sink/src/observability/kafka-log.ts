@@ -72,24 +72,3 @@ export function pinoLogWriter(logger: Logger): KafkaLogWriter {
 export function pinoKafkaLogCreator(logger: Logger): logCreator {
   return kafkaLogCreator(pinoLogWriter(logger));
 }
-
-/**
- * The kafkajs level that produces exactly the lines a pino logger at `level` would write (debug for debug and
- * trace, nothing for silent), so kafkajs does not build lines that are dropped.
- */
-export function kafkaLogLevelFor(level: string): KafkaLogLevel {
-  switch (level) {
-    case 'trace':
-    case 'debug':
-      return KafkaLogLevel.DEBUG;
-    case 'info':
-      return KafkaLogLevel.INFO;
-    case 'warn':
-      return KafkaLogLevel.WARN;
-    case 'error':
-    case 'fatal':
-      return KafkaLogLevel.ERROR;
-    default:
-      return KafkaLogLevel.NOTHING;
-  }
-}

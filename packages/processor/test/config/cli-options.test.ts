@@ -19,6 +19,43 @@ describe('parseCli', () => {
     expect(helpText()).toContain('TRIBUTARY_BROKERS');
   });
 
+  it('maps --dashboard, --dashboard-port, TRIBUTARY_DASHBOARD_* and config-file keys onto the config', () => {
+    expect(parseCli(['clickstream', '--dashboard'], { env: {} })).toMatchObject({
+      config: { dashboard: true, dashboardPort: 8088 },
+    });
+    expect(parseCli(['clickstream', '--dashboard-port', '0'], { env: {} })).toMatchObject({
+      config: { dashboard: true, dashboardPort: 0 },
+    });
+    expect(parseCli(['clickstream', '--dashboard-port=9001'], { env: {} })).toMatchObject({
+      config: { dashboard: true, dashboardPort: 9001 },
+    });
+    expect(
+      parseCli(['clickstream'], { env: { TRIBUTARY_DASHBOARD: 'true', TRIBUTARY_DASHBOARD_PORT: '9002' } }),
+    ).toMatchObject({ config: { dashboard: true, dashboardPort: 9002 } });
+    const fromFile = parseCli(['clickstream', '--config', 'dash.json'], {
+      env: {},
+      readFile: () => JSON.stringify({ dashboard: true, dashboardPort: 9003 }),
+    });
+    expect(fromFile).toMatchObject({ config: { dashboard: true, dashboardPort: 9003 } });
+    expect(helpText()).toContain('--dashboard ');
+    expect(helpText()).toContain('--dashboard-port <value>');
+    expect(helpText()).toContain('TRIBUTARY_DASHBOARD_PORT');
+  });
+
+  it('rejects a bad dashboard port naming the option and where it came from', () => {
+    expect(() => parseCli(['clickstream', '--dashboard-port', 'x'], { env: {} })).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PROC_INVALID_OPTION',
+        option: 'dashboardPort',
+        message: expect.stringContaining('from flags'),
+      }),
+    );
+    expect(() => parseCli(['clickstream', '--dashboard-port'], { env: {} })).toThrow(/--dashboard-port/);
+    expect(() => parseCli(['clickstream'], { env: { TRIBUTARY_DASHBOARD: 'yes' } })).toThrow(
+      /dashboard must be true or false \(got "yes" from environment\)/,
+    );
+  });
+
   it('maps --enriched-events and the table topics onto the config', () => {
     const parsed = parseCli(['clickstream', '--enriched-events', '--pages-topic', 'pg'], {
       env: { TRIBUTARY_WATERMARK_HEARTBEAT_MS: '250' },

@@ -34,6 +34,10 @@ describe('resolveProcessorConfig', () => {
     ['elasticsearch', 'yes'],
     ['elasticsearchUrl', 'ftp://x'],
     ['logLevel', 'loud'],
+    ['dashboard', 'maybe'],
+    ['dashboardPort', '65536'],
+    ['dashboardPort', '-1'],
+    ['dashboardPort', 'x'],
   ])('rejects %s = %j naming the option and its source', (option, value) => {
     expect(() => resolveProcessorConfig({ source: 'flags', values: { [option]: value } })).toThrow(
       expect.objectContaining({
@@ -41,6 +45,35 @@ describe('resolveProcessorConfig', () => {
         option,
         message: expect.stringContaining('from flags'),
       }),
+    );
+  });
+
+  it('logs at info by default, the level of the long-running job', () => {
+    expect(PROCESSOR_DEFAULTS.logLevel).toBe('info');
+    expect(resolveProcessorConfig().logLevel).toBe('info');
+  });
+
+  it('takes dashboard and dashboardPort from any layer, an explicit port implying the dashboard', () => {
+    expect(resolveProcessorConfig()).toMatchObject({ dashboard: false, dashboardPort: 8088 });
+    expect(resolveProcessorConfig({ source: 'config file', values: { dashboard: true } })).toMatchObject({
+      dashboard: true,
+      dashboardPort: 8088,
+    });
+    expect(resolveProcessorConfig({ source: 'environment', values: { dashboardPort: '0' } })).toMatchObject({
+      dashboard: true,
+      dashboardPort: 0,
+    });
+    expect(
+      resolveProcessorConfig(
+        { source: 'config file', values: { dashboard: false } },
+        { source: 'flags', values: { dashboardPort: '9000' } },
+      ),
+    ).toMatchObject({ dashboard: false, dashboardPort: 9000 });
+  });
+
+  it('names dashboardPort and the layer it came from when the implied dashboard has a bad port', () => {
+    expect(() => resolveProcessorConfig({ source: 'environment', values: { dashboardPort: 'abc' } })).toThrow(
+      /dashboardPort must be an integer from 0 to 65535 \(got "abc" from environment\)/,
     );
   });
 

@@ -87,6 +87,23 @@ describe('startDashboardServer (node:http on port 0)', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('with elasticsearch: false queries nothing and serves the view with the Elasticsearch panels off', async () => {
+    const calls: SearchBody[] = [];
+    const dashboard = await startDashboardServer(
+      { port: 0, elasticsearch: false, sampleIntervalMs: 100 },
+      { metrics: async () => [], search: fakeSearch(calls) },
+    );
+    servers.unshift(dashboard);
+    const view = (await (await fetch(new URL('/api/dashboard', dashboard.url))).json()) as DashboardView;
+    expect(calls).toHaveLength(0);
+    expect(view.elasticsearch).toBe('off');
+    expect(view.topPages.error).toBeNull();
+    expect(view.clicksVsViews.error).toBeNull();
+    const code = await (await fetch(new URL('/dashboard.js', dashboard.url))).text();
+    expect(code).toContain('Elasticsearch panels are off');
+    expect(await (await fetch(dashboard.url)).text()).toContain('id="top-pages-off"');
+  });
+
   it('rejects a bad option naming it', async () => {
     await expect(startDashboardServer({ port: -1 }, { metrics: async () => [] })).rejects.toMatchObject({
       code: 'TRIB_PROC_INVALID_OPTION',

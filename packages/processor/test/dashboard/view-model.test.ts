@@ -9,6 +9,8 @@ const T0 = Date.UTC(2026, 10, 22, 12, 0, 30);
 function snapshot(s: {
   inEvents: number;
   inRepartition?: number;
+  /** Records the session stage read from the input topic (absent = no session stage). */
+  inSessions?: number;
   out?: number;
   lag?: number[];
   watermarkLag?: number[];
@@ -22,6 +24,9 @@ function snapshot(s: {
       values: [
         { labels: { stage: 'app', topic: 'events' }, value: s.inEvents },
         { labels: { stage: 'app-merge', topic: 'rep' }, value: s.inRepartition ?? 0 },
+        ...(s.inSessions === undefined
+          ? []
+          : [{ labels: { stage: 'app-sessions', topic: 'events' }, value: s.inSessions }]),
       ],
     },
     {
@@ -70,7 +75,10 @@ function snapshot(s: {
   return families;
 }
 
-function model(inputTopic: string | null = 'events'): { m: DashboardModel; advance: (ms: number) => void } {
+function model(
+  inputTopic: string | null = 'events',
+  inputStage?: string,
+): { m: DashboardModel; advance: (ms: number) => void } {
   let now = T0;
   const m = new DashboardModel({
     title: 'T',
@@ -80,6 +88,7 @@ function model(inputTopic: string | null = 'events'): { m: DashboardModel; advan
     topPagesMinutes: 5,
     chartMinutes: 4,
     inputTopic: inputTopic ?? undefined,
+    inputStage,
     now: () => now,
   });
   return { m, advance: (ms) => (now += ms) };
@@ -127,6 +136,25 @@ describe('DashboardModel', () => {
     }
     expect(a.m.pipeline().recordsInPerSecond).toBe(100);
     expect(b.m.pipeline().recordsInPerSecond).toBe(120);
+  });
+
+  it('with a session stage reading the input topic too, counts the input stage only (by stage label)', () => {
+    const byTopic = model('events');
+    const byStage = model('events', 'app');
+    for (const { m, advance } of [byTopic, byStage]) {
+      m.observeMetrics(snapshot({ inEvents: 0, inRepartition: 0, inSessions: 0 }));
+      advance(1_000);
+      m.observeMetrics(snapshot({ inEvents: 100, inRepartition: 20, inSessions: 100 }));
+    }
+    // The topic alone counts each input record twice (stage 1 and the session stage read it).
+    expect(byTopic.m.pipeline().recordsInPerSecond).toBe(200);
+    expect(byStage.m.pipeline().recordsInPerSecond).toBe(100);
+    expect(byStage.m.pipeline().recordsInTotal).toBe(100);
+    const stageOnly = model(null, 'app-sessions');
+    stageOnly.m.observeMetrics(snapshot({ inEvents: 0, inSessions: 0 }));
+    stageOnly.advance(1_000);
+    stageOnly.m.observeMetrics(snapshot({ inEvents: 100, inSessions: 40 }));
+    expect(stageOnly.m.pipeline().recordsInPerSecond).toBe(40);
   });
 
   it('a counter reset (job restarted) counts from zero instead of a negative rate', () => {
@@ -206,6 +234,16 @@ describe('DashboardModel', () => {
     expect(failed.clicksVsViews.points).toHaveLength(4);
     expect(failed.pipeline.error).toBe('metrics unavailable: connect ECONNREFUSED');
     expect(failed.pipeline.consumerLag).toBeNull();
+  });
+
+  it("says Elasticsearch is off (empty panels, no errors) when the job does not index, 'on' otherwise", () => {
+    const { m } = model();
+    expect(m.view({ rows: [] }, { points: [] }).elasticsearch).toBe('on');
+    const off = m.view('off', 'off');
+    expect(off.elasticsearch).toBe('off');
+    expect(off.topPages).toEqual({ minutes: 5, rows: [], error: null });
+    expect(off.clicksVsViews.error).toBeNull();
+    expect(off.clicksVsViews.points.every((p) => p.clicks === 0 && p.views === 0)).toBe(true);
   });
 
   it('fillMinutes drops points older than the chart', () => {

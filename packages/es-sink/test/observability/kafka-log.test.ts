@@ -1,0 +1,83 @@
+import { Writable } from 'node:stream';
+import { logLevel } from 'kafkajs';
+import type { LogEntry } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { kafkaLogCreator, kafkaLogFields, pinoKafkaLogCreator } from '../../src/observability/kafka-log.js';
+
+function entry(level: number, message: string, extra: Record<string, unknown> = {}): LogEntry {
+  return {
+    namespace: 'Consumer',
+    level,
+    label: 'X',
+    log: { timestamp: '2026-11-22T12:00:00.000Z', logger: 'kafkajs', message, ...extra },
+  } as LogEntry;
+}
+
+describe('kafkaLogCreator', () => {
+  it('forwards each kafkajs line at its mapped level with its namespace and fields', () => {
+    const lines: unknown[] = [];
+    const log = kafkaLogCreator((level, message, fields) => lines.push([level, message, fields]))(
+      logLevel.INFO,
+    );
+    log(entry(logLevel.ERROR, 'Crash', { groupId: 'g', error: 'boom' }));
+    log(entry(logLevel.WARN, 'slow', { broker: 'b:9092' }));
+    log(entry(logLevel.INFO, 'Consumer has joined the group', { groupId: 'g', memberId: 'm' }));
+    log(entry(logLevel.DEBUG, 'fetch', {}));
+    log(entry(logLevel.NOTHING, 'never', {}));
+    expect(lines).toEqual([
+      ['error', 'Crash', { kafkajs: 'Consumer', groupId: 'g', error: 'boom' }],
+      ['warn', 'slow', { kafkajs: 'Consumer', broker: 'b:9092' }],
+      ['info', 'Consumer has joined the group', { kafkajs: 'Consumer', groupId: 'g', memberId: 'm' }],
+      ['debug', 'fetch', { kafkajs: 'Consumer' }],
+    ]);
+  });
+
+  it('never passes credentials on: sasl, passwords, tokens, TLS material, user:password@ in strings', () => {
+    const fields = kafkaLogFields(
+      entry(logLevel.INFO, 'x', {
+        sasl: { mechanism: 'plain', username: 'u', password: 'hunter2' },
+        ssl: { key: 'PRIVATE' },
+        nested: { password: 'hunter2', token: 't0k', keep: 1 },
+        url: 'http://u:hunter2@es:9200',
+      }),
+    );
+    const text = JSON.stringify(fields);
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('PRIVATE');
+    expect(text).not.toContain('t0k');
+    expect(fields).toEqual({ kafkajs: 'Consumer', nested: { keep: 1 }, url: 'http://[redacted]@es:9200' });
+    const lines: string[] = [];
+    kafkaLogCreator((_l, message) => lines.push(message))(logLevel.INFO)(
+      entry(logLevel.INFO, 'connecting to https://admin:hunter2@broker'),
+    );
+    expect(lines).toEqual(['connecting to https://[redacted]@broker']);
+  });
+
+  it('writes through a pino logger, which filters by its own level', () => {
+    let text = '';
+    const destination = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    });
+    const logger = createLogger({ name: 'p', level: 'warn', destination });
+    const log = pinoKafkaLogCreator(logger)(logLevel.INFO);
+    log(entry(logLevel.INFO, 'hidden'));
+    log(entry(logLevel.ERROR, 'Connection error', { broker: 'b:1', error: 'ECONNREFUSED' }));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      name: 'p',
+      level: 'error',
+      msg: 'Connection error',
+      kafkajs: 'Consumer',
+      broker: 'b:1',
+      error: 'ECONNREFUSED',
+    });
+  });
+});
