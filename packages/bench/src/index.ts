@@ -41,6 +41,29 @@ export type {
 } from './resources/resource-sampler.js';
 export { summarizeResources } from './resources/resource-summary.js';
 export type { ResourceSummary } from './resources/resource-summary.js';
+export { EventLoopDelayMonitor, eventLoopDelayFigures } from './resources/event-loop-delay.js';
+export type { DelayHistogramLike, EventLoopDelayFigures } from './resources/event-loop-delay.js';
+export { descendantPids, followServerPid, SERVER_MARKERS } from './resources/server-pid.js';
+
+export { ProbeCollector } from './probe/probe-collector.js';
+export type { ProbeIntervalPoint } from './probe/probe-collector.js';
+export {
+  isProbeCommand,
+  isProbeInterval,
+  PROBE_ENV,
+  PROBE_HISTOGRAMS,
+  PROBE_HISTOGRAM_NAMES,
+  PROBE_MESSAGE_KIND,
+} from './probe/probe-protocol.js';
+export type {
+  ProbeCommand,
+  ProbeConfig,
+  ProbeFlushMessage,
+  ProbeHistogramName,
+  ProbeIntervalMessage,
+  ProbeMeasureMessage,
+  WindowAck,
+} from './probe/probe-protocol.js';
 
 export {
   COMPONENTS,
@@ -113,7 +136,10 @@ export { runTableOnce, TABLE_WORKLOAD_DEFAULTS } from './run/table-run.js';
 export type { ServerInfo, TableRunInput, TableWorkload } from './run/table-run.js';
 export { WindowTracker } from './run/window-tracker.js';
 export type { WindowCounts, WindowLatencies, WindowTrackerOptions } from './run/window-tracker.js';
-export { processorCliPath } from './run/processor-child.js';
+export { childProbePath, processorCliPath } from './run/processor-child.js';
+export type { ProcessorProbe, ProcessorProbeOptions } from './run/processor-child.js';
+export { RawSearchablePoller, recordNewlySearchable } from './run/raw-searchable-poller.js';
+export type { RawSearchablePollerOptions, TimeBucket } from './run/raw-searchable-poller.js';
 export { CHANNEL_NAMES } from './diagnostics.js';
 
 export { figuresRun, scenarioRunId } from './scenarios/scenario-run.js';
@@ -146,10 +172,18 @@ export {
 export type { ConsumerPerformanceSummary, ProducerPerformanceSummary } from './scenarios/kafka-perf-tools.js';
 export {
   eventsPerCore,
+  STEP_OUTCOMES,
   THROUGHPUT_SEARCH_DEFAULTS,
   ThroughputSearch,
 } from './scenarios/throughput-search.js';
-export type { StepMeasurement, StepVerdict, ThroughputSearchOptions } from './scenarios/throughput-search.js';
+export type {
+  StepMeasurement,
+  StepOutcome,
+  StepVerdict,
+  ThroughputSearchOptions,
+} from './scenarios/throughput-search.js';
+export { combineGeneratorReports, generatorCount, producerCliPath } from './scenarios/generator-processes.js';
+export type { CombinedGeneratorReport, GeneratorReport } from './scenarios/generator-processes.js';
 export {
   inputLag,
   MAX_THROUGHPUT_DEFAULTS,

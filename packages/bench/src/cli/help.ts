@@ -29,6 +29,7 @@ run (default command)
   --step-duration <d>  max-throughput: measured time per step         (default ${RUN_DEFAULTS.stepMs / 1000}s)
   --out <dir>          results directory                              (default ${RUN_DEFAULTS.outDir}/)
   --no-html            do not write the HTML report
+  --no-raw-events      table: processor without --enriched-events (no raw-event rows, less work)
 
   Starts (or reuses) Kafka and Elasticsearch through the devstack and runs each scenario:
     table           processor CLI in a child (with a probe inside it and --enriched-events), open-loop

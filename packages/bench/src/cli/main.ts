@@ -71,6 +71,7 @@ function parseRunFlags(args: string[]): RunOptions {
       'step-duration': { type: 'string' },
       out: { type: 'string' },
       'no-html': { type: 'boolean' },
+      'no-raw-events': { type: 'boolean' },
     },
   });
   if (positionals.length > 0)
@@ -105,6 +106,7 @@ function parseRunFlags(args: string[]): RunOptions {
   }
   if (values.out !== undefined) options.outDir = values.out;
   if (values['no-html'] === true) options.html = false;
+  if (values['no-raw-events'] === true) options.rawEvents = false;
   return options;
 }
 

@@ -40,6 +40,8 @@ export const RUN_DEFAULTS = {
   outDir: 'bench-results',
   /** Write the HTML report (`--no-html` turns it off). */
   html: true,
+  /** `table`: run the processor with `--enriched-events` and time the raw-event path (`--no-raw-events` turns it off). */
+  rawEvents: true,
 } as const;
 
 export interface RunOptions {
@@ -57,6 +59,7 @@ export interface RunOptions {
   readonly stepMs?: number;
   readonly outDir?: string;
   readonly html?: boolean;
+  readonly rawEvents?: boolean;
 }
 
 export type ResolvedRunOptions = { readonly [K in keyof RunOptions]-?: NonNullable<RunOptions[K]> };
@@ -77,6 +80,7 @@ const FLAG_NAMES: Readonly<Record<keyof RunOptions, string>> = {
   stepMs: '--step-duration',
   outDir: '--out',
   html: '--no-html',
+  rawEvents: '--no-raw-events',
 };
 
 /**
@@ -149,5 +153,8 @@ export function resolveRunOptions(
     throw new InvalidOptionError(name('outDir'), 'must be a non-empty directory path', o.outDir);
   }
   if (typeof o.html !== 'boolean') throw new InvalidOptionError(name('html'), 'must be a boolean', o.html);
+  if (typeof o.rawEvents !== 'boolean') {
+    throw new InvalidOptionError(name('rawEvents'), 'must be a boolean', o.rawEvents);
+  }
   return o;
 }

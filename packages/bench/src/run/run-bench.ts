@@ -55,6 +55,7 @@ async function runTableScenario(
         partitions: options.partitions,
         kafka: servers.kafka,
         elasticsearch: servers.elasticsearch,
+        workload: { rawEvents: options.rawEvents },
         log,
       }),
     );
@@ -77,6 +78,7 @@ async function runTableScenario(
         seed: w.seed,
         compression: w.compression,
         esPollIntervalMs: w.pollIntervalMs,
+        rawEvents: options.rawEvents,
       },
     },
     runs,

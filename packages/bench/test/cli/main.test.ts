@@ -98,6 +98,7 @@ describe('bench CLI', () => {
           '--out',
           'x/',
           '--no-html',
+          '--no-raw-events',
         ],
         t.io,
       ),
@@ -118,11 +119,13 @@ describe('bench CLI', () => {
         stepMs: 6_000,
         outDir: 'x/',
         html: false,
+        rawEvents: false,
       },
     ]);
     const explicit = fakeIo();
     await main(['run'], explicit.io);
     expect(explicit.runs[0]?.scenarios).toEqual(['table', 'gateway', 'queries', 'peers', 'max-throughput']);
+    expect(explicit.runs[0]?.rawEvents).toBe(true);
   });
 
   it('maps the scenario flags onto the run options', async () => {
