@@ -18,7 +18,7 @@ import {
 } from '@tributary/processor';
 
 const USAGE = `Usage: node bench/count-job.mjs --brokers <list> --application-id <id> --input-topic <topic>
-  [--processing-guarantee exactly-once|at-least-once] [--window-size-ms 60000]
+  [--processing-guarantee exactly-once|at-least-once] [--window-size-ms 60000] [--commit-interval-ms 200]
 Writes <id>-results, <id>-repartition, <id>-late and <id>-dlq (created when missing).`;
 let values;
 try {
@@ -29,6 +29,7 @@ try {
       'input-topic': { type: 'string' },
       'processing-guarantee': { type: 'string', default: 'exactly-once' },
       'window-size-ms': { type: 'string', default: '60000' },
+      'commit-interval-ms': { type: 'string', default: '200' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -58,6 +59,11 @@ if (!Number.isSafeInteger(windowSizeMs) || windowSizeMs < 1) {
   process.exit(2);
 }
 
+const commitIntervalMs = Number(values['commit-interval-ms']);
+if (!Number.isSafeInteger(commitIntervalMs) || commitIntervalMs < 1) {
+  console.error(`--commit-interval-ms must be a positive integer (got ${values['commit-interval-ms']})`);
+  process.exit(2);
+}
 const appId = values['application-id'];
 const window = new TumblingWindows({ sizeMs: windowSizeMs });
 const decode = clickstreamDecoder({ projection: true });
@@ -72,6 +78,7 @@ const job = createStreamJob({
     'dead-letter': `${appId}-dlq`,
   },
   processingGuarantee: guarantee,
+  commitIntervalMs,
   taskFactory: (_topic, partition) =>
     new PartialAggregationTask({
       inputPartition: partition,

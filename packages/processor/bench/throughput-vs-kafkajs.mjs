@@ -43,6 +43,7 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --linear-grouping           experiment: preload kafkajs-linear-grouping.cjs into the processor child (kafkajs'
                               per-partition grouping of a sendBatch made linear instead of quadratic)
   --also-linear-grouping      after each mode, run it again with that preload (paired, same round)
+  --commit-interval-ms <n>    commit interval of both jobs (default: the job default, 200)
   --processor-args <flags>    extra clickstream CLI flags for every processor run, space-separated
                               (e.g. --processor-args=--projection-decode)
   --timeout-ms <n>            give up on a contender after this long (default 600000)
@@ -72,6 +73,7 @@ const ARG_OPTIONS = {
   'cpu-prof': { type: 'boolean', default: false },
   baseline: { type: 'string' },
   'processor-args': { type: 'string', default: '' },
+  'commit-interval-ms': { type: 'string' },
   'linear-grouping': { type: 'boolean', default: false },
   'also-linear-grouping': { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '600000' },
@@ -152,6 +154,10 @@ if (baselineDir !== undefined) {
     }
   }
 }
+const commitArgs =
+  values['commit-interval-ms'] === undefined
+    ? []
+    : ['--commit-interval-ms', String(int('commit-interval-ms'))];
 const latencyRate = int('latency-rate');
 const latencyDurationMs = int('latency-duration-ms', 1000);
 const windowSizeMs = int('window-size-ms', 1000);
@@ -368,7 +374,7 @@ function processorArgs(job, appId, inputTopic, mode, extra, linear = false, pack
       '--input-topic',
       inputTopic,
     );
-    args.push('--processing-guarantee', mode);
+    args.push('--processing-guarantee', mode, ...commitArgs);
     return args;
   }
   args.push(
@@ -390,6 +396,7 @@ function processorArgs(job, appId, inputTopic, mode, extra, linear = false, pack
     `${appId}-repartition`,
     '--processing-guarantee',
     mode,
+    ...commitArgs,
     ...extra,
     ...values['processor-args'].split(' ').filter((a) => a !== ''),
   );

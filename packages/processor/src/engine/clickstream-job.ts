@@ -71,9 +71,8 @@ export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Dec
       };
     }
     const result = validate(event);
-    return result.ok
-      ? { ok: true, event: result.event }
-      : { ok: false, code: result.error.code, reason: result.error.reason };
+    // The validator's success object already has the DecodeResult shape: passed on, not copied.
+    return result.ok ? result : { ok: false, code: result.error.code, reason: result.error.reason };
   };
 }
 

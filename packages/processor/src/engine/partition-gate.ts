@@ -19,7 +19,10 @@ export interface GateCounters {
   skippedReplays: number;
 }
 
-/** The verdict for one record. `accepted` carries the windows (not late) the event counts in. */
+/**
+ * The verdict for one record. `accepted` carries the windows (not late) the event counts in. Valid until the next
+ * `admit` of the same gate (the objects are reused: no allocation per record).
+ */
 export type Admission<E> =
   | { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' }
   | {
@@ -42,6 +45,12 @@ export interface PartitionGateOptions<E> {
   deadLetterOutput: string;
   emit: (record: OutputRecord) => void;
 }
+
+type Rejection = { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' };
+const SKIPPED: Rejection = Object.freeze({ kind: 'skipped' });
+const INVALID: Rejection = Object.freeze({ kind: 'invalid' });
+const LATE: Rejection = Object.freeze({ kind: 'late' });
+const DUPLICATE: Rejection = Object.freeze({ kind: 'duplicate' });
 
 interface Progress {
   /** max valid event timestamp so far; null = −∞ */
@@ -78,6 +87,13 @@ export class PartitionGate<E> {
   #nowMs: number | undefined;
   /** Progress changed since the last drain (written to its store lazily, once per drain). */
   #progressDirty = false;
+  /** The `accepted` admission, refilled by every `admit` that accepts. */
+  readonly #accepted: { kind: 'accepted'; event: E; timestamp: number; windows: TimeWindow[] } = {
+    kind: 'accepted',
+    event: undefined as E,
+    timestamp: 0,
+    windows: [],
+  };
 
   constructor(options: PartitionGateOptions<E>) {
     this.#o = options;
@@ -118,7 +134,7 @@ export class PartitionGate<E> {
     const offset = Number(record.offset);
     if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
       this.counters.skippedReplays++;
-      return { kind: 'skipped' };
+      return SKIPPED;
     }
     this.#lastOffset = offset;
     if (this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
@@ -137,7 +153,7 @@ export class PartitionGate<E> {
         reason: decoded.reason,
       }));
       this.#progressDirty = true;
-      return { kind: 'invalid' };
+      return INVALID;
     }
     const event = decoded.event;
     const ts = o.timestampOf(event);
@@ -157,7 +173,7 @@ export class PartitionGate<E> {
         watermark: wm,
         windowEnd,
       }));
-      admission = { kind: 'late' };
+      admission = LATE;
     } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
       const id = o.eventIdOf(event);
       // An event without an id cannot be recognised as a duplicate: always accepted (the shared contract).
@@ -171,17 +187,17 @@ export class PartitionGate<E> {
           offset: record.offset,
           eventId: id,
         }));
-        admission = { kind: 'duplicate' };
+        admission = DUPLICATE;
       } else {
         // 'replay' (same id, same offset) is the same record, not a duplicate: records at or below the
         // checkpointed offset were skipped above, so the state does not contain it yet and it counts
         // (checkAndAccept recorded it).
         this.counters.accepted++;
-        admission = { kind: 'accepted', event, timestamp: ts, windows };
+        admission = this.#accept(event, ts, windows);
       }
     } else {
       this.counters.accepted++;
-      admission = { kind: 'accepted', event, timestamp: ts, windows };
+      admission = this.#accept(event, ts, windows);
     }
     this.watermark.observe(ts);
     this.#dedup?.expire(this.watermark.current);
@@ -232,6 +248,14 @@ export class PartitionGate<E> {
     } else if (this.#dedup !== undefined && entry.store === this.#dedup.name) {
       this.#dedup.restoreEntry(entry);
     }
+  }
+
+  #accept(event: E, timestamp: number, windows: TimeWindow[]): Admission<E> {
+    const a = this.#accepted;
+    a.event = event;
+    a.timestamp = timestamp;
+    a.windows = windows;
+    return a;
   }
 
   #saveProgress(): void {

@@ -16,14 +16,22 @@ export class TumblingWindows implements WindowAssigner {
   readonly kind = 'tumbling' as const;
   readonly sizeMs: number;
   readonly offsetMs: number;
+  /** The last assignment, returned again while timestamps stay in its window (events arrive mostly in order). */
+  #last: readonly TimeWindow[] = [];
 
   constructor(options: TumblingWindowOptions) {
     this.sizeMs = checkPositiveInteger('sizeMs', options.sizeMs);
     this.offsetMs = checkInteger('offsetMs', options.offsetMs ?? 0);
   }
 
+  /** The one window containing `timestampMs`, in a frozen array that consecutive calls may share. */
   assign(timestampMs: number): TimeWindow[] {
-    return [this.windowFor(timestampMs)];
+    const last = this.#last[0];
+    if (last !== undefined && timestampMs >= last.start && timestampMs < last.end)
+      return this.#last as TimeWindow[];
+    const assigned = Object.freeze([Object.freeze(this.windowFor(timestampMs))]);
+    this.#last = assigned;
+    return assigned as TimeWindow[];
   }
 
   /** The one window containing `timestampMs`. */

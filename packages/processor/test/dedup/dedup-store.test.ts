@@ -171,4 +171,23 @@ describe('DedupStore', () => {
       }
     }
   });
+
+  it('checkAndAccept gives the verdicts of check and records like accept, except duplicates', () => {
+    const a = new DedupStore({ name: 'd', ttlMs: 1_000, bucketMs: 100 });
+    const b = new DedupStore({ name: 'd', ttlMs: 1_000, bucketMs: 100 });
+    const steps: Array<[string, string, number, number]> = [
+      ['e1', '1', 0, 10],
+      ['e1', '2', 500, 20], // duplicate
+      ['e1', '1', 500, 10], // replay of the same record
+      ['e2', '3', 600, 30],
+      ['e1', '4', 1_010, 1_100], // expired: new again
+    ];
+    for (const [id, offset, wm, ts] of steps) {
+      const expected = b.check(id, offset, wm);
+      if (expected !== 'duplicate') b.accept(id, offset, ts);
+      expect(a.checkAndAccept(id, offset, wm, ts)).toBe(expected);
+    }
+    expect(a.size.entries).toBe(b.size.entries);
+    expect(a.drainChangelog()).toEqual(b.drainChangelog());
+  });
 });

@@ -135,4 +135,33 @@ describe('TaskSlot', () => {
     await slot.commit();
     expect(committer.requests).toHaveLength(1);
   });
+
+  it('feeds a range of a batch, skipping only the records before the committed position', () => {
+    const { slot, committer } = setup('5');
+    const batch = [message(3, 'a'), message(4, 'a'), message(5, 'a'), message(6, 'b'), message(7, 'b')];
+    expect(slot.process(batch, '4', 0, 2)).toBe(0);
+    expect(slot.process(batch, '6', 2, 4)).toBe(2);
+    expect(slot.process(batch, '7', 4)).toBe(1);
+    expect(slot.nextOffset).toBe(8n);
+    expect(slot.uncommitted).toBe(3);
+    return slot.commit().then(() => {
+      expect(committer.requests[0]!.offset).toEqual({ topic: 'in', partition: 1, offset: '8' });
+    });
+  });
+
+  it('snapshots a commit synchronously when none is in flight, so records fed meanwhile go in the next one', async () => {
+    const { slot, committer } = setup(null);
+    slot.process([message(0, 'a'), message(1, 'a')], '1');
+    const first = slot.commit();
+    expect(slot.committing).toBe(true);
+    expect(slot.uncommitted).toBe(0); // drained at once
+    slot.process([message(2, 'b')], '2');
+    expect(slot.uncommitted).toBe(1);
+    const second = slot.commit(); // queued behind the first
+    await first;
+    await second;
+    await slot.settled;
+    expect(slot.committing).toBe(false);
+    expect(committer.requests.map((r) => r.offset?.offset)).toEqual(['2', '3']);
+  });
 });

@@ -97,4 +97,15 @@ describe('KeyedStore', () => {
   it('rejects an empty name', () => {
     expect(() => new KeyedStore({ name: '', codec: jsonCodec() })).toThrow(/name must be a non-empty string/);
   });
+
+  it('markDirty marks an in-place mutation dirty without rescheduling its expiry, and ignores absent keys', () => {
+    const s = store();
+    s.set('a', { n: 1, until: 100 });
+    s.drainChangelog();
+    s.get('a')!.n = 2;
+    s.markDirty('a');
+    s.markDirty('missing');
+    expect(s.drainChangelog().map((e) => e.key)).toEqual(['a']);
+    expect(s.expire(100).map(([k]) => k)).toEqual(['a']);
+  });
 });

@@ -28,4 +28,13 @@ describe('TumblingWindows', () => {
       expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: 'sizeMs' }),
     );
   });
+
+  it('returns one frozen array while timestamps stay in a window, a new one for the next window', () => {
+    const w = new TumblingWindows({ sizeMs: 1000 });
+    const first = w.assign(1_500);
+    expect(w.assign(1_999)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+    expect(w.assign(2_000)).toEqual([{ start: 2_000, end: 3_000 }]);
+    expect(w.assign(1_000)).toEqual([{ start: 1_000, end: 2_000 }]);
+  });
 });
