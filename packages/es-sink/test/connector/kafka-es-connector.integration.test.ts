@@ -251,8 +251,10 @@ describe('Kafka → Elasticsearch connector', () => {
     const index = `es-sink-it-stop-${suffix}`;
     indices.push(index);
     const groupId = `es-sink-it-${suffix}-c`;
+    const lines: [string, string, Record<string, unknown> | undefined][] = [];
     const connector = connectorFor(topic, groupId, index, esUrl, {
       sink: { node: esUrl, index, flushIntervalMs: 600_000 },
+      logger: (level, message, fields) => lines.push([level, message, fields]),
     });
     await connector.start();
     await producer.send({ topic, messages: Array.from({ length: 40 }, (_, i) => windowRecord(i)) });
@@ -261,6 +263,11 @@ describe('Kafka → Elasticsearch connector', () => {
     await connector.stop();
     expect(await count(index)).toBe(40);
     expect(await committed(groupId, topic)).toEqual(await endOffsets(topic));
+    // kafkajs' own lines come through the connector's logger (info and up), tagged with their namespace.
+    const kafkajs = lines.filter(([, , fields]) => typeof fields?.['kafkajs'] === 'string');
+    expect(kafkajs.some(([level, , f]) => level === 'info' && f?.['kafkajs'] === 'Consumer')).toBe(true);
+    expect(kafkajs.every(([level]) => level !== 'debug')).toBe(true);
+    expect(lines.some(([, message]) => message === 'partitions assigned')).toBe(true);
   });
 
   it('reports metrics and health: partitions paused and not ready during an outage, all indexed after it', async () => {

@@ -7,7 +7,7 @@ import { KafkaHarness, uniqueName } from '../helpers/kafka-harness.js';
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const brokers = inject('kafkaBrokers');
 
-describe('tributary-processor clickstream --metrics-port 0 --log-level info', () => {
+describe('tributary-processor clickstream --metrics-port 0 --dashboard-port 0 (default log level)', () => {
   const harness = new KafkaHarness(brokers);
   const suffix = uniqueName('climetrics');
 
@@ -18,7 +18,7 @@ describe('tributary-processor clickstream --metrics-port 0 --log-level info', ()
     await harness.cleanup([`${suffix}-app`, `${suffix}-app-merge`], [suffix]);
   });
 
-  it('prints the metrics URL, serves /metrics and /health, writes JSON logs and stops on SIGTERM', async () => {
+  it('prints the metrics and dashboard URLs, serves /metrics, /health and the page, logs at info (kafkajs included) and stops on SIGTERM', async () => {
     if (!existsSync(CLI))
       throw new Error(`${CLI} is missing: run \`npx nx build @tributary/processor\` first`);
     await harness.createTopic(`${suffix}-events`, 2);
@@ -37,9 +37,9 @@ describe('tributary-processor clickstream --metrics-port 0 --log-level info', ()
         `--repartition-topic=${suffix}-repartition`,
         '--commit-interval-ms=100',
         '--metrics-port=0',
-        '--log-level=info',
       ],
-      { env: { PATH: process.env['PATH'] ?? '' } },
+      // The dashboard through the environment: the same option as --dashboard-port.
+      { env: { PATH: process.env['PATH'] ?? '', TRIBUTARY_DASHBOARD_PORT: '0' } },
     );
     let stdout = '';
     let stderr = '';
@@ -69,7 +69,10 @@ describe('tributary-processor clickstream --metrics-port 0 --log-level info', ()
         health = await fetch(`${url}/health`);
       }
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ live: true, ready: true, state: 'running' });
+      // --no-elasticsearch: the job is the only component.
+      const body = (await health.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ live: true, ready: true, job: { ready: true, state: 'running' } });
+      expect(body).not.toHaveProperty('elasticsearch');
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
       const metrics = await fetch(`${url}/metrics`);
       expect(metrics.status).toBe(200);
@@ -78,15 +81,33 @@ describe('tributary-processor clickstream --metrics-port 0 --log-level info', ()
       expect(text).toContain('# TYPE process_resident_memory_bytes gauge');
       expect(text).toContain('# TYPE nodejs_eventloop_lag_p99_seconds gauge');
       expect((await fetch(`${url}/nope`)).status).toBe(404);
+
+      const dashboard = /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1];
+      expect(dashboard, stdout).toBeDefined();
+      const view = (await (await fetch(`${dashboard}api/dashboard`)).json()) as Record<string, unknown>;
+      expect(view).toMatchObject({
+        elasticsearch: 'off',
+        topPages: { rows: [], error: null },
+        clicksVsViews: { error: null },
+      });
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    const logs = stdout
-      .split('\n')
+    const lines = stdout.split('\n').filter((l) => l !== '');
+    // Human progress lines stay plain text; everything else is one JSON object per line.
+    const human = lines.filter((l) => !l.startsWith('{'));
+    expect(human.every((l) => l.startsWith('tributary-processor: '))).toBe(true);
+    expect(human.some((l) => l.includes('clickstream running'))).toBe(true);
+    const logs = lines
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l['name'] === 'tributary-processor');
+    expect(logs.every((l) => ['info', 'warn', 'error'].includes(String(l['level'])))).toBe(true);
+    // kafkajs' own lines come through pino, tagged with their namespace.
+    const kafkajs = logs.filter((l) => typeof l['kafkajs'] === 'string');
+    expect(kafkajs.length, stdout).toBeGreaterThan(0);
+    expect(kafkajs.some((l) => l['kafkajs'] === 'Consumer')).toBe(true);
     const messages = logs.map((l) => l['msg']);
     expect(messages).toContain('job starting');
     expect(messages).toContain('metrics server listening');

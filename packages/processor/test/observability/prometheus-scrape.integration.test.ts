@@ -115,7 +115,8 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const registry = app.job.registry!;
 
-    // Health: live at once, ready once both stages joined their groups and restored their tasks.
+    // Health: live at once, ready once both stages joined their groups and restored their tasks and the embedded
+    // Elasticsearch connector joined its group and reached Elasticsearch.
     expect((await fetch(`${metricsUrl}/health/live`)).status).toBe(200);
     const health = await waitFor(
       'the job to be ready',
@@ -125,8 +126,15 @@ describe('a real Prometheus server scraping the clickstream job', () => {
       },
       30_000,
     );
-    expect(health).toMatchObject({ live: true, ready: true, state: 'running' });
-    expect(Object.keys(health['stages'] as object).sort()).toEqual([applicationId, `${applicationId}-merge`]);
+    expect(health).toMatchObject({
+      live: true,
+      ready: true,
+      job: { live: true, ready: true, state: 'running' },
+      elasticsearch: { live: true, ready: true, consumerJoined: true, elasticsearchReachable: true },
+    });
+    const job = health['job'] as Record<string, unknown>;
+    expect(Object.keys(job['stages'] as object).sort()).toEqual([applicationId, `${applicationId}-merge`]);
+    expect(app.health().ready).toBe(true);
 
     const port = await freePort();
     const promUrl = `http://127.0.0.1:${port}`;

@@ -24,11 +24,14 @@ const SECRET_FIELD =
 /**
  * A kafkajs `logCreator` writing kafkajs' own lines through the gateway logger at the mapped level, as
  * `{ kafkajs: <namespace>, …kafkajs' fields }` without its timestamp and logger name, credentials dropped.
+ * While `quiet()` is true (the gateway is (re)connecting and reports that itself: the first failure at warn, the
+ * retries at debug) kafkajs' lines are written at debug, so a broker outage does not flood the error log.
  */
-export function gatewayKafkaLogCreator(log: GatewayLogger): logCreator {
+export function gatewayKafkaLogCreator(log: GatewayLogger, quiet: () => boolean = () => false): logCreator {
   return () => (entry: LogEntry) => {
-    const method = KAFKA_LOG_METHODS[entry.level];
-    if (method === undefined) return;
+    const mapped = KAFKA_LOG_METHODS[entry.level];
+    if (mapped === undefined) return;
+    const method = quiet() ? 'debug' : mapped;
     const {
       timestamp: _t,
       logger: _l,
@@ -43,9 +46,13 @@ export function gatewayKafkaLogCreator(log: GatewayLogger): logCreator {
 
 /**
  * The gateway's kafkajs client: the producer package's settings (createKafka), plus kafkajs' lines at info and up
- * through `log` when there is one.
+ * through `log` when there is one (at debug while `quiet()`).
  */
-export function createGatewayKafka(o: KafkaConnectionOptions, log: GatewayLogger | undefined): Kafka {
+export function createGatewayKafka(
+  o: KafkaConnectionOptions,
+  log: GatewayLogger | undefined,
+  quiet?: () => boolean,
+): Kafka {
   if (log === undefined) return createKafka(o);
   return new KafkaClient({
     clientId: o.clientId,
@@ -54,6 +61,6 @@ export function createGatewayKafka(o: KafkaConnectionOptions, log: GatewayLogger
     requestTimeout: o.requestTimeoutMs,
     retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
     logLevel: logLevel.INFO,
-    logCreator: gatewayKafkaLogCreator(log),
+    logCreator: gatewayKafkaLogCreator(log, quiet),
   });
 }

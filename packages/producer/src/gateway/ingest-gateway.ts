@@ -44,9 +44,10 @@ export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): 
   const o = resolveGatewayOptions(input);
   const compression = resolveCompression(o.compression);
   const metrics = new GatewayMetrics();
-  const kafka = createGatewayKafka(o, o.logger);
-  let producer: Producer | undefined;
   let ready = false;
+  // While connecting, the gateway reports the failures itself: kafkajs' own lines go to debug meanwhile.
+  const kafka = createGatewayKafka(o, o.logger, () => !ready);
+  let producer: Producer | undefined;
   let closing = false;
   let inFlightEvents = 0;
   let activeRequests = 0;

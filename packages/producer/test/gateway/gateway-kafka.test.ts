@@ -41,6 +41,16 @@ describe('gatewayKafkaLogCreator', () => {
     ]);
   });
 
+  it('writes every line at debug while quiet() (the gateway reports its own connection failures)', () => {
+    const { log, lines } = recorder();
+    let quiet = true;
+    const write = gatewayKafkaLogCreator(log, () => quiet)(logLevel.INFO);
+    write(entry(logLevel.ERROR, 'Connection error'));
+    quiet = false;
+    write(entry(logLevel.ERROR, 'Connection error'));
+    expect(lines.map(([level]) => level)).toEqual(['debug', 'error']);
+  });
+
   it('drops credential fields (sasl, password, ssl, token)', () => {
     const { log, lines } = recorder();
     gatewayKafkaLogCreator(log)(logLevel.INFO)(

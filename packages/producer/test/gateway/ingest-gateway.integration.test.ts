@@ -256,6 +256,12 @@ describe('ingest gateway against a real broker', () => {
     await g.close();
     const messages = lines.map((l) => l['msg']);
     expect(messages).toEqual(expect.arrayContaining(['listening', 'connected to Kafka', 'closed']));
+    // kafkajs' own lines (producer connected, …) come through the same logger, tagged with their namespace.
+    const kafkajs = lines.filter((l) => typeof l['kafkajs'] === 'string');
+    expect(kafkajs.length).toBeGreaterThan(0);
+    expect(kafkajs.every((l) => l['name'] === 'tributary-gateway' && typeof l['time'] === 'string')).toBe(
+      true,
+    );
     expect(lines.find((l) => l['msg'] === 'listening')).toMatchObject({ level: 'info', port, topic });
     const requests = lines.filter((l) => l['msg'] === 'request');
     expect(requests.map((l) => [l['level'], l['path'], l['status']])).toEqual([
@@ -295,5 +301,9 @@ describe('ingest gateway against a real broker', () => {
     expect(failures.length).toBeGreaterThanOrEqual(2);
     expect(failures[0]).toMatchObject({ level: 'warn', failures: 1 });
     expect(failures.slice(1).every((l) => l['level'] === 'debug')).toBe(true);
+    // kafkajs' connection errors are there too, at debug while the gateway reports the outage itself.
+    const kafkajs = lines.filter((l) => typeof l['kafkajs'] === 'string');
+    expect(kafkajs.length).toBeGreaterThan(0);
+    expect(kafkajs.every((l) => l['level'] === 'debug')).toBe(true);
   });
 });
