@@ -102,6 +102,7 @@ export {
 } from './observability/logger.js';
 export {
   KAFKA_TO_LOG_LEVEL,
+  isResponseError,
   kafkaLogCreator,
   kafkaLogFields,
   pinoKafkaLogCreator,

@@ -53,10 +53,27 @@ export function kafkaLogFields(entry: LogEntry): Record<string, unknown> {
   return { kafkajs: entry.namespace || 'kafkajs', ...(clean(rest, 0) as Record<string, unknown>) };
 }
 
-/** A kafkajs `logCreator` forwarding every line to `write` at the mapped level. */
+/**
+ * Whether a kafkajs line is a broker's error answer to one request (`Connection` namespace, `Response <api>` with
+ * a correlationId). kafkajs logs each at error although it throws the same error to its caller, which retries it or
+ * expects it (an existing topic on create, an unknown one while it is created): the caller reports what matters.
+ */
+export function isResponseError(entry: LogEntry): boolean {
+  return (
+    entry.namespace === 'Connection' &&
+    entry.level === KafkaLogLevel.ERROR &&
+    String(entry.log.message).startsWith('Response ') &&
+    (entry.log as { correlationId?: unknown }).correlationId !== undefined
+  );
+}
+
+/**
+ * A kafkajs `logCreator` forwarding every line to `write` at the mapped level, except a broker's error answer to one
+ * request (`isResponseError`), written at debug: its caller gets the error and reports it if it matters.
+ */
 export function kafkaLogCreator(write: KafkaLogWriter): logCreator {
   return () => (entry) => {
-    const level = KAFKA_TO_LOG_LEVEL[entry.level];
+    const level = isResponseError(entry) ? 'debug' : KAFKA_TO_LOG_LEVEL[entry.level];
     if (level === undefined) return;
     const message = clean(String(entry.log.message ?? ''), 0) as string;
     write(level, message, kafkaLogFields(entry));

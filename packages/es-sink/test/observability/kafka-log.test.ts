@@ -33,6 +33,23 @@ describe('kafkaLogCreator', () => {
     ]);
   });
 
+  it("writes a broker's error answer to one request at debug (its caller reports it), other errors at error", () => {
+    const lines: unknown[] = [];
+    const log = kafkaLogCreator((level, message) => lines.push([level, message]))(logLevel.INFO);
+    const answer = (extra: Record<string, unknown>): LogEntry => ({
+      ...entry(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', extra),
+      namespace: 'Connection',
+    });
+    log(answer({ error: 'Topic creation errors', correlationId: 33, size: 394 }));
+    log({ ...entry(logLevel.ERROR, 'Connection error: connect ECONNREFUSED'), namespace: 'Connection' });
+    log(answer({ error: 'no correlation id' }));
+    expect(lines).toEqual([
+      ['debug', 'Response CreateTopics(key: 19, version: 3)'],
+      ['error', 'Connection error: connect ECONNREFUSED'],
+      ['error', 'Response CreateTopics(key: 19, version: 3)'],
+    ]);
+  });
+
   it('never passes credentials on: sasl, passwords, tokens, TLS material, user:password@ in strings', () => {
     const fields = kafkaLogFields(
       entry(logLevel.INFO, 'x', {

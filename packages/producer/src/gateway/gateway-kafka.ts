@@ -22,16 +22,30 @@ const SECRET_FIELD =
   /^(sasl|password|secret|token|ssl|auth|authorization|credentials?|key|cert|ca|passphrase)$/i;
 
 /**
+ * A broker's error answer to one request (`Connection`, `Response <api>` with a correlationId): kafkajs logs it at
+ * error and throws it to the caller, which retries it or reports it, so the line is written at debug.
+ */
+function isResponseError(entry: LogEntry): boolean {
+  return (
+    entry.namespace === 'Connection' &&
+    entry.level === logLevel.ERROR &&
+    String(entry.log.message).startsWith('Response ') &&
+    (entry.log as { correlationId?: unknown }).correlationId !== undefined
+  );
+}
+
+/**
  * A kafkajs `logCreator` writing kafkajs' own lines through the gateway logger at the mapped level, as
  * `{ kafkajs: <namespace>, …kafkajs' fields }` without its timestamp and logger name, credentials dropped.
  * While `quiet()` is true (the gateway is (re)connecting and reports that itself: the first failure at warn, the
- * retries at debug) kafkajs' lines are written at debug, so a broker outage does not flood the error log.
+ * retries at debug) kafkajs' lines are written at debug, so a broker outage does not flood the error log; so are
+ * the broker's error answers the caller gets anyway.
  */
 export function gatewayKafkaLogCreator(log: GatewayLogger, quiet: () => boolean = () => false): logCreator {
   return () => (entry: LogEntry) => {
     const mapped = KAFKA_LOG_METHODS[entry.level];
     if (mapped === undefined) return;
-    const method = quiet() ? 'debug' : mapped;
+    const method = quiet() || isResponseError(entry) ? 'debug' : mapped;
     const {
       timestamp: _t,
       logger: _l,

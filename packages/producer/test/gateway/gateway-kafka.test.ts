@@ -51,6 +51,20 @@ describe('gatewayKafkaLogCreator', () => {
     expect(lines.map(([level]) => level)).toEqual(['debug', 'error']);
   });
 
+  it("writes a broker's error answer to one request at debug: the gateway gets the error itself", () => {
+    const { log, lines } = recorder();
+    const write = gatewayKafkaLogCreator(log)(logLevel.INFO);
+    write({
+      ...entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', { correlationId: 4 }),
+      namespace: 'Connection',
+    });
+    write({ ...entry(logLevel.ERROR, 'Connection error: ECONNREFUSED'), namespace: 'Connection' });
+    expect(lines.map(([level, , message]) => [level, message])).toEqual([
+      ['debug', 'Response Produce(key: 0, version: 7)'],
+      ['error', 'Connection error: ECONNREFUSED'],
+    ]);
+  });
+
   it('drops credential fields (sasl, password, ssl, token)', () => {
     const { log, lines } = recorder();
     gatewayKafkaLogCreator(log)(logLevel.INFO)(
