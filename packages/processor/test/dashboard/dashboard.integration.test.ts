@@ -77,9 +77,12 @@ interface CliRun {
 }
 
 /** `node dist/cli.js …` (the built bin), its output collected. */
-function runCli(args: string[]): CliRun {
+function runCli(args: string[], env: Record<string, string> = {}): CliRun {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx nx build @tributary/processor\` first`);
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -262,8 +265,13 @@ describe('live dashboard in headless Chromium', () => {
     expect(missing.stderr).toContain('--metrics-url must be the http(s) URL');
     const badPort = await runCli(['clickstream', '--dashboard-port', 'x']).exit;
     expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('--dashboard-port must be an integer from 0 to 65535');
+    // Named like every clickstream option: the option, its constraint and where the value came from.
+    expect(badPort.stderr).toContain('dashboardPort must be an integer from 0 to 65535 (got "x" from flags)');
+    const badEnv = await runCli(['clickstream'], { TRIBUTARY_DASHBOARD: 'yes' }).exit;
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('dashboard must be true or false (got "yes" from environment)');
     const clickstreamHelp = await runCli(['--help']).exit;
-    expect(clickstreamHelp.stdout).toContain('--dashboard-port <n>');
+    expect(clickstreamHelp.stdout).toContain('--dashboard-port <value>');
+    expect(clickstreamHelp.stdout).toContain('TRIBUTARY_DASHBOARD_PORT');
   });
 });
