@@ -8,7 +8,11 @@ import type { GroundTruthManifest, LoadOptions } from '@tributary/producer';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { Counter, Registry } from 'prom-client';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { startDashboardServer } from '../../src/dashboard/dashboard-server.js';
+import { registryMetricsSource } from '../../src/dashboard/metrics-source.js';
+import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
 import type { DashboardView } from '../../src/dashboard/view-model.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
@@ -253,6 +257,53 @@ describe('live dashboard in headless Chromium', () => {
     } finally {
       await context?.close();
       await app.stop();
+    }
+  });
+
+  it('says the Elasticsearch panels are off, without an error, for a job run with --no-elasticsearch', async () => {
+    const registry = new Registry();
+    new Counter({
+      name: METRIC_NAMES.recordsIn,
+      help: 'h',
+      labelNames: ['stage', 'topic'],
+      registers: [registry],
+    })
+      .labels({ stage: 'app', topic: 'events' })
+      .inc(5);
+    const dashboard = await startDashboardServer(
+      { port: 0, elasticsearch: false, refreshMs: 250, sampleIntervalMs: 100 },
+      { metrics: registryMetricsSource(registry) },
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-chromium-'));
+    let context: BrowserContext | undefined;
+    try {
+      context = await chromium.launchPersistentContext(dir, {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1360, height: 860 },
+      });
+      const page = await context.newPage();
+      await page.goto(dashboard.url);
+      await waitUntil(
+        'the page to render a view',
+        async () => Number(await page.getAttribute('body', 'data-updates')) > 0,
+        20_000,
+      );
+      expect(await page.textContent('#top-pages-off')).toContain('Elasticsearch panels are off');
+      expect(await page.textContent('#chart-off')).toContain('Elasticsearch panels are off');
+      expect(await page.textContent('#top-pages-error')).toBe('');
+      expect(await page.textContent('#chart-error')).toBe('');
+      expect(await page.isVisible('#top-pages')).toBe(false);
+      expect(await page.isVisible('#top-pages-empty')).toBe(false);
+      // The pipeline tiles still work: they read the job's metrics, not Elasticsearch.
+      expect(await page.textContent('#stat-throughput')).not.toBe('');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-elasticsearch-off.png'), fullPage: true });
+    } finally {
+      await context?.close();
+      await dashboard.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
