@@ -1,6 +1,7 @@
 import { ClickstreamGenerator } from '@tributary/producer';
 import { describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { toInputMessages } from '../helpers/clickstream-topics.js';
@@ -65,6 +66,8 @@ describe('tributary-processor clickstream --sessions', () => {
       sessionGapMs: GAP_MS,
       elasticsearch: false,
       idleTimeoutMs: 3_000,
+      dashboard: true,
+      dashboardPort: 0,
     });
     const app = createClickstreamApp(config);
     const sessions = harness.tail(`${suffix}-sessions`);
@@ -88,6 +91,21 @@ describe('tributary-processor clickstream --sessions', () => {
       expect(Object.fromEntries(latest())).toEqual(Object.fromEntries(expected));
       expect(app.job.ownedPartitions()[`${applicationId}-sessions`]).toEqual([0, 1, 2, 3]);
       for (const r of sessions.records) expect(records.some((e) => e.key === r.key)).toBe(true);
+
+      // The session stage reads the input topic too: the dashboard counts stage 1's input only, once per event.
+      const byTopic = (await app.job.registry!.getSingleMetricAsString(METRIC_NAMES.recordsIn))
+        .split('\n')
+        .filter((l) => l.includes(`topic="${topics.inputTopic}"`))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      expect(byTopic).toBe(2 * EVENTS);
+      const deadline = Date.now() + 10_000;
+      let shown = (await app.dashboard!.view()).pipeline.recordsInTotal;
+      while (shown !== EVENTS && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        shown = (await app.dashboard!.view()).pipeline.recordsInTotal;
+      }
+      expect(shown).toBe(EVENTS);
+      expect((await app.dashboard!.view()).elasticsearch).toBe('off');
     } finally {
       await app.stop();
     }
