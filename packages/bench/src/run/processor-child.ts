@@ -173,7 +173,9 @@ export async function startProcessorChild(
     }, startTimeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout.includes('running')) {
+      // The CLI's human line, printed once the app (job and its Elasticsearch connectors) is running; the job's own
+      // JSON log line "job running" comes earlier and must not count.
+      if (stdout.includes('clickstream running')) {
         clearTimeout(timer);
         resolve();
       }
