@@ -59,7 +59,8 @@ afterAll(async () => {
 describe.each(packageDirs)('packages/%s', (dir) => {
   it('packs, installs alone into an empty project, imports and runs its bin --help', async () => {
     const manifest = await readManifest(dir);
-    expect(manifest.files).toEqual(['dist']);
+    // dist, plus the Prometheus alert rules for the packages that ship them.
+    expect(manifest.files.filter((f) => f !== 'prometheus')).toEqual(['dist']);
     expect(Object.keys(manifest.exports)).toContain('.');
 
     const project = await mkdtemp(join(workDir, `consumer-${dir}-`));
@@ -83,6 +84,14 @@ describe.each(packageDirs)('packages/%s', (dir) => {
       { cwd: project },
     );
     expect((JSON.parse(exported) as string[]).length).toBeGreaterThan(1);
+
+    if (manifest.files.includes('prometheus')) {
+      const rules = await readFile(
+        join(project, 'node_modules', manifest.name, 'prometheus', 'alerts.yml'),
+        'utf8',
+      );
+      expect(rules, 'the alert rules ship with the package').toMatch(/^groups:/m);
+    }
 
     await expect(
       run(
