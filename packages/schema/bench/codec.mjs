@@ -174,6 +174,10 @@ for (const r of rows) {
     `| ${r.name} | ${fmt(r.encode)} | ${fmt(r.decode)} | ${r.bytes === undefined ? '–' : r.bytes.toFixed(1)} | ${ratio(r.encode, json.encode)} | ${ratio(r.decode, json.decode)} | ${r.bytes === undefined ? '–' : ratio(r.bytes, json.bytes)} |`,
   );
 }
+const full = rows.find((r) => r.name.includes('decodeClickstreamEvent'));
+const projection = rows.find((r) => r.name.includes('decodeClickstreamProjection'));
+console.log('');
+console.log(`projection vs full decode (decodeClickstreamEvent): ${ratio(projection.decode, full.decode)}`);
 console.log('');
 console.log(
   `seed's 4-field message: protobuf ${seedProto.toFixed(1)} B vs JSON ${seedJson.toFixed(1)} B per event (${((1 - seedProto / seedJson) * 100).toFixed(0)}% smaller)`,

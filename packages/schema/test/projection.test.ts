@@ -1,10 +1,19 @@
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeClickstreamEvent, encodeClickstreamEvent } from '../src/clickstream-event.js';
 import { SchemaErrorCodes } from '../src/errors.js';
-import { decodeClickstreamProjection } from '../src/projection.js';
+import { decodeClickstreamProjection, scanClickstreamProjection } from '../src/projection.js';
 import type { ClickstreamEvent, ClickstreamProjection } from '../src/types.js';
+import {
+  decodeAndValidateClickstreamEvent,
+  decodeAndValidateClickstreamProjection,
+} from '../src/validation.js';
 import { randomEvent, rng, sampleEvent } from './helpers/events.js';
+import {
+  BYTE_MUTATIONS,
+  CHUNK_MUTATIONS,
+  concat as joinChunks,
+  eventChunks,
+} from './helpers/wire-mutations.js';
 
 function project(e: ClickstreamEvent): ClickstreamProjection {
   return {
@@ -16,59 +25,39 @@ function project(e: ClickstreamEvent): ClickstreamProjection {
   };
 }
 
-/**
- * Oracle for corrupted input: protobufjs reflection over the same message with the skipped fields declared as
- * `bytes`, i.e. exactly the projection's contract (the skipped strings are not UTF-8 checked).
- */
-const oracle = protobuf
-  .parse(
-    `syntax = "proto3"; message P { string user_id = 1; string page_url = 2; int64 timestamp = 3; string event_type = 4;
-     string event_id = 5; bytes session_id = 6; bytes referrer = 7; bytes user_agent = 8; bytes device = 9; bytes country = 10; }`,
-  )
-  .root.lookupType('P');
+interface Outcome {
+  ok: boolean;
+  value?: unknown;
+  code?: string;
+  reason?: string;
+}
 
-function decodeWithOracle(bytes: Uint8Array): ClickstreamProjection {
-  const m = oracle.toObject(oracle.decode(bytes), { longs: Number, defaults: true }) as ClickstreamProjection;
-  return {
-    userId: m.userId,
-    pageUrl: m.pageUrl,
-    timestamp: m.timestamp,
-    eventType: m.eventType,
-    eventId: m.eventId,
-  };
+function outcome(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    const e = err as { code?: string; reason?: string };
+    return { ok: false, code: e.code ?? 'not a SchemaError', reason: e.reason ?? String(err) };
+  }
 }
 
 /**
- * Either both decoders throw TRIB_SCHEMA_DECODE_FAILED, or both succeed and agree on the projected fields; the full
- * decoder may additionally reject invalid UTF-8 in a skipped field, which the oracle arbitrates.
+ * The projection's contract: it accepts iff the full decoder accepts, with the same five fields, and rejects with
+ * the same error (code and reason). The internal scan must get the verdict and code right on its own (the exported
+ * decoder only borrows the full decoder's reason text on the error path).
  */
 function expectAgreement(bytes: Uint8Array): 'ok' | 'error' {
-  let full: ClickstreamEvent | undefined;
-  let fullError: unknown;
-  try {
-    full = decodeClickstreamEvent(bytes);
-  } catch (err) {
-    fullError = err;
-  }
-  if (full) {
-    expect(decodeClickstreamProjection(bytes)).toEqual(project(full));
-    return 'ok';
-  }
-  expect(fullError).toMatchObject({ code: SchemaErrorCodes.DECODE_FAILED });
-  let expected: ClickstreamProjection | undefined;
-  try {
-    expected = decodeWithOracle(bytes);
-  } catch {
-    expected = undefined;
-  }
-  if (expected) {
-    expect(decodeClickstreamProjection(bytes)).toEqual(expected);
-    return 'ok';
-  }
-  expect(() => decodeClickstreamProjection(bytes)).toThrow(
-    expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
-  );
-  return 'error';
+  const full = outcome(() => decodeClickstreamEvent(bytes));
+  const scan = outcome(() => scanClickstreamProjection(bytes));
+  const projected = outcome(() => decodeClickstreamProjection(bytes));
+  const expected = full.ok ? { ok: true, value: project(full.value as ClickstreamEvent) } : full;
+  expect({ ok: scan.ok, code: scan.code, value: scan.value }).toEqual({
+    ok: expected.ok,
+    code: expected.code,
+    value: expected.value,
+  });
+  expect(projected).toEqual(expected);
+  return full.ok ? 'ok' : 'error';
 }
 
 function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
@@ -180,12 +169,47 @@ describe('decodeClickstreamProjection', () => {
     expect(outcomes.error).toBeGreaterThan(0);
   });
 
-  it('does not check UTF-8 of skipped fields (the full decoder does)', () => {
-    const bytes = concat(encodeClickstreamEvent(sampleEvent()), [0x3a, 0x02, 0xc3, 0x28]); // referrer = invalid UTF-8
-    expect(() => decodeClickstreamEvent(bytes)).toThrow(
-      expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
+  it("rejects invalid UTF-8 in a skipped string field with the full decoder's error", () => {
+    for (const field of [0x32, 0x3a, 0x42, 0x4a, 0x52]) {
+      // session_id, referrer, user_agent, device, country: short (JS scan) and long (native check) values
+      for (const value of [
+        [0xc3, 0x28],
+        [...Array<number>(40).fill(0x61), 0xed, 0xa0, 0x80],
+      ]) {
+        const bytes = concat(encodeClickstreamEvent(sampleEvent()), [field, value.length], value);
+        expect(expectAgreement(bytes)).toBe('error');
+      }
+    }
+  });
+
+  it('does not check UTF-8 of bytes that are not a string field (unknown field, timestamp as bytes)', () => {
+    for (const prefix of [[0x5a], [0x1a], [0xb2, 0x06]]) {
+      const bytes = concat(encodeClickstreamEvent(sampleEvent()), prefix, [2, 0xc3, 0x28]);
+      expect(expectAgreement(bytes)).toBe('ok');
+    }
+  });
+
+  it('keeps a leading byte order mark in a string, like the full decoder', () => {
+    const bytes = encodeClickstreamEvent(sampleEvent({ userId: '\uFEFF', pageUrl: '\uFEFF/p' }));
+    expect(expectAgreement(bytes)).toBe('ok');
+    expect(decodeClickstreamProjection(bytes)).toMatchObject({ userId: '\uFEFF', pageUrl: '\uFEFF/p' });
+  });
+
+  it("rejects with exactly the full decoder's code and reason (dead-letter headers do not depend on the decoder)", () => {
+    const bytes = Uint8Array.from([0x0a, 0x05, 0x61]);
+    let fullError: unknown;
+    try {
+      decodeClickstreamEvent(bytes);
+    } catch (err) {
+      fullError = err;
+    }
+    expect(fullError).toMatchObject({ code: SchemaErrorCodes.DECODE_FAILED });
+    expect(() => decodeClickstreamProjection(bytes)).toThrow(
+      expect.objectContaining({
+        code: (fullError as { code: string }).code,
+        reason: (fullError as { reason: string }).reason,
+      }),
     );
-    expect(decodeClickstreamProjection(bytes)).toEqual(project(sampleEvent()));
   });
 
   it('rejects over-long tags and lengths like protobufjs', () => {
@@ -212,5 +236,104 @@ describe('decodeClickstreamProjection', () => {
     expect(() => decodeClickstreamProjection([1, 2] as unknown as Uint8Array)).toThrow(
       expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
     );
+  });
+});
+
+describe('decodeClickstreamProjection vs decode + validate (differential, seeded)', () => {
+  const NOW = 1_700_000_000_000 + 5e9;
+
+  /** Same dead-letter verdict: both accept the same projected event, or both reject with the same code and reason. */
+  function expectSameVerdict(bytes: Uint8Array): string {
+    const full = decodeAndValidateClickstreamEvent(bytes, { nowMs: NOW });
+    const fast = decodeAndValidateClickstreamProjection(bytes, { nowMs: NOW });
+    if (full.ok) {
+      expect(fast).toEqual({ ok: true, event: project(full.event) });
+      return 'accepted';
+    }
+    expect(fast.ok).toBe(false);
+    expect(fast.ok ? undefined : { code: fast.error.code, reason: fast.error.reason }).toEqual({
+      code: full.error.code,
+      reason: full.error.reason,
+    });
+    return full.error.code;
+  }
+
+  /** Valid events: the full schema's ten fields, or only the seed's four (user_id, page_url, timestamp, event_type). */
+  function validEvent(next: () => number): Partial<ClickstreamEvent> {
+    const e = randomEvent(next);
+    if (next() < 0.3)
+      return { userId: e.userId, pageUrl: e.pageUrl, timestamp: e.timestamp, eventType: e.eventType };
+    return e;
+  }
+
+  /** Bytes as kafkajs hands them over (a Buffer view into a larger pool) or as a plain Uint8Array. */
+  function asInput(next: () => number, bytes: Uint8Array): Uint8Array {
+    if (next() < 0.5) return bytes;
+    const pool = Buffer.alloc(bytes.length + 16, 0xff);
+    pool.set(bytes, 7);
+    return pool.subarray(7, 7 + bytes.length);
+  }
+
+  const chunkKinds = Object.keys(CHUNK_MUTATIONS);
+  const byteKinds = Object.keys(BYTE_MUTATIONS);
+
+  it('gives the same verdict and code on 8000 mutated events (structural and byte-level, 1-3 mutations each)', () => {
+    const next = rng(0x7a1b);
+    const byKind = new Map<string, Set<string>>();
+    const verdicts = new Map<string, number>();
+    for (let i = 0; i < 8000; i++) {
+      let chunks = eventChunks(validEvent(next), next, next() < 0.3);
+      const kinds: string[] = [];
+      const structural = Math.floor(next() * 3);
+      for (let k = 0; k < structural; k++) {
+        const kind = chunkKinds[Math.floor(next() * chunkKinds.length)]!;
+        chunks = CHUNK_MUTATIONS[kind]!(next, chunks);
+        kinds.push(kind);
+      }
+      let bytes = joinChunks(chunks);
+      if (structural === 0 || next() < 0.3) {
+        const kind = byteKinds[Math.floor(next() * byteKinds.length)]!;
+        bytes = BYTE_MUTATIONS[kind]!(next, bytes);
+        kinds.push(kind);
+      }
+      const input = asInput(next, bytes);
+      expectAgreement(input);
+      const verdict = expectSameVerdict(input);
+      verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+      for (const kind of kinds) byKind.set(kind, (byKind.get(kind) ?? new Set()).add(verdict));
+    }
+    // Every mutation kind was exercised (decoded and rejected where it can be), and the run covers acceptance, decode
+    // failures and each validation failure.
+    expect([...byKind.keys()].sort()).toEqual([...chunkKinds, ...byteKinds].sort());
+    for (const [kind, seen] of byKind) {
+      if (
+        kind !== 'field number 0' &&
+        kind !== 'invalid wire type or end group' &&
+        kind !== 'mismatched group end'
+      )
+        expect({ kind, decoded: [...seen].some((v) => v !== SchemaErrorCodes.DECODE_FAILED) }).toEqual({
+          kind,
+          decoded: true,
+        });
+      expect({ kind, rejected: seen.has(SchemaErrorCodes.DECODE_FAILED) }).toEqual({ kind, rejected: true });
+    }
+    for (const code of [
+      'accepted',
+      SchemaErrorCodes.DECODE_FAILED,
+      SchemaErrorCodes.MISSING_FIELD,
+      SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE,
+      SchemaErrorCodes.INVALID_EVENT_TYPE,
+    ]) {
+      expect(verdicts.get(code) ?? 0).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the same verdict on random byte strings', () => {
+    const next = rng(0xb17e5);
+    for (let i = 0; i < 5000; i++) {
+      const bytes = Uint8Array.from({ length: Math.floor(next() * 24) }, () => Math.floor(next() * 256));
+      expectAgreement(bytes);
+      expectSameVerdict(bytes);
+    }
   });
 });
