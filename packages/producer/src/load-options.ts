@@ -75,6 +75,12 @@ export interface LoadOptions
    */
   producers: number;
   /**
+   * Threads (worker_threads) that run the kafkajs producers: this thread paces, generates, encodes and keeps the
+   * ground truth, and hands each batch (one transferred buffer) to the thread owning its partitions' producer. 0 =
+   * everything on this thread; 'auto' = 1 when the machine has at least 2 cores, else 0. @defaultValue 'auto'
+   */
+  senderThreads: number | 'auto';
+  /**
    * Add the trib-intended-ms header (and trib-fault on injected faults) to each record. Off by default: kafkajs
    * encodes each header separately, which costs ~20% of the throughput (bench/README.md). @defaultValue false
    */
@@ -116,6 +122,7 @@ export const LOAD_DEFAULTS: Readonly<LoadOptions> = Object.freeze({
   lingerMs: 5,
   maxInFlightBatches: 1,
   producers: 1,
+  senderThreads: 'auto',
   recordHeaders: false,
   progressIntervalMs: 5_000,
   manifestPath: undefined,
@@ -141,6 +148,14 @@ export function resolveKafkaConnectionOptions(m: KafkaConnectionOptions): KafkaC
     replicationFactor: integerIn('replicationFactor', m.replicationFactor, 1, 100),
     retentionMs: m.retentionMs === undefined ? undefined : integerIn('retentionMs', m.retentionMs, -1),
   };
+}
+
+function senderThreadsOption(value: unknown): number | 'auto' {
+  if (value === 'auto') return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 64) {
+    throw invalidOption('senderThreads', "must be 'auto' or an integer between 0 and 64", value);
+  }
+  return value;
 }
 
 function topicName(value: unknown): string {
@@ -175,6 +190,7 @@ export function resolveLoadOptions(input: Partial<LoadOptions> = {}): LoadOption
     lingerMs: numberIn('lingerMs', m.lingerMs, 0, 60_000),
     maxInFlightBatches: integerIn('maxInFlightBatches', m.maxInFlightBatches, 1, 1000),
     producers: integerIn('producers', m.producers, 1, 64),
+    senderThreads: senderThreadsOption(m.senderThreads),
     recordHeaders: booleanOption('recordHeaders', m.recordHeaders),
     progressIntervalMs: integerIn('progressIntervalMs', m.progressIntervalMs, 0),
     manifestPath: optionalString('manifestPath', m.manifestPath),

@@ -13,6 +13,8 @@ describe('resolveLoadOptions', () => {
       compression: 'lz4',
     });
     expect(resolveLoadOptions({ count: 10 })).toMatchObject({ count: 10, durationMs: undefined });
+    expect(resolveLoadOptions({ senderThreads: 2 }).senderThreads).toBe(2);
+    expect(resolveLoadOptions({ senderThreads: 'auto' }).senderThreads).toBe('auto');
     expect(Object.isFrozen(LOAD_DEFAULTS)).toBe(true);
   });
 
@@ -38,6 +40,12 @@ describe('resolveLoadOptions', () => {
       /^producers must be an integer between 1 and 64 \(got 0\)$/,
     );
     expect(() => resolveLoadOptions({ producers: 1.5 })).toThrow(/producers must be an integer/);
+    expect(() => resolveLoadOptions({ senderThreads: -1 })).toThrow(
+      /^senderThreads must be 'auto' or an integer between 0 and 64 \(got -1\)$/,
+    );
+    expect(() => resolveLoadOptions({ senderThreads: 'one' as never })).toThrow(
+      /^senderThreads must be 'auto' or an integer between 0 and 64 \(got "one"\)$/,
+    );
   });
 });
 

@@ -79,6 +79,12 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
     'number',
     'parallel idempotent producers, each with its own partitions (default 1)',
   ),
+  f(
+    'sender-threads',
+    'senderThreads',
+    'number|auto',
+    'threads running the kafkajs producers; 0 = all on the main thread (default auto: 1 with >= 2 cores)',
+  ),
   f('headers', 'recordHeaders', 'boolean', 'add trib-intended-ms / trib-fault headers (default off)'),
   f('no-headers', 'recordHeaders', 'negated', 'send records without headers (the default)'),
   f('progress-interval', 'progressIntervalMs', 'duration', 'progress line interval (default 5s; 0 = none)'),

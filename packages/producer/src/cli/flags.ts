@@ -5,6 +5,8 @@ import { parseBoolean, parseBytes, parseDuration, parseList, parseNumber } from 
 export const FlagTypes = {
   STRING: 'string',
   NUMBER: 'number',
+  /** A number, or the word auto. */
+  NUMBER_OR_AUTO: 'number|auto',
   DURATION: 'duration',
   BYTES: 'bytes',
   LIST: 'list',
@@ -36,6 +38,8 @@ function convert(spec: FlagSpec, text: string): unknown {
       return text;
     case FlagTypes.NUMBER:
       return parseNumber(name, text);
+    case FlagTypes.NUMBER_OR_AUTO:
+      return text.trim().toLowerCase() === 'auto' ? 'auto' : parseNumber(name, text);
     case FlagTypes.DURATION:
       return parseDuration(name, text);
     case FlagTypes.BYTES:

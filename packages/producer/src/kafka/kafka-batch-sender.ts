@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { KafkaConnectionOptions } from '../load-options.js';
 import { connectProducer, createIdempotentProducer } from './kafka-client.js';
 import { KafkaMessageFactory } from './kafka-message.js';
+import type { KafkaMessage } from './kafka-message.js';
 
 /** A record as the sender needs it: where it goes and its bytes. */
 export interface OutgoingRecord {
@@ -17,9 +18,19 @@ export interface PartitionAck {
   baseOffset: number;
 }
 
+/** What an acknowledged send() returns. */
+export interface SentBatch {
+  acks: PartitionAck[];
+  /**
+   * When the acknowledgement arrived, on a clock valid across threads (`performance.timeOrigin + performance.now()`),
+   * when it arrived on another thread; undefined when the caller's own clock should be read.
+   */
+  ackedAtEpochMs: number | undefined;
+}
+
 /** Sends batches through one idempotent producer; one call's records may span several partitions. */
 export interface BatchSender {
-  send(records: readonly OutgoingRecord[]): Promise<PartitionAck[]>;
+  send(records: readonly OutgoingRecord[]): Promise<SentBatch>;
   close(): Promise<void>;
 }
 
@@ -51,9 +62,14 @@ export class KafkaBatchSender implements BatchSender {
     return new KafkaBatchSender(producer, settings);
   }
 
-  async send(records: readonly OutgoingRecord[]): Promise<PartitionAck[]> {
+  async send(records: readonly OutgoingRecord[]): Promise<SentBatch> {
     const factory = this.#messages;
     const messages = records.map((r) => factory.message(r.partition, r.key, r.value, r.headers));
+    return { acks: await this.sendMessages(messages), ackedAtEpochMs: undefined };
+  }
+
+  /** Sends ready-made messages (of KafkaMessage's fixed shape); resolves with where each partition's chunk landed. */
+  async sendMessages(messages: KafkaMessage[]): Promise<PartitionAck[]> {
     const s = this.#settings;
     const metadata = await this.#producer.send({
       topic: s.topic,

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
@@ -17,7 +18,7 @@ import { ClickstreamGenerator } from '../workload/generator.js';
 import { FaultKinds } from '../workload/faults.js';
 import { resolveCompression } from './compression.js';
 import { KafkaBatchSender } from './kafka-batch-sender.js';
-import type { BatchSender, PartitionAck } from './kafka-batch-sender.js';
+import type { BatchSender, SentBatch } from './kafka-batch-sender.js';
 import { createKafka, endOffsets, ensureTopic } from './kafka-client.js';
 import { LogOrderFeeder } from './log-order.js';
 import { assignPartitions } from './partition-assignment.js';
@@ -25,6 +26,8 @@ import type { PartitionAssignment } from './partition-assignment.js';
 import { recordHeaders } from './record-headers.js';
 import { RecordAccumulator } from './record-accumulator.js';
 import type { PendingRecord } from './record-accumulator.js';
+import { SenderThread } from './sender-thread.js';
+import { senderThreadCount } from './sender-threads-option.js';
 
 export interface LoadReport {
   topic: string;
@@ -116,17 +119,29 @@ export class ClickstreamLoadGenerator {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    const assignment = assignPartitions(partitions, o.producers);
+    // With sender threads, each producer (lane) lives on a thread (lane i on thread i mod n), so at least one lane
+    // per thread; without, all producers run on this thread.
+    const threadCount = senderThreadCount(o.senderThreads);
+    const assignment = assignPartitions(partitions, Math.max(o.producers, threadCount));
+    const threads = Array.from(
+      { length: Math.min(threadCount, assignment.producers) },
+      () => new SenderThread(),
+    );
     const settings = { topic: o.topic, compression, requestTimeoutMs: o.requestTimeoutMs };
-    const connecting = assignment.partitionsOf.map(() => KafkaBatchSender.connect(kafka, o, settings));
+    const connecting = assignment.partitionsOf.map((_, lane) =>
+      threads.length > 0
+        ? threads[lane % threads.length]!.openLane(lane, o, o.maxInFlightBatches)
+        : KafkaBatchSender.connect(kafka, o, settings),
+    );
     const connected = await Promise.allSettled(connecting);
     const senders = connected.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
     try {
       const failed = connected.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
-      return await this.#produce(senders, assignment, startOffsets);
+      return await this.#produce(senders, assignment, startOffsets, threads.length > 0);
     } finally {
       await Promise.all(senders.map((sender) => sender.close()));
+      await Promise.all(threads.map((thread) => thread.close()));
     }
   }
 
@@ -134,6 +149,7 @@ export class ClickstreamLoadGenerator {
     senders: BatchSender[],
     assignment: PartitionAssignment,
     startOffsets: number[],
+    threaded: boolean,
   ): Promise<LoadReport> {
     const o = this.options;
     const clock = this.#clock;
@@ -170,7 +186,9 @@ export class ClickstreamLoadGenerator {
     }));
     const laneOf = assignment.producerOf.map((i) => lanes[i]!);
     const maxBuffered = o.batchSize * partitions * 2;
-    const maxInFlight = o.maxInFlightBatches;
+    // A sender thread sends a lane's batches in hand-over order, maxInFlightBatches at once; one more batch may wait
+    // there, so the thread starts on it the moment the previous one is acknowledged.
+    const maxInFlight = o.maxInFlightBatches + (threaded ? 1 : 0);
     let buffered = 0;
 
     const send = (lane: Lane, records: PendingRecord[]): void => {
@@ -181,7 +199,7 @@ export class ClickstreamLoadGenerator {
       lane.sender
         .send(records)
         .then(
-          (acks) => this.#acknowledged(records, acks, feeder, warmupEnd),
+          (sent) => this.#acknowledged(records, sent, feeder, warmupEnd),
           (err: unknown) => {
             this.#failed += records.length;
             const wrapped = wrapKafkaError(
@@ -306,11 +324,17 @@ export class ClickstreamLoadGenerator {
   /** Counts an acknowledged send and hands its records, per partition at their offsets, to the log-order feeder. */
   #acknowledged(
     records: PendingRecord[],
-    acks: PartitionAck[],
+    sent: SentBatch,
     feeder: LogOrderFeeder<PendingRecord>,
     warmupEnd: number,
   ): void {
-    const ackMs = this.#clock.now();
+    // An acknowledgement that arrived on a sender thread counts from when it arrived there (the system clock's
+    // performance.now() is this thread's; both are anchored at their thread's timeOrigin).
+    const ackMs =
+      sent.ackedAtEpochMs !== undefined && this.#clock === systemClock
+        ? sent.ackedAtEpochMs - performance.timeOrigin
+        : this.#clock.now();
+    const acks = sent.acks;
     const byPartition = new Map<number, PendingRecord[]>();
     let bytes = 0;
     for (const r of records) {

@@ -72,4 +72,17 @@ describe('collectOptions', () => {
       /--rate must be a number/,
     );
   });
+
+  it('takes --sender-threads as a number or auto, from flags and environment', () => {
+    expect(collectOptions(RUN_FLAGS, { 'sender-threads': '2' }, {}, undefined)).toEqual({ senderThreads: 2 });
+    expect(collectOptions(RUN_FLAGS, { 'sender-threads': 'AUTO' }, {}, undefined)).toEqual({
+      senderThreads: 'auto',
+    });
+    expect(collectOptions(RUN_FLAGS, {}, { TRIBUTARY_SENDER_THREADS: '0' }, undefined)).toEqual({
+      senderThreads: 0,
+    });
+    expect(() => collectOptions(RUN_FLAGS, { 'sender-threads': 'two' }, {}, undefined)).toThrow(
+      /--sender-threads must be a number \(got "two"\)/,
+    );
+  });
 });
