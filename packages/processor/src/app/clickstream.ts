@@ -128,7 +128,8 @@ export function createClickstreamApp(
       clickstreamPartialTask({
         ...eventTime,
         dedupTtlMs: config.dedupTtlMs,
-        projection: config.projectionDecode,
+        // Enriched events carry every field of the event: stage 1 then decodes fully (same verdicts either way).
+        projection: !config.fullDecode && tables === undefined,
         inputPartition: partition,
         watermarkHeartbeatMs: config.watermarkHeartbeatMs,
         ...(tables === undefined
@@ -151,7 +152,7 @@ export function createClickstreamApp(
                 allowedLatenessMs: config.allowedLatenessMs,
                 idleTimeoutMs: config.idleTimeoutMs,
                 dedupTtlMs: config.dedupTtlMs,
-                projection: config.projectionDecode,
+                projection: !config.fullDecode,
                 outputs: { results: 'sessions', late: 'sessions-late', deadLetter: 'sessions-dead-letter' },
               }),
           },

@@ -3,6 +3,8 @@ import type { ParseArgsConfig } from 'node:util';
 import { invalidOption } from '../errors.js';
 import { readConfigFile } from './config-file.js';
 import {
+  DEPRECATED_PROCESSOR_KEYS,
+  DEPRECATED_PROCESSOR_OPTIONS,
   PROCESSOR_CONFIG_FIELDS,
   PROCESSOR_CONFIG_KEYS,
   PROCESSOR_DEFAULTS,
@@ -44,6 +46,7 @@ export function parseCli(argv: readonly string[], environment: CliEnvironment): 
   for (const key of PROCESSOR_CONFIG_KEYS) {
     options[flagName(key)] = { type: PROCESSOR_CONFIG_FIELDS[key].kind === 'bool' ? 'boolean' : 'string' };
   }
+  for (const key of DEPRECATED_PROCESSOR_KEYS) options[flagName(key)] = { type: 'boolean' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -64,7 +67,7 @@ export function parseCli(argv: readonly string[], environment: CliEnvironment): 
   if (extra.length > 0) throw invalidOption('arguments', `unexpected extra arguments: ${extra.join(' ')}`);
 
   const fromFlags: Record<string, unknown> = {};
-  for (const key of PROCESSOR_CONFIG_KEYS) {
+  for (const key of [...PROCESSOR_CONFIG_KEYS, ...DEPRECATED_PROCESSOR_KEYS]) {
     const value = values[flagName(key)];
     if (value !== undefined) fromFlags[key] = value;
   }
@@ -111,6 +114,10 @@ export function helpText(): string {
     'Options (flags override TRIBUTARY_* environment variables, which override the JSON config file):',
     `  ${'-c, --config <file>'.padEnd(34)} JSON file of options (camelCase names) [TRIBUTARY_CONFIG]`,
     ...rows,
+    ...DEPRECATED_PROCESSOR_KEYS.map(
+      (key) =>
+        `  ${`--${flagName(key)}`.padEnd(34)} ${DEPRECATED_PROCESSOR_OPTIONS[key]!.help} [${envName(key)}]`,
+    ),
     `  ${'--no-elasticsearch'.padEnd(34)} do not start the Elasticsearch connector`,
     `  ${'--print-config'.padEnd(34)} print the resolved configuration as JSON and exit`,
     `  ${'-h, --help'.padEnd(34)} show this help`,

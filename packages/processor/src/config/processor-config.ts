@@ -21,7 +21,8 @@ export interface ProcessorConfig {
   readonly idleTimeoutMs: number;
   readonly commitIntervalMs: number;
   readonly processingGuarantee: ProcessingGuarantee;
-  readonly projectionDecode: boolean;
+  /** Build every field of each event (the full decoder) instead of the five the job reads. Same verdicts. */
+  readonly fullDecode: boolean;
   readonly sessions: boolean;
   readonly sessionsTopic: string;
   readonly sessionGapMs: number;
@@ -63,7 +64,7 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   idleTimeoutMs: 30_000,
   commitIntervalMs: 200,
   processingGuarantee: 'exactly-once',
-  projectionDecode: false,
+  fullDecode: false,
   sessions: false,
   sessionsTopic: 'clickstream-sessions',
   sessionGapMs: 1_800_000,
@@ -129,9 +130,9 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   sessions: { kind: 'bool', help: 'also run session windows per user (group <applicationId>-sessions)' },
   sessionsTopic: { kind: 'topic', help: 'session summaries (JSON, key user_id)' },
   sessionGapMs: { kind: 'int', min: 1, max: 86_400_000, help: 'session inactivity gap' },
-  projectionDecode: {
+  fullDecode: {
     kind: 'bool',
-    help: 'decode only the fields the job reads (faster; invalid UTF-8 in skipped fields is not dead-lettered)',
+    help: 'decode every field of each event (slower); by default only the five the job reads are built, with the same dead-letter verdicts',
   },
   elasticsearch: { kind: 'bool', help: 'index results into Elasticsearch through @tributary/es-sink' },
   elasticsearchUrl: { kind: 'url', help: 'Elasticsearch base URL' },
@@ -183,8 +184,51 @@ const IMPLIES: readonly (readonly [keyof ProcessorConfig, keyof ProcessorConfig]
 
 export const PROCESSOR_CONFIG_KEYS = Object.keys(PROCESSOR_CONFIG_FIELDS) as (keyof ProcessorConfig)[];
 
+/** A former option kept as an alias: a boolean that sets `target` (inverted when `inverted`). */
+export interface DeprecatedBooleanOption {
+  readonly target: keyof ProcessorConfig;
+  readonly inverted: boolean;
+  readonly help: string;
+}
+
+/**
+ * Former options still accepted by every layer (flags, env, config file). `projectionDecode` (true = the projection
+ * decoder) was opt-in until the projection decoder gave the full decoder's verdicts; it is now the default, so
+ * `--projection-decode` is a no-op and `projectionDecode: false` means `fullDecode: true`.
+ */
+export const DEPRECATED_PROCESSOR_OPTIONS: { readonly [name: string]: DeprecatedBooleanOption } = {
+  projectionDecode: {
+    target: 'fullDecode',
+    inverted: true,
+    help: 'deprecated: projection decoding is the default (false = --full-decode)',
+  },
+};
+
+export const DEPRECATED_PROCESSOR_KEYS = Object.keys(DEPRECATED_PROCESSOR_OPTIONS);
+
 /** A partial configuration where every value may still be a raw string (from flags or env). */
 export type RawProcessorConfig = { [K in keyof ProcessorConfig]?: unknown };
+
+/** Rewrites a layer's deprecated options onto their targets; a contradiction within the layer is an error. */
+function withoutDeprecated(source: string, values: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...values };
+  for (const name of DEPRECATED_PROCESSOR_KEYS) {
+    const alias = DEPRECATED_PROCESSOR_OPTIONS[name]!;
+    const value = out[name];
+    delete out[name];
+    if (value === undefined) continue;
+    const flag = coerce(name, { kind: 'bool', help: alias.help }, value, source) as boolean;
+    const target = alias.inverted ? !flag : flag;
+    const given = out[alias.target];
+    if (
+      given !== undefined &&
+      coerce(alias.target, PROCESSOR_CONFIG_FIELDS[alias.target], given, source) !== target
+    )
+      throw invalidOption(name, `contradicts ${alias.target} (both from ${source})`);
+    out[alias.target] = target;
+  }
+  return out;
+}
 
 /**
  * Merges layers (later wins) over PROCESSOR_DEFAULTS and validates once. Unknown keys and bad values throw
@@ -196,7 +240,7 @@ export function resolveProcessorConfig(
   const merged: Record<string, unknown> = { ...PROCESSOR_DEFAULTS };
   const origin: Record<string, string> = {};
   for (const { source, values } of layers) {
-    for (const [key, value] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(withoutDeprecated(source, values))) {
       if (value === undefined) continue;
       if (!(key in PROCESSOR_CONFIG_FIELDS))
         throw invalidOption(key, `is not a processor option (from ${source})`);
@@ -290,7 +334,7 @@ export function flagName(key: string): string {
 /** Reads every `TRIBUTARY_*` variable that names an option. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of PROCESSOR_CONFIG_KEYS) {
+  for (const key of [...PROCESSOR_CONFIG_KEYS, ...DEPRECATED_PROCESSOR_KEYS]) {
     const value = env[envName(key)];
     if (value !== undefined && value !== '') out[key] = value;
   }

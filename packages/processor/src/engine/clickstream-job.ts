@@ -36,10 +36,12 @@ export const CLICKSTREAM_JOB_DEFAULTS = {
 
 export interface ClickstreamDecoderOptions {
   /**
-   * Decode only the fields the job reads (user_id, page_url, timestamp, event_type, event_id) — several times
-   * faster. Caveat (schema's projection decoder): invalid UTF-8 in a skipped field is not detected, so such a
-   * record is accepted here while the full decoder (and the producer's ground truth) dead-letters it.
-   * @defaultValue false
+   * Decode only the fields the job reads (user_id, page_url, timestamp, event_type, event_id) — about twice as fast
+   * as the full decoder on full events. Same verdicts: the schema's projection decoder accepts exactly what the full
+   * decoder accepts (it checks the fields it skips, UTF-8 included) and rejects with the full decoder's code and
+   * reason, so dead letters do not depend on this option. `false` builds the full event (every field).
+   * @defaultValue true — except for clickstreamPartialTask with `acceptedEvents`, whose encoder may need every
+   * field: there the default is the full decoder.
    */
   projection?: boolean;
   /**
@@ -51,11 +53,17 @@ export interface ClickstreamDecoderOptions {
 
 /** Decoder of ClickstreamEvent protobuf values with schema validation; failures carry the TRIB_SCHEMA_… code. */
 export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Decoder<ClickstreamProjection> {
+  if (options.projection !== undefined && typeof options.projection !== 'boolean')
+    throw invalidOption('projection', `must be a boolean (got ${String(options.projection)})`);
+  if (options.validationNowMs !== undefined && !Number.isFinite(options.validationNowMs))
+    throw invalidOption(
+      'validationNowMs',
+      `must be a finite number of epoch ms (got ${String(options.validationNowMs)})`,
+    );
   const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
   const validate: ClickstreamValidator = createClickstreamValidator({ clock: () => nowMs });
-  const decode: (bytes: Uint8Array) => ClickstreamProjection = options.projection
-    ? decodeClickstreamProjection
-    : decodeClickstreamEvent;
+  const decode: (bytes: Uint8Array) => ClickstreamProjection =
+    options.projection === false ? decodeClickstreamEvent : decodeClickstreamProjection;
   return (record) => {
     if (record.value === null)
       return { ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED', reason: 'record value is null' };
@@ -150,7 +158,8 @@ function pageCountsByUrl(
 
 /**
  * Stage 1 of the reference job (input keyed by user_id, aggregation by page_url): validates, decides late and
- * duplicate per the contract, pre-aggregates clicks/views per (page_url, window) → 'repartition'.
+ * duplicate per the contract, pre-aggregates clicks/views per (page_url, window) → 'repartition'. With
+ * `acceptedEvents` it decodes the full event unless `projection` says otherwise.
  */
 export function clickstreamPartialTask(
   options: ClickstreamJobOptions & {
@@ -165,7 +174,12 @@ export function clickstreamPartialTask(
       ? {}
       : { watermarkHeartbeatMs: options.watermarkHeartbeatMs }),
     ...(options.acceptedEvents === undefined ? {} : { acceptedEvents: options.acceptedEvents }),
-    ...pageCountsByUrl(options),
+    // Accepted events go to an encoder that may read every field (enrichment): full decode unless told otherwise.
+    ...pageCountsByUrl(
+      options.acceptedEvents !== undefined && options.projection === undefined
+        ? { ...options, projection: false }
+        : options,
+    ),
     ...eventTime(options),
     ...common(options),
   });

@@ -76,6 +76,56 @@ describe('parseCli', () => {
     );
   });
 
+  it('decodes with the projection by default; --full-decode, TRIBUTARY_FULL_DECODE and fullDecode select the full decoder', () => {
+    expect(parseCli(['clickstream'], { env: {} })).toMatchObject({ config: { fullDecode: false } });
+    expect(parseCli(['clickstream', '--full-decode'], { env: {} })).toMatchObject({
+      config: { fullDecode: true },
+    });
+    expect(parseCli(['clickstream'], { env: { TRIBUTARY_FULL_DECODE: 'true' } })).toMatchObject({
+      config: { fullDecode: true },
+    });
+    expect(
+      parseCli(['clickstream', '-c', 'f.json'], {
+        env: {},
+        readFile: () => JSON.stringify({ fullDecode: true }),
+      }),
+    ).toMatchObject({ config: { fullDecode: true } });
+    expect(helpText()).toContain('--full-decode ');
+    expect(helpText()).toContain('TRIBUTARY_FULL_DECODE');
+  });
+
+  it('still accepts the former --projection-decode (now the default) and its env / file keys', () => {
+    const config = (argv: string[], env: NodeJS.ProcessEnv = {}, file?: object): unknown =>
+      parseCli(argv, {
+        env,
+        ...(file === undefined ? {} : { readFile: () => JSON.stringify(file) }),
+      });
+    expect(config(['clickstream', '--projection-decode'])).toMatchObject({ config: { fullDecode: false } });
+    expect(config(['clickstream'], { TRIBUTARY_PROJECTION_DECODE: 'true' })).toMatchObject({
+      config: { fullDecode: false },
+    });
+    expect(config(['clickstream'], { TRIBUTARY_PROJECTION_DECODE: 'false' })).toMatchObject({
+      config: { fullDecode: true },
+    });
+    expect(config(['clickstream', '-c', 'f.json'], {}, { projectionDecode: false })).toMatchObject({
+      config: { fullDecode: true },
+    });
+    // a later layer's alias overrides an earlier layer's option, like any option
+    expect(config(['clickstream', '--projection-decode'], { TRIBUTARY_FULL_DECODE: 'true' })).toMatchObject({
+      config: { fullDecode: false },
+    });
+    expect(() => config(['clickstream', '--projection-decode', '--full-decode'])).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: 'projectionDecode' }),
+    );
+    expect(() => config(['clickstream'], { TRIBUTARY_PROJECTION_DECODE: 'maybe' })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: 'projectionDecode' }),
+    );
+    expect(helpText()).toContain('--projection-decode');
+    expect(config(['clickstream', '--projection-decode', '--print-config'])).not.toHaveProperty(
+      'config.projectionDecode',
+    );
+  });
+
   it('layers defaults < file < env < flags', () => {
     const parsed = parseCli(
       ['clickstream', '--config', 'good.json', '--window-size-ms', '20000', '--no-elasticsearch'],

@@ -35,6 +35,7 @@ describe('resolveProcessorConfig', () => {
     ['elasticsearchUrl', 'ftp://x'],
     ['logLevel', 'loud'],
     ['dashboard', 'maybe'],
+    ['fullDecode', 'yes'],
     ['dashboardPort', '65536'],
     ['dashboardPort', '-1'],
     ['dashboardPort', 'x'],

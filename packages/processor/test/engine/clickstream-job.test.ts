@@ -283,11 +283,107 @@ describe('clickstream job helpers', () => {
       timestamp: 1_700_000_000_000,
       eventType: 'HOVER',
     });
-    expect(clickstreamDecoder({ projection: true })({ ...base, value: Buffer.from(noType) })).toMatchObject({
+    expect(clickstreamDecoder({ projection: false })({ ...base, value: Buffer.from(noType) })).toMatchObject({
       ok: false,
       code: 'TRIB_SCHEMA_INVALID_EVENT_TYPE',
     });
     expect(decode({ ...base, value: null })).toMatchObject({ ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED' });
+  });
+
+  it('decoder: the projection (default) and the full decoder give the same verdict, code and reason', () => {
+    const projection = clickstreamDecoder();
+    const full = clickstreamDecoder({ projection: false });
+    const base = { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, headers: {} };
+    const good = encodeClickstreamEvent({
+      userId: 'u',
+      pageUrl: '/p',
+      timestamp: 1_700_000_000_000,
+      eventType: 'VIEW',
+      eventId: 'e',
+      referrer: 'https://example.com/',
+    });
+    const values = [
+      ...workload(1, 400).map((r) => r.value),
+      good,
+      Buffer.concat([good, Buffer.from([0x3a, 0x02, 0xc3, 0x28])]), // referrer: invalid UTF-8 (a skipped field)
+      Buffer.concat([good, Buffer.from([0x42, 0x05, 0x61])]), // user_agent truncated
+      Buffer.concat([good, Buffer.from([0x4b, 0x08, 0x01])]), // device as an unterminated group
+      Buffer.concat([good, Buffer.from([0x18, 0x01])]), // timestamp 1: before 2000
+    ];
+    const verdicts = new Set<string>();
+    for (const value of values) {
+      const record = { ...base, value: Buffer.from(value) };
+      const a = projection(record);
+      const b = full(record);
+      verdicts.add(a.ok ? 'ok' : a.code);
+      expect(a.ok ? { ok: true, event: { ...a.event } } : a).toEqual(
+        b.ok
+          ? {
+              ok: true,
+              event: {
+                userId: b.event.userId,
+                pageUrl: b.event.pageUrl,
+                timestamp: b.event.timestamp,
+                eventType: b.event.eventType,
+                eventId: b.event.eventId,
+              },
+            }
+          : b,
+      );
+    }
+    expect([...verdicts]).toEqual(
+      expect.arrayContaining(['ok', 'TRIB_SCHEMA_DECODE_FAILED', 'TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE']),
+    );
+    expect(() => clickstreamDecoder({ projection: 'yes' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: 'projection' }),
+    );
+  });
+
+  it('stage 1 with acceptedEvents hands the full event to the encoder unless projection is set', () => {
+    const value = Buffer.from(
+      encodeClickstreamEvent({
+        userId: 'u',
+        pageUrl: '/p',
+        timestamp: 1_700_000_000_000,
+        eventType: 'CLICK',
+        eventId: 'e',
+        referrer: 'https://example.com/',
+        country: 'DE',
+      }),
+    );
+    const seen = (projection: boolean | undefined): Record<string, unknown>[] => {
+      const events: Record<string, unknown>[] = [];
+      const task = clickstreamPartialTask({
+        inputPartition: 0,
+        ...(projection === undefined ? {} : { projection }),
+        acceptedEvents: {
+          output: 'enriched',
+          encode: (event) => {
+            events.push({ ...event });
+            return { key: null, value: Buffer.alloc(0) };
+          },
+        },
+      });
+      task.process({
+        topic: 't',
+        partition: 0,
+        offset: '0',
+        timestamp: 0,
+        key: Buffer.from('u'),
+        value,
+        headers: {},
+      });
+      return events;
+    };
+    expect(seen(undefined)).toEqual([
+      expect.objectContaining({ referrer: 'https://example.com/', country: 'DE' }),
+    ]);
+    expect(seen(false)).toEqual([
+      expect.objectContaining({ referrer: 'https://example.com/', country: 'DE' }),
+    ]);
+    expect(seen(true)).toEqual([
+      { userId: 'u', pageUrl: '/p', timestamp: 1_700_000_000_000, eventType: 'CLICK', eventId: 'e' },
+    ]);
   });
 
   it('sessions per user: every accepted event ends up in exactly one emitted session', () => {
