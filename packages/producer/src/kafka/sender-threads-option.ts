@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 
-/** Sender threads for the `senderThreads` option: 'auto' = 1 when at least `cores` ≥ 2, else 0. */
+/** Sender threads that 'auto' gives on a machine with at least 2 cores (measured best on 2 cores: bench/README.md). */
+export const AUTO_SENDER_THREADS = 2;
+
+/**
+ * Sender threads for the `senderThreads` option: 'auto' = AUTO_SENDER_THREADS when `cores` ≥ 2, else 0 (a single
+ * core gains nothing from handing batches over).
+ */
 export function senderThreadCount(option: number | 'auto', cores: number = availableParallelism()): number {
-  return option === 'auto' ? (cores >= 2 ? 1 : 0) : option;
+  return option === 'auto' ? (cores >= 2 ? AUTO_SENDER_THREADS : 0) : option;
 }
