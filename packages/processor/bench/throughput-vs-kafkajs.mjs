@@ -45,7 +45,7 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --also-linear-grouping      after each mode, run it again with that preload (paired, same round)
   --commit-interval-ms <n>    commit interval of both jobs (default: the job default, 200)
   --processor-args <flags>    extra clickstream CLI flags for every processor run, space-separated
-                              (e.g. --processor-args=--projection-decode)
+                              (e.g. --processor-args=--full-decode)
   --timeout-ms <n>            give up on a contender after this long (default 600000)
   --skip-throughput           only the latency run
 
