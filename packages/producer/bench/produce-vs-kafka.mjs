@@ -14,7 +14,7 @@ import kafkajs from 'kafkajs';
 import { LatencyHistogram, formatPerfSummary, registerLz4Codec, runLoad } from '../dist/index.js';
 
 const KAFKA_VERSION = '3.9.1';
-const VARIANTS = ['ours', 'single', 'threads1', 'headers', 'producers', 'kafkajs', 'baseline'];
+const VARIANTS = ['ours', 'single', 'threads1', 'threads2', 'headers', 'producers', 'kafkajs', 'baseline'];
 const DEFAULT_VARIANTS = ['ours', 'headers', 'producers', 'kafkajs'];
 const HELP = `Usage: npm run bench -w @tributary/producer -- [options]
 
@@ -29,6 +29,7 @@ const HELP = `Usage: npm run bench -w @tributary/producer -- [options]
                          ours       runLoad with the defaults (senderThreads auto: 2 here)
                          single     … with senderThreads: 0 (everything on the main thread)
                          threads1   … with senderThreads: 1 (one producer on one sender thread)
+                         threads2   … with senderThreads: 2 (two producers, one per sender thread)
                          headers    … with recordHeaders: true
                          producers  … with producers: 4
                          kafkajs    kafkajs alone sending pre-built records (the ceiling ours runs under)
@@ -307,6 +308,7 @@ const CONTENDERS = {
   ours: { label: 'tributary (defaults)', run: (topic) => runOurs(topic) },
   single: { label: 'tributary (senderThreads 0)', run: (topic) => runOurs(topic, { senderThreads: 0 }) },
   threads1: { label: 'tributary (senderThreads 1)', run: (topic) => runOurs(topic, { senderThreads: 1 }) },
+  threads2: { label: 'tributary (senderThreads 2)', run: (topic) => runOurs(topic, { senderThreads: 2 }) },
   headers: { label: 'tributary (headers)', run: (topic) => runOurs(topic, { recordHeaders: true }) },
   producers: { label: 'tributary (4 producers)', run: (topic) => runOurs(topic, { producers: 4 }) },
   kafkajs: { label: 'kafkajs alone (pre-built)', run: (topic) => runKafkajsAlone(topic) },

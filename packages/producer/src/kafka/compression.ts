@@ -1,3 +1,5 @@
+// First: kafkajs' producer picks up the linear per-partition grouping when it loads (see the module).
+import './kafkajs-linear-grouping.js';
 import type { KafkaCodec, Lz4Implementation } from '@tributary/schema';
 import kafkajs from 'kafkajs';
 import type { CompressionTypes } from 'kafkajs';
