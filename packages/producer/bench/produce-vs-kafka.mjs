@@ -26,7 +26,7 @@ const HELP = `Usage: npm run bench -w @tributary/producer -- [options]
   --kafka-libs <dir>   directory of kafka-tools ${KAFKA_VERSION} jars (default: resolved with Maven into ~/.cache)
   --variants <list>    which of ours run besides Kafka's, comma-separated, in this order (default
                        ${DEFAULT_VARIANTS.join(',')}):
-                         ours       runLoad with the defaults (senderThreads auto: 2 here)
+                         ours       runLoad with the defaults (senderThreads auto: 1 here)
                          single     … with senderThreads: 0 (everything on the main thread)
                          threads1   … with senderThreads: 1 (one producer on one sender thread)
                          threads2   … with senderThreads: 2 (two producers, one per sender thread)

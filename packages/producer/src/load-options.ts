@@ -77,7 +77,7 @@ export interface LoadOptions
   /**
    * Threads (worker_threads) that run the kafkajs producers: this thread paces, generates, encodes and keeps the
    * ground truth, and hands each batch (one transferred buffer) to the thread owning its partitions' producer. 0 =
-   * everything on this thread; 'auto' = 2 when the machine has at least 2 cores, else 0. At least one producer per
+   * everything on this thread; 'auto' = 1 when the machine has at least 2 cores, else 0. At least one producer per
    * thread (`max(producers, senderThreads)` producers, each with its own partitions). @defaultValue 'auto'
    */
   senderThreads: number | 'auto';

@@ -83,7 +83,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
     'sender-threads',
     'senderThreads',
     'number|auto',
-    'threads running the kafkajs producers; 0 = all on the main thread (default auto: 2 with >= 2 cores)',
+    'threads running the kafkajs producers; 0 = all on the main thread (default auto: 1 with >= 2 cores)',
   ),
   f('headers', 'recordHeaders', 'boolean', 'add trib-intended-ms / trib-fault headers (default off)'),
   f('no-headers', 'recordHeaders', 'negated', 'send records without headers (the default)'),
