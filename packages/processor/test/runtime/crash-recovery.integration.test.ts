@@ -75,22 +75,27 @@ describe('exactly-once across SIGKILL', () => {
   });
 
   it('stays exact when a second instance joins mid-run and partitions move between live members', async () => {
+    // Half the input before the second member joins, half after: a fast first member may finish the first half
+    // before the join, so the second half is what guarantees the joiner work on the partitions it took over.
+    const messages = keyedMessages(N, KEYS);
     const names = await setUpCounterJob(harness, groups, 'join', {
       partitions: 4,
-      messages: keyedMessages(N, KEYS),
+      messages: messages.slice(0, N / 2),
     });
     const config = childCounterJobConfig(brokers, names, 2);
-    const { results } = names;
+    const { input, results } = names;
 
     const a = new ChildJob(config);
     await a.started();
     await a.processed(between(200, 600));
     const b = new ChildJob(config);
     await b.started();
+    await harness.produce(input, messages.slice(N / 2));
     const records = await harness.readAll(results, { expected: N, timeoutMs: 90_000 });
     expect(counterMismatches(records, countsPerKey(N, KEYS))).toEqual([]);
     expect(records).toHaveLength(N);
-    // The joiner took over partitions from the live member mid-run.
+    // The joiner took over partitions from the live member mid-run (its stats line may trail the results).
+    await b.processed(1, 1);
     expect(b.lastStats?.recordsIn ?? 0).toBeGreaterThan(0);
     a.kill('SIGTERM');
     b.kill('SIGTERM');
