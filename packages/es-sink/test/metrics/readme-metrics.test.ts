@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createKafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
 import { SINK_METRIC_NAMES } from '../../src/metrics/metric-names.js';
-import { documents, readmeMetricNames } from '../helpers/readme-metrics.js';
+import { documents, readmeMetricNames } from '../../../../test/helpers/readme-metrics.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 

@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promtool, writeRulesCopy } from '../../../../test/helpers/promtool.js';
 import { SINK_METRIC_NAMES } from '../../src/metrics/metric-names.js';
 
-// Debian's prometheus package (installed by scripts/ensure-system-tools.mjs in `npm test`).
-const PROMTOOL = 'promtool';
 const DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
 const ALERTS = [
   'TributaryEsSinkRejections',
@@ -15,24 +13,6 @@ const ALERTS = [
   'TributaryEsSinkFailing',
   'TributaryEsSinkPartitionsPaused',
 ];
-
-function promtool(args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(PROMTOOL, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-/** Writes alerts.yml and alerts.test.yml into a fresh directory (a modified copy, never the shipped files). */
-async function copyWith(scratch: string, name: string, rules: string, tests: string): Promise<string> {
-  const dir = join(scratch, name);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'alerts.yml'), rules);
-  await writeFile(join(dir, 'alerts.test.yml'), tests);
-  return dir;
-}
 
 describe('es-sink prometheus/alerts.yml', () => {
   let rules: string;
@@ -71,7 +51,7 @@ describe('es-sink prometheus/alerts.yml', () => {
   it('fails promtool check rules for a broken copy (invalid PromQL)', async () => {
     const broken = rules.replace('> 0.1', '> > 0.1');
     expect(broken).not.toBe(rules);
-    const dir = await copyWith(scratch, 'invalid', broken, tests);
+    const dir = await writeRulesCopy(scratch, 'invalid', broken, tests);
     const run = await promtool(['check', 'rules', 'alerts.yml'], dir);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/FAILED|error/i);
@@ -83,7 +63,7 @@ describe('es-sink prometheus/alerts.yml', () => {
       '$1 1m',
     );
     expect(early).not.toBe(rules);
-    const dir = await copyWith(scratch, 'early', early, tests);
+    const dir = await writeRulesCopy(scratch, 'early', early, tests);
     expect((await promtool(['check', 'rules', 'alerts.yml'], dir)).code).toBe(0);
     const run = await promtool(['test', 'rules', 'alerts.test.yml'], dir);
     expect(run.code).not.toBe(0);

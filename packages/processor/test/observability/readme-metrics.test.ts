@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
 import { resolveProcessorConfig } from '../../src/config/processor-config.js';
-import { documents, readmeMetricNames } from '../helpers/readme-metrics.js';
+import { documents, readmeMetricNames } from '../../../../test/helpers/readme-metrics.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 

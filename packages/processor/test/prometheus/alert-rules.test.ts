@@ -1,22 +1,12 @@
-import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promtool, writeRulesCopy } from '../../../../test/helpers/promtool.js';
 import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
 
-const PROMTOOL = '/usr/bin/promtool';
 const DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
-
-function promtool(args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(PROMTOOL, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 describe('prometheus/alerts.yml', () => {
   let rules: string;
@@ -55,14 +45,12 @@ describe('prometheus/alerts.yml', () => {
   });
 
   it('fails the unit tests when a rule is broken (a threshold changed)', async () => {
-    const dir = await mkdtemp(join(scratch, 'threshold-'));
     const broken = rules.replace(
       'tributary_processor_consecutive_commit_failures) >= 3',
       'tributary_processor_consecutive_commit_failures) >= 30',
     );
     expect(broken).not.toBe(rules);
-    await writeFile(join(dir, 'alerts.yml'), broken);
-    await copyFile(join(DIR, 'alerts.test.yml'), join(dir, 'alerts.test.yml'));
+    const dir = await writeRulesCopy(scratch, 'threshold', broken, tests);
     const run = await promtool(['test', 'rules', 'alerts.test.yml'], dir);
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('FAILED');
@@ -70,8 +58,7 @@ describe('prometheus/alerts.yml', () => {
   });
 
   it('fails promtool check rules on an invalid expression', async () => {
-    const dir = await mkdtemp(join(scratch, 'syntax-'));
-    await writeFile(join(dir, 'alerts.yml'), rules.replace('> 100000', '> > 100000'));
+    const dir = await writeRulesCopy(scratch, 'syntax', rules.replace('> 100000', '> > 100000'), tests);
     const run = await promtool(['check', 'rules', 'alerts.yml'], dir);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/FAILED|error/i);

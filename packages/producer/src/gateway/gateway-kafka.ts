@@ -5,7 +5,7 @@ import type { KafkaConnectionOptions } from '../load-options.js';
 import type { GatewayLogger } from './gateway-logger.js';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
-const { Kafka: KafkaClient, logLevel } = kafkajs;
+const { logLevel } = kafkajs;
 
 /** kafkajs level → gateway logger method (kafkajs has no fatal or trace). */
 export const KAFKA_LOG_METHODS: Readonly<Record<number, 'error' | 'warn' | 'info' | 'debug'>> = Object.freeze(
@@ -67,14 +67,5 @@ export function createGatewayKafka(
   log: GatewayLogger | undefined,
   quiet?: () => boolean,
 ): Kafka {
-  if (log === undefined) return createKafka(o);
-  return new KafkaClient({
-    clientId: o.clientId,
-    brokers: o.brokers,
-    connectionTimeout: o.connectionTimeoutMs,
-    requestTimeout: o.requestTimeoutMs,
-    retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
-    logLevel: logLevel.INFO,
-    logCreator: gatewayKafkaLogCreator(log, quiet),
-  });
+  return createKafka(o, log === undefined ? undefined : gatewayKafkaLogCreator(log, quiet));
 }

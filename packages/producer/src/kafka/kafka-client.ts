@@ -1,7 +1,7 @@
 // First: kafkajs' producer picks up the linear per-partition grouping when it loads (see the module).
 import './kafkajs-linear-grouping.js';
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, logCreator, Producer } from 'kafkajs';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
 const { Kafka: KafkaClient, logLevel } = kafkajs;
@@ -9,15 +9,18 @@ import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js'
 import type { KafkaConnectionOptions } from '../load-options.js';
 import { ExplicitFirstPartitioner } from './explicit-partitioner.js';
 
-/** A kafkajs client with our settings: quiet logs (errors come back as ProducerError), bounded retries. */
-export function createKafka(o: KafkaConnectionOptions): Kafka {
+/**
+ * A kafkajs client with our settings: bounded retries; quiet logs (errors come back as ProducerError) unless a
+ * `logCreator` is given, which then receives kafkajs' lines at info and up.
+ */
+export function createKafka(o: KafkaConnectionOptions, logCreator?: logCreator): Kafka {
   return new KafkaClient({
     clientId: o.clientId,
     brokers: o.brokers,
     connectionTimeout: o.connectionTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
-    logLevel: logLevel.NOTHING,
+    ...(logCreator === undefined ? { logLevel: logLevel.NOTHING } : { logLevel: logLevel.INFO, logCreator }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GatewayMetrics } from '../../src/gateway/gateway-metrics.js';
-import { documents, readmeMetricNames } from '../helpers/readme-metrics.js';
+import { documents, readmeMetricNames } from '../../../../test/helpers/readme-metrics.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
