@@ -51,6 +51,8 @@ interface Partial<A> {
   acc: A;
   /** Changed since the last drain (listed in `#changed`). */
   changed: boolean;
+  /** The task's changelog drain count when this partial was last marked dirty in the store (-1: never). */
+  dirtyAt: number;
 }
 
 /**
@@ -73,6 +75,8 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
    */
   readonly #byWindow = new Map<number, Map<string, Partial<A>>>();
   #changed: Partial<A>[] = [];
+  /** Changelog drains so far: a partial marked dirty since the last drain is not marked again per event. */
+  #drains = 0;
   readonly #aggregator: Aggregator<E, A, R>;
   readonly #keyOf: (event: E) => string;
   readonly #repartitionOutput: string;
@@ -129,6 +133,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
             end: j.e,
             acc: agg.deserialize(Buffer.from(j.a, 'base64')),
             changed: false,
+            dirtyAt: -1,
           };
         },
       },
@@ -159,16 +164,21 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
             end: w.end,
             acc: agg.add(agg.create(), admission.event),
             changed: false,
+            dirtyAt: this.#drains,
           };
           this.#partials.set(id, p);
         } else {
           p.acc = agg.add(p.acc, admission.event);
           this.#partials.markDirty(id);
+          p.dirtyAt = this.#drains;
         }
         byKey.set(key, p);
       } else {
         p.acc = agg.add(p.acc, admission.event);
-        this.#partials.markDirty(p.id);
+        if (p.dirtyAt !== this.#drains) {
+          this.#partials.markDirty(p.id);
+          p.dirtyAt = this.#drains;
+        }
       }
       if (!p.changed) {
         p.changed = true;
@@ -244,6 +254,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   drainChangelog(): ChangelogEntry[] {
+    this.#drains++;
     return drainChangelogs([this.#gate, this.#partials]);
   }
 

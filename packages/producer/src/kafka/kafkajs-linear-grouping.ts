@@ -1,57 +1,8 @@
 /**
- * kafkajs 2.2.4 groups a send's messages per partition with `[...current, message]` for every message: a copy of the
- * partition's array per message, quadratic in the per-partition batch (~20% of a sender thread's CPU samples at
- * 1000 records per partition, and most of its garbage). This installs a linear grouping with the same result (an
- * object partition → messages in send order) into the module cache, so kafkajs' producer picks it up when it loads.
- *
- * Import it before anything that loads kafkajs (the sender thread's entry does); once kafkajs is loaded it has no
- * effect (kafkajs keeps its own reference) and nothing changes. Only kafkajs 2.2.4's module layout is patched: with
- * another version, or without the module, it does nothing.
+ * Side-effect module: installs @tributary/schema's linear per-partition grouping into this package's kafkajs 2.2.4
+ * (see `installLinearGrouping`). Imported before anything that loads kafkajs (the sender thread's entry does).
  */
 import { createRequire } from 'node:module';
+import { installLinearGrouping } from '@tributary/schema';
 
-interface GroupArgs<M> {
-  topic: string;
-  partitionMetadata: readonly unknown[];
-  messages: readonly M[];
-  partitioner: (args: { topic: string; partitionMetadata: readonly unknown[]; message: M }) => number;
-}
-
-/** Same result as kafkajs' groupMessagesPerPartition, in linear time. */
-export function groupMessagesPerPartition<M>({
-  topic,
-  partitionMetadata,
-  messages,
-  partitioner,
-}: GroupArgs<M>): Record<number, M[]> {
-  const result: Record<number, M[]> = {};
-  if (partitionMetadata.length === 0) return result;
-  for (const message of messages) {
-    const partition = partitioner({ topic, partitionMetadata, message });
-    const list = result[partition];
-    if (list === undefined) result[partition] = [message];
-    else list.push(message);
-  }
-  return result;
-}
-
-/** Installs the linear grouping for kafkajs 2.2.4 if kafkajs is not loaded yet; returns whether it did. */
-export function installLinearGrouping(): boolean {
-  const require = createRequire(import.meta.url);
-  try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== '2.2.4') return false;
-    const grouping = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
-    const sendMessages = require.resolve('kafkajs/src/producer/sendMessages.js');
-    if (require.cache[sendMessages] !== undefined) return false;
-    require(grouping);
-    const cached = require.cache[grouping];
-    if (cached === undefined) return false;
-    cached.exports = groupMessagesPerPartition;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const linearGroupingInstalled = installLinearGrouping();
+export const linearGroupingInstalled = installLinearGrouping(createRequire(import.meta.url));

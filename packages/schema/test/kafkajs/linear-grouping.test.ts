@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { groupMessagesPerPartition } from '../../src/kafka/kafkajs-linear-grouping.js';
+import { groupMessagesPerPartition } from '../../src/kafkajs/linear-grouping.js';
 
 // kafkajs' own grouping (its module is loaded directly here, whatever the process installed).
 const kafkajsGrouping = createRequire(import.meta.url)(
-  '../../../../node_modules/kafkajs/src/producer/groupMessagesPerPartition.js',
+  'kafkajs/src/producer/groupMessagesPerPartition.js',
 ) as typeof groupMessagesPerPartition;
 
 describe('groupMessagesPerPartition (linear)', () => {

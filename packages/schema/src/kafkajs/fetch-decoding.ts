@@ -1,0 +1,138 @@
+/**
+ * Installs a faster fetch decoding into kafkajs 2.2.4's module cache:
+ * - the record-batch decoder of `record-batch-decoding.ts` (same records as kafkajs', a fraction of the CPU and
+ *   garbage), picked up by kafkajs' fetch response decoding when it first loads (at the first fetch);
+ * - a `Batch` whose constructor drops the records before the fetched offset by comparing numbers instead of parsing
+ *   every record's offset string into a `Long` (kafkajs' consumer group keeps the class it loaded, so this part
+ *   applies only when it is installed before kafkajs' consumer is loaded: the processor's entry points install it
+ *   first).
+ *
+ * Both keep kafkajs' results exactly (a differential test compares them with kafkajs' own on generated record batches:
+ * compressed and not, with headers, null keys, control batches, append-time timestamps, truncated tails). With another
+ * kafkajs version, or once the relevant modules are already loaded, the part concerned is not installed and kafkajs
+ * runs as shipped. `TRIBUTARY_KAFKAJS_DECODING=kafkajs` turns it off. Call it with `createRequire(import.meta.url)` of the
+ * package whose kafkajs is to be patched.
+ */
+import { createRecordBatchDecoder, type KafkajsDecoder } from './record-batch-decoding.js';
+
+export interface FetchDecodingInstall {
+  /** The record-batch decoder replaces kafkajs' own. */
+  recordBatchDecoder: boolean;
+  /** Fetched batches filter offsets by numbers. */
+  batch: boolean;
+}
+
+const SUPPORTED_KAFKAJS = '2.2.4';
+
+interface KafkajsMessage {
+  offset: string;
+  isControlRecord: boolean;
+}
+
+interface PartitionData {
+  partition: number;
+  highWatermark: string;
+  abortedTransactions: unknown[];
+  messages: KafkajsMessage[];
+}
+
+type BatchClass = new (topic: string, fetchedOffset: string, partitionData: PartitionData) => object;
+
+export function installFetchDecoding(
+  require: NodeJS.Require,
+  env: NodeJS.ProcessEnv = process.env,
+): FetchDecodingInstall {
+  const none = { recordBatchDecoder: false, batch: false };
+  if (env.TRIBUTARY_KAFKAJS_DECODING === 'kafkajs') return none;
+  try {
+    const version = (require('kafkajs/package.json') as { version: string }).version;
+    if (version !== SUPPORTED_KAFKAJS) return none;
+    return { recordBatchDecoder: installRecordBatchDecoder(require), batch: installBatch(require) };
+  } catch {
+    return none;
+  }
+}
+
+function installRecordBatchDecoder(require: NodeJS.Require): boolean {
+  const decodeMessages = require.resolve('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js');
+  if (require.cache[decodeMessages] !== undefined) return false;
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js');
+  require(path);
+  const cached = require.cache[path];
+  if (cached === undefined) return false;
+  const errors = require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: new (m: string) => Error };
+  const timestampTypes = require('kafkajs/src/protocol/timestampTypes.js') as Record<string, number>;
+  const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
+    lookupCodecByAttributes: (attributes: number) => { decompress(buffer: Buffer): Promise<Buffer> } | null;
+  };
+  cached.exports = createRecordBatchDecoder({
+    Decoder: require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkajsDecoder,
+    recordDecoder: require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+      decoder: KafkajsDecoder,
+      context: object,
+    ) => unknown,
+    lookupCodecByAttributes: compression.lookupCodecByAttributes,
+    PartialMessageError: errors.KafkaJSPartialMessageError,
+    logAppendTime: timestampTypes.LOG_APPEND_TIME!,
+    createTime: timestampTypes.CREATE_TIME!,
+  });
+  return true;
+}
+
+function installBatch(require: NodeJS.Require): boolean {
+  const consumerGroup = require.resolve('kafkajs/src/consumer/consumerGroup.js');
+  if (require.cache[consumerGroup] !== undefined) return false;
+  const path = require.resolve('kafkajs/src/consumer/batch.js');
+  const KafkajsBatch = require(path) as BatchClass;
+  const cached = require.cache[path];
+  if (cached === undefined) return false;
+  cached.exports = createBatchClass(KafkajsBatch, require('kafkajs/src/consumer/filterAbortedMessages.js'));
+  return true;
+}
+
+/**
+ * kafkajs' Batch with the same fields and methods; only the "records at or after the fetched offset" filter differs
+ * in how it compares (numbers when every offset is a safe integer, else kafkajs' own constructor).
+ */
+export function createBatchClass(
+  KafkajsBatch: BatchClass,
+  filterAbortedMessages: (args: {
+    messages: KafkajsMessage[];
+    abortedTransactions: unknown[];
+  }) => KafkajsMessage[],
+): BatchClass {
+  function Batch(
+    this: Record<string, unknown>,
+    topic: string,
+    fetchedOffset: string,
+    partitionData: PartitionData,
+  ): object {
+    const fetched = Number(fetchedOffset);
+    const { abortedTransactions, messages } = partitionData;
+    const within = Number.isSafeInteger(fetched) ? messagesFrom(messages, fetched) : undefined;
+    if (within === undefined) return new KafkajsBatch(topic, fetchedOffset, partitionData);
+    this.fetchedOffset = fetchedOffset;
+    this.topic = topic;
+    this.partition = partitionData.partition;
+    this.highWatermark = partitionData.highWatermark;
+    this.rawMessages = messages;
+    this.messagesWithinOffset = within;
+    this.messages = filterAbortedMessages({ messages: within, abortedTransactions }).filter(
+      (message) => !message.isControlRecord,
+    );
+    return this;
+  }
+  Batch.prototype = KafkajsBatch.prototype;
+  return Batch as unknown as BatchClass;
+}
+
+/** The messages with offset ≥ `fetched`, in order (kafkajs' filter); undefined when an offset is not a safe integer. */
+function messagesFrom(messages: KafkajsMessage[], fetched: number): KafkajsMessage[] | undefined {
+  const within: KafkajsMessage[] = [];
+  for (const message of messages) {
+    const offset = Number(message.offset);
+    if (!Number.isSafeInteger(offset)) return undefined;
+    if (offset >= fetched) within.push(message);
+  }
+  return within;
+}

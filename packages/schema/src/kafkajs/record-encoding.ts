@@ -1,0 +1,178 @@
+/**
+ * A faster drop-in for kafkajs 2.2.4's record encoder (`protocol/recordBatch/record/v0/index.js`), giving the same
+ * bytes. kafkajs builds every record in a fresh `Encoder` (a zero-filled 512-byte `Buffer`), writes each varint
+ * through a temporary array and `Buffer.from`, and the timestamp delta through `Long` arithmetic; on a producer that
+ * sends many small records (changelogs, repartition partials) that is most of the produce path's CPU and garbage.
+ * Here the record's exact size is computed first and its bytes are written once into a pooled buffer, returned as an
+ * `Encoder` holding exactly those bytes (what kafkajs' record-batch encoder reads).
+ *
+ * Records outside the fast path (keys, values or header values that are not Buffers, null or array header values,
+ * deltas that are not integers or beyond ±2^31 / ±2^48) go through kafkajs' own encoder, errors included.
+ */
+
+export interface KafkajsEncoder {
+  buf: Buffer;
+  offset: number;
+}
+
+export interface KafkajsEncodingInternals {
+  /** kafkajs' `protocol/encoder.js` class (its prototype gives the returned encoders their methods). */
+  Encoder: { prototype: object };
+  /** kafkajs' own record encoder, for the records outside the fast path. */
+  recordEncoder: (record: RecordArgs) => KafkajsEncoder;
+  /** Called when a record goes through kafkajs' own encoder (tests and diagnostics). */
+  onFallback?: () => void;
+}
+
+export interface RecordArgs {
+  offsetDelta?: unknown;
+  timestampDelta?: unknown;
+  key?: unknown;
+  value?: unknown;
+  headers?: unknown;
+}
+
+const MAX_INT31 = 2 ** 30;
+const MAX_DELTA_48 = 2 ** 47;
+
+/** Returns a function with the signature and bytes of kafkajs' record encoder. */
+export function createRecordEncoder(k: KafkajsEncodingInternals): (record: RecordArgs) => KafkajsEncoder {
+  const fallback = (record: RecordArgs): KafkajsEncoder => {
+    k.onFallback?.();
+    return k.recordEncoder(record);
+  };
+  return (record) => {
+    const offsetDelta = record.offsetDelta ?? 0;
+    const timestampDelta = record.timestampDelta ?? 0;
+    const { key, value } = record;
+    const headers = record.headers ?? {};
+    if (
+      typeof offsetDelta !== 'number' ||
+      !Number.isInteger(offsetDelta) ||
+      Math.abs(offsetDelta) >= MAX_INT31 ||
+      typeof timestampDelta !== 'number' ||
+      !Number.isInteger(timestampDelta) ||
+      Math.abs(timestampDelta) >= MAX_DELTA_48 ||
+      !isBufferOrNull(key) ||
+      !isBufferOrNull(value) ||
+      typeof headers !== 'object' ||
+      headers === null ||
+      Array.isArray(headers)
+    ) {
+      return fallback(record);
+    }
+    // Headers: kafkajs walks Object.keys(headers); only Buffer values take the fast path.
+    const names = Object.keys(headers);
+    const headerValues = headers as Record<string, unknown>;
+    let headersSize = varIntSize(zigzag32(names.length));
+    for (const name of names) {
+      const headerValue = headerValues[name];
+      if (!Buffer.isBuffer(headerValue)) return fallback(record);
+      const nameBytes = Buffer.byteLength(name, 'utf8');
+      headersSize += varIntSize(zigzag32(nameBytes)) + nameBytes + varIntSize(zigzag32(headerValue.length));
+      headersSize += headerValue.length;
+    }
+    const tsZigzag = zigzag64(timestampDelta);
+    const body =
+      1 +
+      varIntSize(tsZigzag) +
+      varIntSize(zigzag32(offsetDelta)) +
+      bytesSize(key as Buffer | null | undefined) +
+      bytesSize(value as Buffer | null | undefined) +
+      headersSize;
+    const total = varIntSize(zigzag32(body)) + body;
+    const buf = Buffer.allocUnsafe(total);
+    let pos = writeVarInt(buf, 0, zigzag32(body));
+    buf[pos++] = 0; // record attributes: unused
+    pos = writeVarInt(buf, pos, tsZigzag);
+    pos = writeVarInt(buf, pos, zigzag32(offsetDelta));
+    pos = writeBytes(buf, pos, key as Buffer | null | undefined);
+    pos = writeBytes(buf, pos, value as Buffer | null | undefined);
+    pos = writeVarInt(buf, pos, zigzag32(names.length));
+    for (const name of names) {
+      const headerValue = headerValues[name] as Buffer;
+      const nameBytes = Buffer.byteLength(name, 'utf8');
+      pos = writeVarInt(buf, pos, zigzag32(nameBytes));
+      pos += buf.write(name, pos, nameBytes, 'utf8');
+      pos = writeBytes(buf, pos, headerValue);
+    }
+    const encoder = Object.create(k.Encoder.prototype) as KafkajsEncoder;
+    encoder.buf = buf;
+    encoder.offset = pos;
+    return encoder;
+  };
+}
+
+function isBufferOrNull(v: unknown): boolean {
+  return v === null || v === undefined || Buffer.isBuffer(v);
+}
+
+/** Zigzag of a 31-bit signed integer (kafkajs' encodeZigZag on that range), as a non-negative number. */
+function zigzag32(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/** Zigzag of an integer below 2^47 in magnitude (kafkajs' encodeZigZag64 on that range). */
+function zigzag64(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+function varIntSize(unsigned: number): number {
+  let size = 1;
+  while (unsigned >= 0x80) {
+    unsigned = Math.floor(unsigned / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarInt(buf: Buffer, pos: number, unsigned: number): number {
+  while (unsigned >= 0x80) {
+    buf[pos++] = (unsigned % 128) | 0x80;
+    unsigned = Math.floor(unsigned / 128);
+  }
+  buf[pos++] = unsigned;
+  return pos;
+}
+
+function bytesSize(b: Buffer | null | undefined): number {
+  return b === null || b === undefined ? 1 : varIntSize(b.length * 2) + b.length;
+}
+
+function writeBytes(buf: Buffer, pos: number, b: Buffer | null | undefined): number {
+  if (b === null || b === undefined) {
+    buf[pos] = 1; // zigzag(-1)
+    return pos + 1;
+  }
+  pos = writeVarInt(buf, pos, b.length * 2);
+  b.copy(buf, pos);
+  return pos + b.length;
+}
+
+/**
+ * Installs the record encoder into the kafkajs 2.2.4 that `require` resolves, if its produce request (which keeps a
+ * reference) is not loaded yet; returns whether it did. `TRIBUTARY_KAFKAJS_ENCODING=kafkajs` turns it off.
+ */
+export function installRecordEncoding(
+  require: NodeJS.Require,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (env.TRIBUTARY_KAFKAJS_ENCODING === 'kafkajs') return false;
+  try {
+    const version = (require('kafkajs/package.json') as { version: string }).version;
+    if (version !== '2.2.4') return false;
+    const produceRequest = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
+    if (require.cache[produceRequest] !== undefined) return false;
+    const path = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+    const recordEncoder = require(path) as KafkajsEncodingInternals['recordEncoder'];
+    const cached = require.cache[path];
+    if (cached === undefined) return false;
+    cached.exports = createRecordEncoder({
+      Encoder: require('kafkajs/src/protocol/encoder.js') as { prototype: object },
+      recordEncoder,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,347 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { createBatchClass } from '../../src/kafkajs/fetch-decoding.js';
+import { createLz4Codec } from '../../src/kafka-lz4/lz4-codec.js';
+import { createRecordBatchDecoder, type KafkajsDecoder } from '../../src/kafkajs/record-batch-decoding.js';
+
+// Differential test: the processor's record-batch decoder and Batch against kafkajs 2.2.4's own, on record batches
+// made by kafkajs' own encoder (then edited where the encoder cannot produce a case: control batches, append time,
+// truncation, corrupt lengths).
+const require = createRequire(import.meta.url);
+type Decoder = KafkajsDecoder;
+const DecoderClass = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => Decoder;
+const kafkajsRecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+  d: Decoder,
+) => Promise<{ records: unknown[] }>;
+const { RecordBatch: RecordBatchEncoder } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (args: object) => Promise<{ buffer: Buffer }>;
+};
+const RecordEncoder = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (
+  args: object,
+) => object;
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: string | number): unknown };
+const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
+  Types: Record<string, number>;
+  lookupCodecByAttributes: (a: number) => { decompress(b: Buffer): Promise<Buffer> } | null;
+};
+const errors = require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: new (m: string) => Error };
+const KafkajsBatch = require('kafkajs/src/consumer/batch.js') as new (
+  topic: string,
+  fetchedOffset: string,
+  data: object,
+) => Record<string, unknown> & { lastOffset(): string; firstOffset(): string | null; isEmpty(): boolean };
+const filterAbortedMessages = require('kafkajs/src/consumer/filterAbortedMessages.js');
+
+const codecs = require('kafkajs/src/protocol/message/compression/index.js') as {
+  Codecs: Record<number, () => unknown>;
+};
+codecs.Codecs[3] = () => createLz4Codec();
+
+let fallbacks = 0;
+const fastDecoder = createRecordBatchDecoder({
+  Decoder: DecoderClass,
+  recordDecoder: require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
+  lookupCodecByAttributes: compression.lookupCodecByAttributes,
+  PartialMessageError: errors.KafkaJSPartialMessageError,
+  logAppendTime: 1,
+  createTime: 0,
+  onFallback: () => fallbacks++,
+});
+
+/** Mulberry32: the same cases on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface BatchSpec {
+  compression: number;
+  firstOffset: number;
+  firstTimestamp: number;
+  records: number;
+  headers: boolean;
+  transactional?: boolean;
+  /** Values of ASCII letters (every byte a small one-byte varint), for the corruption test. */
+  asciiValues?: boolean;
+}
+
+async function encodeBatch(spec: BatchSpec, rnd: () => number): Promise<Buffer> {
+  const records = [];
+  for (let i = 0; i < spec.records; i++) {
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    if (spec.headers && rnd() < 0.6) {
+      headers['tributary-error-code'] = Buffer.from(`code-${i}`);
+      if (rnd() < 0.3) headers.dup = [Buffer.from('a'), Buffer.from('b'), Buffer.from('')];
+      if (rnd() < 0.2) headers['ünï'] = Buffer.from([0xff, 0x00]);
+    }
+    records.push(
+      RecordEncoder({
+        offsetDelta: i,
+        timestampDelta: Math.floor(rnd() * 5_000) - 1_000,
+        key: rnd() < 0.2 ? null : Buffer.from(`user-${Math.floor(rnd() * 1e6)}`),
+        value:
+          rnd() < 0.05
+            ? null
+            : Buffer.alloc(
+                Math.floor(rnd() * 300),
+                spec.asciiValues ? 97 + Math.floor(rnd() * 26) : Math.floor(rnd() * 256),
+              ),
+        headers,
+      }),
+    );
+  }
+  const encoded = await RecordBatchEncoder({
+    compression: spec.compression,
+    firstOffset: Long.fromValue(spec.firstOffset),
+    firstTimestamp: spec.firstTimestamp,
+    maxTimestamp: spec.firstTimestamp + 4_000,
+    lastOffsetDelta: spec.records - 1,
+    transactional: spec.transactional ?? false,
+    producerId: Long.fromValue(spec.transactional ? 4711 : -1),
+    records,
+  });
+  return Buffer.from(encoded.buffer);
+}
+
+/** The attributes int16 sits after firstOffset (8), length (4), leader epoch (4), magic (1) and CRC (4). */
+function setAttributeBits(batch: Buffer, bits: number): Buffer {
+  const copy = Buffer.from(batch);
+  copy.writeInt16BE(copy.readInt16BE(21) | bits, 21);
+  return copy;
+}
+
+async function decodeBoth(buffer: Buffer): Promise<{ expected: unknown; actual: unknown }> {
+  const run = async (decode: (d: Decoder) => Promise<unknown>): Promise<unknown> => {
+    const decoder = new DecoderClass(buffer);
+    const batches: unknown[] = [];
+    try {
+      // as kafkajs' decodeMessages: another batch while at least a batch header's worth of bytes is left
+      while (buffer.length - decoder.offset >= 49) batches.push(await decode(decoder));
+      return { batches, offset: decoder.offset };
+    } catch (error) {
+      return { batches, error: `${(error as Error).name}: ${(error as Error).message}` };
+    }
+  };
+  return { expected: await run(kafkajsRecordBatchDecoder), actual: await run(fastDecoder) };
+}
+
+/**
+ * Same values (Buffers by content) and the same key order in every object (kafkajs' consumers see the objects as
+ * they are); on a difference, the first differing line of both serialisations, not a diff of whole batches.
+ */
+function expectSameRecords(actual: unknown, expected: unknown): void {
+  const a = serialize(actual);
+  const e = serialize(expected);
+  if (a === e) return;
+  const aLines = a.split('\n');
+  const eLines = e.split('\n');
+  const first = aLines.findIndex((line, i) => line !== eLines[i]);
+  expect({ line: first, actual: aLines[first] }).toEqual({ line: first, actual: eLines[first] });
+}
+
+function serialize(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (v !== null && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') {
+        return `buffer:${Buffer.from((v as { data: number[] }).data).toString('hex')}`;
+      }
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.entries(v as object);
+      return v;
+    },
+    1,
+  );
+}
+
+const CODECS = { none: 0, gzip: 1, lz4: 3 } as const;
+
+describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
+  for (const [name, codec] of Object.entries(CODECS)) {
+    it(`gives kafkajs' records for ${name} batches with headers, null keys and values, negative deltas`, async () => {
+      const rnd = random(codec + 17);
+      fallbacks = 0;
+      for (let round = 0; round < 20; round++) {
+        const spec: BatchSpec = {
+          compression: codec,
+          firstOffset: Math.floor(rnd() * 2 ** 40),
+          firstTimestamp: 1_763_800_000_000 + Math.floor(rnd() * 1e9),
+          records: 1 + Math.floor(rnd() * 200),
+          headers: rnd() < 0.7,
+          transactional: rnd() < 0.5,
+        };
+        const buffer = Buffer.concat([await encodeBatch(spec, rnd), await encodeBatch(spec, rnd)]);
+        const { expected, actual } = await decodeBoth(buffer);
+        expectSameRecords(actual, expected);
+        expect((actual as { batches: unknown[] }).batches).toHaveLength(2);
+      }
+      expect(fallbacks).toBe(0);
+    });
+  }
+
+  it('gives kafkajs records for control batches and log-append-time batches', async () => {
+    const rnd = random(5);
+    for (const bits of [0x20, 0x08, 0x28 | 0x10]) {
+      const batch = await encodeBatch(
+        { compression: 0, firstOffset: 90, firstTimestamp: 1_700_000_000_000, records: 3, headers: false },
+        rnd,
+      );
+      const { expected, actual } = await decodeBoth(setAttributeBits(batch, bits));
+      expectSameRecords(actual, expected);
+      const first = (actual as { batches: Array<{ records: Array<Record<string, unknown>> }> }).batches[0]!
+        .records[0]!;
+      if (bits & 0x20) expect(first.isControlRecord).toBe(true);
+      if (bits & 0x08) expect(first.timestamp).toBe(String(1_700_000_000_000 + 4_000));
+    }
+  });
+
+  it('gives kafkajs results for a first timestamp of -1 and offsets near 2^53 (the Long path)', async () => {
+    const rnd = random(9);
+    for (const spec of [
+      { firstOffset: 0, firstTimestamp: -1 },
+      { firstOffset: 2 ** 53 - 3, firstTimestamp: 1_700_000_000_000 },
+    ]) {
+      const batch = await encodeBatch({ compression: 0, records: 10, headers: true, ...spec }, rnd);
+      const { expected, actual } = await decodeBoth(batch);
+      expectSameRecords(actual, expected);
+    }
+  });
+
+  it("throws kafkajs' partial-message error for a truncated tail, after the same complete batches", async () => {
+    const rnd = random(3);
+    const spec = {
+      compression: 3,
+      firstOffset: 10,
+      firstTimestamp: 1_700_000_000_000,
+      records: 50,
+      headers: true,
+    };
+    const whole = Buffer.concat([await encodeBatch(spec, rnd), await encodeBatch(spec, rnd)]);
+    const ends: unknown[] = [];
+    for (const cut of [whole.length - 1, whole.length - 100, Math.floor(whole.length / 2) + 30]) {
+      const { expected, actual } = await decodeBoth(whole.subarray(0, cut));
+      expectSameRecords(actual, expected);
+      const { batches, error } = actual as { batches: unknown[]; error?: string };
+      ends.push([batches.length, error?.split(':')[0]]);
+    }
+    // a tail of 49 bytes or more is a partial batch; a shorter one is not read (kafkajs' decodeMessages)
+    expect(ends).toEqual([
+      [1, 'KafkaJSPartialMessageError'],
+      [1, 'KafkaJSPartialMessageError'],
+      [1, undefined],
+    ]);
+  });
+
+  it('falls back to kafkajs on corrupt record bytes and ends the same way (records or error)', async () => {
+    const rnd = random(11);
+    const batch = await encodeBatch(
+      {
+        compression: 0,
+        firstOffset: 5,
+        firstTimestamp: 1_700_000_000_000,
+        records: 8,
+        headers: true,
+        asciiValues: true,
+      },
+      rnd,
+    );
+    fallbacks = 0;
+    // bytes after the batch header (61) up to the end: overwrite one record byte at a time with one-byte varints
+    // (small lengths, counts and deltas, positive and negative) over ASCII values: with arbitrary garbage kafkajs
+    // itself may read a count of millions of headers and run out of memory
+    for (let position = 61; position < batch.length; position += 3) {
+      for (const byte of [0x00, 0x01, 0x02, 0x41, 0x7f]) {
+        const corrupt = Buffer.from(batch);
+        corrupt[position] = byte;
+        const { expected, actual } = await decodeBoth(corrupt);
+        expectSameRecords(actual, expected);
+      }
+    }
+    expect(fallbacks).toBeGreaterThan(100);
+  });
+});
+
+describe('Batch with numeric offset filtering (differential vs kafkajs 2.2.4)', () => {
+  const FastBatch = createBatchClass(KafkajsBatch, filterAbortedMessages);
+  const message = (offset: number, extra: object = {}) => ({
+    offset: String(offset),
+    isControlRecord: false,
+    key: Buffer.from('k'),
+    batchContext: { producerId: '7', inTransaction: false },
+    ...extra,
+  });
+  const cases: Array<{ name: string; fetched: string; data: object }> = [
+    {
+      name: 'records before the fetched offset (compressed batch starting earlier)',
+      fetched: '103',
+      data: {
+        partition: 1,
+        highWatermark: '110',
+        abortedTransactions: [],
+        messages: [100, 101, 102, 103, 104].map((o) => message(o)),
+      },
+    },
+    {
+      name: 'control records and an aborted transaction',
+      fetched: '0',
+      data: {
+        partition: 0,
+        highWatermark: '9',
+        abortedTransactions: [{ producerId: '7', firstOffset: '2' }],
+        messages: [
+          message(0),
+          message(1),
+          message(2, { batchContext: { producerId: '7', inTransaction: true } }),
+          message(3, { batchContext: { producerId: '7', inTransaction: true } }),
+          message(4, { isControlRecord: true, key: Buffer.from([0, 0, 0, 0]) }),
+          message(5),
+        ],
+      },
+    },
+    {
+      name: 'everything before the fetched offset (log compaction)',
+      fetched: '50',
+      data: {
+        partition: 2,
+        highWatermark: '60',
+        abortedTransactions: [],
+        messages: [10, 11].map((o) => message(o)),
+      },
+    },
+    {
+      name: 'empty',
+      fetched: '7',
+      data: { partition: 3, highWatermark: '7', abortedTransactions: [], messages: [] },
+    },
+    {
+      name: 'offsets beyond 2^53 (kafkajs constructor)',
+      fetched: '9007199254740993',
+      data: {
+        partition: 0,
+        highWatermark: '9007199254740999',
+        abortedTransactions: [],
+        messages: ['9007199254740992', '9007199254740993', '9007199254740994'].map((o) => ({
+          ...message(0),
+          offset: o,
+        })),
+      },
+    },
+  ];
+  for (const { name, fetched, data } of cases) {
+    it(`same fields and offsets as kafkajs: ${name}`, () => {
+      const expected = new KafkajsBatch('t', fetched, data);
+      const actual = new FastBatch('t', fetched, data) as typeof expected;
+      expect({ ...actual }).toEqual({ ...expected });
+      expect(actual).toBeInstanceOf(KafkajsBatch);
+      expect([actual.firstOffset(), actual.lastOffset(), actual.isEmpty()]).toEqual([
+        expected.firstOffset(),
+        expected.lastOffset(),
+        expected.isEmpty(),
+      ]);
+    });
+  }
+});
