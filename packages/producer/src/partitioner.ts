@@ -1,41 +1,6 @@
 /**
- * The Java client's (and kafkajs 2.x default) partitioner for keyed messages: `toPositive(murmur2(key)) % partitions`.
- * The producer computes each event's partition with it and sets it explicitly, so the ground truth knows the log order.
+ * The Java client's (and kafkajs 2.x default) partitioner for keyed messages: `toPositive(murmur2(key)) % partitions`
+ * (shared with the processor, from @tributary/schema). The producer computes each event's partition with it and sets
+ * it explicitly, so the ground truth knows the log order.
  */
-const SEED = 0x9747b28c;
-const M = 0x5bd1e995;
-const encoder = new TextEncoder();
-
-/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils#murmur2) as a signed 32-bit integer. */
-export function murmur2(key: string | Uint8Array): number {
-  const data = typeof key === 'string' ? encoder.encode(key) : key;
-  const length = data.length;
-  let h = (SEED ^ length) | 0;
-  const length4 = length >>> 2;
-  for (let i = 0; i < length4; i++) {
-    const i4 = i * 4;
-    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
-    k = Math.imul(k, M);
-    k ^= k >>> 24;
-    k = Math.imul(k, M);
-    h = Math.imul(h, M);
-    h ^= k;
-  }
-  const tail = length & ~3;
-  const rest = length & 3;
-  if (rest === 3) h ^= data[tail + 2]! << 16;
-  if (rest >= 2) h ^= data[tail + 1]! << 8;
-  if (rest >= 1) {
-    h ^= data[tail]!;
-    h = Math.imul(h, M);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, M);
-  h ^= h >>> 15;
-  return h | 0;
-}
-
-/** The partition a keyed message goes to among `partitions`. */
-export function partitionForKey(key: string | Uint8Array, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions;
-}
+export { murmur2, partitionForKey } from '@tributary/schema';

@@ -46,6 +46,7 @@ export { installFetchDecoding, createBatchClass } from './kafkajs/fetch-decoding
 export type { FetchDecodingInstall } from './kafkajs/fetch-decoding.js';
 export { createRecordBatchDecoder } from './kafkajs/record-batch-decoding.js';
 export { createRecordEncoder, installRecordEncoding } from './kafkajs/record-encoding.js';
+export { murmur2, partitionForKey, explicitFirstPartitioner } from './kafkajs/partitioning.js';
 export type { KafkajsEncodingInternals, KafkajsEncoder, RecordArgs } from './kafkajs/record-encoding.js';
 export type { KafkajsDecodingInternals, KafkajsDecoder, DecodedRecord } from './kafkajs/record-batch-decoding.js';
 export const VERSION = '0.1.0';

@@ -1,3 +1,4 @@
+import { partitionForKey } from '@tributary/schema';
 import type { Message, TopicMessages } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
@@ -9,7 +10,7 @@ export interface RouteContext {
   readonly inputPartition: number;
   /** Logical output name → topic; null = discard. */
   readonly outputs: ReadonlyMap<string, string | null>;
-  /** Partition count per output topic (needed for broadcast). */
+  /** Partition count per output topic, read at start (broadcast copies; by-key partitions). */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly nowMs: number;
 }
@@ -24,8 +25,9 @@ export interface RoutedRecords {
 
 /**
  * Maps drained task outputs and changelog entries onto Kafka messages, grouped per topic in production order.
- * by-key leaves the partition to the producer's default (murmur2) partitioner; broadcast writes one copy to every
- * partition of the target topic; changelog entries go to `${stageId}-${store}-changelog`, partition = input partition.
+ * by-key gets the partition the producer's default partitioner would pick (the Java client's murmur2 of the key over
+ * the topic's partition count; kafkajs' own choice for a null key), set explicitly so the producer's partitioner does
+ * no per-message work; broadcast writes one copy to every partition of the target topic; changelog entries go to `${stageId}-${store}-changelog`, partition = input partition.
  */
 export function routeRecords(
   outputs: readonly OutputRecord[],
@@ -62,7 +64,9 @@ export function routeRecords(
     const destination = record.destination;
     let copies = 1;
     if (destination.kind === 'by-key') {
-      push(topic, base);
+      const count = ctx.partitionCounts.get(topic);
+      if (count === undefined || record.key === null || record.key === undefined) push(topic, base);
+      else push(topic, { ...base, partition: partitionForKey(record.key, count) });
     } else if (destination.kind === 'partition') {
       push(topic, { ...base, partition: destination.partition });
     } else {

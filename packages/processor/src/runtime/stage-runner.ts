@@ -4,7 +4,11 @@ import type { ResolvedStreamJobOptions, TaskContext, TaskFactory } from '../conf
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
-import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
+import {
+  AtLeastOnceCommitter,
+  EXPLICIT_FIRST_PARTITIONER,
+  TransactionalCommitter,
+} from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import type { TopicAdmin } from '../kafka/topic-admin.js';
 import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
@@ -156,6 +160,7 @@ export class StageRunner {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        createPartitioner: EXPLICIT_FIRST_PARTITIONER,
       });
       await this.#sharedProducer.connect();
     }

@@ -1,3 +1,5 @@
+import kafkajs from 'kafkajs';
+import type { PartitionerArgs } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { routeRecords } from '../../src/kafka/record-router.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
@@ -31,7 +33,7 @@ const out = (
 });
 
 describe('routeRecords', () => {
-  it('leaves by-key records to the default partitioner and keeps explicit partitions', () => {
+  it("gives by-key records kafkajs' default partition explicitly and keeps explicit partitions", () => {
     const r = routeRecords(
       [out('results', { kind: 'by-key' }, 'a', 55), out('results', { kind: 'partition', partition: 1 }, 'b')],
       [],
@@ -40,11 +42,25 @@ describe('routeRecords', () => {
     expect(r.topicMessages).toHaveLength(1);
     const [first, second] = r.topicMessages[0]!.messages;
     expect(r.topicMessages[0]!.topic).toBe('metrics');
-    expect(first!.partition).toBeUndefined();
+    expect(first!.partition).toBe(defaultPartition('a', 4));
     expect(first!.timestamp).toBe('55');
     expect(second!.partition).toBe(1);
     expect(second!.timestamp).toBe('1000');
     expect(r.outputCounts.get('results')).toBe(2);
+  });
+
+  it('picks the partition kafkajs’ default partitioner picks for every key; a null key is left to kafkajs', () => {
+    const keys = Array.from({ length: 500 }, (_, i) => `/page/${i}/ü`);
+    const r = routeRecords(
+      keys.map((k) => out('repartition', { kind: 'by-key' }, k)),
+      [],
+      ctx,
+    );
+    expect(r.topicMessages[0]!.messages.map((m) => m.partition)).toEqual(
+      keys.map((k) => defaultPartition(k, 3)),
+    );
+    const nullKey = routeRecords([{ ...out('results', { kind: 'by-key' }), key: null }], [], ctx);
+    expect(nullKey.topicMessages[0]!.messages[0]!.partition).toBeUndefined();
   });
 
   it('broadcasts one copy to every partition of the target topic', () => {
@@ -90,3 +106,21 @@ describe('routeRecords', () => {
     );
   });
 });
+
+/** kafkajs' own default partitioner (murmur2 of the key over the partition count). */
+function defaultPartition(key: string, partitions: number): number {
+  const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionErrorCode: 0,
+    partitionId,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+  }));
+  const args: PartitionerArgs = {
+    topic: 't',
+    partitionMetadata,
+    message: { key: Buffer.from(key), value: 'v' },
+  };
+  return partitioner(args);
+}

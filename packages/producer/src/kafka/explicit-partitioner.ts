@@ -2,6 +2,7 @@
 import './kafkajs-linear-grouping.js';
 import kafkajs from 'kafkajs';
 import type { ICustomPartitioner } from 'kafkajs';
+import { explicitFirstPartitioner } from '@tributary/schema';
 
 // kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
 const { Partitioners } = kafkajs;
@@ -11,10 +12,6 @@ const { Partitioners } = kafkajs;
  * returned first, without the default's per-message work (it filters the partition metadata for every message).
  * Same partitions as the default for every message.
  */
-export const ExplicitFirstPartitioner: ICustomPartitioner = () => {
-  const fallback = Partitioners.DefaultPartitioner();
-  return (args) => {
-    const partition = args.message.partition;
-    return typeof partition === 'number' ? partition : fallback(args);
-  };
-};
+export const ExplicitFirstPartitioner: ICustomPartitioner = explicitFirstPartitioner(
+  Partitioners.DefaultPartitioner,
+);

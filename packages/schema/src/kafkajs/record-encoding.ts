@@ -6,8 +6,9 @@
  * Here the record's exact size is computed first and its bytes are written once into a pooled buffer, returned as an
  * `Encoder` holding exactly those bytes (what kafkajs' record-batch encoder reads).
  *
- * Records outside the fast path (keys, values or header values that are not Buffers, null or array header values,
- * deltas that are not integers or beyond ±2^31 / ±2^48) go through kafkajs' own encoder, errors included.
+ * Records outside the fast path (keys, values or header values that are neither Buffers nor strings, null or array
+ * header values, deltas that are not integers or beyond ±2^30 / ±2^47) go through kafkajs' own encoder, errors
+ * included.
  */
 
 export interface KafkajsEncoder {
@@ -46,6 +47,8 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     const timestampDelta = record.timestampDelta ?? 0;
     const { key, value } = record;
     const headers = record.headers ?? {};
+    const keyLength = payloadLength(key);
+    const valueLength = payloadLength(value);
     if (
       typeof offsetDelta !== 'number' ||
       !Number.isInteger(offsetDelta) ||
@@ -53,32 +56,31 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
       typeof timestampDelta !== 'number' ||
       !Number.isInteger(timestampDelta) ||
       Math.abs(timestampDelta) >= MAX_DELTA_48 ||
-      !isBufferOrNull(key) ||
-      !isBufferOrNull(value) ||
+      keyLength === undefined ||
+      valueLength === undefined ||
       typeof headers !== 'object' ||
       headers === null ||
       Array.isArray(headers)
     ) {
       return fallback(record);
     }
-    // Headers: kafkajs walks Object.keys(headers); only Buffer values take the fast path.
+    // Headers: kafkajs walks Object.keys(headers); Buffer and string values take the fast path.
     const names = Object.keys(headers);
     const headerValues = headers as Record<string, unknown>;
     let headersSize = varIntSize(zigzag32(names.length));
     for (const name of names) {
-      const headerValue = headerValues[name];
-      if (!Buffer.isBuffer(headerValue)) return fallback(record);
+      const length = payloadLength(headerValues[name]);
+      if (length === undefined || length < 0) return fallback(record);
       const nameBytes = Buffer.byteLength(name, 'utf8');
-      headersSize += varIntSize(zigzag32(nameBytes)) + nameBytes + varIntSize(zigzag32(headerValue.length));
-      headersSize += headerValue.length;
+      headersSize += varIntSize(zigzag32(nameBytes)) + nameBytes + varIntSize(zigzag32(length)) + length;
     }
     const tsZigzag = zigzag64(timestampDelta);
     const body =
       1 +
       varIntSize(tsZigzag) +
       varIntSize(zigzag32(offsetDelta)) +
-      bytesSize(key as Buffer | null | undefined) +
-      bytesSize(value as Buffer | null | undefined) +
+      bytesSize(keyLength) +
+      bytesSize(valueLength) +
       headersSize;
     const total = varIntSize(zigzag32(body)) + body;
     const buf = Buffer.allocUnsafe(total);
@@ -86,15 +88,15 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     buf[pos++] = 0; // record attributes: unused
     pos = writeVarInt(buf, pos, tsZigzag);
     pos = writeVarInt(buf, pos, zigzag32(offsetDelta));
-    pos = writeBytes(buf, pos, key as Buffer | null | undefined);
-    pos = writeBytes(buf, pos, value as Buffer | null | undefined);
+    pos = writeBytes(buf, pos, key, keyLength);
+    pos = writeBytes(buf, pos, value, valueLength);
     pos = writeVarInt(buf, pos, zigzag32(names.length));
     for (const name of names) {
-      const headerValue = headerValues[name] as Buffer;
+      const headerValue = headerValues[name];
       const nameBytes = Buffer.byteLength(name, 'utf8');
       pos = writeVarInt(buf, pos, zigzag32(nameBytes));
       pos += buf.write(name, pos, nameBytes, 'utf8');
-      pos = writeBytes(buf, pos, headerValue);
+      pos = writeBytes(buf, pos, headerValue, payloadLength(headerValue)!);
     }
     const encoder = Object.create(k.Encoder.prototype) as KafkajsEncoder;
     encoder.buf = buf;
@@ -103,8 +105,12 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
   };
 }
 
-function isBufferOrNull(v: unknown): boolean {
-  return v === null || v === undefined || Buffer.isBuffer(v);
+/** Byte length of a Buffer or string payload (UTF-8, as kafkajs writes strings); -1 for null; undefined otherwise. */
+function payloadLength(v: unknown): number | undefined {
+  if (v === null || v === undefined) return -1;
+  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (Buffer.isBuffer(v)) return v.length;
+  return undefined;
 }
 
 /** Zigzag of a 31-bit signed integer (kafkajs' encodeZigZag on that range), as a non-negative number. */
@@ -135,18 +141,19 @@ function writeVarInt(buf: Buffer, pos: number, unsigned: number): number {
   return pos;
 }
 
-function bytesSize(b: Buffer | null | undefined): number {
-  return b === null || b === undefined ? 1 : varIntSize(b.length * 2) + b.length;
+function bytesSize(length: number): number {
+  return length < 0 ? 1 : varIntSize(length * 2) + length;
 }
 
-function writeBytes(buf: Buffer, pos: number, b: Buffer | null | undefined): number {
-  if (b === null || b === undefined) {
+function writeBytes(buf: Buffer, pos: number, payload: unknown, length: number): number {
+  if (length < 0) {
     buf[pos] = 1; // zigzag(-1)
     return pos + 1;
   }
-  pos = writeVarInt(buf, pos, b.length * 2);
-  b.copy(buf, pos);
-  return pos + b.length;
+  pos = writeVarInt(buf, pos, length * 2);
+  if (typeof payload === 'string') buf.write(payload, pos, length, 'utf8');
+  else (payload as Buffer).copy(buf, pos);
+  return pos + length;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { murmur2, partitionForKey } from '../src/partitioner.js';
+import { murmur2, partitionForKey } from '../../src/kafkajs/partitioning.js';
 
 const require = createRequire(import.meta.url);
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
