@@ -1,3 +1,5 @@
+// First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
+export { kafkajsPatches } from './kafka/kafkajs-patches.js';
 export { BulkSink } from './bulk-sink.js';
 export { SINK_DEFAULTS, redactOptions, redactUrl, type BulkSinkOptions, type SinkAuth } from './options.js';
 export { SINK_ERROR_CODES, SinkError, isSinkError, type SinkErrorCode } from './errors.js';

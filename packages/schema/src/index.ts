@@ -41,6 +41,8 @@ export type { InvalidEventMessage } from './diagnostics.js';
 export type { ResolvedValidatorOptions } from './validation.js';
 export { createLz4Codec } from './kafka-lz4/lz4-codec.js';
 export type { KafkaCodec, Lz4Codec, Lz4Implementation } from './kafka-lz4/lz4-codec.js';
+export { installKafkajsPatches } from './kafkajs/patches.js';
+export type { KafkajsPatches } from './kafkajs/patches.js';
 export { installLinearGrouping, groupMessagesPerPartition } from './kafkajs/linear-grouping.js';
 export { installFetchDecoding, createBatchClass } from './kafkajs/fetch-decoding.js';
 export type { FetchDecodingInstall } from './kafkajs/fetch-decoding.js';
@@ -48,5 +50,9 @@ export { createRecordBatchDecoder } from './kafkajs/record-batch-decoding.js';
 export { createRecordEncoder, installRecordEncoding } from './kafkajs/record-encoding.js';
 export { murmur2, partitionForKey, explicitFirstPartitioner } from './kafkajs/partitioning.js';
 export type { KafkajsEncodingInternals, KafkajsEncoder, RecordArgs } from './kafkajs/record-encoding.js';
-export type { KafkajsDecodingInternals, KafkajsDecoder, DecodedRecord } from './kafkajs/record-batch-decoding.js';
+export type {
+  KafkajsDecodingInternals,
+  KafkajsDecoder,
+  DecodedRecord,
+} from './kafkajs/record-batch-decoding.js';
 export const VERSION = '0.1.0';

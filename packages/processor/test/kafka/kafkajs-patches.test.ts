@@ -3,15 +3,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The patches only take effect when installed before kafkajs loads, so this checks a fresh Node process that imports
-// the built package the way a user's job does (npm test builds first).
-const INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.js');
+// The patches only take effect when installed before kafkajs loads, so this checks fresh Node processes that import
+// the built packages the way a user's job does (npm test builds first): @tributary/processor, and @tributary/es-sink
+// (its connector's consumer), alone and one after the other (the second finds the patches in place).
+const PROCESSOR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.js');
+const ES_SINK = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'es-sink',
+  'dist',
+  'index.js',
+);
 
-function patchesOfFreshImport(env: NodeJS.ProcessEnv = {}): unknown {
+function patchesOfFreshImport(entries: string[], env: NodeJS.ProcessEnv = {}): unknown {
   const script =
-    `const m = await import(${JSON.stringify(INDEX)});` +
+    `let m; for (const e of ${JSON.stringify(entries)}) m = await import(e);` +
     `const { createRequire } = await import('node:module');` +
-    `const require = createRequire(${JSON.stringify(INDEX)});` +
+    `const require = createRequire(${JSON.stringify(PROCESSOR)});` +
     `const decoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js');` +
     `const batch = require('kafkajs/src/consumer/batch.js');` +
     `const grouping = require('kafkajs/src/producer/groupMessagesPerPartition.js');` +
@@ -27,20 +37,26 @@ function patchesOfFreshImport(env: NodeJS.ProcessEnv = {}): unknown {
   return JSON.parse(out.trim());
 }
 
-describe('kafkajs patches installed by @tributary/processor', () => {
-  it('are in place after `import "@tributary/processor"` in a fresh process', () => {
-    expect(patchesOfFreshImport()).toEqual({
-      fetchDecoding: { recordBatchDecoder: true, batch: true },
-      recordEncoding: true,
-      linearGrouping: true,
-      kafkajsLoaded: 'function',
-      modules: [true, true, true, true],
-    });
+const ALL_IN_PLACE = {
+  fetchDecoding: { recordBatchDecoder: true, batch: true },
+  recordEncoding: true,
+  linearGrouping: true,
+  kafkajsLoaded: 'function',
+  modules: [true, true, true, true],
+};
+
+describe('kafkajs patches installed by the packages that use kafkajs', () => {
+  it.each([
+    ['@tributary/processor', [PROCESSOR]],
+    ['@tributary/es-sink', [ES_SINK]],
+    ['@tributary/es-sink, then @tributary/processor', [ES_SINK, PROCESSOR]],
+  ])('are in place after importing %s in a fresh process', (_name, entries) => {
+    expect(patchesOfFreshImport(entries)).toEqual(ALL_IN_PLACE);
   });
 
   it('TRIBUTARY_KAFKAJS_DECODING / _ENCODING=kafkajs keep kafkajs’ own fetch decoding and record encoding', () => {
     const env = { TRIBUTARY_KAFKAJS_DECODING: 'kafkajs', TRIBUTARY_KAFKAJS_ENCODING: 'kafkajs' };
-    expect(patchesOfFreshImport(env)).toEqual({
+    expect(patchesOfFreshImport([PROCESSOR], env)).toEqual({
       fetchDecoding: { recordBatchDecoder: false, batch: false },
       recordEncoding: false,
       linearGrouping: true,

@@ -13,6 +13,7 @@
  * runs as shipped. `TRIBUTARY_KAFKAJS_DECODING=kafkajs` turns it off. Call it with `createRequire(import.meta.url)` of the
  * package whose kafkajs is to be patched.
  */
+import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 import { createRecordBatchDecoder, type KafkajsDecoder } from './record-batch-decoding.js';
 
 export interface FetchDecodingInstall {
@@ -21,8 +22,6 @@ export interface FetchDecodingInstall {
   /** Fetched batches filter offsets by numbers. */
   batch: boolean;
 }
-
-const SUPPORTED_KAFKAJS = '2.2.4';
 
 interface KafkajsMessage {
   offset: string;
@@ -42,52 +41,50 @@ export function installFetchDecoding(
   require: NodeJS.Require,
   env: NodeJS.ProcessEnv = process.env,
 ): FetchDecodingInstall {
-  const none = { recordBatchDecoder: false, batch: false };
-  if (env.TRIBUTARY_KAFKAJS_DECODING === 'kafkajs') return none;
-  try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== SUPPORTED_KAFKAJS) return none;
-    return { recordBatchDecoder: installRecordBatchDecoder(require), batch: installBatch(require) };
-  } catch {
-    return none;
+  if (env.TRIBUTARY_KAFKAJS_DECODING === 'kafkajs' || !supportedKafkajs(require)) {
+    return { recordBatchDecoder: false, batch: false };
   }
+  return { recordBatchDecoder: installRecordBatchDecoder(require), batch: installBatch(require) };
 }
 
 function installRecordBatchDecoder(require: NodeJS.Require): boolean {
-  const decodeMessages = require.resolve('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js');
-  if (require.cache[decodeMessages] !== undefined) return false;
-  const path = require.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js');
-  require(path);
-  const cached = require.cache[path];
-  if (cached === undefined) return false;
-  const errors = require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: new (m: string) => Error };
-  const timestampTypes = require('kafkajs/src/protocol/timestampTypes.js') as Record<string, number>;
-  const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
-    lookupCodecByAttributes: (attributes: number) => { decompress(buffer: Buffer): Promise<Buffer> } | null;
-  };
-  cached.exports = createRecordBatchDecoder({
-    Decoder: require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkajsDecoder,
-    recordDecoder: require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
-      decoder: KafkajsDecoder,
-      context: object,
-    ) => unknown,
-    lookupCodecByAttributes: compression.lookupCodecByAttributes,
-    PartialMessageError: errors.KafkaJSPartialMessageError,
-    logAppendTime: timestampTypes.LOG_APPEND_TIME!,
-    createTime: timestampTypes.CREATE_TIME!,
-  });
-  return true;
+  return patchKafkajsModule<(d: KafkajsDecoder) => Promise<unknown>>(
+    require,
+    'kafkajs/src/protocol/recordBatch/v0/decoder.js',
+    'kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js',
+    () => {
+      const errors = require('kafkajs/src/errors.js') as {
+        KafkaJSPartialMessageError: new (m: string) => Error;
+      };
+      const timestampTypes = require('kafkajs/src/protocol/timestampTypes.js') as Record<string, number>;
+      const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
+        lookupCodecByAttributes: (
+          attributes: number,
+        ) => { decompress(buffer: Buffer): Promise<Buffer> } | null;
+      };
+      return createRecordBatchDecoder({
+        Decoder: require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkajsDecoder,
+        recordDecoder: require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+          decoder: KafkajsDecoder,
+          context: object,
+        ) => unknown,
+        lookupCodecByAttributes: compression.lookupCodecByAttributes,
+        PartialMessageError: errors.KafkaJSPartialMessageError,
+        logAppendTime: timestampTypes.LOG_APPEND_TIME!,
+        createTime: timestampTypes.CREATE_TIME!,
+      });
+    },
+  );
 }
 
 function installBatch(require: NodeJS.Require): boolean {
-  const consumerGroup = require.resolve('kafkajs/src/consumer/consumerGroup.js');
-  if (require.cache[consumerGroup] !== undefined) return false;
-  const path = require.resolve('kafkajs/src/consumer/batch.js');
-  const KafkajsBatch = require(path) as BatchClass;
-  const cached = require.cache[path];
-  if (cached === undefined) return false;
-  cached.exports = createBatchClass(KafkajsBatch, require('kafkajs/src/consumer/filterAbortedMessages.js'));
-  return true;
+  return patchKafkajsModule<BatchClass>(
+    require,
+    'kafkajs/src/consumer/batch.js',
+    'kafkajs/src/consumer/consumerGroup.js',
+    (KafkajsBatch) =>
+      createBatchClass(KafkajsBatch, require('kafkajs/src/consumer/filterAbortedMessages.js')),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@
  * changes. Only kafkajs 2.2.4's module layout is patched: with another version, or without the module, it does
  * nothing.
  */
+import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 
 interface GroupArgs<M> {
   topic: string;
@@ -37,21 +38,16 @@ export function groupMessagesPerPartition<M>({
 
 /**
  * Installs the linear grouping into the kafkajs 2.2.4 that `require` resolves, if its producer is not loaded yet;
- * returns whether it did.
+ * returns whether it is in place.
  */
 export function installLinearGrouping(require: NodeJS.Require): boolean {
-  try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== '2.2.4') return false;
-    const grouping = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
-    const sendMessages = require.resolve('kafkajs/src/producer/sendMessages.js');
-    if (require.cache[sendMessages] !== undefined) return false;
-    require(grouping);
-    const cached = require.cache[grouping];
-    if (cached === undefined) return false;
-    cached.exports = groupMessagesPerPartition;
-    return true;
-  } catch {
-    return false;
-  }
+  return (
+    supportedKafkajs(require) &&
+    patchKafkajsModule(
+      require,
+      'kafkajs/src/producer/groupMessagesPerPartition.js',
+      'kafkajs/src/producer/sendMessages.js',
+      () => groupMessagesPerPartition.bind(null),
+    )
+  );
 }

@@ -10,6 +10,7 @@
  * header values, deltas that are not integers or beyond ±2^30 / ±2^47) go through kafkajs' own encoder, errors
  * included.
  */
+import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 
 export interface KafkajsEncoder {
   buf: Buffer;
@@ -158,28 +159,21 @@ function writeBytes(buf: Buffer, pos: number, payload: unknown, length: number):
 
 /**
  * Installs the record encoder into the kafkajs 2.2.4 that `require` resolves, if its produce request (which keeps a
- * reference) is not loaded yet; returns whether it did. `TRIBUTARY_KAFKAJS_ENCODING=kafkajs` turns it off.
+ * reference) is not loaded yet; returns whether it is in place. `TRIBUTARY_KAFKAJS_ENCODING=kafkajs` turns it off.
  */
 export function installRecordEncoding(
   require: NodeJS.Require,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  if (env.TRIBUTARY_KAFKAJS_ENCODING === 'kafkajs') return false;
-  try {
-    const version = (require('kafkajs/package.json') as { version: string }).version;
-    if (version !== '2.2.4') return false;
-    const produceRequest = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
-    if (require.cache[produceRequest] !== undefined) return false;
-    const path = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js');
-    const recordEncoder = require(path) as KafkajsEncodingInternals['recordEncoder'];
-    const cached = require.cache[path];
-    if (cached === undefined) return false;
-    cached.exports = createRecordEncoder({
-      Encoder: require('kafkajs/src/protocol/encoder.js') as { prototype: object },
-      recordEncoder,
-    });
-    return true;
-  } catch {
-    return false;
-  }
+  if (env.TRIBUTARY_KAFKAJS_ENCODING === 'kafkajs' || !supportedKafkajs(require)) return false;
+  return patchKafkajsModule<KafkajsEncodingInternals['recordEncoder']>(
+    require,
+    'kafkajs/src/protocol/recordBatch/record/v0/index.js',
+    'kafkajs/src/protocol/requests/produce/v3/request.js',
+    (recordEncoder) =>
+      createRecordEncoder({
+        Encoder: require('kafkajs/src/protocol/encoder.js') as { prototype: object },
+        recordEncoder,
+      }),
+  );
 }
