@@ -49,6 +49,12 @@ export type { FetchDecodingInstall } from './kafkajs/fetch-decoding.js';
 export { createRecordBatchDecoder } from './kafkajs/record-batch-decoding.js';
 export { createRecordEncoder, installRecordEncoding } from './kafkajs/record-encoding.js';
 export { murmur2, partitionForKey, explicitFirstPartitioner } from './kafkajs/partitioning.js';
+export {
+  createProduceRequest,
+  installProduceRequest,
+  produceRequestInternals,
+} from './kafkajs/produce-request.js';
+export type { ProduceRequestInternals } from './kafkajs/produce-request.js';
 export type { KafkajsEncodingInternals, KafkajsEncoder, RecordArgs } from './kafkajs/record-encoding.js';
 export type {
   KafkajsDecodingInternals,

@@ -26,10 +26,12 @@ function patchesOfFreshImport(entries: string[], env: NodeJS.ProcessEnv = {}): u
     `const batch = require('kafkajs/src/consumer/batch.js');` +
     `const grouping = require('kafkajs/src/producer/groupMessagesPerPartition.js');` +
     `const record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');` +
+    `const produce = require('kafkajs/src/protocol/requests/produce/v3/request.js');` +
     // what kafkajs' consumer and producer will call: ours (by a name only our sources use) or kafkajs' own
     `console.log(JSON.stringify({ ...m.kafkajsPatches, kafkajsLoaded: typeof require('kafkajs').Kafka,` +
     ` modules: [String(decoder).includes('k.PartialMessageError'), String(batch).includes('messagesFrom'),` +
-    ` !String(grouping).includes('...current'), String(record).includes('allocUnsafe')] }));`;
+    ` !String(grouping).includes('...current'), String(record).includes('allocUnsafe'),` +
+    ` String(produce).includes('k.apiKey')] }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, TRIBUTARY_KAFKAJS_DECODING: '', TRIBUTARY_KAFKAJS_ENCODING: '', ...env },
     encoding: 'utf8',
@@ -40,9 +42,10 @@ function patchesOfFreshImport(entries: string[], env: NodeJS.ProcessEnv = {}): u
 const ALL_IN_PLACE = {
   fetchDecoding: { recordBatchDecoder: true, batch: true },
   recordEncoding: true,
+  produceRequest: true,
   linearGrouping: true,
   kafkajsLoaded: 'function',
-  modules: [true, true, true, true],
+  modules: [true, true, true, true, true],
 };
 
 describe('kafkajs patches installed by the packages that use kafkajs', () => {
@@ -59,9 +62,10 @@ describe('kafkajs patches installed by the packages that use kafkajs', () => {
     expect(patchesOfFreshImport([PROCESSOR], env)).toEqual({
       fetchDecoding: { recordBatchDecoder: false, batch: false },
       recordEncoding: false,
+      produceRequest: false,
       linearGrouping: true,
       kafkajsLoaded: 'function',
-      modules: [false, false, true, false],
+      modules: [false, false, true, false, false],
     });
   });
 });

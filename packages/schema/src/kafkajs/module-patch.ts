@@ -17,21 +17,23 @@ export function supportedKafkajs(require: NodeJS.Require): boolean {
 }
 
 /**
- * Replaces the exports of kafkajs' module `path` with `replacement(original)`, unless `keptBy` (the module that keeps
- * a reference to it) is loaded already. Returns whether the replacement is in place — also when an earlier call (from
+ * Replaces the exports of kafkajs' module `path` with `replacement(original)`, unless a module of `keptBy` (those
+ * that keep a reference to it) is loaded already. Returns whether the replacement is in place — also when an earlier call (from
  * another package sharing this kafkajs) put it there.
  */
 export function patchKafkajsModule<T extends object>(
   require: NodeJS.Require,
   path: string,
-  keptBy: string,
+  keptBy: string | readonly string[],
   replacement: (original: T) => T,
 ): boolean {
   try {
     const resolved = require.resolve(path);
     const current = require.cache[resolved]?.exports as Record<symbol, unknown> | undefined;
     if (current?.[PATCHED] === true) return true;
-    if (require.cache[require.resolve(keptBy)] !== undefined) return false;
+    for (const holder of typeof keptBy === 'string' ? [keptBy] : keptBy) {
+      if (require.cache[require.resolve(holder)] !== undefined) return false;
+    }
     const original = require(resolved) as T;
     const cached = require.cache[resolved];
     if (cached === undefined) return false;
