@@ -50,6 +50,9 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
                               (e.g. --processor-args=--full-decode)
   --no-raw-decoding-ceiling   skip the second ceiling: the raw kafkajs consumer with the processor's fetch
                               decoding installed (ratios are always to the stock raw kafkajs consumer)
+  --node-flags <flags>        Node/V8 flags of every child, raw consumers and processors alike, space-separated
+                              (default --max-semi-space-size=64: a young generation that holds a whole fetch;
+                              --node-flags= for Node's defaults)
   --timeout-ms <n>            give up on a contender after this long (default 600000)
   --skip-throughput           only the latency run
 
@@ -83,6 +86,7 @@ const ARG_OPTIONS = {
   'timeout-ms': { type: 'string', default: '600000' },
   'skip-throughput': { type: 'boolean', default: false },
   'no-raw-decoding-ceiling': { type: 'boolean', default: false },
+  'node-flags': { type: 'string', default: '--max-semi-space-size=64' },
   'latency-rate': { type: 'string', default: '5000' },
   'latency-duration-ms': { type: 'string', default: '75000' },
   'window-size-ms': { type: 'string', default: '10000' },
@@ -195,7 +199,8 @@ function procSample(pid) {
 }
 
 function spawnChild(args, label) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeFlags = values['node-flags'].split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -752,6 +757,7 @@ const results = {
   startedAt: new Date().toISOString(),
   count,
   partitions,
+  nodeFlags: values['node-flags'],
   rounds: [],
 };
 const inputTopic = `${runId}-input`;

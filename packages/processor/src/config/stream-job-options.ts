@@ -102,8 +102,12 @@ export interface StreamJobOptions {
 export const STREAM_JOB_DEFAULTS = {
   /** @defaultValue 200 — how often each task's outputs, changelog and offset are committed. */
   commitIntervalMs: 200,
-  /** @defaultValue 10 000 — a task that was fed this many records since its last commit commits before taking more. */
-  maxUncommittedRecords: 10_000,
+  /**
+   * @defaultValue 50 000 — a task that was fed this many records since its last commit commits before taking more.
+   * Above what one partition takes in a commit interval at a few hundred thousand records/s, so backpressure commits
+   * (each flushes every changed partial and runs a transaction) do not outnumber interval commits.
+   */
+  maxUncommittedRecords: 50_000,
   /** @defaultValue 'exactly-once' */
   processingGuarantee: 'exactly-once' as ProcessingGuarantee,
   /** @defaultValue 60 000 — must exceed commit interval + restart time. */

@@ -197,29 +197,40 @@ function recordWatermark(slot: TaskSlot, ctx: TaskSlotContext): void {
   if (typeof value === 'number') ctx.metrics.watermark(ctx.stageId, slot.topic, slot.partition, value);
 }
 
-/** One shape for every record; the headers are converted to strings only when a task reads them. */
+/**
+ * One shape for every record, reading through to the kafkajs message: the offset, timestamp, key and value are
+ * taken when a task reads them (the timestamp parsed then), the headers converted to strings once, on first read.
+ */
 class KafkaInputRecord implements InputRecord {
   readonly topic: string;
   readonly partition: number;
-  readonly offset: string;
-  readonly timestamp: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly #rawHeaders: KafkaMessage['headers'];
+  readonly #m: KafkaMessage;
   #headers: Record<string, string> | undefined;
 
   constructor(topic: string, partition: number, m: KafkaMessage) {
     this.topic = topic;
     this.partition = partition;
-    this.offset = m.offset;
-    this.timestamp = Number(m.timestamp);
-    this.key = m.key;
-    this.value = m.value;
-    this.#rawHeaders = m.headers;
+    this.#m = m;
+  }
+
+  get offset(): string {
+    return this.#m.offset;
+  }
+
+  get timestamp(): number {
+    return Number(this.#m.timestamp);
+  }
+
+  get key(): Buffer | null {
+    return this.#m.key;
+  }
+
+  get value(): Buffer | null {
+    return this.#m.value;
   }
 
   get headers(): Readonly<Record<string, string>> {
-    return (this.#headers ??= headersToStrings(this.#rawHeaders));
+    return (this.#headers ??= headersToStrings(this.#m.headers));
   }
 }
 
