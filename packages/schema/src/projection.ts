@@ -1,5 +1,6 @@
 import { decodeClickstreamEvent } from './clickstream-event.js';
 import { describeValue } from './describe-value.js';
+import { InternedStrings } from './interned-strings.js';
 import { checkUtf8, stringAt } from './utf8-range.js';
 import { WireCursor, readInt64, readVarint32, skipField, wireFail } from './wire-cursor.js';
 import type { ClickstreamProjection } from './types.js';
@@ -14,6 +15,8 @@ import type { ClickstreamProjection } from './types.js';
  */
 
 const CLICK = 'CLICK';
+/** page_url values repeat (a site has far fewer pages than events): decoded once per distinct value. */
+const pageUrls = new InternedStrings();
 const VIEW = 'VIEW';
 /** Field numbers of the string fields the full decoder builds (UTF-8 checked) and the projection skips. */
 const FIRST_SKIPPED_STRING = 6;
@@ -81,7 +84,7 @@ export function scanClickstreamProjection(bytes: Uint8Array): ClickstreamProject
       }
       const stop = pos + len;
       if (stop > end) wireFail(`index out of range: ${pos} + ${len} > ${end}`);
-      if (field === 2) pageUrl = stringAt(buf, pos, stop);
+      if (field === 2) pageUrl = pageUrls.stringAt(buf, pos, stop);
       else if (field === 4) eventType = eventTypeAt(buf, pos, stop);
       else if (field === 5) eventId = stringAt(buf, pos, stop);
       else if (field === 1) userId = stringAt(buf, pos, stop);

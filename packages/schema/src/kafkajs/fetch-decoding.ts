@@ -125,11 +125,13 @@ export function createBatchClass(
 
 /** The messages with offset ≥ `fetched`, in order (kafkajs' filter); undefined when an offset is not a safe integer. */
 function messagesFrom(messages: KafkajsMessage[], fetched: number): KafkajsMessage[] | undefined {
-  const within: KafkajsMessage[] = [];
+  let below = 0;
   for (const message of messages) {
     const offset = Number(message.offset);
     if (!Number.isSafeInteger(offset)) return undefined;
-    if (offset >= fetched) within.push(message);
+    if (offset < fetched) below++;
   }
-  return within;
+  // Usually every record is at or after the fetched offset: the array itself (kafkajs never mutates it).
+  if (below === 0) return messages;
+  return messages.filter((message) => Number(message.offset) >= fetched);
 }
