@@ -25,7 +25,7 @@ const SELF = fileURLToPath(import.meta.url);
 const CLI = join(dirname(SELF), '..', 'dist', 'cli.js');
 const COUNT_JOB = join(dirname(SELF), 'count-job.mjs');
 // Preloaded into the second raw consumer: the processor's kafkajs patches (fetch decoding, linear grouping).
-const FETCH_DECODING = join(dirname(SELF), '..', 'dist', 'kafka', 'kafkajs-patches.js');
+const KAFKAJS_PATCHES = join(dirname(SELF), '..', 'dist', 'kafka', 'kafkajs-patches.js');
 // The processor's consumer settings (createStreamJob defaults; the clickstream CLI does not change them).
 const PROCESSOR_FETCH = { maxWaitTimeInMs: 100, partitionsConsumedConcurrently: 4, sessionTimeout: 30_000 };
 
@@ -276,7 +276,7 @@ async function rawConsumerChild() {
   await consumer.disconnect();
   // With --import of the processor's fetch decoding: what it installed (both parts, or the row is not what it says).
   const fetchDecoding = process.execArgv.includes('--import')
-    ? (await import(FETCH_DECODING)).kafkajsPatches.fetchDecoding
+    ? (await import(KAFKAJS_PATCHES)).kafkajsPatches.fetchDecoding
     : null;
   const line = {
     records,
@@ -358,7 +358,7 @@ function figures(label, n, w, extra = {}) {
 async function runRaw(admin, topic, n, processorDecoding = false) {
   const label = processorDecoding ? 'raw kafkajs + processor decoding' : 'raw kafkajs';
   const group = `${runId}-raw-${randomBytes(3).toString('hex')}`;
-  const preload = processorDecoding ? ['--import', FETCH_DECODING] : [];
+  const preload = processorDecoding ? ['--import', KAFKAJS_PATCHES] : [];
   const handle = spawnChild(
     [
       ...preload,

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { PollingLoop } from './polling-loop.js';
 
 /** A `date_histogram` bucket of event time: its start (epoch ms) and the documents a search counted in it. */
 export interface TimeBucket {
@@ -48,19 +49,17 @@ export class RawSearchablePoller {
   readonly #alias: string;
   readonly #fromMs: number;
   readonly #bucketMs: number;
-  readonly #intervalMs: number;
+  readonly #loop: PollingLoop;
   readonly #seen = new Map<number, number>();
   readonly histogram = new LatencyHistogram();
   #searchable = 0;
-  #running = false;
-  #loop: Promise<void> | undefined;
 
   constructor(es: Client, alias: string, options: RawSearchablePollerOptions) {
     this.#es = es;
     this.#alias = alias;
     this.#fromMs = options.fromMs;
     this.#bucketMs = options.bucketMs ?? 50;
-    this.#intervalMs = options.intervalMs;
+    this.#loop = new PollingLoop(() => this.pollOnce(), options.intervalMs);
   }
 
   /** Measured events searchable so far. */
@@ -69,14 +68,7 @@ export class RawSearchablePoller {
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = (async () => {
-      while (this.#running) {
-        await this.pollOnce();
-        if (this.#running) await new Promise((resolve) => setTimeout(resolve, this.#intervalMs));
-      }
-    })();
+    this.#loop.start();
   }
 
   /** One search; failures (the alias does not exist yet) count as nothing new. */
@@ -112,8 +104,7 @@ export class RawSearchablePoller {
     }
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    await this.#loop;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { WindowTracker } from './window-tracker.js';
+import { PollingLoop } from './polling-loop.js';
 
 interface WindowDocument {
   page_url: string;
@@ -21,16 +22,14 @@ export class SearchablePoller {
   readonly #es: Client;
   readonly #index: string;
   readonly #tracker: WindowTracker;
-  readonly #intervalMs: number;
-  #running = false;
-  #loop: Promise<void> | undefined;
+  readonly #loop: PollingLoop;
   #polls = 0;
 
   constructor(es: Client, index: string, tracker: WindowTracker, intervalMs: number) {
     this.#es = es;
     this.#index = index;
     this.#tracker = tracker;
-    this.#intervalMs = intervalMs;
+    this.#loop = new PollingLoop(() => this.pollOnce(), intervalMs);
   }
 
   /** Completed polls. */
@@ -39,14 +38,7 @@ export class SearchablePoller {
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = (async () => {
-      while (this.#running) {
-        await this.pollOnce();
-        if (this.#running) await new Promise((resolve) => setTimeout(resolve, this.#intervalMs));
-      }
-    })();
+    this.#loop.start();
   }
 
   /** One full pass over the final documents. Failures (alias not created yet) count as "nothing searchable". */
@@ -90,8 +82,7 @@ export class SearchablePoller {
     }
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    await this.#loop;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

@@ -68,34 +68,34 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     // Headers: kafkajs walks Object.keys(headers); Buffer and string values take the fast path.
     const names = Object.keys(headers);
     const headerValues = headers as Record<string, unknown>;
-    let headersSize = varIntSize(zigzag32(names.length));
+    let headersSize = varIntSize(zigzag(names.length));
     for (const name of names) {
       const length = payloadLength(headerValues[name]);
       if (length === undefined || length < 0) return fallback(record);
       const nameBytes = Buffer.byteLength(name, 'utf8');
-      headersSize += varIntSize(zigzag32(nameBytes)) + nameBytes + varIntSize(zigzag32(length)) + length;
+      headersSize += varIntSize(zigzag(nameBytes)) + nameBytes + varIntSize(zigzag(length)) + length;
     }
-    const tsZigzag = zigzag64(timestampDelta);
+    const tsZigzag = zigzag(timestampDelta);
     const body =
       1 +
       varIntSize(tsZigzag) +
-      varIntSize(zigzag32(offsetDelta)) +
+      varIntSize(zigzag(offsetDelta)) +
       bytesSize(keyLength) +
       bytesSize(valueLength) +
       headersSize;
-    const total = varIntSize(zigzag32(body)) + body;
+    const total = varIntSize(zigzag(body)) + body;
     const buf = Buffer.allocUnsafe(total);
-    let pos = writeVarInt(buf, 0, zigzag32(body));
+    let pos = writeVarInt(buf, 0, zigzag(body));
     buf[pos++] = 0; // record attributes: unused
     pos = writeVarInt(buf, pos, tsZigzag);
-    pos = writeVarInt(buf, pos, zigzag32(offsetDelta));
+    pos = writeVarInt(buf, pos, zigzag(offsetDelta));
     pos = writeBytes(buf, pos, key, keyLength);
     pos = writeBytes(buf, pos, value, valueLength);
-    pos = writeVarInt(buf, pos, zigzag32(names.length));
+    pos = writeVarInt(buf, pos, zigzag(names.length));
     for (const name of names) {
       const headerValue = headerValues[name];
       const nameBytes = Buffer.byteLength(name, 'utf8');
-      pos = writeVarInt(buf, pos, zigzag32(nameBytes));
+      pos = writeVarInt(buf, pos, zigzag(nameBytes));
       pos += buf.write(name, pos, nameBytes, 'utf8');
       pos = writeBytes(buf, pos, headerValue, payloadLength(headerValue)!);
     }
@@ -114,13 +114,11 @@ function payloadLength(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Zigzag of a 31-bit signed integer (kafkajs' encodeZigZag on that range), as a non-negative number. */
-function zigzag32(n: number): number {
-  return n >= 0 ? n * 2 : -n * 2 - 1;
-}
-
-/** Zigzag of an integer below 2^47 in magnitude (kafkajs' encodeZigZag64 on that range). */
-function zigzag64(n: number): number {
+/**
+ * Zigzag of an integer below 2^47 in magnitude, as a non-negative number: kafkajs' encodeZigZag on the 31-bit range
+ * and its encodeZigZag64 on the rest give the same value there.
+ */
+function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 

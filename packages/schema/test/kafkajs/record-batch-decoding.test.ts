@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatchClass } from '../../src/kafkajs/fetch-decoding.js';
 import { createLz4Codec } from '../../src/kafka-lz4/lz4-codec.js';
 import { createRecordBatchDecoder, type KafkajsDecoder } from '../../src/kafkajs/record-batch-decoding.js';
+import { rng } from '../helpers/events.js';
 
 // Differential test: the processor's record-batch decoder and Batch against kafkajs 2.2.4's own, on record batches
 // made by kafkajs' own encoder (then edited where the encoder cannot produce a case: control batches, append time,
@@ -47,17 +48,6 @@ const fastDecoder = createRecordBatchDecoder({
   createTime: 0,
   onFallback: () => fallbacks++,
 });
-
-/** Mulberry32: the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BatchSpec {
   compression: number;
@@ -163,7 +153,7 @@ const CODECS = { none: 0, gzip: 1, lz4: 3 } as const;
 describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   for (const [name, codec] of Object.entries(CODECS)) {
     it(`gives kafkajs' records for ${name} batches with headers, null keys and values, negative deltas`, async () => {
-      const rnd = random(codec + 17);
+      const rnd = rng(codec + 17);
       fallbacks = 0;
       for (let round = 0; round < 20; round++) {
         const spec: BatchSpec = {
@@ -184,7 +174,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   }
 
   it('gives kafkajs records for control batches and log-append-time batches', async () => {
-    const rnd = random(5);
+    const rnd = rng(5);
     for (const bits of [0x20, 0x08, 0x28 | 0x10]) {
       const batch = await encodeBatch(
         { compression: 0, firstOffset: 90, firstTimestamp: 1_700_000_000_000, records: 3, headers: false },
@@ -200,7 +190,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   });
 
   it('gives kafkajs results for a first timestamp of -1 and offsets near 2^53 (the Long path)', async () => {
-    const rnd = random(9);
+    const rnd = rng(9);
     for (const spec of [
       { firstOffset: 0, firstTimestamp: -1 },
       { firstOffset: 2 ** 53 - 3, firstTimestamp: 1_700_000_000_000 },
@@ -212,7 +202,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   });
 
   it("throws kafkajs' partial-message error for a truncated tail, after the same complete batches", async () => {
-    const rnd = random(3);
+    const rnd = rng(3);
     const spec = {
       compression: 3,
       firstOffset: 10,
@@ -237,7 +227,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   });
 
   it('falls back to kafkajs on corrupt record bytes and ends the same way (records or error)', async () => {
-    const rnd = random(11);
+    const rnd = rng(11);
     const batch = await encodeBatch(
       {
         compression: 0,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { createRecordEncoder, type RecordArgs } from '../../src/kafkajs/record-encoding.js';
+import { rng } from '../helpers/events.js';
 
 // Differential test: the fast record encoder against kafkajs 2.2.4's own, byte for byte.
 const require = createRequire(import.meta.url);
@@ -15,16 +16,6 @@ const fastRecord = createRecordEncoder({
   onFallback: () => fallbacks++,
 }) as unknown as (r: RecordArgs) => { buffer: Buffer };
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function outcome(encode: (r: RecordArgs) => { buffer: Buffer }, record: RecordArgs): string {
   try {
     return encode(record).buffer.toString('hex');
@@ -35,7 +26,7 @@ function outcome(encode: (r: RecordArgs) => { buffer: Buffer }, record: RecordAr
 
 describe('record encoding (differential vs kafkajs 2.2.4)', () => {
   it('writes the bytes kafkajs writes for random records (Buffer and string keys, values, headers; deltas)', () => {
-    const rnd = random(1);
+    const rnd = rng(1);
     fallbacks = 0;
     const sizes = [0, 1, 63, 64, 127, 128, 300, 8191, 8192, 20_000];
     for (let i = 0; i < 3000; i++) {
