@@ -19,6 +19,7 @@ export {
   type StartedMessage,
   type StoppedMessage,
 } from './diagnostics.js';
+export { resolveKafka, type ResolveInput as KafkaResolveInput } from './kafka/resolve.js';
 export { findFreePort, isPortInUse } from './runtime/ports.js';
 export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
 export type { Devstack, DevstackStatus, ElasticsearchHandle, KafkaHandle, ServiceStatus } from './types.js';

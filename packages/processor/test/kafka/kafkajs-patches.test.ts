@@ -27,11 +27,12 @@ function patchesOfFreshImport(entries: string[], env: NodeJS.ProcessEnv = {}): u
     `const grouping = require('kafkajs/src/producer/groupMessagesPerPartition.js');` +
     `const record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js');` +
     `const produce = require('kafkajs/src/protocol/requests/produce/v3/request.js');` +
+    `const filter = require('kafkajs/src/consumer/filterAbortedMessages.js');` +
     // what kafkajs' consumer and producer will call: ours (by a name only our sources use) or kafkajs' own
     `console.log(JSON.stringify({ ...m.kafkajsPatches, kafkajsLoaded: typeof require('kafkajs').Kafka,` +
     ` modules: [String(decoder).includes('k.PartialMessageError'), String(batch).includes('messagesFrom'),` +
     ` !String(grouping).includes('...current'), String(record).includes('allocUnsafe'),` +
-    ` String(produce).includes('k.apiKey')] }));`;
+    ` String(produce).includes('k.apiKey'), filter.name === 'bound filterAbortedTransactions'] }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, TRIBUTARY_KAFKAJS_DECODING: '', TRIBUTARY_KAFKAJS_ENCODING: '', ...env },
     encoding: 'utf8',
@@ -40,12 +41,13 @@ function patchesOfFreshImport(entries: string[], env: NodeJS.ProcessEnv = {}): u
 }
 
 const ALL_IN_PLACE = {
+  abortedTransactions: true,
   fetchDecoding: { recordBatchDecoder: true, batch: true },
   recordEncoding: true,
   produceRequest: true,
   linearGrouping: true,
   kafkajsLoaded: 'function',
-  modules: [true, true, true, true, true],
+  modules: [true, true, true, true, true, true],
 };
 
 describe('kafkajs patches installed by the packages that use kafkajs', () => {
@@ -57,15 +59,16 @@ describe('kafkajs patches installed by the packages that use kafkajs', () => {
     expect(patchesOfFreshImport(entries)).toEqual(ALL_IN_PLACE);
   });
 
-  it('TRIBUTARY_KAFKAJS_DECODING / _ENCODING=kafkajs keep kafkajs’ own fetch decoding and record encoding', () => {
+  it('TRIBUTARY_KAFKAJS_DECODING / _ENCODING=kafkajs keep kafkajs’ own fetch decoding and record encoding (not its read_committed filter)', () => {
     const env = { TRIBUTARY_KAFKAJS_DECODING: 'kafkajs', TRIBUTARY_KAFKAJS_ENCODING: 'kafkajs' };
     expect(patchesOfFreshImport([PROCESSOR], env)).toEqual({
+      abortedTransactions: true,
       fetchDecoding: { recordBatchDecoder: false, batch: false },
       recordEncoding: false,
       produceRequest: false,
       linearGrouping: true,
       kafkajsLoaded: 'function',
-      modules: [false, false, true, false, false],
+      modules: [false, false, true, false, false, true],
     });
   });
 });

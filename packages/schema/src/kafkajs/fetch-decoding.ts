@@ -5,14 +5,21 @@
  * - a `Batch` whose constructor drops the records before the fetched offset by comparing numbers instead of parsing
  *   every record's offset string into a `Long` (kafkajs' consumer group keeps the class it loaded, so this part
  *   applies only when it is installed before kafkajs' consumer is loaded: the processor's entry points install it
- *   first).
+ *   first). It filters aborted transactions with `aborted-transactions.ts` (the Java consumer's read_committed
+ *   filter), not kafkajs' own, which leaks records of aborted transactions.
  *
- * Both keep kafkajs' results exactly (a differential test compares them with kafkajs' own on generated record batches:
- * compressed and not, with headers, null keys, control batches, append-time timestamps, truncated tails). With another
- * kafkajs version, or once the relevant modules are already loaded, the part concerned is not installed and kafkajs
- * runs as shipped. `TRIBUTARY_KAFKAJS_DECODING=kafkajs` turns it off. Call it with `createRequire(import.meta.url)` of the
- * package whose kafkajs is to be patched.
+ * Both keep kafkajs' results exactly, apart from that fix (a differential test compares them with kafkajs' own on
+ * generated record batches: compressed and not, with headers, null keys, control batches, append-time timestamps,
+ * truncated tails). With another kafkajs version, or once the relevant modules are already loaded, the part concerned
+ * is not installed and kafkajs runs as shipped. `TRIBUTARY_KAFKAJS_DECODING=kafkajs` turns it off (not the
+ * read_committed fix: `installAbortedTransactionFilter` puts it into kafkajs' own Batch as well). Call it with
+ * `createRequire(import.meta.url)` of the package whose kafkajs is to be patched.
  */
+import {
+  filterAbortedTransactions,
+  type AbortedTransaction,
+  type TransactionalBatchContext,
+} from './aborted-transactions.js';
 import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 import { createRecordBatchDecoder, type KafkajsDecoder } from './record-batch-decoding.js';
 
@@ -25,13 +32,15 @@ export interface FetchDecodingInstall {
 
 interface KafkajsMessage {
   offset: string;
+  key: Buffer | null;
   isControlRecord: boolean;
+  batchContext?: TransactionalBatchContext;
 }
 
 interface PartitionData {
   partition: number;
   highWatermark: string;
-  abortedTransactions: unknown[];
+  abortedTransactions: AbortedTransaction[];
   messages: KafkajsMessage[];
 }
 
@@ -82,20 +91,21 @@ function installBatch(require: NodeJS.Require): boolean {
     require,
     'kafkajs/src/consumer/batch.js',
     'kafkajs/src/consumer/consumerGroup.js',
-    (KafkajsBatch) =>
-      createBatchClass(KafkajsBatch, require('kafkajs/src/consumer/filterAbortedMessages.js')),
+    (KafkajsBatch) => createBatchClass(KafkajsBatch, filterAbortedTransactions),
   );
 }
 
 /**
  * kafkajs' Batch with the same fields and methods; only the "records at or after the fetched offset" filter differs
- * in how it compares (numbers when every offset is a safe integer, else kafkajs' own constructor).
+ * in how it compares (numbers when every offset is a safe integer, else kafkajs' own constructor, which uses the
+ * `filterAbortedMessages` module it loaded). Aborted transactions are filtered by `filterAbortedMessages`
+ * (`filterAbortedTransactions` when installed; kafkajs' own in the differential test).
  */
 export function createBatchClass(
   KafkajsBatch: BatchClass,
   filterAbortedMessages: (args: {
     messages: KafkajsMessage[];
-    abortedTransactions: unknown[];
+    abortedTransactions: AbortedTransaction[];
   }) => KafkajsMessage[],
 ): BatchClass {
   function Batch(

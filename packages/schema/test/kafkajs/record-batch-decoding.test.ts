@@ -264,7 +264,7 @@ describe('Batch with numeric offset filtering (differential vs kafkajs 2.2.4)', 
     batchContext: { producerId: '7', inTransaction: false },
     ...extra,
   });
-  const cases: Array<{ name: string; fetched: string; data: object }> = [
+  const cases: Array<{ name: string; fetched: string; data: ConstructorParameters<typeof FastBatch>[2] }> = [
     {
       name: 'records before the fetched offset (compressed batch starting earlier)',
       fetched: '103',
