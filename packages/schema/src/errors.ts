@@ -10,6 +10,8 @@ export const SchemaErrorCodes = {
   MISSING_FIELD: 'TRIB_SCHEMA_MISSING_FIELD',
   /** `event_type` is not one of EVENT_TYPES. */
   INVALID_EVENT_TYPE: 'TRIB_SCHEMA_INVALID_EVENT_TYPE',
+  /** A string field is larger (UTF-8 bytes) than its limit (`maxFieldBytes`). `field` names it. */
+  FIELD_TOO_LARGE: 'TRIB_SCHEMA_FIELD_TOO_LARGE',
   /** `timestamp` is before the minimum (2000-01-01) or too far in the future. */
   TIMESTAMP_OUT_OF_RANGE: 'TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE',
   /** A field has the wrong JavaScript type or an unrepresentable value (encode, JSON mapping). */

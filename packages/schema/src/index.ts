@@ -13,9 +13,13 @@ export {
   decodeAndValidateClickstreamEvent,
   decodeAndValidateClickstreamProjection,
   createClickstreamValidator,
+  resolveValidatorOptions,
   VALIDATION_DEFAULTS,
+  FIELD_BYTE_LIMITS,
+  RECORD_FUTURE_SKEW_MS,
 } from './validation.js';
 export type {
+  ClickstreamStringField,
   ValidationResult,
   ValidatorOptions,
   ValidateOptions,

@@ -3,7 +3,8 @@ import { describeValue } from './describe-value.js';
 import { InternedStrings } from './interned-strings.js';
 import { checkUtf8, stringAt } from './utf8-range.js';
 import { WireCursor, readInt64, readVarint32, skipField, wireFail } from './wire-cursor.js';
-import type { ClickstreamProjection } from './types.js';
+import type { ClickstreamEvent, ClickstreamProjection } from './types.js';
+import type { ClickstreamStringField } from './validation.js';
 
 /**
  * Field-projection decoder for ClickstreamEvent: builds only user_id (1), page_url (2), timestamp (3),
@@ -21,6 +22,37 @@ const VIEW = 'VIEW';
 /** Field numbers of the string fields the full decoder builds (UTF-8 checked) and the projection skips. */
 const FIRST_SKIPPED_STRING = 6;
 const LAST_SKIPPED_STRING = 10;
+/** Proto names of the skipped string fields, by field number. */
+const SKIPPED_STRING_NAMES: Readonly<Record<number, ClickstreamStringField>> = {
+  6: 'session_id',
+  7: 'referrer',
+  8: 'user_agent',
+  9: 'device',
+  10: 'country',
+};
+
+/** Byte limits of the skipped string fields by field number (no limit: Infinity). */
+type SkippedLimits = readonly number[];
+const NO_LIMITS: SkippedLimits = Array.from({ length: LAST_SKIPPED_STRING + 1 }, () => Infinity);
+const limitsCache = new WeakMap<object, SkippedLimits>();
+
+function skippedLimits(
+  maxFieldBytes: Partial<Record<ClickstreamStringField, number>> | undefined,
+): SkippedLimits {
+  if (maxFieldBytes === undefined) return NO_LIMITS;
+  let limits = limitsCache.get(maxFieldBytes);
+  if (limits === undefined) {
+    limits = NO_LIMITS.map((none, field) => {
+      const name = SKIPPED_STRING_NAMES[field];
+      return name === undefined ? none : (maxFieldBytes[name] ?? none);
+    });
+    limitsCache.set(maxFieldBytes, limits);
+  }
+  return limits;
+}
+
+/** Thrown by the scan when a skipped string field is over its byte limit (the caller decodes fully instead). */
+const OVERSIZED_SKIPPED_FIELD = Symbol('oversized skipped field');
 
 /** event_type: the interned constants for the two expected values, without building a string. */
 function eventTypeAt(buf: Uint8Array, start: number, end: number): string {
@@ -49,9 +81,13 @@ function eventTypeAt(buf: Uint8Array, start: number, end: number): string {
 
 /**
  * The projection itself (internal; exported for the differential tests). Throws its own
- * TRIB_SCHEMA_DECODE_FAILED on exactly the inputs the full decoder rejects; the reason text is its own.
+ * TRIB_SCHEMA_DECODE_FAILED on exactly the inputs the full decoder rejects; the reason text is its own. Throws
+ * OVERSIZED_SKIPPED_FIELD when a skipped string field is over its limit in `limits`.
  */
-export function scanClickstreamProjection(bytes: Uint8Array): ClickstreamProjection {
+export function scanClickstreamProjection(
+  bytes: Uint8Array,
+  limits: SkippedLimits = NO_LIMITS,
+): ClickstreamProjection {
   if (!(bytes instanceof Uint8Array)) wireFail(`expected a Uint8Array, got ${describeValue(bytes)}`);
   const buf = bytes;
   const end = bytes.length;
@@ -88,7 +124,10 @@ export function scanClickstreamProjection(bytes: Uint8Array): ClickstreamProject
       else if (field === 4) eventType = eventTypeAt(buf, pos, stop);
       else if (field === 5) eventId = stringAt(buf, pos, stop);
       else if (field === 1) userId = stringAt(buf, pos, stop);
-      else if (field >= FIRST_SKIPPED_STRING && field <= LAST_SKIPPED_STRING) checkUtf8(buf, pos, stop);
+      else if (field >= FIRST_SKIPPED_STRING && field <= LAST_SKIPPED_STRING) {
+        checkUtf8(buf, pos, stop);
+        if (len > limits[field]!) throw OVERSIZED_SKIPPED_FIELD;
+      }
       pos = stop;
       continue;
     }
@@ -103,20 +142,48 @@ export function scanClickstreamProjection(bytes: Uint8Array): ClickstreamProject
 /**
  * Decodes only the fields the clickstream job needs (absent fields are '' / 0), with the full decoder's verdict:
  * accepts exactly the inputs decodeClickstreamEvent accepts, and rejects the others with the same error.
+ *
+ * `maxFieldBytes` (the validator's limits, e.g. `FIELD_BYTE_LIMITS`): when a field the projection skips is larger
+ * than its limit, the whole event is decoded (every field present), so that the validator sees the oversized field
+ * and rejects it exactly as it does after the full decoder.
  * @throws SchemaError TRIB_SCHEMA_DECODE_FAILED when the bytes are not a valid encoding.
  */
-export function decodeClickstreamProjection(bytes: Uint8Array): ClickstreamProjection {
+export function decodeClickstreamProjection(
+  bytes: Uint8Array,
+  maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>,
+): ClickstreamProjection {
   try {
-    return scanClickstreamProjection(bytes);
-  } catch {
+    return scanClickstreamProjection(bytes, skippedLimits(maxFieldBytes));
+  } catch (error) {
+    if (error === OVERSIZED_SKIPPED_FIELD)
+      return fullIfOversized(decodeClickstreamEvent(bytes), maxFieldBytes!);
     // Rare path (malformed input): let the full decoder throw, so the reason text is exactly its own.
-    const e = decodeClickstreamEvent(bytes);
-    return {
-      userId: e.userId,
-      pageUrl: e.pageUrl,
-      timestamp: e.timestamp,
-      eventType: e.eventType,
-      eventId: e.eventId,
-    };
+    return project(decodeClickstreamEvent(bytes));
   }
+}
+
+/**
+ * After a skipped field was over its limit somewhere in the bytes: the full event when the value it keeps (the last
+ * occurrence, proto3's rule) is still over the limit — so the validator sees it — else the five projected fields.
+ */
+function fullIfOversized(
+  e: ClickstreamEvent,
+  maxFieldBytes: Partial<Record<ClickstreamStringField, number>>,
+): ClickstreamProjection {
+  const skipped = [e.sessionId, e.referrer, e.userAgent, e.device, e.country];
+  for (let i = 0; i < skipped.length; i++) {
+    const limit = maxFieldBytes[SKIPPED_STRING_NAMES[FIRST_SKIPPED_STRING + i]!];
+    if (limit !== undefined && Buffer.byteLength(skipped[i]!, 'utf8') > limit) return e;
+  }
+  return project(e);
+}
+
+function project(e: ClickstreamEvent): ClickstreamProjection {
+  return {
+    userId: e.userId,
+    pageUrl: e.pageUrl,
+    timestamp: e.timestamp,
+    eventType: e.eventType,
+    eventId: e.eventId,
+  };
 }

@@ -3,14 +3,47 @@ import { decodeClickstreamProjection } from './projection.js';
 import { SchemaError, SchemaErrorCodes, isSchemaError } from './errors.js';
 import { describeValue } from './describe-value.js';
 import { publishInvalidEvent } from './diagnostics.js';
+import { CLICKSTREAM_STRING_FIELDS } from './clickstream-event.js';
 import { EVENT_TYPES } from './types.js';
 import type { ClickstreamEvent, ClickstreamProjection } from './types.js';
+
+/** The proto names of ClickstreamEvent's string fields, in field-number order. */
+export type ClickstreamStringField =
+  (typeof CLICKSTREAM_STRING_FIELDS)[keyof typeof CLICKSTREAM_STRING_FIELDS];
+
+/**
+ * Largest allowed UTF-8 size of each string field, in bytes: generous for real URLs, user agents and ids, small
+ * enough that no valid event can make a record (a partial keyed by page_url, a dedup entry, a dead-letter copy)
+ * exceed Kafka's default 1 MB message limit or Elasticsearch's 512-byte `_id`.
+ */
+export const FIELD_BYTE_LIMITS: Readonly<Record<ClickstreamStringField, number>> = Object.freeze({
+  user_id: 256,
+  page_url: 8_192,
+  event_type: 64,
+  event_id: 256,
+  session_id: 256,
+  referrer: 8_192,
+  user_agent: 4_096,
+  device: 256,
+  country: 64,
+});
+
+/**
+ * The future-skew bound a stream job applies against each record's own Kafka timestamp (not the wall clock, so a
+ * replay decides exactly as the first run): an event more than this ahead of the record carrying it is invalid.
+ */
+export const RECORD_FUTURE_SKEW_MS = 300_000;
 
 /** Result of validation: the event, or the first problem found. Never thrown. */
 export type ValidationResult<T extends ClickstreamProjection = ClickstreamEvent> =
   { ok: true; event: T } | { ok: false; error: SchemaError };
 
 export interface ValidatorOptions {
+  /**
+   * Largest allowed UTF-8 size per string field (proto name → bytes); fields not named keep FIELD_BYTE_LIMITS.
+   * @defaultValue FIELD_BYTE_LIMITS
+   */
+  maxFieldBytes?: Partial<Record<ClickstreamStringField, number>> | undefined;
   /**
    * Largest allowed distance of `timestamp` ahead of now, in ms.
    * @defaultValue 3_600_000 (1 hour)
@@ -41,6 +74,7 @@ export interface ValidateOptions extends Omit<ValidatorOptions, 'clock'> {
 
 /** Validator options after defaults are applied. */
 export interface ResolvedValidatorOptions {
+  maxFieldBytes: Readonly<Record<ClickstreamStringField, number>>;
   maxFutureSkewMs: number;
   minTimestampMs: number;
   requireEventId: boolean;
@@ -48,13 +82,21 @@ export interface ResolvedValidatorOptions {
 }
 
 export const VALIDATION_DEFAULTS = Object.freeze({
+  maxFieldBytes: FIELD_BYTE_LIMITS,
   maxFutureSkewMs: 3_600_000,
   minTimestampMs: Date.UTC(2000, 0, 1),
   requireEventId: false,
   clock: Date.now,
 }) satisfies ResolvedValidatorOptions;
 
-export type ClickstreamValidator = <T extends ClickstreamProjection>(event: T) => ValidationResult<T>;
+/**
+ * Validates one event. `nowMs`, when given, is "now" for the future-skew check instead of the validator's clock
+ * (a stream job passes the Kafka record's own timestamp; a negative one — no timestamp — skips the check).
+ */
+export type ClickstreamValidator = <T extends ClickstreamProjection>(
+  event: T,
+  nowMs?: number,
+) => ValidationResult<T>;
 
 function optionError(message: string): SchemaError {
   return new SchemaError(SchemaErrorCodes.INVALID_OPTION, message);
@@ -72,6 +114,7 @@ export function resolveValidatorOptions(options: ValidatorOptions = {}): Resolve
     throw optionError(`options must be an object, got ${describeValue(options)}`);
   checkNonNegativeInteger('maxFutureSkewMs', options.maxFutureSkewMs);
   checkNonNegativeInteger('minTimestampMs', options.minTimestampMs);
+  const maxFieldBytes = resolveFieldLimits(options.maxFieldBytes);
   if (options.requireEventId !== undefined && typeof options.requireEventId !== 'boolean') {
     throw optionError(`requireEventId must be a boolean, got ${describeValue(options.requireEventId)}`);
   }
@@ -79,11 +122,67 @@ export function resolveValidatorOptions(options: ValidatorOptions = {}): Resolve
     throw optionError(`clock must be a function returning epoch ms, got ${describeValue(options.clock)}`);
   }
   return {
+    maxFieldBytes,
     maxFutureSkewMs: options.maxFutureSkewMs ?? VALIDATION_DEFAULTS.maxFutureSkewMs,
     minTimestampMs: options.minTimestampMs ?? VALIDATION_DEFAULTS.minTimestampMs,
     requireEventId: options.requireEventId ?? VALIDATION_DEFAULTS.requireEventId,
     clock: options.clock ?? VALIDATION_DEFAULTS.clock,
   };
+}
+
+const STRING_FIELD_NAMES = Object.values(CLICKSTREAM_STRING_FIELDS) as ClickstreamStringField[];
+const STRING_FIELD_KEYS = Object.keys(
+  CLICKSTREAM_STRING_FIELDS,
+) as (keyof typeof CLICKSTREAM_STRING_FIELDS)[];
+
+function resolveFieldLimits(
+  given: ValidatorOptions['maxFieldBytes'],
+): Readonly<Record<ClickstreamStringField, number>> {
+  if (given === undefined) return FIELD_BYTE_LIMITS;
+  if (given === null || typeof given !== 'object')
+    throw optionError(`maxFieldBytes must be an object of field → bytes, got ${describeValue(given)}`);
+  for (const [field, bytes] of Object.entries(given)) {
+    if (!STRING_FIELD_NAMES.includes(field as ClickstreamStringField)) {
+      throw optionError(
+        `maxFieldBytes.${field} is not a string field (one of ${STRING_FIELD_NAMES.join(', ')})`,
+      );
+    }
+    if (bytes !== undefined && (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1)) {
+      throw optionError(
+        `maxFieldBytes.${field} must be a positive safe integer, got ${describeValue(bytes)}`,
+      );
+    }
+  }
+  return Object.freeze({ ...FIELD_BYTE_LIMITS, ...(stripUndefined(given) as Record<string, number>) });
+}
+
+function stripUndefined(o: object): object {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** UTF-8 size of `s` above `limit` (byte length computed only when the UTF-16 length cannot decide). */
+function exceedsBytes(s: string, limit: number): boolean {
+  if (s.length > limit) return true;
+  if (s.length * 3 <= limit) return false;
+  return Buffer.byteLength(s, 'utf8') > limit;
+}
+
+/** The first string field present on `event` (field-number order) over its byte limit, if any. */
+function oversizedField(
+  event: ClickstreamProjection,
+  limits: Readonly<Record<ClickstreamStringField, number>>,
+): { ok: false; error: SchemaError } | undefined {
+  const values = event as unknown as Record<string, unknown>;
+  for (let i = 0; i < STRING_FIELD_KEYS.length; i++) {
+    const value = values[STRING_FIELD_KEYS[i]!];
+    const field = STRING_FIELD_NAMES[i]!;
+    if (typeof value === 'string' && exceedsBytes(value, limits[field])) {
+      const bytes = Buffer.byteLength(value, 'utf8');
+      const reason = `${field} is ${bytes} bytes, over the limit of ${limits[field]} bytes`;
+      return failure(new SchemaError(SchemaErrorCodes.FIELD_TOO_LARGE, reason, { field }));
+    }
+  }
+  return undefined;
 }
 
 function failure(error: SchemaError): { ok: false; error: SchemaError } {
@@ -114,12 +213,14 @@ function check<T extends ClickstreamProjection>(
   if (o.requireEventId && (typeof event.eventId !== 'string' || event.eventId.length === 0)) {
     return missing('event_id');
   }
+  const oversized = oversizedField(event, o.maxFieldBytes);
+  if (oversized !== undefined) return oversized;
   const ts = event.timestamp;
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts < o.minTimestampMs) {
     const reason = `timestamp ${String(ts)} is before ${new Date(o.minTimestampMs).toISOString()}`;
     return failure(new SchemaError(SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE, reason, { field: 'timestamp' }));
   }
-  if (ts > nowMs + o.maxFutureSkewMs) {
+  if (nowMs >= 0 && ts > nowMs + o.maxFutureSkewMs) {
     const reason = `timestamp ${ts} is ${ts - nowMs} ms in the future (max skew ${o.maxFutureSkewMs} ms)`;
     return failure(new SchemaError(SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE, reason, { field: 'timestamp' }));
   }
@@ -136,12 +237,13 @@ function check<T extends ClickstreamProjection>(
 
 /**
  * Creates a validator with options validated once (use this on hot paths).
- * Checks, in order: page_url, user_id, event_id (if required), timestamp range, event_type.
+ * Checks, in order: page_url, user_id, event_id (if required), the byte size of every string field present
+ * (field-number order), timestamp range, event_type.
  * @throws SchemaError TRIB_SCHEMA_INVALID_OPTION for bad options.
  */
 export function createClickstreamValidator(options: ValidatorOptions = {}): ClickstreamValidator {
   const o = resolveValidatorOptions(options);
-  return (event) => check(event, o.clock(), o);
+  return (event, nowMs) => check(event, nowMs ?? o.clock(), o);
 }
 
 function oneShot(options: ValidateOptions): [ResolvedValidatorOptions, number] {
@@ -194,7 +296,7 @@ export function decodeAndValidateClickstreamProjection(
   const [o, now] = oneShot(options);
   let event: ClickstreamProjection;
   try {
-    event = decodeClickstreamProjection(bytes);
+    event = decodeClickstreamProjection(bytes, o.maxFieldBytes);
   } catch (err) {
     return decodeFailure(err);
   }

@@ -6,6 +6,7 @@ import type { ClickstreamEvent, ClickstreamProjection } from '../src/types.js';
 import {
   decodeAndValidateClickstreamEvent,
   decodeAndValidateClickstreamProjection,
+  type ValidateOptions,
 } from '../src/validation.js';
 import { randomEvent, rng, sampleEvent } from './helpers/events.js';
 import {
@@ -232,6 +233,28 @@ describe('decodeClickstreamProjection', () => {
     );
   });
 
+  it('decodes the whole event when a skipped field is over its limit, and only the last occurrence counts', () => {
+    const limits = { referrer: 10 };
+    const long = encodeClickstreamEvent(sampleEvent({ referrer: 'https://example.com/a-long-referrer' }));
+    expect(decodeClickstreamProjection(long, limits)).toEqual(
+      decodeClickstreamEvent(long), // every field, so the validator sees the oversized referrer
+    );
+    // The same field again, short: proto3 keeps the last value, which is within the limit → projected fields only.
+    const shortAfter = Buffer.concat([long, encodeClickstreamEvent({ referrer: 'https://x' })]);
+    expect(decodeClickstreamProjection(shortAfter, limits)).toEqual(
+      project(decodeClickstreamEvent(shortAfter)),
+    );
+    expect(decodeAndValidateClickstreamProjection(shortAfter, { maxFieldBytes: limits }).ok).toBe(true);
+    const rejected = decodeAndValidateClickstreamProjection(long, { maxFieldBytes: limits });
+    expect(
+      rejected.ok ? undefined : [rejected.error.code, rejected.error.field, rejected.error.reason],
+    ).toEqual([
+      SchemaErrorCodes.FIELD_TOO_LARGE,
+      'referrer',
+      'referrer is 35 bytes, over the limit of 10 bytes',
+    ]);
+  });
+
   it('rejects a non-Uint8Array input', () => {
     expect(() => decodeClickstreamProjection([1, 2] as unknown as Uint8Array)).toThrow(
       expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
@@ -243,9 +266,9 @@ describe('decodeClickstreamProjection vs decode + validate (differential, seeded
   const NOW = 1_700_000_000_000 + 5e9;
 
   /** Same dead-letter verdict: both accept the same projected event, or both reject with the same code and reason. */
-  function expectSameVerdict(bytes: Uint8Array): string {
-    const full = decodeAndValidateClickstreamEvent(bytes, { nowMs: NOW });
-    const fast = decodeAndValidateClickstreamProjection(bytes, { nowMs: NOW });
+  function expectSameVerdict(bytes: Uint8Array, options: ValidateOptions = {}): string {
+    const full = decodeAndValidateClickstreamEvent(bytes, { nowMs: NOW, ...options });
+    const fast = decodeAndValidateClickstreamProjection(bytes, { nowMs: NOW, ...options });
     if (full.ok) {
       expect(fast).toEqual({ ok: true, event: project(full.event) });
       return 'accepted';
@@ -335,5 +358,39 @@ describe('decodeClickstreamProjection vs decode + validate (differential, seeded
       expectAgreement(bytes);
       expectSameVerdict(bytes);
     }
+  });
+
+  it('gives the same verdict with small field byte limits: oversized projected and skipped fields, repeated ones', () => {
+    // Limits the random events cross often, in every string field, so both paths reject for size (and accept
+    // events whose earlier, oversized occurrence of a field is replaced by a small last one).
+    const maxFieldBytes = {
+      user_id: 8,
+      page_url: 40,
+      event_type: 5,
+      event_id: 20,
+      session_id: 12,
+      referrer: 50,
+      user_agent: 60,
+      device: 4,
+      country: 2,
+    };
+    const next = rng(0x5153);
+    const verdicts = new Map<string, number>();
+    const oversizedFields = new Set<string>();
+    for (let i = 0; i < 4000; i++) {
+      let chunks = eventChunks(validEvent(next), next, next() < 0.3);
+      if (next() < 0.3) chunks = CHUNK_MUTATIONS['repeated field (last wins)']!(next, chunks);
+      const input = asInput(next, joinChunks(chunks));
+      const verdict = expectSameVerdict(input, { maxFieldBytes });
+      verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+      const full = decodeAndValidateClickstreamEvent(input, { nowMs: NOW, maxFieldBytes });
+      if (!full.ok && full.error.code === SchemaErrorCodes.FIELD_TOO_LARGE)
+        oversizedFields.add(full.error.field!);
+    }
+    expect(verdicts.get('accepted') ?? 0).toBeGreaterThan(0);
+    expect(verdicts.get(SchemaErrorCodes.FIELD_TOO_LARGE) ?? 0).toBeGreaterThan(0);
+    // Both projected (page_url, user_id, event_id) and skipped (referrer, user_agent, …) fields were rejected.
+    for (const field of ['user_id', 'page_url', 'event_id', 'referrer', 'user_agent'])
+      expect(oversizedFields).toContain(field);
   });
 });

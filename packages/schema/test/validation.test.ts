@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeClickstreamEvent } from '../src/clickstream-event.js';
 import { SchemaErrorCodes } from '../src/errors.js';
 import {
+  FIELD_BYTE_LIMITS,
+  RECORD_FUTURE_SKEW_MS,
   VALIDATION_DEFAULTS,
   createClickstreamValidator,
   decodeAndValidateClickstreamEvent,
@@ -113,10 +115,60 @@ describe('validateClickstreamEvent', () => {
       /clock must be a function/,
     );
     expect(() => createClickstreamValidator({ minTimestampMs: 1.5 })).toThrow(/minTimestampMs/);
+    expect(() => createClickstreamValidator({ maxFieldBytes: { page_url: 0 } })).toThrow(
+      /maxFieldBytes\.page_url must be a positive safe integer/,
+    );
+    expect(() =>
+      createClickstreamValidator({ maxFieldBytes: { pageUrl: 10 } as unknown as { page_url: number } }),
+    ).toThrow(/maxFieldBytes\.pageUrl is not a string field/);
+  });
+
+  it('rejects a string field over its byte limit (UTF-8 bytes, not characters), naming the field and the sizes', () => {
+    expect(FIELD_BYTE_LIMITS.page_url).toBe(8192);
+    const url = '/' + 'a'.repeat(8191);
+    expect(validateClickstreamEvent(sampleEvent({ timestamp: NOW, pageUrl: url }), { nowMs: NOW }).ok).toBe(
+      true,
+    );
+    const over = errorOf(
+      validateClickstreamEvent(sampleEvent({ timestamp: NOW, pageUrl: url + 'b' }), { nowMs: NOW }),
+    );
+    expect(over).toMatchObject({
+      code: SchemaErrorCodes.FIELD_TOO_LARGE,
+      field: 'page_url',
+      reason: 'page_url is 8193 bytes, over the limit of 8192 bytes',
+    });
+    // 100 three-byte characters: 100 UTF-16 units but 300 bytes, over a 256-byte event_id limit.
+    const wide = errorOf(
+      validateClickstreamEvent(sampleEvent({ timestamp: NOW, eventId: '€'.repeat(100) }), { nowMs: NOW }),
+    );
+    expect(wide).toMatchObject({ code: SchemaErrorCodes.FIELD_TOO_LARGE, field: 'event_id' });
+    // A 600 KB page_url (the poison pill that once halted a job) is an ordinary dead letter.
+    const huge = errorOf(
+      validateClickstreamEvent(sampleEvent({ timestamp: NOW, pageUrl: 'x'.repeat(600_000) }), { nowMs: NOW }),
+    );
+    expect(huge.reason).toBe('page_url is 600000 bytes, over the limit of 8192 bytes');
+    // Limits are configurable per field; the others keep their defaults; the first field in field order wins.
+    const custom = { maxFieldBytes: { user_id: 4 }, nowMs: NOW };
+    expect(errorOf(validateClickstreamEvent(sampleEvent({ timestamp: NOW }), custom))).toMatchObject({
+      field: 'user_id',
+      reason: 'user_id is 7 bytes, over the limit of 4 bytes',
+    });
   });
 });
 
 describe('createClickstreamValidator', () => {
+  it("checks the future skew against a per-call now (a Kafka record's timestamp), skipped when it is negative", () => {
+    const validate = createClickstreamValidator({ clock: () => 0, maxFutureSkewMs: RECORD_FUTURE_SKEW_MS });
+    expect(RECORD_FUTURE_SKEW_MS).toBe(300_000);
+    const event = sampleEvent({ timestamp: NOW + 300_000 });
+    expect(validate(event, NOW).ok).toBe(true);
+    const ahead = errorOf(validate(sampleEvent({ timestamp: NOW + 300_001 }), NOW));
+    expect(ahead).toMatchObject({ code: SchemaErrorCodes.TIMESTAMP_OUT_OF_RANGE, field: 'timestamp' });
+    expect(ahead.reason).toBe(`timestamp ${NOW + 300_001} is 300001 ms in the future (max skew 300000 ms)`);
+    // -1: a record without a timestamp (magic v0); the check cannot be made, the event is not rejected for it.
+    expect(validate(sampleEvent({ timestamp: NOW + 3_600_000 }), -1).ok).toBe(true);
+  });
+
   it('uses the injected clock for every call', () => {
     let now = NOW;
     const validate = createClickstreamValidator({ clock: () => now, maxFutureSkewMs: 1000 });

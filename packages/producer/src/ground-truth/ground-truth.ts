@@ -4,13 +4,19 @@ import type {
   SchemaError,
   ValidationResult,
 } from '@tributary/schema';
-import { createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
+import { RECORD_FUTURE_SKEW_MS, createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
+import type { ClickstreamStringField } from '@tributary/schema';
 import { isLate, resolveEventTimeRules, windowStartOf } from './event-time-rules.js';
 import type { EventTimeRules } from './event-time-rules.js';
 
-/** One record of the log, in offset order within its partition: raw bytes as read, or an already decoded event. */
+/**
+ * One record of the log, in offset order within its partition: raw bytes as read, or an already decoded event;
+ * `timestamp` is the Kafka record's own timestamp (ms), when known: an event more than `maxFutureSkewMs` ahead of it
+ * is invalid, as in the processor. Without it that check is not made.
+ */
 export type GroundTruthEntry =
-  { partition: number; value: Uint8Array } | { partition: number; event: ClickstreamEvent };
+  | { partition: number; value: Uint8Array; timestamp?: number }
+  | { partition: number; event: ClickstreamEvent; timestamp?: number };
 
 export interface InjectedCounts {
   outOfOrder: number;
@@ -56,6 +62,13 @@ export interface GroundTruthOptions extends Partial<EventTimeRules> {
    * never on the wall clock (events are only rejected for what they contain).
    */
   validationNowMs?: number;
+  /**
+   * An event more than this ahead of its record's timestamp (entries with `timestamp`) is invalid.
+   * @defaultValue RECORD_FUTURE_SKEW_MS (300000), the processor's default
+   */
+  maxFutureSkewMs?: number;
+  /** Byte limits of string fields (the schema validator's `maxFieldBytes`). @defaultValue FIELD_BYTE_LIMITS */
+  maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>;
 }
 
 /** Outcome of one entry under the contract's rules. */
@@ -100,7 +113,11 @@ export class GroundTruthAccumulator {
     this.#options = options;
     this.rules = resolveEventTimeRules(options);
     const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
-    this.#validate = createClickstreamValidator({ clock: () => nowMs });
+    this.#validate = createClickstreamValidator({
+      clock: () => nowMs,
+      maxFutureSkewMs: options.maxFutureSkewMs ?? RECORD_FUTURE_SKEW_MS,
+      ...(options.maxFieldBytes === undefined ? {} : { maxFieldBytes: options.maxFieldBytes }),
+    });
     this.#partitions = Array.from({ length: options.partitions }, () => ({
       maxTs: Number.NEGATIVE_INFINITY,
       seen: new Map<string, number>(),
@@ -112,18 +129,18 @@ export class GroundTruthAccumulator {
   /** Feeds the next record of `entry.partition` and returns what the contract says happens to it. */
   add(entry: GroundTruthEntry): Verdict {
     return 'value' in entry
-      ? this.addBytes(entry.partition, entry.value)
-      : this.addEvent(entry.partition, entry.event);
+      ? this.addBytes(entry.partition, entry.value, entry.timestamp)
+      : this.addEvent(entry.partition, entry.event, entry.timestamp);
   }
 
-  /** add() of a record's raw value bytes (decoded here). */
-  addBytes(partition: number, value: Uint8Array): Verdict {
-    return this.#apply(this.#stateOf(partition), this.#decodeAndValidate(value));
+  /** add() of a record's raw value bytes (decoded here); `recordTimestamp` as in GroundTruthEntry. */
+  addBytes(partition: number, value: Uint8Array, recordTimestamp?: number): Verdict {
+    return this.#apply(this.#stateOf(partition), this.#decodeAndValidate(value, recordTimestamp));
   }
 
   /** add() of an already decoded event (what a valid record's bytes decode to). */
-  addEvent(partition: number, event: ClickstreamEvent): Verdict {
-    return this.#apply(this.#stateOf(partition), this.#validate(event));
+  addEvent(partition: number, event: ClickstreamEvent, recordTimestamp?: number): Verdict {
+    return this.#apply(this.#stateOf(partition), this.#validate(event, recordTimestamp));
   }
 
   #stateOf(partition: number): PartitionState {
@@ -195,14 +212,14 @@ export class GroundTruthAccumulator {
     };
   }
 
-  #decodeAndValidate(value: Uint8Array): ValidationResult {
+  #decodeAndValidate(value: Uint8Array, recordTimestamp: number | undefined): ValidationResult {
     let event: ClickstreamEvent;
     try {
       event = decodeClickstreamEvent(value);
     } catch (err) {
       return { ok: false, error: err as SchemaError };
     }
-    return this.#validate(event);
+    return this.#validate(event, recordTimestamp);
   }
 
   #count(event: ClickstreamEvent): void {

@@ -222,4 +222,38 @@ describe('computeGroundTruth', () => {
     expect(() => new GroundTruthAccumulator({ partitions: 0 })).toThrow(/partitions/);
     expect(() => new GroundTruthAccumulator({ partitions: 1, windowSizeMs: 0 })).toThrow(/windowSizeMs/);
   });
+
+  it("dead-letters an event more than maxFutureSkewMs ahead of its record's timestamp; it does not move the watermark", () => {
+    // An event dated 55 minutes ahead, then on-time events: without the rule they would all be late.
+    const recordTs = T0 + 30_000;
+    const entries: GroundTruthEntry[] = [
+      { partition: 0, event: ev('future', T0 + 55 * 60_000), timestamp: recordTs },
+      { partition: 0, event: ev('on-time', T0 + 20_000), timestamp: recordTs },
+      // No record timestamp: the check cannot be made (and is not).
+      { partition: 0, event: ev('no-ts', T0 + 40_000) },
+      { partition: 0, event: ev('skew-ok', T0 + 30_000 + 300_000), timestamp: recordTs },
+    ];
+    const m = computeGroundTruth(entries, { partitions: 1 });
+    expect(m.totals).toMatchObject({ accepted: 3, deadLettered: 1, late: 0 });
+    const tight = computeGroundTruth(entries, { partitions: 1, maxFutureSkewMs: 0 });
+    expect(tight.totals).toMatchObject({ deadLettered: 2 });
+  });
+
+  it('dead-letters events with a string field over its byte limit, as the processor does', () => {
+    const long = { ...ev('big', T0 + 1), pageUrl: '/' + 'x'.repeat(600_000) };
+    const bytes = encodeClickstreamEvent(long);
+    const m = computeGroundTruth(
+      [
+        { partition: 0, value: bytes },
+        { partition: 0, event: ev('small', T0 + 2) },
+      ],
+      { partitions: 1 },
+    );
+    expect(m.totals).toMatchObject({ accepted: 1, deadLettered: 1 });
+    const raised = computeGroundTruth([{ partition: 0, value: bytes }], {
+      partitions: 1,
+      maxFieldBytes: { page_url: 1_000_000 },
+    });
+    expect(raised.totals).toMatchObject({ accepted: 1, deadLettered: 0 });
+  });
 });
