@@ -16,6 +16,17 @@ export const PROCESSOR_ERROR_CODES = {
   RESTORE_FAILED: 'TRIB_PROC_RESTORE_FAILED',
   /** Runtime: loading or following a reference-data (enrichment) topic failed. */
   TABLE_LOAD_FAILED: 'TRIB_PROC_TABLE_LOAD_FAILED',
+  /**
+   * An output record larger than its topic's max.message.bytes: replaced by a truncated dead letter with this code
+   * (or, with no dead-letter output, the commit fails naming the record's topic and size).
+   */
+  RECORD_TOO_LARGE: 'TRIB_PROC_RECORD_TOO_LARGE',
+  /**
+   * Runtime: a topic no longer matches the job's state — a repartition or changelog topic whose partition count
+   * changed, a recreated input topic, committed offsets behind the restored progress. The message names the topic
+   * and the way out (restore the topic, or reset the application).
+   */
+  TOPIC_MISMATCH: 'TRIB_PROC_TOPIC_MISMATCH',
   /** Runtime: creating or describing topics failed. */
   TOPIC_ADMIN_FAILED: 'TRIB_PROC_TOPIC_ADMIN_FAILED',
   /** Runtime: a stage kept failing after its restart budget was used up; the job stops. */

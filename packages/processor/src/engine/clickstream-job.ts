@@ -1,9 +1,14 @@
 import {
+  RECORD_FUTURE_SKEW_MS,
   createClickstreamValidator,
+  resolveValidatorOptions,
   decodeClickstreamEvent,
   decodeClickstreamProjection,
   encodeWindowResult,
   type ClickstreamProjection,
+  type ClickstreamStringField,
+  type ResolvedValidatorOptions,
+  type SchemaError,
   type ClickstreamValidator,
   type WindowResult,
 } from '@tributary/schema';
@@ -45,8 +50,17 @@ export interface ClickstreamDecoderOptions {
    */
   projection?: boolean;
   /**
-   * "Now" for the schema's future-skew check. Default: none, so verdicts depend on the data alone (like the
-   * producer's ground truth), never on the wall clock.
+   * An event whose timestamp is more than this ahead of its own Kafka record's timestamp is invalid (dead-lettered
+   * with TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE; it never moves the watermark). Decided from the record itself, so a
+   * replay decides exactly as the first run, and as `@tributary/producer`'s ground truth.
+   * @defaultValue RECORD_FUTURE_SKEW_MS (300000: 5 minutes)
+   */
+  maxFutureSkewMs?: number;
+  /** Byte limits of the event's string fields (the schema validator's). @defaultValue FIELD_BYTE_LIMITS */
+  maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>;
+  /**
+   * A fixed "now" for the future-skew check instead of each record's timestamp (tests). Default: none — the
+   * record's timestamp, never the wall clock.
    */
   validationNowMs?: number;
 }
@@ -60,10 +74,26 @@ export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Dec
       'validationNowMs',
       `must be a finite number of epoch ms (got ${String(options.validationNowMs)})`,
     );
-  const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
-  const validate: ClickstreamValidator = createClickstreamValidator({ clock: () => nowMs });
+  const fixedNow = options.validationNowMs;
+  let rules: ResolvedValidatorOptions;
+  try {
+    rules = resolveValidatorOptions({
+      maxFutureSkewMs: options.maxFutureSkewMs ?? RECORD_FUTURE_SKEW_MS,
+      maxFieldBytes: options.maxFieldBytes,
+    });
+  } catch (error) {
+    // The schema's message names the option and the constraint ("maxFutureSkewMs must be …").
+    const message = (error as SchemaError).reason ?? String(error);
+    const [option = 'validation', ...rest] = message.split(' ');
+    throw invalidOption(option, rest.join(' '));
+  }
+  const validate: ClickstreamValidator = createClickstreamValidator(rules);
+  // The projection decodes an event fully when a field it skips is over its limit, so the validator sees it.
+  const limits = rules.maxFieldBytes;
   const decode: (bytes: Uint8Array) => ClickstreamProjection =
-    options.projection === false ? decodeClickstreamEvent : decodeClickstreamProjection;
+    options.projection === false
+      ? decodeClickstreamEvent
+      : (bytes) => decodeClickstreamProjection(bytes, limits);
   return (record) => {
     if (record.value === null)
       return { ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED', reason: 'record value is null' };
@@ -78,7 +108,7 @@ export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Dec
         reason: typeof e.reason === 'string' ? e.reason : String(e.message),
       };
     }
-    const result = validate(event);
+    const result = validate(event, fixedNow ?? record.timestamp);
     // The validator's success object already has the DecodeResult shape: passed on, not copied.
     return result.ok ? result : { ok: false, code: result.error.code, reason: result.error.reason };
   };
@@ -136,6 +166,8 @@ function decoderOptions(o: ClickstreamDecoderOptions): ClickstreamDecoderOptions
   const out: ClickstreamDecoderOptions = {};
   if (o.projection !== undefined) out.projection = o.projection;
   if (o.validationNowMs !== undefined) out.validationNowMs = o.validationNowMs;
+  if (o.maxFutureSkewMs !== undefined) out.maxFutureSkewMs = o.maxFutureSkewMs;
+  if (o.maxFieldBytes !== undefined) out.maxFieldBytes = o.maxFieldBytes;
   return out;
 }
 

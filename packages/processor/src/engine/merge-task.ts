@@ -18,18 +18,25 @@ import {
 } from './options.js';
 import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
 import { resultOutput } from './result-output.js';
-import { deadLetterRecord } from './side-outputs.js';
+import { LATE_REASONS, deadLetterRecord, lateRecord } from './side-outputs.js';
 import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
 
 export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtlMs'> {
-  /** Number of partitions of the stage-1 input topic (every one must report before the watermark moves). */
+  /**
+   * Number of partitions of the stage-1 input topic at start (every one must report before the watermark moves).
+   * A record from a higher upstream partition (the input topic gained partitions) adds it.
+   */
   upstreamPartitions: number;
   /** The same aggregator as stage 1 (`add` is not used here). */
   aggregator: MergeAggregator<A, R>;
   /** @defaultValue JSON of the WindowedResult, key = aggregation key */
   encodeResult?: ResultEncoder<R>;
-  /** Keep a closed window this long (event time) for partials from idle upstreams. @defaultValue 600000 */
+  /**
+   * Keep a closed window this long (event time) for partials from idle upstreams. A partial that arrives later for
+   * a window purged while its upstream was behind goes to the late output (reason `merge-retention-exceeded`): a
+   * window is never re-fired from a subset of its upstreams. @defaultValue 600000
+   */
   closedWindowRetentionMs?: number;
   /** @defaultValue 'merge' */
   storePrefix?: string;
@@ -45,7 +52,15 @@ type Parts = Record<string, string>;
 interface MergeProgress {
   offset: string | null;
   combined: number | null;
+  /**
+   * Per upstream partition: the largest window end the merge purged (by retention) while that upstream had not yet
+   * passed it. A partial of that upstream for a window at or below it that is not in state was purged: late.
+   */
+  purged?: Record<string, number>;
 }
+
+/** Most upstream partitions a merge accepts records from (a sanity bound on a corrupt record's partition number). */
+const MAX_UPSTREAM_PARTITIONS = 100_000;
 
 /**
  * Stage 2 of a re-keyed aggregation, one per repartition partition. Keeps the latest cumulative partial per
@@ -56,8 +71,10 @@ interface MergeProgress {
  *
  * A window's state is kept until every upstream's own watermark passed `windowEnd + L` (no partial can change
  * anymore), or until the data watermark (combined over non-idle upstreams, without the wall-clock advance) is
- * `closedWindowRetentionMs` past it — an upstream idle for longer than that which then sends a partial for such
- * a window recreates it from its own partial only (documented limit).
+ * `closedWindowRetentionMs` past it. Purging a window some upstream had not passed raises that upstream's purge
+ * horizon (checkpointed); a later partial of it for a purged window goes to the late output with reason
+ * `merge-retention-exceeded` instead of re-creating the window from that upstream alone: versions only grow and a
+ * result is never computed from a subset of the upstreams.
  */
 export class MergeTask<A, R> implements PartitionTask {
   readonly stores: readonly string[];
@@ -70,7 +87,10 @@ export class MergeTask<A, R> implements PartitionTask {
   readonly #upstreams: KeyedStore<number | null>;
   readonly #progress: KeyedStore<MergeProgress>;
   readonly #deadLetterOutput: string;
+  readonly #lateOutput: string;
   readonly #prefix: string;
+  /** Purge horizon per upstream (see MergeProgress.purged). */
+  readonly #purged = new Map<number, number>();
   #lastOffset: number | undefined;
   #nowMs: number | undefined;
   #outputs: OutputRecord[] = [];
@@ -80,6 +100,8 @@ export class MergeTask<A, R> implements PartitionTask {
     unchangedPartials: 0,
     deadLettered: 0,
     skippedReplays: 0,
+    /** Partials for windows purged by retention while their upstream was behind (sent to the late output). */
+    beyondRetention: 0,
   };
 
   constructor(options: MergeTaskOptions<A, R>) {
@@ -93,6 +115,7 @@ export class MergeTask<A, R> implements PartitionTask {
     );
     const outputs = resolveOutputs(options.outputs);
     this.#deadLetterOutput = outputs.deadLetter;
+    this.#lateOutput = outputs.late;
     this.#prefix = checkStorePrefix(options.storePrefix ?? 'merge');
     this.#combiner = new WatermarkCombiner({
       inputs: this.upstreamPartitions,
@@ -137,12 +160,14 @@ export class MergeTask<A, R> implements PartitionTask {
     let rec: RepartitionRecord;
     try {
       rec = decodeRepartitionRecord(record.value);
-      if (rec.upstreamPartition >= this.upstreamPartitions) {
+      if (rec.upstreamPartition >= MAX_UPSTREAM_PARTITIONS) {
         throw invalidOption(
           'upstreamPartitions',
-          `is ${this.upstreamPartitions} but a record came from upstream partition ${rec.upstreamPartition}`,
+          `is at most ${MAX_UPSTREAM_PARTITIONS} but a record came from upstream partition ${rec.upstreamPartition}`,
         );
       }
+      // The stage-1 input topic gained partitions: their tasks report like the others.
+      this.#combiner.grow(rec.upstreamPartition + 1);
     } catch (error) {
       const code = isProcessorError(error) ? error.code : 'TRIB_PROC_REPARTITION_RECORD_INVALID';
       const reason = error instanceof Error ? error.message : String(error);
@@ -165,7 +190,10 @@ export class MergeTask<A, R> implements PartitionTask {
       const window = { start: rec.windowStart, end: rec.windowEnd };
       const u = String(rec.upstreamPartition);
       const b64 = rec.accumulator.toString('base64');
-      if (this.#slots.get(rec.key, window)?.[u] === b64) {
+      const parts = this.#slots.get(rec.key, window);
+      if (parts === undefined && rec.windowEnd <= (this.#purged.get(rec.upstreamPartition) ?? -Infinity)) {
+        this.#beyondRetention(record, rec.windowEnd);
+      } else if (parts?.[u] === b64) {
         this.counters.unchangedPartials++; // a re-delivered partial: nothing changed, no new version
       } else {
         this.#slots.upsert(rec.key, window, (parts) => ({ ...parts, [u]: b64 }));
@@ -183,6 +211,30 @@ export class MergeTask<A, R> implements PartitionTask {
   tick(nowMs: number): void {
     this.#nowMs = nowMs;
     this.#advance(false);
+  }
+
+  /** A partial for a window purged while its upstream was behind: the late output, never a re-fire from a subset. */
+  #beyondRetention(record: InputRecord, windowEnd: number): void {
+    this.counters.beyondRetention++;
+    const watermark = this.#combiner.current;
+    this.#outputs.push(
+      lateRecord(
+        this.#lateOutput,
+        record,
+        watermark,
+        windowEnd,
+        this.#eventTime.allowedLatenessMs,
+        LATE_REASONS.mergeRetentionExceeded,
+      ),
+    );
+    publish(ENGINE_CHANNELS.lateEvent, () => ({
+      task: this.#prefix,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      watermark,
+      windowEnd,
+    }));
   }
 
   drainOutputs(): OutputRecord[] {
@@ -205,6 +257,8 @@ export class MergeTask<A, R> implements PartitionTask {
     const p = this.#progress.get('task');
     this.#combiner.restore(marks, p?.combined ?? Number.NEGATIVE_INFINITY);
     this.#lastOffset = p?.offset == null ? undefined : Number(p.offset);
+    this.#purged.clear();
+    for (const [u, end] of Object.entries(p?.purged ?? {})) this.#purged.set(Number(u), end);
     this.#slots.advance(this.#combiner.current);
   }
 
@@ -239,23 +293,52 @@ export class MergeTask<A, R> implements PartitionTask {
     const purged = this.#slots.purge(
       Math.max(this.#combiner.minimumOfAll, Math.min(data, combined) - this.#retentionMs),
     );
-    if (combined !== before && (fromData || this.#outputs.length > outputsBefore || purged.length > 0)) {
+    const horizonMoved = this.#raiseHorizons(purged);
+    if (
+      horizonMoved ||
+      (combined !== before && (fromData || this.#outputs.length > outputsBefore || purged.length > 0))
+    ) {
       this.#saveProgress();
     }
+  }
+
+  /** After a purge: each upstream that had not passed a purged window may no longer contribute to it. */
+  #raiseHorizons(purged: ReadonlyArray<{ window: { end: number } }>): boolean {
+    if (purged.length === 0) return false;
+    let maxEnd = Number.NEGATIVE_INFINITY;
+    for (const { window } of purged) if (window.end > maxEnd) maxEnd = window.end;
+    const lateness = this.#eventTime.allowedLatenessMs;
+    let moved = false;
+    for (let u = 0; u < this.#combiner.inputs; u++) {
+      const passed = this.#combiner.watermarkOf(u);
+      // The largest purged end this upstream had not passed (ends at or below its watermark − L it passed).
+      let horizon = Number.NEGATIVE_INFINITY;
+      if (maxEnd + lateness > passed) {
+        for (const { window } of purged)
+          if (window.end + lateness > passed && window.end > horizon) horizon = window.end;
+      }
+      if (horizon > (this.#purged.get(u) ?? Number.NEGATIVE_INFINITY)) {
+        this.#purged.set(u, horizon);
+        moved = true;
+      }
+    }
+    return moved;
   }
 
   /** Idleness without the all-idle wall-clock advance (`wallClockAdvance: false`). */
   #advanceIdleOnly(nowMs: number): number {
     let anyActive = false;
-    for (let u = 0; u < this.upstreamPartitions; u++) if (!this.#combiner.isIdle(u, nowMs)) anyActive = true;
+    for (let u = 0; u < this.#combiner.inputs; u++) if (!this.#combiner.isIdle(u, nowMs)) anyActive = true;
     return anyActive ? this.#combiner.advance(nowMs) : this.#combiner.advanceWithoutClock();
   }
 
   #saveProgress(): void {
     const c = this.#combiner.current;
-    this.#progress.set('task', {
+    const progress: MergeProgress = {
       offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
       combined: Number.isFinite(c) ? c : null,
-    });
+    };
+    if (this.#purged.size > 0) progress.purged = Object.fromEntries(this.#purged);
+    this.#progress.set('task', progress);
   }
 }

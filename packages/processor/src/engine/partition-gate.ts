@@ -137,10 +137,12 @@ export class PartitionGate<E> {
       return SKIPPED;
     }
     this.#lastOffset = offset;
-    if (this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
     const o = this.#o;
     const et = o.eventTime;
     const decoded = o.decode(record);
+    // Only valid events count as activity: a partition fed nothing but invalid records goes idle, so it does not
+    // hold back the watermark of every key downstream (nor the merge's state retention) forever.
+    if (decoded.ok && this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
     if (!decoded.ok) {
       this.counters.deadLettered++;
       o.emit(deadLetterRecord(o.deadLetterOutput, record, decoded.code, decoded.reason));

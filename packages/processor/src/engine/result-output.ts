@@ -12,8 +12,9 @@ export interface ResultOutputOptions<R> {
 }
 
 /**
- * How a task emits a window result: encoded onto the results output (by key, timestamped at the window's last
- * millisecond), then published on the `window-fired` channel.
+ * How a task emits a window result: encoded onto the results output (by key; the record timestamp is the commit
+ * time, so retention counts from when it was written; `eventTime` = the window end), then published on the
+ * `window-fired` channel.
  */
 export function resultOutput<R>(options: ResultOutputOptions<R>): (result: WindowedResult<R>) => void {
   const { task, output, encode, emit } = options;
@@ -25,7 +26,7 @@ export function resultOutput<R>(options: ResultOutputOptions<R>): (result: Windo
       value: encoded.value,
       headers: encoded.headers ?? {},
       destination: { kind: 'by-key' },
-      timestamp: r.windowEnd - 1,
+      eventTime: r.windowEnd,
     });
     publish(ENGINE_CHANNELS.windowFired, () => ({
       task,

@@ -8,7 +8,7 @@ import type {
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
-import { chunkTopicMessages } from './send-chunks.js';
+import { chunkTopicMessages, type SendChunkLimits } from './send-chunks.js';
 
 /**
  * The processor's producers take each message's explicit partition (the router sets one for every record it can:
@@ -20,6 +20,8 @@ export const EXPLICIT_FIRST_PARTITIONER: ICustomPartitioner = explicitFirstParti
 
 export interface CommitRequest {
   readonly topicMessages: readonly TopicMessages[];
+  /** `max.message.bytes` per topic: no record batch sent may be larger (sends are split below it). */
+  readonly maxMessageBytes?: ReadonlyMap<string, number>;
   /** The input partition's next offset to consume; undefined when it did not move. */
   readonly offset:
     { readonly topic: string; readonly partition: number; readonly offset: string } | undefined;
@@ -74,7 +76,7 @@ export class TransactionalCommitter implements PartitionCommitter {
     const txn = await this.#producer.transaction();
     try {
       // Several sends inside one transaction: kafkajs' per-call grouping is quadratic in the messages per partition.
-      for (const topicMessages of chunkTopicMessages(request.topicMessages))
+      for (const topicMessages of chunkTopicMessages(request.topicMessages, sendLimits(request)))
         await txn.sendBatch({ topicMessages, acks: -1 });
       if (request.offset !== undefined) {
         const { topic, partition, offset } = request.offset;
@@ -117,7 +119,7 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
 
   async commit(request: CommitRequest): Promise<void> {
     try {
-      for (const topicMessages of chunkTopicMessages(request.topicMessages))
+      for (const topicMessages of chunkTopicMessages(request.topicMessages, sendLimits(request)))
         await this.#producer.sendBatch({ topicMessages, acks: -1 });
     } catch (error) {
       throw commitFailed('at-least-once', error);
@@ -133,6 +135,10 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
   }
 
   async close(): Promise<void> {}
+}
+
+function sendLimits(request: CommitRequest): SendChunkLimits {
+  return request.maxMessageBytes === undefined ? {} : { maxMessageBytes: request.maxMessageBytes };
 }
 
 const GROUP_MEMBERSHIP_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);

@@ -1,7 +1,8 @@
 import { partitionForKey } from '@tributary/schema';
-import type { Message, TopicMessages } from 'kafkajs';
+import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
+import { isOversized, oversizedDeadLetter, type OutputSource } from './oversized-records.js';
 import { changelogTopic } from './topic-names.js';
 
 export interface RouteContext {
@@ -13,6 +14,15 @@ export interface RouteContext {
   /** Partition count per output topic, read at start (broadcast copies; by-key partitions). */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly nowMs: number;
+  /**
+   * `max.message.bytes` per output topic, read at start: a record the broker would refuse is replaced by a truncated
+   * dead letter on `deadLetterOutput` (unknown topics are not checked).
+   */
+  readonly maxMessageBytes?: ReadonlyMap<string, number>;
+  /** The logical output oversized records are dead-lettered to. @defaultValue 'dead-letter' */
+  readonly deadLetterOutput?: string;
+  /** Where the task's input stood (the source headers of a replacing dead letter). */
+  readonly source?: OutputSource;
 }
 
 export interface RoutedRecords {
@@ -21,6 +31,8 @@ export interface RoutedRecords {
   readonly outputCounts: Map<string, number>;
   readonly changelogCount: number;
   readonly messageCount: number;
+  /** Output records replaced by a dead letter because they were over their topic's max.message.bytes, by output. */
+  readonly oversized: Map<string, number>;
 }
 
 /**
@@ -36,6 +48,8 @@ export function routeRecords(
 ): RoutedRecords {
   const byTopic = new Map<string, Message[]>();
   const outputCounts = new Map<string, number>();
+  const oversized = new Map<string, number>();
+  const limits = ctx.maxMessageBytes;
   let messageCount = 0;
   const push = (topic: string, message: Message): void => {
     let list = byTopic.get(topic);
@@ -58,9 +72,18 @@ export function routeRecords(
     const base: Message = {
       key: record.key,
       value: record.value,
-      headers: { ...record.headers },
+      headers: { ...record.headers } as IHeaders,
       timestamp: String(record.timestamp ?? ctx.nowMs),
     };
+    const limit = limits?.get(topic);
+    if (limit !== undefined && isOversized(base, limit)) {
+      const replaced = deadLetterInstead(base, topic, limit, ctx);
+      oversized.set(record.output, (oversized.get(record.output) ?? 0) + 1);
+      const output = replaced.output;
+      outputCounts.set(output, (outputCounts.get(output) ?? 0) + 1);
+      if (replaced.topic !== null) push(replaced.topic, replaced.message);
+      continue;
+    }
     const destination = record.destination;
     let copies = 1;
     if (destination.kind === 'by-key') {
@@ -91,5 +114,35 @@ export function routeRecords(
   }
   const topicMessages: TopicMessages[] = [];
   for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
-  return { topicMessages, outputCounts, changelogCount: changelog.length, messageCount };
+  return { topicMessages, outputCounts, changelogCount: changelog.length, messageCount, oversized };
+}
+
+/**
+ * The dead letter replacing an oversized record (partitioned by its key, like every dead letter). Without a mapped
+ * dead-letter output the commit fails, naming the record: it is never dropped silently. A dead-letter output mapped
+ * to null discards it (counted), as that mapping discards every dead letter.
+ */
+function deadLetterInstead(
+  message: Message,
+  topic: string,
+  limit: number,
+  ctx: RouteContext,
+): { output: string; topic: string | null; message: Message } {
+  const output = ctx.deadLetterOutput ?? 'dead-letter';
+  const deadLetterTopic = ctx.outputs.get(output);
+  if (deadLetterTopic === undefined) {
+    throw new ProcessorError(
+      PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE,
+      `a record for ${topic} is over its max.message.bytes (${limit}) and there is no "${output}" output to ` +
+        `dead-letter it to; add outputs.${output}`,
+    );
+  }
+  if (deadLetterTopic === null) return { output, topic: null, message };
+  const source = ctx.source ?? { topic: '', partition: ctx.inputPartition, offset: undefined };
+  const deadLetterLimit = ctx.maxMessageBytes?.get(deadLetterTopic) ?? limit;
+  const replaced = oversizedDeadLetter(message, topic, limit, deadLetterLimit, source);
+  const count = ctx.partitionCounts.get(deadLetterTopic);
+  if (count !== undefined && replaced.key !== null && replaced.key !== undefined)
+    replaced.partition = partitionForKey(replaced.key as Buffer, count);
+  return { output, topic: deadLetterTopic, message: replaced };
 }

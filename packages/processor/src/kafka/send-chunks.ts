@@ -13,6 +13,9 @@ export const MAX_MESSAGES_PER_SEND = 1_000;
  */
 export const MAX_BYTES_PER_SEND = 512 * 1024;
 
+/** A record batch's header and some margin, kept free below a topic's max.message.bytes. */
+const BATCH_FRAMING_BYTES = 512;
+
 /** Rough per-record framing (offset/timestamp deltas, lengths, attributes) added to key + value + headers. */
 const RECORD_OVERHEAD_BYTES = 32;
 
@@ -21,6 +24,11 @@ export interface SendChunkLimits {
   readonly maxMessages?: number;
   /** @defaultValue 524288 */
   readonly maxBytes?: number;
+  /**
+   * `max.message.bytes` per topic: a topic's calls stay below it (minus the batch framing) when it is lower than
+   * `maxBytes`, since kafkajs writes a call's messages for one partition as one record batch.
+   */
+  readonly maxMessageBytes?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -44,12 +52,15 @@ export function chunkTopicMessages(
   }
   const calls: TopicMessages[][] = [];
   for (const [topic, messages] of byTopic) {
+    const topicLimit = limits.maxMessageBytes?.get(topic);
+    const maxTopicBytes =
+      topicLimit === undefined ? maxBytes : Math.max(1, Math.min(maxBytes, topicLimit - BATCH_FRAMING_BYTES));
     let call = 0;
     let start = 0;
     let bytes = 0;
     for (let i = 0; i < messages.length; i++) {
       const size = messageBytes(messages[i]!);
-      if (i > start && (i - start >= maxMessages || bytes + size > maxBytes)) {
+      if (i > start && (i - start >= maxMessages || bytes + size > maxTopicBytes)) {
         (calls[call++] ??= []).push({ topic, messages: messages.slice(start, i) });
         start = i;
         bytes = 0;
@@ -61,11 +72,17 @@ export function chunkTopicMessages(
   return calls;
 }
 
-function messageBytes(m: Message): number {
+/** Estimated size of one record: key, value, header names and values, plus the record framing. */
+export function messageBytes(m: Message): number {
   let n = RECORD_OVERHEAD_BYTES + fieldBytes(m.key) + fieldBytes(m.value);
-  if (m.headers !== undefined) {
+  if (m.headers !== undefined && m.headers !== null) {
     for (const [k, v] of Object.entries(m.headers)) {
-      n += k.length + (Array.isArray(v) ? v.reduce<number>((s, x) => s + fieldBytes(x), 0) : fieldBytes(v));
+      n +=
+        Buffer.byteLength(k) +
+        8 +
+        (Array.isArray(v)
+          ? v.reduce<number>((s, x: Buffer | string | null) => s + fieldBytes(x) + 8, 0)
+          : fieldBytes(v as Buffer | string | null | undefined));
     }
   }
   return n;

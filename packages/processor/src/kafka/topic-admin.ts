@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import kafkajs from 'kafkajs';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 
@@ -18,6 +19,9 @@ export interface PartitionOffsets {
 }
 
 const ENSURE_ATTEMPTS = 8;
+
+/** The broker's default `message.max.bytes` (and a topic's `max.message.bytes`): 1 MiB + 12 bytes. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
 /** Thin wrapper over the kafkajs admin: topic creation, partition counts, committed and end offsets. */
 export class TopicAdmin {
@@ -50,6 +54,36 @@ export class TopicAdmin {
       if (isUnknownTopic(error)) return undefined;
       throw wrap(`describing topic ${topic} failed`, error);
     }
+  }
+
+  /**
+   * The largest record batch each topic accepts (`max.message.bytes`, the topic's value or the broker default it
+   * inherits), by topic.
+   */
+  async maxMessageBytes(topics: readonly string[]): Promise<Map<string, number>> {
+    const limits = new Map<string, number>();
+    if (topics.length === 0) return limits;
+    try {
+      const response = await this.#admin.describeConfigs({
+        resources: topics.map((name) => ({
+          type: kafkajs.ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['max.message.bytes'],
+        })),
+        includeSynonyms: false,
+      });
+      for (const resource of response.resources) {
+        const entry = resource.configEntries.find((e) => e.configName === 'max.message.bytes');
+        const value = Number(entry?.configValue);
+        limits.set(
+          resource.resourceName,
+          Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_MESSAGE_BYTES,
+        );
+      }
+    } catch (error) {
+      throw wrap(`describing the configs of ${topics.join(', ')} failed`, error);
+    }
+    return limits;
   }
 
   /** Creates the topics that do not exist yet (concurrent creators are fine); retries retriable broker errors. */

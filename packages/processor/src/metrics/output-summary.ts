@@ -7,10 +7,7 @@ export interface OutputSummary {
   late: number;
   /** Dead-lettered records by their error code header. */
   deadLetters: Map<string, number>;
-  /**
-   * Event-time latency, seconds, of every window result: `committedAtMs − windowEnd` (a result's record timestamp
-   * is its window's last millisecond, so windowEnd = timestamp + 1).
-   */
+  /** Event-time latency, seconds, of every window result: `committedAtMs − eventTime` (its window end). */
   resultLatenciesSeconds: number[];
 }
 
@@ -29,13 +26,13 @@ export function summarizeOutputs(
   const summary: OutputSummary = { late: 0, deadLetters: new Map(), resultLatenciesSeconds: [] };
   for (const o of outputs) {
     if (resultOutputs.has(o.output)) {
-      if (o.timestamp !== undefined)
-        summary.resultLatenciesSeconds.push(Math.max(0, committedAtMs - (o.timestamp + 1)) / 1000);
+      if (o.eventTime !== undefined)
+        summary.resultLatenciesSeconds.push(Math.max(0, committedAtMs - o.eventTime) / 1000);
       continue;
     }
     const headers = o.headers;
     const code = headers[SIDE_OUTPUT_HEADERS.errorCode];
-    if (code !== undefined) {
+    if (typeof code === 'string') {
       summary.deadLetters.set(code, (summary.deadLetters.get(code) ?? 0) + 1);
     } else if (headers[SIDE_OUTPUT_HEADERS.lateReason] !== undefined) {
       summary.late += 1;

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { ENGINE_CHANNELS } from '../engine/diagnostics.js';
+import { PROCESSOR_ERROR_CODES } from '../errors.js';
 import { METRIC_NAMES } from './metric-names.js';
 import type { OutputSummary } from './output-summary.js';
 import type { StageSample } from './task-sample.js';
@@ -34,6 +35,8 @@ export interface StreamJobStats {
   windowsFired: number;
   lateEvents: number;
   deadLetters: number;
+  /** Output records over their topic's max.message.bytes, replaced by a truncated dead letter. */
+  oversizedRecords: number;
   /** Failed commit rounds since the last successful one, summed over stages. */
   consecutiveCommitFailures: number;
 }
@@ -57,6 +60,7 @@ export class ProcessorMetrics {
     windowsFired: 0,
     lateEvents: 0,
     deadLetters: 0,
+    oversizedRecords: 0,
     consecutiveCommitFailures: 0,
   };
   /** Window fires since the last push to prom-client, by stage and kind (plain numbers, counted per event). */
@@ -89,6 +93,7 @@ export class ProcessorMetrics {
         windowsFired: Counter<'stage' | 'kind'>;
         late: Counter<'stage'>;
         deadLetters: Counter<'stage' | 'code'>;
+        oversized: Counter<'stage' | 'output'>;
         stateEntries: Gauge<'stage' | 'store'>;
         latency: Histogram<'stage'>;
       }
@@ -208,6 +213,12 @@ export class ProcessorMetrics {
         labelNames: ['stage', 'code'],
         registers,
       }),
+      oversized: new Counter({
+        name: METRIC_NAMES.oversizedRecords,
+        help: "Output records over their topic's max.message.bytes, replaced by a truncated dead letter, by output",
+        labelNames: ['stage', 'output'],
+        registers,
+      }),
       stateEntries: new Gauge({
         name: METRIC_NAMES.stateEntries,
         help: 'Entries per state store, summed over the tasks of the stage',
@@ -273,6 +284,21 @@ export class ProcessorMetrics {
     if (latency !== undefined && summary.resultLatenciesSeconds.length > 0) {
       const child = latency.labels({ stage });
       for (const seconds of summary.resultLatenciesSeconds) child.observe(seconds);
+    }
+  }
+
+  /**
+   * Output records of one successful commit that were replaced by a dead letter for their size, by logical output.
+   * Those of other outputs also count as dead letters with code TRIB_PROC_RECORD_TOO_LARGE (a dead letter that was
+   * itself too large was already counted under its own code).
+   */
+  oversized(stage: string, byOutput: ReadonlyMap<string, number>, deadLetterOutput: string): void {
+    for (const [output, count] of byOutput) {
+      this.stats.oversizedRecords += count;
+      this.#prom?.oversized.inc({ stage, output }, count);
+      if (output === deadLetterOutput) continue;
+      this.stats.deadLetters += count;
+      this.#prom?.deadLetters.inc({ stage, code: PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE }, count);
     }
   }
 

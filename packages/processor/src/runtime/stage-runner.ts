@@ -34,6 +34,8 @@ export interface StageDependencies {
   readonly options: ResolvedStreamJobOptions;
   readonly metrics: ProcessorMetrics;
   readonly partitionCounts: ReadonlyMap<string, number>;
+  /** `max.message.bytes` per output topic, read at start. */
+  readonly maxMessageBytes: ReadonlyMap<string, number>;
   /** Called once when the stage used up its restart budget. */
   readonly onFatal: (error: Error) => void;
 }
@@ -81,6 +83,7 @@ export class StageRunner {
       stageId: def.id,
       outputs: deps.options.outputs,
       partitionCounts: deps.partitionCounts,
+      maxMessageBytes: deps.maxMessageBytes,
       metrics: deps.metrics,
       now: deps.options.now,
     };

@@ -203,6 +203,7 @@ class KafkaStreamJob implements StreamJob {
         }
         partitionCounts.set(topic, count);
       }
+      const maxMessageBytes = await admin.maxMessageBytes([...partitionCounts.keys()]);
       const mergeId = `${o.applicationId}-merge`;
       const mergeContext = {
         stageId: mergeId,
@@ -253,6 +254,7 @@ class KafkaStreamJob implements StreamJob {
         options: o,
         metrics: this.#metrics,
         partitionCounts,
+        maxMessageBytes,
         onFatal: (error: Error) => void this.#failed(error),
       };
       this.#stages = [

@@ -3,13 +3,18 @@ import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
-import type { InputRecord, PartitionTask } from '../task/partition-task.js';
+import type { InputRecord, PartitionTask, RecordHeaders } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
+
+/** The logical output that dead letters go to (the engine tasks' default name). */
+const DEAD_LETTER_OUTPUT = 'dead-letter';
 
 export interface TaskSlotContext {
   readonly stageId: string;
   readonly outputs: ReadonlyMap<string, string | null>;
   readonly partitionCounts: ReadonlyMap<string, number>;
+  /** `max.message.bytes` per output topic (oversized records become dead letters). */
+  readonly maxMessageBytes: ReadonlyMap<string, number>;
   readonly metrics: ProcessorMetrics;
   readonly now: () => number;
 }
@@ -153,11 +158,19 @@ export class TaskSlot {
       outputs: ctx.outputs,
       partitionCounts: ctx.partitionCounts,
       nowMs,
+      maxMessageBytes: ctx.maxMessageBytes,
+      deadLetterOutput: DEAD_LETTER_OUTPUT,
+      source: {
+        topic: this.topic,
+        partition: this.partition,
+        offset: position === null ? undefined : String(position - 1n),
+      },
     });
     const started = ctx.now();
     try {
       await this.#committer.commit({
         topicMessages: routed.topicMessages,
+        maxMessageBytes: ctx.maxMessageBytes,
         offset: offsetMoved
           ? { topic: this.topic, partition: this.partition, offset: position.toString() }
           : undefined,
@@ -177,6 +190,7 @@ export class TaskSlot {
     if (offsetMoved) this.#committedOffset = position;
     ctx.metrics.committed(ctx.stageId, routed.outputCounts, routed.changelogCount, durationMs);
     ctx.metrics.outputsCommitted(ctx.stageId, summarizeOutputs(outputs, ctx.now()));
+    if (routed.oversized.size > 0) ctx.metrics.oversized(ctx.stageId, routed.oversized, DEAD_LETTER_OUTPUT);
     publish(RUNTIME_CHANNELS.commit, () => ({
       stage: ctx.stageId,
       topic: this.topic,
@@ -232,15 +246,19 @@ class KafkaInputRecord implements InputRecord {
   get headers(): Readonly<Record<string, string>> {
     return (this.#headers ??= headersToStrings(this.#m.headers));
   }
+
+  get rawHeaders(): Readonly<RecordHeaders> {
+    return (this.#m.headers ?? {}) as Readonly<RecordHeaders>;
+  }
 }
 
+/** The first value of each header as a string; headers whose (first) value is null or absent are left out. */
 function headersToStrings(headers: KafkaMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers === undefined) return out;
+  if (headers === undefined || headers === null) return out;
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined && first !== null) out[name] = String(first);
   }
   return out;
 }

@@ -17,8 +17,14 @@ export interface InputRecord {
   readonly timestamp: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  /** Header values as UTF-8 strings (the first of a repeated header; a header with a null value is absent). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The headers exactly as read (bytes, null values, repeated headers as arrays), for byte-exact copies. */
+  readonly rawHeaders?: Readonly<RecordHeaders>;
 }
+
+/** Kafka record headers: a value per name, an array for a repeated name, null for a header without value. */
+export type RecordHeaders = Record<string, string | Buffer | null | ReadonlyArray<string | Buffer | null>>;
 
 /** Where an output record goes. */
 export type OutputDestination =
@@ -34,10 +40,16 @@ export interface OutputRecord {
   readonly output: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<RecordHeaders>;
   readonly destination: OutputDestination;
-  /** Optional record timestamp (ms); the runtime uses now when absent. */
+  /**
+   * Optional record timestamp (ms); the runtime uses the commit's wall-clock time when absent — what engine tasks
+   * do, so that time-based retention of an output topic counts from when a record was written, not from the
+   * (possibly old) event time it is about.
+   */
   readonly timestamp?: number;
+  /** The event time this output stands for (a window result: its window end), for event-time latency metrics. */
+  readonly eventTime?: number;
 }
 
 /** One changelog entry of a state store; `value: null` is a tombstone. Keys are unique per store. */

@@ -153,7 +153,6 @@ export interface WatermarkCombinerOptions {
  * Idleness only changes WHEN windows are emitted: accepted data for an already-closed window produces an update.
  */
 export class WatermarkCombiner {
-  readonly inputs: number;
   readonly outOfOrdernessMs: number;
   readonly idleTimeoutMs: number;
   readonly idleAdvanceMode: IdleAdvanceMode;
@@ -169,16 +168,34 @@ export class WatermarkCombiner {
     if (typeof options.inputs !== 'number' || !Number.isSafeInteger(options.inputs) || options.inputs <= 0) {
       throw invalidOption('inputs', `must be a positive integer (got ${String(options.inputs)})`);
     }
-    this.inputs = options.inputs;
     const timing = resolveTiming(options);
     this.outOfOrdernessMs = timing.outOfOrdernessMs;
     this.idleTimeoutMs = timing.idleTimeoutMs;
     this.idleAdvanceMode = checkIdleAdvanceMode(
       options.idleAdvanceMode ?? WATERMARK_DEFAULTS.idleAdvanceMode,
     );
-    this.#watermarks = new Array<number>(this.inputs).fill(Number.NEGATIVE_INFINITY);
-    this.#reportedIdle = new Array<boolean>(this.inputs).fill(false);
-    this.#lastHeardMs = new Array<number | undefined>(this.inputs).fill(undefined);
+    this.#watermarks = new Array<number>(options.inputs).fill(Number.NEGATIVE_INFINITY);
+    this.#reportedIdle = new Array<boolean>(options.inputs).fill(false);
+    this.#lastHeardMs = new Array<number | undefined>(options.inputs).fill(undefined);
+  }
+
+  /** Number of inputs, numbered 0 … inputs-1. */
+  get inputs(): number {
+    return this.#watermarks.length;
+  }
+
+  /**
+   * Adds inputs up to `inputs` (an upstream topic gained partitions). A new input starts at −∞ and not heard: it is
+   * idle by silence, as an input that never reported (it holds nothing back until it reports).
+   */
+  grow(inputs: number): void {
+    if (!Number.isSafeInteger(inputs))
+      throw invalidOption('inputs', `must be an integer (got ${String(inputs)})`);
+    while (this.#watermarks.length < inputs) {
+      this.#watermarks.push(Number.NEGATIVE_INFINITY);
+      this.#reportedIdle.push(false);
+      this.#lastHeardMs.push(undefined);
+    }
   }
 
   /**
@@ -266,7 +283,9 @@ export class WatermarkCombiner {
   /** Restores checkpointed state: per-input watermarks and the combined value. */
   restore(watermarks: ReadonlyMap<number, number>, combined: number): void {
     for (const [input, w] of watermarks) {
-      if (input >= 0 && input < this.inputs) this.#watermarks[input] = w;
+      if (!Number.isSafeInteger(input) || input < 0) continue;
+      this.grow(input + 1);
+      this.#watermarks[input] = w;
     }
     this.#combined = combined;
   }

@@ -30,12 +30,18 @@ function workload(partitions: number, count: number): GeneratedRecord[] {
   }).take(count);
 }
 
+/**
+ * Kafka's "no timestamp" (-1): the generated records have none, so the future-skew check against the record's
+ * timestamp is not made — as in the ground truth for entries without `timestamp`.
+ */
+const NO_RECORD_TIMESTAMP = -1;
+
 function toInput(r: GeneratedRecord, offset: number, topic = 'clickstream-events'): InputRecord {
   return {
     topic,
     partition: r.partition,
     offset: String(offset),
-    timestamp: 0,
+    timestamp: NO_RECORD_TIMESTAMP,
     key: Buffer.from(r.key),
     value: Buffer.from(r.value),
     headers: {},
@@ -73,7 +79,7 @@ function deliver(
       topic: 'repartition',
       partition: m,
       offset: String(repOffsets[m]!++),
-      timestamp: 0,
+      timestamp: NO_RECORD_TIMESTAMP,
       key: out.key,
       value: out.value,
       headers: {},
@@ -259,7 +265,14 @@ describe('clickstream job helpers', () => {
 
   it('decoder: schema failures carry the TRIB_SCHEMA code and reason; verdicts never depend on the wall clock', () => {
     const decode = clickstreamDecoder();
-    const base = { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, headers: {} };
+    const base = {
+      topic: 't',
+      partition: 0,
+      offset: '0',
+      timestamp: NO_RECORD_TIMESTAMP,
+      key: null,
+      headers: {},
+    };
     const bad = decode({ ...base, value: Buffer.from([0xff, 0xff, 0xff]) });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.code).toBe('TRIB_SCHEMA_DECODE_FAILED');
@@ -270,6 +283,7 @@ describe('clickstream job helpers', () => {
       eventType: 'CLICK',
       eventId: 'e',
     });
+    // No record timestamp: nothing to measure the skew against (the wall clock is never used).
     expect(decode({ ...base, value: Buffer.from(future) }).ok).toBe(true);
     expect(
       clickstreamDecoder({ validationNowMs: Date.now() })({ ...base, value: Buffer.from(future) }),
@@ -290,10 +304,86 @@ describe('clickstream job helpers', () => {
     expect(decode({ ...base, value: null })).toMatchObject({ ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED' });
   });
 
+  it("decoder: an event more than maxFutureSkewMs (default 5 min) ahead of its own record's timestamp is invalid", () => {
+    const decode = clickstreamDecoder();
+    const recordTs = 1_700_000_000_000;
+    const at = (timestamp: number) =>
+      Buffer.from(
+        encodeClickstreamEvent({ userId: 'u', pageUrl: '/p', timestamp, eventType: 'CLICK', eventId: 'e' }),
+      );
+    const base = { topic: 't', partition: 0, offset: '0', timestamp: recordTs, key: null, headers: {} };
+    expect(decode({ ...base, value: at(recordTs + 300_000) }).ok).toBe(true);
+    expect(decode({ ...base, value: at(recordTs - 86_400_000) }).ok).toBe(true); // old events are fine
+    expect(decode({ ...base, value: at(recordTs + 300_001) })).toEqual({
+      ok: false,
+      code: 'TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE',
+      reason: `timestamp ${recordTs + 300_001} is 300001 ms in the future (max skew 300000 ms)`,
+    });
+    // The same bytes in a record written an hour later are on time: the verdict comes from the record alone.
+    expect(decode({ ...base, timestamp: recordTs + 3_600_000, value: at(recordTs + 3_300_000) }).ok).toBe(
+      true,
+    );
+    expect(clickstreamDecoder({ maxFutureSkewMs: 0 })({ ...base, value: at(recordTs + 1) }).ok).toBe(false);
+    expect(() => clickstreamDecoder({ maxFutureSkewMs: -5 })).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PROC_INVALID_OPTION',
+        message: expect.stringMatching(/^maxFutureSkewMs must be/),
+      }),
+    );
+  });
+
+  it('decoder: a field over its byte limit is a dead letter naming the field, with the projection as with the full decoder', () => {
+    const base = {
+      topic: 't',
+      partition: 0,
+      offset: '0',
+      timestamp: NO_RECORD_TIMESTAMP,
+      key: null,
+      headers: {},
+    };
+    const event = (fields: Record<string, string>) =>
+      Buffer.from(
+        encodeClickstreamEvent({
+          userId: 'u',
+          pageUrl: '/p',
+          timestamp: 1_700_000_000_000,
+          eventType: 'VIEW',
+          eventId: 'e',
+          ...fields,
+        }),
+      );
+    for (const decode of [clickstreamDecoder(), clickstreamDecoder({ projection: false })]) {
+      expect(decode({ ...base, value: event({ pageUrl: '/' + 'x'.repeat(600_000) }) })).toEqual({
+        ok: false,
+        code: 'TRIB_SCHEMA_FIELD_TOO_LARGE',
+        reason: 'page_url is 600001 bytes, over the limit of 8192 bytes',
+      });
+      // A field the projection does not build (user_agent) is checked all the same.
+      expect(decode({ ...base, value: event({ userAgent: 'u'.repeat(5_000) }) })).toMatchObject({
+        ok: false,
+        reason: 'user_agent is 5000 bytes, over the limit of 4096 bytes',
+      });
+      expect(decode({ ...base, value: event({ eventId: 'e'.repeat(257) }) })).toMatchObject({ ok: false });
+    }
+    expect(
+      clickstreamDecoder({ maxFieldBytes: { page_url: 700_000 } })({
+        ...base,
+        value: event({ pageUrl: '/' + 'x'.repeat(600_000) }),
+      }).ok,
+    ).toBe(true);
+  });
+
   it('decoder: the projection (default) and the full decoder give the same verdict, code and reason', () => {
     const projection = clickstreamDecoder();
     const full = clickstreamDecoder({ projection: false });
-    const base = { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, headers: {} };
+    const base = {
+      topic: 't',
+      partition: 0,
+      offset: '0',
+      timestamp: NO_RECORD_TIMESTAMP,
+      key: null,
+      headers: {},
+    };
     const good = encodeClickstreamEvent({
       userId: 'u',
       pageUrl: '/p',
@@ -368,7 +458,7 @@ describe('clickstream job helpers', () => {
         topic: 't',
         partition: 0,
         offset: '0',
-        timestamp: 0,
+        timestamp: NO_RECORD_TIMESTAMP,
         key: Buffer.from('u'),
         value,
         headers: {},

@@ -187,21 +187,110 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     expect(results(m.drainOutputs())).toEqual([expect.objectContaining({ version: 1, isFinal: true })]);
   });
 
-  it('dead-letters undecodable records and unknown upstream partitions', () => {
+  it('dead-letters undecodable records and absurd upstream partitions', () => {
     const s = new TwoStage(2, 1);
     const m = s.merges[0]!;
     const log = new Log('repartition', 0);
     m.process(log.raw(Buffer.from('junk')));
     m.process(
       log.raw(
-        encodeRepartitionRecord({ type: 'watermark', upstreamPartition: 5, watermark: 1, idle: false }),
+        encodeRepartitionRecord({ type: 'watermark', upstreamPartition: 500_000, watermark: 1, idle: false }),
       ),
     );
     const outs = m.drainOutputs();
     expect(outs.map((o) => o.output)).toEqual(['dead-letter', 'dead-letter']);
     expect(outs[0]!.headers['tributary.error.code']).toBe('TRIB_PROC_REPARTITION_RECORD_INVALID');
-    expect(outs[1]!.headers['tributary.error.reason']).toMatch(/upstream partition 5/);
+    expect(outs[1]!.headers['tributary.error.reason']).toMatch(/upstream partition 500000/);
     expect(m.counters.deadLettered).toBe(2);
+  });
+
+  it('takes in an upstream partition added after start (the input topic grew): merged, not dead-lettered', () => {
+    const s = new TwoStage(2, 1, {}, { wallClockAdvance: true, idleTimeoutMs: 10_000 });
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1_000));
+    s.commit(0);
+    s.feed(1, ev('b', '/x', 2_000));
+    s.commit(1);
+    const added = s.addUpstream(); // partition 2, created while the job runs
+    s.feed(added, ev('c', '/x', 3_000));
+    s.commit(added);
+    // The new upstream reports like the others: the window waits for its watermark too.
+    for (const p of [0, 1]) s.feed(p, ev(`late-${p}`, '/y', 70_000));
+    s.commit(0);
+    s.commit(1);
+    expect(results(s.results)).toEqual([]);
+    s.feed(added, ev('d', '/y', 70_000));
+    s.commit(added);
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({ windowStart: 0, version: 1, result: { clickCount: 3, viewCount: 0 } }),
+    ]);
+    expect(m.counters.deadLettered).toBe(0);
+    // Restored, it still knows three upstreams (the upstreams store holds all of them).
+    const restored = s.newMerge(2, { wallClockAdvance: true, idleTimeoutMs: 10_000 });
+    restored.restore(m.drainChangelog());
+    expect(restored.watermark).toBe(m.watermark);
+  });
+
+  it('an idle upstream waking with on-time data past the retention horizon never re-fires a window from a subset', () => {
+    const s = new TwoStage(
+      2,
+      1,
+      {},
+      { wallClockAdvance: true, idleTimeoutMs: 1_000, closedWindowRetentionMs: 60_000 },
+    );
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1_000));
+    s.commit(0);
+    s.feed(1, ev('b', '/x', 2_000)); // upstream 1 then goes quiet: its watermark stays at -3 000
+    s.commit(1);
+    s.feed(0, ev('next', '/z', 200_000)); // upstream 0 runs 3 minutes ahead
+    s.commit(0);
+    m.tick(5_000); // upstream 1 idle: the window closes on upstream 0 alone, then is purged by retention
+    s.collect();
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({
+        windowStart: 0,
+        isFinal: true,
+        version: 1,
+        result: { clickCount: 2, viewCount: 0 },
+      }),
+    ]);
+    const snapshot = m.drainChangelog();
+    // Upstream 1 wakes with an event on time for its own watermark, for the purged window.
+    s.feed(1, ev('c', '/x', 3_000, 'VIEW'));
+    s.commit(1);
+    // No result from upstream 1's partial alone (that would be version 1 again, counting 1 click and 1 view).
+    expect(results(s.results)).toHaveLength(1);
+    const late = m
+      .drainOutputs()
+      .concat(s.results)
+      .filter((o) => o.output === 'late');
+    expect(late).toHaveLength(1);
+    expect(late[0]!.headers).toMatchObject({
+      'tributary.late.reason': 'merge-retention-exceeded',
+      'tributary.late.window-end': '60000',
+    });
+    expect(m.counters.beyondRetention).toBe(1);
+    // The horizon is checkpointed: a restored merge decides the same.
+    const restored = s.newMerge(2, {
+      wallClockAdvance: true,
+      idleTimeoutMs: 1_000,
+      closedWindowRetentionMs: 60_000,
+    });
+    restored.restore(snapshot);
+    const log = new Log('repartition', 0);
+    for (let i = 0; i < 100; i++) log.raw(null); // offsets past the snapshot's
+    const again = s.partials[1]!;
+    again.tick(10_000);
+    s.feed(1, ev('d', '/x', 4_000, 'VIEW'));
+    for (const out of again.drainOutputs())
+      if (out.output === 'repartition' && out.destination.kind === 'by-key')
+        restored.process(log.raw(out.value, out.key));
+    const outs = restored.drainOutputs();
+    expect(outs.filter((o) => o.output === 'results')).toEqual([]);
+    expect(outs.filter((o) => o.output === 'late')).toHaveLength(1);
   });
 
   it('snapshot + restore + replay gives the same outputs as an uninterrupted merge', () => {

@@ -80,4 +80,19 @@ describe('PartitionGate', () => {
     g.admit(log.event({ ts: 6000 }));
     expect(g.tick(50_001)).toBe(53_900); // active again: stays, never goes back
   });
+
+  it('counts only valid events as activity: a partition fed nothing but invalid records goes idle', () => {
+    const { g } = gate({ idleTimeoutMs: 1000 });
+    const log = new Log();
+    g.tick(0);
+    g.admit(log.event({ ts: 5000 }));
+    for (let now = 500; now <= 3000; now += 500) {
+      g.tick(now);
+      g.admit(log.raw(Buffer.from('not an event'))); // a dead letter every 500 ms
+    }
+    expect(g.isIdle()).toBe(true);
+    g.admit(log.event({ ts: 6000 }));
+    g.tick(3100);
+    expect(g.isIdle()).toBe(false);
+  });
 });

@@ -13,7 +13,7 @@ const record: InputRecord = {
 };
 
 describe('side outputs', () => {
-  it('dead-letter keeps the record and adds error and source headers', () => {
+  it('dead-letter keeps the record and adds error and source headers; stamped at commit time (no timestamp)', () => {
     const r = deadLetterRecord('dlq', record, 'TRIB_SCHEMA_DECODE_FAILED', 'truncated');
     expect(r).toEqual({
       output: 'dlq',
@@ -26,10 +26,19 @@ describe('side outputs', () => {
         'tributary.source.topic': 'clicks',
         'tributary.source.partition': '2',
         'tributary.source.offset': '17',
+        'tributary.source.timestamp': '123',
       },
       destination: { kind: 'by-key' },
-      timestamp: 123,
     });
+  });
+
+  it('copies the raw headers byte for byte: binary values, null values and repeated headers', () => {
+    const binary = Buffer.from([0xff, 0x00, 0xfe]);
+    const raw = { trace: Buffer.from('abc'), bin: binary, empty: null, twice: [Buffer.from('a'), null] };
+    const r = lateRecord('late', { ...record, rawHeaders: raw }, 65_000, 60_000, 0);
+    expect(r.headers).toMatchObject({ trace: raw.trace, bin: binary, empty: null, twice: raw.twice });
+    expect(r.headers['tributary.late.reason']).toBe('window-closed');
+    expect('timestamp' in r).toBe(false);
   });
 
   it('late records carry reason, watermark, window end and allowed lateness', () => {

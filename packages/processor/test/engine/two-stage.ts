@@ -20,32 +20,40 @@ export class TwoStage {
   readonly results: OutputRecord[] = [];
   readonly side: OutputRecord[] = [];
 
+  readonly #partialOpts: PartialOpts;
+
   constructor(
     upstream: number,
     downstream: number,
     partialOpts: PartialOpts = {},
     mergeOpts: MergeOpts = {},
   ) {
-    for (let p = 0; p < upstream; p++) {
-      this.partials.push(
-        new PartialAggregationTask<TestEvent, PageCounts, PageCounts>({
-          inputPartition: p,
-          decode: decodeTestEvent,
-          timestampOf: (e) => e.ts,
-          keyOf: (e) => e.page,
-          eventIdOf: (e) => e.id,
-          window: new TumblingWindows({ sizeMs: 60_000 }),
-          aggregator: clickstreamAggregator<TestEvent>(),
-          wallClockAdvance: false,
-          ...partialOpts,
-        }),
-      );
-      this.inputs.push(new Log('events', p));
-    }
+    this.#partialOpts = partialOpts;
+    for (let p = 0; p < upstream; p++) this.addUpstream();
     for (let m = 0; m < downstream; m++) {
       this.merges.push(this.newMerge(upstream, mergeOpts));
       this.repartition.push(new Log('repartition', m));
     }
+  }
+
+  /** A stage-1 task for one more input partition (the input topic gained a partition); returns its number. */
+  addUpstream(): number {
+    const p = this.partials.length;
+    this.partials.push(
+      new PartialAggregationTask<TestEvent, PageCounts, PageCounts>({
+        inputPartition: p,
+        decode: decodeTestEvent,
+        timestampOf: (e) => e.ts,
+        keyOf: (e) => e.page,
+        eventIdOf: (e) => e.id,
+        window: new TumblingWindows({ sizeMs: 60_000 }),
+        aggregator: clickstreamAggregator<TestEvent>(),
+        wallClockAdvance: false,
+        ...this.#partialOpts,
+      }),
+    );
+    this.inputs.push(new Log('events', p));
+    return p;
   }
 
   newMerge(upstream: number, mergeOpts: MergeOpts = {}): MergeTask<PageCounts, PageCounts> {

@@ -85,6 +85,7 @@ describe('WindowedAggregationTask', () => {
       'tributary.source.topic': 'clicks',
       'tributary.source.partition': '3',
       'tributary.source.offset': '1',
+      'tributary.source.timestamp': '1',
     });
     expect(t.watermarks.data).toBe(5_000);
     expect(t.counters.deadLettered).toBe(1);

@@ -76,4 +76,26 @@ describe('chunkTopicMessages', () => {
       [{ topic: 't', messages: [huge[1]] }],
     ]);
   });
+
+  it("keeps each topic's calls below its max.message.bytes when that is smaller than maxBytes", () => {
+    const messages = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(20_000) }));
+    const calls = chunkTopicMessages(
+      [
+        { topic: 'small-limit', messages },
+        { topic: 'default', messages },
+      ],
+      { maxMessageBytes: new Map([['small-limit', 50_000]]) },
+    );
+    // 50 000 − 512 bytes of framing: two 20 kB records per call; the other topic keeps the 512 KiB default.
+    expect(calls.map((c) => c.map((t) => [t.topic, t.messages.length]))).toEqual([
+      [
+        ['small-limit', 2],
+        ['default', 10],
+      ],
+      [['small-limit', 2]],
+      [['small-limit', 2]],
+      [['small-limit', 2]],
+      [['small-limit', 2]],
+    ]);
+  });
 });

@@ -3,13 +3,13 @@ import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import { summarizeOutputs } from '../../src/metrics/output-summary.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
 
-const out = (output: string, headers: Record<string, string> = {}, timestamp?: number): OutputRecord => ({
+const out = (output: string, headers: Record<string, string> = {}, eventTime?: number): OutputRecord => ({
   output,
   key: null,
   value: null,
   headers,
   destination: { kind: 'by-key' },
-  ...(timestamp === undefined ? {} : { timestamp }),
+  ...(eventTime === undefined ? {} : { eventTime }),
 });
 
 describe('summarizeOutputs', () => {
@@ -34,19 +34,23 @@ describe('summarizeOutputs', () => {
     expect(s.resultLatenciesSeconds).toEqual([]);
   });
 
-  it('measures result latency as commit time minus window end (record timestamp + 1)', () => {
+  it('measures result latency as commit time minus window end (the event time of a result)', () => {
     // Windows [0, 60 000) and [60 000, 120 000) committed at 125 000: 65 s and 5 s after their ends.
-    const s = summarizeOutputs([out('results', {}, 59_999), out('results', {}, 119_999)], 125_000);
+    const s = summarizeOutputs([out('results', {}, 60_000), out('results', {}, 120_000)], 125_000);
     expect(s.resultLatenciesSeconds).toEqual([65, 5]);
   });
 
-  it('never reports a negative latency and skips results without a timestamp', () => {
+  it('never reports a negative latency and skips results without an event time', () => {
     const s = summarizeOutputs([out('results', {}, 200_000), out('results')], 100_000);
     expect(s.resultLatenciesSeconds).toEqual([0]);
   });
 
   it('takes the result output names as a parameter', () => {
-    const s = summarizeOutputs([out('pages', {}, 999), out('results', {}, 999)], 2_000, new Set(['pages']));
+    const s = summarizeOutputs(
+      [out('pages', {}, 1_000), out('results', {}, 1_000)],
+      2_000,
+      new Set(['pages']),
+    );
     expect(s.resultLatenciesSeconds).toEqual([1]);
   });
 });

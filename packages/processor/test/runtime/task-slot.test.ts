@@ -1,9 +1,16 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage, Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { CommitRequest, PartitionCommitter } from '../../src/kafka/partition-committer.js';
 import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
 import { RUNTIME_CHANNELS } from '../../src/runtime/diagnostics.js';
 import { TaskSlot } from '../../src/runtime/task-slot.js';
+import { deadLetterRecord } from '../../src/engine/side-outputs.js';
+import type {
+  ChangelogEntry,
+  InputRecord,
+  OutputRecord,
+  PartitionTask,
+} from '../../src/task/partition-task.js';
 import { CounterTask } from '../fixtures/counter-task.mjs';
 
 class RecordingCommitter implements PartitionCommitter {
@@ -33,18 +40,48 @@ const message = (offset: number, key: string): KafkaMessage =>
     headers: {},
   }) as KafkaMessage;
 
-function setup(committed: string | null) {
+function setup(
+  committed: string | null,
+  task: PartitionTask = new CounterTask(),
+  maxMessageBytes = new Map<string, number>(),
+) {
   const committer = new RecordingCommitter();
   const metrics = new ProcessorMetrics();
   let now = 0;
-  const slot = new TaskSlot('in', 1, new CounterTask(), committer, committed, {
+  const slot = new TaskSlot('in', 1, task, committer, committed, {
     stageId: 'app',
-    outputs: new Map([['results', 'out']]),
-    partitionCounts: new Map([['out', 2]]),
+    outputs: new Map([
+      ['results', 'out'],
+      ['dead-letter', 'dlq'],
+    ]),
+    partitionCounts: new Map([
+      ['out', 2],
+      ['dlq', 2],
+    ]),
+    maxMessageBytes,
     metrics,
     now: () => (now += 5),
   });
   return { slot, committer, metrics };
+}
+
+/** Copies every record to the dead-letter output, as the engine does with an invalid one. */
+class CopyToDeadLetterTask implements PartitionTask {
+  readonly stores: readonly string[] = [];
+  #out: OutputRecord[] = [];
+  process(record: InputRecord): void {
+    this.#out.push(deadLetterRecord('dead-letter', record, 'TRIB_SCHEMA_DECODE_FAILED', 'bad'));
+  }
+  tick(): void {}
+  drainOutputs(): OutputRecord[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+  drainChangelog(): ChangelogEntry[] {
+    return [];
+  }
+  restore(): void {}
 }
 
 describe('TaskSlot', () => {
@@ -163,5 +200,46 @@ describe('TaskSlot', () => {
     await slot.settled;
     expect(slot.committing).toBe(false);
     expect(committer.requests.map((r) => r.offset?.offset)).toEqual(['2', '3']);
+  });
+
+  it('copies a record with null and binary header values to the dead-letter output without failing', async () => {
+    const { slot, committer } = setup(null, new CopyToDeadLetterTask());
+    const hostile = {
+      ...message(0, 'a'),
+      headers: { none: null, many: [Buffer.from('x'), null], bin: Buffer.from([0xff]) },
+    } as unknown as KafkaMessage;
+    expect(slot.process([hostile], '0')).toBe(1);
+    await slot.commit();
+    const copy = committer.requests[0]!.topicMessages.find((t) => t.topic === 'dlq')!.messages[0]!;
+    expect(copy.headers).toMatchObject({
+      none: null,
+      bin: Buffer.from([0xff]),
+      'tributary.error.reason': 'bad',
+    });
+    expect((copy.headers as Record<string, unknown>)['many']).toEqual([Buffer.from('x'), null]);
+  });
+
+  it("replaces an output over its topic's max.message.bytes with a truncated dead letter, counted", async () => {
+    const { slot, committer, metrics } = setup(null, new CopyToDeadLetterTask(), new Map([['dlq', 4_096]]));
+    const big = { ...message(0, 'k'), value: Buffer.alloc(100_000, 0x61) } as KafkaMessage;
+    slot.process([big, message(1, 'small')], '1');
+    await slot.commit();
+    const sent = committer.requests[0]!.topicMessages.find((t) => t.topic === 'dlq')!.messages;
+    expect(sent).toHaveLength(2);
+    const [replaced, kept] = sent as [Message, Message];
+    const h = replaced.headers as Record<string, unknown>;
+    expect(h['tributary.error.code']).toBe('TRIB_PROC_RECORD_TOO_LARGE');
+    expect(String(h['tributary.error.reason'])).toMatch(
+      /^a record of about 100\d{3} bytes for dlq is over its max\.message\.bytes \(4096\)$/,
+    );
+    expect(h['tributary.error.truncated']).toBe('true');
+    expect(h['tributary.source.offset']).toBe('0');
+    expect((replaced.value as Buffer).length).toBeLessThan(4_096);
+    expect((replaced.value as Buffer).equals(big.value!.subarray(0, (replaced.value as Buffer).length))).toBe(
+      true,
+    );
+    expect(kept.value).toEqual(Buffer.from('x'));
+    // A dead letter that was itself too large keeps its first code in the dead-letter count.
+    expect(metrics.stats).toMatchObject({ oversizedRecords: 1, deadLetters: 2 });
   });
 });
