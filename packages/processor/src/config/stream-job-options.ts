@@ -76,6 +76,11 @@ export interface StreamJobOptions {
   readonly partitionsConsumedConcurrently?: number;
   readonly maxWaitTimeInMs?: number;
   readonly sessionTimeoutMs?: number;
+  /**
+   * How old a consumer's topic metadata may get before it is fetched again: partitions added to an input topic while
+   * the job runs are picked up (a rebalance) within this time.
+   */
+  readonly metadataMaxAgeMs?: number;
   readonly maxRestarts?: number;
   readonly clientId?: string;
   readonly logLevel?: LogLevel;
@@ -128,6 +133,8 @@ export const STREAM_JOB_DEFAULTS = {
   maxWaitTimeInMs: 100,
   /** @defaultValue 30 000 */
   sessionTimeoutMs: 30_000,
+  /** @defaultValue 30 000 — partitions added to an input topic are picked up within this time. */
+  metadataMaxAgeMs: 30_000,
   /** @defaultValue 5 — consecutive stage restarts (after failed commits) before the job fails. */
   maxRestarts: 5,
   /** @defaultValue 'tributary-processor' */
@@ -161,6 +168,7 @@ export interface ResolvedStreamJobOptions {
   readonly partitionsConsumedConcurrently: number;
   readonly maxWaitTimeInMs: number;
   readonly sessionTimeoutMs: number;
+  readonly metadataMaxAgeMs: number;
   readonly maxRestarts: number;
   readonly clientId: string;
   readonly logLevel: LogLevel;
@@ -311,6 +319,7 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     ),
     maxWaitTimeInMs: int('maxWaitTimeInMs', o.maxWaitTimeInMs, d.maxWaitTimeInMs, 0, 30_000),
     sessionTimeoutMs,
+    metadataMaxAgeMs: int('metadataMaxAgeMs', o.metadataMaxAgeMs, d.metadataMaxAgeMs, 100, 3_600_000),
     maxRestarts: int('maxRestarts', o.maxRestarts, d.maxRestarts, 0, 1_000),
     clientId: str('clientId', o.clientId, d.clientId),
     logLevel: oneOf('logLevel', o.logLevel, d.logLevel, LOG_LEVELS),

@@ -57,6 +57,11 @@ interface MergeProgress {
    * passed it. A partial of that upstream for a window at or below it that is not in state was purged: late.
    */
   purged?: Record<string, number>;
+  /**
+   * The largest window end ever purged: the horizon an upstream partition gets when it first appears (the input
+   * topic grew) — the windows purged before it existed never had its partials.
+   */
+  maxPurged?: number;
 }
 
 /** Most upstream partitions a merge accepts records from (a sanity bound on a corrupt record's partition number). */
@@ -69,9 +74,9 @@ const MAX_UPSTREAM_PARTITIONS = 100_000;
  * back until idle; all idle → wall clock). A window is emitted per WindowSlots' rules against the combined
  * watermark; a changed partial for an emitted window re-emits it with version + 1.
  *
- * A window's state is kept until every upstream's own watermark passed `windowEnd + L` (no partial can change
- * anymore), or until the data watermark (combined over non-idle upstreams, without the wall-clock advance) is
- * `closedWindowRetentionMs` past it. Purging a window some upstream had not passed raises that upstream's purge
+ * A window's state is kept until every upstream's own watermark, or the data watermark (combined over non-idle
+ * upstreams, without the wall-clock advance), is `closedWindowRetentionMs` past `windowEnd + L`: an upstream that
+ * is idle, or new (the input topic gained partitions), can still contribute that long. Purging a window some upstream had not passed raises that upstream's purge
  * horizon (checkpointed); a later partial of it for a purged window goes to the late output with reason
  * `merge-retention-exceeded` instead of re-creating the window from that upstream alone: versions only grow and a
  * result is never computed from a subset of the upstreams.
@@ -91,6 +96,8 @@ export class MergeTask<A, R> implements PartitionTask {
   readonly #prefix: string;
   /** Purge horizon per upstream (see MergeProgress.purged). */
   readonly #purged = new Map<number, number>();
+  /** See MergeProgress.maxPurged. */
+  #maxPurged = Number.NEGATIVE_INFINITY;
   #lastOffset: number | undefined;
   #nowMs: number | undefined;
   #outputs: OutputRecord[] = [];
@@ -166,7 +173,9 @@ export class MergeTask<A, R> implements PartitionTask {
           `is at most ${MAX_UPSTREAM_PARTITIONS} but a record came from upstream partition ${rec.upstreamPartition}`,
         );
       }
-      // The stage-1 input topic gained partitions: their tasks report like the others.
+      // The stage-1 input topic gained partitions: their tasks report like the others, and what was purged before
+      // they existed is beyond their reach.
+      for (let u = this.#combiner.inputs; u <= rec.upstreamPartition; u++) this.#purged.set(u, this.#maxPurged);
       this.#combiner.grow(rec.upstreamPartition + 1);
     } catch (error) {
       const code = isProcessorError(error) ? error.code : 'TRIB_PROC_REPARTITION_RECORD_INVALID';
@@ -259,7 +268,12 @@ export class MergeTask<A, R> implements PartitionTask {
     this.#lastOffset = p?.offset == null ? undefined : Number(p.offset);
     this.#purged.clear();
     for (const [u, end] of Object.entries(p?.purged ?? {})) this.#purged.set(Number(u), end);
+    this.#maxPurged = p?.maxPurged ?? Number.NEGATIVE_INFINITY;
     this.#slots.advance(this.#combiner.current);
+  }
+
+  lastAppliedOffset(): number | undefined {
+    return this.#lastOffset;
   }
 
   /** The combined watermark (−∞ until every upstream reported or went idle). */
@@ -288,10 +302,12 @@ export class MergeTask<A, R> implements PartitionTask {
           : this.#combiner.advanceWithoutClock();
     this.#slots.advance(combined);
     // Retention is measured in event time from the data, never from the wall-clock advance: a window is dropped
-    // once every upstream passed it, or `closedWindowRetentionMs` behind what the (non-idle) data supports.
+    // `closedWindowRetentionMs` after every upstream passed it, or after what the (non-idle) data supports passed
+    // it — so a partition added to the input topic, or one waking from idleness, still has that much event time to
+    // contribute to a closed window exactly.
     const data = this.#nowMs === undefined ? combined : this.#combiner.dataWatermark(this.#nowMs);
     const purged = this.#slots.purge(
-      Math.max(this.#combiner.minimumOfAll, Math.min(data, combined) - this.#retentionMs),
+      Math.max(this.#combiner.minimumOfAll, Math.min(data, combined)) - this.#retentionMs,
     );
     const horizonMoved = this.#raiseHorizons(purged);
     if (
@@ -307,8 +323,12 @@ export class MergeTask<A, R> implements PartitionTask {
     if (purged.length === 0) return false;
     let maxEnd = Number.NEGATIVE_INFINITY;
     for (const { window } of purged) if (window.end > maxEnd) maxEnd = window.end;
-    const lateness = this.#eventTime.allowedLatenessMs;
     let moved = false;
+    if (maxEnd > this.#maxPurged) {
+      this.#maxPurged = maxEnd;
+      moved = true;
+    }
+    const lateness = this.#eventTime.allowedLatenessMs;
     for (let u = 0; u < this.#combiner.inputs; u++) {
       const passed = this.#combiner.watermarkOf(u);
       // The largest purged end this upstream had not passed (ends at or below its watermark − L it passed).
@@ -339,6 +359,7 @@ export class MergeTask<A, R> implements PartitionTask {
       combined: Number.isFinite(c) ? c : null,
     };
     if (this.#purged.size > 0) progress.purged = Object.fromEntries(this.#purged);
+    if (Number.isFinite(this.#maxPurged)) progress.maxPurged = this.#maxPurged;
     this.#progress.set('task', progress);
   }
 }

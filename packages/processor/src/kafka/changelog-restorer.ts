@@ -12,8 +12,12 @@ export interface ChangelogPartition {
 }
 
 export interface RestoreResult {
-  /** Entries per changelog partition (`${topic}:${partition}`), oldest first. */
+  /**
+   * The live entries per changelog partition (`${topic}:${partition}`): the latest value of each key, in the order
+   * of their last write, keys whose latest record is a tombstone left out.
+   */
   readonly entries: Map<string, ChangelogEntry[]>;
+  /** Changelog records read (superseded ones and tombstones included). */
   readonly records: number;
 }
 
@@ -32,6 +36,9 @@ export const changelogKey = (topic: string, partition: number): string => `${top
  * the caller fenced the previous owner, so no transaction on them is open and the last stable offset equals the end;
  * control records (transaction markers) occupy offsets but are never delivered, so progress is tracked from each
  * fetched batch's last offset, including batches made only of markers or aborted records.
+ *
+ * Only the latest record of each key is kept while reading (a later one replaces it, a tombstone removes it): a
+ * changelog not yet compacted holds many superseded records, and memory stays what the restored state needs.
  */
 export async function restoreChangelogs(
   kafka: Kafka,
@@ -39,7 +46,7 @@ export async function restoreChangelogs(
   partitions: readonly ChangelogPartition[],
   options: RestoreOptions,
 ): Promise<RestoreResult> {
-  const entries = new Map<string, ChangelogEntry[]>();
+  const live = new Map<string, Map<string, ChangelogEntry>>();
   const target = new Map<string, bigint>();
   const storeOf = new Map<string, string>();
   const assignment: Record<string, number[]> = {};
@@ -49,13 +56,13 @@ export async function restoreChangelogs(
     if (topicEnds === undefined) ends.set(p.topic, (topicEnds = await admin.endOffsets(p.topic)));
     const end = topicEnds.find((o) => o.partition === p.partition);
     const key = changelogKey(p.topic, p.partition);
-    entries.set(key, []);
+    live.set(key, new Map());
     if (end === undefined || BigInt(end.high) <= BigInt(end.low)) continue;
     target.set(key, BigInt(end.high));
     storeOf.set(key, p.store);
     (assignment[p.topic] ??= []).push(p.partition);
   }
-  if (target.size === 0) return { entries, records: 0 };
+  if (target.size === 0) return { entries: liveEntries(live), records: 0 };
 
   const groupId = `${options.groupIdPrefix}-restore-${randomUUID()}`;
   const consumer = kafka.consumer({
@@ -96,12 +103,14 @@ export async function restoreChangelogs(
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const key = changelogKey(batch.topic, batch.partition);
-        const list = entries.get(key);
+        const latest = live.get(key);
         const store = storeOf.get(key);
-        if (list !== undefined && store !== undefined) {
+        if (latest !== undefined && store !== undefined) {
           for (const m of batch.messages) {
             if (m.key === null) continue;
-            list.push({ store, key: m.key.toString('utf8'), value: m.value });
+            const entryKey = m.key.toString('utf8');
+            latest.delete(entryKey); // re-inserted last: the order of the last writes
+            if (m.value !== null) latest.set(entryKey, { store, key: entryKey, value: m.value });
             records += 1;
           }
         }
@@ -109,7 +118,7 @@ export async function restoreChangelogs(
       },
     });
     await done;
-    return { entries, records };
+    return { entries: liveEntries(live), records };
   } catch (error) {
     throw new ProcessorError(
       PROCESSOR_ERROR_CODES.RESTORE_FAILED,
@@ -121,4 +130,10 @@ export async function restoreChangelogs(
     await consumer.disconnect().catch(() => undefined);
     await admin.deleteGroup(groupId).catch(() => undefined);
   }
+}
+
+function liveEntries(live: Map<string, Map<string, ChangelogEntry>>): Map<string, ChangelogEntry[]> {
+  const entries = new Map<string, ChangelogEntry[]>();
+  for (const [key, latest] of live) entries.set(key, [...latest.values()]);
+  return entries;
 }

@@ -114,6 +114,19 @@ export class TopicAdmin {
     }
   }
 
+  /** Raises a topic's partition count to `count` (never lowers it); concurrent callers are fine. */
+  async growPartitions(topic: string, count: number): Promise<void> {
+    const current = await this.partitionCount(topic);
+    if (current === undefined || current >= count) return;
+    try {
+      await this.#admin.createPartitions({ topicPartitions: [{ topic, count }] });
+    } catch (error) {
+      // Another instance grew it first (INVALID_PARTITIONS: "already has N partitions").
+      if (((await this.partitionCount(topic)) ?? 0) >= count) return;
+      throw wrap(`adding partitions to ${topic} (to ${count}) failed`, error);
+    }
+  }
+
   /** The group's committed offset for one partition, or null when none. */
   async committedOffset(groupId: string, topic: string, partition: number): Promise<string | null> {
     const result = await this.#admin.fetchOffsets({ groupId, topics: [topic] });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { ResolvedStreamJobOptions, TaskContext, TaskFactory } from '../config/stream-job-options.js';
-import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from '../errors.js';
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
 import {
@@ -10,15 +10,23 @@ import {
   TransactionalCommitter,
 } from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
-import type { TopicAdmin } from '../kafka/topic-admin.js';
+import type { PartitionOffsets, TopicAdmin } from '../kafka/topic-admin.js';
 import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
 import { LAG_REFRESH_MS, partitionLag } from '../metrics/consumer-lag.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import { sampleStage } from '../metrics/task-sample.js';
-import type { ChangelogEntry } from '../task/partition-task.js';
+import type { ChangelogEntry, PartitionTask } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
 import { TaskSlot } from './task-slot.js';
 import type { TaskSlotContext } from './task-slot.js';
+
+/**
+ * What a stage does with an assigned input partition that its changelog topics do not have (the input topic gained
+ * partitions): `grow` adds the partitions to the changelog topics (each input partition has its own state, so new
+ * ones start empty — stage 1, extra stages); `refuse` stops the job (a merge stage: its input is keyed by the
+ * aggregation key, so more partitions would split one key's state across two tasks with independent versions).
+ */
+export type PartitionGrowthPolicy = 'grow' | 'refuse';
 
 export interface StageDefinition {
   /** Consumer group id; also prefixes transactional ids and changelog topics. */
@@ -26,6 +34,7 @@ export interface StageDefinition {
   readonly inputTopic: string;
   readonly taskFactory: TaskFactory;
   readonly context: TaskContext;
+  readonly onPartitionGrowth: PartitionGrowthPolicy;
 }
 
 export interface StageDependencies {
@@ -155,6 +164,7 @@ export class StageRunner {
       maxWaitTimeInMs: options.maxWaitTimeInMs,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
+      metadataMaxAge: options.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
     });
     this.#consumer = consumer;
@@ -307,10 +317,17 @@ export class StageRunner {
     const { kafka, admin, options, metrics } = this.#deps;
     const topic = this.#def.inputTopic;
     const started = options.now();
+    // The input topic may have gained partitions since the job started.
+    const partitionCount = Math.max(
+      (await admin.partitionCount(topic)) ?? this.#def.context.partitionCount,
+      ...partitions.map((p) => p + 1),
+    );
+    const context = { ...this.#def.context, partitionCount };
     const tasks = partitions.map((p) => ({
       partition: p,
-      task: this.#def.taskFactory(topic, p, this.#def.context),
+      task: this.#def.taskFactory(topic, p, context),
     }));
+    await this.#ensureChangelogPartitions(tasks[0]!.task.stores, partitionCount);
     const committers = new Map<number, PartitionCommitter>();
     for (const { partition } of tasks) committers.set(partition, this.#createCommitter(partition));
     try {
@@ -324,6 +341,7 @@ export class StageRunner {
         timeoutMs: RESTORE_TIMEOUT_MS,
       });
       const slots = new Map<number, TaskSlot>();
+      const logEnds = await admin.endOffsets(topic);
       for (const { partition, task } of tasks) {
         const entries: ChangelogEntry[] = [];
         for (const store of task.stores)
@@ -333,6 +351,7 @@ export class StageRunner {
         task.restore(entries);
         // Read after fencing: the previous owner's last transaction is complete, so this offset is final.
         const committed = await admin.committedOffset(this.#def.id, topic, partition);
+        this.#checkRestoredProgress(task, partition, committed, logEnds);
         slots.set(
           partition,
           new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext),
@@ -351,6 +370,72 @@ export class StageRunner {
     } catch (error) {
       await Promise.allSettled([...committers.values()].map((c) => c.close()));
       throw error;
+    }
+  }
+
+  /**
+   * Before tasks are restored: every changelog topic of the stage must have as many partitions as the input topic
+   * (`inputCount`). When the input gained partitions, `grow` adds them to the changelog topics (new tasks start
+   * empty); `refuse` stops the job naming the topic and the way out.
+   */
+  async #ensureChangelogPartitions(stores: readonly string[], inputCount: number): Promise<void> {
+    const { admin } = this.#deps;
+    const topic = this.#def.inputTopic;
+    for (const store of stores) {
+      const changelog = changelogTopic(this.#def.id, store);
+      const count = await admin.partitionCount(changelog);
+      if (count === undefined || count >= inputCount) continue;
+      if (this.#def.onPartitionGrowth === 'refuse') {
+        throw new ProcessorError(
+          PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
+          `${topic} has ${inputCount} partitions but stage ${this.#def.id}'s state (changelog ${changelog}) was ` +
+            `built for ${count}: its records are keyed by the aggregation key, so more partitions would split one ` +
+            `key's windows across tasks with independent versions. Give ${topic} its ${count} partitions back ` +
+            `(delete and recreate it), or reset the application (stop it, delete its consumer groups, changelog ` +
+            `and repartition topics) to rebuild the state with the new count.`,
+        );
+      }
+      await admin.growPartitions(changelog, inputCount);
+    }
+  }
+
+  /**
+   * After a task's restore: the input partition must still hold what the state has applied. A log that ends at or
+   * before the last applied offset, or (exactly-once, where the offset and the state commit together) a committed
+   * offset missing or at or below it, means the topic was recreated, truncated, or the group's offsets were reset or
+   * expired: consuming would silently skip every record below the restored progress, so the job stops instead.
+   */
+  #checkRestoredProgress(
+    task: PartitionTask,
+    partition: number,
+    committed: string | null,
+    logEnds: readonly PartitionOffsets[],
+  ): void {
+    const applied = task.lastAppliedOffset?.();
+    if (applied === undefined) return;
+    const topic = this.#def.inputTopic;
+    const end = logEnds.find((o) => o.partition === partition)?.high;
+    const where = `${topic} partition ${partition}`;
+    const reset =
+      `If ${topic} was deleted and recreated, reset the application (stop it, delete its consumer groups, ` +
+      `changelog and repartition topics) so that the state starts from the new log.`;
+    if (end !== undefined && BigInt(end) <= BigInt(applied)) {
+      throw new ProcessorError(
+        PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
+        `${where} ends at offset ${end} but stage ${this.#def.id}'s state has applied its records up to offset ` +
+          `${applied}: the topic was recreated or truncated. ${reset}`,
+      );
+    }
+    if (this.#deps.options.processingGuarantee !== 'exactly-once') return;
+    if (committed === null || BigInt(committed) <= BigInt(applied)) {
+      throw new ProcessorError(
+        PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
+        `group ${this.#def.id} has ${committed === null ? 'no committed offset' : `committed offset ${committed}`} ` +
+          `for ${where} but the state has applied its records up to offset ${applied} (the two commit together): ` +
+          `the topic was recreated, or the group's offsets were reset or expired. If the topic is the same, set ` +
+          `the group's offset back (kafka-consumer-groups --reset-offsets --group ${this.#def.id} --topic ` +
+          `${topic}:${partition} --to-offset ${applied + 1} --execute). ${reset}`,
+      );
     }
   }
 
@@ -424,13 +509,15 @@ export class StageRunner {
   #fail(error: unknown): void {
     if (this.#failing || !this.#running) return;
     this.#failing = true;
-    const restarting = this.#restart(error).finally(() => {
+    // A topic that no longer matches the state: a restart would find the same, so stop at once.
+    const fatal = isProcessorError(error, PROCESSOR_ERROR_CODES.TOPIC_MISMATCH);
+    const restarting = this.#restart(error, fatal).finally(() => {
       if (this.#restarting === restarting) this.#restarting = undefined;
     });
     this.#restarting = restarting;
   }
 
-  async #restart(error: unknown): Promise<void> {
+  async #restart(error: unknown, fatal = false): Promise<void> {
     this.#consecutiveFailures += 1;
     const attempt = this.#consecutiveFailures;
     this.#deps.metrics.consecutiveCommitFailures(this.#def.id, attempt);
@@ -438,6 +525,11 @@ export class StageRunner {
     publish(RUNTIME_CHANNELS.stageRestart, () => ({ stage: this.#def.id, error, attempt }));
     this.#generation += 1; // late events of the old consumer are ignored from here on
     await this.#teardown();
+    if (fatal) {
+      this.#running = false;
+      this.#deps.onFatal(error as Error);
+      return;
+    }
     if (attempt > this.#deps.options.maxRestarts) {
       this.#running = false;
       const message = error instanceof Error ? error.message : String(error);

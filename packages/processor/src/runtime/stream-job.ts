@@ -221,6 +221,7 @@ class KafkaStreamJob implements StreamJob {
           compacted: true,
         }));
         if (o.createTopics) await admin.ensureTopics(mergeSpecs);
+        await checkMergeState(admin, repartitionTopic, mergePartitions, mergeSpecs);
       }
       const extraContexts = [];
       for (const stage of o.extraStages) {
@@ -264,6 +265,7 @@ class KafkaStreamJob implements StreamJob {
             inputTopic: o.inputTopic,
             taskFactory: o.taskFactory,
             context: stage1Context,
+            onPartitionGrowth: 'grow',
           },
           deps,
         ),
@@ -276,6 +278,7 @@ class KafkaStreamJob implements StreamJob {
               inputTopic: repartitionTopic,
               taskFactory: o.merge.taskFactory,
               context: mergeContext,
+              onPartitionGrowth: 'refuse',
             },
             deps,
           ),
@@ -284,7 +287,13 @@ class KafkaStreamJob implements StreamJob {
       for (const { stage, context } of extraContexts) {
         this.#stages.push(
           new StageRunner(
-            { id: context.stageId, inputTopic: stage.input.topic, taskFactory: stage.taskFactory, context },
+            {
+              id: context.stageId,
+              inputTopic: stage.input.topic,
+              taskFactory: stage.taskFactory,
+              context,
+              onPartitionGrowth: 'grow',
+            },
             deps,
           ),
         );
@@ -385,4 +394,28 @@ function errorSummary(error: unknown): { message: string; code?: string } {
   const e = error as { message?: unknown; code?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(error);
   return typeof e?.code === 'string' ? { message, code: e.code } : { message };
+}
+
+/**
+ * The merge stage's state is keyed by the aggregation key over the repartition topic's partitions: its changelog
+ * topics were created with that count. A repartition topic with more partitions now (grown by an operator) would send
+ * a key's partials to another merge task than its earlier ones: refused, naming the topic and the way out.
+ */
+async function checkMergeState(
+  admin: TopicAdmin,
+  repartitionTopic: string,
+  repartitionPartitions: number,
+  changelogs: readonly TopicSpec[],
+): Promise<void> {
+  for (const { topic } of changelogs) {
+    const count = await admin.partitionCount(topic);
+    if (count === undefined || count === repartitionPartitions) continue;
+    throw new ProcessorError(
+      PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
+      `repartition topic ${repartitionTopic} has ${repartitionPartitions} partitions but the merge state ` +
+        `(changelog ${topic}) was built for ${count}: each key's partials would go to another merge task than ` +
+        `its earlier ones. Give ${repartitionTopic} its ${count} partitions back (delete and recreate it), or ` +
+        `reset the application (stop it, delete its consumer groups, changelog and repartition topics).`,
+    );
+  }
 }

@@ -72,4 +72,11 @@ export interface PartitionTask {
   restore(entries: Iterable<ChangelogEntry>): void;
   /** Names of the state stores this task writes (one compacted changelog topic each). */
   readonly stores: readonly string[];
+  /**
+   * The offset of the last input record the state reflects (after `restore`: what the changelog says was applied),
+   * undefined when none. The runtime checks it against the input partition: a log that ends before it, or (under
+   * exactly-once) a committed offset at or below it, means the topic was recreated or its offsets were reset — the
+   * job stops instead of silently skipping every new record below it. Tasks that do not track it omit it.
+   */
+  lastAppliedOffset?(): number | undefined;
 }

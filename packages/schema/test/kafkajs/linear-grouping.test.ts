@@ -23,4 +23,22 @@ describe('groupMessagesPerPartition (linear)', () => {
     expect(groupMessagesPerPartition({ ...args, partitionMetadata: [] })).toEqual({});
     expect(kafkajsGrouping({ ...args, partitionMetadata: [] })).toEqual({});
   });
+
+  it('with an unknown-partition handler, throws for a partition outside the metadata instead of grouping it', () => {
+    const args = {
+      topic: 't',
+      partitionMetadata: [{}, {}, {}, {}],
+      messages: [{ partition: 1 }, { partition: 4 }],
+      partitioner: ({ message }: { message: { partition: number } }) => message.partition,
+    };
+    const refuse = (topic: string, partition: number, known: number) =>
+      new Error(`${topic}/${partition} unknown (${known})`);
+    expect(() => groupMessagesPerPartition(args, refuse)).toThrow('t/4 unknown (4)');
+    expect(() => groupMessagesPerPartition({ ...args, messages: [{ partition: -1 }] }, refuse)).toThrow();
+    expect(groupMessagesPerPartition({ ...args, messages: [{ partition: 3 }] }, refuse)).toEqual({
+      3: [{ partition: 3 }],
+    });
+    // kafkajs groups it and later finds no leader for it: the message is silently not sent.
+    expect(Object.keys(kafkajsGrouping(args))).toEqual(['1', '4']);
+  });
 });
