@@ -4,6 +4,7 @@ import { HELP } from './cli/help.js';
 import { startDevstack } from './devstack.js';
 import { isDevstackError } from './errors.js';
 import { resolveDevstackOptions, type DevstackOptions } from './options.js';
+import { restartElasticsearch, restartKafka } from './restart.js';
 import { runSmoke, type SmokeReport } from './smoke.js';
 import { devstackLogs, devstackStatus, stopDevstack } from './status.js';
 import type { ServiceStatus } from './types.js';
@@ -126,6 +127,18 @@ async function smoke(cli: CliInvocation): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+async function restart(cli: CliInvocation): Promise<number> {
+  const options = { ...withLog(cli), signal: cli.signal };
+  const h =
+    cli.service === 'elasticsearch' ? await restartElasticsearch(options) : await restartKafka(options);
+  const where = 'brokers' in h ? h.brokers.join(',') : h.url;
+  out(
+    `${(cli.service ?? 'kafka').padEnd(13)} ${where}  restarted: pid ${h.previousPid} ${h.stopped}, pid ${h.pid} ` +
+      `healthy in ${h.startupMs} ms (down ${h.downtimeMs} ms)`,
+  );
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let cli: CliInvocation;
   try {
@@ -141,7 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return cli.help ? 0 : 2;
   }
-  const commands = { up, down, status, logs, smoke } as const;
+  const commands = { up, down, status, logs, smoke, restart } as const;
   return commands[cli.command](cli);
 }
 

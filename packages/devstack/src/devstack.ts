@@ -1,31 +1,19 @@
 import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publish } from './diagnostics.js';
+import { progressLogger, publish } from './diagnostics.js';
 import { startElasticsearch } from './elasticsearch/es-server.js';
 import { resolveElasticsearch } from './elasticsearch/resolve.js';
 import { startKafka } from './kafka/kafka-server.js';
 import { resolveKafka } from './kafka/resolve.js';
-import {
-  resolveDevstackOptions,
-  type DevstackOptions,
-  type ResolvedDevstackOptions,
-  type Service,
-} from './options.js';
+import { resolveDevstackOptions, type DevstackOptions, type Service } from './options.js';
 import { checkJava, type JavaInfo } from './runtime/java.js';
 import { keepOnExit } from './runtime/process-group.js';
-import { writeState, type ServiceState } from './runtime/state-file.js';
-import { stopRecordedServer } from './runtime/stop-server.js';
+import { isSameServer, readState, writeState, type ServiceState } from './runtime/state-file.js';
+import { killOnExitWithRestarts, stopRecordedServer } from './runtime/stop-server.js';
 import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
 import { esUrl, kafkaBrokers, reusableElasticsearch, reusableKafka } from './reuse.js';
 import type { Devstack } from './types.js';
-
-function logger(options: ResolvedDevstackOptions): (line: string) => void {
-  return (line) => {
-    options.log(line);
-    publish('progress', { line });
-  };
-}
 
 /**
  * Starts (or reuses) a real Kafka in KRaft mode and a real Elasticsearch 8 on loopback, resolving them from Maven
@@ -37,7 +25,7 @@ function logger(options: ResolvedDevstackOptions): (line: string) => void {
  */
 export async function startDevstack(options: DevstackOptions = {}): Promise<Devstack> {
   const o = resolveDevstackOptions(options);
-  const log = logger(o);
+  const log = progressLogger(o.log);
   const wants = (service: Service): boolean => o.services.includes(service);
 
   let kafka = wants('kafka') ? await reusableKafka(o) : undefined;
@@ -55,9 +43,9 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
   const stopStarted = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    // The state file is read again: a server restarted since (restartKafka, `restart`) runs under a new pid.
     for (const state of [...started].reverse()) {
-      log(`[${state.service}] stopping pid ${state.pid}`);
-      await stopRecordedServer(o.cacheDir, state, o.stopTimeoutMs);
+      await stopRecordedServer(o.cacheDir, state, o.stopTimeoutMs, log);
     }
   };
 
@@ -92,6 +80,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const record = async (state: ServiceState): Promise<void> => {
       started.push(state);
       await writeState(o.cacheDir, state);
+      killOnExitWithRestarts(o.cacheDir, state);
     };
     try {
       if (kafkaLibs !== undefined) {
@@ -123,6 +112,12 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           startupMs: k.startupMs,
           ownerPid: process.pid,
           detached: false,
+          launch: {
+            service: 'kafka',
+            javaCommand: o.javaCommand,
+            libsDir: kafkaLibs.libsDir,
+            heap: o.kafkaHeap,
+          },
         });
         kafka = {
           brokers: kafkaBrokers(o.kafkaPort),
@@ -170,6 +165,16 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           startupMs: e.startupMs,
           ownerPid: process.pid,
           detached: false,
+          launch: {
+            service: 'elasticsearch',
+            home: esHome.home,
+            javaHome: java.home,
+            heap: o.esHeap,
+            ...(o.writeQueueSize === undefined ? {} : { writeQueueSize: o.writeQueueSize }),
+            ...(o.writeThreadPoolSize === undefined ? {} : { writeThreadPoolSize: o.writeThreadPoolSize }),
+            settings: { ...o.esSettings },
+            ...(runAs === undefined ? {} : { runAs }),
+          },
         });
         elasticsearch = {
           url: esUrl(o.esPort),
@@ -208,8 +213,12 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     stop: stopStarted,
     detach: async () => {
       for (const state of started) {
+        // After a restart the state file names the new pid: detach that one, not the pid recorded at start.
+        const latest = await readState(o.cacheDir, state.service, state.port);
+        const current = latest !== undefined && isSameServer(state, latest) ? latest : state;
         keepOnExit(state.pid);
-        await writeState(o.cacheDir, { ...state, detached: true });
+        keepOnExit(current.pid);
+        await writeState(o.cacheDir, { ...current, detached: true });
       }
     },
   };

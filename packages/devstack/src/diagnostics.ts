@@ -46,3 +46,11 @@ export function publish<K extends keyof typeof channels>(
   const channel = channels[name];
   if (channel.hasSubscribers) channel.publish(message);
 }
+
+/** Wraps the `log` option: each progress line goes to it and to `tributary:devstack:progress`. */
+export function progressLogger(log: (line: string) => void): (line: string) => void {
+  return (line) => {
+    log(line);
+    publish('progress', { line });
+  };
+}

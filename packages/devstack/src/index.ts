@@ -1,5 +1,13 @@
 export { startDevstack } from './devstack.js';
 export { devstackStatus, stopDevstack, devstackLogs, type StopOutcome } from './status.js';
+export { restartKafka, restartElasticsearch } from './restart.js';
+export {
+  RESTART_DEFAULTS,
+  RESTART_SIGNALS,
+  RESTART_SIGNAL_NAMES,
+  type RestartOptions,
+  type RestartSignal,
+} from './restart-options.js';
 export { runSmoke, SMOKE_DEFAULTS, type SmokeOptions, type SmokeReport } from './smoke.js';
 export {
   DEVSTACK_DEFAULTS,
@@ -22,4 +30,12 @@ export {
 export { resolveKafka, type ResolveInput as KafkaResolveInput } from './kafka/resolve.js';
 export { findFreePort, isPortInUse } from './runtime/ports.js';
 export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
-export type { Devstack, DevstackStatus, ElasticsearchHandle, KafkaHandle, ServiceStatus } from './types.js';
+export type {
+  Devstack,
+  DevstackStatus,
+  ElasticsearchHandle,
+  KafkaHandle,
+  Restarted,
+  RestartInfo,
+  ServiceStatus,
+} from './types.js';

@@ -9,22 +9,16 @@ import {
 } from './options.js';
 import { tailFiles } from './runtime/log-tail.js';
 import { isPortInUse } from './runtime/ports.js';
-import { isOurServer, SERVER_MARKERS } from './runtime/process-identity.js';
-import { readState, removeState, type ServiceState } from './runtime/state-file.js';
+import { readLiveState } from './runtime/process-identity.js';
+import { readState, type ServiceState } from './runtime/state-file.js';
 import type { DevstackStatus, ServiceStatus } from './types.js';
 
 const portOf = (o: ResolvedDevstackOptions, service: Service): number =>
   service === 'kafka' ? o.kafkaPort : o.esPort;
 
 /** The state file of a server whose process is still ours; a stale state file is removed. */
-async function liveState(o: ResolvedDevstackOptions, service: Service): Promise<ServiceState | undefined> {
-  const port = portOf(o, service);
-  const state = await readState(o.cacheDir, service, port);
-  if (state === undefined) return undefined;
-  if (await isOurServer(state.pid, SERVER_MARKERS[service])) return state;
-  await removeState(o.cacheDir, service, port);
-  return undefined;
-}
+const liveState = (o: ResolvedDevstackOptions, service: Service): Promise<ServiceState | undefined> =>
+  readLiveState(o.cacheDir, service, portOf(o, service));
 
 async function serviceStatus(o: ResolvedDevstackOptions, service: Service): Promise<ServiceStatus> {
   const port = portOf(o, service);
@@ -94,8 +88,7 @@ export async function stopDevstack(options: DevstackOptions = {}): Promise<StopO
       });
       continue;
     }
-    o.log(`[${service}] stopping pid ${state.pid}`);
-    await stopRecordedServer(o.cacheDir, state, o.stopTimeoutMs);
+    await stopRecordedServer(o.cacheDir, state, o.stopTimeoutMs, o.log);
     outcomes.push({ service, port, result: 'stopped', pid: state.pid });
   }
   return outcomes.reverse();

@@ -8,7 +8,10 @@ export interface KafkaHandle {
   /** Milliseconds from spawn to the first successful metadata request (0 when reused). */
   startupMs: number;
   reused: boolean;
-  /** Pid (and process group) of the JVM, when the devstack started it or knows it from its state file. */
+  /**
+   * Pid (and process group) of the JVM, when the devstack started it or knows it from its state file. The pid at the
+   * time the handle was made: after a restart the state file (and {@link devstackStatus}) has the new one.
+   */
   pid?: number;
   /** Server logs, when known. */
   logFiles: string[];
@@ -38,12 +41,27 @@ export interface Devstack {
   dataDir: string | undefined;
   /**
    * Stops the servers this devstack started (SIGTERM to each process group, SIGKILL after `stopTimeoutMs`) and
-   * removes its temporary data directory. Reused servers are left running. Idempotent.
+   * removes its temporary data directory. Reused servers are left running. Idempotent. A server restarted since
+   * (by `restartKafka` / `tributary-devstack restart`, from any process) is stopped under its new pid, read from the
+   * state file.
    */
   stop(): Promise<void>;
   /** Leaves the started servers running after this process exits (`up --detach`); `down` stops them later. */
   detach(): Promise<void>;
 }
+
+/** What a restart did, on the handle returned by `restartKafka` / `restartElasticsearch`. */
+export interface RestartInfo {
+  /** Pid (process group) of the server that was stopped; `pid` is the new one. */
+  previousPid: number;
+  /** `terminated`: it shut down on SIGTERM; `killed`: SIGKILL (asked for, or SIGTERM grace ran out). */
+  stopped: 'terminated' | 'killed';
+  /** Milliseconds from the stop signal to the new process answering as healthy. */
+  downtimeMs: number;
+}
+
+/** A handle after a restart: the server now running, plus what the restart did. */
+export type Restarted<H extends KafkaHandle | ElasticsearchHandle> = H & RestartInfo;
 
 /** What {@link devstackStatus} reports about one server. */
 export interface ServiceStatus {

@@ -1,9 +1,17 @@
 import { parseArgs } from 'node:util';
 import { invalidOption } from '../errors.js';
-import type { DevstackOptions } from '../options.js';
+import type { DevstackOptions, Service } from '../options.js';
 import { devstackOptionsFromEnv, optionFromText } from '../options-env.js';
+import { RESTART_DEFAULTS, RESTART_SIGNAL_NAMES, type RestartSignal } from '../restart-options.js';
 
-export const COMMANDS = { up: 'up', down: 'down', status: 'status', logs: 'logs', smoke: 'smoke' } as const;
+export const COMMANDS = {
+  up: 'up',
+  down: 'down',
+  status: 'status',
+  logs: 'logs',
+  smoke: 'smoke',
+  restart: 'restart',
+} as const;
 export type Command = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const COMMAND_NAMES: readonly Command[] = Object.values(COMMANDS);
 
@@ -38,6 +46,36 @@ export interface CliInvocation {
   lines: number;
   events: number | undefined;
   partitions: number | undefined;
+  /** The server `restart` restarts. */
+  service: Service | undefined;
+  /** How `restart` stops it (`--signal term|kill`). */
+  signal: RestartSignal;
+}
+
+/** `--signal` text: `term` or `kill` (also `sigterm`, `SIGKILL`, any case). */
+export function signalFromText(text: string): RestartSignal {
+  const signal = `SIG${text.trim().toUpperCase().replace(/^SIG/, '')}`;
+  if (!RESTART_SIGNAL_NAMES.includes(signal as RestartSignal)) {
+    throw invalidOption('--signal', `must be term or kill (got ${JSON.stringify(text)})`);
+  }
+  return signal as RestartSignal;
+}
+
+/** Names `restart` accepts for each server. */
+const RESTART_TARGETS: Readonly<Record<string, Service>> = {
+  kafka: 'kafka',
+  elasticsearch: 'elasticsearch',
+  es: 'elasticsearch',
+};
+
+/** The server named after `restart`: `kafka`, `elasticsearch` or `es`. */
+function restartTarget(args: readonly string[]): Service {
+  const service = args.length === 1 ? RESTART_TARGETS[args[0]!] : undefined;
+  if (service === undefined) {
+    const got = args.length === 0 ? 'none' : JSON.stringify(args.join(' '));
+    throw invalidOption('restart', `needs one server to restart: kafka or elasticsearch (es) (got ${got})`);
+  }
+  return service;
 }
 
 function integerFlag(name: string, text: string | undefined): number | undefined {
@@ -66,6 +104,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       lines: { type: 'string' },
       events: { type: 'string' },
       partitions: { type: 'string' },
+      signal: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -76,7 +115,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       `must be one of ${COMMAND_NAMES.join(', ')} (got ${JSON.stringify(command)})`,
     );
   }
-  if (extra.length > 0)
+  const help = (values as { help?: boolean }).help === true;
+  const service = command === 'restart' && !help ? restartTarget(extra) : undefined;
+  if (command !== 'restart' && extra.length > 0)
     throw invalidOption('command', `takes no arguments (got ${JSON.stringify(extra.join(' '))})`);
   const options = devstackOptionsFromEnv(env);
   const flags = values as Record<string, string | boolean | undefined>;
@@ -88,7 +129,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (flags['no-reuse'] === true) options.reuse = false;
   return {
     command: command as Command | undefined,
-    help: flags['help'] === true,
+    help,
     options,
     detach: flags['detach'] === true,
     json: flags['json'] === true,
@@ -96,5 +137,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     lines: integerFlag('lines', flags['lines'] as string | undefined) ?? 100,
     events: integerFlag('events', flags['events'] as string | undefined),
     partitions: integerFlag('partitions', flags['partitions'] as string | undefined),
+    service,
+    signal: typeof flags['signal'] === 'string' ? signalFromText(flags['signal']) : RESTART_DEFAULTS.signal,
   };
 }

@@ -14,6 +14,11 @@ Commands:
   logs        print the last lines of the servers' logs (stack started by "up")
   smoke       start or reuse the stack, produce/consume/index/search N events, print the numbers;
               exit 0 only when every count matches; stops the stack if it started it
+  restart kafka|es
+              stop the server a devstack started on the port (from any process), keep its data, start it
+              again on the same ports, wait until healthy; --signal kill for a crash instead of a clean
+              shutdown. "down", "status" and the starting process then see the new pid. Exit 1 with
+              TRIB_DEVSTACK_NOT_MANAGED for a server the devstack did not start (left alone)
 
 Options (environment variable in brackets):
   --services <list>            kafka,elasticsearch (or es, or all) [TRIBUTARY_DEVSTACK_SERVICES]  default: all
@@ -40,6 +45,7 @@ Options (environment variable in brackets):
   --lines <n>                  (logs) lines per log file                            default: 100
   --events <n>                 (smoke) events to push through                       default: ${SMOKE_DEFAULTS.events}
   --partitions <n>             (smoke) partitions of the smoke topic                default: ${SMOKE_DEFAULTS.partitions}
+  --signal term|kill           (restart) term: clean shutdown; kill: SIGKILL at once default: term
   -q, --quiet                  no progress lines
   -h, --help                   this help
 `;

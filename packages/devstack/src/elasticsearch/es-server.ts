@@ -1,4 +1,4 @@
-import { chown, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access, chown, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 import { launchServer } from '../runtime/server-process.js';
@@ -7,6 +7,7 @@ import { isElasticsearchHealthy } from './health.js';
 import { rewriteJvmOptions } from './jvm-options.js';
 import { elasticsearchSettings, settingsToArgs } from './settings.js';
 
+/** Starting a node, or relaunching one on a service directory prepared by {@link startElasticsearch}. */
 export interface ElasticsearchStartInput {
   home: string;
   /** JDK home used as ES_JAVA_HOME (the integ-test distribution bundles no JDK). */
@@ -23,6 +24,8 @@ export interface ElasticsearchStartInput {
   stopTimeoutMs: number;
   /** Run as this user (Elasticsearch refuses to run as root); its directories are chowned to it. */
   runAs: { uid: number; gid: number } | undefined;
+  /** Called with the pid once the launcher is spawned, before the node is healthy. */
+  onSpawn?: (pid: number) => Promise<void>;
 }
 
 export interface StartedElasticsearch {
@@ -40,17 +43,30 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
   }
 }
 
+/** The directories and files of a node in its service directory. */
+function elasticsearchFiles(serviceDir: string): {
+  configDir: string;
+  dataDir: string;
+  logsDir: string;
+  tmpDir: string;
+  stdoutFile: string;
+} {
+  return {
+    configDir: join(serviceDir, 'config'),
+    dataDir: join(serviceDir, 'data'),
+    logsDir: join(serviceDir, 'logs'),
+    tmpDir: join(serviceDir, 'tmp'),
+    stdoutFile: join(serviceDir, 'stdout.log'),
+  };
+}
+
 /** Starts a single-node Elasticsearch; resolves once cluster health is yellow or green. */
 export async function startElasticsearch(input: ElasticsearchStartInput): Promise<StartedElasticsearch> {
-  const configDir = join(input.serviceDir, 'config');
-  const dataDir = join(input.serviceDir, 'data');
-  const logsDir = join(input.serviceDir, 'logs');
-  const tmpDir = join(input.serviceDir, 'tmp');
+  const { configDir, dataDir, logsDir, tmpDir, stdoutFile } = elasticsearchFiles(input.serviceDir);
   for (const dir of [dataDir, logsDir, tmpDir]) await mkdir(dir, { recursive: true });
   await cp(join(input.home, 'config'), configDir, { recursive: true });
   const jvmOptions = join(configDir, 'jvm.options');
   await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
-  const stdoutFile = join(input.serviceDir, 'stdout.log');
   await writeFile(stdoutFile, '');
   if (input.runAs !== undefined) {
     for (const path of [input.home, input.serviceDir]) {
@@ -67,7 +83,27 @@ export async function startElasticsearch(input: ElasticsearchStartInput): Promis
     }
     await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
   }
+  return launchElasticsearch(input);
+}
 
+/**
+ * Starts the node of a service directory prepared by {@link startElasticsearch} (config copied, directories owned by
+ * the user it runs as) and resolves once cluster health is yellow or green. A restart goes through here.
+ */
+export async function launchElasticsearch(input: ElasticsearchStartInput): Promise<StartedElasticsearch> {
+  const { configDir, dataDir, logsDir, tmpDir, stdoutFile } = elasticsearchFiles(input.serviceDir);
+  const configured = await access(join(configDir, 'jvm.options')).then(
+    () => true,
+    () => false,
+  );
+  if (!configured) {
+    throw new DevstackError(
+      DEVSTACK_ERROR_CODES.START_FAILED,
+      `Cannot launch Elasticsearch from ${input.serviceDir}: its config directory is missing (was the data ` +
+        'directory removed?). Fix: start a fresh node with `tributary-devstack up` / startDevstack().',
+      { service: 'elasticsearch', port: input.port },
+    );
+  }
   const settings = elasticsearchSettings({
     port: input.port,
     transportPort: input.transportPort,
@@ -101,6 +137,7 @@ export async function startElasticsearch(input: ElasticsearchStartInput): Promis
     isHealthy: () => isElasticsearchHealthy(url, 2000),
     timeoutMs: input.timeoutMs,
     stopTimeoutMs: input.stopTimeoutMs,
+    ...(input.onSpawn === undefined ? {} : { onSpawn: input.onSpawn }),
   });
   return { ...launched, logFiles: [serverLog] };
 }

@@ -6,18 +6,24 @@ import { launchServer } from '../runtime/server-process.js';
 import { isKafkaHealthy } from './health.js';
 import { kafkaLog4jProperties, kafkaServerProperties, randomClusterId } from './server-properties.js';
 
-export interface KafkaStartInput {
+/** What (re)launching a broker on an existing service directory needs: its config is already written there. */
+export interface KafkaLaunchInput {
   javaCommand: string;
   libsDir: string;
   /** This broker's own directory: config, data and logs go under it. */
   serviceDir: string;
   port: number;
-  controllerPort: number;
   heap: string;
-  autoCreateTopics: boolean;
-  overrides: Readonly<Record<string, string>>;
   timeoutMs: number;
   stopTimeoutMs: number;
+  /** Called with the pid once the JVM is spawned, before it is healthy. */
+  onSpawn?: (pid: number) => Promise<void>;
+}
+
+export interface KafkaStartInput extends KafkaLaunchInput {
+  controllerPort: number;
+  autoCreateTopics: boolean;
+  overrides: Readonly<Record<string, string>>;
 }
 
 export interface StartedKafka {
@@ -30,14 +36,33 @@ export interface StartedKafka {
 /** Marks our JVMs so `down` can tell them from an unrelated process that reused a pid. */
 export const KAFKA_PROCESS_MARK = '-Dtributary.devstack=kafka';
 
+/** The files of a broker in its service directory. */
+function kafkaFiles(serviceDir: string): {
+  dataDir: string;
+  propertiesFile: string;
+  log4jFile: string;
+  serverLog: string;
+  stdoutFile: string;
+} {
+  return {
+    dataDir: join(serviceDir, 'data'),
+    propertiesFile: join(serviceDir, 'server.properties'),
+    log4jFile: join(serviceDir, 'log4j.properties'),
+    serverLog: join(serviceDir, 'server.log'),
+    stdoutFile: join(serviceDir, 'stdout.log'),
+  };
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
 /** Formats the KRaft storage and starts a single-node broker+controller; resolves once a metadata request succeeds. */
 export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> {
-  const dataDir = join(input.serviceDir, 'data');
+  const { dataDir, propertiesFile, log4jFile, serverLog } = kafkaFiles(input.serviceDir);
   await mkdir(dataDir, { recursive: true });
-  const propertiesFile = join(input.serviceDir, 'server.properties');
-  const log4jFile = join(input.serviceDir, 'log4j.properties');
-  const serverLog = join(input.serviceDir, 'server.log');
-  const stdoutFile = join(input.serviceDir, 'stdout.log');
   await writeFile(
     propertiesFile,
     kafkaServerProperties({
@@ -49,22 +74,16 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
     }),
   );
   await writeFile(log4jFile, kafkaLog4jProperties(serverLog));
-  const classpath = `${input.libsDir}/*`;
-  const log4j = `-Dlog4j.configuration=file:${log4jFile}`;
 
   // A kept dataDir is formatted already (with its own cluster id): start on it as is.
-  const formatted = await access(join(dataDir, 'meta.properties')).then(
-    () => true,
-    () => false,
-  );
-  if (!formatted) {
+  if (!(await exists(join(dataDir, 'meta.properties')))) {
     const format = await runCommand(
       input.javaCommand,
       [
         '-Xmx256m',
         '-cp',
-        classpath,
-        log4j,
+        `${input.libsDir}/*`,
+        `-Dlog4j.configuration=file:${log4jFile}`,
         'kafka.tools.StorageTool',
         'format',
         '-t',
@@ -84,7 +103,25 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
       );
     }
   }
+  return launchKafka(input);
+}
 
+/**
+ * Starts the broker of a service directory prepared by {@link startKafka} (config written, storage formatted) and
+ * resolves once a metadata request succeeds. A restart goes through here with the recorded launch settings.
+ */
+export async function launchKafka(input: KafkaLaunchInput): Promise<StartedKafka> {
+  const { dataDir, propertiesFile, log4jFile, serverLog, stdoutFile } = kafkaFiles(input.serviceDir);
+  for (const required of [propertiesFile, log4jFile, join(dataDir, 'meta.properties')]) {
+    if (!(await exists(required))) {
+      throw new DevstackError(
+        DEVSTACK_ERROR_CODES.START_FAILED,
+        `Cannot launch Kafka from ${input.serviceDir}: ${required} is missing (was the data directory removed?). ` +
+          'Fix: start a fresh broker with `tributary-devstack up` / startDevstack().',
+        { service: 'kafka', port: input.port },
+      );
+    }
+  }
   const brokers = [`127.0.0.1:${input.port}`];
   const launched = await launchServer({
     service: 'kafka',
@@ -96,9 +133,9 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',
       KAFKA_PROCESS_MARK,
-      log4j,
+      `-Dlog4j.configuration=file:${log4jFile}`,
       '-cp',
-      classpath,
+      `${input.libsDir}/*`,
       'kafka.Kafka',
       propertiesFile,
     ],
@@ -108,6 +145,7 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
     isHealthy: () => isKafkaHealthy(brokers, 2000),
     timeoutMs: input.timeoutMs,
     stopTimeoutMs: input.stopTimeoutMs,
+    ...(input.onSpawn === undefined ? {} : { onSpawn: input.onSpawn }),
   });
   return { ...launched, logFiles: [serverLog, stdoutFile] };
 }

@@ -32,6 +32,20 @@ export async function isPortInUse(port: number, host: string = LOOPBACK): Promis
   return canConnect(port, host);
 }
 
+/** Waits until nothing listens on `port` any more; false when it is still in use after `timeoutMs`. */
+export async function waitForPortFree(
+  port: number,
+  timeoutMs: number,
+  host: string = LOOPBACK,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (await isPortInUse(port, host)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 /** A port that is free right now on loopback (the OS picks it). */
 export function findFreePort(host: string = LOOPBACK): Promise<number> {
   return new Promise((resolve, reject) => {

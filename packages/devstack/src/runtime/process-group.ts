@@ -31,17 +31,20 @@ async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
 
 /**
  * Stops a whole process group: SIGTERM, wait up to `timeoutMs`, then SIGKILL and wait again. Killing the group (not
- * just the pid) matters for Elasticsearch, whose launcher starts the server JVM as a child.
- * Resolves to `'terminated'` or `'killed'`.
+ * just the pid) matters for Elasticsearch, whose launcher starts the server JVM as a child. With `signal: 'SIGKILL'`
+ * the group is killed at once (a crash, for chaos tests). Resolves to `'terminated'` or `'killed'`.
  */
 export async function stopProcessGroup(
   pgid: number,
   timeoutMs: number,
   service: string,
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
 ): Promise<'terminated' | 'killed'> {
   if (!isGroupAlive(pgid)) return 'terminated';
-  signalGroup(pgid, 'SIGTERM');
-  if (await waitGone(pgid, timeoutMs)) return 'terminated';
+  if (signal === 'SIGTERM') {
+    signalGroup(pgid, 'SIGTERM');
+    if (await waitGone(pgid, timeoutMs)) return 'terminated';
+  }
   signalGroup(pgid, 'SIGKILL');
   if (await waitGone(pgid, 10_000)) return 'killed';
   throw new DevstackError(
@@ -52,18 +55,36 @@ export async function stopProcessGroup(
   );
 }
 
-/** Groups to SIGKILL if this Node process exits without stopping them (crash, process.exit in a test runner). */
-const orphans = new Set<number>();
+/**
+ * Groups to SIGKILL if this Node process exits without stopping them (crash, process.exit in a test runner), each
+ * with an optional synchronous lookup of the group that replaced it (a server restarted by another process).
+ */
+const orphans = new Map<number, (() => number | undefined) | undefined>();
 let hooked = false;
 
-/** Registers a group to be killed synchronously when this process exits. */
-export function killOnExit(pgid: number): void {
-  orphans.add(pgid);
+/**
+ * Registers a group to be killed synchronously when this process exits. `successor`, called at exit, may name the
+ * group now serving in its place (read from the state file after a restart); that group is killed too.
+ */
+export function killOnExit(pgid: number, successor?: () => number | undefined): void {
+  orphans.set(pgid, successor ?? orphans.get(pgid));
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => {
-      for (const group of orphans) signalGroup(group, 'SIGKILL');
-    });
+    process.once('exit', killRegisteredGroups);
+  }
+}
+
+/** What the exit hook does: SIGKILLs every registered group and the successor each one names. Synchronous. */
+export function killRegisteredGroups(): void {
+  for (const [group, successor] of orphans) {
+    signalGroup(group, 'SIGKILL');
+    let next: number | undefined;
+    try {
+      next = successor?.();
+    } catch {
+      next = undefined;
+    }
+    if (next !== undefined && next !== group) signalGroup(next, 'SIGKILL');
   }
 }
 

@@ -27,6 +27,11 @@ export interface ServerLaunch {
   tailLines?: number;
   /** Polling interval of the health check. @defaultValue 200 */
   pollMs?: number;
+  /**
+   * Called once the process exists, before it is healthy (a restart records the new pid right away, so `down` finds
+   * it even if this process dies while waiting). If it throws, the process is stopped and the error rethrown.
+   */
+  onSpawn?: (pid: number) => Promise<void>;
 }
 
 export interface LaunchedServer {
@@ -72,7 +77,17 @@ export async function launchServer(launch: ServerLaunch): Promise<LaunchedServer
   // 'error' (e.g. ENOENT) is emitted on the next tick; give it a chance before polling.
   await sleep(0);
   const pid = child.pid;
-  if (pid !== undefined) killOnExit(pid);
+  if (pid !== undefined) {
+    killOnExit(pid);
+    if (launch.onSpawn !== undefined) {
+      try {
+        await launch.onSpawn(pid);
+      } catch (error) {
+        await stopProcessGroup(pid, launch.stopTimeoutMs, launch.service);
+        throw error;
+      }
+    }
+  }
 
   for (;;) {
     if (exit !== undefined || pid === undefined) {

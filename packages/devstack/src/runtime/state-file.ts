@@ -1,8 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Service } from '../options.js';
 
-/** What `up` records about a server it started, so `down`, `logs` and `status` work from another process. */
+/** How a Kafka broker was launched: what a restart needs besides its service directory and ports. */
+export interface KafkaLaunchRecord {
+  service: 'kafka';
+  javaCommand: string;
+  /** `<cache>/kafka-<version>/libs`. */
+  libsDir: string;
+  heap: string;
+}
+
+/** How an Elasticsearch node was launched: what a restart needs besides its service directory and ports. */
+export interface ElasticsearchLaunchRecord {
+  service: 'elasticsearch';
+  /** The distribution (`<cache>/elasticsearch-<version>/home`). */
+  home: string;
+  /** ES_JAVA_HOME. */
+  javaHome: string;
+  heap: string;
+  writeQueueSize?: number;
+  writeThreadPoolSize?: number;
+  /** Extra settings (`esSettings`), passed as `-E key=value`. */
+  settings: Record<string, string>;
+  /** The user it runs as when the devstack runs as root. */
+  runAs?: { uid: number; gid: number };
+}
+
+export type LaunchRecord = KafkaLaunchRecord | ElasticsearchLaunchRecord;
+
+/**
+ * What `up` records about a server it started, so `down`, `logs`, `status` and `restart` work from another process.
+ * A restart rewrites `pid`, `startedAt`, `startupMs` and `launch` and keeps the rest (the owner stays the owner).
+ */
 export interface ServiceState {
   service: Service;
   version: string;
@@ -23,6 +54,8 @@ export interface ServiceState {
   /** Pid of the process that started it; `detached` when it was left running on purpose. */
   ownerPid: number;
   detached: boolean;
+  /** How it was launched, for `restart`; absent in state files written before restarts existed. */
+  launch?: LaunchRecord;
 }
 
 /** Directory of the state files: `<cacheDir>/run`. */
@@ -52,6 +85,50 @@ export async function readState(
   } catch {
     return undefined;
   }
+}
+
+/** Synchronous {@link readState}, for exit hooks. */
+export function readStateSync(cacheDir: string, service: Service, port: number): ServiceState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(statePath(cacheDir, service, port), 'utf8')) as ServiceState;
+    return typeof state.pid === 'number' && state.service === service ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when two states describe the same server, possibly restarted in between: same service, port, service
+ * directory and owner. A server started afresh on the port by someone else differs in directory or owner.
+ */
+export function isSameServer(a: ServiceState, b: ServiceState): boolean {
+  return (
+    a.service === b.service && a.port === b.port && a.serviceDir === b.serviceDir && a.ownerPid === b.ownerPid
+  );
+}
+
+/**
+ * The pid that replaced `recorded` when `latest` (the state file now) shows the same server restarted under another
+ * pid; undefined when it was not restarted, or the state file describes another server or none.
+ */
+export function successorPid(recorded: ServiceState, latest: ServiceState | undefined): number | undefined {
+  if (latest === undefined || latest.pid === recorded.pid || !isSameServer(recorded, latest))
+    return undefined;
+  return latest.pid;
+}
+
+/** The state after a restart: new pid, start time, startup and launch record; owner, ports and data kept. */
+export function restartedState(
+  state: ServiceState,
+  restart: { pid: number; startupMs: number; launch: LaunchRecord; at: Date },
+): ServiceState {
+  return {
+    ...state,
+    pid: restart.pid,
+    startedAt: restart.at.toISOString(),
+    startupMs: restart.startupMs,
+    launch: restart.launch,
+  };
 }
 
 export async function removeState(cacheDir: string, service: Service, port: number): Promise<void> {

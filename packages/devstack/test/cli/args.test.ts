@@ -47,7 +47,7 @@ describe('parseCli', () => {
 
   it('rejects unknown commands, flags and bad numbers with clear messages', () => {
     expect(() => parseCli(['start'], {})).toThrow(
-      'command must be one of up, down, status, logs, smoke (got "start")',
+      'command must be one of up, down, status, logs, smoke, restart (got "start")',
     );
     expect(() => parseCli(['up', '--bogus'], {})).toThrow(/bogus/);
     expect(() => parseCli(['up', '--kafka-port', 'x'], {})).toThrow(
@@ -55,5 +55,36 @@ describe('parseCli', () => {
     );
     expect(() => parseCli(['smoke', '--events', '-1'], {})).toThrow(/events/);
     expect(() => parseCli(['up', 'extra'], {})).toThrow('command takes no arguments');
+  });
+
+  it('parses restart: the server, --signal and the same port options and environment', () => {
+    const cli = parseCli(['restart', 'kafka', '--signal', 'kill', '--kafka-port', '39092'], {
+      TRIBUTARY_KAFKA_CONTROLLER_PORT: '39093',
+      TRIBUTARY_KAFKA_HEAP: '256m',
+    });
+    expect(cli).toMatchObject({ command: 'restart', service: 'kafka', signal: 'SIGKILL' });
+    expect(cli.options).toEqual({ kafkaPort: 39092, kafkaControllerPort: 39093, kafkaHeap: '256m' });
+    expect(parseCli(['restart', 'kafka'], {}).signal).toBe('SIGTERM');
+    expect(parseCli(['restart', 'es', '--signal', 'SIGTERM'], {})).toMatchObject({
+      service: 'elasticsearch',
+      signal: 'SIGTERM',
+    });
+    expect(parseCli(['restart', 'elasticsearch', '--signal', 'sigkill'], {})).toMatchObject({
+      service: 'elasticsearch',
+      signal: 'SIGKILL',
+    });
+    expect(parseCli(['up'], {})).toMatchObject({ service: undefined, signal: 'SIGTERM' });
+    expect(parseCli(['restart', '--help'], {})).toMatchObject({ command: 'restart', help: true });
+  });
+
+  it('rejects restart without exactly one known server, and unknown signals', () => {
+    const usage = 'restart needs one server to restart: kafka or elasticsearch (es)';
+    expect(() => parseCli(['restart'], {})).toThrow(`${usage} (got none)`);
+    expect(() => parseCli(['restart', 'zookeeper'], {})).toThrow(`${usage} (got "zookeeper")`);
+    expect(() => parseCli(['restart', 'kafka', 'es'], {})).toThrow(`${usage} (got "kafka es")`);
+    expect(() => parseCli(['restart', 'all'], {})).toThrow(usage);
+    expect(() => parseCli(['restart', 'kafka', '--signal', 'hup'], {})).toThrow(
+      '--signal must be term or kill (got "hup")',
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertPortFree, findFreePort, findPortOwner, isPortInUse } from '../../src/runtime/ports.js';
+import {
+  assertPortFree,
+  findFreePort,
+  findPortOwner,
+  isPortInUse,
+  waitForPortFree,
+} from '../../src/runtime/ports.js';
 
 function listen(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
@@ -46,5 +52,15 @@ describe('ports', () => {
 
   it('passes for a free port', async () => {
     await expect(assertPortFree(await findFreePort(), 'esPort', 'elasticsearch')).resolves.toBeUndefined();
+  });
+
+  it('waits for a port to free, or gives up after the timeout', async () => {
+    const held = await listen();
+    server = held.server;
+    expect(await waitForPortFree(held.port, 300)).toBe(false);
+    setTimeout(() => held.server.close(), 200);
+    server = undefined;
+    expect(await waitForPortFree(held.port, 5000)).toBe(true);
+    expect(await isPortInUse(held.port)).toBe(false);
   });
 });

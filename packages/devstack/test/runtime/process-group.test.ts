@@ -32,3 +32,14 @@ describe('stopProcessGroup', () => {
     expect(await stopProcessGroup(pgid, 100, 'test')).toBe('terminated');
   });
 });
+
+describe('stopProcessGroup with SIGKILL', () => {
+  it('kills at once, without waiting for a SIGTERM grace the group would ignore', async () => {
+    const pgid = spawnGroup("trap '' TERM; sleep 30 & wait; sleep 30");
+    await sleep(100);
+    const started = Date.now();
+    expect(await stopProcessGroup(pgid, 30_000, 'test', 'SIGKILL')).toBe('killed');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(isGroupAlive(pgid)).toBe(false);
+  });
+});

@@ -79,4 +79,36 @@ describe('launchServer', () => {
     expect(error).toMatchObject({ code: 'TRIB_DEVSTACK_START_TIMEOUT', retriable: true });
     expect((error as { logTail: string[] }).logTail).toContain('waiting');
   });
+
+  it('reports the pid through onSpawn before the server is healthy', async () => {
+    const events: string[] = [];
+    const started = await launch('spawned', 'exec sleep 30', {
+      onSpawn: async (pid) => {
+        events.push(`spawn ${pid}`);
+      },
+      isHealthy: async () => {
+        events.push('health');
+        return true;
+      },
+    });
+    try {
+      expect(events).toEqual([`spawn ${started.pid}`, 'health']);
+    } finally {
+      process.kill(-started.pid, 'SIGKILL');
+    }
+  });
+
+  it('stops the process when onSpawn fails, and rethrows', async () => {
+    let spawned = 0;
+    await expect(
+      launch('record-fails', 'exec sleep 30', {
+        onSpawn: async (pid) => {
+          spawned = pid;
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(spawned).toBeGreaterThan(0);
+    expect(isGroupAlive(spawned)).toBe(false);
+  });
 });
