@@ -23,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[devstack] elasticsearch ${elasticsearch.url}: ${describe(elasticsearch)}`);
   project.provide('kafkaBrokers', kafka.brokers);
   project.provide('elasticsearchUrl', elasticsearch.url);
+  // Known when the devstack started Elasticsearch (now or earlier, from its state file); not for a foreign node.
+  if (elasticsearch.pid !== undefined) project.provide('elasticsearchPid', elasticsearch.pid);
   return async () => {
     await stack.stop();
   };

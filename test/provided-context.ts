@@ -5,6 +5,11 @@ declare module 'vitest' {
     kafkaBrokers: string[];
     /** Elasticsearch base URL of the running devstack, e.g. 'http://127.0.0.1:9200'. */
     elasticsearchUrl: string;
+    /**
+     * Pid (and process group id) of the Elasticsearch server the devstack started (its launcher and JVM share that
+     * group: signal `-pid`). Undefined when the node on the port was not started by a devstack.
+     */
+    elasticsearchPid?: number;
   }
 }
 

@@ -5,6 +5,7 @@ import { Capacity } from './batching/capacity.js';
 import { serializeOperation } from './bulk-lines.js';
 import { postBulk, responseItems, type BulkResponseBody } from './bulk-request.js';
 import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessage } from './diagnostics.js';
+import { ID_TOO_LONG, documentIdProblem } from './document-id.js';
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
 import { compileIndexPattern } from './index-management/index-name.js';
 import { installIndexTemplate } from './index-management/index-template.js';
@@ -24,9 +25,19 @@ interface Pending<TDoc, TContext> {
   bytes: number;
   externalVersion: boolean;
   firstAttemptAt: number | undefined;
+  /** Retries scheduled so far (> 0: counted in `retrying` until the document completes). */
   retries: number;
   /** `status` label of the last retry (read only when metrics are on). */
   retryStatus: string;
+}
+
+/** Thrown by `#accept`'s checks: the document is dead-lettered with this `errorType` instead of `invalid_document`. */
+class RejectedDocument extends Error {
+  readonly errorType: string;
+  constructor(errorType: string, message: string) {
+    super(message);
+    this.errorType = errorType;
+  }
 }
 
 let nextRequestId = 0;
@@ -57,6 +68,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   readonly #metrics: SinkMetrics | undefined;
   readonly #detachMetrics: () => void;
   #inFlight = 0;
+  /** Documents outstanding that failed at least once (waiting for their retry, queued or in flight again). */
+  #retrying = 0;
   #closed = false;
   #aborted = false;
   readonly #counters = {
@@ -117,6 +130,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         inFlight: this.#inFlight,
         bufferedBytes: this.#capacity.bytes,
         buffered: this.#capacity.docs,
+        retrying: this.#retrying,
       })) ?? (() => undefined);
   }
 
@@ -133,6 +147,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       inFlight: this.#inFlight,
       buffered: this.#capacity.docs,
       bufferedBytes: this.#capacity.bytes,
+      retrying: this.#retrying,
       concurrency: this.#limit.limit,
     };
   }
@@ -201,6 +216,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#retries.clear();
     this.#buffer.drain();
     this.#queue.length = 0;
+    this.#retrying = 0;
     this.#abort.abort();
     const dropped = this.#capacity.clear(new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted'));
     this.#detachMetrics();
@@ -272,6 +288,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       if ((action === 'update' || action === 'delete') && item.id === undefined) {
         throw new TypeError(`action ${action} needs a document id (id option or idKey)`);
       }
+      const idProblem = documentIdProblem(item.id);
+      if (idProblem !== undefined) throw new RejectedDocument(ID_TOO_LONG, idProblem);
       lines = serializeOperation(
         {
           action,
@@ -297,7 +315,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
           retryStatus: '',
         },
         {
-          errorType: 'invalid_document',
+          errorType: error instanceof RejectedDocument ? error.errorType : 'invalid_document',
           reason,
           status: undefined,
         },
@@ -542,6 +560,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       );
     }
     if (kept.length === 0) return;
+    for (const p of kept) if (p.retries === 1) this.#retrying++;
     if (tally !== undefined) {
       if (status !== undefined) tally.retry(status, kept.length);
       else for (const p of kept) tally.retry(p.retryStatus);
@@ -603,6 +622,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
 
   #complete(p: Pending<TDoc, TContext>): void {
     if (this.#aborted) return;
+    if (p.retries > 0) this.#retrying--;
     this.#capacity.release(p.bytes);
   }
 }

@@ -11,6 +11,7 @@ export const SINK_ERROR_CODES = {
   TOPIC_NOT_FOUND: 'TRIB_SINK_TOPIC_NOT_FOUND',
   MAPPING_FAILED: 'TRIB_SINK_MAPPING_FAILED',
   DEAD_LETTER_FAILED: 'TRIB_SINK_DEAD_LETTER_FAILED',
+  RECORD_FAILED: 'TRIB_SINK_RECORD_FAILED',
   KAFKA_FAILED: 'TRIB_SINK_KAFKA_FAILED',
 } as const;
 
@@ -24,6 +25,17 @@ export interface SinkErrorDetails {
   option?: string;
   /** HTTP status of the failed Elasticsearch request, when there was one. */
   status?: number;
+  /** The Kafka record at fault, for `TRIB_SINK_RECORD_FAILED` and `TRIB_SINK_DEAD_LETTER_FAILED`. */
+  record?: SinkErrorRecord;
+  /** Why that record could not be indexed: the Elasticsearch error type or the sink's (`id_too_long`, …). */
+  errorType?: string;
+}
+
+/** Where a record that failed comes from. */
+export interface SinkErrorRecord {
+  topic: string;
+  partition: number;
+  offset: number;
 }
 
 /** Base error of the package: a stable `code`, a `retriable` flag and the original error as `cause`. */
@@ -32,6 +44,8 @@ export class SinkError extends Error {
   readonly retriable: boolean;
   readonly option: string | undefined;
   readonly status: number | undefined;
+  readonly record: SinkErrorRecord | undefined;
+  readonly errorType: string | undefined;
 
   constructor(code: SinkErrorCode, message: string, details: SinkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -40,6 +54,8 @@ export class SinkError extends Error {
     this.retriable = details.retriable ?? false;
     this.option = details.option;
     this.status = details.status;
+    this.record = details.record;
+    this.errorType = details.errorType;
   }
 }
 

@@ -1,8 +1,15 @@
 // First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
 export { kafkajsPatches } from './kafka/kafkajs-patches.js';
 export { BulkSink } from './bulk-sink.js';
+export { MAX_ID_BYTES } from './document-id.js';
 export { SINK_DEFAULTS, redactOptions, redactUrl, type BulkSinkOptions, type SinkAuth } from './options.js';
-export { SINK_ERROR_CODES, SinkError, isSinkError, type SinkErrorCode } from './errors.js';
+export {
+  SINK_ERROR_CODES,
+  SinkError,
+  isSinkError,
+  type SinkErrorCode,
+  type SinkErrorRecord,
+} from './errors.js';
 export {
   CHANNEL_NAMES,
   type BulkEndMessage,
@@ -32,6 +39,7 @@ export {
 } from './batching/batch-buffer.js';
 export {
   RetryPolicy,
+  NO_RETRY_DEADLINE,
   RETRY_DEADLINE_EXCEEDED,
   type RetryDecision,
   type RetryPolicyOptions,
@@ -63,6 +71,7 @@ export {
 } from './connector/kafka-es-connector.js';
 export {
   CONNECTOR_DEFAULTS,
+  defaultDeadLetterTopic,
   type ConnectorLogger,
   type KafkaEsConnectorOptions,
   type RecordContext,

@@ -61,10 +61,12 @@ export const SINK_DEFAULTS = {
   /** @defaultValue 30000 */
   retryMaxDelayMs: 30_000,
   /**
-   * A document still failing this long after its first attempt is dead-lettered with "retry deadline exceeded".
-   * @defaultValue 300000 (5 minutes)
+   * Give up a document still failing transiently (connection error, timeout, 429, 5xx) this long after its first
+   * attempt: dead-letter it with "retry deadline exceeded". `0` = no deadline: retry until Elasticsearch takes it
+   * (as Logstash does); while it is down, `maxBufferedDocs`/`maxBufferedBytes` hold memory and a Kafka source pauses.
+   * @defaultValue 0 (no deadline)
    */
-  retryDeadlineMs: 300_000,
+  retryDeadlineMs: 0,
   /**
    * Per-request timeout of a bulk request.
    * @defaultValue 30000
@@ -123,6 +125,7 @@ export interface BulkSinkOptions<TDoc = Record<string, unknown>, TContext = unkn
   maxBufferedBytes?: number;
   retryInitialDelayMs?: number;
   retryMaxDelayMs?: number;
+  /** Give a transiently failing document up this long after its first attempt; 0 (the default) = never. */
   retryDeadlineMs?: number;
   requestTimeoutMs?: number;
   /** Called once per document that completed (written or duplicate). */

@@ -22,9 +22,14 @@ export interface BulkResponseItem {
   error?: { type?: string; reason?: string | null; caused_by?: { type?: string; reason?: string | null } };
 }
 
-/** Error types retried even when their status would not say so (they are load shedding, not bad documents). */
+/**
+ * Error types retried even when their status would not say so: load shedding, and conditions an operator clears
+ * (a write block on the index, missing privileges) — not bad documents, so they must not be dead-lettered.
+ */
 export const RETRIABLE_ERROR_TYPES: readonly string[] = [
   'circuit_breaking_exception',
+  'cluster_block_exception',
+  'security_exception',
   'es_rejected_execution_exception',
   'cluster_block_exception_retryable',
   'unavailable_shards_exception',
@@ -52,7 +57,9 @@ function describe(error: BulkResponseItem['error']): { errorType: string; reason
  * - 2xx, and 404 on delete without an error (already gone) → success;
  * - 409 `version_conflict_engine_exception` under external versioning or with `create` → duplicate (a stale or
  *   repeated write, not an error);
- * - 429, 5xx and load-shedding error types (`circuit_breaking_exception`, `es_rejected_execution_exception`) → retry;
+ * - 429, 5xx, load-shedding and operator-cleared error types (`circuit_breaking_exception`,
+ *   `es_rejected_execution_exception`, `cluster_block_exception` of a write-blocked index, `security_exception`) →
+ *   retry;
  * - anything else (400/404 mapping and parse errors, missing index, 409 under internal versioning) → dead letter.
  */
 export function classifyItem(item: BulkResponseItem, context: ItemContext): ItemOutcome {
@@ -86,7 +93,12 @@ export interface RequestErrorShape {
   meta?: { statusCode?: number | null; body?: unknown } | undefined;
 }
 
-const RETRIABLE_REQUEST_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+/**
+ * Request statuses retried: overload and gateway errors, and 401/403 — credentials rotated or revoked while running
+ * are an outage an operator fixes, like Logstash's elasticsearch output retries them (the connector's start-up
+ * check already refuses bad credentials before consuming anything).
+ */
+const RETRIABLE_REQUEST_STATUSES: readonly number[] = [401, 403, 408, 429, 500, 502, 503, 504];
 const CONNECTION_ERRORS: readonly string[] = [
   'ConnectionError',
   'TimeoutError',
@@ -96,8 +108,8 @@ const CONNECTION_ERRORS: readonly string[] = [
 ];
 
 /**
- * Classifies a failed bulk request: 429/502/503/504 (and 408/500), connection errors and timeouts are retried
- * with backoff; 413 is split in halves; aborts stop; anything else (400 malformed, 401/403 auth) fails the
+ * Classifies a failed bulk request: 429/502/503/504 (and 408/500), 401/403, connection errors and timeouts are
+ * retried with backoff; 413 is split in halves; aborts stop; anything else (400 malformed request) fails the
  * documents with the reason.
  */
 export function classifyRequestError(error: unknown): RequestOutcome {

@@ -60,7 +60,10 @@ export interface Ack {
 
 /** Why a document was given up. */
 export interface DeadLetterReason {
-  /** ES error type (`document_parsing_exception`, …) or a sink reason (`retry_deadline_exceeded`, `index_name_error`). */
+  /**
+   * ES error type (`document_parsing_exception`, …) or a sink reason (`retry_deadline_exceeded`, `invalid_document`,
+   * `id_too_long`, `request_entity_too_large`).
+   */
   errorType: string;
   /** Human-readable reason, e.g. `retry deadline exceeded`. */
   reason: string;
@@ -92,6 +95,11 @@ export interface SinkStats {
   buffered: number;
   /** Bytes of those documents. */
   bufferedBytes: number;
+  /**
+   * Of `buffered`, the documents that failed at least once (connection error, timeout, 429, 5xx) and wait for their
+   * retry, or are queued or in flight again. Without a retry deadline (the default) they stay until written.
+   */
+  retrying: number;
   /** Current in-flight limit (changes when adaptive concurrency is on). */
   concurrency: number;
 }

@@ -90,6 +90,8 @@ describe('BulkSink metrics', () => {
     const node = await es.start();
     await es.stop();
     const registry = new Registry();
+    // A clock that moves 5 ms per reading: the deadline passes after a few retries however slow the machine is.
+    let now = 0;
     const sink = new BulkSink<Doc>({
       node,
       index: 'test',
@@ -97,6 +99,7 @@ describe('BulkSink metrics', () => {
       retryInitialDelayMs: 1,
       retryMaxDelayMs: 2,
       retryDeadlineMs: 30,
+      clock: () => (now += 5),
       registry,
     });
     await sink.write({ n: 1 });
@@ -144,6 +147,20 @@ describe('BulkSink metrics', () => {
     expect(await metricValue(registry, N.bufferedBytes)).toBe(0);
     await sink.close();
     expect(await documents(registry, 'indexed')).toBe(4);
+  });
+
+  it('shows documents waiting to be retried while Elasticsearch answers 503, and 0 once they are written', async () => {
+    const during: Array<number | undefined> = [];
+    const { sink, registry } = await setup(async (ops, n) => {
+      during.push(await metricValue(registry, N.retryingDocuments));
+      return n <= 3 ? { status: 503 } : { items: ops.map(() => ({ status: 201 })) };
+    });
+    for (let n = 0; n < 4; n++) await sink.write({ n });
+    await sink.close();
+    expect(during).toEqual([0, 4, 4, 4]);
+    expect(await metricValue(registry, N.retryingDocuments)).toBe(0);
+    expect(await documents(registry, 'indexed')).toBe(4);
+    expect(await metricValue(registry, N.retries, { status: '503' })).toBe(12);
   });
 
   it('adds up sinks sharing a registry, and keeps nothing without one', async () => {

@@ -187,21 +187,23 @@ describe('BulkSink', () => {
     );
   });
 
-  it('dead-letters documents of a request rejected for auth, naming status and type', async () => {
-    const { sink, deadLetters } = await setup(() => ({
-      status: 401,
-      body: {
-        error: { type: 'security_exception', reason: 'missing authentication credentials' },
-        status: 401,
-      },
-    }));
+  it('retries documents of a request rejected for auth until it is accepted (never dead-lettered)', async () => {
+    let refusals = 3;
+    const { sink, deadLetters, acks } = await setup((ops) =>
+      refusals-- > 0
+        ? {
+            status: 401,
+            body: {
+              error: { type: 'security_exception', reason: 'missing authentication credentials' },
+              status: 401,
+            },
+          }
+        : { items: ops.map(() => ok) },
+    );
     await sink.write({ n: 1 });
     await sink.close();
-    expect(deadLetters[0]?.reason).toEqual({
-      errorType: 'security_exception',
-      reason: 'request failed with 401 security_exception: missing authentication credentials',
-      status: 401,
-    });
+    expect(deadLetters).toEqual([]);
+    expect(acks).toHaveLength(1);
   });
 
   it('closes batches by count and by the age of the oldest document', async () => {
@@ -362,5 +364,82 @@ describe('BulkSink', () => {
     expect(make({ flushDocs: 0 })).toThrow(
       expect.objectContaining({ code: 'TRIB_SINK_INVALID_OPTION', option: 'flushDocs' }),
     );
+  });
+
+  it('dead-letters a document whose _id is over 512 bytes before sending, and sends the others', async () => {
+    const { es, sink, acks, deadLetters } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      idKey: (d) => (d.n === 2 ? `long-${'x'.repeat(600)}` : `id-${d.n}`),
+    });
+    for (let n = 1; n <= 3; n++) await sink.write({ n }, { context: n });
+    await sink.close();
+    expect(es.requests.map((r) => r.map((op) => op.meta['_id']))).toEqual([['id-1', 'id-3']]);
+    expect(acks.map((a) => a.item.context)).toEqual([1, 3]);
+    expect(deadLetters.map((d) => [d.item.context, d.reason.errorType, d.reason.status])).toEqual([
+      [2, 'id_too_long', undefined],
+    ]);
+    expect(deadLetters[0]?.reason.reason).toMatch(/^document _id is 605 bytes .* limit of 512 bytes/);
+  });
+
+  it('by default never gives a transiently failing document up: retries through a simulated week of 503s', async () => {
+    let now = 0;
+    const failures = 40;
+    const seen: number[] = [];
+    const { es, sink, acks, deadLetters } = await setup(
+      (ops, n) => {
+        now += 6 * 3_600_000; // each attempt is six hours after the previous one
+        seen.push(sink.stats.retrying);
+        return n <= failures ? { status: 503 } : { items: ops.map(() => ok) };
+      },
+      { clock: () => now, flushIntervalMs: 0 },
+    );
+    for (let n = 0; n < 3; n++) await sink.write({ n });
+    await sink.close();
+    expect(es.requests).toHaveLength(failures + 1);
+    expect(now).toBeGreaterThan(7 * 24 * 3_600_000);
+    expect(deadLetters).toEqual([]);
+    expect(acks).toHaveLength(3);
+    // Every retry resends the same three documents; none is duplicated or lost.
+    expect(es.requests.every((r) => r.map((op) => op.meta['_id']).join() === 'id-0,id-1,id-2')).toBe(true);
+    expect(seen[0]).toBe(0);
+    expect(seen.slice(1).every((r) => r === 3)).toBe(true);
+    expect(sink.stats).toMatchObject({ retrying: 0, buffered: 0, retried: 3 * failures });
+  });
+
+  it('resends a batch whose request keeps timing out as the same documents, without copies in memory', async () => {
+    let hung = 0;
+    const { es, sink, acks } = await setup(
+      async (ops, n) => {
+        // Elasticsearch suspended: the first requests never get an answer (undici times out at ~1 s granularity).
+        if (n <= 3) {
+          hung++;
+          await new Promise(() => undefined);
+        }
+        return { items: ops.map(() => ok) };
+      },
+      { requestTimeoutMs: 200, flushDocs: 5, concurrency: 2 },
+    );
+    for (let n = 0; n < 5; n++) await sink.write({ n });
+    const bytes = sink.stats.bufferedBytes;
+    const samples: Array<{ buffered: number; bytes: number; retrying: number }> = [];
+    const timer = setInterval(() => {
+      const s = sink.stats;
+      samples.push({ buffered: s.buffered, bytes: s.bufferedBytes, retrying: s.retrying });
+    }, 50);
+    try {
+      await sink.flush();
+    } finally {
+      clearInterval(timer);
+    }
+    expect(hung).toBe(3);
+    expect(es.requests).toHaveLength(4);
+    expect(
+      es.requests.every((r) => r.map((op) => op.meta['_id']).join() === 'id-0,id-1,id-2,id-3,id-4'),
+    ).toBe(true);
+    expect(samples.length).toBeGreaterThan(5);
+    expect(samples.every((s) => s.buffered === 5 && s.bytes === bytes)).toBe(true);
+    expect(samples.some((s) => s.retrying === 5)).toBe(true);
+    expect(acks.map((a) => a.item.document.n)).toEqual([0, 1, 2, 3, 4]);
+    expect(sink.stats).toMatchObject({ successful: 5, failed: 0, retrying: 0, buffered: 0 });
+    await sink.close();
   });
 });

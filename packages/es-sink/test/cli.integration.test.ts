@@ -75,7 +75,7 @@ describe('tributary-es-sink CLI', () => {
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
       expect(offsets?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '30' })]);
     } finally {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
       await es.indices.delete({ index, ignore_unavailable: true }, { ignore: [404] });
       await Promise.all([admin.disconnect(), producer.disconnect(), es.close()]);
     }
@@ -162,7 +162,7 @@ describe('tributary-es-sink CLI', () => {
       expect(stderr).toContain('"level":"debug"');
       expect(stderr).not.toContain(password);
     } finally {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
       await es.indices.delete({ index, ignore_unavailable: true }, { ignore: [404] });
       await Promise.all([admin.disconnect(), producer.disconnect(), es.close()]);
     }

@@ -39,6 +39,9 @@ describe('classifyItem', () => {
         index,
       ).kind,
     ).toBe('retry');
+    // A write block on the index, missing privileges: cleared by an operator, not bad documents.
+    for (const type of ['cluster_block_exception', 'security_exception'])
+      expect(classifyItem({ status: 403, error: { type, reason: 'blocked' } }, index).kind).toBe('retry');
   });
 
   it('dead-letters mapping and parse errors with the reason, including the cause', () => {
@@ -97,12 +100,21 @@ describe('classifyRequestError', () => {
     expect(classifyRequestError({ name: 'RequestAbortedError' }).kind).toBe('aborted');
   });
 
-  it('fails on other client errors, naming status and type', () => {
+  it('retries 401/403 (credentials rotated or revoked while running: an outage, not a bad document)', () => {
     expect(classifyRequestError(response(401, 'security_exception'))).toEqual({
-      kind: 'fail',
-      reason: 'request failed with 401 security_exception: r',
+      kind: 'retry',
+      reason: '401 security_exception: r',
       status: 401,
-      errorType: 'security_exception',
+    });
+    expect(classifyRequestError(response(403, 'security_exception')).kind).toBe('retry');
+  });
+
+  it('fails on other client errors, naming status and type', () => {
+    expect(classifyRequestError(response(400, 'parse_exception'))).toEqual({
+      kind: 'fail',
+      reason: 'request failed with 400 parse_exception: r',
+      status: 400,
+      errorType: 'parse_exception',
     });
   });
 });

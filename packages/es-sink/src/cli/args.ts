@@ -14,6 +14,9 @@ const OPTIONS = {
   'group-id': { type: 'string' },
   'from-latest': { type: 'boolean' },
   'dead-letter-topic': { type: 'string' },
+  'no-dead-letter-topic': { type: 'boolean' },
+  'dead-letter-replication-factor': { type: 'string' },
+  'shutdown-timeout-ms': { type: 'string' },
   'high-water-mark': { type: 'string' },
   'low-water-mark': { type: 'string' },
   'commit-interval-ms': { type: 'string' },
@@ -129,6 +132,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       throw invalidOption('--es-ca', `cannot be read: ${(error as Error).message}`);
     }
   }
+  if (values['no-dead-letter-topic'] === true && values['dead-letter-topic'] !== undefined)
+    throw invalidOption('--no-dead-letter-topic', 'contradicts --dead-letter-topic');
   const dataStream = values['data-stream'] === true;
   if (dataStream && (values.index === undefined || index.includes('{'))) {
     throw invalidOption('--data-stream', 'needs --index <data stream name> without a date pattern');
@@ -158,7 +163,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     topic,
     groupId: values['group-id'] ?? `tributary-es-sink-${topic}`,
     fromBeginning: values['from-latest'] !== true,
-    deadLetterTopic: values['dead-letter-topic'],
+    deadLetterTopic: values['no-dead-letter-topic'] === true ? false : values['dead-letter-topic'],
+    deadLetterReplicationFactor: int(
+      'dead-letter-replication-factor',
+      values['dead-letter-replication-factor'],
+    ),
+    shutdownTimeoutMs: int('shutdown-timeout-ms', values['shutdown-timeout-ms']),
     highWaterMark: int('high-water-mark', values['high-water-mark']),
     lowWaterMark: int('low-water-mark', values['low-water-mark']),
     commitIntervalMs: int('commit-interval-ms', values['commit-interval-ms']),

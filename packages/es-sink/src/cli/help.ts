@@ -9,10 +9,16 @@ Kafka
   --topic <name>               source topic (required)
   --group-id <id>              consumer group (default tributary-es-sink-<topic>)
   --from-latest                a new group starts at the end (default: from the beginning)
-  --dead-letter-topic <name>   topic for records that cannot be written (headers carry the reason)
+  --dead-letter-topic <name>   topic for records that cannot be indexed, with reason headers; created when
+                               missing (default <topic>-dlq)
+  --no-dead-letter-topic       none: a record that cannot be indexed stops the connector (exit 1) and is
+                               never acknowledged
+  --dead-letter-replication-factor <n>   of the dead-letter topic when created (default 1)
   --high-water-mark <n>        pause fetching at n unacknowledged records (default 5000)
   --low-water-mark <n>         resume at n (default 2500)
   --commit-interval-ms <ms>    offset commit period (default 1000)
+  --shutdown-timeout-ms <ms>   on SIGTERM, wait this long for outstanding documents; the rest stay
+                               unacknowledged and come again after a restart (default 10000)
 
 Records
   --format <f>                 window-result (Protobuf WindowResult) | json (default window-result)
@@ -37,7 +43,8 @@ Elasticsearch
   --flush-docs <n>  --flush-bytes <n>  --flush-interval-ms <ms>   batching (defaults 1000, 5 MiB, 1000)
   --concurrency <n>            bulk requests in flight (default 2)
   --adaptive-concurrency       AIMD on 429s and latency
-  --retry-deadline-ms <ms>     give a document up (dead letter) after this long (default 300000)
+  --retry-deadline-ms <ms>     dead-letter a document still failing transiently (unreachable, timeout, 429,
+                               5xx) this long after its first attempt (default 0 = never: retry until indexed)
 
 Observability
   --metrics-port <n>           serve /metrics (Prometheus) and /health, /health/live, /health/ready on this

@@ -52,7 +52,30 @@ export const CONNECTOR_DEFAULTS = {
    * @defaultValue 5000
    */
   healthCheckIntervalMs: 5000,
+  /**
+   * Replication factor of the dead-letter topic when the connector creates it (1 partition; Kafka Connect creates
+   * its DLQ the same way). Raise it on a multi-broker cluster.
+   * @defaultValue 1
+   */
+  deadLetterReplicationFactor: 1,
+  /**
+   * How long `stop()` waits for outstanding documents (and dead letters) to complete before it gives up on them:
+   * they stay unacknowledged, so they come again after a restart (Kafka Connect: task.shutdown.graceful.timeout.ms).
+   * @defaultValue 10000
+   */
+  shutdownTimeoutMs: 10_000,
 } as const;
+
+/** Suffix of the default dead-letter topic: `<topic>-dlq`. */
+export const DEAD_LETTER_TOPIC_SUFFIX = '-dlq';
+
+/** The dead-letter topic a connector of `topic` uses when none is configured: `<topic>-dlq`. */
+export function defaultDeadLetterTopic(topic: string): string {
+  return `${topic}${DEAD_LETTER_TOPIC_SUFFIX}`;
+}
+
+/** Kafka's legal topic names (what the connector may create). */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
 export type ConnectorLogger = (
   level: 'debug' | 'info' | 'warn' | 'error',
@@ -80,12 +103,23 @@ export interface KafkaEsConnectorOptions {
   timestampFrom?: string;
   /** A custom mapper instead of `format`. */
   mapper?: RecordMapper;
-  /** Topic receiving dead letters with reason headers; without it dead letters are logged and skipped. */
-  deadLetterTopic?: string;
+  /**
+   * Topic receiving the records that cannot be indexed (mapping errors, an `_id` over 512 bytes, undecodable
+   * records, an opt-in retry deadline), with reason headers; created when missing (1 partition,
+   * `deadLetterReplicationFactor`). A record is acknowledged only once its dead letter is written.
+   * `false`: no dead-letter topic — such a record fails the connector (`failure`, TRIB_SINK_RECORD_FAILED) and is
+   * never acknowledged, like Kafka Connect's `errors.tolerance=none`.
+   * @defaultValue `<topic>-dlq`
+   */
+  deadLetterTopic?: string | false;
+  /** Replication factor of the dead-letter topic when the connector creates it. */
+  deadLetterReplicationFactor?: number;
   highWaterMark?: number;
   lowWaterMark?: number;
   commitIntervalMs?: number;
   healthCheckIntervalMs?: number;
+  /** How long `stop()` waits for outstanding documents before leaving them unacknowledged. */
+  shutdownTimeoutMs?: number;
   /**
    * prom-client Registry for the `tributary_es_sink_*` metrics of the connector and its sink (`paused_partitions`,
    * dead letters of unmappable records, and every sink metric). Overrides `sink.registry`.
@@ -99,7 +133,11 @@ export interface KafkaEsConnectorOptions {
   logger?: ConnectorLogger;
 }
 
-export type ResolvedConnectorOptions = KafkaEsConnectorOptions & {
+export type ResolvedConnectorOptions = Omit<KafkaEsConnectorOptions, 'deadLetterTopic'> & {
+  /** The dead-letter topic, or false for none. */
+  deadLetterTopic: string | false;
+  deadLetterReplicationFactor: number;
+  shutdownTimeoutMs: number;
   clientId: string;
   fromBeginning: boolean;
   format: RecordFormat;
@@ -132,13 +170,29 @@ export function resolveConnectorOptions(options: KafkaEsConnectorOptions): Resol
   if (o.versionFrom === 'field' && (o.versionField === undefined || o.versionField === '')) {
     throw invalidOption('versionField', 'is required when versionFrom is field');
   }
-  for (const key of ['highWaterMark', 'lowWaterMark', 'commitIntervalMs', 'healthCheckIntervalMs'] as const) {
+  for (const key of [
+    'highWaterMark',
+    'lowWaterMark',
+    'commitIntervalMs',
+    'healthCheckIntervalMs',
+    'deadLetterReplicationFactor',
+    'shutdownTimeoutMs',
+  ] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1)
       throw invalidOption(key, `must be a positive integer (got ${String(o[key])})`);
   }
   if (o.lowWaterMark >= o.highWaterMark) throw invalidOption('lowWaterMark', 'must be below highWaterMark');
-  if (o.deadLetterTopic !== undefined && (o.deadLetterTopic === '' || o.deadLetterTopic === o.topic)) {
-    throw invalidOption('deadLetterTopic', 'must be a topic name different from topic');
+  if ((o.deadLetterTopic as unknown) === undefined) o.deadLetterTopic = defaultDeadLetterTopic(o.topic);
+  if (
+    o.deadLetterTopic !== false &&
+    (typeof o.deadLetterTopic !== 'string' ||
+      !TOPIC_NAME.test(o.deadLetterTopic) ||
+      o.deadLetterTopic === o.topic)
+  ) {
+    throw invalidOption(
+      'deadLetterTopic',
+      `must be a Kafka topic name (letters, digits, . _ -) different from topic, or false for none (got ${JSON.stringify(o.deadLetterTopic)})`,
+    );
   }
   if (typeof o.sink !== 'object' || o.sink === null)
     throw invalidOption('sink', 'is required (at least node and index)');

@@ -3,7 +3,6 @@ import { BulkSink } from '../bulk-sink.js';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import { readPath } from '../index-management/index-name.js';
 import { SinkMetrics } from '../metrics/sink-metrics.js';
-import { redactUrl } from '../options.js';
 import type { DeadLetterReason, SinkItem, SinkStats } from '../types.js';
 import {
   resolveConnectorOptions,
@@ -11,11 +10,12 @@ import {
   type RecordContext,
   type ResolvedConnectorOptions,
 } from './connector-options.js';
-import { deadLetterMessage } from './dead-letter-record.js';
+import { FailedRecords, failedRecordsRetry } from './failed-records.js';
 import { registerKafkaCodecs } from './kafka-compression.js';
 import { kafkaLogCreator } from '../observability/kafka-log.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
 import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
+import { checkElasticsearch, checkKafkaTopics } from './startup-checks.js';
 
 /** Live counters of a connector. */
 export interface ConnectorStats {
@@ -23,12 +23,16 @@ export interface ConnectorStats {
   consumed: number;
   /** Records that could not be mapped to a document (dead-lettered). */
   unmappable: number;
-  /** Records written to the dead-letter topic (or logged when there is none). */
+  /** Records written to the dead-letter topic. */
   deadLettered: number;
+  /** Records waiting for their dead letter to be written (retried with backoff while Kafka refuses it). */
+  deadLettersWaiting: number;
   /** Offset commits made. */
   commits: number;
   /** Delivered records not acknowledged yet. */
   pending: number;
+  /** Milliseconds since the oldest of them was delivered (undefined when none is pending). */
+  oldestPendingMs: number | undefined;
   /** Whether fetching is paused by the high-water mark. */
   paused: boolean;
   /** The sink's counters. */
@@ -37,8 +41,8 @@ export interface ConnectorStats {
 
 /**
  * Liveness and readiness of a connector (the shape `startMetricsServer`'s `health` returns).
- * `live`: not crashed and not stopped. `ready`: consuming, the consumer has joined its group and the last
- * Elasticsearch check answered.
+ * `live`: not crashed, not failed (`failure`) and not stopped. `ready`: consuming, the consumer has joined its group
+ * and the last Elasticsearch check answered.
  */
 export interface ConnectorHealth {
   live: boolean;
@@ -50,6 +54,8 @@ export interface ConnectorHealth {
     assignedPartitions: number[];
     paused: boolean;
     pending: number;
+    /** The message of the error that failed the connector (see `failure`), if it did. */
+    failure: string | undefined;
   };
 }
 
@@ -64,7 +70,14 @@ export interface KafkaEsConnector {
   /** Offsets committed so far by this connector, per partition. */
   committedOffsets(): Map<number, number>;
   readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
-  /** Resolves (never rejects) with the error if the consumer crashed for good (kafkajs gave up restarting). */
+  /** Where records that cannot be indexed go (`<topic>-dlq` unless configured); false: none, they fail the connector. */
+  readonly deadLetterTopic: string | false;
+  /**
+   * Resolves (never rejects) with the error that failed the connector: the consumer crashed for good (kafkajs gave
+   * up restarting, TRIB_SINK_KAFKA_FAILED), a record could not be indexed and there is no dead-letter topic
+   * (TRIB_SINK_RECORD_FAILED), or the dead-letter topic refused a record for good (TRIB_SINK_DEAD_LETTER_FAILED).
+   * The record at fault is never acknowledged: commits stay below it. The connector stops fetching; call `stop()`.
+   */
   readonly failure: Promise<SinkError>;
 }
 
@@ -78,10 +91,11 @@ class Connector implements KafkaEsConnector {
   readonly #kafka: Kafka;
   readonly #consumer: Consumer;
   readonly #producer: Producer | undefined;
+  readonly #failed: FailedRecords;
   readonly #mapper: RecordMapper;
   readonly #tracker = new OffsetTracker();
   readonly #committed = new Map<number, number>();
-  readonly #counters = { consumed: 0, unmappable: 0, deadLettered: 0, commits: 0 };
+  readonly #counters = { consumed: 0, unmappable: 0, commits: 0 };
   #paused = false;
   #stopping = false;
   #running = false;
@@ -95,6 +109,7 @@ class Connector implements KafkaEsConnector {
   readonly #detachMetrics: () => void;
   #fail: (error: SinkError) => void = () => undefined;
   readonly failure: Promise<SinkError> = new Promise((resolve) => (this.#fail = resolve));
+  #failure: SinkError | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
   #commitChain: Promise<void> = Promise.resolve();
   #drainWaiters: Array<() => void> = [];
@@ -114,8 +129,10 @@ class Connector implements KafkaEsConnector {
     const registry = o.registry ?? o.sink.registry;
     this.#metrics = registry === undefined ? undefined : SinkMetrics.for(registry);
     this.#detachMetrics =
-      this.#metrics?.attachPausedPartitions(() => (this.#paused ? this.#assigned.length : 0)) ??
-      (() => undefined);
+      this.#metrics?.attachConnector(() => ({
+        pausedPartitions: this.#paused ? this.#assigned.length : 0,
+        oldestUnacknowledgedMs: this.#oldestPendingMs(),
+      })) ?? (() => undefined);
     this.sink = new BulkSink<Record<string, unknown>, RecordContext>({
       ...o.sink,
       ...(registry === undefined ? {} : { registry }),
@@ -140,17 +157,44 @@ class Connector implements KafkaEsConnector {
       maxWaitTimeInMs: 500,
     });
     this.#producer =
-      o.deadLetterTopic === undefined
+      o.deadLetterTopic === false
         ? undefined
         : this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#failed = new FailedRecords({
+      topic: o.topic,
+      deadLetterTopic: o.deadLetterTopic,
+      producer: this.#producer,
+      // The sink's backoff, never a deadline: Kafka being down is waited out.
+      retry: failedRecordsRetry(o),
+      acknowledge: (token) => this.#ack(token),
+      fail: (error) => this.#failWith(error),
+      logger: o.logger,
+    });
+  }
+
+  #oldestPendingMs(): number | undefined {
+    const since = this.#tracker.oldestPendingSince();
+    return since === undefined ? undefined : Date.now() - since;
+  }
+
+  get deadLetterTopic(): string | false {
+    return this.#o.deadLetterTopic;
   }
 
   get stats(): ConnectorStats {
-    return { ...this.#counters, pending: this.#tracker.pending, paused: this.#paused, sink: this.sink.stats };
+    return {
+      ...this.#counters,
+      deadLettered: this.#failed.written,
+      deadLettersWaiting: this.#failed.waiting,
+      pending: this.#tracker.pending,
+      oldestPendingMs: this.#oldestPendingMs(),
+      paused: this.#paused,
+      sink: this.sink.stats,
+    };
   }
 
   health(): ConnectorHealth {
-    const live = !this.#crashed && !this.#stopping;
+    const live = !this.#crashed && !this.#stopping && this.#failure === undefined;
     return {
       live,
       ready: live && this.#running && this.#joined && this.#esReachable,
@@ -161,6 +205,7 @@ class Connector implements KafkaEsConnector {
         assignedPartitions: [...this.#assigned],
         paused: this.#paused,
         pending: this.#tracker.pending,
+        failure: this.#failure?.message,
       },
     };
   }
@@ -170,10 +215,20 @@ class Connector implements KafkaEsConnector {
   }
 
   async start(): Promise<void> {
-    // Every check first, then the first side effect (the index template).
-    await this.#checkElasticsearch();
+    // Every check first (Kafka's creates a missing dead-letter topic, as Kafka Connect does), then the index template.
+    const o = this.#o;
+    await checkElasticsearch(
+      this.sink.client,
+      Array.isArray(o.sink.node) ? o.sink.node.join(',') : String(o.sink.node ?? '(client)'),
+    );
     this.#esReachable = true;
-    await this.#checkKafka();
+    await checkKafkaTopics(this.#kafka.admin(), {
+      brokers: o.brokers,
+      topic: o.topic,
+      deadLetterTopic: o.deadLetterTopic,
+      deadLetterReplicationFactor: o.deadLetterReplicationFactor,
+      logger: o.logger,
+    });
     await this.sink.ready();
     await this.#consumer.connect();
     await this.#producer?.connect();
@@ -197,15 +252,13 @@ class Connector implements KafkaEsConnector {
         return;
       }
       this.#crashed = true;
-      const error = new SinkError(
-        SINK_ERROR_CODES.KAFKA_FAILED,
-        `the Kafka consumer crashed: ${describeError(event.payload.error)}`,
-        {
-          cause: event.payload.error,
-        },
+      this.#failWith(
+        new SinkError(
+          SINK_ERROR_CODES.KAFKA_FAILED,
+          `the Kafka consumer crashed: ${describeError(event.payload.error)}`,
+          { cause: event.payload.error },
+        ),
       );
-      this.#log('error', error.message);
-      this.#fail(error);
     });
     await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
     await this.#consumer.run({
@@ -257,15 +310,39 @@ class Connector implements KafkaEsConnector {
     try {
       if (this.#running) {
         this.#consumer.pause([{ topic: this.#o.topic }]);
-        await this.sink.flush();
+        if (!(await this.#drain(this.#o.shutdownTimeoutMs))) {
+          const outstanding = this.sink.stats.buffered + this.#failed.waiting;
+          this.#failed.close();
+          await this.sink.abort();
+          this.#log(
+            'warn',
+            `stop: ${outstanding} documents still outstanding after shutdownTimeoutMs (${this.#o.shutdownTimeoutMs} ms) are left unacknowledged; they come again after a restart`,
+          );
+        }
         await this.commit();
       }
     } finally {
       this.#running = false;
       this.#joined = false;
+      this.#failed.close();
       await this.#consumer.disconnect();
       await this.sink.close();
       await this.#producer?.disconnect();
+    }
+  }
+
+  /** Waits until every accepted document and dead letter completed; false when `timeoutMs` passed first. */
+  async #drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const done = Promise.all([this.sink.flush(), this.#failed.idle()]).then(
+      () => true,
+      () => false,
+    );
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([done, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -289,9 +366,9 @@ class Connector implements KafkaEsConnector {
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
-      if (this.#stopping || !isRunning() || isStale()) return;
+      if (this.#stopping || this.#failure !== undefined || !isRunning() || isStale()) return;
       if (this.#tracker.pending >= this.#o.highWaterMark) await this.#waitForLowWater(heartbeat);
-      if (this.#stopping) return;
+      if (this.#stopping || this.#failure !== undefined) return;
       this.#counters.consumed++;
       const offset = Number(message.offset);
       const token = this.#tracker.track(batch.partition, offset);
@@ -313,18 +390,25 @@ class Connector implements KafkaEsConnector {
         this.#counters.unmappable++;
         const errorType = error instanceof RecordMappingError ? error.errorType : 'mapping_error';
         this.#metrics?.recordDeadLetter(errorType, false);
-        await this.#deadLetter(context, { errorType, reason: describeError(error), status: undefined });
+        // Not awaited: the record stays pending (and counts against the high-water mark) until it is written.
+        void this.#failed.giveUp(context, { errorType, reason: describeError(error), status: undefined });
         resolveOffset(message.offset);
         continue;
       }
       if (this.#o.timestampFrom !== undefined) {
         mapped.document['@timestamp'] = readPath(mapped.document, this.#o.timestampFrom);
       }
-      await this.sink.write(mapped.document, {
-        ...(mapped.id === undefined ? {} : { id: mapped.id }),
-        ...(mapped.version === undefined ? {} : { version: mapped.version }),
-        context,
-      });
+      try {
+        await this.sink.write(mapped.document, {
+          ...(mapped.id === undefined ? {} : { id: mapped.id }),
+          ...(mapped.version === undefined ? {} : { version: mapped.version }),
+          context,
+        });
+      } catch (error) {
+        // stop() gave up on outstanding documents (sink aborted): this record stays unacknowledged.
+        if (this.#stopping) return;
+        throw error;
+      }
       resolveOffset(message.offset);
     }
     await heartbeat();
@@ -335,7 +419,7 @@ class Connector implements KafkaEsConnector {
     this.#consumer.pause([{ topic: this.#o.topic }]);
     this.#log('info', 'paused: too many unacknowledged records', { pending: this.#tracker.pending });
     try {
-      while (!this.#stopping && this.#tracker.pending > this.#o.lowWaterMark) {
+      while (!this.#stopping && this.#failure === undefined && this.#tracker.pending > this.#o.lowWaterMark) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 1000);
           this.#drainWaiters.push(() => {
@@ -347,7 +431,8 @@ class Connector implements KafkaEsConnector {
       }
     } finally {
       this.#paused = false;
-      if (!this.#stopping && this.#running) this.#consumer.resume([{ topic: this.#o.topic }]);
+      if (!this.#stopping && this.#running && this.#failure === undefined)
+        this.#consumer.resume([{ topic: this.#o.topic }]);
     }
   }
 
@@ -369,110 +454,31 @@ class Connector implements KafkaEsConnector {
     reason: DeadLetterReason,
   ): Promise<void> | void {
     if (item.context === undefined) return;
-    return this.#deadLetter(item.context, reason);
+    return this.#failed.giveUp(item.context, reason);
   }
 
   /**
-   * Sends a dead letter to the topic and only then acknowledges its offset. If that send fails, the offset stays
-   * unacknowledged: commits stop below it and the record is seen again after a restart.
+   * Fails the connector (first error wins): stops fetching, reports not-live, resolves `failure`. Documents already
+   * accepted still complete, so commits advance up to (never past) the record at fault.
    */
-  async #deadLetter(context: RecordContext, reason: DeadLetterReason): Promise<void> {
-    if (this.#producer === undefined || this.#o.deadLetterTopic === undefined) {
-      this.#log('warn', 'dead letter (no dead-letter topic configured)', {
-        partition: context.token.partition,
-        offset: context.token.offset,
-        errorType: reason.errorType,
-        reason: reason.reason,
-      });
-      this.#counters.deadLettered++;
-      this.#ack(context.token);
-      return;
-    }
-    try {
-      await this.#producer.send({
-        topic: this.#o.deadLetterTopic,
-        messages: [
-          deadLetterMessage({
-            key: context.key,
-            value: context.value,
-            headers: context.headers,
-            errorType: reason.errorType,
-            reason: reason.reason,
-            status: reason.status,
-            sourceTopic: this.#o.topic,
-            sourcePartition: context.token.partition,
-            sourceOffset: context.token.offset,
-          }),
-        ],
-      });
-    } catch (error) {
-      this.#log(
-        'error',
-        `dead-letter send failed; offset ${context.token.offset} stays uncommitted: ${describeError(error)}`,
-      );
-      return;
-    }
-    this.#counters.deadLettered++;
-    this.#ack(context.token);
-  }
-
-  async #checkElasticsearch(): Promise<void> {
-    const url = Array.isArray(this.#o.sink.node)
-      ? this.#o.sink.node.join(',')
-      : String(this.#o.sink.node ?? '(client)');
-    try {
-      await this.sink.client.transport.request(
-        { method: 'GET', path: '/_cluster/health' },
-        { maxRetries: 1, requestTimeout: 10_000 },
-      );
-    } catch (cause) {
-      const status = (cause as { meta?: { statusCode?: number } }).meta?.statusCode;
-      if (status === 401 || status === 403) {
-        throw new SinkError(
-          SINK_ERROR_CODES.AUTH_FAILED,
-          `Elasticsearch at ${redactUrl(url)} refused the credentials (${status}): check the username/password or API key`,
-          { cause, status },
-        );
+  #failWith(error: SinkError): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    this.#log('error', error.message, {
+      code: error.code,
+      ...(error.record === undefined
+        ? {}
+        : { partition: error.record.partition, offset: error.record.offset }),
+    });
+    if (this.#running && !this.#stopping && !this.#crashed) {
+      try {
+        this.#consumer.pause([{ topic: this.#o.topic }]);
+      } catch {
+        // Not subscribed (yet): nothing to pause.
       }
-      throw new SinkError(
-        SINK_ERROR_CODES.CONNECTION_FAILED,
-        `cannot reach Elasticsearch at ${redactUrl(url)}: ${describeError(cause)} — check the Elasticsearch URL and that the cluster is up`,
-        {
-          cause,
-          retriable: true,
-          ...(status === undefined ? {} : { status }),
-        },
-      );
     }
-  }
-
-  async #checkKafka(): Promise<void> {
-    const admin = this.#kafka.admin();
-    try {
-      await admin.connect();
-    } catch (cause) {
-      throw new SinkError(
-        SINK_ERROR_CODES.KAFKA_FAILED,
-        `cannot reach Kafka at ${this.#o.brokers.join(',')}: ${describeError(cause)} — check the brokers`,
-        { cause, retriable: true },
-      );
-    }
-    try {
-      const topics = await admin.listTopics();
-      for (const [name, what] of [
-        [this.#o.topic, 'source topic'],
-        [this.#o.deadLetterTopic, 'dead-letter topic'],
-      ] as const) {
-        if (name !== undefined && !topics.includes(name)) {
-          throw new SinkError(
-            SINK_ERROR_CODES.TOPIC_NOT_FOUND,
-            `${what} ${name} does not exist: create it (kafka-topics.sh --create --topic ${name}) or fix the topic name`,
-          );
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    this.#wakeDrainWaiters();
+    this.#fail(error);
   }
 
   #log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {

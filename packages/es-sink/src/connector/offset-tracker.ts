@@ -9,6 +9,8 @@ export interface OffsetToken {
 interface PartitionState {
   generation: number;
   offsets: number[];
+  /** When each record of `offsets` was tracked (same index), on the tracker's clock. */
+  trackedAt: number[];
   head: number;
   acked: Set<number>;
   /** Next offset to commit (last contiguous acknowledged offset + 1), or undefined when nothing is acked yet. */
@@ -23,7 +25,13 @@ interface PartitionState {
  */
 export class OffsetTracker {
   readonly #partitions = new Map<number, PartitionState>();
+  readonly #now: () => number;
   #pending = 0;
+
+  /** `now`: the clock stamping each tracked record (for `oldestPendingSince`). */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   /** Records delivered and not yet acknowledged, over all partitions. */
   get pending(): number {
@@ -37,6 +45,7 @@ export class OffsetTracker {
       state = {
         generation: 0,
         offsets: [],
+        trackedAt: [],
         head: 0,
         acked: new Set(),
         committable: undefined,
@@ -47,6 +56,7 @@ export class OffsetTracker {
     const last = state.offsets[state.offsets.length - 1];
     if (last !== undefined && offset <= last) this.#resetState(state);
     state.offsets.push(offset);
+    state.trackedAt.push(this.#now());
     this.#pending++;
     return { partition, offset, generation: state.generation };
   }
@@ -67,8 +77,23 @@ export class OffsetTracker {
     }
     if (state.head > 1024 && state.head * 2 > state.offsets.length) {
       state.offsets = state.offsets.slice(state.head);
+      state.trackedAt = state.trackedAt.slice(state.head);
       state.head = 0;
     }
+  }
+
+  /**
+   * When the oldest record still unacknowledged was tracked (undefined when none is): the earliest over partitions
+   * of the first unacknowledged record of each, which is also the oldest of its partition.
+   */
+  oldestPendingSince(): number | undefined {
+    let oldest: number | undefined;
+    for (const state of this.#partitions.values()) {
+      if (state.head >= state.offsets.length) continue;
+      const at = state.trackedAt[state.head] as number;
+      if (oldest === undefined || at < oldest) oldest = at;
+    }
+    return oldest;
   }
 
   /** Partitions whose committable offset moved since the last `markCommitted`, with that offset. */
@@ -101,6 +126,7 @@ export class OffsetTracker {
     this.#pending -= state.offsets.length - state.head - state.acked.size;
     state.generation++;
     state.offsets = [];
+    state.trackedAt = [];
     state.head = 0;
     state.acked = new Set();
     state.committable = undefined;

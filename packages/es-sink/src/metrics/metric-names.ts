@@ -11,7 +11,9 @@ export const SINK_METRIC_NAMES = {
   inFlightRequests: 'tributary_es_sink_in_flight_requests',
   bufferedBytes: 'tributary_es_sink_buffered_bytes',
   bufferedDocuments: 'tributary_es_sink_buffered_documents',
+  retryingDocuments: 'tributary_es_sink_retrying_documents',
   pausedPartitions: 'tributary_es_sink_paused_partitions',
+  oldestUnacknowledgedAge: 'tributary_es_sink_oldest_unacknowledged_age_seconds',
 } as const;
 
 export type SinkMetricName = (typeof SINK_METRIC_NAMES)[keyof typeof SINK_METRIC_NAMES];

@@ -12,6 +12,16 @@ export interface SinkLoad {
   inFlight: number;
   bufferedBytes: number;
   buffered: number;
+  /** Documents outstanding that failed at least once (waiting for a retry, queued or in flight again). */
+  retrying: number;
+}
+
+/** Live state of one connector, read when Prometheus scrapes. */
+export interface ConnectorLoad {
+  /** Partitions whose fetching is paused by the high-water mark (0 when not paused). */
+  pausedPartitions: number;
+  /** Milliseconds since the oldest record still unacknowledged was delivered (undefined when there is none). */
+  oldestUnacknowledgedMs: number | undefined;
 }
 
 /** The numbers of one finished bulk request (the sink's `tributary:es-sink:bulk-end` message has them all). */
@@ -38,7 +48,7 @@ export class SinkMetrics {
   readonly deadLetters: Counter<'reason'>;
   readonly rejections: Counter;
   readonly #sinks = new Set<() => SinkLoad>();
-  readonly #paused = new Set<() => number>();
+  readonly #connectors = new Set<() => ConnectorLoad>();
 
   /** The metrics of `registry`, registering them on first use. */
   static for(registry: Registry): SinkMetrics {
@@ -84,7 +94,7 @@ export class SinkMetrics {
       registers,
     });
     const sinks = this.#sinks;
-    const paused = this.#paused;
+    const connectors = this.#connectors;
     const sum = (pick: (load: SinkLoad) => number): number => {
       let total = 0;
       for (const load of sinks) total += pick(load());
@@ -115,13 +125,31 @@ export class SinkMetrics {
       },
     });
     new Gauge({
+      name: SINK_METRIC_NAMES.retryingDocuments,
+      help: 'Documents outstanding that failed at least once (connection error, timeout, 429, 5xx) and are retried',
+      registers,
+      collect() {
+        this.set(sum((l) => l.retrying));
+      },
+    });
+    new Gauge({
       name: SINK_METRIC_NAMES.pausedPartitions,
       help: 'Kafka partitions whose fetching the connector paused (too many unacknowledged records)',
       registers,
       collect() {
         let total = 0;
-        for (const count of paused) total += count();
+        for (const load of connectors) total += load().pausedPartitions;
         this.set(total);
+      },
+    });
+    new Gauge({
+      name: SINK_METRIC_NAMES.oldestUnacknowledgedAge,
+      help: 'Age of the oldest record a connector received and has not acknowledged (indexed or dead-lettered); 0 when none',
+      registers,
+      collect() {
+        let oldest = 0;
+        for (const load of connectors) oldest = Math.max(oldest, load().oldestUnacknowledgedMs ?? 0);
+        this.set(oldest / 1000);
       },
     });
   }
@@ -132,10 +160,13 @@ export class SinkMetrics {
     return () => this.#sinks.delete(load);
   }
 
-  /** Adds a connector's paused-partition count to `paused_partitions`; returns the function that removes it. */
-  attachPausedPartitions(count: () => number): () => void {
-    this.#paused.add(count);
-    return () => this.#paused.delete(count);
+  /**
+   * Adds a connector's state: its paused partitions to `paused_partitions` (summed), its oldest unacknowledged
+   * record to `oldest_unacknowledged_age_seconds` (the oldest over connectors). Returns the function that removes it.
+   */
+  attachConnector(load: () => ConnectorLoad): () => void {
+    this.#connectors.add(load);
+    return () => this.#connectors.delete(load);
   }
 
   /** Records one finished bulk request: its duration, its documents by outcome, retries, dead letters, rejections. */

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from './retry-policy.js';
+import { deadlinePassed, type RetryPolicy } from './retry-policy.js';
 
 /** What the scheduler needs to know about a retried document. */
 export interface Retryable {
@@ -18,15 +18,20 @@ export interface ScheduledRetry<T> {
 }
 
 /**
- * Groups failed documents into one delayed retry: documents past their deadline are returned as expired, the rest
- * back off together by the group's largest attempt number (full jitter), capped by its earliest deadline.
- * Owns the timers so a sink can cancel them all on abort.
+ * Groups failed documents into one delayed retry: documents past their deadline (if there is one: `deadlineMs` 0 =
+ * none) are returned as expired, the rest back off together by the group's largest attempt number (full jitter),
+ * capped by its earliest deadline. Owns the timers so a sink can cancel them all on abort.
+ *
+ * Bounded: each call makes at most one timer, holding the documents of one failed request (the same objects, never
+ * copies), and the timer is gone once it fired; a document is in at most one group at a time, so `waiting` never
+ * exceeds the number of documents outstanding, however long the failures last.
  */
 export class RetryScheduler<T extends Retryable> {
   readonly #policy: RetryPolicy;
   readonly #deadlineMs: number;
   readonly #now: () => number;
   readonly #timers = new Set<NodeJS.Timeout>();
+  #waitingItems = 0;
 
   constructor(policy: RetryPolicy, deadlineMs: number, now: () => number) {
     this.#policy = policy;
@@ -39,6 +44,11 @@ export class RetryScheduler<T extends Retryable> {
     return this.#timers.size;
   }
 
+  /** Documents in those groups. */
+  get waitingItems(): number {
+    return this.#waitingItems;
+  }
+
   schedule(items: readonly T[], fire: (kept: T[]) => void): ScheduledRetry<T> {
     const now = this.#now();
     const expired: T[] = [];
@@ -47,7 +57,7 @@ export class RetryScheduler<T extends Retryable> {
     let oldest = now;
     for (const item of items) {
       const first = item.firstAttemptAt ?? now;
-      if (now - first >= this.#deadlineMs) {
+      if (deadlinePassed(this.#deadlineMs, first, now)) {
         expired.push(item);
         continue;
       }
@@ -61,9 +71,11 @@ export class RetryScheduler<T extends Retryable> {
     const delayMs = decision.retry ? decision.delayMs : 0;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
+      this.#waitingItems -= kept.length;
       fire(kept);
     }, delayMs);
     this.#timers.add(timer);
+    this.#waitingItems += kept.length;
     return { expired, kept, attempt, delayMs };
   }
 
@@ -71,5 +83,6 @@ export class RetryScheduler<T extends Retryable> {
   clear(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    this.#waitingItems = 0;
   }
 }

@@ -126,4 +126,39 @@ describe('parseCliArgs observability flags', () => {
     ).toMatchObject({ metricsPort: 9464, logLevel: 'warn' });
     expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: 'x' })).toThrow(/--metrics-port/);
   });
+
+  it('maps the dead-letter and shutdown flags; no --dead-letter-topic leaves the default (<topic>-dlq) to the connector', () => {
+    expect(parseCliArgs(['--topic', 't'], {}).connector).not.toHaveProperty('deadLetterTopic');
+    expect(
+      parseCliArgs(
+        [
+          '--topic',
+          't',
+          '--dead-letter-topic',
+          't-errors',
+          '--dead-letter-replication-factor',
+          '3',
+          '--shutdown-timeout-ms',
+          '2000',
+          '--retry-deadline-ms',
+          '0',
+        ],
+        {},
+      ).connector,
+    ).toMatchObject({
+      deadLetterTopic: 't-errors',
+      deadLetterReplicationFactor: 3,
+      shutdownTimeoutMs: 2000,
+      sink: { retryDeadlineMs: 0 },
+    });
+    expect(parseCliArgs(['--topic', 't', '--no-dead-letter-topic'], {}).connector.deadLetterTopic).toBe(
+      false,
+    );
+    expect(() =>
+      parseCliArgs(['--topic', 't', '--no-dead-letter-topic', '--dead-letter-topic', 'x'], {}),
+    ).toThrow(/^--no-dead-letter-topic contradicts --dead-letter-topic/);
+    expect(() => parseCliArgs(['--topic', 't', '--shutdown-timeout-ms', 'soon'], {})).toThrow(
+      /^--shutdown-timeout-ms must be a non-negative integer/,
+    );
+  });
 });

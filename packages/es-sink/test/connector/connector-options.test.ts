@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import {
   CONNECTOR_DEFAULTS,
+  defaultDeadLetterTopic,
   resolveConnectorOptions,
   type KafkaEsConnectorOptions,
 } from '../../src/connector/connector-options.js';
@@ -16,6 +17,32 @@ const base: KafkaEsConnectorOptions = {
 describe('resolveConnectorOptions', () => {
   it('applies the defaults', () => {
     expect(resolveConnectorOptions(base)).toMatchObject({ ...CONNECTOR_DEFAULTS, topic: 't' });
+  });
+
+  it('has a dead-letter topic by default (<topic>-dlq); false means none', () => {
+    expect(resolveConnectorOptions(base)).toMatchObject({
+      deadLetterTopic: 't-dlq',
+      deadLetterReplicationFactor: 1,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(defaultDeadLetterTopic('clickstream-metrics')).toBe('clickstream-metrics-dlq');
+    expect(resolveConnectorOptions({ ...base, deadLetterTopic: 'errors' }).deadLetterTopic).toBe('errors');
+    expect(resolveConnectorOptions({ ...base, deadLetterTopic: false }).deadLetterTopic).toBe(false);
+    for (const bad of ['', 'has space', 'a'.repeat(250), true as never]) {
+      expect(() => resolveConnectorOptions({ ...base, deadLetterTopic: bad })).toThrow(
+        expect.objectContaining({
+          code: 'TRIB_SINK_INVALID_OPTION',
+          option: 'deadLetterTopic',
+          message: expect.stringMatching(/^deadLetterTopic must be a Kafka topic name .* or false for none/),
+        }),
+      );
+    }
+    expect(() => resolveConnectorOptions({ ...base, deadLetterReplicationFactor: 0 })).toThrow(
+      /^deadLetterReplicationFactor must be a positive integer \(got 0\)/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, shutdownTimeoutMs: -1 })).toThrow(
+      /^shutdownTimeoutMs must be a positive integer/,
+    );
   });
 
   it('names the bad option', () => {

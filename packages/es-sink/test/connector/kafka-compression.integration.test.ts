@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.deleteTopics({ topics: [topic, `${topic}-dlq`] }).catch(() => undefined);
   await admin.disconnect();
   await es.indices.delete({ index, ignore_unavailable: true }, { ignore: [404] });
   await es.indices.deleteIndexTemplate({ name: index }, { ignore: [404] });

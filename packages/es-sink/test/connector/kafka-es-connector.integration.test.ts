@@ -93,6 +93,8 @@ function connectorFor(
   node: string,
   extra: Partial<Parameters<typeof createKafkaEsConnector>[0]> = {},
 ) {
+  // Without one, the connector creates its default dead-letter topic <topic>-dlq: clean it up too.
+  if (extra.deadLetterTopic === undefined) topics.push(`${topic}-dlq`);
   return createKafkaEsConnector({
     brokers,
     topic,
@@ -223,6 +225,7 @@ describe('Kafka → Elasticsearch connector', () => {
         { value: JSON.stringify({ plan: 'no id' }) },
       ],
     });
+    topics.push(`${topic}-dlq`);
     const connector = createKafkaEsConnector({
       brokers,
       topic,
@@ -243,7 +246,12 @@ describe('Kafka → Elasticsearch connector', () => {
     const u1 = await es.get<{ plan: string }>({ index, id: 'u1' });
     expect(u1._source?.plan).toBe('pro');
     expect(u1._version).toBe(2);
+    // The record without an id went to the default dead-letter topic, created by the connector, before its offset
+    // was committed.
     expect(connector.stats).toMatchObject({ consumed: 4, unmappable: 1, deadLettered: 1 });
+    expect(connector.deadLetterTopic).toBe(`${topic}-dlq`);
+    expect(await endOffsets(`${topic}-dlq`)).toEqual(new Map([[0, 1]]));
+    expect(await committed(groupId, topic)).toEqual(await endOffsets(topic));
   });
 
   it('on stop(), flushes buffered documents and commits them', async () => {

@@ -55,4 +55,41 @@ describe('OffsetTracker', () => {
     tracker.ack(a);
     expect(tracker.pending).toBe(1);
   });
+
+  it('reports when the oldest unacknowledged record was delivered, over all partitions (injected clock)', () => {
+    let now = 1000;
+    const tracker = new OffsetTracker(() => now);
+    expect(tracker.oldestPendingSince()).toBeUndefined();
+    const a = tracker.track(0, 1);
+    now = 2000;
+    const b = tracker.track(0, 2);
+    const c = tracker.track(1, 7);
+    now = 3000;
+    const d = tracker.track(1, 8);
+    expect(tracker.oldestPendingSince()).toBe(1000);
+    tracker.ack(b); // not contiguous: record 1 still waits
+    expect(tracker.oldestPendingSince()).toBe(1000);
+    tracker.ack(a);
+    expect(tracker.oldestPendingSince()).toBe(2000);
+    tracker.ack(c);
+    expect(tracker.oldestPendingSince()).toBe(3000);
+    tracker.ack(d);
+    expect(tracker.oldestPendingSince()).toBeUndefined();
+    now = 4000;
+    tracker.track(1, 9);
+    tracker.retain([0]);
+    expect(tracker.oldestPendingSince()).toBeUndefined();
+  });
+
+  it('keeps delivery times aligned with offsets when it compacts its arrays', () => {
+    let now = 0;
+    const tracker = new OffsetTracker(() => now);
+    const tokens = Array.from({ length: 3000 }, (_, i) => {
+      now = i;
+      return tracker.track(0, i);
+    });
+    for (const token of tokens.slice(0, 2500)) tracker.ack(token);
+    expect(tracker.oldestPendingSince()).toBe(2500);
+    expect(tracker.pending).toBe(500);
+  });
 });

@@ -12,6 +12,7 @@ const ALERTS = [
   'TributaryEsSinkDeadLetters',
   'TributaryEsSinkFailing',
   'TributaryEsSinkPartitionsPaused',
+  'TributaryEsSinkRecordsStuck',
 ];
 
 describe('es-sink prometheus/alerts.yml', () => {

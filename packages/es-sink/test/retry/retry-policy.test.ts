@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RETRY_DEADLINE_EXCEEDED, RetryPolicy } from '../../src/retry/retry-policy.js';
+import {
+  NO_RETRY_DEADLINE,
+  RETRY_DEADLINE_EXCEEDED,
+  RetryPolicy,
+  deadlinePassed,
+} from '../../src/retry/retry-policy.js';
 
 const options = { initialDelayMs: 100, maxDelayMs: 30_000, deadlineMs: 300_000 };
 
@@ -23,5 +28,15 @@ describe('RetryPolicy', () => {
     const policy = new RetryPolicy(options, () => 0.99);
     expect(policy.decide(20, 0, 299_990)).toEqual({ retry: true, delayMs: 10 });
     expect(policy.decide(1, 0, 300_000)).toEqual({ retry: false, reason: RETRY_DEADLINE_EXCEEDED });
+  });
+
+  it('without a deadline (0) retries for ever, with the full capped window', () => {
+    const policy = new RetryPolicy({ ...options, deadlineMs: NO_RETRY_DEADLINE }, () => 0.99);
+    const week = 7 * 24 * 3_600_000;
+    expect(policy.decide(1, 0, week)).toEqual({ retry: true, delayMs: 99 });
+    expect(policy.decide(10_000, 0, 100 * week)).toEqual({ retry: true, delayMs: 29_700 });
+    expect(deadlinePassed(NO_RETRY_DEADLINE, 0, Number.MAX_SAFE_INTEGER)).toBe(false);
+    expect(deadlinePassed(1000, 0, 999)).toBe(false);
+    expect(deadlinePassed(1000, 0, 1000)).toBe(true);
   });
 });

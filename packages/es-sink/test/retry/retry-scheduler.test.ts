@@ -6,12 +6,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(random = 0.5) {
+function setup(random = 0.5, deadlineMs = 5000) {
   let now = 1000;
-  const policy = new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 10_000, deadlineMs: 5000 }, () => random);
+  const policy = new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 10_000, deadlineMs }, () => random);
   const scheduler = new RetryScheduler<{ id: string; firstAttemptAt: number | undefined; retries: number }>(
     policy,
-    5000,
+    deadlineMs,
     () => now,
   );
   return { scheduler, advance: (ms: number) => (now += ms) };
@@ -56,5 +56,43 @@ describe('RetryScheduler', () => {
     vi.advanceTimersByTime(60_000);
     expect(fired).toBe(false);
     expect(scheduler.waiting).toBe(0);
+  });
+
+  it('without a deadline never expires a document, and stays bounded over a long outage', () => {
+    vi.useFakeTimers();
+    const { scheduler, advance } = setup(0.99, 0);
+    // Three requests of 4 documents keep failing for a simulated week: each failure re-schedules the same
+    // documents (same objects) as one group, so groups and documents waiting never exceed what is outstanding.
+    type Doc = { id: string; firstAttemptAt: number | undefined; retries: number };
+    const docs: Doc[] = Array.from({ length: 12 }, (_, i) => ({
+      id: `d${i}`,
+      firstAttemptAt: 1000,
+      retries: 0,
+    }));
+    const groups = [docs.slice(0, 4), docs.slice(4, 8), docs.slice(8)];
+    let fired = 0;
+    const fail = (group: Doc[]): void => {
+      const result = scheduler.schedule(group, (kept) => {
+        fired++;
+        advance(result.delayMs);
+        fail(kept);
+      });
+      expect(result.expired).toEqual([]);
+      expect(result.kept.every((doc, i) => doc === group[i])).toBe(true);
+    };
+    for (const group of groups) fail(group);
+    let maxGroups = 0;
+    let maxItems = 0;
+    for (let i = 0; i < 2000; i++) {
+      vi.advanceTimersByTime(10_000);
+      maxGroups = Math.max(maxGroups, scheduler.waiting);
+      maxItems = Math.max(maxItems, scheduler.waitingItems);
+    }
+    expect(fired).toBeGreaterThan(3 * 1000);
+    expect(maxGroups).toBe(3);
+    expect(maxItems).toBe(12);
+    expect(docs.every((d) => d.retries > 1000)).toBe(true);
+    scheduler.clear();
+    expect([scheduler.waiting, scheduler.waitingItems]).toEqual([0, 0]);
   });
 });

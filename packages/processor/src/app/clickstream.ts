@@ -175,6 +175,8 @@ export function createClickstreamApp(
         topic: config.resultsTopic,
         groupId: `${config.applicationId}-elasticsearch`,
         format: 'window-result',
+        // Results Elasticsearch refuses for good land here with the reason (never acknowledged before).
+        deadLetterTopic: config.indexDeadLetterTopic,
         // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
         ...(job.registry === undefined ? {} : { registry: job.registry }),
         ...(deps.logger === undefined
@@ -196,6 +198,11 @@ export function createClickstreamApp(
     : undefined;
   const eventsConnector =
     config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config) : undefined;
+  // A connector that fails (its consumer crashed for good, or the dead-letter topic refused a record) fails the app
+  // like a job failure does: its records are not acknowledged, so they are indexed after a restart.
+  const watchConnector = (c: KafkaEsConnector | undefined): void => {
+    if (c !== undefined && deps.onError !== undefined) void c.failure.then(deps.onError);
+  };
   const health = (): HealthState =>
     combineHealth({
       job: job.health(),
@@ -235,6 +242,8 @@ export function createClickstreamApp(
       // The connectors read read_committed, so they only ever index committed results and events.
       if (connector !== undefined) await connector.start();
       if (eventsConnector !== undefined) await eventsConnector.start();
+      watchConnector(connector);
+      watchConnector(eventsConnector);
       if (dashboardOptions !== undefined && registry !== undefined) {
         dashboard = await startDashboardServer(dashboardOptions, {
           metrics: registryMetricsSource(registry),

@@ -23,6 +23,7 @@ export function enrichedEventMapper(): RecordMapper {
 /**
  * The embedded connector indexing `enrichedTopic` into daily indices `<eventsIndexPrefix>-YYYY.MM.DD` (UTC date of
  * the event timestamp) behind alias `<eventsIndexPrefix>`, with the template (strict mappings) installed first.
+ * Records it cannot index go to `eventsIndexDeadLetterTopic` (created when missing) before they are acknowledged.
  */
 export function createEnrichedEventsConnector(config: ProcessorConfig): KafkaEsConnector {
   const prefix = config.eventsIndexPrefix;
@@ -31,6 +32,8 @@ export function createEnrichedEventsConnector(config: ProcessorConfig): KafkaEsC
     topic: config.enrichedTopic,
     groupId: `${config.applicationId}-elasticsearch-events`,
     mapper: enrichedEventMapper(),
+    // Events Elasticsearch refuses for good (or without a key) land here with the reason.
+    deadLetterTopic: config.eventsIndexDeadLetterTopic,
     sink: {
       node: config.elasticsearchUrl,
       index: `${prefix}-{yyyy.MM.dd}`,

@@ -29,12 +29,16 @@ export interface ProcessorConfig {
   readonly elasticsearch: boolean;
   readonly elasticsearchUrl: string;
   readonly indexPrefix: string;
+  /** Dead-letter topic of the results connector (window results Elasticsearch refuses), created when missing. */
+  readonly indexDeadLetterTopic: string;
   readonly watermarkHeartbeatMs: number;
   readonly enrichedEvents: boolean;
   readonly enrichedTopic: string;
   readonly pagesTopic: string;
   readonly usersTopic: string;
   readonly eventsIndexPrefix: string;
+  /** Dead-letter topic of the enriched-events connector, created when missing. */
+  readonly eventsIndexDeadLetterTopic: string;
   readonly logLevel: LogLevel;
   /** Port of the `/metrics` + `/health` server: -1 = none, 0 = a free port (printed on start). */
   readonly metricsPort: number;
@@ -71,12 +75,14 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   elasticsearch: true,
   elasticsearchUrl: 'http://127.0.0.1:9200',
   indexPrefix: 'clickstream-metrics',
+  indexDeadLetterTopic: 'clickstream-metrics-dlq',
   watermarkHeartbeatMs: 1_000,
   enrichedEvents: false,
   enrichedTopic: 'clickstream-enriched',
   pagesTopic: 'clickstream-pages',
   usersTopic: 'clickstream-users',
   eventsIndexPrefix: 'clickstream-events',
+  eventsIndexDeadLetterTopic: 'clickstream-enriched-dlq',
   logLevel: 'info',
   metricsPort: -1,
   metricsHost: '127.0.0.1',
@@ -137,6 +143,10 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   elasticsearch: { kind: 'bool', help: 'index results into Elasticsearch through @tributary/es-sink' },
   elasticsearchUrl: { kind: 'url', help: 'Elasticsearch base URL' },
   indexPrefix: { kind: 'string', help: 'daily indices <prefix>-YYYY.MM.DD behind alias <prefix>' },
+  indexDeadLetterTopic: {
+    kind: 'topic',
+    help: 'window results Elasticsearch refuses (mapping error, …), with reason headers; created when missing',
+  },
   watermarkHeartbeatMs: {
     kind: 'int',
     min: 1,
@@ -153,6 +163,10 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   eventsIndexPrefix: {
     kind: 'string',
     help: 'enriched events: daily indices <prefix>-YYYY.MM.DD (event time) behind alias <prefix>',
+  },
+  eventsIndexDeadLetterTopic: {
+    kind: 'topic',
+    help: 'enriched events Elasticsearch refuses, with reason headers; created when missing',
   },
   logLevel: {
     kind: { oneOf: LOG_LEVELS },
@@ -183,6 +197,12 @@ const IMPLIES: readonly (readonly [keyof ProcessorConfig, keyof ProcessorConfig]
 ];
 
 export const PROCESSOR_CONFIG_KEYS = Object.keys(PROCESSOR_CONFIG_FIELDS) as (keyof ProcessorConfig)[];
+
+/** The dead-letter topics of the embedded Elasticsearch connectors: each must be a topic of its own. */
+const INDEX_DEAD_LETTER_TOPICS: readonly (keyof ProcessorConfig)[] = [
+  'indexDeadLetterTopic',
+  'eventsIndexDeadLetterTopic',
+];
 
 /** A former option kept as an alias: a boolean that sets `target` (inverted when `inverted`). */
 export interface DeprecatedBooleanOption {
@@ -257,6 +277,20 @@ export function resolveProcessorConfig(
   const out: Record<string, unknown> = {};
   for (const key of PROCESSOR_CONFIG_KEYS) {
     out[key] = coerce(key, PROCESSOR_CONFIG_FIELDS[key], merged[key], origin[key] ?? 'defaults');
+  }
+  for (const key of INDEX_DEAD_LETTER_TOPICS) {
+    const clash = PROCESSOR_CONFIG_KEYS.find(
+      (other) =>
+        other !== key &&
+        other !== 'applicationId' &&
+        PROCESSOR_CONFIG_FIELDS[other].kind === 'topic' &&
+        out[other] === out[key],
+    );
+    if (clash !== undefined)
+      throw invalidOption(
+        key,
+        `must differ from ${clash} (both ${JSON.stringify(out[key])}, ${key} from ${origin[key] ?? 'defaults'}): each connector writes records it cannot index there`,
+      );
   }
   return out as unknown as ProcessorConfig;
 }

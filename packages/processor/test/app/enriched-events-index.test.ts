@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrichedEventMapper } from '../../src/app/enriched-events-index.js';
+import { createClickstreamApp } from '../../src/app/clickstream.js';
+import { createEnrichedEventsConnector, enrichedEventMapper } from '../../src/app/enriched-events-index.js';
+import { resolveProcessorConfig } from '../../src/config/processor-config.js';
 
 describe('enrichedEventMapper', () => {
   const map = enrichedEventMapper();
@@ -24,5 +26,23 @@ describe('enrichedEventMapper', () => {
     expect(() => map({ key: Buffer.from('k'), value: Buffer.from('{'), offset: '0', partition: 0 })).toThrow(
       /not JSON/,
     );
+  });
+});
+
+describe("the reference app's Elasticsearch connectors", () => {
+  it('each have a dead-letter topic by default', () => {
+    const config = resolveProcessorConfig({ source: 'test', values: { enrichedEvents: true } });
+    const app = createClickstreamApp(config);
+    expect(app.connector?.deadLetterTopic).toBe('clickstream-metrics-dlq');
+    expect(app.eventsConnector?.deadLetterTopic).toBe('clickstream-enriched-dlq');
+  });
+
+  it('take the configured dead-letter topics', () => {
+    const config = resolveProcessorConfig({
+      source: 'test',
+      values: { indexDeadLetterTopic: 'results-errors', eventsIndexDeadLetterTopic: 'events-errors' },
+    });
+    expect(createClickstreamApp(config).connector?.deadLetterTopic).toBe('results-errors');
+    expect(createEnrichedEventsConnector(config).deadLetterTopic).toBe('events-errors');
   });
 });

@@ -19,6 +19,23 @@ describe('parseCli', () => {
     expect(helpText()).toContain('TRIBUTARY_BROKERS');
   });
 
+  it("maps the connectors' dead-letter topics from flags and lists them with their defaults in --help", () => {
+    expect(
+      parseCli(
+        ['clickstream', '--index-dead-letter-topic', 'm-dlq', '--events-index-dead-letter-topic=e-dlq'],
+        {
+          env: {},
+        },
+      ),
+    ).toMatchObject({ config: { indexDeadLetterTopic: 'm-dlq', eventsIndexDeadLetterTopic: 'e-dlq' } });
+    expect(helpText()).toMatch(
+      /--index-dead-letter-topic <value> .*\[TRIBUTARY_INDEX_DEAD_LETTER_TOPIC, default clickstream-metrics-dlq\]/,
+    );
+    expect(helpText()).toMatch(
+      /--events-index-dead-letter-topic <value>.*default clickstream-enriched-dlq\]/,
+    );
+  });
+
   it('maps --dashboard, --dashboard-port, TRIBUTARY_DASHBOARD_* and config-file keys onto the config', () => {
     expect(parseCli(['clickstream', '--dashboard'], { env: {} })).toMatchObject({
       config: { dashboard: true, dashboardPort: 8088 },

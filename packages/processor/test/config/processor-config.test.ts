@@ -95,3 +95,54 @@ describe('resolveProcessorConfig', () => {
     });
   });
 });
+
+describe('dead-letter topics of the embedded Elasticsearch connectors', () => {
+  it('default to clickstream-metrics-dlq and clickstream-enriched-dlq', () => {
+    expect(PROCESSOR_DEFAULTS).toMatchObject({
+      indexDeadLetterTopic: 'clickstream-metrics-dlq',
+      eventsIndexDeadLetterTopic: 'clickstream-enriched-dlq',
+    });
+    expect(flagName('indexDeadLetterTopic')).toBe('index-dead-letter-topic');
+    expect(envName('eventsIndexDeadLetterTopic')).toBe('TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC');
+  });
+
+  it('come from any layer, validated as topic names', () => {
+    const config = resolveProcessorConfig(
+      { source: 'config file', values: { indexDeadLetterTopic: 'm-dlq' } },
+      {
+        source: 'environment',
+        values: configFromEnv({ TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC: 'e-dlq' }),
+      },
+    );
+    expect(config).toMatchObject({ indexDeadLetterTopic: 'm-dlq', eventsIndexDeadLetterTopic: 'e-dlq' });
+    expect(() =>
+      resolveProcessorConfig({ source: 'flags', values: { indexDeadLetterTopic: 'a b' } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PROC_INVALID_OPTION',
+        option: 'indexDeadLetterTopic',
+        message: expect.stringContaining('must be a valid Kafka topic name'),
+      }),
+    );
+  });
+
+  it('must not be another topic of the app (or each other), naming both options', () => {
+    expect(() =>
+      resolveProcessorConfig({ source: 'flags', values: { indexDeadLetterTopic: 'clickstream-metrics' } }),
+    ).toThrow(
+      expect.objectContaining({
+        option: 'indexDeadLetterTopic',
+        message: expect.stringMatching(/^indexDeadLetterTopic must differ from resultsTopic .*from flags/),
+      }),
+    );
+    expect(() =>
+      resolveProcessorConfig({
+        source: 'environment',
+        values: { eventsIndexDeadLetterTopic: 'clickstream-metrics-dlq' },
+      }),
+    ).toThrow(/^indexDeadLetterTopic must differ from eventsIndexDeadLetterTopic/);
+    expect(() =>
+      resolveProcessorConfig({ source: 'flags', values: { eventsIndexDeadLetterTopic: 'clickstream-dlq' } }),
+    ).toThrow(/^eventsIndexDeadLetterTopic must differ from deadLetterTopic/);
+  });
+});
