@@ -88,6 +88,6 @@ export function createBlockFrameLz4Codec(prefer: 'native' | 'js' = 'native'): Lz
   return {
     implementation: 'native',
     compress: (encoder) => lz4BlockFrame(encoder.buffer, lz4),
-    decompress: (buffer) => fallback.decompress(buffer),
+    decompress: (buffer, options) => fallback.decompress(buffer, options),
   };
 }

@@ -1,10 +1,15 @@
 /**
  * A small pure-JS LZ4 frame codec, the fallback when the native `lz4-napi` cannot be loaded.
- * - decompress: full LZ4 frame format (independent or linked blocks, optional checksums/content size/dict id
- *   fields skipped, checksums not verified).
+ * - decompress: full LZ4 frame format (independent or linked blocks, optional checksums and dict id fields
+ *   skipped, checksums not verified), with a cap on the output (`maxDecompressedBytes`): a declared content size
+ *   beyond it, or output passing it, throws `TRIB_SCHEMA_BATCH_TOO_LARGE` before more than the cap is allocated.
+ * - size: the decompressed size without decompressing or allocating (the native codec's guard against
+ *   decompression bombs).
  * - compress: a valid LZ4 frame whose blocks are stored uncompressed (the format allows it): every reader accepts
  *   it, but it saves no bytes. Use the native codec for real compression.
  */
+import { batchTooLargeError, DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES } from '../kafkajs/decompression-cap.js';
+
 const MAGIC = 0x184d2204;
 const BLOCK_SIZE = 64 * 1024;
 const P1 = 2654435761;
@@ -75,23 +80,82 @@ export function lz4FrameStore(data: Uint8Array): Buffer {
   return out;
 }
 
-class Output {
+/**
+ * Where the decoded bytes go: `Output` keeps them (decompress), `Counter` only counts them (the size scan). Both
+ * throw `TRIB_SCHEMA_BATCH_TOO_LARGE` before the length would pass the cap.
+ */
+interface Sink {
+  len: number;
+  /** A frame declares its content size: `TRIB_SCHEMA_BATCH_TOO_LARGE` already when it is beyond the cap. */
+  declare(size: number): void;
+  literals(src: Uint8Array, start: number, end: number): void;
+  match(offset: number, length: number): void;
+}
+
+function tooLarge(frame: Uint8Array, max: number): Error {
+  return batchTooLargeError({ codec: 'lz4', compressedBytes: frame.length, maxDecompressedBytes: max });
+}
+
+class Output implements Sink {
   buf: Uint8Array;
   len = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(size, 64));
+  readonly #frame: Uint8Array;
+  readonly #max: number;
+  constructor(frame: Uint8Array, max: number) {
+    this.#frame = frame;
+    this.#max = max;
+    this.buf = new Uint8Array(Math.min(Math.max(frame.length * 4, 64), max));
+  }
+  declare(size: number): void {
+    if (size > this.#max - this.len) throw tooLarge(this.#frame, this.#max);
   }
   ensure(extra: number): void {
-    if (this.len + extra <= this.buf.length) return;
+    const needed = this.len + extra;
+    if (needed <= this.buf.length) return;
+    if (needed > this.#max) throw tooLarge(this.#frame, this.#max);
     let size = this.buf.length * 2;
-    while (size < this.len + extra) size *= 2;
-    const next = new Uint8Array(size);
+    while (size < needed) size *= 2;
+    const next = new Uint8Array(Math.min(size, this.#max));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
+  literals(src: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    this.buf.set(src.subarray(start, end), this.len);
+    this.len += end - start;
+  }
+  match(offset: number, length: number): void {
+    this.ensure(length);
+    const buf = this.buf;
+    let from = this.len - offset;
+    for (let k = 0; k < length; k++) buf[this.len++] = buf[from++]!;
+  }
 }
 
-function decodeBlock(src: Uint8Array, start: number, end: number, out: Output): void {
+class Counter implements Sink {
+  len = 0;
+  readonly #frame: Uint8Array;
+  readonly #max: number;
+  constructor(frame: Uint8Array, max: number) {
+    this.#frame = frame;
+    this.#max = max;
+  }
+  declare(size: number): void {
+    if (size > this.#max - this.len) throw tooLarge(this.#frame, this.#max);
+  }
+  literals(_src: Uint8Array, start: number, end: number): void {
+    this.#add(end - start);
+  }
+  match(_offset: number, length: number): void {
+    this.#add(length);
+  }
+  #add(length: number): void {
+    if (length > this.#max - this.len) throw tooLarge(this.#frame, this.#max);
+    this.len += length;
+  }
+}
+
+function decodeBlock(src: Uint8Array, start: number, end: number, out: Sink): void {
   let ip = start;
   while (ip < end) {
     const token = src[ip++]!;
@@ -104,9 +168,7 @@ function decodeBlock(src: Uint8Array, start: number, end: number, out: Output): 
       } while (b === 255 && ip < end);
     }
     if (ip + lit > end) throw new Error('lz4: literal run past end of block');
-    out.ensure(lit);
-    out.buf.set(src.subarray(ip, ip + lit), out.len);
-    out.len += lit;
+    out.literals(src, ip, ip + lit);
     ip += lit;
     if (ip >= end) break;
     const offset = src[ip]! | (src[ip + 1]! << 8);
@@ -120,17 +182,12 @@ function decodeBlock(src: Uint8Array, start: number, end: number, out: Output): 
         matchLen += b;
       } while (b === 255 && ip < end);
     }
-    matchLen += 4;
-    out.ensure(matchLen);
-    const buf = out.buf;
-    let from = out.len - offset;
-    for (let k = 0; k < matchLen; k++) buf[out.len++] = buf[from++]!;
+    out.match(offset, matchLen + 4);
   }
 }
 
-/** Decompresses a (sequence of) LZ4 frame(s). */
-export function lz4FrameDecompress(frame: Uint8Array): Buffer {
-  const out = new Output(frame.length * 4);
+/** Reads a (sequence of) LZ4 frame(s) into `out`. */
+function readFrames(frame: Uint8Array, out: Sink): void {
   let p = 0;
   while (p < frame.length) {
     if (frame.length - p < 7 || readU32(frame, p) !== MAGIC)
@@ -141,6 +198,8 @@ export function lz4FrameDecompress(frame: Uint8Array): Buffer {
     const contentSize = (flg & 0x08) !== 0;
     const contentChecksum = (flg & 0x04) !== 0;
     const dictId = (flg & 0x01) !== 0;
+    if (contentSize && p + 14 <= frame.length)
+      out.declare(readU32(frame, p + 6) + readU32(frame, p + 10) * 2 ** 32);
     p += 6 + (contentSize ? 8 : 0) + (dictId ? 4 : 0) + 1;
     for (;;) {
       if (p + 4 > frame.length) throw new Error('lz4: truncated frame');
@@ -149,16 +208,36 @@ export function lz4FrameDecompress(frame: Uint8Array): Buffer {
       if (size === 0) break;
       const len = size & 0x7fffffff;
       if (p + len > frame.length) throw new Error('lz4: truncated block');
-      if ((size & 0x80000000) !== 0) {
-        out.ensure(len);
-        out.buf.set(frame.subarray(p, p + len), out.len);
-        out.len += len;
-      } else {
-        decodeBlock(frame, p, p + len, out);
-      }
+      if ((size & 0x80000000) !== 0) out.literals(frame, p, p + len);
+      else decodeBlock(frame, p, p + len, out);
       p += len + (blockChecksum ? 4 : 0);
     }
     if (contentChecksum) p += 4;
   }
+}
+
+/**
+ * Decompresses a (sequence of) LZ4 frame(s); beyond `maxDecompressedBytes` (a frame declaring a larger content
+ * size, or the output passing it) throws `TRIB_SCHEMA_BATCH_TOO_LARGE` without allocating more than that.
+ */
+export function lz4FrameDecompress(
+  frame: Uint8Array,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES,
+): Buffer {
+  const out = new Output(frame, maxDecompressedBytes);
+  readFrames(frame, out);
   return Buffer.from(out.buf.buffer, out.buf.byteOffset, out.len);
+}
+
+/**
+ * The decompressed size of a (sequence of) LZ4 frame(s), by reading the sequences' lengths without producing the
+ * bytes (no allocation); the same checks and errors as `lz4FrameDecompress`, `TRIB_SCHEMA_BATCH_TOO_LARGE` included.
+ */
+export function lz4FrameDecompressedSize(
+  frame: Uint8Array,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES,
+): number {
+  const counter = new Counter(frame, maxDecompressedBytes);
+  readFrames(frame, counter);
+  return counter.len;
 }

@@ -14,14 +14,19 @@
  * is not installed and kafkajs runs as shipped. `TRIBUTARY_KAFKAJS_DECODING=kafkajs` turns it off (not the
  * read_committed fix: `installAbortedTransactionFilter` puts it into kafkajs' own Batch as well). Call it with
  * `createRequire(import.meta.url)` of the package whose kafkajs is to be patched.
+ *
+ * The record-batch decoder caps a compressed batch's decompressed size at
+ * `TRIBUTARY_KAFKAJS_MAX_DECOMPRESSED_BATCH_BYTES` (`decompression-cap.ts`; a bad value throws
+ * `TRIB_SCHEMA_INVALID_OPTION`).
  */
 import {
   filterAbortedTransactions,
   type AbortedTransaction,
   type TransactionalBatchContext,
 } from './aborted-transactions.js';
+import { maxDecompressedBatchBytesFromEnv } from './decompression-cap.js';
 import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
-import { createRecordBatchDecoder, type KafkajsDecoder } from './record-batch-decoding.js';
+import { createRecordBatchDecoder, type KafkajsCodec, type KafkajsDecoder } from './record-batch-decoding.js';
 
 export interface FetchDecodingInstall {
   /** The record-batch decoder replaces kafkajs' own. */
@@ -50,13 +55,17 @@ export function installFetchDecoding(
   require: NodeJS.Require,
   env: NodeJS.ProcessEnv = process.env,
 ): FetchDecodingInstall {
+  const maxDecompressedBytes = maxDecompressedBatchBytesFromEnv(env);
   if (env.TRIBUTARY_KAFKAJS_DECODING === 'kafkajs' || !supportedKafkajs(require)) {
     return { recordBatchDecoder: false, batch: false };
   }
-  return { recordBatchDecoder: installRecordBatchDecoder(require), batch: installBatch(require) };
+  return {
+    recordBatchDecoder: installRecordBatchDecoder(require, maxDecompressedBytes),
+    batch: installBatch(require),
+  };
 }
 
-function installRecordBatchDecoder(require: NodeJS.Require): boolean {
+function installRecordBatchDecoder(require: NodeJS.Require, maxDecompressedBytes: number): boolean {
   return patchKafkajsModule<(d: KafkajsDecoder) => Promise<unknown>>(
     require,
     'kafkajs/src/protocol/recordBatch/v0/decoder.js',
@@ -67,9 +76,7 @@ function installRecordBatchDecoder(require: NodeJS.Require): boolean {
       };
       const timestampTypes = require('kafkajs/src/protocol/timestampTypes.js') as Record<string, number>;
       const compression = require('kafkajs/src/protocol/message/compression/index.js') as {
-        lookupCodecByAttributes: (
-          attributes: number,
-        ) => { decompress(buffer: Buffer): Promise<Buffer> } | null;
+        lookupCodecByAttributes: (attributes: number) => KafkajsCodec | null;
       };
       return createRecordBatchDecoder({
         Decoder: require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => KafkajsDecoder,
@@ -81,6 +88,7 @@ function installRecordBatchDecoder(require: NodeJS.Require): boolean {
         PartialMessageError: errors.KafkaJSPartialMessageError,
         logAppendTime: timestampTypes.LOG_APPEND_TIME!,
         createTime: timestampTypes.CREATE_TIME!,
+        maxDecompressedBytes,
       });
     },
   );

@@ -1,5 +1,7 @@
 import { installAbortedTransactionFilter } from './aborted-transactions.js';
+import { maxDecompressedBatchBytesFromEnv } from './decompression-cap.js';
 import { installFetchDecoding, type FetchDecodingInstall } from './fetch-decoding.js';
+import { installGzipCodec } from './gzip-codec.js';
 import { installLinearGrouping } from './linear-grouping.js';
 import { installProduceRequest } from './produce-request.js';
 import { installRecordEncoding } from './record-encoding.js';
@@ -21,14 +23,20 @@ export interface KafkajsPatches {
  * no object spread per message in the produce request) and the linear per-partition grouping of a send. These keep
  * kafkajs' exact results (differential tests). One patch is a fix instead: the read_committed filter of aborted
  * transactions is Apache Kafka's Java consumer's, not kafkajs' own, which delivers records of some aborted
- * transactions (`aborted-transactions.ts`); the `TRIBUTARY_KAFKAJS_*` switches do not turn it off. With another kafkajs
- * version nothing is installed. Several packages sharing one kafkajs may all call it.
+ * transactions (`aborted-transactions.ts`); the `TRIBUTARY_KAFKAJS_*` switches do not turn it off. Another is a guard:
+ * a compressed batch that decompresses to more than `TRIBUTARY_KAFKAJS_MAX_DECOMPRESSED_BATCH_BYTES` (default 64 MiB)
+ * throws `TRIB_SCHEMA_BATCH_TOO_LARGE` instead of running the process out of memory (`decompression-cap.ts`): the
+ * record-batch decoder passes the cap to the codec, and kafkajs' GZIP codec is replaced by one that stops there
+ * (`createGzipCodec`, its `maxDecompressedBytes` the cap), also for kafkajs' own decoder. A bad value of the variable
+ * throws `TRIB_SCHEMA_INVALID_OPTION` before anything is installed. With another kafkajs version nothing is
+ * installed. Several packages sharing one kafkajs may all call it (the first call's cap stays).
  */
 export function installKafkajsPatches(
   require: NodeJS.Require,
   env: NodeJS.ProcessEnv = process.env,
 ): KafkajsPatches {
-  return {
+  const maxDecompressedBytes = maxDecompressedBatchBytesFromEnv(env);
+  const patches: KafkajsPatches = {
     // first: kafkajs' Batch keeps the filter it finds, and the fetch decoding loads kafkajs' Batch
     abortedTransactions: installAbortedTransactionFilter(require),
     fetchDecoding: installFetchDecoding(require, env),
@@ -37,4 +45,8 @@ export function installKafkajsPatches(
     produceRequest: installProduceRequest(require, env),
     linearGrouping: installLinearGrouping(require),
   };
+  // after the module patches (it loads kafkajs' compression modules); `CompressionCodecs[CompressionTypes.GZIP]()`
+  // is then the capped codec, with its cap as `maxDecompressedBytes`
+  installGzipCodec(require, maxDecompressedBytes);
+  return patches;
 }

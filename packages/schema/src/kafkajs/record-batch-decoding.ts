@@ -11,7 +11,18 @@
  * end exactly at its length, a header named `__proto__`, offsets or timestamps beyond 2^53, truncated data) makes
  * the whole batch go through kafkajs' own record decoder on the same bytes, so malformed input gets kafkajs' exact
  * behaviour and errors.
+ *
+ * One difference is deliberate: a compressed batch that decompresses to more than `maxDecompressedBytes` (a
+ * decompression bomb) throws `TRIB_SCHEMA_BATCH_TOO_LARGE` naming the batch's offsets, where kafkajs runs out of
+ * memory. The cap goes to the codec as `decompress(buffer, { maxDecompressedBytes })`; the project's GZIP and LZ4
+ * codecs stop there, and a codec that ignores it is checked afterwards.
  */
+import {
+  batchTooLargeError,
+  isBatchTooLarge,
+  resolveMaxDecompressedBytes,
+  type DecompressOptions,
+} from './decompression-cap.js';
 
 /** The parts of kafkajs' internals the decoder uses (its own modules, so codecs registered by the app apply). */
 export interface KafkajsDecodingInternals {
@@ -20,7 +31,12 @@ export interface KafkajsDecodingInternals {
   /** kafkajs' `protocol/recordBatch/record/v0/decoder.js`: one record from a decoder positioned on its body. */
   recordDecoder: (decoder: KafkajsDecoder, batchContext: object) => unknown;
   /** kafkajs' `lookupCodecByAttributes` (`protocol/message/compression`). */
-  lookupCodecByAttributes: (attributes: number) => { decompress(buffer: Buffer): Promise<Buffer> } | null;
+  lookupCodecByAttributes: (attributes: number) => KafkajsCodec | null;
+  /**
+   * The cap on a compressed batch's decompressed size, passed to the codec.
+   * @defaultValue `DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES` (64 MiB)
+   */
+  maxDecompressedBytes?: number | undefined;
   /** kafkajs' `KafkaJSPartialMessageError`. */
   PartialMessageError: new (message: string) => Error;
   /** kafkajs' `TimestampTypes.LOG_APPEND_TIME` / `CREATE_TIME`. */
@@ -28,6 +44,11 @@ export interface KafkajsDecodingInternals {
   createTime: number;
   /** Called when a batch goes through kafkajs' own record decoder (tests and diagnostics). */
   onFallback?: () => void;
+}
+
+/** A codec of kafkajs' table; the project's codecs take the second argument, kafkajs' own ignore it. */
+export interface KafkajsCodec {
+  decompress(buffer: Buffer, options?: DecompressOptions): Promise<Buffer>;
 }
 
 export interface KafkajsDecoder {
@@ -44,6 +65,8 @@ export interface KafkajsDecoder {
   forward(size: number): void;
 }
 
+const COMPRESSION_CODEC_MASK = 0x7;
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const TIMESTAMP_TYPE_FLAG_MASK = 0x8;
 const TRANSACTIONAL_FLAG_MASK = 0x10;
 const CONTROL_FLAG_MASK = 0x20;
@@ -80,13 +103,42 @@ export interface DecodedRecord {
 export function createRecordBatchDecoder(
   k: KafkajsDecodingInternals,
 ): (fetchDecoder: KafkajsDecoder) => Promise<RecordContext & { records: unknown[] }> {
+  const maxDecompressedBytes = resolveMaxDecompressedBytes(k.maxDecompressedBytes);
+  const decompressOptions: DecompressOptions = { maxDecompressedBytes };
+
+  /** The codec's output, or TRIB_SCHEMA_BATCH_TOO_LARGE with the batch's offsets when it passes the cap. */
+  const decompress = async (
+    codec: KafkajsCodec,
+    compressed: Buffer,
+    context: BatchContext,
+    attributes: number,
+  ): Promise<Buffer> => {
+    let decompressed: Buffer | undefined;
+    try {
+      decompressed = await codec.decompress(compressed, decompressOptions);
+    } catch (error) {
+      // the codec's own error (no offsets) is not kept as the cause (see BatchTooLargeError)
+      if (!isBatchTooLarge(error)) throw error;
+    }
+    if (decompressed !== undefined && decompressed.length <= maxDecompressedBytes) return decompressed;
+    const type = attributes & COMPRESSION_CODEC_MASK;
+    throw batchTooLargeError({
+      codec: CODEC_NAMES[type] ?? `codec ${type}`,
+      compressedBytes: compressed.length,
+      maxDecompressedBytes,
+      firstOffset: context.firstOffset,
+      lastOffset: (BigInt(context.firstOffset) + BigInt(context.lastOffsetDelta)).toString(),
+    });
+  };
+
   const kafkajsRecord = (decoder: KafkajsDecoder, context: BatchContext): unknown => {
     const recordBuffer = decoder.readVarIntBytes();
     return k.recordDecoder(new k.Decoder(recordBuffer as Buffer), context);
   };
 
   const decodeRecords = async (
-    codec: ReturnType<KafkajsDecodingInternals['lookupCodecByAttributes']>,
+    codec: KafkajsCodec | null,
+    attributes: number,
     recordsDecoder: KafkajsDecoder,
     context: BatchContext,
   ): Promise<unknown[]> => {
@@ -107,7 +159,7 @@ export function createRecordBatchDecoder(
     const length = recordsDecoder.readInt32();
     if (length <= 0) return [];
     const compressed = recordsDecoder.readAll();
-    const decompressed = await codec.decompress(compressed);
+    const decompressed = await decompress(codec, compressed, context, attributes);
     const fast = decodeRecordsFast(decompressed, 0, length, context);
     if (fast !== undefined) return fast.records;
     k.onFallback?.();
@@ -152,7 +204,7 @@ export function createRecordBatchDecoder(
       timestampType: (attributes & TIMESTAMP_TYPE_FLAG_MASK) > 0 ? k.logAppendTime : k.createTime,
     };
     const codec = k.lookupCodecByAttributes(attributes);
-    const records = await decodeRecords(codec, decoder, { ...recordContext, magicByte });
+    const records = await decodeRecords(codec, attributes, decoder, { ...recordContext, magicByte });
     return { ...recordContext, records };
   };
 

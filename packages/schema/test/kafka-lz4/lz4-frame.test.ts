@@ -1,6 +1,14 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { lz4FrameDecompress, lz4FrameStore, xxhash32 } from '../../src/kafka-lz4/lz4-frame.js';
+import { SchemaErrorCodes } from '../../src/errors.js';
+import {
+  lz4FrameDecompress,
+  lz4FrameDecompressedSize,
+  lz4FrameStore,
+  xxhash32,
+} from '../../src/kafka-lz4/lz4-frame.js';
+import { DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES } from '../../src/kafkajs/decompression-cap.js';
+import { lz4Bomb } from '../kafkajs/decompression-bombs.js';
 
 const lz4 = createRequire(import.meta.url)('lz4-napi') as {
   compressFrame(d: Uint8Array): Promise<Buffer>;
@@ -62,5 +70,89 @@ describe('pure-JS LZ4 frames', () => {
     expect(() => lz4FrameDecompress(Buffer.from('not a frame at all'))).toThrow(/bad magic/);
     const frame = lz4FrameStore(sample(1000));
     expect(() => lz4FrameDecompress(frame.subarray(0, 100))).toThrow(/truncated/);
+  });
+});
+
+const MiB = 1024 * 1024;
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('the cap on the decompressed size', () => {
+  it('measures native frames without decompressing them, and decodes them whole up to the cap', async () => {
+    for (const size of [0, 1, 15, 4096, 70_000, 300_000]) {
+      const data = sample(size);
+      const frame = await lz4.compressFrame(data);
+      expect(lz4FrameDecompressedSize(frame)).toBe(size);
+      expect(lz4FrameDecompressedSize(lz4FrameStore(data))).toBe(size);
+      if (size === 0) continue;
+      expect(Buffer.compare(lz4FrameDecompress(frame, size), data)).toBe(0);
+      expect(lz4FrameDecompressedSize(frame, size)).toBe(size);
+      for (const tooSmall of [
+        () => lz4FrameDecompress(frame, size - 1),
+        () => lz4FrameDecompressedSize(frame, size - 1),
+      ]) {
+        expect(caught(tooSmall)).toMatchObject({
+          code: SchemaErrorCodes.BATCH_TOO_LARGE,
+          codec: 'lz4',
+          compressedBytes: frame.length,
+          maxDecompressedBytes: size - 1,
+        });
+      }
+    }
+  });
+
+  it('defaults to 64 MiB', () => {
+    expect(lz4FrameDecompressedSize(lz4Bomb(64 * MiB))).toBe(DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES);
+    expect(caught(() => lz4FrameDecompressedSize(lz4Bomb(68 * MiB)))).toMatchObject({
+      code: SchemaErrorCodes.BATCH_TOO_LARGE,
+      maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES,
+    });
+  });
+
+  it('the test bomb is a valid LZ4 frame of zeros (native and pure-JS readers agree)', async () => {
+    const frame = lz4Bomb(8 * MiB);
+    expect(frame.length).toBeLessThan((8 * MiB) / 250);
+    const zeros = Buffer.alloc(8 * MiB);
+    expect(Buffer.compare(await lz4.decompressFrame(frame), zeros)).toBe(0);
+    expect(Buffer.compare(lz4FrameDecompress(frame, 8 * MiB), zeros)).toBe(0);
+    const declared = lz4Bomb(8 * MiB, 8 * MiB);
+    expect(Buffer.compare(await lz4.decompressFrame(declared), zeros)).toBe(0);
+    expect(Buffer.compare(lz4FrameDecompress(declared, 8 * MiB), zeros)).toBe(0);
+  });
+
+  it('stops a 256 MiB bomb at a 1 MiB cap in its first block', () => {
+    const frame = lz4Bomb(256 * MiB);
+    for (const read of [lz4FrameDecompress, lz4FrameDecompressedSize]) {
+      expect(caught(() => read(frame, MiB))).toMatchObject({
+        code: SchemaErrorCodes.BATCH_TOO_LARGE,
+        maxDecompressedBytes: MiB,
+      });
+    }
+  });
+
+  it('rejects a frame declaring a content size beyond the cap before reading its blocks', () => {
+    const declared = lz4Bomb(4 * MiB, 2 ** 40);
+    // the blocks are cut off: only the declaration can be the reason
+    const headerOnly = declared.subarray(0, 4 + 10 + 1 + 4);
+    for (const read of [lz4FrameDecompress, lz4FrameDecompressedSize]) {
+      expect(caught(() => read(headerOnly, 64 * MiB))).toMatchObject({
+        code: SchemaErrorCodes.BATCH_TOO_LARGE,
+      });
+      expect(() => read(headerOnly.subarray(0, 15), 2 ** 41)).toThrow(/truncated/);
+    }
+  });
+
+  it('still stops a frame that declares less than it holds', () => {
+    const lying = lz4Bomb(16 * MiB, 1024);
+    for (const read of [lz4FrameDecompress, lz4FrameDecompressedSize]) {
+      expect(caught(() => read(lying, 4 * MiB))).toMatchObject({ code: SchemaErrorCodes.BATCH_TOO_LARGE });
+    }
   });
 });

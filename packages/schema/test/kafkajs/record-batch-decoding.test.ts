@@ -1,9 +1,17 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchClass } from '../../src/kafkajs/fetch-decoding.js';
+import { SchemaErrorCodes } from '../../src/errors.js';
 import { createLz4Codec } from '../../src/kafka-lz4/lz4-codec.js';
-import { createRecordBatchDecoder, type KafkajsDecoder } from '../../src/kafkajs/record-batch-decoding.js';
+import { DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES } from '../../src/kafkajs/decompression-cap.js';
+import { createGzipCodec } from '../../src/kafkajs/gzip-codec.js';
+import {
+  createRecordBatchDecoder,
+  type KafkajsDecoder,
+  type KafkajsDecodingInternals,
+} from '../../src/kafkajs/record-batch-decoding.js';
 import { rng } from '../helpers/events.js';
+import { gzipBomb, lz4Bomb } from './decompression-bombs.js';
 
 // Differential test: the processor's record-batch decoder and Batch against kafkajs 2.2.4's own, on record batches
 // made by kafkajs' own encoder (then edited where the encoder cannot produce a case: control batches, append time,
@@ -39,7 +47,7 @@ const codecs = require('kafkajs/src/protocol/message/compression/index.js') as {
 codecs.Codecs[3] = () => createLz4Codec();
 
 let fallbacks = 0;
-const fastDecoder = createRecordBatchDecoder({
+const internals: KafkajsDecodingInternals = {
   Decoder: DecoderClass,
   recordDecoder: require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js'),
   lookupCodecByAttributes: compression.lookupCodecByAttributes,
@@ -47,7 +55,8 @@ const fastDecoder = createRecordBatchDecoder({
   logAppendTime: 1,
   createTime: 0,
   onFallback: () => fallbacks++,
-});
+};
+const fastDecoder = createRecordBatchDecoder(internals);
 
 interface BatchSpec {
   compression: number;
@@ -105,7 +114,10 @@ function setAttributeBits(batch: Buffer, bits: number): Buffer {
   return copy;
 }
 
-async function decodeBoth(buffer: Buffer): Promise<{ expected: unknown; actual: unknown }> {
+async function decodeBoth(
+  buffer: Buffer,
+  ours: (d: Decoder) => Promise<unknown> = fastDecoder,
+): Promise<{ expected: unknown; actual: unknown }> {
   const run = async (decode: (d: Decoder) => Promise<unknown>): Promise<unknown> => {
     const decoder = new DecoderClass(buffer);
     const batches: unknown[] = [];
@@ -117,7 +129,7 @@ async function decodeBoth(buffer: Buffer): Promise<{ expected: unknown; actual: 
       return { batches, error: `${(error as Error).name}: ${(error as Error).message}` };
     }
   };
-  return { expected: await run(kafkajsRecordBatchDecoder), actual: await run(fastDecoder) };
+  return { expected: await run(kafkajsRecordBatchDecoder), actual: await run(ours) };
 }
 
 /**
@@ -252,6 +264,138 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
       }
     }
     expect(fallbacks).toBeGreaterThan(100);
+  });
+});
+
+describe('the cap on a compressed batch’s decompressed size', () => {
+  const MiB = 1024 * 1024;
+  /** The compressed records of a batch made by `encodeBatch`: after the 57-byte header and the record count. */
+  const compressedRecords = (batch: Buffer): Buffer => batch.subarray(61);
+  const withCap = (maxDecompressedBytes: number) =>
+    createRecordBatchDecoder({ ...internals, maxDecompressedBytes });
+  // as installKafkajsPatches: the capped GZIP codec in kafkajs' table (the LZ4 codec is the project's already)
+  const kafkajsGzip = codecs.Codecs[CODECS.gzip]!;
+  const gzipCodec = createGzipCodec();
+  beforeAll(() => {
+    codecs.Codecs[CODECS.gzip] = () => gzipCodec;
+  });
+  afterAll(() => {
+    codecs.Codecs[CODECS.gzip] = kafkajsGzip;
+  });
+
+  /**
+   * A batch made by kafkajs' encoder whose compressed records are `payload`: kafkajs' codec table lends the encoder
+   * a codec that returns it whatever the records.
+   */
+  async function batchWith(
+    codec: number,
+    payload: Buffer,
+    spec: Omit<BatchSpec, 'compression'>,
+  ): Promise<Buffer> {
+    const registered = codecs.Codecs[codec];
+    codecs.Codecs[codec] = () => ({ compress: async () => payload });
+    try {
+      return await encodeBatch({ ...spec, compression: codec }, rng(1));
+    } finally {
+      codecs.Codecs[codec] = registered!;
+    }
+  }
+
+  async function decodeError(decode: (d: Decoder) => Promise<unknown>, batch: Buffer): Promise<unknown> {
+    try {
+      await decode(new DecoderClass(batch));
+    } catch (error) {
+      return error;
+    }
+    throw new Error('decoded a batch beyond the cap');
+  }
+
+  for (const [name, codec] of [
+    ['gzip', CODECS.gzip],
+    ['lz4', CODECS.lz4],
+  ] as const) {
+    it(`decodes a ${name} batch exactly at a small cap as kafkajs does, and throws one byte below it`, async () => {
+      const rnd = rng(codec + 40);
+      const spec = { compression: codec, firstOffset: 7_000, firstTimestamp: 1_763_800_000_000, records: 60 };
+      const batch = await encodeBatch({ ...spec, headers: true }, rnd);
+      const size = (await compression.lookupCodecByAttributes(codec)!.decompress(compressedRecords(batch)))
+        .length;
+      expect(size).toBeGreaterThan(1000);
+      fallbacks = 0;
+      const { expected, actual } = await decodeBoth(batch, withCap(size));
+      expectSameRecords(actual, expected);
+      expect((actual as { batches: unknown[] }).batches).toHaveLength(1);
+      expect(fallbacks).toBe(0);
+      const error = await decodeError(withCap(size - 1), batch);
+      expect(error).toMatchObject({
+        code: SchemaErrorCodes.BATCH_TOO_LARGE,
+        codec: name,
+        maxDecompressedBytes: size - 1,
+        firstOffset: '7000',
+        lastOffset: '7059',
+        retriable: false,
+      });
+    });
+  }
+
+  it('throws for a 200 MiB gzip bomb and a 256 MiB LZ4 bomb, naming the offsets, the cap and how to raise it', async () => {
+    const spec = { firstOffset: 2 ** 40, firstTimestamp: 1_763_800_000_000, records: 3, headers: false };
+    const bombs = [
+      { codec: 'gzip', batch: await batchWith(CODECS.gzip, await gzipBomb(200 * MiB), spec) },
+      { codec: 'lz4', batch: await batchWith(CODECS.lz4, lz4Bomb(256 * MiB), spec) },
+    ];
+    for (const { codec, batch } of bombs) {
+      expect(batch.length).toBeLessThan(2 * MiB);
+      const error = (await decodeError(withCap(4 * MiB), batch)) as Error & Record<string, unknown>;
+      expect(error).toMatchObject({
+        code: SchemaErrorCodes.BATCH_TOO_LARGE,
+        codec,
+        compressedBytes: batch.length - 61,
+        maxDecompressedBytes: 4 * MiB,
+        firstOffset: '1099511627776',
+        lastOffset: '1099511627778',
+      });
+      expect(error.message).toBe(
+        `TRIB_SCHEMA_BATCH_TOO_LARGE: the ${codec}-compressed record batch at offsets 1099511627776..1099511627778 ` +
+          `(${batch.length - 61} bytes compressed) decompresses to more than 4194304 bytes, the cap on a fetched ` +
+          `batch's decompressed size; if such batches are legitimate, raise ` +
+          `TRIBUTARY_KAFKAJS_MAX_DECOMPRESSED_BATCH_BYTES (bytes, default 67108864), otherwise skip the batch by ` +
+          `setting the consumer group's offset for its partition to 1099511627779`,
+      );
+    }
+  });
+
+  it('caps at 64 MiB by default, and validates the option', async () => {
+    const spec = { firstOffset: 0, firstTimestamp: 1_763_800_000_000, records: 1, headers: false };
+    const batch = await batchWith(CODECS.lz4, lz4Bomb(68 * MiB), spec);
+    expect(await decodeError(fastDecoder, batch)).toMatchObject({
+      code: SchemaErrorCodes.BATCH_TOO_LARGE,
+      maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BATCH_BYTES,
+    });
+    expect(() => withCap(0)).toThrow(/^TRIB_SCHEMA_INVALID_OPTION: maxDecompressedBytes must be an integer/);
+  });
+
+  it('checks the output of a codec that ignores the cap (no memory bound then, but the same error)', async () => {
+    const spec = { firstOffset: 10, firstTimestamp: 1_763_800_000_000, records: 2, headers: false };
+    const batch = await batchWith(CODECS.gzip, Buffer.from('anything'), spec);
+    let passed: unknown;
+    const decode = createRecordBatchDecoder({
+      ...internals,
+      maxDecompressedBytes: 1000,
+      lookupCodecByAttributes: () => ({
+        decompress: async (_buffer: Buffer, options?: unknown) => {
+          passed = options;
+          return Buffer.alloc(1001);
+        },
+      }),
+    });
+    expect(await decodeError(decode, batch)).toMatchObject({
+      code: SchemaErrorCodes.BATCH_TOO_LARGE,
+      codec: 'gzip',
+      firstOffset: '10',
+      lastOffset: '11',
+    });
+    expect(passed).toEqual({ maxDecompressedBytes: 1000 });
   });
 });
 
