@@ -21,6 +21,10 @@ export const PROCESSOR_ERROR_CODES = {
    * (or, with no dead-letter output, the commit fails naming the record's topic and size).
    */
   RECORD_TOO_LARGE: 'TRIB_PROC_RECORD_TOO_LARGE',
+  /** A valid event refused: a new key in a window that already holds `maxKeysPerWindow` keys (dead-lettered). */
+  WINDOW_KEY_LIMIT: 'TRIB_PROC_WINDOW_KEY_LIMIT',
+  /** A valid event refused: a new session in a partition already holding `maxOpenSessions` (dead-lettered). */
+  SESSION_LIMIT: 'TRIB_PROC_SESSION_LIMIT',
   /**
    * Runtime: a topic no longer matches the job's state — a repartition or changelog topic whose partition count
    * changed, a recreated input topic, committed offsets behind the restored progress. The message names the topic

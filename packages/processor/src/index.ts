@@ -80,6 +80,8 @@ export type { DedupStoreOptions, DedupVerdict } from './dedup/dedup-store.js';
 export type { Decoder, DecodeResult } from './engine/decoder.js';
 export { ENGINE_CHANNELS } from './engine/diagnostics.js';
 export { ENGINE_DEFAULTS } from './engine/options.js';
+export { STATE_LIMIT_CODES } from './engine/state-limits.js';
+export type { StateLimitCode, StateLimitHit } from './engine/state-limits.js';
 export type { EventTimeOptions, OutputNames } from './engine/options.js';
 export { SIDE_OUTPUT_HEADERS, LATE_REASONS } from './engine/side-outputs.js';
 export type { LateReason } from './engine/side-outputs.js';

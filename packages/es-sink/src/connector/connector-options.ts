@@ -53,6 +53,11 @@ export const CONNECTOR_DEFAULTS = {
    */
   healthCheckIntervalMs: 5000,
   /**
+   * Consumer group session timeout: how soon the partitions of a crashed connector are taken over by another.
+   * @defaultValue 30000
+   */
+  sessionTimeoutMs: 30_000,
+  /**
    * Replication factor of the dead-letter topic when the connector creates it (1 partition; Kafka Connect creates
    * its DLQ the same way). Raise it on a multi-broker cluster.
    * @defaultValue 1
@@ -118,6 +123,8 @@ export interface KafkaEsConnectorOptions {
   lowWaterMark?: number;
   commitIntervalMs?: number;
   healthCheckIntervalMs?: number;
+  /** Consumer group session timeout (6000–300000 ms). */
+  sessionTimeoutMs?: number;
   /** How long `stop()` waits for outstanding documents before leaving them unacknowledged. */
   shutdownTimeoutMs?: number;
   /**
@@ -146,6 +153,7 @@ export type ResolvedConnectorOptions = Omit<KafkaEsConnectorOptions, 'deadLetter
   lowWaterMark: number;
   commitIntervalMs: number;
   healthCheckIntervalMs: number;
+  sessionTimeoutMs: number;
 };
 
 /** Validates the connector's own options (the sink validates its own); names the option on failure. */
@@ -181,6 +189,11 @@ export function resolveConnectorOptions(options: KafkaEsConnectorOptions): Resol
     if (!Number.isInteger(o[key]) || o[key] < 1)
       throw invalidOption(key, `must be a positive integer (got ${String(o[key])})`);
   }
+  if (!Number.isInteger(o.sessionTimeoutMs) || o.sessionTimeoutMs < 6_000 || o.sessionTimeoutMs > 300_000)
+    throw invalidOption(
+      'sessionTimeoutMs',
+      `must be an integer in 6000–300000 (got ${String(o.sessionTimeoutMs)})`,
+    );
   if (o.lowWaterMark >= o.highWaterMark) throw invalidOption('lowWaterMark', 'must be below highWaterMark');
   if ((o.deadLetterTopic as unknown) === undefined) o.deadLetterTopic = defaultDeadLetterTopic(o.topic);
   if (

@@ -155,6 +155,8 @@ class Connector implements KafkaEsConnector {
       groupId: o.groupId,
       readUncommitted: false,
       maxWaitTimeInMs: 500,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(o.sessionTimeoutMs / 3)),
     });
     this.#producer =
       o.deadLetterTopic === false

@@ -128,6 +128,9 @@ export function createClickstreamApp(
       clickstreamPartialTask({
         ...eventTime,
         dedupTtlMs: config.dedupTtlMs,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        maxKeysPerWindow: config.maxKeysPerWindow,
+        maxDedupEntries: config.maxDedupEntries,
         // Enriched events carry every field of the event: stage 1 then decodes fully (same verdicts either way).
         projection: !config.fullDecode && tables === undefined,
         inputPartition: partition,
@@ -138,7 +141,11 @@ export function createClickstreamApp(
       }),
     merge: {
       taskFactory: (_topic, _partition, context) =>
-        clickstreamMergeTask({ ...eventTime, upstreamPartitions: context.upstreamPartitionCount ?? 1 }),
+        clickstreamMergeTask({
+          ...eventTime,
+          upstreamPartitions: context.upstreamPartitionCount ?? 1,
+          closedWindowRetentionMs: config.closedWindowRetentionMs,
+        }),
     },
     extraStages: config.sessions
       ? [
@@ -152,6 +159,9 @@ export function createClickstreamApp(
                 allowedLatenessMs: config.allowedLatenessMs,
                 idleTimeoutMs: config.idleTimeoutMs,
                 dedupTtlMs: config.dedupTtlMs,
+                maxFutureSkewMs: config.maxFutureSkewMs,
+                maxOpenSessions: config.maxOpenSessions,
+                maxDedupEntries: config.maxDedupEntries,
                 projection: !config.fullDecode,
                 outputs: { results: 'sessions', late: 'sessions-late', deadLetter: 'sessions-dead-letter' },
               }),
@@ -161,6 +171,8 @@ export function createClickstreamApp(
     topicPartitions: config.topicPartitions,
     repartitionPartitions: config.repartitionPartitions,
     commitIntervalMs: config.commitIntervalMs,
+    metadataMaxAgeMs: config.metadataMaxAgeMs,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     processingGuarantee: config.processingGuarantee,
     logLevel: config.logLevel,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -174,6 +186,7 @@ export function createClickstreamApp(
         brokers: [...config.brokers],
         topic: config.resultsTopic,
         groupId: `${config.applicationId}-elasticsearch`,
+        sessionTimeoutMs: config.sessionTimeoutMs,
         format: 'window-result',
         // Results Elasticsearch refuses for good land here with the reason (never acknowledged before).
         deadLetterTopic: config.indexDeadLetterTopic,

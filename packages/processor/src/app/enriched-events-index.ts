@@ -31,6 +31,7 @@ export function createEnrichedEventsConnector(config: ProcessorConfig): KafkaEsC
     brokers: [...config.brokers],
     topic: config.enrichedTopic,
     groupId: `${config.applicationId}-elasticsearch-events`,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     mapper: enrichedEventMapper(),
     // Events Elasticsearch refuses for good (or without a key) land here with the reason.
     deadLetterTopic: config.eventsIndexDeadLetterTopic,

@@ -1,3 +1,4 @@
+import { ENGINE_DEFAULTS } from '../engine/options.js';
 import { invalidOption } from '../errors.js';
 import { LOG_LEVELS, PROCESSING_GUARANTEES } from './stream-job-options.js';
 import type { LogLevel, ProcessingGuarantee } from './stream-job-options.js';
@@ -18,7 +19,21 @@ export interface ProcessorConfig {
   readonly outOfOrdernessMs: number;
   readonly allowedLatenessMs: number;
   readonly dedupTtlMs: number;
+  /** An event more than this ahead of its own Kafka record's timestamp is dead-lettered (never moves the watermark). */
+  readonly maxFutureSkewMs: number;
+  /** Distinct keys (pages) per window per input partition; an event adding one more is dead-lettered. */
+  readonly maxKeysPerWindow: number;
+  /** Remembered event ids per input partition; above it the oldest are forgotten (their duplicates count again). */
+  readonly maxDedupEntries: number;
+  /** Open sessions per input partition (with `sessions`); an event opening one more is dead-lettered. */
+  readonly maxOpenSessions: number;
+  /** Event time the merge keeps a closed window for partials of idle or new input partitions. */
+  readonly closedWindowRetentionMs: number;
   readonly idleTimeoutMs: number;
+  /** Partitions added to the input topic are picked up (a rebalance) within this time. */
+  readonly metadataMaxAgeMs: number;
+  /** Consumer group session timeout: how soon the partitions of a crashed instance are taken over. */
+  readonly sessionTimeoutMs: number;
   readonly commitIntervalMs: number;
   readonly processingGuarantee: ProcessingGuarantee;
   /** Build every field of each event (the full decoder) instead of the five the job reads. Same verdicts. */
@@ -65,7 +80,14 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   outOfOrdernessMs: 5_000,
   allowedLatenessMs: 0,
   dedupTtlMs: 600_000,
+  maxFutureSkewMs: 300_000,
+  maxKeysPerWindow: ENGINE_DEFAULTS.maxKeysPerWindow,
+  maxDedupEntries: ENGINE_DEFAULTS.maxDedupEntries,
+  maxOpenSessions: ENGINE_DEFAULTS.maxOpenSessions,
+  closedWindowRetentionMs: 600_000,
   idleTimeoutMs: 30_000,
+  metadataMaxAgeMs: 30_000,
+  sessionTimeoutMs: 30_000,
   commitIntervalMs: 200,
   processingGuarantee: 'exactly-once',
   fullDecode: false,
@@ -125,11 +147,53 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   outOfOrdernessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'bounded out-of-orderness B' },
   allowedLatenessMs: { kind: 'int', min: 0, max: 86_400_000, help: 'allowed lateness L' },
   dedupTtlMs: { kind: 'int', min: 1, max: 604_800_000, help: 'event-time TTL of remembered event ids' },
+  maxFutureSkewMs: {
+    kind: 'int',
+    min: 0,
+    max: 604_800_000,
+    help: "an event more than this ahead of its own Kafka record's timestamp is dead-lettered",
+  },
+  maxKeysPerWindow: {
+    kind: 'int',
+    min: 1,
+    max: 100_000_000,
+    help: 'distinct keys (pages) per window per input partition; an event adding one more is dead-lettered',
+  },
+  maxDedupEntries: {
+    kind: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    help: 'remembered event ids per input partition; above it the oldest are forgotten (their duplicates count again)',
+  },
+  maxOpenSessions: {
+    kind: 'int',
+    min: 1,
+    max: 100_000_000,
+    help: 'open sessions per input partition (with --sessions); an event opening one more is dead-lettered',
+  },
+  closedWindowRetentionMs: {
+    kind: 'int',
+    min: 0,
+    max: 604_800_000,
+    help: 'event time the merge keeps a closed window for partials of idle or newly added input partitions',
+  },
   idleTimeoutMs: {
     kind: 'int',
     min: 0,
     max: 86_400_000,
     help: 'processing time without data before a partition is idle',
+  },
+  metadataMaxAgeMs: {
+    kind: 'int',
+    min: 100,
+    max: 3_600_000,
+    help: 'partitions added to the input topic are picked up within this time',
+  },
+  sessionTimeoutMs: {
+    kind: 'int',
+    min: 6_000,
+    max: 300_000,
+    help: 'consumer group session timeout: how soon the partitions of a crashed instance are taken over',
   },
   commitIntervalMs: { kind: 'int', min: 10, max: 600_000, help: 'transaction commit interval per task' },
   processingGuarantee: { kind: { oneOf: PROCESSING_GUARANTEES }, help: 'exactly-once or at-least-once' },

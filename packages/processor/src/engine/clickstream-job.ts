@@ -135,6 +135,17 @@ export interface ClickstreamJobOptions extends EventTimeOptions, ClickstreamDeco
   windowOffsetMs?: number;
   storePrefix?: string;
   outputs?: OutputNames;
+  /**
+   * Stage 1 and the single-stage task: distinct page_urls one window holds per input partition; an event that would
+   * add one more is dead-lettered with TRIB_PROC_WINDOW_KEY_LIMIT (the ground truth's `maxKeysPerWindow`).
+   * @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
+   */
+  maxKeysPerWindow?: number;
+  /**
+   * Event ids remembered per input partition; beyond it the oldest are forgotten (a duplicate of one is counted).
+   * @defaultValue 2000000 (ENGINE_DEFAULTS.maxDedupEntries)
+   */
+  maxDedupEntries?: number;
 }
 
 function tumbling(o: ClickstreamJobOptions): TumblingWindows {
@@ -152,6 +163,17 @@ function eventTime(o: ClickstreamJobOptions): EventTimeOptions {
   if (o.idleTimeoutMs !== undefined) out.idleTimeoutMs = o.idleTimeoutMs;
   if (o.wallClockAdvance !== undefined) out.wallClockAdvance = o.wallClockAdvance;
   if (o.idleAdvanceMode !== undefined) out.idleAdvanceMode = o.idleAdvanceMode;
+  return out;
+}
+
+/** The state caps of a task reading events (dedup ids, and keys per window where `keys` says so). */
+function limits(
+  o: ClickstreamJobOptions,
+  keys: boolean,
+): { maxDedupEntries?: number; maxKeysPerWindow?: number } {
+  const out: { maxDedupEntries?: number; maxKeysPerWindow?: number } = {};
+  if (o.maxDedupEntries !== undefined) out.maxDedupEntries = o.maxDedupEntries;
+  if (keys && o.maxKeysPerWindow !== undefined) out.maxKeysPerWindow = o.maxKeysPerWindow;
   return out;
 }
 
@@ -213,13 +235,17 @@ export function clickstreamPartialTask(
         : options,
     ),
     ...eventTime(options),
+    ...limits(options, true),
     ...common(options),
   });
 }
 
 /** Stage 2 of the reference job: merges partials per page_url and window → 'results' as WindowResult protobuf. */
 export function clickstreamMergeTask(
-  options: Omit<ClickstreamJobOptions, 'dedupTtlMs' | keyof ClickstreamDecoderOptions> & {
+  options: Omit<
+    ClickstreamJobOptions,
+    'dedupTtlMs' | 'maxDedupEntries' | 'maxKeysPerWindow' | keyof ClickstreamDecoderOptions
+  > & {
     upstreamPartitions: number;
     closedWindowRetentionMs?: number;
   },
@@ -253,6 +279,7 @@ export function clickstreamWindowedTask(
       ? {}
       : { earlyUpdateIntervalMs: options.earlyUpdateIntervalMs }),
     ...eventTime(options),
+    ...limits(options, true),
     ...common(options),
   });
 }
@@ -260,9 +287,13 @@ export function clickstreamWindowedTask(
 /**
  * Sessions per user (input keyed by user_id): pages visited and duration, 30-minute gap by default. Results are
  * JSON `{ key: userId, windowStart, windowEnd, result: SessionSummary, isFinal, version }`, key = user_id.
+ * `maxOpenSessions` (default 100000) caps the open sessions per input partition (TRIB_PROC_SESSION_LIMIT).
  */
 export function clickstreamSessionTask(
-  options: Omit<ClickstreamJobOptions, 'windowSizeMs' | 'windowOffsetMs'> & { gapMs?: number } = {},
+  options: Omit<ClickstreamJobOptions, 'windowSizeMs' | 'windowOffsetMs' | 'maxKeysPerWindow'> & {
+    gapMs?: number;
+    maxOpenSessions?: number;
+  } = {},
 ): SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary> {
   return new SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary>({
     decode: clickstreamDecoder(decoderOptions(options)),
@@ -274,7 +305,9 @@ export function clickstreamSessionTask(
       (e) => e.pageUrl,
       (e) => e.timestamp,
     ),
+    ...(options.maxOpenSessions === undefined ? {} : { maxOpenSessions: options.maxOpenSessions }),
     ...eventTime(options),
+    ...limits(options, false),
     ...common(options),
   });
 }

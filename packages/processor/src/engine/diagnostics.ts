@@ -13,6 +13,11 @@ export const ENGINE_CHANNELS = {
   deadLetter: diagnosticsChannel.channel('tributary:processor:dead-letter'),
   /** `{ task, topic, partition, offset, eventId }` — a duplicate event was dropped. */
   duplicate: diagnosticsChannel.channel('tributary:processor:duplicate'),
+  /**
+   * `{ task, topic, partition, offset, ids }` — accepting the event at `offset` took the dedup store over
+   * `maxDedupEntries`: its oldest event-time buckets (`ids` remembered ids in all) were forgotten.
+   */
+  dedupEvicted: diagnosticsChannel.channel('tributary:processor:dedup-evicted'),
 } as const;
 
 export function publish(channel: diagnosticsChannel.Channel, message: () => object): void {

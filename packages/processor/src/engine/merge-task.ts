@@ -305,7 +305,10 @@ export class MergeTask<A, R> implements PartitionTask {
     // `closedWindowRetentionMs` after every upstream passed it, or after what the (non-idle) data supports passed
     // it — so a partition added to the input topic, or one waking from idleness, still has that much event time to
     // contribute to a closed window exactly.
-    const data = this.#nowMs === undefined ? combined : this.#combiner.dataWatermark(this.#nowMs);
+    // Without a clock yet (records right after a restore), only what every upstream reported: the restored
+    // combined value may hold a wall-clock advance, which must never purge anything.
+    const data =
+      this.#nowMs === undefined ? this.#combiner.minimumOfAll : this.#combiner.dataWatermark(this.#nowMs);
     const purged = this.#slots.purge(
       Math.max(this.#combiner.minimumOfAll, Math.min(data, combined)) - this.#retentionMs,
     );

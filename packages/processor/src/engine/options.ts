@@ -1,3 +1,4 @@
+import { DEDUP_DEFAULTS } from '../dedup/dedup-store.js';
 import { invalidOption } from '../errors.js';
 import { checkIdleAdvanceMode, type IdleAdvanceMode } from '../time/watermarks.js';
 import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
@@ -20,6 +21,25 @@ export const ENGINE_DEFAULTS = {
   earlyUpdateIntervalMs: 0,
   /** Merge stage: keep a closed window this long (event time) after its close for late partials. */
   closedWindowRetentionMs: 600_000,
+  /**
+   * Distinct keys per window per input partition (partial and single-stage tasks); an accepted event that would add
+   * one more is dead-lettered (TRIB_PROC_WINDOW_KEY_LIMIT). 100× the reference workload's 1 000 pages; a partition
+   * holds about two windows open at once (the current one and the last until the watermark passes it), so at the
+   * cap a 1-minute job keeps ~200 000 (key, window) entries per partition: ~330 bytes of heap each with a 40-character
+   * URL, ~70 MB.
+   */
+  maxKeysPerWindow: 100_000,
+  /**
+   * Open sessions per input partition (session task); an accepted event that would open one more is dead-lettered
+   * (TRIB_PROC_SESSION_LIMIT). 40× the reference workload's 2 500 users per partition; ~1 KB of heap per session
+   * of a few pages, ~100 MB at the cap.
+   */
+  maxOpenSessions: 100_000,
+  /**
+   * Remembered event ids per input partition (dedup); at the cap the oldest event-time buckets are forgotten and a
+   * duplicate of a forgotten id is counted again (see DEDUP_DEFAULTS.maxEntries for the memory it implies).
+   */
+  maxDedupEntries: DEDUP_DEFAULTS.maxEntries,
   /** Logical output names (mapped to topics by the runtime). */
   outputs: { results: 'results', late: 'late', deadLetter: 'dead-letter', repartition: 'repartition' },
 } as const;

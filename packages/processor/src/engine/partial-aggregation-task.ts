@@ -1,13 +1,20 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
-import type { WindowAssigner } from '../windows/window.js';
+import type { TimeWindow, WindowAssigner } from '../windows/window.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import { acceptedEventRecord, checkAcceptedEvents, type AcceptedEventOutput } from './accepted-events.js';
 import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
-import { checkStorePrefix, resolveEventTime, resolveOutputs, type ResolvedEventTime } from './options.js';
+import {
+  checkStorePrefix,
+  ENGINE_DEFAULTS,
+  resolveEventTime,
+  resolveOutputs,
+  type ResolvedEventTime,
+} from './options.js';
 import type { GateCounters, PartitionGate } from './partition-gate.js';
 import { encodeRepartitionRecord } from './repartition-format.js';
+import { windowKeyLimitHit, type StateLimitHit } from './state-limits.js';
 import {
   checkAggregator,
   checkEventFunctions,
@@ -34,6 +41,12 @@ export interface PartialAggregationTaskOptions<E, A, R> extends EventTaskOptions
   watermarkHeartbeatMs?: number;
   /** Also emit every accepted event (e.g. enriched) on another output, in the same commit. */
   acceptedEvents?: AcceptedEventOutput<E>;
+  /**
+   * Most distinct keys one window holds from this input partition. An accepted event whose key is new to one of its
+   * windows while that window already holds this many keys is dead-lettered (`TRIB_PROC_WINDOW_KEY_LIMIT`) instead
+   * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
+   */
+  maxKeysPerWindow?: number;
 }
 
 /** Defaults of the partial task's own options. */
@@ -71,9 +84,13 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   readonly #partials: KeyedStore<Partial<A>>;
   /**
    * The same partials by window start, then key: the per-event lookup without building the store key (one
-   * assigner per task, so a start names one window). Filled from the store on a miss, emptied by eviction.
+   * assigner per task, so a start names one window), and the count of a window's keys (`maxKeysPerWindow`).
+   * Every partial of the store is in it: kept with the store, rebuilt from it on restore.
    */
   readonly #byWindow = new Map<number, Map<string, Partial<A>>>();
+  readonly #maxKeysPerWindow: number;
+  /** The key of the event being admitted (computed once by the key-limit check). */
+  #key = '';
   #changed: Partial<A>[] = [];
   /** Changelog drains so far: a partial marked dirty since the last drain is not marked again per event. */
   #drains = 0;
@@ -106,6 +123,10 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     this.#heartbeatMs = idle > 0 ? Math.min(heartbeat, Math.max(1, Math.floor(idle / 2))) : heartbeat;
     this.#accepted =
       options.acceptedEvents === undefined ? undefined : checkAcceptedEvents(options.acceptedEvents);
+    this.#maxKeysPerWindow = checkPositiveInteger(
+      'maxKeysPerWindow',
+      options.maxKeysPerWindow ?? ENGINE_DEFAULTS.maxKeysPerWindow,
+    );
     this.#gate = createEventGate(options, {
       storePrefix: prefix,
       // Stage 1 reports its data watermark and idle flag; the wall-clock advance is the merge stage's business
@@ -114,6 +135,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       outputs,
       windowsOf: (ts) => window.assign(ts),
       emit: (r) => this.#outputs.push(r),
+      limit: (event, windows, record) => this.#checkKeys(event, windows, record.partition),
     });
     const agg = options.aggregator;
     const lateness = this.#eventTime.allowedLatenessMs;
@@ -147,7 +169,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     if (admission.kind !== 'accepted') return;
     if (this.#accepted !== undefined)
       this.#outputs.push(acceptedEventRecord(this.#accepted, admission, record));
-    const key = this.#keyOf(admission.event);
+    const key = this.#key; // this.#keyOf(admission.event), computed by #checkKeys
     const agg = this.#aggregator;
     for (const w of admission.windows) {
       let byKey = this.#byWindow.get(w.start);
@@ -155,23 +177,16 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       let p = byKey.get(key);
       if (p === undefined) {
         const id = partialId(w.start, w.end, key);
-        p = this.#partials.get(id);
-        if (p === undefined) {
-          p = {
-            id,
-            key,
-            start: w.start,
-            end: w.end,
-            acc: agg.add(agg.create(), admission.event),
-            changed: false,
-            dirtyAt: this.#drains,
-          };
-          this.#partials.set(id, p);
-        } else {
-          p.acc = agg.add(p.acc, admission.event);
-          this.#partials.markDirty(id);
-          p.dirtyAt = this.#drains;
-        }
+        p = {
+          id,
+          key,
+          start: w.start,
+          end: w.end,
+          acc: agg.add(agg.create(), admission.event),
+          changed: false,
+          dirtyAt: this.#drains,
+        };
+        this.#partials.set(id, p);
         byKey.set(key, p);
       } else {
         p.acc = agg.add(p.acc, admission.event);
@@ -259,8 +274,35 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   restore(entries: Iterable<ChangelogEntry>): void {
-    this.#byWindow.clear();
     restoreChangelogs(entries, [this.#gate, this.#partials]);
+    // The keys of each window, as the live task held them when it committed: the key limit decides the same.
+    this.#byWindow.clear();
+    for (const [, p] of this.#partials.entries()) {
+      let byKey = this.#byWindow.get(p.start);
+      if (byKey === undefined) this.#byWindow.set(p.start, (byKey = new Map()));
+      byKey.set(p.key, p);
+    }
+  }
+
+  /**
+   * The `maxKeysPerWindow` check of an event that passed lateness and dedup: refused when its key is new to one of
+   * its windows and that window already holds the maximum. Only windows still open are checked, and every partial
+   * of an open window is held (a partial is dropped once its window closed), restored ones included — so the
+   * verdict depends on the partition's log alone, never on when commits or restores happened.
+   */
+  #checkKeys(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
+    const key = this.#keyOf(event);
+    this.#key = key;
+    for (const w of windows) {
+      const byKey = this.#byWindow.get(w.start);
+      if (byKey === undefined || byKey.size < this.#maxKeysPerWindow || byKey.has(key)) continue;
+      return windowKeyLimitHit(w, partition, byKey.size);
+    }
+    return undefined;
+  }
+
+  lastAppliedOffset(): number | undefined {
+    return this.#gate.lastOffset;
   }
 
   get counters(): Readonly<GateCounters> {
@@ -273,7 +315,10 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   }
 
   get stateSize(): Record<string, StoreSize> {
-    return { [this.#partials.name]: this.#partials.size };
+    const sizes: Record<string, StoreSize> = { [this.#partials.name]: this.#partials.size };
+    const dedup = this.#gate.dedupStore;
+    if (dedup !== undefined) sizes[dedup.name] = dedup.size;
+    return sizes;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Decoder } from './decoder.js';
 import { ENGINE_CHANNELS, publish } from './diagnostics.js';
 import type { ResolvedEventTime } from './options.js';
 import { deadLetterRecord, lateRecord } from './side-outputs.js';
+import type { StateLimitCheck } from './state-limits.js';
 
 /** Counters of one partition's decisions (not checkpointed: they describe this task instance's work). */
 export interface GateCounters {
@@ -17,6 +18,10 @@ export interface GateCounters {
   deadLettered: number;
   /** Records at or below the checkpointed offset, skipped because the state already contains them. */
   skippedReplays: number;
+  /** Of `deadLettered`: valid, on-time, new events refused at a state cap (`maxKeysPerWindow`, `maxOpenSessions`). */
+  limited: number;
+  /** Remembered event ids forgotten at the `maxDedupEntries` cap before their TTL. */
+  dedupEvictions: number;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface GateCounters {
  * `admit` of the same gate (the objects are reused: no allocation per record).
  */
 export type Admission<E> =
-  | { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' }
+  | { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' | 'limited' }
   | {
       readonly kind: 'accepted';
       readonly event: E;
@@ -39,6 +44,13 @@ export interface PartitionGateOptions<E> {
   timestampOf: (event: E) => number;
   /** Omit to disable dedup. */
   eventIdOf?: ((event: E) => string) | undefined;
+  /** Cap of remembered ids (DedupStore `maxEntries`). @defaultValue DEDUP_DEFAULTS.maxEntries */
+  maxDedupEntries?: number | undefined;
+  /**
+   * The task's state caps, checked for an event that passed lateness and dedup (its id is remembered either way):
+   * a hit dead-letters it with the hit's code and reason instead of accepting it.
+   */
+  limit?: StateLimitCheck<E> | undefined;
   windowsOf: (timestampMs: number) => TimeWindow[];
   eventTime: ResolvedEventTime;
   lateOutput: string;
@@ -46,11 +58,12 @@ export interface PartitionGateOptions<E> {
   emit: (record: OutputRecord) => void;
 }
 
-type Rejection = { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' };
+type Rejection = { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' | 'limited' };
 const SKIPPED: Rejection = Object.freeze({ kind: 'skipped' });
 const INVALID: Rejection = Object.freeze({ kind: 'invalid' });
 const LATE: Rejection = Object.freeze({ kind: 'late' });
 const DUPLICATE: Rejection = Object.freeze({ kind: 'duplicate' });
+const LIMITED: Rejection = Object.freeze({ kind: 'limited' });
 
 interface Progress {
   /** max valid event timestamp so far; null = −∞ */
@@ -64,7 +77,9 @@ interface Progress {
 /**
  * Executes the shared event-time contract for ONE input partition, in offset order:
  * decode+validate → dead-letter; `wm = maxTs - B`; late when `windowEnd + L <= wm` for all of the event's
- * windows → late output; duplicate id (not expired) → dropped; else accepted; then `maxTs = max(maxTs, ts)`.
+ * windows → late output; duplicate id (not expired) → dropped; else its id is remembered, and it is accepted
+ * unless the task's `limit` refuses it (a state cap: dead-lettered with the cap's code); then
+ * `maxTs = max(maxTs, ts)`.
  *
  * Also checkpoints the partition's progress (max timestamp, last applied offset, emission watermark): a record at
  * or below the checkpointed offset is already reflected in the state and is skipped, so an at-least-once replay
@@ -77,6 +92,8 @@ export class PartitionGate<E> {
     duplicates: 0,
     deadLettered: 0,
     skippedReplays: 0,
+    limited: 0,
+    dedupEvictions: 0,
   };
   readonly watermark: PartitionWatermark;
   readonly #o: PartitionGateOptions<E>;
@@ -105,7 +122,11 @@ export class PartitionGate<E> {
     this.#dedup =
       options.eventIdOf === undefined
         ? undefined
-        : new DedupStore({ name: `${options.storePrefix}-dedup`, ttlMs: et.dedupTtlMs });
+        : new DedupStore({
+            name: `${options.storePrefix}-dedup`,
+            ttlMs: et.dedupTtlMs,
+            ...(options.maxDedupEntries === undefined ? {} : { maxEntries: options.maxDedupEntries }),
+          });
     this.#progress = new KeyedStore<Progress>({
       name: `${options.storePrefix}-progress`,
       codec: jsonCodec<Progress>(),
@@ -126,8 +147,19 @@ export class PartitionGate<E> {
     return Math.max(this.#emitWm, this.watermark.current);
   }
 
+  /** Offset of the last record admitted (restored from the progress checkpoint), undefined before any. */
+  get lastOffset(): number | undefined {
+    return this.#lastOffset;
+  }
+
   get dedupSize(): StoreSize | undefined {
     return this.#dedup?.size;
+  }
+
+  /** The dedup store's name and size (undefined without dedup). */
+  get dedupStore(): { readonly name: string; readonly size: StoreSize } | undefined {
+    const dedup = this.#dedup;
+    return dedup === undefined ? undefined : { name: dedup.name, size: dedup.size };
   }
 
   admit(record: InputRecord): Admission<E> {
@@ -177,9 +209,12 @@ export class PartitionGate<E> {
       }));
       admission = LATE;
     } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
+      const dedup = this.#dedup;
       const id = o.eventIdOf(event);
+      const evictedBefore = dedup.evictedIds;
       // An event without an id cannot be recognised as a duplicate: always accepted (the shared contract).
-      const verdict = id === '' ? 'new' : this.#dedup.checkAndAccept(id, record.offset, wm, ts);
+      const verdict = id === '' ? 'new' : dedup.checkAndAccept(id, record.offset, wm, ts);
+      if (dedup.evictedIds !== evictedBefore) this.#evicted(record, dedup.evictedIds - evictedBefore);
       if (verdict === 'duplicate') {
         this.counters.duplicates++;
         publish(ENGINE_CHANNELS.duplicate, () => ({
@@ -194,12 +229,10 @@ export class PartitionGate<E> {
         // 'replay' (same id, same offset) is the same record, not a duplicate: records at or below the
         // checkpointed offset were skipped above, so the state does not contain it yet and it counts
         // (checkAndAccept recorded it).
-        this.counters.accepted++;
-        admission = this.#accept(event, ts, windows);
+        admission = this.#acceptOrLimit(record, event, ts, windows);
       }
     } else {
-      this.counters.accepted++;
-      admission = this.#accept(event, ts, windows);
+      admission = this.#acceptOrLimit(record, event, ts, windows);
     }
     this.watermark.observe(ts);
     this.#dedup?.expire(this.watermark.current);
@@ -250,6 +283,41 @@ export class PartitionGate<E> {
     } else if (this.#dedup !== undefined && entry.store === this.#dedup.name) {
       this.#dedup.restoreEntry(entry);
     }
+  }
+
+  /** Accepts the event, or dead-letters it when the task's `limit` refuses it (a state cap). */
+  #acceptOrLimit(record: InputRecord, event: E, timestamp: number, windows: TimeWindow[]): Admission<E> {
+    const o = this.#o;
+    const hit = o.limit?.(event, windows, record);
+    if (hit === undefined) {
+      this.counters.accepted++;
+      return this.#accept(event, timestamp, windows);
+    }
+    this.counters.deadLettered++;
+    this.counters.limited++;
+    o.emit(deadLetterRecord(o.deadLetterOutput, record, hit.code, hit.reason));
+    publish(ENGINE_CHANNELS.deadLetter, () => ({
+      task: o.taskName,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      code: hit.code,
+      reason: hit.reason,
+    }));
+    return LIMITED;
+  }
+
+  /** Accepting the event at `record` made the dedup store forget its oldest `ids` (the maxDedupEntries cap). */
+  #evicted(record: InputRecord, ids: number): void {
+    this.counters.dedupEvictions += ids;
+    const o = this.#o;
+    publish(ENGINE_CHANNELS.dedupEvicted, () => ({
+      task: o.taskName,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      ids,
+    }));
   }
 
   #accept(event: E, timestamp: number, windows: TimeWindow[]): Admission<E> {

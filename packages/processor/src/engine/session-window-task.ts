@@ -1,11 +1,13 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
-import { mergeSessionWindow, SessionWindows } from '../windows/session.js';
+import { mergeSessionWindow, SessionWindows, sessionsTouch } from '../windows/session.js';
 import type { TimeWindow } from '../windows/window.js';
-import { checkStorePrefix, resolveEventTime, resolveOutputs } from './options.js';
+import { checkPositiveInteger } from './option-checks.js';
+import { checkStorePrefix, ENGINE_DEFAULTS, resolveEventTime, resolveOutputs } from './options.js';
 import type { GateCounters } from './partition-gate.js';
 import { SingleStageAggregation, type SingleStageOptions } from './single-stage-aggregation.js';
+import { sessionLimitHit, type StateLimitHit } from './state-limits.js';
 import { checkAggregator, checkEventFunctions } from './task-options.js';
 import type { ResultEncoder } from './window-result.js';
 
@@ -18,6 +20,13 @@ export interface SessionWindowTaskOptions<E, A, R> extends SingleStageOptions<E,
   encodeResult?: ResultEncoder<R>;
   /** @defaultValue 'sessions' */
   storePrefix?: string;
+  /**
+   * Most sessions this input partition holds open (over all keys). An accepted event that would open a new session
+   * (it touches none of its key's open sessions) while this many are open is dead-lettered
+   * (`TRIB_PROC_SESSION_LIMIT`) instead of counted; events that extend or merge open sessions keep counting.
+   * @defaultValue 100000 (ENGINE_DEFAULTS.maxOpenSessions)
+   */
+  maxOpenSessions?: number;
 }
 
 /**
@@ -35,6 +44,9 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
   readonly #assigner: SessionWindows;
   readonly #aggregator: Aggregator<E, A, R>;
   readonly #keyOf: (event: E) => string;
+  readonly #maxOpenSessions: number;
+  /** The key of the event being admitted (computed once by the session-limit check). */
+  #key = '';
 
   constructor(options: SessionWindowTaskOptions<E, A, R>) {
     checkEventFunctions(options);
@@ -44,12 +56,17 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     const outputs = resolveOutputs(options.outputs);
     const prefix = checkStorePrefix(options.storePrefix ?? 'sessions');
     this.#keyOf = options.keyOf;
+    this.#maxOpenSessions = checkPositiveInteger(
+      'maxOpenSessions',
+      options.maxOpenSessions ?? ENGINE_DEFAULTS.maxOpenSessions,
+    );
     const assigner = this.#assigner;
     this.#stage = new SingleStageAggregation<E, A, R>(options, {
       storePrefix: prefix,
       eventTime,
       outputs,
       windowsOf: (ts) => assigner.assign(ts),
+      limit: (event, windows, record) => this.#checkSessions(event, windows, record.partition),
     });
     this.stores = this.#stage.storeNames;
   }
@@ -62,7 +79,7 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     const admission = this.#stage.gate.admit(record);
     if (admission.kind === 'accepted') {
       const slots = this.#stage.slots;
-      const key = this.#keyOf(admission.event);
+      const key = this.#key; // this.#keyOf(admission.event), computed by #checkSessions
       const proto = admission.windows[0]!;
       const existing = this.#sessions.get(key) ?? [];
       const { absorbed, window } = mergeSessionWindow(existing, proto);
@@ -109,6 +126,10 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     this.#advance();
   }
 
+  lastAppliedOffset(): number | undefined {
+    return this.#stage.gate.lastOffset;
+  }
+
   get counters(): Readonly<GateCounters> {
     return this.#stage.gate.counters;
   }
@@ -124,7 +145,25 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
   }
 
   get stateSize(): Record<string, StoreSize> {
-    return { [this.#stage.slots.storeName]: this.#stage.slots.size };
+    const sizes: Record<string, StoreSize> = { [this.#stage.slots.storeName]: this.#stage.slots.size };
+    const dedup = this.#stage.gate.dedupStore;
+    if (dedup !== undefined) sizes[dedup.name] = dedup.size;
+    return sizes;
+  }
+
+  /**
+   * The `maxOpenSessions` check of an event that passed lateness and dedup: refused when it would open a new
+   * session (its proto-session touches none of its key's sessions) while the partition holds the maximum. Sessions
+   * are purged only once closed and restored from the changelog, so the verdict depends on the log alone.
+   */
+  #checkSessions(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
+    const key = this.#keyOf(event);
+    this.#key = key;
+    const open = this.#stage.slots.count;
+    if (open < this.#maxOpenSessions) return undefined;
+    const proto = windows[0]!;
+    if (this.#sessions.get(key)?.some((s) => sessionsTouch(s, proto)) === true) return undefined;
+    return sessionLimitHit(partition, open);
   }
 
   #advance(): void {

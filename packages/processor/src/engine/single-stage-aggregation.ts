@@ -24,7 +24,7 @@ export class SingleStageAggregation<E, A, R> {
   readonly slots: WindowSlots<A, R>;
   #outputs: OutputRecord[] = [];
 
-  constructor(options: SingleStageOptions<E, A, R>, setup: Omit<EventGateSetup, 'emit'>) {
+  constructor(options: SingleStageOptions<E, A, R>, setup: Omit<EventGateSetup<E>, 'emit'>) {
     const emit = (record: OutputRecord): void => {
       this.#outputs.push(record);
     };

@@ -103,23 +103,35 @@ export class WindowSlots<C, R> {
     return this.#store.size;
   }
 
+  /** True when (key, window) is held. */
+  has(key: string, window: TimeWindow): boolean {
+    return this.#store.has(slotId(key, window));
+  }
+
   /** Content of (key, window), if any. */
   get(key: string, window: TimeWindow): C | undefined {
     return this.#store.get(slotId(key, window))?.content;
   }
 
+  /** Number of (key, window) slots held. */
+  get count(): number {
+    return this.#store.count;
+  }
+
   /**
    * Creates or updates (key, window) with `update(previous)`. A window that was already emitted is queued for
    * re-emission at the next `flushUpdates()` (version + 1); otherwise it is marked for the next early update.
+   * Returns true when the slot was created.
    */
   upsert(
     key: string,
     window: TimeWindow,
     update: (previous: C | undefined) => C,
     inheritedVersion = 0,
-  ): void {
+  ): boolean {
     const id = slotId(key, window);
     let slot = this.#store.get(id);
+    const created = slot === undefined;
     if (slot === undefined) {
       slot = {
         key,
@@ -140,6 +152,7 @@ export class WindowSlots<C, R> {
     else this.#early.add(id);
     // A new slot behind the emission watermark (possible after a wall-clock advance) fires at once.
     if (!slot.fired && slot.end <= this.#watermark) this.advance(this.#watermark);
+    return created;
   }
 
   /**

@@ -1,11 +1,12 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
-import type { WindowAssigner } from '../windows/window.js';
-import { checkNonNegativeInteger } from './option-checks.js';
+import type { TimeWindow, WindowAssigner } from '../windows/window.js';
+import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
 import { checkStorePrefix, ENGINE_DEFAULTS, resolveEventTime, resolveOutputs } from './options.js';
 import type { GateCounters } from './partition-gate.js';
 import { SingleStageAggregation, type SingleStageOptions } from './single-stage-aggregation.js';
+import { windowKeyLimitHit, type StateLimitHit } from './state-limits.js';
 import { checkAggregator, checkEventFunctions, checkFixedWindows } from './task-options.js';
 
 export interface WindowedAggregationTaskOptions<E, A, R> extends SingleStageOptions<E, A, R> {
@@ -17,6 +18,12 @@ export interface WindowedAggregationTaskOptions<E, A, R> extends SingleStageOpti
   storePrefix?: string;
   /** @defaultValue 0 (off) */
   earlyUpdateIntervalMs?: number;
+  /**
+   * Most distinct keys one window holds from this input partition. An accepted event whose key is new to one of its
+   * windows while that window already holds this many keys is dead-lettered (`TRIB_PROC_WINDOW_KEY_LIMIT`) instead
+   * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
+   */
+  maxKeysPerWindow?: number;
 }
 
 /**
@@ -31,6 +38,14 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
   readonly #keyOf: (event: E) => string;
   readonly #earlyMs: number;
   readonly #storePrefix: string;
+  readonly #maxKeysPerWindow: number;
+  /**
+   * Keys held per window, by window start (one assigner per task, so a start names one window): counted as slots
+   * are created and purged, recounted from the slots on restore.
+   */
+  readonly #keysPerWindow = new Map<number, number>();
+  /** The key of the event being admitted (computed once by the key-limit check). */
+  #key = '';
   #lastEarlyMs: number | undefined;
 
   constructor(options: WindowedAggregationTaskOptions<E, A, R>) {
@@ -44,12 +59,17 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
       'earlyUpdateIntervalMs',
       options.earlyUpdateIntervalMs ?? ENGINE_DEFAULTS.earlyUpdateIntervalMs,
     );
+    this.#maxKeysPerWindow = checkPositiveInteger(
+      'maxKeysPerWindow',
+      options.maxKeysPerWindow ?? ENGINE_DEFAULTS.maxKeysPerWindow,
+    );
     this.#keyOf = options.keyOf;
     this.#stage = new SingleStageAggregation<E, A, R>(options, {
       storePrefix: this.#storePrefix,
       eventTime,
       outputs,
       windowsOf: (ts) => window.assign(ts),
+      limit: (event, windows, record) => this.#checkKeys(event, windows, record.partition),
     });
     this.stores = this.#stage.storeNames;
   }
@@ -57,10 +77,11 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
   process(record: InputRecord): void {
     const admission = this.#stage.gate.admit(record);
     if (admission.kind === 'accepted') {
-      const key = this.#keyOf(admission.event);
+      const key = this.#key; // this.#keyOf(admission.event), computed by #checkKeys
       const agg = this.#aggregator;
       for (const w of admission.windows) {
-        this.#stage.slots.upsert(key, w, (acc) => agg.add(acc ?? agg.create(), admission.event));
+        if (this.#stage.slots.upsert(key, w, (acc) => agg.add(acc ?? agg.create(), admission.event)))
+          this.#keysPerWindow.set(w.start, (this.#keysPerWindow.get(w.start) ?? 0) + 1);
       }
     }
     if (admission.kind !== 'skipped') this.#advance();
@@ -88,10 +109,17 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
 
   restore(entries: Iterable<ChangelogEntry>): void {
     this.#stage.restore(entries);
+    this.#keysPerWindow.clear();
+    for (const { window } of this.#stage.slots.windows())
+      this.#keysPerWindow.set(window.start, (this.#keysPerWindow.get(window.start) ?? 0) + 1);
     this.#advance();
   }
 
   /** Decision counters of this task instance. */
+  lastAppliedOffset(): number | undefined {
+    return this.#stage.gate.lastOffset;
+  }
+
   get counters(): Readonly<GateCounters> {
     return this.#stage.gate.counters;
   }
@@ -112,6 +140,26 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
 
   #advance(): void {
     this.#stage.slots.advance(this.#stage.gate.emitWatermark);
-    this.#stage.slots.purge(this.#stage.gate.dataWatermark);
+    for (const { window } of this.#stage.slots.purge(this.#stage.gate.dataWatermark)) {
+      const keys = (this.#keysPerWindow.get(window.start) ?? 0) - 1;
+      if (keys > 0) this.#keysPerWindow.set(window.start, keys);
+      else this.#keysPerWindow.delete(window.start);
+    }
+  }
+
+  /**
+   * The `maxKeysPerWindow` check of an event that passed lateness and dedup: refused when its key is new to one of
+   * its windows and that window already holds the maximum. A window's slots are purged only once it closed, and a
+   * restore recounts them from the restored slots, so the verdict depends on the partition's log alone.
+   */
+  #checkKeys(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
+    const key = this.#keyOf(event);
+    this.#key = key;
+    for (const w of windows) {
+      const keys = this.#keysPerWindow.get(w.start) ?? 0;
+      if (keys < this.#maxKeysPerWindow || this.#stage.slots.has(key, w)) continue;
+      return windowKeyLimitHit(w, partition, keys);
+    }
+    return undefined;
   }
 }

@@ -36,8 +36,9 @@ export function isOversized(message: Message, maxMessageBytes: number): boolean 
 /**
  * The dead letter written instead of an output record the broker would refuse (which would abort every commit of
  * the task, for good): the original key and value truncated to fit the dead-letter topic, the original headers
- * when they are small, and headers saying why (`TRIB_PROC_RECORD_TOO_LARGE`), where it was going and where it came
- * from (a side-output copy keeps its own source headers; a derived record names the task's input partition).
+ * when they are small, and headers saying why (`TRIB_PROC_RECORD_TOO_LARGE`, unless the record already was a dead
+ * letter with its own code and reason), how large it was, where it was going and where it came from (a side-output
+ * copy keeps its own source headers; a derived record names the task's input partition).
  */
 export function oversizedDeadLetter(
   message: Message,
@@ -50,9 +51,13 @@ export function oversizedDeadLetter(
   const budget = deadLetterMaxBytes - RECORD_FRAMING_BYTES;
   const original = message.headers ?? {};
   const headers: IHeaders = headersBytes(original) <= budget / 4 ? { ...original } : {};
-  headers[SIDE_OUTPUT_HEADERS.errorCode] = PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE;
-  headers[SIDE_OUTPUT_HEADERS.errorReason] =
-    `a record of about ${bytes} bytes for ${topic} is over its max.message.bytes (${maxMessageBytes})`;
+  // A dead letter that was itself too large keeps its own code and reason (why the event was refused); any other
+  // record is a dead letter because of its size.
+  if (headers[SIDE_OUTPUT_HEADERS.errorCode] === undefined) {
+    headers[SIDE_OUTPUT_HEADERS.errorCode] = PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE;
+    headers[SIDE_OUTPUT_HEADERS.errorReason] =
+      `a record of about ${bytes} bytes for ${topic} is over its max.message.bytes (${maxMessageBytes})`;
+  }
   headers[OVERSIZED_HEADERS.originalTopic] = topic;
   headers[OVERSIZED_HEADERS.originalBytes] = String(bytes);
   if (headers[SIDE_OUTPUT_HEADERS.sourceTopic] === undefined) {

@@ -19,6 +19,7 @@ export const METRIC_NAMES = {
   windowsFired: 'tributary_processor_windows_fired_total',
   lateEvents: 'tributary_processor_late_events_total',
   deadLetters: 'tributary_processor_dead_letters_total',
+  dedupEvictions: 'tributary_processor_dedup_evictions_total',
   oversizedRecords: 'tributary_processor_oversized_records_total',
   stateEntries: 'tributary_processor_state_entries',
   eventTimeLatency: 'tributary_processor_event_time_latency_seconds',

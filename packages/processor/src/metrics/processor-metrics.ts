@@ -37,6 +37,8 @@ export interface StreamJobStats {
   deadLetters: number;
   /** Output records over their topic's max.message.bytes, replaced by a truncated dead letter. */
   oversizedRecords: number;
+  /** Remembered event ids forgotten at the maxDedupEntries cap, counted from the engine's dedup-evicted events. */
+  dedupEvictions: number;
   /** Failed commit rounds since the last successful one, summed over stages. */
   consecutiveCommitFailures: number;
 }
@@ -61,15 +63,19 @@ export class ProcessorMetrics {
     lateEvents: 0,
     deadLetters: 0,
     oversizedRecords: 0,
+    dedupEvictions: 0,
     consecutiveCommitFailures: 0,
   };
   /** Window fires since the last push to prom-client, by stage and kind (plain numbers, counted per event). */
   readonly #fired = new Map<string, { final: number; update: number }>();
+  /** Dedup evictions (ids) since the last push to prom-client, by stage. */
+  readonly #evicted = new Map<string, number>();
   readonly #consecutive = new Map<string, number>();
   #stage: string | undefined;
   /** Identity of this instance in `active`. */
   readonly #scope = {};
   #onWindowFired: ((message: unknown) => void) | undefined;
+  #onDedupEvicted: ((message: unknown) => void) | undefined;
   /** Series of partition gauges last set per stage, so partitions that moved away are removed. */
   readonly #partitionSeries = new Map<string, Set<string>>();
   readonly #storeSeries = new Map<string, Set<string>>();
@@ -93,6 +99,7 @@ export class ProcessorMetrics {
         windowsFired: Counter<'stage' | 'kind'>;
         late: Counter<'stage'>;
         deadLetters: Counter<'stage' | 'code'>;
+        dedupEvictions: Counter<'stage'>;
         oversized: Counter<'stage' | 'output'>;
         stateEntries: Gauge<'stage' | 'store'>;
         latency: Histogram<'stage'>;
@@ -213,6 +220,12 @@ export class ProcessorMetrics {
         labelNames: ['stage', 'code'],
         registers,
       }),
+      dedupEvictions: new Counter({
+        name: METRIC_NAMES.dedupEvictions,
+        help: 'Remembered event ids forgotten at the maxDedupEntries cap before their TTL (oldest event-time buckets first)',
+        labelNames: ['stage'],
+        registers,
+      }),
       oversized: new Counter({
         name: METRIC_NAMES.oversizedRecords,
         help: "Output records over their topic's max.message.bytes, replaced by a truncated dead letter, by output",
@@ -241,6 +254,13 @@ export class ProcessorMetrics {
       else counts.update += 1;
     };
     subscribe(ENGINE_CHANNELS.windowFired.name as string, this.#onWindowFired);
+    this.#onDedupEvicted = (message: unknown) => {
+      if (active !== this.#scope || this.#stage === undefined) return;
+      const ids = (message as { ids?: unknown }).ids;
+      if (typeof ids === 'number' && ids > 0)
+        this.#evicted.set(this.#stage, (this.#evicted.get(this.#stage) ?? 0) + ids);
+    };
+    subscribe(ENGINE_CHANNELS.dedupEvicted.name as string, this.#onDedupEvicted);
   }
 
   /** Marks `stage` as running a task now (called before a task's process/tick): window fires count for it. */
@@ -254,6 +274,9 @@ export class ProcessorMetrics {
     if (this.#onWindowFired !== undefined)
       unsubscribe(ENGINE_CHANNELS.windowFired.name as string, this.#onWindowFired);
     this.#onWindowFired = undefined;
+    if (this.#onDedupEvicted !== undefined)
+      unsubscribe(ENGINE_CHANNELS.dedupEvicted.name as string, this.#onDedupEvicted);
+    this.#onDedupEvicted = undefined;
     if (active === this.#scope) active = undefined;
   }
 
@@ -268,9 +291,20 @@ export class ProcessorMetrics {
     }
   }
 
+  /** Pushes dedup evictions counted since the last call (at commit boundaries). */
+  #flushEvicted(): void {
+    for (const [stage, ids] of this.#evicted) {
+      if (ids === 0) continue;
+      this.#prom?.dedupEvictions.inc({ stage }, ids);
+      this.stats.dedupEvictions += ids;
+      this.#evicted.set(stage, 0);
+    }
+  }
+
   /** Late events, dead letters and result latency of one successful commit. */
   outputsCommitted(stage: string, summary: OutputSummary): void {
     this.#flushFired();
+    this.#flushEvicted();
     const s = this.stats;
     if (summary.late > 0) {
       s.lateEvents += summary.late;

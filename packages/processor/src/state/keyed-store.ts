@@ -94,6 +94,11 @@ export class KeyedStore<V> {
     return this.#data.entries();
   }
 
+  /** Number of entries (`size.entries` without the byte estimate). */
+  get count(): number {
+    return this.#data.size;
+  }
+
   get size(): StoreSize {
     const mean = this.#sampledEntries === 0 ? 0 : this.#sampledBytes / this.#sampledEntries;
     return { entries: this.#data.size, approxBytes: Math.round(this.#data.size * mean) };

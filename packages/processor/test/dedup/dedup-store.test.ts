@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEDUP_DEFAULTS, DedupStore } from '../../src/dedup/dedup-store.js';
+import type { ChangelogEntry } from '../../src/task/partition-task.js';
 
 describe('DedupStore', () => {
   it('defaults to a 10 minute TTL', () => {
@@ -191,3 +192,130 @@ describe('DedupStore', () => {
     expect(a.drainChangelog()).toEqual(b.drainChangelog());
   });
 });
+
+describe('DedupStore at maxEntries', () => {
+  it('defaults to 2 000 000 ids and rejects a bad cap naming maxDedupEntries', () => {
+    expect(new DedupStore({ name: 'd' }).maxEntries).toBe(DEDUP_DEFAULTS.maxEntries);
+    expect(DEDUP_DEFAULTS.maxEntries).toBe(2_000_000);
+    expect(() => new DedupStore({ name: 'd', maxEntries: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PROC_INVALID_OPTION',
+        option: 'maxDedupEntries',
+        message: 'maxDedupEntries must be a positive integer (got 0)',
+      }),
+    );
+  });
+
+  it('forgets the oldest event-time bucket, whole, when an id takes it over the cap; evictions are counted', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 100, maxEntries: 4 });
+    d.accept('a', '1', 150); // bucket 1
+    d.accept('b', '2', 120); // bucket 1
+    d.accept('c', '3', 250); // bucket 2
+    d.accept('x', '4', 80); // bucket 0: older than a and b, though accepted after them
+    d.drainChangelog();
+    expect([d.size.entries, d.evictedIds, d.evictedBuckets]).toEqual([4, 0, 0]);
+    d.accept('d', '5', 260); // 5 ids > 4: bucket 0 (x) goes
+    expect([d.size.entries, d.evictedIds, d.evictedBuckets]).toEqual([4, 1, 1]);
+    expect(d.check('x', '9', 0)).toBe('new'); // forgotten before its TTL: a duplicate of it is accepted
+    expect(d.check('a', '9', 0)).toBe('duplicate');
+    d.accept('e', '6', 270); // bucket 1 (a and b) goes as a whole: 3 ids left
+    expect([d.size.entries, d.evictedIds, d.evictedBuckets]).toEqual([3, 3, 2]);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => d.check(id, '9', 0))).toEqual([
+      'new',
+      'new',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    // The evicted buckets' chunks are tombstoned; bucket 2 (c, d, e) is rewritten.
+    expect(d.drainChangelog().map((e) => [e.key, e.value === null ? 'tombstone' : 'value'])).toEqual([
+      ['c', 'value'],
+      ['x', 'tombstone'],
+      ['a', 'tombstone'],
+    ]);
+  });
+
+  it('evicts the bucket of the id just accepted when it is the oldest: the cap is a hard bound', () => {
+    const d = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 1_000, maxEntries: 3 });
+    for (const [i, id] of ['a', 'b', 'c', 'd'].entries()) d.accept(id, String(i), 500); // one bucket
+    expect(d.size.entries).toBe(0);
+    expect(d.evictedIds).toBe(4);
+    d.accept('e', '5', 1_500);
+    d.accept('f', '6', 2_500);
+    d.accept('old', '7', 10); // the oldest bucket: goes at once (3 ids: e, f, old — not over)
+    expect(d.size.entries).toBe(3);
+    d.accept('g', '8', 3_500); // 4 > 3: bucket 0 (old) goes
+    expect(d.check('old', '9', 0)).toBe('new');
+    expect(d.check('e', '9', 0)).toBe('duplicate');
+  });
+
+  it('a store restored over a lowered cap evicts down to it at its next accepted id', () => {
+    const live = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 100 });
+    for (let i = 0; i < 10; i++) live.accept(`id${i}`, String(i), i * 100);
+    const restored = new DedupStore({ name: 'd', ttlMs: 60_000, bucketMs: 100, maxEntries: 5 });
+    for (const e of live.drainChangelog()) restored.restoreEntry(e);
+    expect(restored.size.entries).toBe(10);
+    restored.accept('new', '10', 1_000);
+    expect(restored.size.entries).toBe(5);
+    expect(restored.evictedIds).toBe(6);
+    expect(restored.check('id5', '0', 0)).toBe('new');
+    expect(restored.check('id6', '0', 0)).toBe('duplicate');
+  });
+
+  it('makes the same verdicts and evictions with a restore (from a compacted log) anywhere in the run', () => {
+    // A busy random workload: ids repeat (duplicates, and re-accepts after expiry or eviction), timestamps jitter
+    // across buckets, chunks split (maxEntryBytes), buckets expire and the cap forgets the oldest ones in bursts.
+    const opts = { name: 'd', ttlMs: 150, bucketMs: 50, maxEntryBytes: 120, maxEntries: 60 };
+    const steps = Array.from({ length: 4_000 }, (_, offset) => {
+      const r = rng(offset + 1);
+      return { id: `e${Math.floor(r() * 150)}`, ts: offset * 2 + Math.floor(r() * 400) };
+    });
+    const run = (restoreAt: readonly number[]) => {
+      let store = new DedupStore(opts);
+      const log = new Map<string, ChangelogEntry>();
+      const verdicts: string[] = [];
+      let evicted = 0;
+      let expired = 0;
+      let wm = Number.NEGATIVE_INFINITY;
+      let maxTs = Number.NEGATIVE_INFINITY;
+      for (const [offset, { id, ts }] of steps.entries()) {
+        if (offset % 7 === 0 || restoreAt.includes(offset)) {
+          for (const e of store.drainChangelog()) {
+            log.delete(e.key); // compaction keeps the latest record per key, in the order of the latest write
+            log.set(e.key, e);
+          }
+        }
+        if (restoreAt.includes(offset)) {
+          evicted += store.evictedIds;
+          store = new DedupStore(opts);
+          for (const e of log.values()) store.restoreEntry(e);
+        }
+        const before = store.evictedIds;
+        verdicts.push(`${store.checkAndAccept(id, String(offset), wm, ts)}/${store.evictedIds - before}`);
+        maxTs = Math.max(maxTs, ts);
+        wm = maxTs - 100;
+        expired += store.expire(wm);
+        verdicts.push(`size ${store.size.entries}`);
+      }
+      return { verdicts, evicted: evicted + store.evictedIds, expired };
+    };
+    const uninterrupted = run([]);
+    expect(uninterrupted.evicted).toBeGreaterThan(100);
+    expect(uninterrupted.expired).toBeGreaterThan(1_000);
+    expect(uninterrupted.verdicts.filter((v) => v.startsWith('duplicate')).length).toBeGreaterThan(500);
+    for (const restoreAt of [[1], [500], [1_234, 2_345], [3, 999, 2_000, 3_998]])
+      expect(run(restoreAt)).toEqual(uninterrupted);
+  });
+});
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,8 +1,10 @@
 import {
   ClickstreamGenerator,
   computeGroundTruth,
+  GroundTruthAccumulator,
   partitionForKey,
   type GeneratedRecord,
+  type Verdict,
 } from '@tributary/producer';
 import { decodeWindowResult, encodeClickstreamEvent, type WindowResult } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +15,15 @@ import {
   clickstreamSessionTask,
   clickstreamWindowedTask,
 } from '../../src/engine/clickstream-job.js';
-import type { InputRecord, OutputRecord, PartitionTask } from '../../src/task/partition-task.js';
+import { ENGINE_DEFAULTS } from '../../src/engine/options.js';
+import type { GateCounters } from '../../src/engine/partition-gate.js';
+import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
+import type {
+  ChangelogEntry,
+  InputRecord,
+  OutputRecord,
+  PartitionTask,
+} from '../../src/task/partition-task.js';
 
 const UPSTREAM = 3;
 const DOWNSTREAM = 2;
@@ -502,5 +512,154 @@ describe('clickstream job helpers', () => {
     expect(total).toBe(task.counters.accepted);
     expect(sessions.size).toBeGreaterThan(5);
     expect([...sessions.values()].some((s) => s.durationMs > 0)).toBe(true);
+  });
+});
+
+/** The verdict a record got, from the counters of the task that processed it (before → after). */
+function verdictOf(before: GateCounters, after: Readonly<GateCounters>): Verdict {
+  if (after.accepted > before.accepted) return 'accepted';
+  if (after.late > before.late) return 'late';
+  if (after.duplicates > before.duplicates) return 'duplicate';
+  return 'dead-letter';
+}
+
+/**
+ * Stage 1 (one partial task per input partition) → repartition → stage 2, committing like the runtime: a commit of
+ * partition p delivers its outputs and appends its changelog. A crash of p after record `i` (`crashes`) loses what
+ * p did since its last commit: a new task restores p's changelog and is fed again from the committed position.
+ */
+function runPipeline(
+  records: readonly GeneratedRecord[],
+  limits: { maxKeysPerWindow: number; maxDedupEntries?: number },
+  crashes: readonly number[] = [],
+): { results: WindowResult[]; side: OutputRecord[]; verdicts: Verdict[]; dedupEvictions: number } {
+  const make = (p: number) => clickstreamPartialTask({ inputPartition: p, ...limits });
+  const partials = Array.from({ length: UPSTREAM }, (_, p) => make(p));
+  const merges = Array.from({ length: DOWNSTREAM }, () =>
+    clickstreamMergeTask({ upstreamPartitions: UPSTREAM }),
+  );
+  const fed: InputRecord[][] = Array.from({ length: UPSTREAM }, () => []);
+  const changelogs: ChangelogEntry[][] = Array.from({ length: UPSTREAM }, () => []);
+  const committed = new Array<number>(UPSTREAM).fill(0);
+  const repOffsets = new Array<number>(DOWNSTREAM).fill(0);
+  const results: OutputRecord[] = [];
+  const side: OutputRecord[] = [];
+  const verdicts: Verdict[] = [];
+  let dedupEvictions = 0;
+  const commit = (p: number) => {
+    for (const out of partials[p]!.drainOutputs()) {
+      if (out.output === 'repartition')
+        deliver(out, merges, repOffsets, (m) => results.push(...merges[m]!.drainOutputs()));
+      else side.push(out);
+    }
+    changelogs[p]!.push(...partials[p]!.drainChangelog());
+    committed[p] = fed[p]!.length;
+  };
+  records.forEach((r, i) => {
+    const p = r.partition;
+    const input = toInput(r, fed[p]!.length);
+    fed[p]!.push(input);
+    const before = { ...partials[p]!.counters };
+    partials[p]!.process(input);
+    verdicts.push(verdictOf(before, partials[p]!.counters));
+    if (i % 97 === 0) commit(p);
+    if (crashes.includes(i)) {
+      dedupEvictions += partials[p]!.counters.dedupEvictions;
+      partials[p] = make(p);
+      partials[p].restore(changelogs[p]!);
+      for (const replayed of fed[p]!.slice(committed[p])) partials[p].process(replayed);
+    }
+  });
+  for (let p = 0; p < UPSTREAM; p++) commit(p);
+  for (const m of merges) {
+    m.tick(0);
+    m.tick(Number.MAX_SAFE_INTEGER / 2); // traffic stopped: idleness + wall clock close the last windows
+    results.push(...m.drainOutputs());
+  }
+  for (const t of partials) dedupEvictions += t.counters.dedupEvictions;
+  return { results: results.map((o) => decodeWindowResult(o.value!)), side, verdicts, dedupEvictions };
+}
+
+describe('clickstream job at maxKeysPerWindow', () => {
+  const CAP = 10;
+  const records = workload(UPSTREAM, 4000);
+  const entries = records.map((r) => ({ partition: r.partition, value: r.value }));
+
+  it('the ground truth models the engine default cap', () => {
+    expect(computeGroundTruth([], { partitions: 1 }).maxKeysPerWindow).toBe(ENGINE_DEFAULTS.maxKeysPerWindow);
+  });
+
+  it('the factories take the caps and reject bad ones naming them', () => {
+    const invalid = (option: string) => expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option });
+    expect(() => clickstreamPartialTask({ inputPartition: 0, maxKeysPerWindow: 0 })).toThrow(
+      invalid('maxKeysPerWindow'),
+    );
+    expect(() => clickstreamWindowedTask({ maxDedupEntries: -1 })).toThrow(invalid('maxDedupEntries'));
+    expect(() => clickstreamSessionTask({ maxOpenSessions: 0.5 })).toThrow(invalid('maxOpenSessions'));
+    expect(() => clickstreamSessionTask({ maxDedupEntries: 0 })).toThrow(invalid('maxDedupEntries'));
+    const two = records.filter((r) => r.partition === 0).slice(0, 400);
+    for (const task of [
+      clickstreamPartialTask({ inputPartition: 0, maxKeysPerWindow: 1, maxDedupEntries: 5 }),
+      clickstreamWindowedTask({ maxKeysPerWindow: 1, maxDedupEntries: 5 }),
+    ]) {
+      two.forEach((r, i) => task.process(toInput(r, i)));
+      expect(task.counters.limited).toBeGreaterThan(0);
+      expect(task.counters.dedupEvictions).toBeGreaterThan(0);
+    }
+    const sessions = clickstreamSessionTask({ maxOpenSessions: 1, maxDedupEntries: 5 });
+    two.forEach((r, i) => sessions.process(toInput(r, i)));
+    expect(sessions.counters.limited).toBeGreaterThan(0);
+    expect(sessions.counters.dedupEvictions).toBeGreaterThan(0);
+  });
+
+  it('partial → repartition → merge equals the ground truth with a small cap, verdict for verdict', () => {
+    const truth = new GroundTruthAccumulator({ partitions: UPSTREAM, maxKeysPerWindow: CAP });
+    const expected = records.map((r) => truth.add({ partition: r.partition, value: r.value }));
+    const manifest = truth.toManifest();
+    const uncapped = computeGroundTruth(entries, { partitions: UPSTREAM });
+    const limited = manifest.totals.deadLettered - uncapped.totals.deadLettered;
+    expect(limited).toBeGreaterThan(200); // the cap bites
+    expect(manifest.totals.duplicates).toBeGreaterThan(0);
+
+    const run = runPipeline(records, { maxKeysPerWindow: CAP });
+    expect(run.verdicts).toEqual(expected);
+    expect(counts(latest(run.results))).toEqual(manifest.windows);
+    expect(latest(run.results).every((r) => r.isFinal)).toBe(true);
+    const codes = run.side
+      .filter((o) => o.output === 'dead-letter')
+      .map((o) => o.headers[SIDE_OUTPUT_HEADERS.errorCode]);
+    expect(codes).toHaveLength(manifest.totals.deadLettered);
+    expect(codes.filter((c) => c === 'TRIB_PROC_WINDOW_KEY_LIMIT')).toHaveLength(limited);
+    expect(run.side.filter((o) => o.output === 'late')).toHaveLength(manifest.totals.late);
+  });
+
+  it('equals the ground truth across crashes and restores in the middle (exactly once)', () => {
+    const manifest = computeGroundTruth(entries, { partitions: UPSTREAM, maxKeysPerWindow: CAP });
+    const reference = runPipeline(records, { maxKeysPerWindow: CAP });
+    const run = runPipeline(records, { maxKeysPerWindow: CAP }, [150, 151, 1_000, 2_222, 3_500]);
+    expect(counts(latest(run.results))).toEqual(manifest.windows);
+    const dlq = (side: OutputRecord[]) =>
+      side
+        .filter((o) => o.output === 'dead-letter')
+        .map(
+          (o) =>
+            `${o.headers[SIDE_OUTPUT_HEADERS.sourcePartition]}/${o.headers[SIDE_OUTPUT_HEADERS.sourceOffset]}`,
+        )
+        .sort();
+    expect(dlq(run.side)).toEqual(dlq(reference.side));
+    expect(run.side.filter((o) => o.output === 'late')).toHaveLength(manifest.totals.late);
+  });
+
+  it('a dedup cap below the ids within the TTL forgets old ids only: duplicates of recent events are still caught', () => {
+    // The generator re-sends one of the last 64 events as a duplicate; 300 ids per partition hold far more.
+    const manifest = computeGroundTruth(entries, { partitions: UPSTREAM, maxKeysPerWindow: CAP });
+    const limits = { maxKeysPerWindow: CAP, maxDedupEntries: 300 };
+    const uninterrupted = runPipeline(records, limits);
+    expect(uninterrupted.dedupEvictions).toBeGreaterThan(500);
+    const run = runPipeline(records, limits, [700, 2_900]);
+    for (const r of [uninterrupted, run]) {
+      expect(counts(latest(r.results))).toEqual(manifest.windows);
+      expect(r.side.filter((o) => o.output === 'dead-letter')).toHaveLength(manifest.totals.deadLettered);
+    }
   });
 });

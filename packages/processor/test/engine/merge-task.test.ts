@@ -170,6 +170,38 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     );
   });
 
+  it('after a restore, records before the first tick never purge from a checkpointed wall-clock advance', () => {
+    const opts = { wallClockAdvance: true, idleTimeoutMs: 1_000 };
+    const s = new TwoStage(2, 1, {}, opts);
+    const m = s.merges[0]!;
+    m.tick(0);
+    s.feed(0, ev('a', '/x', 1_000));
+    s.commit(0);
+    s.feed(1, ev('b', '/x', 2_000));
+    s.commit(1);
+    m.tick(10_000_000_000_000); // all idle: the window closes at the wall clock, which is checkpointed
+    s.collect();
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({ version: 1, result: { clickCount: 2, viewCount: 0 } }),
+    ]);
+    const restored = s.newMerge(2, opts);
+    restored.restore(m.drainChangelog());
+    s.merges[0] = restored;
+    // A crash-restart: stage 1 sends before the merge's first tick — a watermark record first, then a partial. The
+    // window is still there to update (the restored wall-clock advance purged nothing).
+    restored.process(
+      s.repartition[0]!.raw(
+        encodeRepartitionRecord({ type: 'watermark', upstreamPartition: 1, watermark: -3_000, idle: false }),
+      ),
+    );
+    s.feed(0, ev('c', '/x', 3_000, 'VIEW'));
+    s.commit(0);
+    expect(results(s.results).at(-1)).toEqual(
+      expect.objectContaining({ version: 2, result: { clickCount: 2, viewCount: 1 } }),
+    );
+    expect(restored.counters.beyondRetention).toBe(0);
+  });
+
   it('a re-delivered identical partial does not create a new version', () => {
     const s = new TwoStage(1, 1);
     s.feed(0, ev('a', '/x', 1000));

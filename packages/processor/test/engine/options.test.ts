@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEDUP_DEFAULTS } from '../../src/dedup/dedup-store.js';
 import {
   checkStorePrefix,
   ENGINE_DEFAULTS,
@@ -35,5 +36,14 @@ describe('engine options', () => {
     expect(() => resolveOutputs({ results: '' })).toThrow(/outputs.results/);
     expect(() => checkStorePrefix('a/b')).toThrow(/storePrefix must match/);
     expect(checkStorePrefix('app.v1_x-y')).toBe('app.v1_x-y');
+  });
+
+  it('state caps default per input partition, dedup from the dedup store', () => {
+    expect(ENGINE_DEFAULTS).toMatchObject({
+      maxKeysPerWindow: 100_000,
+      maxOpenSessions: 100_000,
+      maxDedupEntries: 2_000_000,
+    });
+    expect(ENGINE_DEFAULTS.maxDedupEntries).toBe(DEDUP_DEFAULTS.maxEntries);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { clickstreamAggregator } from '../../src/aggregate/clickstream.js';
+import { ENGINE_DEFAULTS } from '../../src/engine/options.js';
+import { PartialAggregationTask } from '../../src/engine/partial-aggregation-task.js';
 import { decodeRepartitionRecord } from '../../src/engine/repartition-format.js';
+import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
-import { Log, messyEvents } from './fixtures.js';
+import { HoppingWindows } from '../../src/windows/hopping.js';
+import { decodeTestEvent, Log, messyEvents, type TestEvent } from './fixtures.js';
 import { TwoStage } from './two-stage.js';
 
 describe('PartialAggregationTask', () => {
@@ -203,5 +208,136 @@ describe('PartialAggregationTask', () => {
     expect(() => new TwoStage(1, 1, { inputPartition: -1 })).toThrow(
       /inputPartition must be a non-negative integer/,
     );
+    expect(() => new TwoStage(1, 1, { maxKeysPerWindow: 0 })).toThrow(
+      /maxKeysPerWindow must be a positive integer \(got 0\)/,
+    );
+    expect(() => new TwoStage(1, 1, { maxDedupEntries: 1.5 })).toThrow(
+      /maxDedupEntries must be a positive integer \(got 1.5\)/,
+    );
+  });
+});
+
+describe('PartialAggregationTask at maxKeysPerWindow', () => {
+  const partials = (outs: OutputRecord[]) =>
+    outs
+      .filter((o) => o.output === 'repartition')
+      .map((o) => decodeRepartitionRecord(o.value))
+      .flatMap((r) => (r.type === 'partial' ? [`${r.key}@${r.windowStart}`] : []));
+
+  it('dead-letters an accepted event whose key would be one too many in its window; known keys still count', () => {
+    expect(ENGINE_DEFAULTS.maxKeysPerWindow).toBe(100_000);
+    const s = new TwoStage(2, 1, { maxKeysPerWindow: 2 });
+    const t = s.partials[1]!;
+    s.feed(1, { id: 'a', user: 'u', page: '/a', ts: 1_000, eventType: 'CLICK' });
+    s.feed(1, { id: 'b', user: 'u', page: '/b', ts: 2_000, eventType: 'CLICK' });
+    s.feed(1, { id: 'c', user: 'u', page: '/c', ts: 3_000, eventType: 'VIEW' }); // a third key in [0, 60000)
+    s.feed(1, { id: 'c', user: 'u', page: '/a', ts: 3_000, eventType: 'VIEW' }); // its id was remembered
+    s.feed(1, { id: 'd', user: 'u', page: '/a', ts: 4_000, eventType: 'VIEW' }); // a known key counts
+    s.feed(1, { id: 'e', user: 'u', page: '/c', ts: 61_000, eventType: 'VIEW' }); // another window: room
+    s.feed(0, { id: 'f', user: 'u', page: '/c', ts: 5_000, eventType: 'VIEW' }); // another partition: room
+    expect(t.counters).toMatchObject({ accepted: 4, duplicates: 1, deadLettered: 1, limited: 1 });
+    const outs = t.drainOutputs();
+    expect(partials(outs)).toEqual(['/a@0', '/b@0', '/c@60000']);
+    const dlq = outs.filter((o) => o.output === 'dead-letter');
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.headers).toMatchObject({
+      [SIDE_OUTPUT_HEADERS.errorCode]: 'TRIB_PROC_WINDOW_KEY_LIMIT',
+      [SIDE_OUTPUT_HEADERS.errorReason]:
+        'window [0, 60000) of partition 1 already holds 2 distinct keys (maxKeysPerWindow)',
+      [SIDE_OUTPUT_HEADERS.sourceOffset]: '2',
+    });
+    expect(JSON.parse(dlq[0]!.value!.toString())).toMatchObject({ id: 'c', page: '/c' }); // the original record
+    expect(s.partials[0]!.counters).toMatchObject({ accepted: 1, limited: 0 });
+  });
+
+  it('a window closed and purged frees nothing for itself (its events are late) and each window counts its own', () => {
+    const s = new TwoStage(1, 1, { maxKeysPerWindow: 1 });
+    const t = s.partials[0]!;
+    s.feed(0, { id: 'a', user: 'u', page: '/a', ts: 1_000, eventType: 'CLICK' });
+    s.feed(0, { id: 'b', user: 'u', page: '/b', ts: 70_000, eventType: 'CLICK' }); // wm 65 000: window 0 closed
+    t.drainOutputs(); // purges window 0
+    s.feed(0, { id: 'c', user: 'u', page: '/c', ts: 2_000, eventType: 'CLICK' });
+    s.feed(0, { id: 'd', user: 'u', page: '/c', ts: 71_000, eventType: 'CLICK' });
+    expect(t.counters).toMatchObject({ accepted: 2, late: 1, limited: 1 });
+  });
+
+  it('hopping windows: an event is refused as a whole when any of its windows is full', () => {
+    const t = new PartialAggregationTask<TestEvent, { clickCount: number; viewCount: number }, unknown>({
+      inputPartition: 0,
+      decode: decodeTestEvent,
+      timestampOf: (e) => e.ts,
+      keyOf: (e) => e.page,
+      eventIdOf: (e) => e.id,
+      window: new HoppingWindows({ sizeMs: 60_000, advanceMs: 30_000 }),
+      aggregator: clickstreamAggregator<TestEvent>(),
+      maxKeysPerWindow: 1,
+    });
+    const log = new Log();
+    t.process(log.event({ page: '/a', ts: 10_000 })); // windows [-30000, 30000) and [0, 60000)
+    t.process(log.event({ page: '/b', ts: 40_000 })); // [0, 60000) holds /a: refused, [30000, 90000) untouched
+    t.process(log.event({ page: '/b', ts: 65_000 })); // [30000, 90000) and [60000, 120000): both empty
+    expect(t.counters).toMatchObject({ accepted: 2, limited: 1 });
+    expect(partials(t.drainOutputs())).toEqual(['/a@-30000', '/a@0', '/b@30000', '/b@60000']);
+  });
+
+  it('restore from a commit + replay of the rest gives the same outputs and dead letters as one run', () => {
+    const r = (() => {
+      let a = 99;
+      return () => (a = (a * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    })();
+    const log = new Log();
+    const records = Array.from({ length: 600 }, (_, i) =>
+      i % 50 === 7
+        ? log.raw(Buffer.from('x'))
+        : log.event({
+            id: `e${Math.floor(r() * 500)}`, // duplicates too
+            page: `/p${Math.floor(r() * 12)}`,
+            ts: 1_000_000 + i * 400 - Math.floor(r() * 8_000),
+          }),
+    );
+    const make = () => new TwoStage(1, 1, { maxKeysPerWindow: 5 }).partials[0]!;
+    const run = (cuts: readonly number[]) => {
+      const crashes = new Set(cuts);
+      const out: OutputRecord[] = [];
+      let t = make();
+      let changelog: ChangelogEntry[] = [];
+      let committed = 0;
+      let pending: OutputRecord[] = [];
+      for (let i = 0; i < records.length;) {
+        if (crashes.delete(i)) {
+          // A crash: what was not committed is lost; a new task restores the changelog and replays from the commit.
+          t = make();
+          t.restore(changelog);
+          pending = [];
+          i = committed;
+          continue;
+        }
+        t.process(records[i]!);
+        pending.push(...t.drainOutputs());
+        if (i % 13 === 12) {
+          out.push(...pending);
+          pending = [];
+          changelog = [...changelog, ...t.drainChangelog()];
+          committed = i + 1;
+        }
+        i++;
+      }
+      return [...out, ...pending];
+    };
+    const uninterrupted = run([]);
+    const codes = uninterrupted
+      .filter((o) => o.output === 'dead-letter')
+      .map((o) => o.headers[SIDE_OUTPUT_HEADERS.errorCode]);
+    expect(codes.filter((c) => c === 'TRIB_PROC_WINDOW_KEY_LIMIT').length).toBeGreaterThan(20);
+    expect(codes.filter((c) => c === 'TEST_DECODE').length).toBeGreaterThan(5);
+    // A restored task announces its watermark at its first drain even when unchanged: compare everything else.
+    const described = (outs: OutputRecord[]) =>
+      outs.flatMap((o): object[] => {
+        if (o.output !== 'repartition') return [{ output: o.output, value: o.value, headers: o.headers }];
+        const r = decodeRepartitionRecord(o.value);
+        return r.type === 'partial' ? [{ ...r, accumulator: [...r.accumulator] }] : [];
+      });
+    for (const cuts of [[5], [100, 101], [250, 400, 599]])
+      expect(described(run(cuts))).toEqual(described(uninterrupted));
   });
 });

@@ -1,11 +1,14 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
-import { PartitionGate } from '../../src/engine/partition-gate.js';
+import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
+import { PartitionGate, type PartitionGateOptions } from '../../src/engine/partition-gate.js';
 import { resolveEventTime } from '../../src/engine/options.js';
+import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
 import { TumblingWindows } from '../../src/windows/tumbling.js';
 import { decodeTestEvent, Log, type TestEvent } from './fixtures.js';
 
-function gate(eventTime = {}) {
+function gate(eventTime = {}, extra: Partial<PartitionGateOptions<TestEvent>> = {}) {
   const outs: OutputRecord[] = [];
   const windows = new TumblingWindows({ sizeMs: 1000 });
   const g = new PartitionGate<TestEvent>({
@@ -19,6 +22,7 @@ function gate(eventTime = {}) {
     lateOutput: 'late',
     deadLetterOutput: 'dlq',
     emit: (r) => outs.push(r),
+    ...extra,
   });
   return { g, outs };
 }
@@ -36,7 +40,15 @@ describe('PartitionGate', () => {
     expect(g.admit(log.event({ id: '', ts: 5500 })).kind).toBe('accepted');
     expect(g.admit(log.event({ id: '', ts: 5500 })).kind).toBe('accepted'); // no id: never a duplicate
     expect(outs.map((o) => o.output)).toEqual(['dlq', 'late']);
-    expect(g.counters).toEqual({ accepted: 3, late: 1, duplicates: 1, deadLettered: 1, skippedReplays: 0 });
+    expect(g.counters).toEqual({
+      accepted: 3,
+      late: 1,
+      duplicates: 1,
+      deadLettered: 1,
+      skippedReplays: 0,
+      limited: 0,
+      dedupEvictions: 0,
+    });
   });
 
   it('checkpoints progress once per drain and skips records at or below the restored offset', () => {
@@ -94,5 +106,56 @@ describe('PartitionGate', () => {
     g.admit(log.event({ ts: 6000 }));
     g.tick(3100);
     expect(g.isIdle()).toBe(false);
+  });
+
+  it('a state limit refuses an on-time, new event after dedup: dead-lettered with its code, id remembered, maxTs moved', () => {
+    const { g, outs } = gate(
+      {},
+      {
+        limit: (event, windows, record) =>
+          event.page === '/full'
+            ? {
+                code: 'TRIB_PROC_WINDOW_KEY_LIMIT',
+                reason: `full: ${windows[0]!.start} p${record.partition}`,
+              }
+            : undefined,
+      },
+    );
+    const log = new Log('events', 3);
+    expect(g.admit(log.event({ id: 'a', ts: 5000, page: '/full' })).kind).toBe('limited');
+    expect(g.dataWatermark).toBe(4900);
+    expect(g.admit(log.event({ id: 'a', ts: 5000, page: '/ok' })).kind).toBe('duplicate'); // its id was remembered
+    expect(g.admit(log.event({ id: 'b', ts: 3000, page: '/full' })).kind).toBe('late'); // lateness comes first
+    expect(g.admit(log.event({ id: 'c', ts: 5000, page: '/ok' })).kind).toBe('accepted');
+    expect(outs.map((o) => [o.output, o.headers[SIDE_OUTPUT_HEADERS.errorCode]])).toEqual([
+      ['dlq', 'TRIB_PROC_WINDOW_KEY_LIMIT'],
+      ['late', undefined],
+    ]);
+    expect(outs[0]!.headers[SIDE_OUTPUT_HEADERS.errorReason]).toBe('full: 5000 p3');
+    expect(g.counters).toMatchObject({ accepted: 1, late: 1, duplicates: 1, deadLettered: 1, limited: 1 });
+  });
+
+  it('counts dedup evictions at maxDedupEntries and publishes them on the dedup-evicted channel', () => {
+    const { g } = gate({}, { maxDedupEntries: 2 });
+    const messages: unknown[] = [];
+    const listen = (m: unknown) => messages.push(m);
+    subscribe(ENGINE_CHANNELS.dedupEvicted.name as string, listen);
+    try {
+      const log = new Log();
+      g.admit(log.event({ id: 'a', ts: 5000 }));
+      g.admit(log.event({ id: 'b', ts: 6000 }));
+      g.admit(log.event({ id: 'c', ts: 7000 })); // 3 > 2: the oldest bucket (a) is forgotten
+      expect(g.admit(log.event({ id: 'a', ts: 7000 })).kind).toBe('accepted'); // ... so a is new again (b goes)
+      expect(g.admit(log.event({ id: 'c', ts: 7000 })).kind).toBe('duplicate');
+    } finally {
+      unsubscribe(ENGINE_CHANNELS.dedupEvicted.name as string, listen);
+    }
+    expect(g.counters.dedupEvictions).toBe(2);
+    expect(messages).toEqual([
+      { task: 't', topic: 'events', partition: 0, offset: '2', ids: 1 },
+      { task: 't', topic: 'events', partition: 0, offset: '3', ids: 1 },
+    ]);
+    expect(g.dedupSize?.entries).toBe(2);
+    expect(() => gate({}, { maxDedupEntries: -1 })).toThrow(/maxDedupEntries must be a positive integer/);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sessionActivityAggregator, type SessionSummary } from '../../src/aggregate/session-activity.js';
+import { ENGINE_DEFAULTS } from '../../src/engine/options.js';
 import { SessionWindowTask } from '../../src/engine/session-window-task.js';
+import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import type { SessionWindowTaskOptions } from '../../src/engine/session-window-task.js';
 import type { SessionActivity } from '../../src/aggregate/session-activity.js';
 import { decodeTestEvent, Log, messyEvents, type TestEvent, windowedResults } from './fixtures.js';
@@ -116,5 +118,52 @@ describe('SessionWindowTask', () => {
 
   it('rejects a bad gap naming gapMs', () => {
     expect(() => task({ gapMs: 0 })).toThrow(/gapMs must be a positive integer/);
+    expect(() => task({ maxOpenSessions: 0 })).toThrow(/maxOpenSessions must be a positive integer/);
+  });
+
+  it('maxOpenSessions: an event that would open one more session is dead-lettered; extending or merging is not', () => {
+    expect(ENGINE_DEFAULTS.maxOpenSessions).toBe(100_000);
+    const t = task({ maxOpenSessions: 2 });
+    const log = new Log('events', 2);
+    t.process(log.event({ user: 'ann', ts: 0 }));
+    t.process(log.event({ user: 'bob', ts: 1_000 }));
+    t.process(log.event({ user: 'cid', ts: 2_000 })); // a third session: refused
+    t.process(log.event({ user: 'ann', ts: 3_000 })); // extends ann's
+    t.process(log.event({ user: 'bob', ts: 1_000 + GAP + 1 })); // a second session of bob: refused
+    t.process(log.event({ user: 'bob', ts: 1_000 + GAP })); // touches bob's first: extends it
+    expect(t.counters).toMatchObject({ accepted: 4, deadLettered: 2, limited: 2 });
+    expect(t.sessionsOf('cid')).toEqual([]);
+    expect(t.sessionsOf('bob')).toEqual([{ start: 1_000, end: 1_000 + 2 * GAP }]);
+    const dlq = t.drainOutputs().filter((o) => o.output === 'dead-letter');
+    expect(dlq.map((o) => o.headers[SIDE_OUTPUT_HEADERS.errorCode])).toEqual([
+      'TRIB_PROC_SESSION_LIMIT',
+      'TRIB_PROC_SESSION_LIMIT',
+    ]);
+    expect(dlq[0]!.headers[SIDE_OUTPUT_HEADERS.errorReason]).toBe(
+      'partition 2 already holds 2 open sessions (maxOpenSessions)',
+    );
+    // A refused event still moves the watermark: here past the end of ann's session, which closes and is purged...
+    t.process(log.event({ user: 'eve', ts: 3_000 + GAP + 5_000 }));
+    expect(t.counters.limited).toBe(3);
+    expect(t.sessionsOf('ann')).toEqual([]);
+    // ... so a new session has room.
+    t.process(log.event({ user: 'dan', ts: 3_000 + GAP + 5_000 }));
+    expect(t.counters).toMatchObject({ accepted: 5, limited: 3 });
+    expect(t.sessionsOf('dan')).toHaveLength(1);
+  });
+
+  it('at maxOpenSessions, snapshot + restore + replay gives identical outputs', () => {
+    const events = messyEvents(8, 300).map((e) =>
+      e === 'malformed' ? e : { ...e, ts: 1_700_000_000_000 + (e.ts - 1_700_000_000_000) * 200 },
+    );
+    const log = new Log();
+    const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('x')) : log.event(e)));
+    const first = task({ maxOpenSessions: 3 });
+    const refOut = runUninterrupted(first, records);
+    expect(first.counters.limited).toBeGreaterThan(10);
+    for (const cut of [1, 100, 200, 299]) {
+      const out = runWithRestart(() => task({ maxOpenSessions: 3 }), records, cut, 9);
+      expect(out).toEqual(refOut);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clickstreamAggregator, type PageCounts } from '../../src/aggregate/clickstream.js';
 import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
+import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import { WindowedAggregationTask } from '../../src/engine/windowed-aggregation-task.js';
 import type { WindowedAggregationTaskOptions } from '../../src/engine/windowed-aggregation-task.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
@@ -378,5 +379,56 @@ describe('WindowedAggregationTask', () => {
     expect(() => task({ storePrefix: 'a b' })).toThrow(/storePrefix must match/);
     expect(() => task({ earlyUpdateIntervalMs: 1.5 })).toThrow(/earlyUpdateIntervalMs/);
     expect(() => task({ outputs: { late: '' } })).toThrow(/outputs.late/);
+    expect(() => task({ maxKeysPerWindow: -1 })).toThrow(/maxKeysPerWindow must be a positive integer/);
+    expect(() => task({ maxDedupEntries: 0 })).toThrow(/maxDedupEntries must be a positive integer/);
+  });
+
+  it('maxKeysPerWindow: a new key in a full window is dead-lettered, known keys and other windows still count', () => {
+    const t = task({ maxKeysPerWindow: 2 });
+    const log = new Log('events', 4);
+    t.process(log.event({ id: 'a', page: '/a', ts: 1_000 }));
+    t.process(log.event({ id: 'b', page: '/b', ts: 2_000 }));
+    t.process(log.event({ id: 'c', page: '/c', ts: 3_000 }));
+    t.process(log.event({ id: 'd', page: '/a', ts: 4_000 }));
+    t.process(log.event({ id: 'e', page: '/c', ts: 70_000 })); // wm 65 000: window 0 closes and is purged
+    t.process(log.event({ id: 'f', page: '/d', ts: 71_000 }));
+    t.process(log.event({ id: 'g', page: '/e', ts: 72_000 })); // window 60 000 holds /c and /d
+    expect(t.counters).toMatchObject({ accepted: 5, deadLettered: 2, limited: 2 });
+    const outs = t.drainOutputs();
+    expect(
+      outs
+        .filter((o) => o.output === 'dead-letter')
+        .map((o) => [o.headers[SIDE_OUTPUT_HEADERS.errorCode], o.headers[SIDE_OUTPUT_HEADERS.errorReason]]),
+    ).toEqual([
+      [
+        'TRIB_PROC_WINDOW_KEY_LIMIT',
+        'window [0, 60000) of partition 4 already holds 2 distinct keys (maxKeysPerWindow)',
+      ],
+      [
+        'TRIB_PROC_WINDOW_KEY_LIMIT',
+        'window [60000, 120000) of partition 4 already holds 2 distinct keys (maxKeysPerWindow)',
+      ],
+    ]);
+    expect(results(outs).map((r) => [r.key, r.result.clickCount])).toEqual([
+      ['/a', 2],
+      ['/b', 1],
+    ]);
+  });
+
+  it('at the key and dedup caps, a snapshot + restore anywhere gives outputs identical to an uninterrupted run', () => {
+    const events = messyEvents(23, 400);
+    const log = new Log();
+    const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('garbage')) : log.event(e)));
+    const opts = { maxKeysPerWindow: 3, maxDedupEntries: 25 };
+    const first = task(opts);
+    const refOut = runUninterrupted(first, records);
+    expect(first.counters.limited).toBeGreaterThan(10);
+    expect(first.counters.dedupEvictions).toBeGreaterThan(10);
+    expect(first.counters.duplicates).toBeGreaterThan(0);
+    expect(refOut.filter((o) => o.output === 'dead-letter').length).toBe(first.counters.deadLettered);
+    for (const cut of [1, 57, 150, 222, 399]) {
+      const out = runWithRestart(() => task(opts), records, cut, 13);
+      expect(out).toEqual(refOut);
+    }
   });
 });

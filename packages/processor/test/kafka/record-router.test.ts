@@ -105,6 +105,53 @@ describe('routeRecords', () => {
       }),
     );
   });
+
+  it("replaces a record over its topic's max.message.bytes by a dead letter naming the reason, or fails without one", () => {
+    const big: OutputRecord = {
+      ...out('results', { kind: 'by-key' }, 'page'),
+      value: Buffer.alloc(50_000, 1),
+    };
+    const withDlq = {
+      ...ctx,
+      outputs: new Map([...ctx.outputs, ['dead-letter', 'dlq']]),
+      maxMessageBytes: new Map([
+        ['metrics', 10_000],
+        ['dlq', 20_000],
+      ]),
+      source: { topic: 'in', partition: 2, offset: '41' },
+    };
+    const r = routeRecords([big, out('results', { kind: 'by-key' }, 'small')], [], withDlq);
+    expect(r.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['dlq', 1],
+      ['metrics', 1],
+    ]);
+    const letter = r.topicMessages[0]!.messages[0]!;
+    expect(letter.headers).toMatchObject({
+      h: '1',
+      'tributary.error.code': 'TRIB_PROC_RECORD_TOO_LARGE',
+      'tributary.error.original-topic': 'metrics',
+      'tributary.error.truncated': 'true',
+      'tributary.source.topic': 'in',
+      'tributary.source.partition': '2',
+      'tributary.source.offset': '41',
+    });
+    expect(String(letter.headers!['tributary.error.reason'])).toMatch(
+      /^a record of about 500\d\d bytes for metrics is over its max\.message\.bytes \(10000\)$/,
+    );
+    // Truncated to fit the dead-letter topic's own limit.
+    expect((letter.value as Buffer).length).toBeLessThan(20_000);
+    expect([...r.oversized]).toEqual([['results', 1]]);
+    expect(r.outputCounts.get('dead-letter')).toBe(1);
+    // No dead-letter output mapped: the commit fails naming the record, nothing is dropped silently.
+    expect(() =>
+      routeRecords([big], [], { ...ctx, maxMessageBytes: new Map([['metrics', 10_000]]) }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PROC_RECORD_TOO_LARGE',
+        message: expect.stringContaining('metrics'),
+      }),
+    );
+  });
 });
 
 /** kafkajs' own default partitioner (murmur2 of the key over the partition count). */

@@ -1,6 +1,10 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { clickstreamAggregator, type PageCounts } from '../../src/aggregate/clickstream.js';
 import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
+import { WindowedAggregationTask } from '../../src/engine/windowed-aggregation-task.js';
+import { TumblingWindows } from '../../src/windows/tumbling.js';
+import { decodeTestEvent, Log, type TestEvent } from '../engine/fixtures.js';
 import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
 import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
 
@@ -73,6 +77,40 @@ describe('ProcessorMetrics bookkeeping', () => {
       m.close();
       other.close();
     }
+  });
+
+  it('counts dedup evictions per stage from the engine channel, pushed at the commit boundary', async () => {
+    const registry = new Registry();
+    const m = new ProcessorMetrics(registry);
+    const task = new WindowedAggregationTask<TestEvent, PageCounts, PageCounts>({
+      decode: decodeTestEvent,
+      timestampOf: (e) => e.ts,
+      keyOf: (e) => e.page,
+      eventIdOf: (e) => e.id,
+      window: new TumblingWindows({ sizeMs: 60_000 }),
+      aggregator: clickstreamAggregator<TestEvent>(),
+      maxDedupEntries: 2,
+    });
+    try {
+      const log = new Log();
+      m.enter('app'); // the runtime does this before feeding a task
+      for (let i = 0; i < 5; i++) task.process(log.event({ id: `e${i}`, ts: 1_000 * (i + 1) }));
+      m.enter('app-sessions');
+      ENGINE_CHANNELS.dedupEvicted.publish({ ids: 4 });
+      expect(await values(registry, METRIC_NAMES.dedupEvictions)).toEqual([]);
+      m.outputsCommitted('app', { late: 0, deadLetters: new Map(), resultLatenciesSeconds: [] });
+      expect(task.counters.dedupEvictions).toBe(3);
+      expect(await values(registry, METRIC_NAMES.dedupEvictions)).toEqual([
+        { labels: { stage: 'app' }, value: 3 },
+        { labels: { stage: 'app-sessions' }, value: 4 },
+      ]);
+      expect(m.stats.dedupEvictions).toBe(7);
+    } finally {
+      m.close();
+    }
+    ENGINE_CHANNELS.dedupEvicted.publish({ ids: 5 }); // closed: no longer counted
+    m.outputsCommitted('app', { late: 0, deadLetters: new Map(), resultLatenciesSeconds: [] });
+    expect(m.stats.dedupEvictions).toBe(7);
   });
 
   it('stops counting window fires once closed', async () => {

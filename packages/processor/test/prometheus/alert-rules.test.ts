@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promtool, writeRulesCopy } from '../../../../test/helpers/promtool.js';
+import { STATE_LIMIT_CODES } from '../../src/engine/state-limits.js';
 import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
 
 const DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
@@ -23,7 +24,7 @@ describe('prometheus/alerts.yml', () => {
 
   it('passes promtool check rules', async () => {
     const run = await promtool(['check', 'rules', 'alerts.yml'], DIR);
-    expect(run.output).toContain('SUCCESS: 5 rules found');
+    expect(run.output).toContain('SUCCESS: 7 rules found');
     expect(run.code).toBe(0);
   });
 
@@ -36,12 +37,17 @@ describe('prometheus/alerts.yml', () => {
 
   it('has a unit test for every alert and only uses metric names the processor exports', () => {
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
-    expect(alerts).toHaveLength(5);
+    expect(alerts).toHaveLength(7);
     for (const alert of alerts) expect(tests).toContain(`alertname: ${alert}`);
     const known = new Set<string>(Object.values(METRIC_NAMES));
     const used = new Set([...rules.matchAll(/tributary_processor_\w+/g)].map((m) => m[0]));
     expect(used.size).toBeGreaterThan(0);
     for (const name of used) expect(known, `${name} is not in METRIC_NAMES`).toContain(name);
+  });
+
+  it('watches the dead-letter codes of every state cap', () => {
+    const codes = /code=~"([^"]+)"/.exec(rules)?.[1]?.split('|');
+    expect(codes?.sort()).toEqual(Object.values(STATE_LIMIT_CODES).sort());
   });
 
   it('fails the unit tests when a rule is broken (a threshold changed)', async () => {

@@ -6,8 +6,15 @@ import type {
 } from '@tributary/schema';
 import { RECORD_FUTURE_SKEW_MS, createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
 import type { ClickstreamStringField } from '@tributary/schema';
+import { integerIn } from '../validation.js';
 import { isLate, resolveEventTimeRules, windowStartOf } from './event-time-rules.js';
 import type { EventTimeRules } from './event-time-rules.js';
+
+/** Defaults of the ground truth's options beyond the event-time rules (the processor's defaults). */
+export const GROUND_TRUTH_DEFAULTS = {
+  /** The processor's `maxKeysPerWindow` (ENGINE_DEFAULTS): distinct pages per window per partition. */
+  maxKeysPerWindow: 100_000,
+} as const;
 
 /**
  * One record of the log, in offset order within its partition: raw bytes as read, or an already decoded event;
@@ -46,6 +53,8 @@ export interface GroundTruthManifest extends EventTimeRules {
   topic: string;
   partitions: number;
   seed: number;
+  /** The `maxKeysPerWindow` the verdicts were computed with. */
+  maxKeysPerWindow: number;
   injected: InjectedCounts;
   totals: GroundTruthTotals;
   windows: WindowCount[];
@@ -69,6 +78,13 @@ export interface GroundTruthOptions extends Partial<EventTimeRules> {
   maxFutureSkewMs?: number;
   /** Byte limits of string fields (the schema validator's `maxFieldBytes`). @defaultValue FIELD_BYTE_LIMITS */
   maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>;
+  /**
+   * The processor's cap of distinct pages per window per partition: an event that would be accepted but whose
+   * page is new to its window while that window already holds this many pages from the event's partition is
+   * `dead-letter` (the processor's TRIB_PROC_WINDOW_KEY_LIMIT); its event_id is remembered all the same.
+   * @defaultValue 100000 (GROUND_TRUTH_DEFAULTS.maxKeysPerWindow)
+   */
+  maxKeysPerWindow?: number;
 }
 
 /** Outcome of one entry under the contract's rules. */
@@ -87,12 +103,22 @@ interface PartitionState {
   /** Accepted ids in acceptance order, for expiry: [id, ts] pairs, consumed from `head`. */
   order: (string | number)[];
   head: number;
+  /** windowStart → pages counted in that window from this partition (maxKeysPerWindow); closed windows dropped. */
+  keys: Map<number, Set<string>>;
+  /** Smallest windowStart in `keys` (+∞ when empty): nothing to drop before its window closes. */
+  oldestKeys: number;
+  /** The pages of the last window counted into, and its start. */
+  lastKeys: Set<string> | undefined;
+  lastKeysStart: number;
 }
 
 /**
  * Applies the event-time contract one record at a time, per partition in offset order, from the data alone:
- * decode+validate → late (windowEnd + L <= maxTs - B) → duplicate (event_id seen and not expired) → accepted;
- * then maxTs = max(maxTs, ts) for every valid event. Exact: no sampling, no wall clock.
+ * decode+validate → late (windowEnd + L <= maxTs - B) → duplicate (event_id seen and not expired) → the id is
+ * remembered → dead-letter when its page is new to its window and that window already holds `maxKeysPerWindow`
+ * pages of this partition → accepted; then maxTs = max(maxTs, ts) for every valid event. Exact: no sampling, no
+ * wall clock. The processor's `maxDedupEntries` cap is not modelled: with more ids within the dedup TTL than that
+ * cap, a duplicate of a forgotten (oldest) id is accepted by the processor but not here.
  */
 export class GroundTruthAccumulator {
   readonly rules: EventTimeRules;
@@ -105,6 +131,7 @@ export class GroundTruthAccumulator {
   #lastWindow: Map<string, WindowCount> | undefined;
   #lastWindowStart = Number.NaN;
   readonly #totals: GroundTruthTotals = { sent: 0, accepted: 0, late: 0, duplicates: 0, deadLettered: 0 };
+  readonly #maxKeysPerWindow: number;
 
   constructor(options: GroundTruthOptions) {
     if (!Number.isInteger(options.partitions) || options.partitions < 1) {
@@ -112,6 +139,11 @@ export class GroundTruthAccumulator {
     }
     this.#options = options;
     this.rules = resolveEventTimeRules(options);
+    this.#maxKeysPerWindow = integerIn(
+      'maxKeysPerWindow',
+      options.maxKeysPerWindow ?? GROUND_TRUTH_DEFAULTS.maxKeysPerWindow,
+      1,
+    );
     const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
     this.#validate = createClickstreamValidator({
       clock: () => nowMs,
@@ -123,6 +155,10 @@ export class GroundTruthAccumulator {
       seen: new Map<string, number>(),
       order: [],
       head: 0,
+      keys: new Map<number, Set<string>>(),
+      oldestKeys: Number.POSITIVE_INFINITY,
+      lastKeys: undefined,
+      lastKeysStart: Number.NaN,
     }));
   }
 
@@ -175,16 +211,59 @@ export class GroundTruthAccumulator {
           state.seen.set(event.eventId, ts);
           state.order.push(event.eventId, ts);
         }
-        this.#count(event);
-        this.#totals.accepted++;
-        verdict = Verdicts.ACCEPTED;
+        const windowStart = windowStartOf(ts, this.rules.windowSizeMs, this.rules.windowOffsetMs);
+        if (this.#takeKey(state, windowStart, event.pageUrl)) {
+          this.#count(event, windowStart);
+          this.#totals.accepted++;
+          verdict = Verdicts.ACCEPTED;
+        } else {
+          this.#totals.deadLettered++;
+          verdict = Verdicts.DEAD_LETTER;
+        }
       }
     }
     if (ts > state.maxTs) {
       state.maxTs = ts;
       this.#expire(state);
+      this.#closeWindows(state);
     }
     return verdict;
+  }
+
+  /**
+   * The maxKeysPerWindow check: true when `page` is already counted in the window of this partition, or is added
+   * to it below the cap; false (dead-letter) when the window already holds the cap.
+   */
+  #takeKey(state: PartitionState, windowStart: number, page: string): boolean {
+    let keys = state.lastKeys;
+    if (windowStart !== state.lastKeysStart || keys === undefined) {
+      keys = state.keys.get(windowStart);
+      if (keys === undefined) {
+        state.keys.set(windowStart, (keys = new Set()));
+        if (windowStart < state.oldestKeys) state.oldestKeys = windowStart;
+      }
+      state.lastKeys = keys;
+      state.lastKeysStart = windowStart;
+    }
+    if (keys.has(page)) return true;
+    if (keys.size >= this.#maxKeysPerWindow) return false;
+    keys.add(page);
+    return true;
+  }
+
+  /** Forgets the pages of windows every later event of the partition is late for (windowEnd + L <= wm). */
+  #closeWindows(state: PartitionState): void {
+    const { windowSizeMs, allowedLatenessMs } = this.rules;
+    const wm = state.maxTs - this.rules.outOfOrdernessMs;
+    if (!(state.oldestKeys + windowSizeMs + allowedLatenessMs <= wm)) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const start of state.keys.keys()) {
+      if (start + windowSizeMs + allowedLatenessMs <= wm) state.keys.delete(start);
+      else if (start < oldest) oldest = start;
+    }
+    state.oldestKeys = oldest;
+    state.lastKeys = undefined;
+    state.lastKeysStart = Number.NaN;
   }
 
   get totals(): Readonly<GroundTruthTotals> {
@@ -206,6 +285,7 @@ export class GroundTruthAccumulator {
       partitions: this.#partitions.length,
       seed: this.#options.seed ?? 0,
       ...this.rules,
+      maxKeysPerWindow: this.#maxKeysPerWindow,
       injected: { ...(this.#options.injected ?? { outOfOrder: 0, late: 0, duplicates: 0, malformed: 0 }) },
       totals: { ...this.#totals },
       windows,
@@ -222,8 +302,7 @@ export class GroundTruthAccumulator {
     return this.#validate(event, recordTimestamp);
   }
 
-  #count(event: ClickstreamEvent): void {
-    const windowStart = windowStartOf(event.timestamp, this.rules.windowSizeMs, this.rules.windowOffsetMs);
+  #count(event: ClickstreamEvent, windowStart: number): void {
     let byPage = this.#lastWindow;
     if (windowStart !== this.#lastWindowStart || byPage === undefined) {
       byPage = this.#windows.get(windowStart);

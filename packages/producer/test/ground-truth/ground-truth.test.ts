@@ -45,6 +45,7 @@ describe('computeGroundTruth', () => {
       outOfOrdernessMs: 5_000,
       allowedLatenessMs: 0,
       dedupTtlMs: 600_000,
+      maxKeysPerWindow: 100_000,
       totals: { sent: 5, accepted: 5, late: 0, duplicates: 0, deadLettered: 0 },
     });
     expect(m.windows).toEqual([
@@ -221,6 +222,54 @@ describe('computeGroundTruth', () => {
     expect(() => acc.add(at(2, ev('a', T0)))).toThrow(/partition 2/);
     expect(() => new GroundTruthAccumulator({ partitions: 0 })).toThrow(/partitions/);
     expect(() => new GroundTruthAccumulator({ partitions: 1, windowSizeMs: 0 })).toThrow(/windowSizeMs/);
+    expect(() => new GroundTruthAccumulator({ partitions: 1, maxKeysPerWindow: 0 })).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_PRODUCER_INVALID_OPTION',
+        message: expect.stringMatching(/^maxKeysPerWindow must be an integer >= 1/),
+      }),
+    );
+  });
+
+  it('maxKeysPerWindow: a page new to a window already holding the cap of the partition is dead-lettered', () => {
+    const acc = new GroundTruthAccumulator({ partitions: 2, maxKeysPerWindow: 2 });
+    expect(acc.add(at(0, ev('1', T0 + 1, '/a')))).toBe(Verdicts.ACCEPTED);
+    expect(acc.add(at(0, ev('2', T0 + 2, '/b')))).toBe(Verdicts.ACCEPTED);
+    expect(acc.add(at(0, ev('3', T0 + 3, '/c')))).toBe(Verdicts.DEAD_LETTER);
+    expect(acc.add(at(0, ev('3', T0 + 3, '/a')))).toBe(Verdicts.DUPLICATE); // its id was remembered
+    expect(acc.add(at(0, ev('4', T0 + 4, '/a', 'CLICK')))).toBe(Verdicts.ACCEPTED); // a known page still counts
+    expect(acc.add(at(1, ev('5', T0 + 5, '/c')))).toBe(Verdicts.ACCEPTED); // per partition
+    expect(acc.add(at(0, ev('6', T0 + 60_000, '/c')))).toBe(Verdicts.ACCEPTED); // per window
+    expect(acc.add(at(0, ev('7', T0 + 66_000, '/d')))).toBe(Verdicts.ACCEPTED); // wm T0 + 61 000
+    expect(acc.add(at(0, ev('8', T0 + 7, '/e')))).toBe(Verdicts.LATE); // the full window closed: late first
+    expect(acc.add(at(0, ev('9', T0 + 66_001, '/e')))).toBe(Verdicts.DEAD_LETTER);
+    expect(acc.add(at(0, ev('10', T0 + 121_000, '/f')))).toBe(Verdicts.ACCEPTED);
+    expect(acc.add(at(0, ev('11', T0 + 122_000, '/g')))).toBe(Verdicts.ACCEPTED);
+    // An over-cap event is valid: it moves the watermark like any valid event (to T0 + 120 000 here) ...
+    expect(acc.add(at(0, ev('12', T0 + 125_000, '/h')))).toBe(Verdicts.DEAD_LETTER);
+    // ... so the window [T0 + 60 000, T0 + 120 000) is closed for a known page too.
+    expect(acc.add(at(0, ev('13', T0 + 60_500, '/c')))).toBe(Verdicts.LATE);
+    const m = acc.toManifest();
+    expect(m.maxKeysPerWindow).toBe(2);
+    expect(m.totals).toEqual({ sent: 14, accepted: 8, late: 2, duplicates: 1, deadLettered: 3 });
+    expect(m.windows).toEqual([
+      { pageUrl: '/a', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 1, viewCount: 1 },
+      { pageUrl: '/b', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/c', windowStart: T0, windowEnd: T0 + 60_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/c', windowStart: T0 + 60_000, windowEnd: T0 + 120_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/d', windowStart: T0 + 60_000, windowEnd: T0 + 120_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/f', windowStart: T0 + 120_000, windowEnd: T0 + 180_000, clickCount: 0, viewCount: 1 },
+      { pageUrl: '/g', windowStart: T0 + 120_000, windowEnd: T0 + 180_000, clickCount: 0, viewCount: 1 },
+    ]);
+  });
+
+  it('maxKeysPerWindow with allowed lateness: a window keeps its keys until windowEnd + L <= wm', () => {
+    const acc = new GroundTruthAccumulator({ partitions: 1, maxKeysPerWindow: 1, allowedLatenessMs: 30_000 });
+    expect(acc.add(at(0, ev('1', T0 + 1, '/a')))).toBe(Verdicts.ACCEPTED);
+    acc.add(at(0, ev('2', T0 + 94_999, '/z'))); // wm T0 + 89 999: the first window is still open
+    expect(acc.add(at(0, ev('3', T0 + 2, '/b')))).toBe(Verdicts.DEAD_LETTER);
+    expect(acc.add(at(0, ev('4', T0 + 3, '/a')))).toBe(Verdicts.ACCEPTED);
+    acc.add(at(0, ev('5', T0 + 95_000, '/z'))); // wm T0 + 90 000: closed
+    expect(acc.add(at(0, ev('6', T0 + 4, '/b')))).toBe(Verdicts.LATE);
   });
 
   it("dead-letters an event more than maxFutureSkewMs ahead of its record's timestamp; it does not move the watermark", () => {

@@ -6,9 +6,13 @@
  * Here the record's exact size is computed first and its bytes are written once into a pooled buffer, returned as an
  * `Encoder` holding exactly those bytes (what kafkajs' record-batch encoder reads).
  *
- * Records outside the fast path (keys, values or header values that are neither Buffers nor strings, null or array
- * header values, deltas that are not integers or beyond ±2^30 / ±2^47) go through kafkajs' own encoder, errors
- * included.
+ * Header values may be null (a header without a value: length −1 on the wire) and arrays (a repeated header, one
+ * header per element, as kafkajs flattens them): kafkajs means to write both, but its size computation calls
+ * `Buffer.byteLength(null)` first and throws, so a record copied with such a header (a dead letter keeping its
+ * source's headers) could never be produced. Here they are written; every record kafkajs can encode gets its bytes.
+ *
+ * Records outside the fast path (keys, values or header values that are neither Buffers, strings nor null, deltas
+ * that are not integers or beyond ±2^30 / ±2^47) go through kafkajs' own encoder, errors included.
  */
 import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 
@@ -65,16 +69,22 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     ) {
       return fallback(record);
     }
-    // Headers: kafkajs walks Object.keys(headers); Buffer and string values take the fast path.
+    // Headers: kafkajs walks Object.keys(headers), an array value giving one header per element.
     const names = Object.keys(headers);
     const headerValues = headers as Record<string, unknown>;
-    let headersSize = varIntSize(zigzag(names.length));
+    let headerCount = 0;
+    let headersSize = 0;
     for (const name of names) {
-      const length = payloadLength(headerValues[name]);
-      if (length === undefined || length < 0) return fallback(record);
       const nameBytes = Buffer.byteLength(name, 'utf8');
-      headersSize += varIntSize(zigzag(nameBytes)) + nameBytes + varIntSize(zigzag(length)) + length;
+      const v = headerValues[name];
+      for (const one of Array.isArray(v) ? (v as unknown[]) : [v]) {
+        const length = payloadLength(one);
+        if (length === undefined) return fallback(record);
+        headersSize += varIntSize(zigzag(nameBytes)) + nameBytes + bytesSize(length);
+        headerCount++;
+      }
     }
+    headersSize += varIntSize(zigzag(headerCount));
     const tsZigzag = zigzag(timestampDelta);
     const body =
       1 +
@@ -91,13 +101,15 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     pos = writeVarInt(buf, pos, zigzag(offsetDelta));
     pos = writeBytes(buf, pos, key, keyLength);
     pos = writeBytes(buf, pos, value, valueLength);
-    pos = writeVarInt(buf, pos, zigzag(names.length));
+    pos = writeVarInt(buf, pos, zigzag(headerCount));
     for (const name of names) {
-      const headerValue = headerValues[name];
       const nameBytes = Buffer.byteLength(name, 'utf8');
-      pos = writeVarInt(buf, pos, zigzag(nameBytes));
-      pos += buf.write(name, pos, nameBytes, 'utf8');
-      pos = writeBytes(buf, pos, headerValue, payloadLength(headerValue)!);
+      const v = headerValues[name];
+      for (const one of Array.isArray(v) ? (v as unknown[]) : [v]) {
+        pos = writeVarInt(buf, pos, zigzag(nameBytes));
+        pos += buf.write(name, pos, nameBytes, 'utf8');
+        pos = writeBytes(buf, pos, one, payloadLength(one)!);
+      }
     }
     const encoder = Object.create(k.Encoder.prototype) as KafkajsEncoder;
     encoder.buf = buf;

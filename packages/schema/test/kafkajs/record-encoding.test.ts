@@ -66,8 +66,7 @@ describe('record encoding (differential vs kafkajs 2.2.4)', () => {
     const cases: RecordArgs[] = [
       { value: 42, key: 'k' },
       { value: Buffer.from('v'), key: { not: 'bytes' } },
-      { value: Buffer.from('v'), headers: { a: [Buffer.from('1'), Buffer.from('2')] } },
-      { value: Buffer.from('v'), headers: { a: null } },
+      { value: Buffer.from('v'), headers: { a: 5 } },
       { value: Buffer.from('v'), timestampDelta: 2 ** 50 },
       { value: Buffer.from('v'), timestampDelta: 1.5 },
       { value: Buffer.from('v'), offsetDelta: 2 ** 31 },
@@ -75,4 +74,56 @@ describe('record encoding (differential vs kafkajs 2.2.4)', () => {
     for (const record of cases) expect(outcome(fastRecord, record)).toBe(outcome(kafkajsRecord, record));
     expect(fallbacks).toBe(cases.length);
   });
+
+  it('writes repeated headers (arrays) as kafkajs does, one header per element', () => {
+    fallbacks = 0;
+    const record = { value: Buffer.from('v'), headers: { a: [Buffer.from('1'), '2'], b: 'x' } };
+    expect(outcome(fastRecord, record)).toBe(outcome(kafkajsRecord, record));
+    expect(fallbacks).toBe(0);
+  });
+
+  it('writes a null header value (length −1), which kafkajs itself throws on', () => {
+    const record = { value: Buffer.from('v'), headers: { none: null, many: [Buffer.from('x'), null] } };
+    expect(outcome(kafkajsRecord, record)).toMatch(/^throws TypeError/);
+    const bytes = fastRecord(record).buffer;
+    // The same record with empty values, then each empty value's length byte (zigzag 0 = 0) replaced by −1 (1).
+    const empty = fastRecord({
+      value: Buffer.from('v'),
+      headers: { none: '', many: [Buffer.from('x'), ''] },
+    }).buffer;
+    expect(bytes.length).toBe(empty.length);
+    const decoded = decodeHeaders(bytes);
+    expect(decoded).toEqual([
+      ['none', null],
+      ['many', 'x'],
+      ['many', null],
+    ]);
+  });
 });
+
+/** The headers of one encoded record as [name, value] pairs (value null for length −1), with kafkajs' decoder. */
+function decodeHeaders(record: Buffer): Array<[string, string | null]> {
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => {
+    readVarInt(): number;
+    readInt8(): number;
+    readVarLong(): unknown;
+    readVarIntBytes(): Buffer | null;
+    readVarIntString(): string;
+    readVarIntArray<T>(fn: (d: unknown) => T): T[];
+  };
+  const d = new Decoder(record);
+  d.readVarInt(); // length
+  d.readInt8(); // attributes
+  d.readVarLong(); // timestamp delta
+  d.readVarInt(); // offset delta
+  d.readVarIntBytes(); // key
+  d.readVarIntBytes(); // value
+  const count = d.readVarInt();
+  const headers: Array<[string, string | null]> = [];
+  for (let i = 0; i < count; i++) {
+    const name = d.readVarIntString();
+    const value = d.readVarIntBytes();
+    headers.push([name, value === null ? null : value.toString()]);
+  }
+  return headers;
+}
