@@ -82,6 +82,11 @@ export interface StreamJobOptions {
    */
   readonly metadataMaxAgeMs?: number;
   readonly maxRestarts?: number;
+  /**
+   * A stage whose restarts keep failing fails the job only once they lasted this long too (and numbered
+   * `maxRestarts`): an outage shorter than it is ridden out.
+   */
+  readonly restartTimeoutMs?: number;
   readonly clientId?: string;
   readonly logLevel?: LogLevel;
   /** prom-client registry to register the runtime's metrics in; none → metrics are only kept in `job.metrics`. */
@@ -137,6 +142,8 @@ export const STREAM_JOB_DEFAULTS = {
   metadataMaxAgeMs: 30_000,
   /** @defaultValue 5 — consecutive stage restarts (after failed commits) before the job fails. */
   maxRestarts: 5,
+  /** @defaultValue 300 000 — a stage fails the job after failing this long (and maxRestarts times) in a row. */
+  restartTimeoutMs: 300_000,
   /** @defaultValue 'tributary-processor' */
   clientId: 'tributary-processor',
   /** @defaultValue 'error' — kafkajs log level. */
@@ -170,6 +177,7 @@ export interface ResolvedStreamJobOptions {
   readonly sessionTimeoutMs: number;
   readonly metadataMaxAgeMs: number;
   readonly maxRestarts: number;
+  readonly restartTimeoutMs: number;
   readonly clientId: string;
   readonly logLevel: LogLevel;
   readonly registry: Registry | undefined;
@@ -321,6 +329,7 @@ export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStre
     sessionTimeoutMs,
     metadataMaxAgeMs: int('metadataMaxAgeMs', o.metadataMaxAgeMs, d.metadataMaxAgeMs, 100, 3_600_000),
     maxRestarts: int('maxRestarts', o.maxRestarts, d.maxRestarts, 0, 1_000),
+    restartTimeoutMs: int('restartTimeoutMs', o.restartTimeoutMs, d.restartTimeoutMs, 0, 86_400_000),
     clientId: str('clientId', o.clientId, d.clientId),
     logLevel: oneOf('logLevel', o.logLevel, d.logLevel, LOG_LEVELS),
     registry: o.registry,

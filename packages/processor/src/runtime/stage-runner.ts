@@ -63,7 +63,8 @@ const CHUNK = 256;
 /**
  * One consumer group over one input topic: a task per assigned partition, restored from its changelog before its
  * first record, committed every `commitIntervalMs`. A failed commit tears the whole stage down (consumer, producers,
- * tasks) and starts it again from the last committed state; `maxRestarts` consecutive failures fail the job.
+ * tasks) and starts it again from the last committed state; `maxRestarts` consecutive failures lasting at least
+ * `restartTimeoutMs` fail the job.
  */
 export class StageRunner {
   readonly #def: StageDefinition;
@@ -79,6 +80,8 @@ export class StageRunner {
   #failing = false;
   #restarting: Promise<void> | undefined;
   #consecutiveFailures = 0;
+  /** When the current streak of failures began (wall clock). */
+  #failingSince = 0;
   #generation = 0;
   /** The consumer of the current generation joined its group (health: ready). */
   #joined = false;
@@ -520,6 +523,7 @@ export class StageRunner {
   async #restart(error: unknown, fatal = false): Promise<void> {
     this.#consecutiveFailures += 1;
     const attempt = this.#consecutiveFailures;
+    if (attempt === 1) this.#failingSince = this.#deps.options.now();
     this.#deps.metrics.consecutiveCommitFailures(this.#def.id, attempt);
     this.#deps.metrics.stageRestarted(this.#def.id);
     publish(RUNTIME_CHANNELS.stageRestart, () => ({ stage: this.#def.id, error, attempt }));
@@ -530,13 +534,17 @@ export class StageRunner {
       this.#deps.onFatal(error as Error);
       return;
     }
-    if (attempt > this.#deps.options.maxRestarts) {
+    // An outage (broker restarting, network gone) is ridden out: the job gives up only after maxRestarts failures in
+    // a row that also lasted restartTimeoutMs (Kafka Streams' task.timeout.ms plays the same part).
+    const failingFor = this.#deps.options.now() - this.#failingSince;
+    const longEnough = failingFor >= this.#deps.options.restartTimeoutMs || isDeterministic(error);
+    if (attempt > this.#deps.options.maxRestarts && longEnough) {
       this.#running = false;
       const message = error instanceof Error ? error.message : String(error);
       this.#deps.onFatal(
         new ProcessorError(
           PROCESSOR_ERROR_CODES.STAGE_FAILED,
-          `stage ${this.#def.id} failed ${attempt} times in a row: ${message}`,
+          `stage ${this.#def.id} failed ${attempt} times in a row over ${Math.round(failingFor / 1000)} s: ${message}`,
           {
             cause: error,
           },
@@ -588,4 +596,18 @@ async function waitWithHeartbeat<T>(promise: Promise<T>, heartbeat: () => Promis
     if (result !== undefined) return result.value;
     if (!settled) await heartbeat().catch(() => undefined);
   }
+}
+
+/**
+ * A failure that the same input and configuration will repeat (a `TRIB_…` error marked not retriable, itself or as
+ * a cause, e.g. an unmapped output or an oversized batch): no point riding it out for `restartTimeoutMs`.
+ */
+function isDeterministic(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const { code, retriable, cause } = e as { code?: unknown; retriable?: unknown; cause?: unknown };
+    if (typeof code === 'string' && code.startsWith('TRIB_') && retriable === false) return true;
+    e = cause;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
-import { routeRecords } from '../kafka/record-router.js';
+import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { InputRecord, PartitionTask, RecordHeaders } from '../task/partition-task.js';
@@ -152,22 +152,23 @@ export class TaskSlot {
     const offsetMoved = position !== null && position !== this.#committedOffset;
     recordWatermark(this, ctx);
     if (outputs.length === 0 && changelog.length === 0 && !offsetMoved) return;
-    const routed = routeRecords(outputs, changelog, {
-      stageId: ctx.stageId,
-      inputPartition: this.partition,
-      outputs: ctx.outputs,
-      partitionCounts: ctx.partitionCounts,
-      nowMs,
-      maxMessageBytes: ctx.maxMessageBytes,
-      deadLetterOutput: DEAD_LETTER_OUTPUT,
-      source: {
-        topic: this.topic,
-        partition: this.partition,
-        offset: position === null ? undefined : String(position - 1n),
-      },
-    });
     const started = ctx.now();
+    let routed: RoutedRecords;
     try {
+      routed = routeRecords(outputs, changelog, {
+        stageId: ctx.stageId,
+        inputPartition: this.partition,
+        outputs: ctx.outputs,
+        partitionCounts: ctx.partitionCounts,
+        nowMs,
+        maxMessageBytes: ctx.maxMessageBytes,
+        deadLetterOutput: DEAD_LETTER_OUTPUT,
+        source: {
+          topic: this.topic,
+          partition: this.partition,
+          offset: position === null ? undefined : String(position - 1n),
+        },
+      });
       await this.#committer.commit({
         topicMessages: routed.topicMessages,
         maxMessageBytes: ctx.maxMessageBytes,

@@ -13,6 +13,8 @@ export interface ReadRecord {
   readonly key: string;
   readonly value: Buffer | null;
   readonly headers: Record<string, string>;
+  /** Every header name, those without a value (null) included. */
+  readonly headerNames: readonly string[];
 }
 
 export class KafkaHarness {
@@ -190,14 +192,16 @@ function toRecord(partition: number, message: KafkaMessage): ReadRecord {
     key: message.key?.toString('utf8') ?? '',
     value: message.value,
     headers: headers(message.headers),
+    headerNames: Object.keys(message.headers ?? {}),
   };
 }
 
+/** The first value of each header as a string; a header without a value (null) is left out. */
 function headers(h: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = first.toString();
+    const first: unknown = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined && first !== null) out[k] = String(first);
   }
   return out;
 }

@@ -262,6 +262,8 @@ describe('a real Prometheus server scraping the clickstream job', () => {
       'TributaryProcessorCommitsFailing',
       'TributaryProcessorConsumerLagHigh',
       'TributaryProcessorDeadLetterRateHigh',
+      'TributaryProcessorDedupEvicting',
+      'TributaryProcessorStateLimitReached',
       'TributaryProcessorWatermarkLagHigh',
       'TributaryProcessorWatermarkStalled',
     ]);
