@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { encodeWindowResult, type WindowResult } from '@tributary/schema';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
+import { windowRecord } from '../helpers/connector-fixture.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector, type KafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
 import { WINDOW_RESULT_MAPPINGS, windowDocumentId } from '../../src/connector/record-mapper.js';
@@ -42,19 +42,6 @@ async function createTopic(name: string, numPartitions = 2): Promise<string> {
   topics.push(name);
   await admin.createTopics({ topics: [{ topic: name, numPartitions }], waitForLeaders: true });
   return name;
-}
-
-function windowRecord(i: number, version = 1): { key: string; value: Buffer } {
-  const r: WindowResult = {
-    pageUrl: `/page/${i}`,
-    windowStart: Date.UTC(2026, 10, 22, 10, i % 60),
-    windowEnd: Date.UTC(2026, 10, 22, 10, (i % 60) + 1),
-    clickCount: i,
-    viewCount: 2 * i,
-    isFinal: true,
-    version,
-  };
-  return { key: r.pageUrl, value: Buffer.from(encodeWindowResult(r)) };
 }
 
 async function endOffsets(topic: string): Promise<Map<number, number>> {

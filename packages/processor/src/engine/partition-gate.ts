@@ -176,16 +176,7 @@ export class PartitionGate<E> {
     // hold back the watermark of every key downstream (nor the merge's state retention) forever.
     if (decoded.ok && this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
     if (!decoded.ok) {
-      this.counters.deadLettered++;
-      o.emit(deadLetterRecord(o.deadLetterOutput, record, decoded.code, decoded.reason));
-      publish(ENGINE_CHANNELS.deadLetter, () => ({
-        task: o.taskName,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        code: decoded.code,
-        reason: decoded.reason,
-      }));
+      this.#deadLetter(record, decoded.code, decoded.reason);
       this.#progressDirty = true;
       return INVALID;
     }
@@ -293,17 +284,8 @@ export class PartitionGate<E> {
       this.counters.accepted++;
       return this.#accept(event, timestamp, windows);
     }
-    this.counters.deadLettered++;
     this.counters.limited++;
-    o.emit(deadLetterRecord(o.deadLetterOutput, record, hit.code, hit.reason));
-    publish(ENGINE_CHANNELS.deadLetter, () => ({
-      task: o.taskName,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code: hit.code,
-      reason: hit.reason,
-    }));
+    this.#deadLetter(record, hit.code, hit.reason);
     return LIMITED;
   }
 
@@ -317,6 +299,21 @@ export class PartitionGate<E> {
       partition: record.partition,
       offset: record.offset,
       ids,
+    }));
+  }
+
+  /** Sends `record` to the dead-letter output with its code and reason, counted and published. */
+  #deadLetter(record: InputRecord, code: string, reason: string): void {
+    const o = this.#o;
+    this.counters.deadLettered++;
+    o.emit(deadLetterRecord(o.deadLetterOutput, record, code, reason));
+    publish(ENGINE_CHANNELS.deadLetter, () => ({
+      task: o.taskName,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      code,
+      reason,
     }));
   }
 

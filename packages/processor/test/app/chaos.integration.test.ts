@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
-import type { GroundTruthEntry, GroundTruthManifest } from '@tributary/producer';
+import type { GroundTruthEntry } from '@tributary/producer';
 import {
   RECORD_FUTURE_SKEW_MS,
   decodeAndValidateClickstreamEvent,
@@ -16,8 +16,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { devstackOptionsFromEnv, restartKafka } from '../../../devstack/src/index.js';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
-import type { ReadRecord } from '../helpers/kafka-harness.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
+import { resultMismatches } from '../helpers/window-results.js';
 import { useKafkaHarness } from '../helpers/kafka-suite.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -149,30 +149,6 @@ function buildInput(): InputRecord[][] {
     phases.push(records);
   }
   return phases;
-}
-
-/** Latest version per (page, window) on the results topic vs the ground truth: the differences. */
-function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[]): string[] {
-  const latest = new Map<string, { clicks: number; views: number; version: number }>();
-  for (const r of records) {
-    const w = decodeWindowResult(r.value!);
-    const k = `${w.windowStart}|${w.pageUrl}`;
-    const seen = latest.get(k);
-    if (seen === undefined || w.version > seen.version)
-      latest.set(k, { clicks: w.clickCount, views: w.viewCount, version: w.version });
-  }
-  const problems: string[] = [];
-  for (const w of manifest.windows) {
-    const got = latest.get(`${w.windowStart}|${w.pageUrl}`);
-    if (got === undefined) problems.push(`missing ${w.pageUrl}@${w.windowStart}`);
-    else if (got.clicks !== w.clickCount || got.views !== w.viewCount)
-      problems.push(
-        `${w.pageUrl}@${w.windowStart}: ${got.clicks}/${got.views} ≠ ${w.clickCount}/${w.viewCount}`,
-      );
-  }
-  if (latest.size !== manifest.windows.length)
-    problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
-  return problems;
 }
 
 describe('chaos: kill -9, Elasticsearch paused, broker restarted, hostile events — every window exact', () => {
@@ -332,8 +308,8 @@ describe('chaos: kill -9, Elasticsearch paused, broker restarted, hostile events
       void survivor.exited.then((code) => exits.push(code));
       await survivor.running();
       try {
-        await results.waitFor((r) => mismatches(manifest, r).length === 0, 120_000);
-        expect(mismatches(manifest, results.records)).toEqual([]);
+        await results.waitFor((r) => resultMismatches(manifest, r).length === 0, 120_000);
+        expect(resultMismatches(manifest, results.records)).toEqual([]);
         // Versions only grow per window in the order they were committed (one partition per page).
         const versions = new Map<string, number>();
         for (const r of results.records) {

@@ -1,5 +1,4 @@
 import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
-import type { GroundTruthManifest } from '@tributary/producer';
 import { decodeAndValidateClickstreamEvent, decodeWindowResult } from '@tributary/schema';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -9,48 +8,12 @@ import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { toInputMessages } from '../helpers/clickstream-topics.js';
 import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
-import type { ReadRecord } from '../helpers/kafka-harness.js';
+import { latestWindowResults, resultMismatches, windowKey } from '../helpers/window-results.js';
 
 const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 4;
 const EVENTS = 3_000;
-
-type WindowKey = string;
-const windowKey = (pageUrl: string, windowStart: number): WindowKey => `${windowStart}|${pageUrl}`;
-
-/** Latest version per (page, window) from the results topic, as the manifest's window rows. */
-function latestWindows(
-  records: readonly ReadRecord[],
-): Map<WindowKey, { clickCount: number; viewCount: number; version: number }> {
-  const latest = new Map<WindowKey, { clickCount: number; viewCount: number; version: number }>();
-  for (const r of records) {
-    const w = decodeWindowResult(r.value!);
-    expect(r.key).toBe(w.pageUrl);
-    const k = windowKey(w.pageUrl, w.windowStart);
-    const seen = latest.get(k);
-    if (seen === undefined || w.version > seen.version)
-      latest.set(k, { clickCount: w.clickCount, viewCount: w.viewCount, version: w.version });
-  }
-  return latest;
-}
-
-function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[]): string[] {
-  const latest = latestWindows(records);
-  const problems: string[] = [];
-  for (const w of manifest.windows) {
-    const got = latest.get(windowKey(w.pageUrl, w.windowStart));
-    if (got === undefined) problems.push(`missing ${w.pageUrl}@${w.windowStart}`);
-    else if (got.clickCount !== w.clickCount || got.viewCount !== w.viewCount) {
-      problems.push(
-        `${w.pageUrl}@${w.windowStart}: expected ${w.clickCount}/${w.viewCount}, got ${got.clickCount}/${got.viewCount}`,
-      );
-    }
-  }
-  if (latest.size !== manifest.windows.length)
-    problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
-  return problems;
-}
 
 const es = elasticsearchClient(esUrl);
 
@@ -129,8 +92,10 @@ describe('tributary-processor clickstream end to end', () => {
     await app.start();
     try {
       await Promise.all([results.start(), late.start(), dlq.start()]);
-      await results.waitFor((r) => mismatches(manifest, r).length === 0, 90_000);
-      expect(mismatches(manifest, results.records)).toEqual([]);
+      await results.waitFor((r) => resultMismatches(manifest, r).length === 0, 90_000);
+      expect(resultMismatches(manifest, results.records)).toEqual([]);
+      // Results are keyed by page_url.
+      for (const r of results.records) expect(r.key).toBe(decodeWindowResult(r.value!).pageUrl);
       const metrics = await registry.metrics();
       expect(metrics).toMatch(
         new RegExp(
@@ -166,7 +131,7 @@ describe('tributary-processor clickstream end to end', () => {
         await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
         const body = (await es(`/${indexPrefix}/_search?size=10000`)) as { hits?: { hits: typeof hits } };
         hits = body.hits?.hits ?? [];
-        const latest = latestWindows(results.records);
+        const latest = latestWindowResults(results.records);
         if (
           hits.length === manifest.windows.length &&
           hits.every((h) => {

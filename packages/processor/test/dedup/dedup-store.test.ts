@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../engine/fixtures.js';
 import { DEDUP_DEFAULTS, DedupStore } from '../../src/dedup/dedup-store.js';
 import type { ChangelogEntry } from '../../src/task/partition-task.js';
 
@@ -307,15 +308,3 @@ describe('DedupStore at maxEntries', () => {
       expect(run(restoreAt)).toEqual(uninterrupted);
   });
 });
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

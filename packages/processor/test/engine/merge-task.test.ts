@@ -202,6 +202,36 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     expect(restored.counters.beyondRetention).toBe(0);
   });
 
+  it('a stage-1 partition fed only invalid records goes idle: it does not hold back the windows of every key', () => {
+    const s = new TwoStage(2, 1, { idleTimeoutMs: 1_000 }, { idleTimeoutMs: 1_000, wallClockAdvance: false });
+    const m = s.merges[0]!;
+    const tickAll = (now: number) => {
+      for (const p of s.partials) p.tick(now);
+      m.tick(now);
+    };
+    tickAll(0);
+    s.feed(0, ev('a', '/x', 1_000));
+    s.feed(0, ev('b', '/y', 70_000));
+    s.commit(0);
+    // Partition 1 receives nothing but dead letters, every 250 ms; partition 0 goes on.
+    for (let now = 250; now <= 3_000; now += 250) {
+      s.feed(1, 'malformed');
+      tickAll(now);
+      s.commit(1);
+      s.commit(0);
+      s.tickMerges(now);
+    }
+    expect(s.side.filter((o) => o.output === 'dead-letter')).toHaveLength(12);
+    expect(results(s.results)).toEqual([
+      expect.objectContaining({
+        key: '/x',
+        windowStart: 0,
+        isFinal: true,
+        result: { clickCount: 1, viewCount: 0 },
+      }),
+    ]);
+  });
+
   it('a re-delivered identical partial does not create a new version', () => {
     const s = new TwoStage(1, 1);
     s.feed(0, ev('a', '/x', 1000));

@@ -1,8 +1,7 @@
 // First: the kafkajs patches, before anything loads kafkajs (as the processor's entry points do).
 import '../../src/kafka/kafkajs-patches.js';
 import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
-import type { GeneratedRecord, GroundTruthManifest } from '@tributary/producer';
-import { decodeWindowResult } from '@tributary/schema';
+import type { GeneratedRecord } from '@tributary/producer';
 import { describe, expect, inject, it } from 'vitest';
 import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
 import { clickstreamMergeTask, clickstreamPartialTask } from '../../src/engine/clickstream-job.js';
@@ -12,35 +11,11 @@ import { createStreamJob } from '../../src/runtime/stream-job.js';
 import type { StreamJob } from '../../src/runtime/stream-job.js';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { clickstreamTopics, toInputMessages } from '../helpers/clickstream-topics.js';
-import type { ReadRecord } from '../helpers/kafka-harness.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
+import { resultMismatches } from '../helpers/window-results.js';
 import { useKafkaHarness } from '../helpers/kafka-suite.js';
 
 const brokers = inject('kafkaBrokers');
-
-/** Latest version per (page, window) on the results topic vs the ground truth: the differences, none when exact. */
-function mismatches(manifest: GroundTruthManifest, records: readonly ReadRecord[]): string[] {
-  const latest = new Map<string, { clicks: number; views: number; version: number }>();
-  for (const r of records) {
-    const w = decodeWindowResult(r.value!);
-    const k = `${w.windowStart}|${w.pageUrl}`;
-    const seen = latest.get(k);
-    if (seen === undefined || w.version > seen.version)
-      latest.set(k, { clicks: w.clickCount, views: w.viewCount, version: w.version });
-  }
-  const problems: string[] = [];
-  for (const w of manifest.windows) {
-    const got = latest.get(`${w.windowStart}|${w.pageUrl}`);
-    if (got === undefined) problems.push(`missing ${w.pageUrl}@${w.windowStart}`);
-    else if (got.clicks !== w.clickCount || got.views !== w.viewCount)
-      problems.push(
-        `${w.pageUrl}@${w.windowStart}: ${got.clicks}/${got.views} ≠ ${w.clickCount}/${w.viewCount}`,
-      );
-  }
-  if (latest.size !== manifest.windows.length)
-    problems.push(`expected ${manifest.windows.length} windows, got ${latest.size}`);
-  return problems;
-}
 
 /** The reference job's two stages over `topics`, picking up partition changes within a second. */
 function clickstreamJobOptions(
@@ -152,8 +127,8 @@ describe('partition and topic changes under a running job', () => {
         .admin()
         .createPartitions({ topicPartitions: [{ topic: topics.inputTopic, count: 4 }] });
       await harness.produce(topics.inputTopic, messages.slice(half));
-      await results.waitFor((r) => mismatches(manifest, r).length === 0, 90_000);
-      expect(mismatches(manifest, results.records)).toEqual([]);
+      await results.waitFor((r) => resultMismatches(manifest, r).length === 0, 90_000);
+      expect(resultMismatches(manifest, results.records)).toEqual([]);
       expect(job.ownedPartitions()[applicationId]).toEqual([0, 1, 2, 3]);
       for (const store of ['partial-progress', 'partial-dedup', 'partial-partials']) {
         const offsets = await harness.endOffsets(changelogTopic(applicationId, store));
@@ -179,8 +154,8 @@ describe('partition and topic changes under a running job', () => {
     await again.start();
     try {
       await harness.produce(topics.inputTopic, toInputMessages(more));
-      await results.waitFor((r) => mismatches(all, r).length === 0, 90_000);
-      expect(mismatches(all, results.records)).toEqual([]);
+      await results.waitFor((r) => resultMismatches(all, r).length === 0, 90_000);
+      expect(resultMismatches(all, results.records)).toEqual([]);
       expect(again.metrics.restoredRecords).toBeGreaterThan(0);
     } finally {
       await again.stop();
