@@ -1,5 +1,3 @@
-// First: the kafkajs patches (the read_committed fix above all), before anything loads kafkajs.
-import './kafkajs-patches.js';
 export { VERSION } from './version.js';
 
 export {

@@ -13,7 +13,7 @@ export {
   decodeClickstreamEvent,
   emptyClickstreamEvent,
 } from './clickstream-event.js';
-export { decodeClickstreamProjection } from './projection.js';
+export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,
   decodeAndValidateClickstreamEvent,

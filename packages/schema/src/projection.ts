@@ -34,21 +34,15 @@ const SKIPPED_STRING_NAMES: Readonly<Record<number, ClickstreamStringField>> = {
 /** Byte limits of the skipped string fields by field number (no limit: Infinity). */
 type SkippedLimits = readonly number[];
 const NO_LIMITS: SkippedLimits = Array.from({ length: LAST_SKIPPED_STRING + 1 }, () => Infinity);
-const limitsCache = new WeakMap<object, SkippedLimits>();
 
 function skippedLimits(
   maxFieldBytes: Partial<Record<ClickstreamStringField, number>> | undefined,
 ): SkippedLimits {
   if (maxFieldBytes === undefined) return NO_LIMITS;
-  let limits = limitsCache.get(maxFieldBytes);
-  if (limits === undefined) {
-    limits = NO_LIMITS.map((none, field) => {
-      const name = SKIPPED_STRING_NAMES[field];
-      return name === undefined ? none : (maxFieldBytes[name] ?? none);
-    });
-    limitsCache.set(maxFieldBytes, limits);
-  }
-  return limits;
+  return NO_LIMITS.map((none, field) => {
+    const name = SKIPPED_STRING_NAMES[field];
+    return name === undefined ? none : (maxFieldBytes[name] ?? none);
+  });
 }
 
 /** Thrown by the scan when a skipped string field is over its byte limit (the caller decodes fully instead). */
@@ -145,21 +139,32 @@ export function scanClickstreamProjection(
  *
  * `maxFieldBytes` (the validator's limits, e.g. `FIELD_BYTE_LIMITS`): when a field the projection skips is larger
  * than its limit, the whole event is decoded (every field present), so that the validator sees the oversized field
- * and rejects it exactly as it does after the full decoder.
+ * and rejects it exactly as it does after the full decoder. On a hot path use `createProjectionDecoder`, which
+ * resolves the limits once.
  * @throws SchemaError TRIB_SCHEMA_DECODE_FAILED when the bytes are not a valid encoding.
  */
 export function decodeClickstreamProjection(
   bytes: Uint8Array,
   maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>,
 ): ClickstreamProjection {
-  try {
-    return scanClickstreamProjection(bytes, skippedLimits(maxFieldBytes));
-  } catch (error) {
-    if (error === OVERSIZED_SKIPPED_FIELD)
-      return fullIfOversized(decodeClickstreamEvent(bytes), maxFieldBytes!);
-    // Rare path (malformed input): let the full decoder throw, so the reason text is exactly its own.
-    return project(decodeClickstreamEvent(bytes));
-  }
+  return createProjectionDecoder(maxFieldBytes)(bytes);
+}
+
+/** `decodeClickstreamProjection` with `maxFieldBytes` resolved once. */
+export function createProjectionDecoder(
+  maxFieldBytes?: Partial<Record<ClickstreamStringField, number>>,
+): (bytes: Uint8Array) => ClickstreamProjection {
+  const limits = skippedLimits(maxFieldBytes);
+  return (bytes) => {
+    try {
+      return scanClickstreamProjection(bytes, limits);
+    } catch (error) {
+      if (error === OVERSIZED_SKIPPED_FIELD)
+        return fullIfOversized(decodeClickstreamEvent(bytes), maxFieldBytes!);
+      // Rare path (malformed input): let the full decoder throw, so the reason text is exactly its own.
+      return project(decodeClickstreamEvent(bytes));
+    }
+  };
 }
 
 /**

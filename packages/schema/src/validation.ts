@@ -131,9 +131,6 @@ export function resolveValidatorOptions(options: ValidatorOptions = {}): Resolve
 }
 
 const STRING_FIELD_NAMES = Object.values(CLICKSTREAM_STRING_FIELDS) as ClickstreamStringField[];
-const STRING_FIELD_KEYS = Object.keys(
-  CLICKSTREAM_STRING_FIELDS,
-) as (keyof typeof CLICKSTREAM_STRING_FIELDS)[];
 
 function resolveFieldLimits(
   given: ValidatorOptions['maxFieldBytes'],
@@ -167,22 +164,39 @@ function exceedsBytes(s: string, limit: number): boolean {
   return Buffer.byteLength(s, 'utf8') > limit;
 }
 
-/** The first string field present on `event` (field-number order) over its byte limit, if any. */
+/** `value`'s field when it is a string over its byte limit. */
+function tooLarge(
+  value: unknown,
+  field: ClickstreamStringField,
+  limits: Readonly<Record<ClickstreamStringField, number>>,
+): { ok: false; error: SchemaError } | undefined {
+  if (typeof value !== 'string' || !exceedsBytes(value, limits[field])) return undefined;
+  const reason = `${field} is ${Buffer.byteLength(value, 'utf8')} bytes, over the limit of ${limits[field]} bytes`;
+  return failure(new SchemaError(SchemaErrorCodes.FIELD_TOO_LARGE, reason, { field }));
+}
+
+/**
+ * The first string field present on `event` (field-number order) over its byte limit, if any. A projection has the
+ * first five only (the projection decoder hands over the whole event when a field it skips is over its limit).
+ */
 function oversizedField(
   event: ClickstreamProjection,
   limits: Readonly<Record<ClickstreamStringField, number>>,
 ): { ok: false; error: SchemaError } | undefined {
-  const values = event as unknown as Record<string, unknown>;
-  for (let i = 0; i < STRING_FIELD_KEYS.length; i++) {
-    const value = values[STRING_FIELD_KEYS[i]!];
-    const field = STRING_FIELD_NAMES[i]!;
-    if (typeof value === 'string' && exceedsBytes(value, limits[field])) {
-      const bytes = Buffer.byteLength(value, 'utf8');
-      const reason = `${field} is ${bytes} bytes, over the limit of ${limits[field]} bytes`;
-      return failure(new SchemaError(SchemaErrorCodes.FIELD_TOO_LARGE, reason, { field }));
-    }
-  }
-  return undefined;
+  const e = event as Partial<ClickstreamEvent>;
+  const projected =
+    tooLarge(e.userId, 'user_id', limits) ??
+    tooLarge(e.pageUrl, 'page_url', limits) ??
+    tooLarge(e.eventType, 'event_type', limits) ??
+    tooLarge(e.eventId, 'event_id', limits);
+  if (projected !== undefined || e.sessionId === undefined) return projected;
+  return (
+    tooLarge(e.sessionId, 'session_id', limits) ??
+    tooLarge(e.referrer, 'referrer', limits) ??
+    tooLarge(e.userAgent, 'user_agent', limits) ??
+    tooLarge(e.device, 'device', limits) ??
+    tooLarge(e.country, 'country', limits)
+  );
 }
 
 function failure(error: SchemaError): { ok: false; error: SchemaError } {

@@ -71,7 +71,11 @@ export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChil
       inputTopic: o.topics.input,
       resultsTopic: o.topics.results,
       lateTopic: o.topics.late,
+      latePartialsTopic: `${o.topics.late}-partials`,
       deadLetterTopic: o.topics.dlq,
+      // The connectors' dead-letter topics carry the run id too, so the run's cleanup deletes them.
+      indexDeadLetterTopic: `${o.topics.results}-index-dlq`,
+      ...(o.enrichedEvents ? { eventsIndexDeadLetterTopic: `${o.topics.enriched}-index-dlq` } : {}),
       repartitionTopic: o.topics.repartition,
       windowSizeMs: o.windowSizeMs,
       outOfOrdernessMs: o.outOfOrdernessMs,

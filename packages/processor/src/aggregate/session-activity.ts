@@ -1,11 +1,22 @@
 import { jsonDeserialize, jsonSerialize, type Aggregator } from './aggregator.js';
 
+/**
+ * Most characters of page URLs a session lists: a bot's session visiting endless distinct URLs must not grow one
+ * state entry (and its changelog record) without bound. Pages beyond it are not listed and `pagesTruncated` is set.
+ */
+export const SESSION_PAGES_MAX_CHARS = 32_768;
+
 /** What a user did in one session. */
 export interface SessionActivity {
   /** Events in the session. */
   eventCount: number;
-  /** Distinct pages visited (each once; order of first appearance within each merged piece). */
+  /**
+   * Distinct pages visited (each once; order of first appearance within each merged piece), up to
+   * SESSION_PAGES_MAX_CHARS characters in all.
+   */
   pages: string[];
+  /** Some distinct pages were not listed (the list reached SESSION_PAGES_MAX_CHARS). */
+  pagesTruncated?: boolean;
   /** Timestamp of the first and the last event (ms). */
   firstEventMs: number;
   lastEventMs: number;
@@ -33,7 +44,7 @@ export function sessionActivityAggregator<E>(
       const page = pageOf(e);
       const ts = timestampOf(e);
       acc.eventCount++;
-      if (!acc.pages.includes(page)) acc.pages.push(page);
+      if (!acc.pages.includes(page) && !listPage(acc.pages, page)) acc.pagesTruncated = true;
       if (ts < acc.firstEventMs) acc.firstEventMs = ts;
       if (ts > acc.lastEventMs) acc.lastEventMs = ts;
       return acc;
@@ -43,10 +54,12 @@ export function sessionActivityAggregator<E>(
       const first = a.firstEventMs <= b.firstEventMs ? a : b;
       const second = first === a ? b : a;
       const pages = [...first.pages];
-      for (const p of second.pages) if (!pages.includes(p)) pages.push(p);
+      let truncated = a.pagesTruncated === true || b.pagesTruncated === true;
+      for (const p of second.pages) if (!pages.includes(p) && !listPage(pages, p)) truncated = true;
       return {
         eventCount: a.eventCount + b.eventCount,
         pages,
+        ...(truncated ? { pagesTruncated: true } : {}),
         firstEventMs: Math.min(a.firstEventMs, b.firstEventMs),
         lastEventMs: Math.max(a.lastEventMs, b.lastEventMs),
       };
@@ -59,4 +72,13 @@ export function sessionActivityAggregator<E>(
     serialize: jsonSerialize,
     deserialize: (b) => jsonDeserialize<SessionActivity>(b),
   };
+}
+
+/** Appends `page` to `pages` when the list stays within SESSION_PAGES_MAX_CHARS; whether it did. */
+function listPage(pages: string[], page: string): boolean {
+  let chars = page.length;
+  for (const p of pages) chars += p.length;
+  if (chars > SESSION_PAGES_MAX_CHARS) return false;
+  pages.push(page);
+  return true;
 }

@@ -108,6 +108,7 @@ export function createClickstreamApp(
     outputs: {
       results: config.resultsTopic,
       late: config.lateTopic,
+      'late-partials': config.latePartialsTopic,
       'dead-letter': config.deadLetterTopic,
       repartition: config.repartitionTopic,
       ...(config.sessions
@@ -145,6 +146,7 @@ export function createClickstreamApp(
           ...eventTime,
           upstreamPartitions: context.upstreamPartitionCount ?? 1,
           closedWindowRetentionMs: config.closedWindowRetentionMs,
+          latePartialsOutput: 'late-partials',
         }),
     },
     extraStages: config.sessions

@@ -10,6 +10,8 @@ export interface ProcessorConfig {
   readonly inputTopic: string;
   readonly resultsTopic: string;
   readonly lateTopic: string;
+  /** Merge partials beyond `closedWindowRetentionMs` (repartition records with late headers), not events. */
+  readonly latePartialsTopic: string;
   readonly deadLetterTopic: string;
   readonly repartitionTopic: string;
   readonly topicPartitions: number;
@@ -71,6 +73,7 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   inputTopic: 'clickstream-events',
   resultsTopic: 'clickstream-metrics',
   lateTopic: 'clickstream-late',
+  latePartialsTopic: 'clickstream-late-partials',
   deadLetterTopic: 'clickstream-dlq',
   repartitionTopic: 'tributary-clickstream-repartition',
   topicPartitions: 0,
@@ -128,6 +131,10 @@ export const PROCESSOR_CONFIG_FIELDS: { readonly [K in keyof ProcessorConfig]: F
   inputTopic: { kind: 'topic', help: 'Protobuf ClickstreamEvent input topic (key user_id)' },
   resultsTopic: { kind: 'topic', help: 'WindowResult output topic (key page_url), written exactly-once' },
   lateTopic: { kind: 'topic', help: 'late events, with reason headers' },
+  latePartialsTopic: {
+    kind: 'topic',
+    help: 'merge partials that came later than closedWindowRetentionMs (JSON repartition records, late headers)',
+  },
   deadLetterTopic: { kind: 'topic', help: 'invalid / undecodable events, with reason headers' },
   repartitionTopic: { kind: 'topic', help: 'partials by page_url between the two stages' },
   topicPartitions: {

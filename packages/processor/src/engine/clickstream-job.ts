@@ -3,7 +3,7 @@ import {
   createClickstreamValidator,
   resolveValidatorOptions,
   decodeClickstreamEvent,
-  decodeClickstreamProjection,
+  createProjectionDecoder,
   encodeWindowResult,
   type ClickstreamProjection,
   type ClickstreamStringField,
@@ -89,11 +89,8 @@ export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Dec
   }
   const validate: ClickstreamValidator = createClickstreamValidator(rules);
   // The projection decodes an event fully when a field it skips is over its limit, so the validator sees it.
-  const limits = rules.maxFieldBytes;
   const decode: (bytes: Uint8Array) => ClickstreamProjection =
-    options.projection === false
-      ? decodeClickstreamEvent
-      : (bytes) => decodeClickstreamProjection(bytes, limits);
+    options.projection === false ? decodeClickstreamEvent : createProjectionDecoder(rules.maxFieldBytes);
   return (record) => {
     if (record.value === null)
       return { ok: false, code: 'TRIB_SCHEMA_DECODE_FAILED', reason: 'record value is null' };
@@ -248,6 +245,7 @@ export function clickstreamMergeTask(
   > & {
     upstreamPartitions: number;
     closedWindowRetentionMs?: number;
+    latePartialsOutput?: string;
   },
 ): MergeTask<PageCounts, PageCounts> {
   if (options.upstreamPartitions === undefined) throw invalidOption('upstreamPartitions', 'is required');
@@ -260,6 +258,7 @@ export function clickstreamMergeTask(
     ...(options.closedWindowRetentionMs === undefined
       ? {}
       : { closedWindowRetentionMs: options.closedWindowRetentionMs }),
+    ...(options.latePartialsOutput === undefined ? {} : { latePartialsOutput: options.latePartialsOutput }),
     ...et,
     ...common(options),
   });

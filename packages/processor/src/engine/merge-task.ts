@@ -1,12 +1,12 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
-import { invalidOption, isProcessorError } from '../errors.js';
+import { PROCESSOR_ERROR_CODES, ProcessorError, invalidOption, isProcessorError } from '../errors.js';
 import { jsonCodec, type Codec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { WatermarkCombiner } from '../time/watermarks.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import { ENGINE_CHANNELS, publish } from './diagnostics.js';
-import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
 import {
   checkStorePrefix,
   ENGINE_DEFAULTS,
@@ -24,8 +24,8 @@ import { WindowSlots } from './window-slots.js';
 
 export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtlMs'> {
   /**
-   * Number of partitions of the stage-1 input topic at start (every one must report before the watermark moves).
-   * A record from a higher upstream partition (the input topic gained partitions) adds it.
+   * Number of partitions of the stage-1 input topic (each holds the watermark back until it reports or goes idle).
+   * A record from a higher upstream partition (the input topic gained partitions since) adds it.
    */
   upstreamPartitions: number;
   /** The same aggregator as stage 1 (`add` is not used here). */
@@ -33,14 +33,19 @@ export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtl
   /** @defaultValue JSON of the WindowedResult, key = aggregation key */
   encodeResult?: ResultEncoder<R>;
   /**
-   * Keep a closed window this long (event time) for partials from idle upstreams. A partial that arrives later for
-   * a window purged while its upstream was behind goes to the late output (reason `merge-retention-exceeded`): a
-   * window is never re-fired from a subset of its upstreams. @defaultValue 600000
+   * Keep a closed window this long (event time) after every upstream, or the data, passed it, for partials of idle
+   * or newly added upstreams. A partial that arrives later for a purged window goes to `latePartialsOutput` (reason
+   * `merge-retention-exceeded`): a window is never re-fired from a subset of its upstreams. @defaultValue 600000
    */
   closedWindowRetentionMs?: number;
   /** @defaultValue 'merge' */
   storePrefix?: string;
   outputs?: OutputNames;
+  /**
+   * Logical output of partials beyond the retention (the repartition record itself, with late headers) — not the
+   * events' late output, whose consumers expect events. @defaultValue the late output (`outputs.late`)
+   */
+  latePartialsOutput?: string;
 }
 
 /** What the merge stage needs of an Aggregator: every Aggregator<E, A, R> fits. */
@@ -53,19 +58,14 @@ interface MergeProgress {
   offset: string | null;
   combined: number | null;
   /**
-   * Per upstream partition: the largest window end the merge purged (by retention) while that upstream had not yet
-   * passed it. A partial of that upstream for a window at or below it that is not in state was purged: late.
-   */
-  purged?: Record<string, number>;
-  /**
-   * The largest window end ever purged: the horizon an upstream partition gets when it first appears (the input
-   * topic grew) — the windows purged before it existed never had its partials.
+   * The largest window end purged so far. Windows are purged in end order, so a (key, window) at or below it that
+   * is not in state was purged — or is new from an upstream that was behind by more than the retention: either
+   * way a partial for it is beyond the retention (late), never the start of a result computed from one upstream.
    */
   maxPurged?: number;
 }
 
-/** Most upstream partitions a merge accepts records from (a sanity bound on a corrupt record's partition number). */
-const MAX_UPSTREAM_PARTITIONS = 100_000;
+const MAX_UPSTREAM_PARTITIONS = 10_000;
 
 /**
  * Stage 2 of a re-keyed aggregation, one per repartition partition. Keeps the latest cumulative partial per
@@ -76,8 +76,8 @@ const MAX_UPSTREAM_PARTITIONS = 100_000;
  *
  * A window's state is kept until every upstream's own watermark, or the data watermark (combined over non-idle
  * upstreams, without the wall-clock advance), is `closedWindowRetentionMs` past `windowEnd + L`: an upstream that
- * is idle, or new (the input topic gained partitions), can still contribute that long. Purging a window some upstream had not passed raises that upstream's purge
- * horizon (checkpointed); a later partial of it for a purged window goes to the late output with reason
+ * is idle, or new (the input topic gained partitions), can still contribute that long. A later partial for a window
+ * at or below the largest end purged (checkpointed) goes to the late-partials output with reason
  * `merge-retention-exceeded` instead of re-creating the window from that upstream alone: versions only grow and a
  * result is never computed from a subset of the upstreams.
  */
@@ -94,8 +94,6 @@ export class MergeTask<A, R> implements PartitionTask {
   readonly #deadLetterOutput: string;
   readonly #lateOutput: string;
   readonly #prefix: string;
-  /** Purge horizon per upstream (see MergeProgress.purged). */
-  readonly #purged = new Map<number, number>();
   /** See MergeProgress.maxPurged. */
   #maxPurged = Number.NEGATIVE_INFINITY;
   #lastOffset: number | undefined;
@@ -122,7 +120,10 @@ export class MergeTask<A, R> implements PartitionTask {
     );
     const outputs = resolveOutputs(options.outputs);
     this.#deadLetterOutput = outputs.deadLetter;
-    this.#lateOutput = outputs.late;
+    this.#lateOutput =
+      options.latePartialsOutput === undefined
+        ? outputs.late
+        : checkNonEmptyString('latePartialsOutput', options.latePartialsOutput);
     this.#prefix = checkStorePrefix(options.storePrefix ?? 'merge');
     this.#combiner = new WatermarkCombiner({
       inputs: this.upstreamPartitions,
@@ -168,14 +169,12 @@ export class MergeTask<A, R> implements PartitionTask {
     try {
       rec = decodeRepartitionRecord(record.value);
       if (rec.upstreamPartition >= MAX_UPSTREAM_PARTITIONS) {
-        throw invalidOption(
-          'upstreamPartitions',
-          `is at most ${MAX_UPSTREAM_PARTITIONS} but a record came from upstream partition ${rec.upstreamPartition}`,
+        throw new ProcessorError(
+          PROCESSOR_ERROR_CODES.REPARTITION_RECORD_INVALID,
+          `invalid repartition record: upstream partition ${rec.upstreamPartition} (at most ${MAX_UPSTREAM_PARTITIONS})`,
         );
       }
-      // The stage-1 input topic gained partitions: their tasks report like the others, and what was purged before
-      // they existed is beyond their reach.
-      for (let u = this.#combiner.inputs; u <= rec.upstreamPartition; u++) this.#purged.set(u, this.#maxPurged);
+      // The stage-1 input topic gained partitions: their tasks report like the others.
       this.#combiner.grow(rec.upstreamPartition + 1);
     } catch (error) {
       const code = isProcessorError(error) ? error.code : 'TRIB_PROC_REPARTITION_RECORD_INVALID';
@@ -200,7 +199,7 @@ export class MergeTask<A, R> implements PartitionTask {
       const u = String(rec.upstreamPartition);
       const b64 = rec.accumulator.toString('base64');
       const parts = this.#slots.get(rec.key, window);
-      if (parts === undefined && rec.windowEnd <= (this.#purged.get(rec.upstreamPartition) ?? -Infinity)) {
+      if (parts === undefined && rec.windowEnd <= this.#maxPurged) {
         this.#beyondRetention(record, rec.windowEnd);
       } else if (parts?.[u] === b64) {
         this.counters.unchangedPartials++; // a re-delivered partial: nothing changed, no new version
@@ -222,7 +221,7 @@ export class MergeTask<A, R> implements PartitionTask {
     this.#advance(false);
   }
 
-  /** A partial for a window purged while its upstream was behind: the late output, never a re-fire from a subset. */
+  /** A partial for a window already purged: the late-partials output, never a re-fire from a subset. */
   #beyondRetention(record: InputRecord, windowEnd: number): void {
     this.counters.beyondRetention++;
     const watermark = this.#combiner.current;
@@ -266,8 +265,6 @@ export class MergeTask<A, R> implements PartitionTask {
     const p = this.#progress.get('task');
     this.#combiner.restore(marks, p?.combined ?? Number.NEGATIVE_INFINITY);
     this.#lastOffset = p?.offset == null ? undefined : Number(p.offset);
-    this.#purged.clear();
-    for (const [u, end] of Object.entries(p?.purged ?? {})) this.#purged.set(Number(u), end);
     this.#maxPurged = p?.maxPurged ?? Number.NEGATIVE_INFINITY;
     this.#slots.advance(this.#combiner.current);
   }
@@ -312,7 +309,7 @@ export class MergeTask<A, R> implements PartitionTask {
     const purged = this.#slots.purge(
       Math.max(this.#combiner.minimumOfAll, Math.min(data, combined)) - this.#retentionMs,
     );
-    const horizonMoved = this.#raiseHorizons(purged);
+    const horizonMoved = this.#raiseHorizon(purged);
     if (
       horizonMoved ||
       (combined !== before && (fromData || this.#outputs.length > outputsBefore || purged.length > 0))
@@ -321,27 +318,12 @@ export class MergeTask<A, R> implements PartitionTask {
     }
   }
 
-  /** After a purge: each upstream that had not passed a purged window may no longer contribute to it. */
-  #raiseHorizons(purged: ReadonlyArray<{ window: { end: number } }>): boolean {
-    if (purged.length === 0) return false;
-    let maxEnd = Number.NEGATIVE_INFINITY;
-    for (const { window } of purged) if (window.end > maxEnd) maxEnd = window.end;
+  /** After a purge: the largest end purged (see MergeProgress.maxPurged); whether it moved. */
+  #raiseHorizon(purged: ReadonlyArray<{ window: { end: number } }>): boolean {
     let moved = false;
-    if (maxEnd > this.#maxPurged) {
-      this.#maxPurged = maxEnd;
-      moved = true;
-    }
-    const lateness = this.#eventTime.allowedLatenessMs;
-    for (let u = 0; u < this.#combiner.inputs; u++) {
-      const passed = this.#combiner.watermarkOf(u);
-      // The largest purged end this upstream had not passed (ends at or below its watermark − L it passed).
-      let horizon = Number.NEGATIVE_INFINITY;
-      if (maxEnd + lateness > passed) {
-        for (const { window } of purged)
-          if (window.end + lateness > passed && window.end > horizon) horizon = window.end;
-      }
-      if (horizon > (this.#purged.get(u) ?? Number.NEGATIVE_INFINITY)) {
-        this.#purged.set(u, horizon);
+    for (const { window } of purged) {
+      if (window.end > this.#maxPurged) {
+        this.#maxPurged = window.end;
         moved = true;
       }
     }
@@ -361,7 +343,6 @@ export class MergeTask<A, R> implements PartitionTask {
       offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
       combined: Number.isFinite(c) ? c : null,
     };
-    if (this.#purged.size > 0) progress.purged = Object.fromEntries(this.#purged);
     if (Number.isFinite(this.#maxPurged)) progress.maxPurged = this.#maxPurged;
     this.#progress.set('task', progress);
   }

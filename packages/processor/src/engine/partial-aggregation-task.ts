@@ -90,7 +90,6 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   readonly #byWindow = new Map<number, Map<string, Partial<A>>>();
   readonly #maxKeysPerWindow: number;
   /** The key of the event being admitted (computed once by the key-limit check). */
-  #key = '';
   #changed: Partial<A>[] = [];
   /** Changelog drains so far: a partial marked dirty since the last drain is not marked again per event. */
   #drains = 0;
@@ -169,7 +168,7 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     if (admission.kind !== 'accepted') return;
     if (this.#accepted !== undefined)
       this.#outputs.push(acceptedEventRecord(this.#accepted, admission, record));
-    const key = this.#key; // this.#keyOf(admission.event), computed by #checkKeys
+    const key = this.#keyOf(admission.event);
     const agg = this.#aggregator;
     for (const w of admission.windows) {
       let byKey = this.#byWindow.get(w.start);
@@ -292,7 +291,6 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
    */
   #checkKeys(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
     const key = this.#keyOf(event);
-    this.#key = key;
     for (const w of windows) {
       const byKey = this.#byWindow.get(w.start);
       if (byKey === undefined || byKey.size < this.#maxKeysPerWindow || byKey.has(key)) continue;

@@ -46,7 +46,6 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
   readonly #keyOf: (event: E) => string;
   readonly #maxOpenSessions: number;
   /** The key of the event being admitted (computed once by the session-limit check). */
-  #key = '';
 
   constructor(options: SessionWindowTaskOptions<E, A, R>) {
     checkEventFunctions(options);
@@ -79,7 +78,7 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     const admission = this.#stage.gate.admit(record);
     if (admission.kind === 'accepted') {
       const slots = this.#stage.slots;
-      const key = this.#key; // this.#keyOf(admission.event), computed by #checkSessions
+      const key = this.#keyOf(admission.event);
       const proto = admission.windows[0]!;
       const existing = this.#sessions.get(key) ?? [];
       const { absorbed, window } = mergeSessionWindow(existing, proto);
@@ -158,7 +157,6 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
    */
   #checkSessions(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
     const key = this.#keyOf(event);
-    this.#key = key;
     const open = this.#stage.slots.count;
     if (open < this.#maxOpenSessions) return undefined;
     const proto = windows[0]!;

@@ -45,7 +45,6 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
    */
   readonly #keysPerWindow = new Map<number, number>();
   /** The key of the event being admitted (computed once by the key-limit check). */
-  #key = '';
   #lastEarlyMs: number | undefined;
 
   constructor(options: WindowedAggregationTaskOptions<E, A, R>) {
@@ -77,7 +76,7 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
   process(record: InputRecord): void {
     const admission = this.#stage.gate.admit(record);
     if (admission.kind === 'accepted') {
-      const key = this.#key; // this.#keyOf(admission.event), computed by #checkKeys
+      const key = this.#keyOf(admission.event);
       const agg = this.#aggregator;
       for (const w of admission.windows) {
         if (this.#stage.slots.upsert(key, w, (acc) => agg.add(acc ?? agg.create(), admission.event)))
@@ -115,11 +114,11 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
     this.#advance();
   }
 
-  /** Decision counters of this task instance. */
   lastAppliedOffset(): number | undefined {
     return this.#stage.gate.lastOffset;
   }
 
+  /** Decision counters of this task instance. */
   get counters(): Readonly<GateCounters> {
     return this.#stage.gate.counters;
   }
@@ -154,7 +153,6 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
    */
   #checkKeys(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
     const key = this.#keyOf(event);
-    this.#key = key;
     for (const w of windows) {
       const keys = this.#keysPerWindow.get(w.start) ?? 0;
       if (keys < this.#maxKeysPerWindow || this.#stage.slots.has(key, w)) continue;

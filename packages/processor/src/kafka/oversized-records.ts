@@ -24,7 +24,10 @@ export const OVERSIZED_HEADERS = {
 export interface OutputSource {
   readonly topic: string;
   readonly partition: number;
-  /** The last input offset fed before the commit (undefined before the first record). */
+  /**
+   * The offset just below the task's position at the commit: its last record read, or a transaction marker after it
+   * (undefined before the first record).
+   */
   readonly offset: string | undefined;
 }
 

@@ -3,6 +3,7 @@ import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
 import { isOversized, oversizedDeadLetter, type OutputSource } from './oversized-records.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './topic-admin.js';
 import { changelogTopic } from './topic-names.js';
 
 export interface RouteContext {
@@ -16,7 +17,8 @@ export interface RouteContext {
   readonly nowMs: number;
   /**
    * `max.message.bytes` per output topic, read at start: a record the broker would refuse is replaced by a truncated
-   * dead letter on `deadLetterOutput` (unknown topics are not checked).
+   * dead letter on `deadLetterOutput` (output topics not listed are not checked; changelog topics not listed are held
+   * to the broker default).
    */
   readonly maxMessageBytes?: ReadonlyMap<string, number>;
   /** The logical output oversized records are dead-lettered to. @defaultValue 'dead-letter' */
@@ -105,12 +107,23 @@ export function routeRecords(
     outputCounts.set(record.output, (outputCounts.get(record.output) ?? 0) + copies);
   }
   for (const entry of changelog) {
-    push(changelogTopic(ctx.stageId, entry.store), {
+    const topic = changelogTopic(ctx.stageId, entry.store);
+    const message: Message = {
       key: entry.key,
       value: entry.value,
       partition: ctx.inputPartition,
       timestamp: String(ctx.nowMs),
-    });
+    };
+    // State cannot be dead-lettered: an entry the broker would refuse fails the commit, naming the store and key.
+    const limit = limits?.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (isOversized(message, limit)) {
+      throw new ProcessorError(
+        PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE,
+        `state entry ${JSON.stringify(entry.key.slice(0, 200))} of store ${entry.store} is over ${topic}'s ` +
+          `max.message.bytes (${limit}): the task's state grew past what its changelog can hold`,
+      );
+    }
+    push(topic, message);
   }
   const topicMessages: TopicMessages[] = [];
   for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
@@ -141,8 +154,9 @@ function deadLetterInstead(
   const source = ctx.source ?? { topic: '', partition: ctx.inputPartition, offset: undefined };
   const deadLetterLimit = ctx.maxMessageBytes?.get(deadLetterTopic) ?? limit;
   const replaced = oversizedDeadLetter(message, topic, limit, deadLetterLimit, source);
+  // By the original key, as every other dead letter of that key (the replacement's key may be truncated).
   const count = ctx.partitionCounts.get(deadLetterTopic);
-  if (count !== undefined && replaced.key !== null && replaced.key !== undefined)
-    replaced.partition = partitionForKey(replaced.key as Buffer, count);
+  if (count !== undefined && message.key !== null && message.key !== undefined)
+    replaced.partition = partitionForKey(message.key as Buffer, count);
   return { output, topic: deadLetterTopic, message: replaced };
 }

@@ -187,6 +187,8 @@ export class StageRunner {
       if (generation !== this.#generation) return;
       this.#joined = true;
       const assigned = event.payload.memberAssignment[this.#def.inputTopic] ?? [];
+      // Joined with nothing to own: healthy, although no commit will say so (a failure streak ends here).
+      if (assigned.length === 0) this.#healthy();
       this.#assignmentChain = this.#assignmentChain
         .then(() => this.#applyAssignment(new Set(assigned)))
         .catch((error) => this.#fail(error));
@@ -461,15 +463,19 @@ export class StageRunner {
       if (!this.#running || this.#failing) continue;
       try {
         // Only a commit of real tasks proves the stage healthy again (not an empty stage after a restart).
-        if ((await this.#commitAll()) > 0 && this.#consecutiveFailures > 0) {
-          this.#consecutiveFailures = 0;
-          this.#deps.metrics.consecutiveCommitFailures(this.#def.id, 0);
-        }
+        if ((await this.#commitAll()) > 0) this.#healthy();
         this.#sample();
       } catch (error) {
         this.#fail(error);
       }
     }
+  }
+
+  /** Ends a failure streak. */
+  #healthy(): void {
+    if (this.#consecutiveFailures === 0) return;
+    this.#consecutiveFailures = 0;
+    this.#deps.metrics.consecutiveCommitFailures(this.#def.id, 0);
   }
 
   /** Gauges at the commit boundary: watermarks, idleness, state size; consumer lag from end offsets now and then. */
@@ -598,15 +604,21 @@ async function waitWithHeartbeat<T>(promise: Promise<T>, heartbeat: () => Promis
   }
 }
 
-/**
- * A failure that the same input and configuration will repeat (a `TRIB_…` error marked not retriable, itself or as
- * a cause, e.g. an unmapped output or an oversized batch): no point riding it out for `restartTimeoutMs`.
- */
+/** Codes of failures that the same input and configuration repeat: not worth riding out for `restartTimeoutMs`. */
+const DETERMINISTIC_CODES: ReadonlySet<string> = new Set([
+  PROCESSOR_ERROR_CODES.UNKNOWN_OUTPUT,
+  PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE,
+  PROCESSOR_ERROR_CODES.STATE_CORRUPT,
+  PROCESSOR_ERROR_CODES.INVALID_OPTION,
+  'TRIB_SCHEMA_BATCH_TOO_LARGE',
+]);
+
+/** True when `error` or one of its causes carries a deterministic code (an unmapped output, an oversized batch…). */
 function isDeterministic(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-    const { code, retriable, cause } = e as { code?: unknown; retriable?: unknown; cause?: unknown };
-    if (typeof code === 'string' && code.startsWith('TRIB_') && retriable === false) return true;
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string' && DETERMINISTIC_CODES.has(code)) return true;
     e = cause;
   }
   return false;

@@ -3,8 +3,8 @@ import type { ProcessorConfig } from '../../src/config/processor-config.js';
 
 /**
  * The processor config of a test run: fast commits, 1 s idle timeout and no logging unless `values` overrides them.
- * The connectors' dead-letter topics are named after the results / enriched topics (a suite's own prefix), so the
- * suite's cleanup deletes them instead of leaving the shared defaults behind.
+ * The connectors' dead-letter topics and the late-partials topic are named after the results / enriched / late
+ * topics (a suite's own prefix), so the suite's cleanup deletes them instead of leaving the shared defaults behind.
  */
 export function testProcessorConfig(values: Record<string, unknown>): ProcessorConfig {
   const named = (topic: unknown, suffix: string): Record<string, string> =>
@@ -17,6 +17,9 @@ export function testProcessorConfig(values: Record<string, unknown>): ProcessorC
       logLevel: 'nothing',
       ...named(values['resultsTopic'], 'indexDeadLetterTopic'),
       ...named(values['enrichedTopic'], 'eventsIndexDeadLetterTopic'),
+      ...(typeof values['lateTopic'] === 'string'
+        ? { latePartialsTopic: `${values['lateTopic']}-partials` }
+        : {}),
       ...values,
     },
   });

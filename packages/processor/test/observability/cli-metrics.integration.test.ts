@@ -33,6 +33,8 @@ describe('tributary-processor clickstream --metrics-port 0 --dashboard-port 0 (d
         `--input-topic=${suffix}-events`,
         `--results-topic=${suffix}-metrics`,
         `--late-topic=${suffix}-late`,
+        `--late-partials-topic=${suffix}-late-partials`,
+        `--index-dead-letter-topic=${suffix}-index-dlq`,
         `--dead-letter-topic=${suffix}-dlq`,
         `--repartition-topic=${suffix}-repartition`,
         '--commit-interval-ms=100',

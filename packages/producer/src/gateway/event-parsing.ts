@@ -1,4 +1,5 @@
 import {
+  RECORD_FUTURE_SKEW_MS,
   clickstreamEventFromJSON,
   createClickstreamValidator,
   decodeClickstreamEvent,
@@ -23,7 +24,12 @@ export type ParseOutcome =
   | { ok: true; events: ParsedEvent[]; results: EventResult[] }
   | { ok: false; status: 400 | 413; reason: string; results: EventResult[] };
 
-const validate = createClickstreamValidator();
+/**
+ * The processor's rules: the gateway writes each record at the wall clock, so the skew the processor allows an
+ * event against its record's timestamp is the skew allowed here against now — an event the gateway accepts is
+ * never a dead letter for its timestamp downstream.
+ */
+const validate = createClickstreamValidator({ maxFutureSkewMs: RECORD_FUTURE_SKEW_MS });
 
 function failure(index: number, err: unknown): EventResult {
   const e = err as { code?: unknown; reason?: unknown; message?: unknown; field?: unknown };

@@ -73,4 +73,17 @@ describe('parseEvents', () => {
       reason: 'no events in request',
     });
   });
+
+  it('refuses what the processor would dead-letter: more than 5 minutes ahead, or a field over its byte limit', () => {
+    const ahead = { ...valid, timestamp: Date.now() + 10 * 60_000 };
+    expect(parseEvents('json', Buffer.from(JSON.stringify(ahead)), 10)).toMatchObject({
+      ok: false,
+      results: [{ ok: false, code: 'TRIB_SCHEMA_TIMESTAMP_OUT_OF_RANGE' }],
+    });
+    const long = { ...valid, page_url: `/${'p'.repeat(10_000)}` };
+    expect(parseEvents('json', Buffer.from(JSON.stringify(long)), 10)).toMatchObject({
+      ok: false,
+      results: [{ ok: false, code: 'TRIB_SCHEMA_FIELD_TOO_LARGE', field: 'page_url' }],
+    });
+  });
 });

@@ -76,11 +76,19 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     let headersSize = 0;
     for (const name of names) {
       const nameBytes = Buffer.byteLength(name, 'utf8');
+      const nameSize = varIntSize(zigzag(nameBytes)) + nameBytes;
       const v = headerValues[name];
-      for (const one of Array.isArray(v) ? (v as unknown[]) : [v]) {
-        const length = payloadLength(one);
+      if (Array.isArray(v)) {
+        for (const one of v as unknown[]) {
+          const length = payloadLength(one);
+          if (length === undefined) return fallback(record);
+          headersSize += nameSize + bytesSize(length);
+        }
+        headerCount += v.length;
+      } else {
+        const length = payloadLength(v);
         if (length === undefined) return fallback(record);
-        headersSize += varIntSize(zigzag(nameBytes)) + nameBytes + bytesSize(length);
+        headersSize += nameSize + bytesSize(length);
         headerCount++;
       }
     }
@@ -103,13 +111,9 @@ export function createRecordEncoder(k: KafkajsEncodingInternals): (record: Recor
     pos = writeBytes(buf, pos, value, valueLength);
     pos = writeVarInt(buf, pos, zigzag(headerCount));
     for (const name of names) {
-      const nameBytes = Buffer.byteLength(name, 'utf8');
       const v = headerValues[name];
-      for (const one of Array.isArray(v) ? (v as unknown[]) : [v]) {
-        pos = writeVarInt(buf, pos, zigzag(nameBytes));
-        pos += buf.write(name, pos, nameBytes, 'utf8');
-        pos = writeBytes(buf, pos, one, payloadLength(one)!);
-      }
+      if (Array.isArray(v)) for (const one of v as unknown[]) pos = writeHeader(buf, pos, name, one);
+      else pos = writeHeader(buf, pos, name, v);
     }
     const encoder = Object.create(k.Encoder.prototype) as KafkajsEncoder;
     encoder.buf = buf;
@@ -150,6 +154,13 @@ function writeVarInt(buf: Buffer, pos: number, unsigned: number): number {
   }
   buf[pos++] = unsigned;
   return pos;
+}
+
+function writeHeader(buf: Buffer, pos: number, name: string, value: unknown): number {
+  const nameBytes = Buffer.byteLength(name, 'utf8');
+  pos = writeVarInt(buf, pos, zigzag(nameBytes));
+  pos += buf.write(name, pos, nameBytes, 'utf8');
+  return writeBytes(buf, pos, value, payloadLength(value)!);
 }
 
 function bytesSize(length: number): number {
