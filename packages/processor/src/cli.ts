@@ -2,10 +2,14 @@
 // First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
 import './kafka/kafkajs-patches.js';
 import { createLogger } from '@tributary/es-sink';
-import { createClickstreamApp } from './app/clickstream.js';
+import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
 import { runDashboardCommand } from './dashboard/dashboard-command.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
+import { startWithRetry } from './runtime/start-retry.js';
+
+/** How long a start keeps trying while Kafka or Elasticsearch cannot be reached (as the stages' restartTimeoutMs). */
+const START_TIMEOUT_MS = 300_000;
 
 /** `tributary-processor clickstream [options]`: see `--help`. */
 async function main(): Promise<number> {
@@ -30,18 +34,37 @@ async function main(): Promise<number> {
     return 0;
   }
   const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
-  const app = createClickstreamApp(parsed.config, {
-    logger,
-    onError: (error) => {
-      process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
-      process.exit(1);
+  let app: ClickstreamApp | undefined;
+  installShutdownHandlers(
+    { stop: () => app?.stop() ?? Promise.resolve() },
+    {
+      onError: (error) =>
+        process.stderr.write(`tributary-processor: error while stopping: ${(error as Error).message}\n`),
     },
-  });
-  installShutdownHandlers(app, {
-    onError: (error) =>
-      process.stderr.write(`tributary-processor: error while stopping: ${(error as Error).message}\n`),
-  });
-  await app.start();
+  );
+  // Kafka or Elasticsearch not reachable yet (restarting, still starting): keep trying, as Kafka Streams does.
+  app = await startWithRetry(
+    () =>
+      (app = createClickstreamApp(parsed.config, {
+        logger,
+        onError: (error) => {
+          process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
+          process.exit(1);
+        },
+      })),
+    {
+      timeoutMs: START_TIMEOUT_MS,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn(
+          {
+            err: { message: (error as Error).message, code: (error as { code?: unknown }).code },
+            attempt,
+            delayMs,
+          },
+          'start failed, trying again',
+        ),
+    },
+  );
   const c = parsed.config;
   process.stdout.write(
     `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +

@@ -69,7 +69,7 @@ class ProcessorProcess {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes('clickstream running')) {
       if (this.#child.exitCode !== null)
-        throw new Error(`processor exited early: ${this.output.slice(-3000)}`);
+        throw new Error(`processor exited early (exit ${this.#child.exitCode}): ${this.output.slice(-8000)}`);
       if (Date.now() > deadline) throw new Error(`processor did not start: ${this.output.slice(-3000)}`);
       await sleep(100);
     }
