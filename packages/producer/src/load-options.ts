@@ -54,7 +54,10 @@ export interface LoadOptions
   count: number | undefined;
   /** Records intended in the first warmupMs are sent but left out of the latency figures. @defaultValue 0 */
   warmupMs: number;
-  /** Event time of the first record (epoch ms). @defaultValue wall clock at start */
+  /**
+   * Event time of the first record (epoch ms). @defaultValue wall clock at start; unthrottled (rate 0) with a count,
+   * early enough that the last record's event time is the start (a backfill: never future-dated)
+   */
   eventTimeOriginMs: number | undefined;
   /** Event-time spacing when rate is 0 (unthrottled). @defaultValue 10000 */
   eventsPerSecond: number;
@@ -211,4 +214,19 @@ export function workloadOptionsOf(m: LoadOptions): Partial<WorkloadOptions> {
     out[key] = (m as unknown as Record<string, unknown>)[key];
   }
   return out as Partial<WorkloadOptions>;
+}
+
+/**
+ * Event time of record 0 when the options leave it unset: the start, or, for an unthrottled run of a known count,
+ * early enough that the last record's event time is the start. Unthrottled event time runs ahead of the wall clock
+ * (eventsPerSecond, not the send rate, spaces it), and events too far ahead of their record's timestamp are
+ * future-dated: dead-lettered by the processor, which the manifest would not expect.
+ */
+export function defaultEventTimeOrigin(
+  o: Pick<LoadOptions, 'rate' | 'count'>,
+  wallStartMs: number,
+  eventsPerSecond: number,
+): number {
+  if (o.rate > 0 || o.count === undefined || o.count <= 1) return wallStartMs;
+  return wallStartMs - Math.floor(((o.count - 1) * 1000) / eventsPerSecond);
 }

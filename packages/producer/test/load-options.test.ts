@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveGatewayOptions } from '../src/gateway/gateway-options.js';
-import { LOAD_DEFAULTS, resolveLoadOptions } from '../src/load-options.js';
+import { defaultEventTimeOrigin, LOAD_DEFAULTS, resolveLoadOptions } from '../src/load-options.js';
+import { ClickstreamGenerator } from '../src/workload/generator.js';
 
 describe('resolveLoadOptions', () => {
   it('fills defaults and keeps count-bounded runs unbounded in time', () => {
@@ -60,5 +61,34 @@ describe('resolveGatewayOptions', () => {
       /port must be an integer between 0 and 65535/,
     );
     expect(() => resolveGatewayOptions({ maxInFlightEvents: 0 })).toThrow(/maxInFlightEvents/);
+  });
+});
+
+describe('defaultEventTimeOrigin', () => {
+  const wall = Date.UTC(2026, 5, 1);
+
+  it('is the start when paced or bounded by duration', () => {
+    expect(defaultEventTimeOrigin({ rate: 10_000, count: 5_000_000 }, wall, 10_000)).toBe(wall);
+    expect(defaultEventTimeOrigin({ rate: 0, count: undefined }, wall, 10_000)).toBe(wall);
+    expect(defaultEventTimeOrigin({ rate: 0, count: 1 }, wall, 10_000)).toBe(wall);
+  });
+
+  it('ends an unthrottled run of a known count at the start, never in the future', () => {
+    for (const [count, eps] of [
+      [5_000_000, 10_000],
+      [7, 3],
+      [1_000_001, 333.3],
+    ] as const) {
+      const origin = defaultEventTimeOrigin({ rate: 0, count }, wall, eps);
+      const generator = new ClickstreamGenerator({
+        partitions: 4,
+        eventsPerSecond: eps,
+        eventTimeOriginMs: origin,
+      });
+      const last = generator.scheduledTimestamp(count - 1);
+      expect(last).toBeLessThanOrEqual(wall);
+      expect(last).toBeGreaterThanOrEqual(wall - 1);
+      expect(generator.scheduledTimestamp(0)).toBe(origin);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { SchemaError, SchemaErrorCodes } from './errors.js';
+import { SchemaErrorCodes, rejection } from './errors.js';
 
 /**
  * Protobuf wire-format primitives for the projection decoder (internal). Each one accepts and rejects exactly what
@@ -19,7 +19,7 @@ export class WireCursor {
 export const MAX_GROUP_DEPTH = 100;
 
 export function wireFail(reason: string): never {
-  throw new SchemaError(SchemaErrorCodes.DECODE_FAILED, `not a valid ClickstreamEvent: ${reason}`);
+  throw rejection(SchemaErrorCodes.DECODE_FAILED, `not a valid ClickstreamEvent: ${reason}`);
 }
 
 function outOfRange(c: WireCursor, pos: number): never {

@@ -169,6 +169,16 @@ describe('createClickstreamValidator', () => {
     expect(validate(sampleEvent({ timestamp: NOW + 3_600_000 }), -1).ok).toBe(true);
   });
 
+  it('rejects without a stack trace (a verdict on data) and leaves Error.stackTraceLimit as it was', () => {
+    const validate = createClickstreamValidator({ clock: () => NOW, maxFutureSkewMs: 1000 });
+    const limit = Error.stackTraceLimit;
+    const rejected = errorOf(validate(sampleEvent({ timestamp: NOW + 5000 })));
+    expect(rejected).toBeInstanceOf(Error);
+    expect(rejected.stack).toBe(`SchemaError: ${rejected.message}`);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('elsewhere').stack).toMatch(/\n\s+at /);
+  });
+
   it('uses the injected clock for every call', () => {
     let now = NOW;
     const validate = createClickstreamValidator({ clock: () => now, maxFutureSkewMs: 1000 });

@@ -68,7 +68,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
     'event-time-origin',
     'eventTimeOriginMs',
     'number',
-    'event time of the first record, epoch ms (default now)',
+    'event time of the first record, epoch ms (default now; --rate 0 --count n: so the last one is now)',
   ),
   f('batch-size', 'batchSize', 'number', 'records per partition batch (default 1000)'),
   f('linger', 'lingerMs', 'duration', 'max wait of a record in the batcher (default 5ms)'),

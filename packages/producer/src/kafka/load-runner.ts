@@ -5,7 +5,7 @@ import { channels, publish } from '../diagnostics.js';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { GroundTruthAccumulator } from '../ground-truth/ground-truth.js';
 import type { GroundTruthManifest, InjectedCounts } from '../ground-truth/ground-truth.js';
-import { resolveLoadOptions, workloadOptionsOf } from '../load-options.js';
+import { defaultEventTimeOrigin, resolveLoadOptions, workloadOptionsOf } from '../load-options.js';
 import type { LoadOptions } from '../load-options.js';
 import { PacingSchedule, plannedRecords } from '../pacing/pacing-schedule.js';
 import { formatPerfSummary } from '../report/perf-summary.js';
@@ -161,7 +161,7 @@ export class ClickstreamLoadGenerator {
       ...workloadOptionsOf(o),
       partitions,
       eventsPerSecond,
-      eventTimeOriginMs: o.eventTimeOriginMs ?? wallStart,
+      eventTimeOriginMs: o.eventTimeOriginMs ?? defaultEventTimeOrigin(o, wallStart, eventsPerSecond),
     });
     const truth = new GroundTruthAccumulator({
       ...generator.options,
