@@ -2,9 +2,21 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** One flat config for every package. Layering: schema <- producer, processor, es-sink <- bench; devstack alone. */
+/**
+ * One flat config for every package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
+ * uses kafka only. kafkajs is imported by @tributary/kafka alone: it installs its fixes before kafkajs loads, which an
+ * import of kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
+ */
 const layering = {
   schema: [
+    '@tributary/kafka',
+    '@tributary/producer',
+    '@tributary/processor',
+    '@tributary/es-sink',
+    '@tributary/bench',
+    '@tributary/devstack',
+  ],
+  kafka: [
     '@tributary/producer',
     '@tributary/processor',
     '@tributary/es-sink',
@@ -21,6 +33,12 @@ const layering = {
   producer: ['@tributary/processor', '@tributary/es-sink', '@tributary/bench'],
   processor: ['@tributary/producer', '@tributary/bench'],
   'es-sink': ['@tributary/producer', '@tributary/processor', '@tributary/bench'],
+  bench: [],
+};
+
+const KAFKAJS_ONLY_IN_KAFKA = {
+  name: 'kafkajs',
+  message: 'Only @tributary/kafka imports kafkajs: use createKafkaClient / loadKafkajs and its type exports.',
 };
 
 export default tseslint.config(
@@ -43,10 +61,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: forbidden.map((name) => ({
-            name,
-            message: `packages/${pkg} must not depend on ${name} (package layering).`,
-          })),
+          paths: [
+            ...forbidden.map((name) => ({
+              name,
+              message: `packages/${pkg} must not depend on ${name} (package layering).`,
+            })),
+            ...(pkg === 'kafka' ? [] : [KAFKAJS_ONLY_IN_KAFKA]),
+          ],
           patterns: [
             { group: ['@tributary/*/*'], message: 'Deep imports are blocked: import from the package root.' },
           ],
@@ -54,4 +75,10 @@ export default tseslint.config(
       ],
     },
   })),
+  {
+    // Tests may use any package (their devDependencies), but kafkajs only through @tributary/kafka as well.
+    files: ['packages/*/test/**/*.ts', 'test/**/*.ts'],
+    ignores: ['packages/kafka/test/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS_ONLY_IN_KAFKA] }] },
+  },
 );

@@ -1,5 +1,10 @@
 import type { TestProject } from 'vitest/node';
-import { devstackOptionsFromEnv, startDevstack } from '../packages/devstack/src/index.js';
+import {
+  devstackOptionsFromEnv,
+  resolveDevstackOptions,
+  resolveKafka,
+  startDevstack,
+} from '../packages/devstack/src/index.js';
 import './provided-context.js';
 
 /**
@@ -25,6 +30,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('elasticsearchUrl', elasticsearch.url);
   // Known when the devstack started Elasticsearch (now or earlier, from its state file); not for a foreign node.
   if (elasticsearch.pid !== undefined) project.provide('elasticsearchPid', elasticsearch.pid);
+  const options = resolveDevstackOptions(devstackOptionsFromEnv());
+  const { libsDir } = await resolveKafka({
+    cacheDir: options.cacheDir,
+    version: options.kafkaVersion,
+    mavenCommand: options.mavenCommand,
+    timeoutMs: options.resolveTimeoutMs,
+    log: (line) => console.log(`[devstack] ${line}`),
+  });
+  project.provide('kafkaTools', { javaCommand: options.javaCommand, libsDir });
   return async () => {
     await stack.stop();
   };

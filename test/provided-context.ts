@@ -10,6 +10,8 @@ declare module 'vitest' {
      * group: signal `-pid`). Undefined when the node on the port was not started by a devstack.
      */
     elasticsearchPid?: number;
+    /** The JVM and Apache Kafka's jars the devstack runs, for Kafka's own tools (ConsoleConsumer, …). */
+    kafkaTools: { javaCommand: string; libsDir: string };
   }
 }
 

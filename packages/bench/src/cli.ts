@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// First: the kafkajs patches, before anything loads kafkajs.
-import './kafkajs-patches.js';
 import { main, nodeIo } from './cli/main.js';
 import { runBench } from './run/run-bench.js';
 

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@elastic/elasticsearch';
-import kafkajs from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { startDevstack } from './devstack.js';
 import { DEVSTACK_ERROR_CODES, DevstackError, invalidOption } from './errors.js';
 import type { DevstackOptions } from './options.js';
-
-const { Kafka, logLevel } = kafkajs;
 
 /** Options of {@link runSmoke}: the devstack options plus the size of the run. */
 export interface SmokeOptions extends DevstackOptions {
@@ -76,11 +74,7 @@ export async function runSmoke(options: SmokeOptions = {}): Promise<SmokeReport>
   const index = `tributary-smoke-${suffix}`;
   const kafkaHandle = stack.kafka!;
   const esHandle = stack.elasticsearch!;
-  const kafka = new Kafka({
-    clientId: 'tributary-smoke',
-    brokers: kafkaHandle.brokers,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = createKafkaClient({ clientId: 'tributary-smoke', brokers: kafkaHandle.brokers });
   const admin = kafka.admin();
   const es = new Client({ node: esHandle.url });
   try {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   devstackStatus,
@@ -13,8 +13,6 @@ import {
   type DevstackOptions,
 } from '../src/index.js';
 import { isGroupAlive } from '../src/runtime/process-group.js';
-
-const { Kafka, logLevel } = kafkajs;
 
 describe('a second, cold devstack on free ports', () => {
   let dataDir: string;
@@ -68,7 +66,7 @@ describe('a second, cold devstack on free ports', () => {
   });
 
   it('has a working broker and the tiny write queue asked for', async () => {
-    const admin = new Kafka({ brokers: stack!.kafka!.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ clientId: 'devstack-it', brokers: stack!.kafka!.brokers }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'cold', numPartitions: 2 }], waitForLeaders: true });
     expect((await admin.fetchTopicMetadata({ topics: ['cold'] })).topics[0]?.partitions).toHaveLength(2);

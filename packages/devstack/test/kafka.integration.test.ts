@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import kafkajs from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-
-const { Kafka, logLevel } = kafkajs;
 
 describe('Kafka broker of the devstack', () => {
   const brokers = inject('kafkaBrokers');
   const suffix = randomBytes(4).toString('hex');
   const topic = `devstack-it-${suffix}`;
-  const kafka = new Kafka({ clientId: `devstack-it-${suffix}`, brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: `devstack-it-${suffix}`, brokers });
   const admin = kafka.admin();
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import kafkajs from 'kafkajs';
+import { createKafkaClient, type Kafka } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   devstackStatus,
@@ -19,7 +19,6 @@ import { DEVSTACK_DEFAULTS } from '../src/options.js';
 import { isGroupAlive } from '../src/runtime/process-group.js';
 import { readState, statePath } from '../src/runtime/state-file.js';
 
-const { Kafka, logLevel } = kafkajs;
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const cacheDir = DEVSTACK_DEFAULTS.cacheDir;
 
@@ -80,7 +79,7 @@ describe('restarting a Kafka broker of the devstack in place (its own broker on 
   const topic = `restart-it-${suffix}`;
   let options: DevstackOptions;
   let stack: Devstack | undefined;
-  let kafka: InstanceType<typeof Kafka>;
+  let kafka: Kafka;
   let serviceDir: string;
   /** Every pid the broker had: the first, then one per restart. */
   const pids: number[] = [];
@@ -147,10 +146,9 @@ describe('restarting a Kafka broker of the devstack in place (its own broker on 
     stack = await startDevstack(options);
     pids.push(stack.kafka!.pid!);
     serviceDir = (await readState(cacheDir, 'kafka', options.kafkaPort!))!.serviceDir;
-    kafka = new Kafka({
+    kafka = createKafkaClient({
       clientId: `restart-it-${suffix}`,
       brokers: stack.kafka!.brokers,
-      logLevel: logLevel.NOTHING,
       retry: { retries: 10 },
     });
     const admin = kafka.admin();

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
-import './kafka/kafkajs-patches.js';
 import { pino } from 'pino';
 import { runCli } from './cli/run.js';
 

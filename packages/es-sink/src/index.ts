@@ -1,5 +1,3 @@
-// First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
-export { kafkajsPatches } from './kafka/kafkajs-patches.js';
 export { BulkSink } from './bulk-sink.js';
 export { MAX_ID_BYTES } from './document-id.js';
 export { SINK_DEFAULTS, redactOptions, redactUrl, type BulkSinkOptions, type SinkAuth } from './options.js';
@@ -111,16 +109,6 @@ export {
   type LogLevel,
   type Logger,
 } from './observability/logger.js';
-export {
-  KAFKA_TO_LOG_LEVEL,
-  isResponseError,
-  kafkaLogCreator,
-  kafkaLogFields,
-  pinoKafkaLogCreator,
-  pinoLogWriter,
-  type KafkaLogTargetLevel,
-  type KafkaLogWriter,
-} from './observability/kafka-log.js';
 export {
   DOCUMENT_OUTCOMES,
   NO_RESPONSE_STATUS,

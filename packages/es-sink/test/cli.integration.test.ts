@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
 import { encodeWindowResult } from '@tributary/schema';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { describe, expect, inject, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -16,7 +16,7 @@ describe('tributary-es-sink CLI', () => {
     const topic = `es-sink-cli-${suffix}`;
     const index = `es-sink-cli-${suffix}`;
     const groupId = `es-sink-cli-${suffix}`;
-    const kafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: groupId, brokers });
     const admin = kafka.admin();
     const producer = kafka.producer();
     const es = new Client({ node: esUrl });
@@ -87,7 +87,7 @@ describe('tributary-es-sink CLI', () => {
     const index = `es-sink-cli-metrics-${suffix}`;
     const groupId = `es-sink-cli-metrics-${suffix}`;
     const password = `pw-${suffix}-never-logged`;
-    const kafka = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient({ clientId: groupId, brokers });
     const admin = kafka.admin();
     const producer = kafka.producer();
     const es = new Client({ node: esUrl });

@@ -14,18 +14,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import hdr from 'hdr-histogram-js';
-import kafkajs from 'kafkajs';
+import { createLz4Codec, kafkajsPatches, loadKafkajs } from '@tributary/kafka';
 import { runLoad } from '@tributary/producer';
-import { createLz4Codec, decodeWindowResult } from '@tributary/schema';
+import { decodeWindowResult } from '@tributary/schema';
 
+// The raw consumer child runs kafkajs as shipped (the ceiling); everything else, the fixed kafkajs of @tributary/kafka.
+const ROLE = process.argv.includes('--role') ? process.argv[process.argv.indexOf('--role') + 1] : undefined;
+const kafkajs = ROLE === 'raw-consumer' ? (await import('kafkajs')).default : loadKafkajs();
 const { Kafka, logLevel, CompressionCodecs, CompressionTypes } = kafkajs;
 CompressionCodecs[CompressionTypes.LZ4] = () => createLz4Codec();
 
 const SELF = fileURLToPath(import.meta.url);
 const CLI = join(dirname(SELF), '..', 'dist', 'cli.js');
 const COUNT_JOB = join(dirname(SELF), 'count-job.mjs');
-// Preloaded into the second raw consumer: the processor's kafkajs patches (fetch decoding, linear grouping).
-const KAFKAJS_PATCHES = join(dirname(SELF), '..', 'dist', 'kafka', 'kafkajs-patches.js');
 // The processor's consumer settings (createStreamJob defaults; the clickstream CLI does not change them).
 const PROCESSOR_FETCH = { maxWaitTimeInMs: 100, partitionsConsumedConcurrently: 4, sessionTimeout: 30_000 };
 
@@ -42,9 +43,6 @@ Throughput (one pre-loaded input topic, read from the beginning by every contend
   --baseline <dir>            also run every job from another build of this package (a directory with dist/ and
                               bench/count-job.mjs, e.g. an older commit), same round: before/after side by side
   --cpu-prof                  run the processor child with --cpu-prof (profiles in bench-results/cpu-prof)
-  --linear-grouping           experiment: preload kafkajs-linear-grouping.cjs into the processor child (kafkajs'
-                              per-partition grouping of a sendBatch made linear instead of quadratic)
-  --also-linear-grouping      after each mode, run it again with that preload (paired, same round)
   --commit-interval-ms <n>    commit interval of both jobs (default: the job default, 200)
   --processor-args <flags>    extra clickstream CLI flags for every processor run, space-separated
                               (e.g. --processor-args=--full-decode)
@@ -81,8 +79,6 @@ const ARG_OPTIONS = {
   baseline: { type: 'string' },
   'processor-args': { type: 'string', default: '' },
   'commit-interval-ms': { type: 'string' },
-  'linear-grouping': { type: 'boolean', default: false },
-  'also-linear-grouping': { type: 'boolean', default: false },
   'timeout-ms': { type: 'string', default: '600000' },
   'skip-throughput': { type: 'boolean', default: false },
   'no-raw-decoding-ceiling': { type: 'boolean', default: false },
@@ -127,7 +123,7 @@ if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
 }
 const kafka = new Kafka({ clientId: 'tributary-processor-bench', brokers, logLevel: logLevel.NOTHING });
 
-if (values.role === 'raw-consumer') {
+if (values.role === 'raw-consumer' || values.role === 'raw-consumer-fixed') {
   await rawConsumerChild();
   // Stay alive until the parent has taken its last /proc sample and sends SIGTERM.
   setInterval(() => undefined, 60_000);
@@ -274,10 +270,8 @@ async function rawConsumerChild() {
   const cpu = process.cpuUsage(cpuAtJoin);
   const steadyCpuSec = (cpu.user + cpu.system) / 1e6;
   await consumer.disconnect();
-  // With --import of the processor's fetch decoding: what it installed (both parts, or the row is not what it says).
-  const fetchDecoding = process.execArgv.includes('--import')
-    ? (await import(KAFKAJS_PATCHES)).kafkajsPatches.fetchDecoding
-    : null;
+  // With the fixed kafkajs: what its fetch decoding installed (both parts, or the row is not what it says).
+  const fetchDecoding = ROLE === 'raw-consumer-fixed' ? kafkajsPatches().fetchDecoding : null;
   const line = {
     records,
     bytes,
@@ -358,13 +352,11 @@ function figures(label, n, w, extra = {}) {
 async function runRaw(admin, topic, n, processorDecoding = false) {
   const label = processorDecoding ? 'raw kafkajs + processor decoding' : 'raw kafkajs';
   const group = `${runId}-raw-${randomBytes(3).toString('hex')}`;
-  const preload = processorDecoding ? ['--import', KAFKAJS_PATCHES] : [];
   const handle = spawnChild(
     [
-      ...preload,
       SELF,
       '--role',
-      'raw-consumer',
+      processorDecoding ? 'raw-consumer-fixed' : 'raw-consumer',
       '--brokers',
       brokers.join(','),
       '--topic',
@@ -397,15 +389,13 @@ async function runRaw(admin, topic, n, processorDecoding = false) {
   });
 }
 
-function processorArgs(job, appId, inputTopic, mode, extra, linear = false, packageDir = undefined) {
+function processorArgs(job, appId, inputTopic, mode, extra, packageDir = undefined) {
   const args = [];
   if (values['cpu-prof']) {
     const dir = join('bench-results', 'cpu-prof');
     mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${appId}.cpuprofile`);
   }
-  if (values['linear-grouping'] || linear)
-    args.push('-r', join(dirname(SELF), 'kafkajs-linear-grouping.cjs'));
   if (job === 'count') {
     args.push(
       packageDir === undefined ? COUNT_JOB : join(packageDir, 'bench', 'count-job.mjs'),
@@ -445,11 +435,11 @@ function processorArgs(job, appId, inputTopic, mode, extra, linear = false, pack
   return args;
 }
 
-async function runProcessor(admin, topic, n, ends, job, mode, linear = false, packageDir = undefined) {
+async function runProcessor(admin, topic, n, ends, job, mode, packageDir = undefined) {
   const appId = `${runId}-${job}-${mode === 'exactly-once' ? 'eos' : 'alo'}-${randomBytes(3).toString('hex')}`;
-  const label = `${job} ${mode}${linear ? ' + linear grouping' : ''}${packageDir === undefined ? '' : ' (baseline)'}`;
+  const label = `${job} ${mode}${packageDir === undefined ? '' : ' (baseline)'}`;
   const handle = spawnChild(
-    processorArgs(job, appId, topic, mode, ['--no-elasticsearch'], linear, packageDir),
+    processorArgs(job, appId, topic, mode, ['--no-elasticsearch'], packageDir),
     label,
   );
   let w;
@@ -806,16 +796,10 @@ try {
               (ceiling ? `; / raw kafkajs + processor decoding = ${r[key].ratioToDecodingCeiling}` : ''),
           );
           if (baselineDir !== undefined) {
-            const b = await runProcessor(admin, inputTopic, n, ends, job, mode, false, baselineDir);
+            const b = await runProcessor(admin, inputTopic, n, ends, job, mode, baselineDir);
             const bkey = `${key} (baseline)`;
             r[bkey] = { ...b, ratio: Number((b.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
             log(`round ${round}: ${bkey} / raw kafkajs = ${r[bkey].ratio}`);
-          }
-          if (values['also-linear-grouping']) {
-            const l = await runProcessor(admin, inputTopic, n, ends, job, mode, true);
-            const lkey = `${key} + linear grouping`;
-            r[lkey] = { ...l, ratio: Number((l.recordsPerSec / r.raw.recordsPerSec).toFixed(2)) };
-            log(`round ${round}: ${lkey} / raw kafkajs = ${r[lkey].ratio}`);
           }
         }
       }

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
-import './kafka/kafkajs-patches.js';
 import { createLogger } from '@tributary/es-sink';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';

@@ -1,7 +1,3 @@
-// First: the kafkajs patches must be in kafkajs' module cache before kafkajs' consumer and producer load.
-export { kafkajsPatches } from './kafka/kafkajs-patches.js';
-export type { KafkajsPatches } from '@tributary/schema';
-
 export const VERSION = '0.1.0';
 
 // Kafka runtime

@@ -10,8 +10,11 @@ import { homedir, loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import kafkajs from 'kafkajs';
-import { LatencyHistogram, formatPerfSummary, registerLz4Codec, runLoad } from '../dist/index.js';
+import { loadKafkajs, registerLz4Codec } from '@tributary/kafka';
+import { LatencyHistogram, formatPerfSummary, runLoad } from '../dist/index.js';
+
+// The kafkajs the producer runs on (@tributary/kafka's, with its fixes), also for "kafkajs alone".
+const kafkajs = loadKafkajs();
 
 const KAFKA_VERSION = '3.9.1';
 const VARIANTS = ['ours', 'single', 'threads1', 'threads2', 'headers', 'producers', 'kafkajs', 'baseline'];

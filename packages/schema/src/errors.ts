@@ -24,12 +24,6 @@ export const SchemaErrorCodes = {
   PARSE_FAILED: 'TRIB_SCHEMA_PARSE_FAILED',
   /** An option is invalid; the message names the option and the constraint. */
   INVALID_OPTION: 'TRIB_SCHEMA_INVALID_OPTION',
-  /**
-   * A fetched record batch decompresses to more than the cap (`maxDecompressedBytes`,
-   * `TRIBUTARY_KAFKAJS_MAX_DECOMPRESSED_BATCH_BYTES`); the project's codecs stop decompressing there. A
-   * `BatchTooLargeError`.
-   */
-  BATCH_TOO_LARGE: 'TRIB_SCHEMA_BATCH_TOO_LARGE',
 } as const;
 
 export type SchemaErrorCode = (typeof SchemaErrorCodes)[keyof typeof SchemaErrorCodes];
@@ -74,41 +68,6 @@ export function rejection(code: SchemaErrorCode, reason: string, options?: Schem
     return new SchemaError(code, reason, options);
   } finally {
     Error.stackTraceLimit = limit;
-  }
-}
-
-/** The details of a `TRIB_SCHEMA_BATCH_TOO_LARGE` error. */
-export interface BatchTooLargeDetails {
-  /** The batch's compression codec: `'gzip'`, `'lz4'`, … */
-  codec: string;
-  /** The size of the compressed data. */
-  compressedBytes: number;
-  /** The cap it would exceed. */
-  maxDecompressedBytes: number;
-  /** The batch's first and last offset, when the record-batch decoder knows them (a codec alone does not). */
-  firstOffset?: string | undefined;
-  lastOffset?: string | undefined;
-}
-
-/**
- * A record batch that decompresses to more than the cap: `TRIB_SCHEMA_BATCH_TOO_LARGE`, with the details as fields.
- * It has no `cause`: kafkajs' retrier wraps a non-retriable error as `KafkaJSNonRetriableError` with
- * `cause: error.cause || error`, so this error itself, code and offsets, becomes the cause of the consumer's crash.
- */
-export class BatchTooLargeError extends SchemaError {
-  readonly codec: string;
-  readonly compressedBytes: number;
-  readonly maxDecompressedBytes: number;
-  declare readonly firstOffset?: string;
-  declare readonly lastOffset?: string;
-
-  constructor(reason: string, details: BatchTooLargeDetails) {
-    super(SchemaErrorCodes.BATCH_TOO_LARGE, reason);
-    this.codec = details.codec;
-    this.compressedBytes = details.compressedBytes;
-    this.maxDecompressedBytes = details.maxDecompressedBytes;
-    if (details.firstOffset !== undefined) this.firstOffset = details.firstOffset;
-    if (details.lastOffset !== undefined) this.lastOffset = details.lastOffset;
   }
 }
 

@@ -12,6 +12,7 @@
  * (see probe-protocol.ts). Failures of the probe never reach the processor: it then just reports less.
  */
 import { createRequire } from 'node:module';
+import { loadKafkajs } from '@tributary/kafka';
 import { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { EventLoopDelayMonitor } from '../resources/event-loop-delay.js';
 import { bulkAcks } from './bulk-acks.js';
@@ -55,7 +56,8 @@ function install(config: ProbeConfig): void {
   };
 
   const req = createRequire(config.resolveFrom);
-  const kafkajs = req('kafkajs') as { Kafka: { prototype: Record<string, AnyFn> } };
+  // The one kafkajs of @tributary/kafka, fixes installed first (the processor's clients come from it too).
+  const kafkajs = loadKafkajs() as unknown as { Kafka: { prototype: Record<string, AnyFn> } };
   const consumer = kafkajs.Kafka.prototype['consumer']!;
   kafkajs.Kafka.prototype['consumer'] = function wrappedConsumer(this: unknown, ...args: unknown[]) {
     const c = consumer.apply(this, args) as { run: AnyFn };

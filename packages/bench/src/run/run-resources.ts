@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@tributary/kafka';
 import { startProcessorChild, type ProcessorChild, type ProcessorProbeOptions } from './processor-child.js';
 
 /** The topics of one benchmark run, each named after the run id so that cleanup finds them. */

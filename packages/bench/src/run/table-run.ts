@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { channels, publish } from '../diagnostics.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import { LATENCY_DEFINITIONS } from '../report/method.js';
@@ -130,7 +130,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     warmupMs: input.warmupMs,
     partitions: input.partitions,
   }));
-  const kafka = new Kafka({ clientId: id, brokers: [...input.brokers], logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...input.brokers] });
   const admin = kafka.admin();
   const es = new Client({ node: input.elasticsearchUrl });
   const tracker = new WindowTracker({ outOfOrdernessMs: w.outOfOrdernessMs });

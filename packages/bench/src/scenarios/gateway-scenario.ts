@@ -1,5 +1,5 @@
 import { ClickstreamGenerator, createIngestGateway } from '@tributary/producer';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { InvalidOptionError } from '../errors.js';
 import type { RunResult } from '../report/results.js';
 import { HTTP_LOAD_DEFAULTS, httpLoadFigures, runHttpLoad } from './http-load.js';
@@ -65,7 +65,7 @@ export async function runGatewayOnce(
   const id = scenarioRunId('gateway');
   const topic = `${id}-events`;
   const startedAt = new Date().toISOString();
-  const kafka = new Kafka({ clientId: id, brokers: [...ctx.brokers], logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
   const admin = kafka.admin();
   await admin.connect();
   const gateway = createIngestGateway({

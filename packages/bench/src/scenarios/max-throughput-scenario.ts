@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { createKafkaClient, type Admin } from '@tributary/kafka';
 import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
 import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
@@ -121,7 +121,7 @@ export async function runMaxThroughputOnce(
   const topics = runTopics(id);
   const startedAt = new Date().toISOString();
   const t = TABLE_WORKLOAD_DEFAULTS;
-  const kafka = new Kafka({ clientId: id, brokers: [...ctx.brokers], logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
   const admin = kafka.admin();
   const es = new Client({ node: ctx.elasticsearchUrl });
   let processor: ProcessorChild | undefined;

@@ -1,7 +1,8 @@
 import { Client } from '@elastic/elasticsearch';
 import { BulkSink } from '@tributary/es-sink';
-import { registerLz4Codec, runLoad } from '@tributary/producer';
-import { Kafka, logLevel } from 'kafkajs';
+import { registerLz4Codec } from '@tributary/kafka';
+import { runLoad } from '@tributary/producer';
+import { createKafkaClient } from '@tributary/kafka';
 import { InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult } from '../report/results.js';
 import {
@@ -79,12 +80,10 @@ async function kafkajsConsume(
   count: number,
 ): Promise<number> {
   registerLz4Codec();
-  const consumer = new Kafka({ clientId: group, brokers: [...brokers], logLevel: logLevel.NOTHING }).consumer(
-    {
-      groupId: group,
-      maxBytesPerPartition: 1024 * 1024,
-    },
-  );
+  const consumer = createKafkaClient({ clientId: group, brokers: [...brokers] }).consumer({
+    groupId: group,
+    maxBytesPerPartition: 1024 * 1024,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -178,7 +177,7 @@ export async function runPeersOnce(
   const w = resolvePeersWorkload(workload);
   const id = scenarioRunId('peers');
   const startedAt = new Date().toISOString();
-  const kafka = new Kafka({ clientId: id, brokers: [...ctx.brokers], logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
   const admin = kafka.admin();
   const es = new Client({ node: ctx.elasticsearchUrl });
   const topics = { java: `${id}-java`, ours: `${id}-ours` };

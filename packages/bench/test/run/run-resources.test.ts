@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@tributary/kafka';
 import { describe, expect, it, vi } from 'vitest';
 import { deleteRunResources, runTopics } from '../../src/run/run-resources.js';
 

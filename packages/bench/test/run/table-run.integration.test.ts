@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { describe, expect, inject, it } from 'vitest';
 import { findProcesses } from '../../src/resources/proc-stat.js';
 import { createResults } from '../../src/report/create-results.js';
@@ -95,7 +95,7 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
     // The run removed its topics, indices and index template (all named after the run id).
     const id = /bench-[a-z0-9]+-[0-9a-f]{6}/.exec(progress.join('\n'))?.[0];
     expect(id).toBeDefined();
-    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ clientId: 'bench-check', brokers }).admin();
     await admin.connect();
     const topics = await admin.listTopics();
     await admin.disconnect();

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { inputLag } from '../../src/scenarios/max-throughput-scenario.js';
 

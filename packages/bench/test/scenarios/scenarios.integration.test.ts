@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
 import { describe, expect, inject, it } from 'vitest';
 import type { Figure, RunResult } from '../../src/report/results.js';
 import { runGatewayOnce } from '../../src/scenarios/gateway-scenario.js';
@@ -69,11 +69,7 @@ describe('gateway, queries, peers and max-throughput against the real Kafka and 
     const lastStable = value(max, 'max-throughput.last-stable-rate');
     if (lastStable !== null) expect([200, 400]).toContain(lastStable);
 
-    const admin = new Kafka({
-      clientId: 'bench-check',
-      brokers: inject('kafkaBrokers'),
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const admin = createKafkaClient({ clientId: 'bench-check', brokers: inject('kafkaBrokers') }).admin();
     await admin.connect();
     const es = new Client({ node: inject('elasticsearchUrl') });
     try {

@@ -1,15 +1,12 @@
-import kafkajs from 'kafkajs';
-
-const { Kafka, logLevel } = kafkajs;
+import { createKafkaClient } from '@tributary/kafka';
 
 /** True when a kafkajs admin can connect to `brokers` and read cluster metadata within `timeoutMs`. Never throws. */
 export async function isKafkaHealthy(brokers: readonly string[], timeoutMs = 3000): Promise<boolean> {
-  const kafka = new Kafka({
+  const kafka = createKafkaClient({
     clientId: 'tributary-devstack-health',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: timeoutMs,
-    requestTimeout: timeoutMs,
+    brokers,
+    connectionTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
     retry: { retries: 0 },
   });
   const admin = kafka.admin({ retry: { retries: 0 } });

@@ -1,4 +1,4 @@
-import type { KafkaConfig } from 'kafkajs';
+import type { KafkaConfig } from '@tributary/kafka';
 import type { Registry } from 'prom-client';
 import { invalidOption } from '../errors.js';
 import type { BulkSinkOptions } from '../options.js';

@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { Message } from '@tributary/kafka';
 
 /** Header names of dead-letter records. */
 export const DEAD_LETTER_HEADERS = {

@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { Message } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
 

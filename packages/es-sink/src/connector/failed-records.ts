@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError, isSinkError } from '../errors.js';
 import { SINK_DEFAULTS } from '../options.js';
 import { NO_RETRY_DEADLINE, RetryPolicy } from '../retry/retry-policy.js';

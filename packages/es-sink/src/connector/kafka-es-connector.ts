@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from '@tributary/kafka';
 import { BulkSink } from '../bulk-sink.js';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import { readPath } from '../index-management/index-name.js';
@@ -11,8 +12,6 @@ import {
   type ResolvedConnectorOptions,
 } from './connector-options.js';
 import { FailedRecords, failedRecordsRetry } from './failed-records.js';
-import { registerKafkaCodecs } from './kafka-compression.js';
-import { kafkaLogCreator } from '../observability/kafka-log.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
 import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
 import { checkElasticsearch, checkKafkaTopics } from './startup-checks.js';
@@ -139,16 +138,13 @@ class Connector implements KafkaEsConnector {
       onAck: (item) => this.#ack(item.context?.token),
       onDeadLetter: (item, reason) => this.#onSinkDeadLetter(item, reason),
     });
-    registerKafkaCodecs();
-    this.#kafka = new Kafka({
+    this.#kafka = createKafkaClient({
       clientId: o.clientId,
       brokers: o.brokers,
-      ...(o.ssl === undefined ? {} : { ssl: o.ssl }),
-      ...(o.sasl === undefined ? {} : { sasl: o.sasl }),
+      ssl: o.ssl,
+      sasl: o.sasl,
       // kafkajs' own lines (connections, group joins, crashes) go through the connector's logger, at info and up.
-      ...(o.logger === undefined
-        ? { logLevel: logLevel.NOTHING }
-        : { logLevel: logLevel.INFO, logCreator: kafkaLogCreator(o.logger) }),
+      log: o.logger,
       retry: { retries: 5 },
     });
     this.#consumer = this.#kafka.consumer({

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import { redactUrl } from '../options.js';
 import type { ConnectorLogger } from './connector-options.js';

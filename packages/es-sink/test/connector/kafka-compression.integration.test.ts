@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { createLz4Codec, encodeWindowResult, type WindowResult } from '@tributary/schema';
-import kafkajs, { type Admin } from 'kafkajs';
+import { encodeWindowResult, type WindowResult } from '@tributary/schema';
+import { createKafkaClient, createLz4Codec, loadKafkajs, type Admin } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
 import { WINDOW_RESULT_MAPPINGS, windowDocumentId } from '../../src/connector/record-mapper.js';
 
-const { CompressionCodecs, CompressionTypes, Kafka, logLevel } = kafkajs;
+const { CompressionCodecs, CompressionTypes } = loadKafkajs();
 const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const suffix = randomUUID().slice(0, 8);
 const es = new Client({ node: esUrl });
-const kafka = new Kafka({ clientId: `es-sink-lz4-it-${suffix}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `es-sink-lz4-it-${suffix}`, brokers });
 const topic = `es-sink-lz4-it-${suffix}`;
 const index = `es-sink-lz4-it-${suffix}`;
 let admin: Admin;

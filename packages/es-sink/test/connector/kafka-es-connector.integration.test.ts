@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { createKafkaClient, type Admin, type IHeaders, type Producer } from '@tributary/kafka';
 import { Registry } from 'prom-client';
 import { windowRecord } from '../helpers/connector-fixture.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,7 +14,7 @@ const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const suffix = randomUUID().slice(0, 8);
 const es = new Client({ node: esUrl });
-const kafka = new Kafka({ clientId: `es-sink-it-${suffix}`, brokers, logLevel: logLevel.NOTHING });
+const kafka = createKafkaClient({ clientId: `es-sink-it-${suffix}`, brokers });
 let admin: Admin;
 let producer: Producer;
 const topics: string[] = [];

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { encodeWindowResult, type WindowResult } from '@tributary/schema';
-import { Kafka, logLevel, type Admin, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  createKafkaClient,
+  type Admin,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from '@tributary/kafka';
 
 /** A WindowResult record of page `/page/<i>` (its own document id: one id per `i`). */
 export function windowRecord(i: number, version = 1): { key: string; value: Buffer } {
@@ -47,7 +53,7 @@ export class ConnectorFixture {
     readonly brokers: string[],
     readonly esUrl: string,
   ) {
-    this.kafka = new Kafka({ clientId: `es-sink-it-${this.suffix}`, brokers, logLevel: logLevel.NOTHING });
+    this.kafka = createKafkaClient({ clientId: `es-sink-it-${this.suffix}`, brokers });
     this.es = new Client({ node: esUrl });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from '@tributary/kafka';
 import type { PartitionRange, TableSource, TableSourceBatch } from '../enrichment/table-loader.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';
 import type { TopicAdmin } from './topic-admin.js';

@@ -1,4 +1,4 @@
-import type { IHeaders, Message } from 'kafkajs';
+import type { IHeaders, Message } from '@tributary/kafka';
 import { SIDE_OUTPUT_HEADERS } from '../engine/side-outputs.js';
 import { PROCESSOR_ERROR_CODES } from '../errors.js';
 import { messageBytes } from './send-chunks.js';

@@ -1,22 +1,7 @@
-import { explicitFirstPartitioner } from '@tributary/schema';
-import kafkajs from 'kafkajs';
-import type {
-  ICustomPartitioner,
-  Kafka,
-  Producer,
-  TopicMessages,
-  TopicPartitionOffsetAndMetadata,
-} from 'kafkajs';
+import { ExplicitFirstPartitioner } from '@tributary/kafka';
+import type { Kafka, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import { chunkTopicMessages, type SendChunkLimits } from './send-chunks.js';
-
-/**
- * The processor's producers take each message's explicit partition (the router sets one for every record it can:
- * changelogs, broadcasts, by-key with a known partition count) and fall back to kafkajs' default partitioner.
- */
-export const EXPLICIT_FIRST_PARTITIONER: ICustomPartitioner = explicitFirstPartitioner(
-  kafkajs.Partitioners.DefaultPartitioner,
-);
 
 export interface CommitRequest {
   readonly topicMessages: readonly TopicMessages[];
@@ -59,7 +44,7 @@ export class TransactionalCommitter implements PartitionCommitter {
       maxInFlightRequests: 1,
       transactionTimeout: options.transactionTimeoutMs,
       allowAutoTopicCreation: false,
-      createPartitioner: EXPLICIT_FIRST_PARTITIONER,
+      createPartitioner: ExplicitFirstPartitioner,
     });
   }
 

@@ -1,5 +1,5 @@
-import { partitionForKey } from '@tributary/schema';
-import type { IHeaders, Message, TopicMessages } from 'kafkajs';
+import { partitionForKey } from '@tributary/kafka';
+import type { IHeaders, Message, TopicMessages } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
 import { isOversized, oversizedDeadLetter, type OutputSource } from './oversized-records.js';

@@ -1,4 +1,4 @@
-import type { Message, TopicMessages } from 'kafkajs';
+import type { Message, TopicMessages } from '@tributary/kafka';
 
 /**
  * Most messages per topic in one `send`/`sendBatch` call. kafkajs 2.2.4 groups a call's messages per partition by

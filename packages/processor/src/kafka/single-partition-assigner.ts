@@ -1,5 +1,5 @@
-import { AssignerProtocol } from 'kafkajs';
-import type { PartitionAssigner } from 'kafkajs';
+import { loadKafkajs } from '@tributary/kafka';
+import type { PartitionAssigner } from '@tributary/kafka';
 
 /**
  * kafkajs has no manual `assign` (tulios/kafkajs#373). A consumer in a throwaway group with this assigner gets
@@ -8,6 +8,7 @@ import type { PartitionAssigner } from 'kafkajs';
 export function fixedPartitionAssigner(
   assignment: Readonly<Record<string, readonly number[]>>,
 ): PartitionAssigner {
+  const { AssignerProtocol } = loadKafkajs();
   return () => ({
     name: 'TributaryFixedAssigner',
     version: 1,

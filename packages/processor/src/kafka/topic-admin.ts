@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
-import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import { loadKafkajs } from '@tributary/kafka';
+import type { Admin, ITopicConfig, Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 
 export interface TopicSpec {
@@ -66,7 +66,7 @@ export class TopicAdmin {
     try {
       const response = await this.#admin.describeConfigs({
         resources: topics.map((name) => ({
-          type: kafkajs.ConfigResourceTypes.TOPIC,
+          type: loadKafkajs().ConfigResourceTypes.TOPIC,
           name,
           configNames: ['max.message.bytes'],
         })),

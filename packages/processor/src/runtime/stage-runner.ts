@@ -1,14 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { ExplicitFirstPartitioner } from '@tributary/kafka';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from '@tributary/kafka';
 import type { ResolvedStreamJobOptions, TaskContext, TaskFactory } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from '../errors.js';
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
-import {
-  AtLeastOnceCommitter,
-  EXPLICIT_FIRST_PARTITIONER,
-  TransactionalCommitter,
-} from '../kafka/partition-committer.js';
+import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import type { PartitionOffsets, TopicAdmin } from '../kafka/topic-admin.js';
 import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
@@ -176,7 +173,7 @@ export class StageRunner {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: EXPLICIT_FIRST_PARTITIONER,
+        createPartitioner: ExplicitFirstPartitioner,
       });
       await this.#sharedProducer.connect();
     }
@@ -610,7 +607,7 @@ const DETERMINISTIC_CODES: ReadonlySet<string> = new Set([
   PROCESSOR_ERROR_CODES.RECORD_TOO_LARGE,
   PROCESSOR_ERROR_CODES.STATE_CORRUPT,
   PROCESSOR_ERROR_CODES.INVALID_OPTION,
-  'TRIB_SCHEMA_BATCH_TOO_LARGE',
+  'TRIB_KAFKA_BATCH_TOO_LARGE',
 ]);
 
 /** True when `error` or one of its causes carries a deterministic code (an unmapped output, an oversized batch…). */

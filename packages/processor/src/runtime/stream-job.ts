@@ -9,13 +9,13 @@ import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { TableLoader } from '../enrichment/table-loader.js';
 import type { TableLoaderStats } from '../enrichment/table-loader.js';
 import { CompactedTopicSource } from '../kafka/compacted-topic-source.js';
-import { createKafkaClient } from '../kafka/kafka-client.js';
+import { createKafkaClient, loggerLogWriter } from '@tributary/kafka';
 import { TopicAdmin } from '../kafka/topic-admin.js';
 import type { TopicSpec } from '../kafka/topic-admin.js';
 import { changelogTopic } from '../kafka/topic-names.js';
 import { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { StreamJobStats } from '../metrics/processor-metrics.js';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@tributary/kafka';
 import { StageRunner } from './stage-runner.js';
 
 export const JOB_STATES = ['created', 'starting', 'running', 'stopping', 'stopped', 'failed'] as const;
@@ -151,7 +151,12 @@ class KafkaStreamJob implements StreamJob {
       }
       o.logger?.info({ url: this.#server.url }, 'metrics server listening');
     }
-    const kafka = createKafkaClient(o.brokers, o.clientId, o.logLevel, o.logger);
+    const kafka = createKafkaClient({
+      brokers: o.brokers,
+      clientId: o.clientId,
+      logLevel: o.logLevel,
+      log: o.logger === undefined ? undefined : loggerLogWriter(o.logger),
+    });
     const admin = new TopicAdmin(kafka);
     this.#admin = admin;
     try {

@@ -1,4 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@tributary/kafka';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';

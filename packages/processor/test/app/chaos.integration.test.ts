@@ -1,5 +1,3 @@
-// First: the kafkajs patches (the test's producer writes headers with null values, which only they can encode).
-import '../../src/kafka/kafkajs-patches.js';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +9,7 @@ import {
   decodeWindowResult,
   encodeClickstreamEvent,
 } from '@tributary/schema';
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from '@tributary/kafka';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';

@@ -2,10 +2,10 @@ import {
   ClickstreamGenerator,
   computeGroundTruth,
   GroundTruthAccumulator,
-  partitionForKey,
   type GeneratedRecord,
   type Verdict,
 } from '@tributary/producer';
+import { partitionForKey } from '@tributary/kafka';
 import { decodeWindowResult, encodeClickstreamEvent, type WindowResult } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,9 @@
 import type { DecodeResult } from '../../src/engine/decoder.js';
 import type { WindowedResult } from '../../src/engine/window-result.js';
 import type { InputRecord, OutputRecord } from '../../src/task/partition-task.js';
+import { rng } from '../../../../test/helpers/rng.js';
+
+export { rng };
 
 /** A tiny test event: JSON `{ id, user, page, ts, type }`. */
 export interface TestEvent {
@@ -65,18 +68,6 @@ export function parseResults(outputs: OutputRecord[], output = 'results'): Array
 /** The window results on the results output, as the default JSON result encoder wrote them. */
 export function windowedResults<R>(outputs: OutputRecord[]): WindowedResult<R>[] {
   return parseResults(outputs) as unknown as WindowedResult<R>[];
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CompressionTypes, Message } from 'kafkajs';
+import type { Message } from '@tributary/kafka';
 import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
@@ -18,7 +18,7 @@ export interface CounterJobSetup {
   readonly partitions: number;
   /** Records produced to the input topic once it exists (none if omitted). */
   readonly messages?: Message[];
-  readonly compression?: CompressionTypes;
+  readonly compression?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import type { Admin, IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { createKafkaClient } from '@tributary/kafka';
+import type { Kafka } from '@tributary/kafka';
+import type { Admin, IHeaders, KafkaMessage, Message } from '@tributary/kafka';
 
 /** Integration-test helpers against the shared broker: unique names, topic setup/cleanup, produce and read back. */
 export function uniqueName(prefix: string): string {
@@ -24,7 +25,7 @@ export class KafkaHarness {
   readonly #tails: TopicTail[] = [];
 
   constructor(brokers: string[]) {
-    this.kafka = new Kafka({ clientId: 'processor-tests', brokers, logLevel: logLevel.NOTHING });
+    this.kafka = createKafkaClient({ clientId: 'processor-tests', brokers });
     this.#admin = this.kafka.admin();
   }
 
@@ -59,7 +60,7 @@ export class KafkaHarness {
     for (const t of topics) this.#created.add(t);
   }
 
-  async produce(topic: string, messages: Message[], compression?: CompressionTypes): Promise<void> {
+  async produce(topic: string, messages: Message[], compression?: number): Promise<void> {
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@tributary/kafka';
 import { uniqueName } from './kafka-harness.js';
 
 /** One keyed entry of a transaction; a `null` value is a tombstone. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { restoreChangelogs, changelogKey } from '../../src/kafka/changelog-restorer.js';
-import { createKafkaClient } from '../../src/kafka/kafka-client.js';
+import { createKafkaClient } from '@tributary/kafka';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
 import { useKafkaHarness } from '../helpers/kafka-suite.js';
@@ -10,7 +10,7 @@ const brokers = inject('kafkaBrokers');
 
 describe('restoreChangelogs against the real broker', () => {
   const { harness } = useKafkaHarness(brokers);
-  const kafka = createKafkaClient(brokers, 'restore-test', 'nothing');
+  const kafka = createKafkaClient({ brokers, clientId: 'restore-test' });
   const admin = new TopicAdmin(kafka);
   const topic = uniqueName('restore-changelog');
 

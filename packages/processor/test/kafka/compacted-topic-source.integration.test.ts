@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnrichmentTable } from '../../src/enrichment/enrichment-table.js';
 import { TableLoader } from '../../src/enrichment/table-loader.js';
 import { CompactedTopicSource } from '../../src/kafka/compacted-topic-source.js';
-import { createKafkaClient } from '../../src/kafka/kafka-client.js';
+import { createKafkaClient } from '@tributary/kafka';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
 import { useKafkaHarness } from '../helpers/kafka-suite.js';
@@ -12,7 +12,7 @@ const brokers = inject('kafkaBrokers');
 
 describe('TableLoader over CompactedTopicSource against the real broker', () => {
   const { harness } = useKafkaHarness(brokers);
-  const kafka = createKafkaClient(brokers, 'table-test', 'nothing');
+  const kafka = createKafkaClient({ brokers, clientId: 'table-test' });
   const admin = new TopicAdmin(kafka);
   const topic = uniqueName('table-pages');
   const writer = new TransactionalWriter(harness.kafka, topic, 'table-txn');

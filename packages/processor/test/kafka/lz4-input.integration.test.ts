@@ -1,7 +1,7 @@
 import { runLoad } from '@tributary/producer';
 import type { GroundTruthManifest } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
-import kafkajs from 'kafkajs';
+import { loadKafkajs } from '@tributary/kafka';
 import { describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
@@ -9,7 +9,7 @@ import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import type { ReadRecord } from '../helpers/kafka-harness.js';
 
-const { CompressionCodecs, CompressionTypes } = kafkajs;
+const { CompressionCodecs, CompressionTypes } = loadKafkajs();
 const brokers = inject('kafkaBrokers');
 const PARTITIONS = 2;
 const EVENTS = 300;

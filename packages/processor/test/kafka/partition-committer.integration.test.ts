@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DedupStore } from '../../src/dedup/dedup-store.js';
-import { createKafkaClient } from '../../src/kafka/kafka-client.js';
+import { createKafkaClient } from '@tributary/kafka';
 import { TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 import { TopicAdmin } from '../../src/kafka/topic-admin.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
@@ -10,7 +10,7 @@ const brokers = inject('kafkaBrokers');
 
 describe('TransactionalCommitter against the real broker', () => {
   const { harness, groups } = useKafkaHarness(brokers);
-  const kafka = createKafkaClient(brokers, 'committer-test', 'nothing');
+  const kafka = createKafkaClient({ brokers, clientId: 'committer-test' });
   const admin = new TopicAdmin(kafka);
   const input = uniqueName('committer-input');
   const changelog = uniqueName('committer-dedup-changelog');

@@ -1,4 +1,4 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 

@@ -1,5 +1,5 @@
-import kafkajs from 'kafkajs';
-import type { PartitionerArgs } from 'kafkajs';
+import { loadKafkajs } from '@tributary/kafka';
+import type { PartitionerArgs } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { routeRecords } from '../../src/kafka/record-router.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
@@ -156,7 +156,7 @@ describe('routeRecords', () => {
 
 /** kafkajs' own default partitioner (murmur2 of the key over the partition count). */
 function defaultPartition(key: string, partitions: number): number {
-  const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+  const partitioner = loadKafkajs().Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
     partitionErrorCode: 0,
     partitionId,

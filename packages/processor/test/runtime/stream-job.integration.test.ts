@@ -1,7 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createStreamJob } from '../../src/runtime/stream-job.js';
-import { CompressionTypes } from 'kafkajs';
-import { registerKafkaCodecs } from '../../src/kafka/kafka-compression.js';
+import { KafkaCompressionType, registerLz4Codec } from '@tributary/kafka';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
 import { counterJobOptions, setUpCounterJob } from '../helpers/counter-job.js';
@@ -178,11 +177,11 @@ describe('createStreamJob against the real broker', () => {
   });
 
   it('reads LZ4-compressed input (the producer default)', async () => {
-    registerKafkaCodecs();
+    registerLz4Codec();
     const names = await setUpCounterJob(harness, groups, 'proc-lz4', {
       partitions: 4,
       messages: keyedMessages(1_000, KEYS),
-      compression: CompressionTypes.LZ4,
+      compression: KafkaCompressionType.LZ4,
     });
     const { results } = names;
     const job = createStreamJob({ ...counterJobOptions(brokers, names), commitIntervalMs: 100 });

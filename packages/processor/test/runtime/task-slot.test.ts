@@ -1,4 +1,4 @@
-import type { KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage, Message } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import type { CommitRequest, PartitionCommitter } from '../../src/kafka/partition-committer.js';
 import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';

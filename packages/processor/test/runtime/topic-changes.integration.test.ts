@@ -1,11 +1,9 @@
-// First: the kafkajs patches, before anything loads kafkajs (as the processor's entry points do).
-import '../../src/kafka/kafkajs-patches.js';
 import { ClickstreamGenerator, computeGroundTruth } from '@tributary/producer';
 import type { GeneratedRecord } from '@tributary/producer';
 import { describe, expect, inject, it } from 'vitest';
 import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
 import { clickstreamMergeTask, clickstreamPartialTask } from '../../src/engine/clickstream-job.js';
-import { createKafkaClient } from '../../src/kafka/kafka-client.js';
+import { createKafkaClient } from '@tributary/kafka';
 import { changelogTopic } from '../../src/kafka/topic-names.js';
 import { createStreamJob } from '../../src/runtime/stream-job.js';
 import type { StreamJob } from '../../src/runtime/stream-job.js';
@@ -77,7 +75,7 @@ describe('partition and topic changes under a running job', () => {
   it('sends to a partition added after the producer fetched its metadata, instead of dropping it', async () => {
     const topic = uniqueName('grow-send');
     await harness.createTopic(topic, 1);
-    const kafka = createKafkaClient(brokers, 'grow-send', 'nothing');
+    const kafka = createKafkaClient({ brokers, clientId: 'grow-send' });
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     const admin = kafka.admin();
     await Promise.all([producer.connect(), admin.connect()]);

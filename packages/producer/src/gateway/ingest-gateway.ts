@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer } from '@tributary/kafka';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { resolveCompression } from '../kafka/compression.js';

@@ -1,13 +1,5 @@
-// First: kafkajs' producer picks up the linear per-partition grouping when it loads (see the module).
-import './kafkajs-linear-grouping.js';
-import type { KafkaCodec, Lz4Implementation } from '@tributary/schema';
-import kafkajs from 'kafkajs';
-import type { CompressionTypes } from 'kafkajs';
+import { KafkaCompressionType as Types, registerLz4Codec } from '@tributary/kafka';
 import { ProducerError, ProducerErrorCodes } from '../errors.js';
-import { createBlockFrameLz4Codec } from './lz4-block-frame.js';
-
-// kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
-const { CompressionCodecs, CompressionTypes: Types } = kafkajs;
 
 /** Compression codecs selectable by name. */
 export const Compressions = {
@@ -20,20 +12,8 @@ export const Compressions = {
 export type Compression = (typeof Compressions)[keyof typeof Compressions];
 export const COMPRESSIONS: readonly Compression[] = Object.values(Compressions);
 
-let registered: Lz4Implementation | undefined;
-
-/** Registers the LZ4 codec into kafkajs (process-wide, idempotent). Returns the implementation in use. */
-export function registerLz4Codec(prefer: Lz4Implementation = 'native'): Lz4Implementation {
-  if (registered === undefined || registered !== prefer) {
-    const codec = createBlockFrameLz4Codec(prefer);
-    (CompressionCodecs as Record<number, () => KafkaCodec>)[Types.LZ4] = () => codec;
-    registered = codec.implementation;
-  }
-  return registered;
-}
-
 /** Maps a compression name to kafkajs' type, registering what is needed; unsupported codecs fail with a fix. */
-export function resolveCompression(name: Compression): CompressionTypes {
+export function resolveCompression(name: Compression): number {
   switch (name) {
     case Compressions.NONE:
       return Types.None;

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from '@tributary/kafka';
 import type { KafkaConnectionOptions } from '../load-options.js';
 import { connectProducer, createIdempotentProducer } from './kafka-client.js';
 import { KafkaMessageFactory } from './kafka-message.js';

@@ -1,26 +1,21 @@
-// First: kafkajs' producer picks up the linear per-partition grouping when it loads (see the module).
-import './kafkajs-linear-grouping.js';
-import kafkajs from 'kafkajs';
-import type { Admin, Kafka, logCreator, Producer } from 'kafkajs';
-
-// kafkajs is CommonJS: Node's ESM loader exposes it as a default export only.
-const { Kafka: KafkaClient, logLevel } = kafkajs;
+import { createKafkaClient, ExplicitFirstPartitioner } from '@tributary/kafka';
+import type { Admin, Kafka, KafkaLogWriter, Producer } from '@tributary/kafka';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import type { KafkaConnectionOptions } from '../load-options.js';
-import { ExplicitFirstPartitioner } from './explicit-partitioner.js';
 
 /**
  * A kafkajs client with our settings: bounded retries; quiet logs (errors come back as ProducerError) unless a
- * `logCreator` is given, which then receives kafkajs' lines at info and up.
+ * `log` is given, which then receives kafkajs' lines at info and up (at debug while `quiet()`).
  */
-export function createKafka(o: KafkaConnectionOptions, logCreator?: logCreator): Kafka {
-  return new KafkaClient({
+export function createKafka(o: KafkaConnectionOptions, log?: KafkaLogWriter, quiet?: () => boolean): Kafka {
+  return createKafkaClient({
     clientId: o.clientId,
     brokers: o.brokers,
-    connectionTimeout: o.connectionTimeoutMs,
-    requestTimeout: o.requestTimeoutMs,
+    connectionTimeoutMs: o.connectionTimeoutMs,
+    requestTimeoutMs: o.requestTimeoutMs,
     retry: { retries: o.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
-    ...(logCreator === undefined ? { logLevel: logLevel.NOTHING } : { logLevel: logLevel.INFO, logCreator }),
+    log,
+    quiet,
   });
 }
 

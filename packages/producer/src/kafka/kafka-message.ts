@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { Message } from '@tributary/kafka';
 
 /**
  * A kafkajs message with a fixed shape that its produce path handles cheaply. kafkajs copies every message into

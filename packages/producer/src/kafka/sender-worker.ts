@@ -3,8 +3,6 @@
  * each transferred batch into kafkajs messages (views into the buffer) and sends it; answers with the offsets and
  * the time of the acknowledgement. Only ever started by SenderThread.
  */
-// First: before kafkajs loads (see the module).
-import './kafkajs-linear-grouping.js';
 import { parentPort } from 'node:worker_threads';
 import { unpackBatch } from './batch-transfer.js';
 import type { TransferBatch } from './batch-transfer.js';

@@ -1,7 +1,7 @@
 import type { ClickstreamEvent } from '@tributary/schema';
 import { isLate, windowStartOf } from '../ground-truth/event-time-rules.js';
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
-import { partitionForKey } from '../partitioner.js';
+import { partitionForKey } from '@tributary/kafka';
 import { Prng } from '../random/prng.js';
 import {
   badWireTypeEncoding,

@@ -5,7 +5,7 @@ import { createIngestGateway } from '../../src/gateway/ingest-gateway.js';
 import type { IngestGateway } from '../../src/gateway/ingest-gateway.js';
 import { createGatewayLogger } from '../../src/gateway/gateway-logger.js';
 import { joinDelimited } from '../../src/gateway/request-body.js';
-import { partitionForKey } from '../../src/partitioner.js';
+import { partitionForKey } from '@tributary/kafka';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
 
 const brokers = inject('kafkaBrokers');

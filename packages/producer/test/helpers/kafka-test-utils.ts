@@ -1,8 +1,6 @@
 import { createServer } from 'node:net';
-import kafkajs from 'kafkajs';
-import type { IHeaders } from 'kafkajs';
-
-const { Kafka, logLevel } = kafkajs;
+import { createKafkaClient } from '@tributary/kafka';
+import type { IHeaders } from '@tributary/kafka';
 
 export interface ReadRecord {
   partition: number;
@@ -32,7 +30,7 @@ export async function readTopic(
   expected: number,
   timeoutMs = 60_000,
 ): Promise<ReadRecord[]> {
-  const kafka = new Kafka({ clientId: 'producer-tests', brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: 'producer-tests', brokers });
   const consumer = kafka.consumer({ groupId: uniqueName('producer-test'), maxWaitTimeInMs: 200 });
   const records: ReadRecord[] = [];
   await consumer.connect();
@@ -70,7 +68,7 @@ export async function readTopic(
 }
 
 export async function deleteTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'producer-tests', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ clientId: 'producer-tests', brokers }).admin();
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic], timeout: 10_000 });

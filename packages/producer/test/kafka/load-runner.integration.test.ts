@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAndValidateClickstreamEvent, decodeClickstreamEvent } from '@tributary/schema';
-import kafkajs from 'kafkajs';
+import { createKafkaClient, loadKafkajs } from '@tributary/kafka';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { computeGroundTruth } from '../../src/ground-truth/ground-truth.js';
-import { registerLz4Codec } from '../../src/kafka/compression.js';
+import { registerLz4Codec } from '@tributary/kafka';
 import { runLoad } from '../../src/kafka/load-runner.js';
-import { partitionForKey } from '../../src/partitioner.js';
+import { partitionForKey } from '@tributary/kafka';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
 
 const brokers = inject('kafkaBrokers');
@@ -330,11 +330,13 @@ describe('runLoad against a real broker', () => {
       progressIntervalMs: 0,
     });
     expect(report.partitions).toBe(3);
-    const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
+    const admin = createKafkaClient({ clientId: 'producer-tests', brokers }).admin();
     await admin.connect();
     try {
       const configs = await admin.describeConfigs({
-        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: t, configNames: ['retention.ms'] }],
+        resources: [
+          { type: loadKafkajs().ConfigResourceTypes.TOPIC, name: t, configNames: ['retention.ms'] },
+        ],
         includeSynonyms: false,
       });
       expect(

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { registerLz4Codec } from '../../src/kafka/compression.js';
+import { registerLz4Codec } from '@tributary/kafka';
 import { createKafka, ensureTopic, endOffsets } from '../../src/kafka/kafka-client.js';
 import { SenderThread } from '../../src/kafka/sender-thread.js';
 import { KAFKA_CONNECTION_DEFAULTS } from '../../src/load-options.js';

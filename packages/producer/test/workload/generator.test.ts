@@ -3,7 +3,7 @@ import { decodeAndValidateClickstreamEvent, decodeClickstreamEvent } from '@trib
 import { describe, expect, it } from 'vitest';
 import { GroundTruthAccumulator, Verdicts } from '../../src/ground-truth/ground-truth.js';
 import type { Verdict } from '../../src/ground-truth/ground-truth.js';
-import { partitionForKey } from '../../src/partitioner.js';
+import { partitionForKey } from '@tributary/kafka';
 import { ClickstreamGenerator } from '../../src/workload/generator.js';
 import { FaultKinds, MalformedKinds } from '../../src/workload/faults.js';
 import type { FaultKind } from '../../src/workload/faults.js';

@@ -1,16 +1,7 @@
 import type { ClickstreamEvent } from '../../src/types.js';
+import { rng } from '../../../../test/helpers/rng.js';
 
-/** Deterministic pseudo-random generator (mulberry32) so property-style tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789/-_.?=&é€😀';
 
