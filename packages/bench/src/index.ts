@@ -9,8 +9,6 @@ export {
 } from './errors.js';
 export type { BenchErrorCode, BenchErrorOptions } from './errors.js';
 
-export { HISTOGRAM_DEFAULTS, LatencyHistogram } from './histograms/latency-histogram.js';
-export type { LatencyHistogramOptions } from './histograms/latency-histogram.js';
 export { REPORTED_PERCENTILES, percentileCurve, summarize } from './histograms/percentiles.js';
 export type { LatencySummary, PercentilePoint } from './histograms/percentiles.js';
 export { OpenLoopRecorder } from './histograms/open-loop-recorder.js';

@@ -26,8 +26,8 @@ export type {
 export { PacingSchedule, plannedRecords } from './pacing/pacing-schedule.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { LatencyHistogram } from './stats/latency-histogram.js';
-export type { LatencySummary } from './stats/latency-histogram.js';
+export { HISTOGRAM_DEFAULTS, LatencyHistogram } from './stats/latency-histogram.js';
+export type { LatencyHistogramOptions, LatencySummary } from './stats/latency-histogram.js';
 export { formatPerfSummary, formatProgress } from './report/perf-summary.js';
 export type { ProgressFigures, ThroughputFigures } from './report/perf-summary.js';
 export { channels, CHANNEL_NAMES } from './diagnostics.js';

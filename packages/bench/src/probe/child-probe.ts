@@ -12,7 +12,7 @@
  * (see probe-protocol.ts). Failures of the probe never reach the processor: it then just reports less.
  */
 import { createRequire } from 'node:module';
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { EventLoopDelayMonitor } from '../resources/event-loop-delay.js';
 import { bulkAcks } from './bulk-acks.js';
 import {

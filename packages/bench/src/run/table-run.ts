@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { ClickstreamLoadGenerator } from '@tributary/producer';
+import { ClickstreamLoadGenerator, type LatencyHistogram } from '@tributary/producer';
 import { decodeWindowResult } from '@tributary/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import { channels, publish } from '../diagnostics.js';
@@ -9,7 +9,6 @@ import { LATENCY_DEFINITIONS } from '../report/method.js';
 import { installedVersion } from '../report/environment.js';
 import type { ComponentRow, LatencyFigures, RunResult, Series } from '../report/results.js';
 import { summarize } from '../histograms/percentiles.js';
-import type { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { EventLoopDelayMonitor, type EventLoopDelayFigures } from '../resources/event-loop-delay.js';
 import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
 import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
