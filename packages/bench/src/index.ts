@@ -16,10 +16,8 @@ export type { EncodedOpenLoopHistograms } from './histograms/open-loop-recorder.
 
 export { systemClock, systemSleep } from './pacing/clock.js';
 export type { Clock, Sleep } from './pacing/clock.js';
-export { ConstantRateSchedule, SCHEDULE_DEFAULTS } from './pacing/constant-rate-schedule.js';
-export type { ConstantRateScheduleOptions, ScheduledOperation } from './pacing/constant-rate-schedule.js';
 export { PACER_DEFAULTS, runOpenLoop } from './pacing/open-loop-pacer.js';
-export type { OpenLoopRunOptions, OpenLoopRunStats } from './pacing/open-loop-pacer.js';
+export type { OpenLoopRunOptions, OpenLoopRunStats, ScheduledOperation } from './pacing/open-loop-pacer.js';
 
 export { cpuPercent } from './resources/cpu-percent.js';
 export {
