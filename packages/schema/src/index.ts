@@ -13,6 +13,7 @@ export {
   decodeClickstreamEvent,
   emptyClickstreamEvent,
 } from './clickstream-event.js';
+export { ClickstreamEventEncoder } from './clickstream-event-encoder.js';
 export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,
