@@ -14,6 +14,7 @@ export {
   emptyClickstreamEvent,
 } from './clickstream-event.js';
 export { ClickstreamEventEncoder } from './clickstream-event-encoder.js';
+export { EVENT_TIME_DEFAULTS } from './event-time.js';
 export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { ClickstreamLoadGenerator, type LatencyHistogram } from '@tributary/producer';
-import { decodeWindowResult } from '@tributary/schema';
+import { decodeWindowResult, EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import { channels, publish } from '../diagnostics.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
@@ -45,7 +45,7 @@ export interface TableWorkload {
  */
 export const TABLE_WORKLOAD_DEFAULTS: TableWorkload = {
   windowSizeMs: 10_000,
-  outOfOrdernessMs: 5_000,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
   idleTimeoutMs: 5_000,
   pages: 500,
   seed: 42,
