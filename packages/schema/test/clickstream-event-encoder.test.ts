@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClickstreamEvent, encodeClickstreamEvent } from '../src/clickstream-event.js';
+import {
+  decodeClickstreamEvent,
+  emptyClickstreamEvent,
+  encodeClickstreamEvent,
+} from '../src/clickstream-event.js';
 import {
   ClickstreamEventEncoder,
   encodeClickstreamEventUnchecked,
@@ -46,18 +50,7 @@ describe('ClickstreamEventEncoder', () => {
     const encoder = new ClickstreamEventEncoder();
     same(encoder, { ...base, referrer: '', country: '', eventId: '' });
     same(encoder, { ...base, timestamp: 0 });
-    same(encoder, {
-      userId: '',
-      pageUrl: '',
-      timestamp: 0,
-      eventType: '',
-      eventId: '',
-      sessionId: '',
-      referrer: '',
-      userAgent: '',
-      device: '',
-      country: '',
-    });
+    same(encoder, emptyClickstreamEvent());
   });
 
   it('encodes non-ASCII strings, long strings and every timestamp size like protobufjs', () => {
