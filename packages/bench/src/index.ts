@@ -9,8 +9,6 @@ export {
 } from './errors.js';
 export type { BenchErrorCode, BenchErrorOptions } from './errors.js';
 
-export { HISTOGRAM_DEFAULTS, LatencyHistogram } from './histograms/latency-histogram.js';
-export type { LatencyHistogramOptions } from './histograms/latency-histogram.js';
 export { REPORTED_PERCENTILES, percentileCurve, summarize } from './histograms/percentiles.js';
 export type { LatencySummary, PercentilePoint } from './histograms/percentiles.js';
 export { OpenLoopRecorder } from './histograms/open-loop-recorder.js';
@@ -18,10 +16,8 @@ export type { EncodedOpenLoopHistograms } from './histograms/open-loop-recorder.
 
 export { systemClock, systemSleep } from './pacing/clock.js';
 export type { Clock, Sleep } from './pacing/clock.js';
-export { ConstantRateSchedule, SCHEDULE_DEFAULTS } from './pacing/constant-rate-schedule.js';
-export type { ConstantRateScheduleOptions, ScheduledOperation } from './pacing/constant-rate-schedule.js';
 export { PACER_DEFAULTS, runOpenLoop } from './pacing/open-loop-pacer.js';
-export type { OpenLoopRunOptions, OpenLoopRunStats } from './pacing/open-loop-pacer.js';
+export type { OpenLoopRunOptions, OpenLoopRunStats, ScheduledOperation } from './pacing/open-loop-pacer.js';
 
 export { cpuPercent } from './resources/cpu-percent.js';
 export {

@@ -10,7 +10,7 @@ export { WORKLOAD_DEFAULTS, resolveWorkloadOptions } from './workload/workload-o
 export type { WorkloadOptions } from './workload/workload-options.js';
 export { FaultKinds, FAULT_KINDS, MalformedKinds, MALFORMED_KINDS } from './workload/faults.js';
 export type { FaultKind, MalformedKind } from './workload/faults.js';
-export { EVENT_TIME_DEFAULTS, windowStartOf, isLate } from './ground-truth/event-time-rules.js';
+export { windowStartOf, isLate } from './ground-truth/event-time-rules.js';
 export type { EventTimeRules } from './ground-truth/event-time-rules.js';
 export { computeGroundTruth, GroundTruthAccumulator, Verdicts } from './ground-truth/ground-truth.js';
 export type {
@@ -25,8 +25,8 @@ export type {
 export { PacingSchedule, plannedRecords } from './pacing/pacing-schedule.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
-export { LatencyHistogram } from './stats/latency-histogram.js';
-export type { LatencySummary } from './stats/latency-histogram.js';
+export { HISTOGRAM_DEFAULTS, LatencyHistogram } from './stats/latency-histogram.js';
+export type { LatencyHistogramOptions, LatencySummary } from './stats/latency-histogram.js';
 export { formatPerfSummary, formatProgress } from './report/perf-summary.js';
 export type { ProgressFigures, ThroughputFigures } from './report/perf-summary.js';
 export { channels, CHANNEL_NAMES } from './diagnostics.js';

@@ -2,6 +2,7 @@ import { SchemaError, SchemaErrorCodes } from './errors.js';
 import { describeValue } from './describe-value.js';
 import { assertInt64, int64ToNumber } from './int64.js';
 import { decodeMessage } from './decode-message.js';
+import { encodeClickstreamEventUnchecked } from './clickstream-event-encoder.js';
 import { ClickstreamEventMessage } from './messages.js';
 import type { ClickstreamEvent } from './types.js';
 
@@ -37,7 +38,8 @@ export function emptyClickstreamEvent(): ClickstreamEvent {
 }
 
 /**
- * Encodes an event to protobuf bytes. Absent fields are not written (proto3 defaults).
+ * Encodes an event to protobuf bytes, the same as protobufjs' generated encoder writes them. Absent fields are not
+ * written (proto3 defaults), nor are inherited ones (protobufjs writes own properties only).
  * @throws SchemaError TRIB_SCHEMA_INVALID_FIELD when a field has the wrong type or timestamp is not a safe integer.
  */
 export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8Array {
@@ -61,7 +63,17 @@ export function encodeClickstreamEvent(event: Partial<ClickstreamEvent>): Uint8A
     }
   }
   if (event.timestamp !== undefined) assertInt64(event.timestamp, 'timestamp');
-  return ClickstreamEventMessage.encode(event).finish();
+  return encodeClickstreamEventUnchecked(ownFields(event));
+}
+
+/** `event` itself when it is a plain object; otherwise a copy of its own fields (protobufjs skips inherited ones). */
+function ownFields(event: Partial<ClickstreamEvent>): Partial<ClickstreamEvent> {
+  const proto: unknown = Object.getPrototypeOf(event);
+  if (proto === Object.prototype || proto === null) return event;
+  const own: Partial<Record<keyof ClickstreamEvent, unknown>> = {};
+  for (const key of [...STRING_KEYS, 'timestamp'] as const)
+    if (Object.hasOwn(event, key)) own[key] = event[key];
+  return own as Partial<ClickstreamEvent>;
 }
 
 /**

@@ -7,6 +7,8 @@ export {
   decodeClickstreamEvent,
   emptyClickstreamEvent,
 } from './clickstream-event.js';
+export { ClickstreamEventEncoder } from './clickstream-event-encoder.js';
+export { EVENT_TIME_DEFAULTS } from './event-time.js';
 export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,

@@ -1,4 +1,4 @@
-import { LatencyHistogram, type LatencyHistogramOptions } from './latency-histogram.js';
+import { LatencyHistogram, type LatencyHistogramOptions } from '@tributary/producer';
 
 /** The histograms an open-loop run fills, encoded for the results file or another process. */
 export interface EncodedOpenLoopHistograms {

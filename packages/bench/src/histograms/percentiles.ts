@@ -1,4 +1,4 @@
-import type { LatencyHistogram } from './latency-histogram.js';
+import type { LatencyHistogram } from '@tributary/producer';
 
 /** The percentiles every bench report prints, in this order. */
 export const REPORTED_PERCENTILES = [50, 90, 95, 99, 99.9, 99.99] as const;

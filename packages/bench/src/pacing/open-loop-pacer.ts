@@ -1,24 +1,41 @@
+import type { PacingSchedule } from '@tributary/producer';
 import { InvalidOptionError } from '../errors.js';
 import type { OpenLoopRecorder } from '../histograms/open-loop-recorder.js';
 import type { Clock, Sleep } from './clock.js';
-import type { ConstantRateSchedule, ScheduledOperation } from './constant-rate-schedule.js';
 
 /** Defaults of `runOpenLoop`. */
 export const PACER_DEFAULTS = {
+  /** Operations intended in the first `warmupMs` of the schedule are issued but never recorded. */
+  warmupMs: 0,
   /** Operations allowed in flight; when reached, issuing waits (and the wait shows up as schedule lag). */
   maxInFlight: 10_000,
   /** Upper bound of one sleep between two bursts, ms, so a stopped clock or a long interval stays responsive. */
   maxSleepMs: 100,
 } as const;
 
+/** One scheduled operation. */
+export interface ScheduledOperation {
+  readonly index: number;
+  /** When the operation should be issued (clock ms). Latency and schedule lag are measured from here. */
+  readonly intendedMs: number;
+  /** True for operations of the warm-up, which are excluded from every histogram. */
+  readonly warmup: boolean;
+}
+
 export interface OpenLoopRunOptions {
-  readonly schedule: ConstantRateSchedule;
+  /**
+   * `@tributary/producer`'s open-loop schedule: operation `i` is intended at `startMs + i × 1000 / rate`; the run
+   * ends after `schedule.total` operations (or on `signal` when the total is infinite).
+   */
+  readonly schedule: PacingSchedule;
   readonly clock: Clock;
   readonly sleep: Sleep;
   /** Issues one operation; resolves when it is acknowledged. Rejections are counted as failures. */
   readonly issue: (operation: ScheduledOperation) => Promise<void>;
   /** Receives start and completion times of measured (non-warm-up) operations. */
   readonly recorder?: OpenLoopRecorder;
+  /** Warm-up at the start of the schedule, ms; its operations are issued but not recorded. @defaultValue 0 */
+  readonly warmupMs?: number;
   /** @defaultValue 10 000 */
   readonly maxInFlight?: number;
   /** @defaultValue 100 */
@@ -47,6 +64,10 @@ export async function runOpenLoop(options: OpenLoopRunOptions): Promise<OpenLoop
   const { schedule, clock, sleep, issue, recorder, signal } = options;
   const maxInFlight = options.maxInFlight ?? PACER_DEFAULTS.maxInFlight;
   const maxSleepMs = options.maxSleepMs ?? PACER_DEFAULTS.maxSleepMs;
+  const warmupMs = options.warmupMs ?? PACER_DEFAULTS.warmupMs;
+  if (typeof warmupMs !== 'number' || !Number.isFinite(warmupMs) || warmupMs < 0) {
+    throw new InvalidOptionError('warmupMs', 'must be a finite number >= 0', warmupMs);
+  }
   if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
     throw new InvalidOptionError('maxInFlight', 'must be an integer >= 1', maxInFlight);
   }
@@ -63,6 +84,12 @@ export async function runOpenLoop(options: OpenLoopRunOptions): Promise<OpenLoop
   let hasError = false;
   const pending = new Set<Promise<void>>();
   let slotFreed: (() => void) | undefined;
+
+  const measuredFromMs = schedule.startMs + warmupMs;
+  const operation = (index: number): ScheduledOperation => {
+    const intendedMs = schedule.intendedAt(index);
+    return { index, intendedMs, warmup: intendedMs < measuredFromMs };
+  };
 
   const start = (op: ScheduledOperation): void => {
     const startedMs = clock.now();
@@ -99,7 +126,7 @@ export async function runOpenLoop(options: OpenLoopRunOptions): Promise<OpenLoop
     void p.finally(() => pending.delete(p));
   };
 
-  while (next < schedule.totalOperations && !signal?.aborted) {
+  while (next < schedule.total && !signal?.aborted) {
     const due = schedule.dueCount(clock.now());
     while (next < due && !signal?.aborted) {
       if (inFlight >= maxInFlight) {
@@ -110,10 +137,10 @@ export async function runOpenLoop(options: OpenLoopRunOptions): Promise<OpenLoop
         slotFreed = undefined;
         continue;
       }
-      start(schedule.operation(next++));
+      start(operation(next++));
     }
-    if (next >= schedule.totalOperations) break;
-    const wait = Math.min(schedule.intendedMs(next) - clock.now(), maxSleepMs);
+    if (next >= schedule.total) break;
+    const wait = Math.min(schedule.intendedAt(next) - clock.now(), maxSleepMs);
     await sleep(wait);
   }
   await Promise.all([...pending]);

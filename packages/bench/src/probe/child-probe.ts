@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { loadKafkajs } from '@tributary/kafka';
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { EventLoopDelayMonitor } from '../resources/event-loop-delay.js';
 import { bulkAcks } from './bulk-acks.js';
 import {

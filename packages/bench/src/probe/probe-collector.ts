@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import type { EventLoopDelayFigures } from '../resources/event-loop-delay.js';
 import {
   PROBE_HISTOGRAM_NAMES,

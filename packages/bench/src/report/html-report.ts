@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { percentileCurve } from '../histograms/percentiles.js';
 import { formatMs, formatRate } from './format.js';
 import { COMPONENT_LABELS, type BenchResults } from './results.js';

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { PollingLoop } from './polling-loop.js';
 
 /** A `date_histogram` bucket of event time: its start (epoch ms) and the documents a search counted in it. */

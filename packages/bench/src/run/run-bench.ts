@@ -3,7 +3,7 @@ import { devstackOptionsFromEnv, startDevstack } from '@tributary/devstack';
 import type { CliIo, ExitCode } from '../cli/main.js';
 import type { ResolvedRunOptions } from '../cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { createResults } from '../report/create-results.js';
 import { collectEnvironment, installedVersion } from '../report/environment.js';
 import { renderHtmlReport } from '../report/html-report.js';

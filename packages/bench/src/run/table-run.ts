@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { ClickstreamLoadGenerator } from '@tributary/producer';
-import { decodeWindowResult } from '@tributary/schema';
+import { ClickstreamLoadGenerator, type LatencyHistogram } from '@tributary/producer';
+import { decodeWindowResult, EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { createKafkaClient } from '@tributary/kafka';
 import { channels, publish } from '../diagnostics.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
@@ -9,7 +9,6 @@ import { LATENCY_DEFINITIONS } from '../report/method.js';
 import { installedVersion } from '../report/environment.js';
 import type { ComponentRow, LatencyFigures, RunResult, Series } from '../report/results.js';
 import { summarize } from '../histograms/percentiles.js';
-import type { LatencyHistogram } from '../histograms/latency-histogram.js';
 import { EventLoopDelayMonitor, type EventLoopDelayFigures } from '../resources/event-loop-delay.js';
 import { ResourceSampler, type ResourceTarget } from '../resources/resource-sampler.js';
 import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
@@ -46,7 +45,7 @@ export interface TableWorkload {
  */
 export const TABLE_WORKLOAD_DEFAULTS: TableWorkload = {
   windowSizeMs: 10_000,
-  outOfOrdernessMs: 5_000,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
   idleTimeoutMs: 5_000,
   pages: 500,
   seed: 42,

@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import type { Correctness } from '../report/results.js';
 
 /** A window's counts: expected (ground truth) or observed (a result in Kafka or a document in Elasticsearch). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { REPORTED_PERCENTILES, percentileCurve, summarize } from '../../src/histograms/percentiles.js';
 
 describe('summarize', () => {

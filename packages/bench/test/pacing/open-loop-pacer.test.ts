@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { PacingSchedule } from '@tributary/producer';
 import { OpenLoopRecorder } from '../../src/histograms/open-loop-recorder.js';
-import { ConstantRateSchedule, type ScheduledOperation } from '../../src/pacing/constant-rate-schedule.js';
-import { runOpenLoop } from '../../src/pacing/open-loop-pacer.js';
+import { runOpenLoop, type ScheduledOperation } from '../../src/pacing/open-loop-pacer.js';
 import { FakeClock } from './fake-clock.js';
 
 describe('runOpenLoop', () => {
   it('issues every operation at its intended time on an idle clock and records no lag', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1000, durationMs: 10, warmupMs: 5, startMs: 0 });
+    const schedule = new PacingSchedule(1000, 0, 15);
     const recorder = new OpenLoopRecorder();
     const issuedAt: number[] = [];
     const stats = await runOpenLoop({
       schedule,
+      warmupMs: 5,
       clock,
       sleep: clock.sleep,
       recorder,
@@ -28,7 +29,7 @@ describe('runOpenLoop', () => {
 
   it('keeps the schedule through a stall: late operations carry the stall as lag and latency', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1000, durationMs: 10, startMs: 0 });
+    const schedule = new PacingSchedule(1000, 0, 10);
     const recorder = new OpenLoopRecorder();
     const issued: ScheduledOperation[] = [];
     await runOpenLoop({
@@ -52,7 +53,7 @@ describe('runOpenLoop', () => {
 
   it('does not wait for completions (open loop) but caps operations in flight', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1000, durationMs: 6, startMs: 0 });
+    const schedule = new PacingSchedule(1000, 0, 6);
     const resolvers: (() => void)[] = [];
     let maxSeen = 0;
     let inFlight = 0;
@@ -82,7 +83,7 @@ describe('runOpenLoop', () => {
 
   it('counts failures and keeps the first error', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1000, durationMs: 3, startMs: 0 });
+    const schedule = new PacingSchedule(1000, 0, 3);
     const stats = await runOpenLoop({
       schedule,
       clock,
@@ -98,7 +99,7 @@ describe('runOpenLoop', () => {
 
   it('stops on abort', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1000, durationMs: 100, startMs: 0 });
+    const schedule = new PacingSchedule(1000, 0, 100);
     const controller = new AbortController();
     const stats = await runOpenLoop({
       schedule,
@@ -115,9 +116,35 @@ describe('runOpenLoop', () => {
 
   it('validates maxInFlight', async () => {
     const clock = new FakeClock(0);
-    const schedule = new ConstantRateSchedule({ ratePerSec: 1, durationMs: 1000, startMs: 0 });
+    const schedule = new PacingSchedule(1, 0, 1);
     await expect(
       runOpenLoop({ schedule, clock, sleep: clock.sleep, issue: async () => {}, maxInFlight: 0 }),
     ).rejects.toThrow(/^maxInFlight must be an integer >= 1/);
+  });
+
+  it('excludes the warm-up (operations intended before start + warmupMs) from the measured operations', async () => {
+    const clock = new FakeClock(0);
+    const issued: ScheduledOperation[] = [];
+    const stats = await runOpenLoop({
+      schedule: new PacingSchedule(100, 0, 250),
+      warmupMs: 500,
+      clock,
+      sleep: clock.sleep,
+      issue: async (op) => {
+        issued.push(op);
+      },
+    });
+    expect(stats).toMatchObject({ issued: 250, measured: 200 });
+    expect(issued[49]).toEqual({ index: 49, intendedMs: 490, warmup: true });
+    expect(issued[50]).toEqual({ index: 50, intendedMs: 500, warmup: false });
+    expect(issued.filter((op) => op.warmup)).toHaveLength(50);
+  });
+
+  it('validates warmupMs', async () => {
+    const clock = new FakeClock(0);
+    const schedule = new PacingSchedule(1, 0, 1);
+    await expect(
+      runOpenLoop({ schedule, clock, sleep: clock.sleep, issue: async () => {}, warmupMs: Number.NaN }),
+    ).rejects.toThrow(/^warmupMs must be/);
   });
 });

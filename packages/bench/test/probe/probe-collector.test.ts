@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { ProbeCollector } from '../../src/probe/probe-collector.js';
 import {
   PROBE_MESSAGE_KIND,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../../src/histograms/latency-histogram.js';
+import { LatencyHistogram } from '@tributary/producer';
 import { recordNewlySearchable } from '../../src/run/raw-searchable-poller.js';
 
 describe('recordNewlySearchable', () => {

@@ -2,6 +2,7 @@ import { ENGINE_DEFAULTS } from '../engine/options.js';
 import { invalidOption } from '../errors.js';
 import { LOG_LEVELS, PROCESSING_GUARANTEES } from './stream-job-options.js';
 import type { LogLevel, ProcessingGuarantee } from './stream-job-options.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 
 /** Configuration of the reference `tributary-processor clickstream` app (flags, TRIBUTARY_* env, JSON file). */
 export interface ProcessorConfig {
@@ -78,17 +79,17 @@ export const PROCESSOR_DEFAULTS: ProcessorConfig = {
   repartitionTopic: 'tributary-clickstream-repartition',
   topicPartitions: 0,
   repartitionPartitions: 0,
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
+  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
+  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
+  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
+  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
   maxFutureSkewMs: 300_000,
   maxKeysPerWindow: ENGINE_DEFAULTS.maxKeysPerWindow,
   maxDedupEntries: ENGINE_DEFAULTS.maxDedupEntries,
   maxOpenSessions: ENGINE_DEFAULTS.maxOpenSessions,
   closedWindowRetentionMs: 600_000,
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
   metadataMaxAgeMs: 30_000,
   sessionTimeoutMs: 30_000,
   commitIntervalMs: 200,

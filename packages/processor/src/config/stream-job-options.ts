@@ -3,6 +3,7 @@ import type { Logger } from '@tributary/es-sink';
 import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { PartitionTask } from '../task/partition-task.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 
 /** How results, changelog and input offsets are committed. */
 export const PROCESSING_GUARANTEES = ['exactly-once', 'at-least-once'] as const;
@@ -151,7 +152,7 @@ export const STREAM_JOB_DEFAULTS = {
   /** @defaultValue '127.0.0.1' */
   metricsHost: '127.0.0.1',
   /** @defaultValue 30 000 — as the engine's idle timeout. */
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
 } as const;
 
 export interface ResolvedStreamJobOptions {

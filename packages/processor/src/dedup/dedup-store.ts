@@ -1,3 +1,4 @@
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { checkNonEmptyString, checkPositiveInteger } from '../engine/option-checks.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
@@ -13,7 +14,7 @@ import {
 /** Defaults of the dedup store. */
 export const DEDUP_DEFAULTS = {
   /** How long (event time) an accepted id is remembered: 10 minutes. */
-  ttlMs: 600_000,
+  ttlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
   /**
    * The default bucket is `max(1, floor(ttlMs / bucketsPerTtl))` ms of event time: 500 ms for a 10-minute TTL
    * (~1 000–1 500 ids of a busy partition per changelog record; ids live at most one bucket past their TTL).

@@ -1,4 +1,5 @@
 import {
+  EVENT_TIME_DEFAULTS,
   RECORD_FUTURE_SKEW_MS,
   createClickstreamValidator,
   resolveValidatorOptions,
@@ -31,11 +32,11 @@ import { WindowedAggregationTask, type WindowedAggregationTaskOptions } from './
 
 /** The reference clickstream job's settings (the event-time contract shared with @tributary/producer). */
 export const CLICKSTREAM_JOB_DEFAULTS = {
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
+  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
+  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
+  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
+  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
   sessionGapMs: 1_800_000,
 } as const;
 

@@ -2,17 +2,18 @@ import { DEDUP_DEFAULTS } from '../dedup/dedup-store.js';
 import { invalidOption } from '../errors.js';
 import { checkIdleAdvanceMode, type IdleAdvanceMode } from '../time/watermarks.js';
 import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 
 /** Defaults of every engine task, in one place (the reference clickstream job's values). */
 export const ENGINE_DEFAULTS = {
   /** Bounded out-of-orderness B. */
-  outOfOrdernessMs: 5_000,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
   /** Allowed lateness L: events for a window are accepted until `windowEnd + L <= watermark`. */
-  allowedLatenessMs: 0,
+  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
   /** Event-time TTL of remembered event ids (10 minutes). */
-  dedupTtlMs: 600_000,
+  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
   /** Processing time without data after which a partition counts as idle. */
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
   /** When idle, let the emission watermark follow the wall clock so windows close when traffic stops. */
   wallClockAdvance: true,
   /** How the idle advance follows the wall clock: `now - B - idleTimeout`, or anchored at the data. */

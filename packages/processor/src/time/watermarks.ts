@@ -1,5 +1,6 @@
 import { checkNonNegativeInteger } from '../engine/option-checks.js';
 import { invalidOption } from '../errors.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 
 /**
  * How the watermark moves while idle:
@@ -24,9 +25,9 @@ export function checkIdleAdvanceMode(value: unknown): IdleAdvanceMode {
 /** Defaults of the watermark strategy (the reference job's values). */
 export const WATERMARK_DEFAULTS = {
   /** Bounded out-of-orderness B: the watermark trails the max event time by this much. */
-  outOfOrdernessMs: 5_000,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
   /** Processing time without data after which an input stops holding the combined watermark back. */
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
   idleAdvanceMode: 'wall-clock',
 } as const;
 

@@ -1,8 +1,10 @@
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { integerIn } from '../validation.js';
 
 /**
  * The event-time contract shared with @tributary/processor: epoch-aligned tumbling windows, per-partition
- * bounded-out-of-orderness watermarks, allowed lateness and a dedup store with an event-time TTL.
+ * bounded-out-of-orderness watermarks, allowed lateness and a dedup store with an event-time TTL. Defaults:
+ * `EVENT_TIME_DEFAULTS` of @tributary/schema.
  */
 export interface EventTimeRules {
   /** Tumbling window size in ms. @defaultValue 60000 */
@@ -16,14 +18,6 @@ export interface EventTimeRules {
   /** Dedup TTL: an id expires once watermark >= ts of its first acceptance + TTL. @defaultValue 600000 */
   dedupTtlMs: number;
 }
-
-export const EVENT_TIME_DEFAULTS: Readonly<EventTimeRules> = Object.freeze({
-  windowSizeMs: 60_000,
-  windowOffsetMs: 0,
-  outOfOrdernessMs: 5_000,
-  allowedLatenessMs: 0,
-  dedupTtlMs: 600_000,
-});
 
 export function resolveEventTimeRules(input: Partial<EventTimeRules> = {}, prefix = ''): EventTimeRules {
   const merged = { ...EVENT_TIME_DEFAULTS, ...stripUndefined(input) };

@@ -3,6 +3,8 @@
  * Latency is measured from this intended time, so a stalled broker shows up as latency instead of being hidden
  * (coordinated omission); how far sending fell behind the schedule is reported separately as schedule lag.
  * A rate of 0 means unthrottled: every record is due at once and latency is measured from when it was built.
+ * Intended times are computed by multiplication, so there is no accumulated drift. The load runner and the bench's
+ * `runOpenLoop` both pace on it.
  */
 export class PacingSchedule {
   readonly rate: number;
@@ -17,6 +19,7 @@ export class PacingSchedule {
   constructor(rate: number, startMs: number, total = Number.POSITIVE_INFINITY) {
     if (!Number.isFinite(rate) || rate < 0)
       throw new RangeError(`rate must be a finite number >= 0 (got ${rate})`);
+    if (!Number.isFinite(startMs)) throw new RangeError(`startMs must be a finite number (got ${startMs})`);
     this.rate = rate;
     this.startMs = startMs;
     this.total = total;

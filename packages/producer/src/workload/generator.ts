@@ -1,4 +1,4 @@
-import type { ClickstreamEvent } from '@tributary/schema';
+import { ClickstreamEventEncoder, type ClickstreamEvent } from '@tributary/schema';
 import { isLate, windowStartOf } from '../ground-truth/event-time-rules.js';
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
 import { partitionForKey } from '@tributary/kafka';
@@ -11,7 +11,6 @@ import {
   truncateEncoding,
 } from './faults.js';
 import type { FaultKind, MalformedKind } from './faults.js';
-import { ClickstreamEventEncoder } from './event-encoder.js';
 import { UserSessions } from './user-sessions.js';
 import { resolveWorkloadOptions } from './workload-options.js';
 import type { WorkloadOptions } from './workload-options.js';

@@ -1,9 +1,6 @@
 import { invalidOption } from '../errors.js';
-import {
-  EVENT_TIME_DEFAULTS,
-  resolveEventTimeRules,
-  stripUndefined,
-} from '../ground-truth/event-time-rules.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
+import { resolveEventTimeRules, stripUndefined } from '../ground-truth/event-time-rules.js';
 import type { EventTimeRules } from '../ground-truth/event-time-rules.js';
 import { fraction, integerIn, numberIn, positiveNumber } from '../validation.js';
 
@@ -45,7 +42,11 @@ export interface WorkloadOptions extends EventTimeRules {
 }
 
 export const WORKLOAD_DEFAULTS: Readonly<WorkloadOptions> = Object.freeze({
-  ...EVENT_TIME_DEFAULTS,
+  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
+  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
+  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
+  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
+  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
   seed: 42,
   partitions: 4,
   eventsPerSecond: 10_000,

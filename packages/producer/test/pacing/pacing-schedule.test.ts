@@ -10,6 +10,23 @@ describe('PacingSchedule', () => {
     expect(s.intendedAt(2500)).toBe(3000);
   });
 
+  it('places record i at start + i / rate without drift', () => {
+    const s = new PacingSchedule(3, 100, 3);
+    expect(s.intendedAt(0)).toBe(100);
+    expect(s.intendedAt(3)).toBe(1100);
+    // After a million records the intended time is still exact (no accumulated float error).
+    const fast = new PacingSchedule(100_000, 0, 6_000_000);
+    expect(fast.intendedAt(1_000_000)).toBe(10_000);
+  });
+
+  it('counts due records from the clock reading, capped by the total', () => {
+    const s = new PacingSchedule(1000, 50, 10);
+    expect(s.dueCount(49.9)).toBe(0);
+    expect(s.dueCount(50)).toBe(1);
+    expect(s.dueCount(53.5)).toBe(4);
+    expect(s.dueCount(1e9)).toBe(10);
+  });
+
   it('counts due records with an injected clock, inclusive of the exact intended time', () => {
     const clock = new ManualClock(100);
     const s = new PacingSchedule(3, clock.now(), 10);
@@ -42,6 +59,7 @@ describe('PacingSchedule', () => {
     expect(s.dueCount(0)).toBe(500);
     expect(s.intendedAt(499)).toBe(10);
     expect(() => new PacingSchedule(-1, 0)).toThrow(/rate/);
+    expect(() => new PacingSchedule(1, Infinity)).toThrow(/^startMs must be a finite number/);
   });
 
   it('plans records from count, or rate × duration', () => {

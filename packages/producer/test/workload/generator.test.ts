@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { decodeAndValidateClickstreamEvent, decodeClickstreamEvent } from '@tributary/schema';
+import {
+  decodeAndValidateClickstreamEvent,
+  decodeClickstreamEvent,
+  encodeClickstreamEvent,
+} from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
 import { GroundTruthAccumulator, Verdicts } from '../../src/ground-truth/ground-truth.js';
 import type { Verdict } from '../../src/ground-truth/ground-truth.js';
@@ -184,6 +188,13 @@ describe('ClickstreamGenerator', () => {
     expect(sessions.size).toBeGreaterThan(200);
     expect(sessions.size).toBeLessThan(450);
     expect(device.size).toBeLessThanOrEqual(50);
+  });
+
+  it("writes the schema encoder's bytes for every event of a generated stream", () => {
+    const generator = new ClickstreamGenerator({ partitions: 3, eventTimeOriginMs: Date.UTC(2026, 0, 1) });
+    for (const r of generator.take(3000)) {
+      expect(Buffer.from(r.value).equals(Buffer.from(encodeClickstreamEvent(r.event)))).toBe(true);
+    }
   });
 
   it('encodes events of about 90 bytes', () => {
