@@ -60,7 +60,7 @@ export class TransactionalCommitter implements PartitionCommitter {
   async commit(request: CommitRequest): Promise<void> {
     const txn = await this.#producer.transaction();
     try {
-      // Several sends inside one transaction: kafkajs' per-call grouping is quadratic in the messages per partition.
+      // Several sends inside one transaction when the outputs exceed a record batch's size limit.
       for (const topicMessages of chunkTopicMessages(request.topicMessages, sendLimits(request)))
         await txn.sendBatch({ topicMessages, acks: -1 });
       if (request.offset !== undefined) {

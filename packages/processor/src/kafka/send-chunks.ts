@@ -1,12 +1,6 @@
 import type { Message, TopicMessages } from '@tributary/kafka';
 
 /**
- * Most messages per topic in one `send`/`sendBatch` call. kafkajs 2.2.4 groups a call's messages per partition by
- * copying the partition's array for every message (quadratic): 1 000 messages cost ~4 ms, 10 000 cost ~150 ms.
- */
-export const MAX_MESSAGES_PER_SEND = 1_000;
-
-/**
  * Most key + value bytes per topic in one call (a single larger message goes alone). kafkajs writes one call's
  * messages for a partition as one record batch, which the broker rejects above `max.message.bytes` (~1 MB by
  * default).
@@ -20,8 +14,6 @@ const BATCH_FRAMING_BYTES = 512;
 const RECORD_OVERHEAD_BYTES = 32;
 
 export interface SendChunkLimits {
-  /** @defaultValue 1000 */
-  readonly maxMessages?: number;
   /** @defaultValue 524288 */
   readonly maxBytes?: number;
   /**
@@ -32,8 +24,8 @@ export interface SendChunkLimits {
 }
 
 /**
- * Splits one commit's outputs into consecutive `sendBatch` payloads with at most `maxMessages` messages and about
- * `maxBytes` bytes per topic each, and never two entries for the same topic in one payload (kafkajs keys them by
+ * Splits one commit's outputs into consecutive `sendBatch` payloads of about `maxBytes` bytes per topic each (the
+ * broker takes one record batch per partition in a Produce request, and refuses one above `max.message.bytes`), and never two entries for the same topic in one payload (kafkajs keys them by
  * topic and drops all but the last). Entries of the same topic are merged first. Sending the payloads one after
  * the other keeps every partition's order.
  */
@@ -41,7 +33,6 @@ export function chunkTopicMessages(
   topicMessages: readonly TopicMessages[],
   limits: SendChunkLimits = {},
 ): TopicMessages[][] {
-  const maxMessages = positive('maxMessages', limits.maxMessages ?? MAX_MESSAGES_PER_SEND);
   const maxBytes = positive('maxBytes', limits.maxBytes ?? MAX_BYTES_PER_SEND);
   const byTopic = new Map<string, Message[]>();
   for (const { topic, messages } of topicMessages) {
@@ -60,7 +51,7 @@ export function chunkTopicMessages(
     let bytes = 0;
     for (let i = 0; i < messages.length; i++) {
       const size = messageBytes(messages[i]!);
-      if (i > start && (i - start >= maxMessages || bytes + size > maxTopicBytes)) {
+      if (i > start && bytes + size > maxTopicBytes) {
         (calls[call++] ??= []).push({ topic, messages: messages.slice(start, i) });
         start = i;
         bytes = 0;

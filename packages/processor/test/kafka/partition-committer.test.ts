@@ -2,6 +2,9 @@ import type { Kafka, Producer, TopicMessages } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 
+/** A changelog whose record batches hold 1 000 records of key 'k' and 100 value bytes (133 bytes estimated each). */
+const THOUSAND_RECORDS_OF_133_BYTES = new Map([['changelog', 512 + 1_000 * 133]]);
+
 function fakeProducer(sent: TopicMessages[][], fail?: Error): Producer {
   return {
     sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
@@ -29,14 +32,21 @@ describe('AtLeastOnceCommitter', () => {
     expect(order).toEqual(['offsets 5 after 1 batch']);
   });
 
-  it('splits a large commit into sends of at most 1000 messages per topic, in order, before the offset', async () => {
+  it("splits a commit larger than a topic's max.message.bytes into several sends, in order, before the offset", async () => {
     const sent: TopicMessages[][] = [];
     const order: string[] = [];
     const committer = new AtLeastOnceCommitter(fakeProducer(sent), async () => {
       order.push(`offsets after ${sent.length} batches`);
     });
-    const messages = Array.from({ length: 2_001 }, (_, i) => ({ key: 'k', value: String(i) }));
-    await committer.commit({ ...request, topicMessages: [{ topic: 'changelog', messages }] });
+    const messages = Array.from({ length: 2_001 }, (_, i) => ({
+      key: 'k',
+      value: String(i).padStart(100, '0'),
+    }));
+    await committer.commit({
+      ...request,
+      topicMessages: [{ topic: 'changelog', messages }],
+      maxMessageBytes: THOUSAND_RECORDS_OF_133_BYTES,
+    });
     expect(sent.map((call) => call.map((t) => t.messages.length))).toEqual([[1_000], [1_000], [1]]);
     expect(sent.flatMap((call) => call.flatMap((t) => t.messages.map((m) => m.value)))).toEqual(
       messages.map((m) => m.value),
@@ -94,12 +104,13 @@ describe('TransactionalCommitter', () => {
       consumerGroupId: 'g',
       transactionTimeoutMs: 60_000,
     });
-    const changelog = Array.from({ length: 1_500 }, (_, i) => ({ key: String(i), value: 'v' }));
+    const changelog = Array.from({ length: 1_500 }, () => ({ key: 'k', value: Buffer.alloc(100) }));
     await committer.commit({
       topicMessages: [
         { topic: 'out', messages: [{ value: 'r' }] },
         { topic: 'changelog', messages: changelog },
       ],
+      maxMessageBytes: THOUSAND_RECORDS_OF_133_BYTES,
       offset: { topic: 'in', partition: 0, offset: '7' },
     });
     expect(log).toEqual(['send out:1,changelog:1000', 'send changelog:500', 'offsets 7', 'commit']);

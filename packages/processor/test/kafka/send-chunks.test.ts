@@ -1,26 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunkTopicMessages,
-  MAX_BYTES_PER_SEND,
-  MAX_MESSAGES_PER_SEND,
-} from '../../src/kafka/send-chunks.js';
+import { chunkTopicMessages, MAX_BYTES_PER_SEND } from '../../src/kafka/send-chunks.js';
 
 const msgs = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ value: `${prefix}${i}` }));
 
 describe('chunkTopicMessages', () => {
-  it('caps every payload at 1000 messages per topic by default, one entry per topic, order kept', () => {
-    expect(MAX_MESSAGES_PER_SEND).toBe(1_000);
-    const calls = chunkTopicMessages([
-      { topic: 'changelog', messages: msgs('c', 2_500) },
-      { topic: 'out', messages: msgs('o', 10) },
-    ]);
-    expect(calls.map((c) => c.map((t) => [t.topic, t.messages.length]))).toEqual([
+  it('sends any number of small messages in one payload (no count cap), one entry per topic, order kept', () => {
+    expect(
+      chunkTopicMessages([
+        { topic: 'changelog', messages: msgs('c', 10_000) },
+        { topic: 'out', messages: msgs('o', 10) },
+      ]).map((c) => c.map((t) => [t.topic, t.messages.length])),
+    ).toEqual([
       [
-        ['changelog', 1_000],
+        ['changelog', 10_000],
         ['out', 10],
       ],
-      [['changelog', 1_000]],
-      [['changelog', 500]],
+    ]);
+    // 2 500 records estimated at 34–37 bytes (32 of framing): three payloads of at most 40 000 bytes
+    const calls = chunkTopicMessages(
+      [
+        { topic: 'changelog', messages: msgs('c', 2_500) },
+        { topic: 'out', messages: msgs('o', 10) },
+      ],
+      { maxBytes: 40_000 },
+    );
+    expect(calls.map((c) => c.map((t) => [t.topic, t.messages.length]))).toEqual([
+      [
+        ['changelog', 1_111],
+        ['out', 10],
+      ],
+      [['changelog', 1_081]],
+      [['changelog', 308]],
     ]);
     const changelog = calls.flatMap((c) =>
       c.filter((t) => t.topic === 'changelog').flatMap((t) => t.messages),
@@ -35,7 +45,7 @@ describe('chunkTopicMessages', () => {
         { topic: 'u', messages: msgs('u', 1) },
         { topic: 't', messages: msgs('b', 2) },
       ],
-      { maxMessages: 3 },
+      { maxBytes: 3 * 35 },
     );
     expect(calls).toEqual([
       [
@@ -49,9 +59,7 @@ describe('chunkTopicMessages', () => {
   it('returns no payload when there is nothing to send, and rejects a bad cap', () => {
     expect(chunkTopicMessages([])).toEqual([]);
     expect(chunkTopicMessages([{ topic: 't', messages: [] }])).toEqual([]);
-    expect(() => chunkTopicMessages([], { maxMessages: 0 })).toThrow(
-      /maxMessages must be a positive integer/,
-    );
+    expect(() => chunkTopicMessages([], { maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/);
     expect(() => chunkTopicMessages([], { maxBytes: 1.5 })).toThrow(/maxBytes must be a positive integer/);
   });
 

@@ -30,15 +30,8 @@ const post = (m: FromSender): void => port.postMessage(m);
 function toMessages(batch: TransferBatch): KafkaMessage[] {
   return unpackBatch(batch).map((r) =>
     r.headers === undefined
-      ? { key: r.key, value: r.value, partition: r.partition, offsetDelta: 0, timestampDelta: 0 }
-      : {
-          key: r.key,
-          value: r.value,
-          partition: r.partition,
-          offsetDelta: 0,
-          timestampDelta: 0,
-          headers: r.headers,
-        },
+      ? { key: r.key, value: r.value, partition: r.partition }
+      : { key: r.key, value: r.value, partition: r.partition, headers: r.headers },
   );
 }
 

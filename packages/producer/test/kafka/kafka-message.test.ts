@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { KafkaMessageFactory } from '../../src/kafka/kafka-message.js';
 
 describe('KafkaMessageFactory', () => {
-  it('builds messages of one shape that already carry offsetDelta and timestampDelta', () => {
+  it('builds messages of key, value and explicit partition', () => {
     const f = new KafkaMessageFactory();
     const m = f.message(3, 'u0042', new Uint8Array([1, 2, 3]));
-    expect(Object.keys(m)).toEqual(['key', 'value', 'partition', 'offsetDelta', 'timestampDelta']);
+    expect(Object.keys(m)).toEqual(['key', 'value', 'partition']);
     expect(m.partition).toBe(3);
     expect(m.key.toString('utf8')).toBe('u0042');
     expect([...m.value]).toEqual([1, 2, 3]);
