@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaErrorCodes } from '../src/errors.js';
 import type { WindowResult } from '../src/types.js';
-import { decodeWindowResult, encodeWindowResult, windowResultToJSON } from '../src/window-result.js';
+import { decodeWindowResult, encodeWindowResult } from '../src/window-result.js';
 
 const result: WindowResult = {
   pageUrl: '/page/7',
@@ -52,17 +52,5 @@ describe('WindowResult codec', () => {
     expect(() => decodeWindowResult(bytes.subarray(0, 4))).toThrow(
       expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
     );
-  });
-
-  it('maps to a snake_case document', () => {
-    expect(windowResultToJSON(result)).toEqual({
-      page_url: '/page/7',
-      window_start: 1_700_000_040_000,
-      window_end: 1_700_000_100_000,
-      click_count: 12,
-      view_count: 3_000_000_000,
-      is_final: true,
-      version: 4,
-    });
   });
 });
