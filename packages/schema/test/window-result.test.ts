@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { SchemaErrorCodes } from '../src/errors.js';
 import type { WindowResult } from '../src/types.js';
 import { decodeWindowResult, encodeWindowResult } from '../src/window-result.js';
+import { sampleWindowResult } from './helpers/window-results.js';
 
-const result: WindowResult = {
-  pageUrl: '/page/7',
-  windowStart: 1_700_000_040_000,
-  windowEnd: 1_700_000_100_000,
-  clickCount: 12,
-  viewCount: 3_000_000_000,
-  isFinal: true,
-  version: 4,
-};
+const result = sampleWindowResult;
 
 describe('WindowResult codec', () => {
   it('round-trips, with int64 counts above 2^32 as numbers', () => {
