@@ -8,7 +8,8 @@ export {
   emptyClickstreamEvent,
 } from './clickstream-event.js';
 export { ClickstreamEventEncoder } from './clickstream-event-encoder.js';
-export { EVENT_TIME_DEFAULTS } from './event-time.js';
+export { EVENT_TIME_DEFAULTS, isLate, isWindowClosed, windowStartOf } from './event-time.js';
+export type { WindowRules } from './event-time.js';
 export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,
