@@ -150,7 +150,7 @@ export {
 export type { HttpLoadOptions, HttpLoadSummary } from './scenarios/http-load.js';
 export { GATEWAY_WORKLOAD_DEFAULTS, gatewayBatchBody, runGatewayOnce } from './scenarios/gateway-scenario.js';
 export type { GatewayWorkload } from './scenarios/gateway-scenario.js';
-export { clicksVsViewsQuery, topPagesQuery, WINDOW_RESULT_MAPPINGS } from './scenarios/dashboard-queries.js';
+export { clicksVsViewsQuery, topPagesQuery } from './scenarios/dashboard-queries.js';
 export { QUERIES_WORKLOAD_DEFAULTS, runQueriesOnce } from './scenarios/queries-scenario.js';
 export type { QueriesWorkload } from './scenarios/queries-scenario.js';
 export {

@@ -78,11 +78,9 @@ export { OffsetTracker, type OffsetToken } from './connector/offset-tracker.js';
 export {
   RECORD_FORMATS,
   VERSION_SOURCES,
-  WINDOW_RESULT_MAPPINGS,
   RecordMappingError,
   jsonMapper,
   jsonObjectValue,
-  windowDocumentId,
   windowResultMapper,
   windowResultTemplate,
   type MappedRecord,

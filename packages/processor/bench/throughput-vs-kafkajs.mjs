@@ -7,7 +7,7 @@
  * Not a test: nothing here asserts on timings.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import hdr from 'hdr-histogram-js';
 import { createLz4Codec, kafkajsPatches, loadKafkajs } from '@tributary/kafka';
 import { runLoad } from '@tributary/producer';
-import { decodeWindowResult } from '@tributary/schema';
+import { decodeWindowResult, windowDocumentId } from '@tributary/schema';
 
 // The raw consumer child runs kafkajs as shipped (the ceiling); everything else, the fixed kafkajs of @tributary/kafka.
 const ROLE = process.argv.includes('--role') ? process.argv[process.argv.indexOf('--role') + 1] : undefined;
@@ -520,15 +520,7 @@ async function esRequest(method, path, body) {
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
 }
 
-/** The embedded connector's document id (es-sink `windowDocumentId`) and daily index (UTC of window_start). */
-function esDocId(pageUrl, windowStart) {
-  return createHash('sha256')
-    .update(pageUrl)
-    .update('\u0000')
-    .update(String(windowStart))
-    .digest('base64url')
-    .slice(0, 32);
-}
+/** The embedded connector's daily index of a window document (UTC of window_start). */
 function esIndex(prefix, windowStart) {
   const d = new Date(windowStart);
   const pad = (v) => String(v).padStart(2, '0');
@@ -596,7 +588,7 @@ async function runLatency(admin) {
           const entry = {
             closeAt,
             arrivedAt,
-            id: esDocId(r.pageUrl, r.windowStart),
+            id: windowDocumentId(r.pageUrl, r.windowStart),
             index: esIndex(appId, r.windowStart),
           };
           arrivals.push(entry);

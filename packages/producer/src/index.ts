@@ -10,7 +10,6 @@ export { WORKLOAD_DEFAULTS, resolveWorkloadOptions } from './workload/workload-o
 export type { WorkloadOptions } from './workload/workload-options.js';
 export { FaultKinds, FAULT_KINDS, MalformedKinds, MALFORMED_KINDS } from './workload/faults.js';
 export type { FaultKind, MalformedKind } from './workload/faults.js';
-export { windowStartOf, isLate } from './ground-truth/event-time-rules.js';
 export type { EventTimeRules } from './ground-truth/event-time-rules.js';
 export { computeGroundTruth, GroundTruthAccumulator, Verdicts } from './ground-truth/ground-truth.js';
 export type {

@@ -17,3 +17,36 @@ export const EVENT_TIME_DEFAULTS = {
   /** Processing time without data after which a partition counts as idle. @defaultValue 30 000 */
   idleTimeoutMs: 30_000,
 } as const;
+
+/** The rules of the contract that place an event in its window and decide whether it is late. */
+export interface WindowRules {
+  /** Tumbling window size. */
+  readonly windowSizeMs: number;
+  /** Window alignment offset. */
+  readonly windowOffsetMs: number;
+  /** Allowed lateness L. */
+  readonly allowedLatenessMs: number;
+}
+
+/**
+ * Start of the epoch-aligned tumbling window containing `timestampMs`: `floor((ts − offset) / size) · size + offset`,
+ * a floor division, so timestamps before the epoch or the offset land in the right window. The window is
+ * `[start, start + size)`.
+ */
+export function windowStartOf(timestampMs: number, sizeMs: number, offsetMs = 0): number {
+  return Math.floor((timestampMs - offsetMs) / sizeMs) * sizeMs + offsetMs;
+}
+
+/**
+ * The lateness rule: a window ending at `windowEndMs` is closed once `windowEnd + L <= watermark`. Nothing is added to
+ * a closed window any more (an event whose windows are all closed is late) and its last emission is final.
+ */
+export function isWindowClosed(windowEndMs: number, watermarkMs: number, allowedLatenessMs: number): boolean {
+  return windowEndMs + allowedLatenessMs <= watermarkMs;
+}
+
+/** True when an event at `timestampMs` is late against `watermarkMs`: its tumbling window is closed. */
+export function isLate(timestampMs: number, watermarkMs: number, rules: WindowRules): boolean {
+  const windowEnd = windowStartOf(timestampMs, rules.windowSizeMs, rules.windowOffsetMs) + rules.windowSizeMs;
+  return isWindowClosed(windowEnd, watermarkMs, rules.allowedLatenessMs);
+}

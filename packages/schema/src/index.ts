@@ -8,7 +8,8 @@ export {
   emptyClickstreamEvent,
 } from './clickstream-event.js';
 export { ClickstreamEventEncoder } from './clickstream-event-encoder.js';
-export { EVENT_TIME_DEFAULTS } from './event-time.js';
+export { EVENT_TIME_DEFAULTS, isLate, isWindowClosed, windowStartOf } from './event-time.js';
+export type { WindowRules } from './event-time.js';
 export { createProjectionDecoder, decodeClickstreamProjection } from './projection.js';
 export {
   validateClickstreamEvent,
@@ -28,7 +29,14 @@ export type {
   ClickstreamValidator,
 } from './validation.js';
 export { clickstreamEventToJSON, clickstreamEventFromJSON } from './json.js';
-export { encodeWindowResult, decodeWindowResult, windowResultToJSON } from './window-result.js';
+export { encodeWindowResult, decodeWindowResult } from './window-result.js';
+export {
+  WINDOW_DOCUMENT_FIELDS,
+  WINDOW_DOCUMENT_MAPPINGS,
+  windowDocumentId,
+  windowResultToJSON,
+} from './window-document.js';
+export type { WindowDocument } from './window-document.js';
 export { encodeRegistryFrame, decodeRegistryFrame, REGISTRY_MAGIC_BYTE } from './registry-frame.js';
 export type { RegistryFrame } from './registry-frame.js';
 export { CLICKSTREAM_EVENT_TYPE_NAME, WINDOW_RESULT_TYPE_NAME } from './messages.js';

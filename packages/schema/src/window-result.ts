@@ -4,13 +4,14 @@ import { assertInt64, int64ToNumber } from './int64.js';
 import { decodeMessage } from './decode-message.js';
 import { WindowResultMessage } from './messages.js';
 import type { WindowResult } from './types.js';
+import { WINDOW_DOCUMENT_FIELDS as F } from './window-document.js';
 
 const INT64_FIELDS = {
-  windowStart: 'window_start',
-  windowEnd: 'window_end',
-  clickCount: 'click_count',
-  viewCount: 'view_count',
-  version: 'version',
+  windowStart: F.windowStart,
+  windowEnd: F.windowEnd,
+  clickCount: F.clickCount,
+  viewCount: F.viewCount,
+  version: F.version,
 } as const;
 
 function assertWindowResult(r: WindowResult): void {
@@ -23,9 +24,9 @@ function assertWindowResult(r: WindowResult): void {
   if (typeof r.pageUrl !== 'string') {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `page_url must be a string, got ${describeValue(r.pageUrl)}`,
+      `${F.pageUrl} must be a string, got ${describeValue(r.pageUrl)}`,
       {
-        field: 'page_url',
+        field: F.pageUrl,
       },
     );
   }
@@ -35,9 +36,9 @@ function assertWindowResult(r: WindowResult): void {
   if (typeof r.isFinal !== 'boolean') {
     throw new SchemaError(
       SchemaErrorCodes.INVALID_FIELD,
-      `is_final must be a boolean, got ${describeValue(r.isFinal)}`,
+      `${F.isFinal} must be a boolean, got ${describeValue(r.isFinal)}`,
       {
-        field: 'is_final',
+        field: F.isFinal,
       },
     );
   }
@@ -66,18 +67,5 @@ export function decodeWindowResult(bytes: Uint8Array): WindowResult {
     viewCount: int64ToNumber(m.viewCount),
     isFinal: m.isFinal,
     version: int64ToNumber(m.version),
-  };
-}
-
-/** The Elasticsearch/JSON document of a window result, with proto (snake_case) field names. */
-export function windowResultToJSON(r: WindowResult): Record<string, unknown> {
-  return {
-    page_url: r.pageUrl,
-    window_start: r.windowStart,
-    window_end: r.windowEnd,
-    click_count: r.clickCount,
-    view_count: r.viewCount,
-    is_final: r.isFinal,
-    version: r.version,
   };
 }

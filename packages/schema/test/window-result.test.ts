@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaErrorCodes } from '../src/errors.js';
 import type { WindowResult } from '../src/types.js';
-import { decodeWindowResult, encodeWindowResult, windowResultToJSON } from '../src/window-result.js';
+import { decodeWindowResult, encodeWindowResult } from '../src/window-result.js';
+import { sampleWindowResult } from './helpers/window-results.js';
 
-const result: WindowResult = {
-  pageUrl: '/page/7',
-  windowStart: 1_700_000_040_000,
-  windowEnd: 1_700_000_100_000,
-  clickCount: 12,
-  viewCount: 3_000_000_000,
-  isFinal: true,
-  version: 4,
-};
+const result = sampleWindowResult;
 
 describe('WindowResult codec', () => {
   it('round-trips, with int64 counts above 2^32 as numbers', () => {
@@ -52,17 +45,5 @@ describe('WindowResult codec', () => {
     expect(() => decodeWindowResult(bytes.subarray(0, 4))).toThrow(
       expect.objectContaining({ code: SchemaErrorCodes.DECODE_FAILED }),
     );
-  });
-
-  it('maps to a snake_case document', () => {
-    expect(windowResultToJSON(result)).toEqual({
-      page_url: '/page/7',
-      window_start: 1_700_000_040_000,
-      window_end: 1_700_000_100_000,
-      click_count: 12,
-      view_count: 3_000_000_000,
-      is_final: true,
-      version: 4,
-    });
   });
 });

@@ -1,3 +1,4 @@
+import { WINDOW_DOCUMENT_FIELDS as F, type WindowDocument } from '@tributary/schema';
 import type { WindowAck } from './probe-protocol.js';
 
 /** What one acknowledged bulk request held, as the probe needs it. */
@@ -13,6 +14,9 @@ interface BulkItem {
 }
 
 const EVENT_TIMESTAMP = /"timestamp":(\d+)/;
+/** What marks the JSON source of a final window-result document. */
+const WINDOW_END_KEY = `"${F.windowEnd}"`;
+const FINAL = `"${F.isFinal}":true`;
 
 function itemStatus(raw: unknown): number | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -41,11 +45,12 @@ export function bulkAcks(ndjson: string, responseItems: readonly unknown[], ackM
     if (source.includes('"event_id"')) {
       const m = EVENT_TIMESTAMP.exec(source);
       if (m !== null) eventTimestamps.push(Number(m[1]));
-    } else if (source.includes('"window_end"') && source.includes('"is_final":true')) {
+    } else if (source.includes(WINDOW_END_KEY) && source.includes(FINAL)) {
       try {
-        const d = JSON.parse(source) as { page_url?: unknown; window_start?: unknown; window_end?: unknown };
-        if (typeof d.page_url === 'string') {
-          windows.push([d.page_url, Number(d.window_start), Number(d.window_end), ackMs]);
+        const d = JSON.parse(source) as { [K in keyof WindowDocument]?: unknown };
+        const pageUrl = d[F.pageUrl];
+        if (typeof pageUrl === 'string') {
+          windows.push([pageUrl, Number(d[F.windowStart]), Number(d[F.windowEnd]), ackMs]);
         }
       } catch {
         // Not a window document after all.

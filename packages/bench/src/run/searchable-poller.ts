@@ -1,14 +1,11 @@
 import type { Client } from '@elastic/elasticsearch';
+import { WINDOW_DOCUMENT_FIELDS as F, type WindowDocument } from '@tributary/schema';
 import type { WindowTracker } from './window-tracker.js';
 import { PollingLoop } from './polling-loop.js';
 
-interface WindowDocument {
-  page_url: string;
-  window_start: number;
-  window_end: number;
-  click_count: number;
-  view_count: number;
-}
+/** The fields of a window document a poll reads. */
+const SOURCE_FIELDS = [F.pageUrl, F.windowStart, F.windowEnd, F.clickCount, F.viewCount] as const;
+type PolledDocument = Pick<WindowDocument, (typeof SOURCE_FIELDS)[number]>;
 
 const PAGE_SIZE = 5000;
 
@@ -46,13 +43,13 @@ export class SearchablePoller {
     let after: (string | number)[] | undefined;
     try {
       for (;;) {
-        const response = await this.#es.search<WindowDocument>(
+        const response = await this.#es.search<PolledDocument>(
           {
             index: this.#index,
             size: PAGE_SIZE,
-            query: { term: { is_final: true } },
-            sort: [{ window_end: 'asc' }, { page_url: 'asc' }],
-            _source: ['page_url', 'window_start', 'window_end', 'click_count', 'view_count'],
+            query: { term: { [F.isFinal]: true } },
+            sort: [{ [F.windowEnd]: 'asc' }, { [F.pageUrl]: 'asc' }],
+            _source: [...SOURCE_FIELDS],
             ...(after === undefined ? {} : { search_after: after }),
           },
           { ignore: [404] },

@@ -1,26 +1,14 @@
 /** The two dashboard queries of the `queries` scenario, as `_search` bodies over window result documents. */
+import { windowDocumentId, type WindowDocument } from '@tributary/schema';
 
 /** The query builders live with the dashboard that runs them, so the bench measures exactly what it serves. */
 export { clicksVsViewsQuery, topPagesQuery } from '@tributary/processor';
-
-/** The mapping of window result documents: the one the connector installs for the clickstream job. */
-export { WINDOW_RESULT_MAPPINGS } from '@tributary/es-sink';
-
-export interface WindowResultDoc {
-  readonly page_url: string;
-  readonly window_start: number;
-  readonly window_end: number;
-  readonly click_count: number;
-  readonly view_count: number;
-  readonly is_final: boolean;
-  readonly version: number;
-}
 
 /**
  * The `seq`-th window result document of a writer producing one-minute windows for `pages` pages: the window is the
  * minute of `nowMs` shifted back by `minutesBack`, counts are deterministic in `seq`.
  */
-export function windowResultDoc(seq: number, nowMs: number, pages: number, minutesBack = 0): WindowResultDoc {
+export function windowResultDoc(seq: number, nowMs: number, pages: number, minutesBack = 0): WindowDocument {
   const start = Math.floor(nowMs / 60_000) * 60_000 - minutesBack * 60_000;
   return {
     page_url: `/products/${(seq % pages) + 1}`,
@@ -33,5 +21,6 @@ export function windowResultDoc(seq: number, nowMs: number, pages: number, minut
   };
 }
 
-/** Deterministic id: one document per page and window, updated in place as the window's counts change. */
-export const windowResultId = (doc: WindowResultDoc): string => `${doc.page_url}|${doc.window_start}`;
+/** The processor's document id: one document per page and window, updated in place as the window's counts change. */
+export const windowResultId = (doc: WindowDocument): string =>
+  windowDocumentId(doc.page_url, doc.window_start);

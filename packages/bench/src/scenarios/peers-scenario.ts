@@ -1,16 +1,12 @@
 import { Client } from '@elastic/elasticsearch';
 import { BulkSink } from '@tributary/es-sink';
+import { WINDOW_DOCUMENT_MAPPINGS, type WindowDocument } from '@tributary/schema';
 import { registerLz4Codec } from '@tributary/kafka';
 import { runLoad } from '@tributary/producer';
 import { createKafkaClient } from '@tributary/kafka';
 import { InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult } from '../report/results.js';
-import {
-  WINDOW_RESULT_MAPPINGS,
-  windowResultDoc,
-  windowResultId,
-  type WindowResultDoc,
-} from './dashboard-queries.js';
+import { windowResultDoc, windowResultId } from './dashboard-queries.js';
 import {
   kafkaToolsLibsDir,
   parseConsumerPerformance,
@@ -132,12 +128,12 @@ async function bulkWriters(
     await es.indices.create({
       index,
       settings: { number_of_shards: 1, number_of_replicas: 0 },
-      mappings: WINDOW_RESULT_MAPPINGS,
+      mappings: WINDOW_DOCUMENT_MAPPINGS,
     });
     try {
       const t0 = performance.now();
       if (who === 'helper') {
-        const result = await es.helpers.bulk<WindowResultDoc>({
+        const result = await es.helpers.bulk<WindowDocument>({
           datasource: docs,
           onDocument: (d) => ({ index: { _index: index, _id: windowResultId(d) } }),
           flushBytes: 5 * 1024 * 1024,
@@ -146,7 +142,7 @@ async function bulkWriters(
         out.helper = result.failed === 0 ? (documents * 1000) / (performance.now() - t0) : null;
       } else {
         let failed = 0;
-        const sink = new BulkSink<WindowResultDoc>({
+        const sink = new BulkSink<WindowDocument>({
           client: es,
           index,
           idKey: windowResultId,

@@ -1,15 +1,9 @@
 import { Client } from '@elastic/elasticsearch';
 import { BulkSink } from '@tributary/es-sink';
+import { WINDOW_DOCUMENT_MAPPINGS, type WindowDocument } from '@tributary/schema';
 import { InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult } from '../report/results.js';
-import {
-  clicksVsViewsQuery,
-  topPagesQuery,
-  WINDOW_RESULT_MAPPINGS,
-  windowResultDoc,
-  windowResultId,
-  type WindowResultDoc,
-} from './dashboard-queries.js';
+import { clicksVsViewsQuery, topPagesQuery, windowResultDoc, windowResultId } from './dashboard-queries.js';
 import { HTTP_LOAD_DEFAULTS, httpLoadFigures, runHttpLoad } from './http-load.js';
 import { figuresRun, scenarioRunId, type ScenarioContext } from './scenario-run.js';
 
@@ -77,7 +71,7 @@ export async function runQueriesOnce(
   const es = new Client({ node: ctx.elasticsearchUrl });
   let written = 0;
   let failed = 0;
-  const sink = new BulkSink<WindowResultDoc>({
+  const sink = new BulkSink<WindowDocument>({
     client: es,
     index: alias,
     idKey: windowResultId,
@@ -90,7 +84,7 @@ export async function runQueriesOnce(
     await es.indices.create({
       index,
       settings: { number_of_shards: 1, number_of_replicas: 0 },
-      mappings: WINDOW_RESULT_MAPPINGS,
+      mappings: WINDOW_DOCUMENT_MAPPINGS,
       aliases: { [alias]: { is_write_index: true } },
     });
     const now = Date.now();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
+import { WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { describe, expect, inject, it } from 'vitest';
 import { SearchablePoller } from '../../src/run/searchable-poller.js';
 import { WindowTracker } from '../../src/run/window-tracker.js';
@@ -11,16 +12,7 @@ describe('SearchablePoller against the real Elasticsearch', () => {
     try {
       await es.indices.create({
         index,
-        mappings: {
-          properties: {
-            page_url: { type: 'keyword' },
-            window_start: { type: 'date', format: 'epoch_millis' },
-            window_end: { type: 'date', format: 'epoch_millis' },
-            click_count: { type: 'long' },
-            view_count: { type: 'long' },
-            is_final: { type: 'boolean' },
-          },
-        },
+        mappings: WINDOW_DOCUMENT_MAPPINGS,
       });
       const tracker = new WindowTracker({ outOfOrdernessMs: 0 });
       const poller = new SearchablePoller(es, index, tracker, 100);

@@ -1,3 +1,4 @@
+import { windowDocumentId } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
 import {
   clicksVsViewsQuery,
@@ -30,6 +31,7 @@ describe('dashboard queries', () => {
     expect(doc.window_end - doc.window_start).toBe(60_000);
     expect(doc.is_final).toBe(true);
     expect(windowResultDoc(1, now, 500).is_final).toBe(false);
-    expect(windowResultId(doc)).toBe(`/products/2|${doc.window_start}`);
+    expect(windowResultId(doc)).toBe(windowDocumentId('/products/2', doc.window_start));
+    expect(windowResultId(doc)).not.toBe(windowResultId(windowResultDoc(501, now, 500, 3)));
   });
 });

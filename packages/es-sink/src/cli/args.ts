@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { invalidOption } from '../errors.js';
 import { patternWildcard } from '../index-management/index-name.js';
 import type { IndexTemplateSpec } from '../index-management/index-template.js';
 import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
-import { WINDOW_RESULT_MAPPINGS, type RecordFormat, type VersionSource } from '../connector/record-mapper.js';
+import type { RecordFormat, VersionSource } from '../connector/record-mapper.js';
 import type { SinkAuth } from '../options.js';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 
@@ -77,11 +78,11 @@ function defined<T>(o: { [K in keyof T]?: T[K] | undefined }): T {
 
 /** Window-result mappings; data streams also need `@timestamp` (copied from window_start). */
 function windowMappings(dataStream: boolean): Record<string, unknown> {
-  if (!dataStream) return WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>;
+  if (!dataStream) return WINDOW_DOCUMENT_MAPPINGS;
   return {
-    ...WINDOW_RESULT_MAPPINGS,
+    ...WINDOW_DOCUMENT_MAPPINGS,
     properties: {
-      ...WINDOW_RESULT_MAPPINGS.properties,
+      ...WINDOW_DOCUMENT_MAPPINGS.properties,
       '@timestamp': { type: 'date', format: 'epoch_millis' },
     },
   };
@@ -140,7 +141,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   if (dataStream && values.alias !== undefined)
     throw invalidOption('--alias', 'cannot be used with --data-stream');
-  const indexDateField = index.includes('{') ? (values['index-date-field'] ?? 'window_start') : undefined;
+  const indexDateField = index.includes('{')
+    ? (values['index-date-field'] ?? WINDOW_DOCUMENT_FIELDS.windowStart)
+    : undefined;
   const templateName =
     (alias ?? patternWildcard(index).replace(/[*{}]/g, '')).replace(/-+$/, '') || 'tributary-es-sink';
   const template =
@@ -177,7 +180,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     versionFrom: values['version-from'] as VersionSource | undefined,
     versionField: values['version-field'],
     timestampFrom: dataStream
-      ? (values['timestamp-field'] ?? (format === 'window-result' ? 'window_start' : undefined))
+      ? (values['timestamp-field'] ??
+        (format === 'window-result' ? WINDOW_DOCUMENT_FIELDS.windowStart : undefined))
       : values['timestamp-field'],
     sink: defined<KafkaEsConnectorOptions['sink']>({
       node: values['es-url'] ?? env['TRIBUTARY_ES_URL'] ?? 'http://127.0.0.1:9200',

@@ -1,5 +1,9 @@
-import { createHash } from 'node:crypto';
-import { decodeWindowResult } from '@tributary/schema';
+import {
+  WINDOW_DOCUMENT_MAPPINGS,
+  decodeWindowResult,
+  windowDocumentId,
+  windowResultToJSON,
+} from '@tributary/schema';
 import { readPath } from '../index-management/index-name.js';
 import type { IndexTemplateSpec } from '../index-management/index-template.js';
 
@@ -40,19 +44,9 @@ export class RecordMappingError extends Error {
   }
 }
 
-/** Deterministic document id of a window: hash of page_url and window_start (the same window always maps to it). */
-export function windowDocumentId(pageUrl: string, windowStart: number): string {
-  return createHash('sha256')
-    .update(pageUrl)
-    .update('\u0000')
-    .update(String(windowStart))
-    .digest('base64url')
-    .slice(0, 32);
-}
-
 /**
- * Protobuf `WindowResult` → `{ page_url, window_start, window_end, click_count, view_count, is_final, version }`,
- * id = hash(page_url, window_start), external version = result.version (a later emission of the same window wins).
+ * Protobuf `WindowResult` → its document (`windowResultToJSON`), id = `windowDocumentId(page_url, window_start)`,
+ * external version = result.version (a later emission of the same window wins); all three from @tributary/schema.
  */
 export function windowResultMapper(): RecordMapper {
   return (record) => {
@@ -68,15 +62,7 @@ export function windowResultMapper(): RecordMapper {
       );
     }
     return {
-      document: {
-        page_url: r.pageUrl,
-        window_start: r.windowStart,
-        window_end: r.windowEnd,
-        click_count: r.clickCount,
-        view_count: r.viewCount,
-        is_final: r.isFinal,
-        version: r.version,
-      },
+      document: windowResultToJSON(r),
       id: windowDocumentId(r.pageUrl, r.windowStart),
       version: r.version,
     };
@@ -137,20 +123,6 @@ export function jsonMapper(options: JsonMapperOptions): RecordMapper {
   };
 }
 
-/** Index mappings of window-result documents. */
-export const WINDOW_RESULT_MAPPINGS = {
-  dynamic: 'strict',
-  properties: {
-    page_url: { type: 'keyword' },
-    window_start: { type: 'date', format: 'epoch_millis' },
-    window_end: { type: 'date', format: 'epoch_millis' },
-    click_count: { type: 'long' },
-    view_count: { type: 'long' },
-    is_final: { type: 'boolean' },
-    version: { type: 'long' },
-  },
-} as const;
-
 /**
  * The index template for window-result documents: daily indices `<base>-*` with strict mappings, joining alias
  * `<base>`. Defaults follow the seeds (refresh 30 s) and a single node (1 shard, 0 replicas).
@@ -162,7 +134,7 @@ export function windowResultTemplate(
   return {
     name: base,
     indexPatterns: [`${base}-*`],
-    mappings: WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>,
+    mappings: WINDOW_DOCUMENT_MAPPINGS,
     shards: options.shards ?? 1,
     replicas: options.replicas ?? 0,
     refreshInterval: options.refreshInterval ?? '30s',

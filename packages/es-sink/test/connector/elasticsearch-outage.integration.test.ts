@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
-import { WINDOW_RESULT_MAPPINGS } from '../../src/connector/record-mapper.js';
+import { WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { SINK_METRIC_NAMES as N } from '../../src/metrics/metric-names.js';
 import { ConnectorFixture, waitFor, windowRecord } from '../helpers/connector-fixture.js';
 import { metricValue } from '../helpers/metric-values.js';
@@ -78,7 +78,7 @@ describe('connector while Elasticsearch is suspended (SIGSTOP)', () => {
         template: {
           name: index,
           indexPatterns: [index],
-          mappings: WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>,
+          mappings: WINDOW_DOCUMENT_MAPPINGS,
           replicas: 0,
         },
       },

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { encodeWindowResult, type WindowResult } from '@tributary/schema';
+import {
+  WINDOW_DOCUMENT_MAPPINGS,
+  encodeWindowResult,
+  windowDocumentId,
+  type WindowResult,
+} from '@tributary/schema';
 import { createKafkaClient, createLz4Codec, loadKafkajs, type Admin } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
-import { WINDOW_RESULT_MAPPINGS, windowDocumentId } from '../../src/connector/record-mapper.js';
 
 const { CompressionCodecs, CompressionTypes } = loadKafkajs();
 const brokers = inject('kafkaBrokers');
@@ -80,7 +84,7 @@ describe('Kafka → Elasticsearch connector with compressed input', () => {
         template: {
           name: index,
           indexPatterns: [index],
-          mappings: WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>,
+          mappings: WINDOW_DOCUMENT_MAPPINGS,
           replicas: 0,
         },
       },

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { windowRecord } from '../helpers/connector-fixture.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEsConnector, type KafkaEsConnector } from '../../src/connector/kafka-es-connector.js';
-import { WINDOW_RESULT_MAPPINGS, windowDocumentId } from '../../src/connector/record-mapper.js';
+import { WINDOW_DOCUMENT_MAPPINGS, windowDocumentId } from '@tributary/schema';
 import { DEAD_LETTER_HEADERS } from '../../src/connector/dead-letter-record.js';
 import { metricTotal, metricValue } from '../helpers/metric-values.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -98,7 +98,7 @@ function connectorFor(
       template: {
         name: index,
         indexPatterns: [index],
-        mappings: WINDOW_RESULT_MAPPINGS as unknown as Record<string, unknown>,
+        mappings: WINDOW_DOCUMENT_MAPPINGS,
         replicas: 0,
       },
       ...extra.sink,

@@ -1,11 +1,6 @@
-import { encodeWindowResult } from '@tributary/schema';
+import { WINDOW_DOCUMENT_MAPPINGS, encodeWindowResult, windowDocumentId } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
-import {
-  jsonMapper,
-  windowDocumentId,
-  windowResultMapper,
-  windowResultTemplate,
-} from '../../src/connector/record-mapper.js';
+import { jsonMapper, windowResultMapper, windowResultTemplate } from '../../src/connector/record-mapper.js';
 
 const record = (value: Buffer | null, offset = '42') => ({ key: null, value, offset, partition: 3 });
 
@@ -89,6 +84,7 @@ describe('windowResultTemplate', () => {
       replicas: 0,
       refreshInterval: '30s',
     });
+    expect(windowResultTemplate().mappings).toBe(WINDOW_DOCUMENT_MAPPINGS);
     expect(windowResultTemplate({ base: 'm', replicas: 1 })).toMatchObject({
       name: 'm',
       indexPatterns: ['m-*'],

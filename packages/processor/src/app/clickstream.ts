@@ -1,10 +1,6 @@
-import {
-  WINDOW_RESULT_MAPPINGS,
-  connectorLoggerFor,
-  createKafkaEsConnector,
-  startMetricsServer,
-} from '@tributary/es-sink';
+import { connectorLoggerFor, createKafkaEsConnector, startMetricsServer } from '@tributary/es-sink';
 import type { HealthState, KafkaEsConnector, Logger, MetricsServer } from '@tributary/es-sink';
+import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import {
@@ -200,11 +196,11 @@ export function createClickstreamApp(
         sink: {
           node: config.elasticsearchUrl,
           index: `${config.indexPrefix}-{yyyy.MM.dd}`,
-          indexDateField: 'window_start',
+          indexDateField: WINDOW_DOCUMENT_FIELDS.windowStart,
           template: {
             name: config.indexPrefix,
             indexPatterns: [`${config.indexPrefix}-*`],
-            mappings: WINDOW_RESULT_MAPPINGS,
+            mappings: WINDOW_DOCUMENT_MAPPINGS,
             alias: config.indexPrefix,
             replicas: 0,
           },

@@ -1,3 +1,4 @@
+import { isWindowClosed } from '@tributary/schema';
 import type { ChangelogEntry, InputRecord, OutputRecord } from '../task/partition-task.js';
 import { DedupStore } from '../dedup/dedup-store.js';
 import { jsonCodec } from '../state/codec.js';
@@ -336,11 +337,11 @@ export class PartitionGate<E> {
   }
 }
 
-/** The windows still open at `watermark` (`end + L > watermark`): `all` itself when none closed (the usual case). */
+/** The windows still open at `watermark` (not `isWindowClosed`): `all` itself when none closed (the usual case). */
 function openWindows(all: TimeWindow[], watermark: number, allowedLatenessMs: number): TimeWindow[] {
   for (const w of all) {
-    if (!(w.end + allowedLatenessMs > watermark))
-      return all.filter((x) => x.end + allowedLatenessMs > watermark);
+    if (isWindowClosed(w.end, watermark, allowedLatenessMs))
+      return all.filter((x) => !isWindowClosed(x.end, watermark, allowedLatenessMs));
   }
   return all;
 }

@@ -1,3 +1,4 @@
+import { isWindowClosed } from '@tributary/schema';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import type { Codec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
@@ -179,13 +180,13 @@ export class WindowSlots<C, R> {
       const slot = this.#store.get(top.id);
       if (slot === undefined || slot.fired) continue;
       slot.fired = true;
-      const final = slot.end + lateness <= wm;
+      const final = isWindowClosed(slot.end, wm, lateness);
       if (final) slot.closed = true;
       this.#emit(top.id, slot, final);
     }
     for (
       let top = this.#unclosed.peek();
-      top !== undefined && top.end + lateness <= wm;
+      top !== undefined && isWindowClosed(top.end, wm, lateness);
       top = this.#unclosed.peek()
     ) {
       this.#unclosed.pop();

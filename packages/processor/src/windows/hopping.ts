@@ -1,6 +1,7 @@
 import { invalidOption } from '../errors.js';
 import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
-import { floorTo, type TimeWindow, type WindowAssigner } from './window.js';
+import { windowStartOf } from '@tributary/schema';
+import type { TimeWindow, WindowAssigner } from './window.js';
 
 export interface HoppingWindowOptions {
   /** Window length in ms. */
@@ -32,7 +33,8 @@ export class HoppingWindows implements WindowAssigner {
   }
 
   assign(timestampMs: number): TimeWindow[] {
-    const lastStart = floorTo(timestampMs, this.advanceMs, this.offsetMs);
+    // Starts are aligned on the advance: the last one is the start of the advance-sized window holding the event.
+    const lastStart = windowStartOf(timestampMs, this.advanceMs, this.offsetMs);
     const windows: TimeWindow[] = [];
     for (let start = lastStart; start > timestampMs - this.sizeMs; start -= this.advanceMs) {
       windows.push({ start, end: start + this.sizeMs });

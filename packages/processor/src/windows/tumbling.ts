@@ -1,5 +1,6 @@
 import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
-import { floorTo, type TimeWindow, type WindowAssigner } from './window.js';
+import { windowStartOf } from '@tributary/schema';
+import type { TimeWindow, WindowAssigner } from './window.js';
 
 export interface TumblingWindowOptions {
   /** Window length in ms. */
@@ -10,7 +11,7 @@ export interface TumblingWindowOptions {
 
 /**
  * Epoch-aligned, non-overlapping windows: `start = floor((ts - offset) / size) * size + offset`,
- * `end = start + size`, window = [start, end).
+ * `end = start + size`, window = [start, end) — the contract's `windowStartOf` (@tributary/schema).
  */
 export class TumblingWindows implements WindowAssigner {
   readonly kind = 'tumbling' as const;
@@ -36,7 +37,7 @@ export class TumblingWindows implements WindowAssigner {
 
   /** The one window containing `timestampMs`. */
   windowFor(timestampMs: number): TimeWindow {
-    const start = floorTo(timestampMs, this.sizeMs, this.offsetMs);
+    const start = windowStartOf(timestampMs, this.sizeMs, this.offsetMs);
     return { start, end: start + this.sizeMs };
   }
 }

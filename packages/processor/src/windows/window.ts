@@ -19,11 +19,6 @@ export interface WindowAssigner {
   assign(timestampMs: number): TimeWindow[];
 }
 
-/** Floor division that is correct for negative numerators (timestamps before the epoch or offset). */
-export function floorTo(value: number, size: number, offset: number): number {
-  return Math.floor((value - offset) / size) * size + offset;
-}
-
 /** Stable string form `start:end` used in state keys. */
 export function windowId(w: TimeWindow): string {
   return `${w.start}:${w.end}`;

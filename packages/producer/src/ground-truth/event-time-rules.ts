@@ -4,7 +4,8 @@ import { integerIn } from '../validation.js';
 /**
  * The event-time contract shared with @tributary/processor: epoch-aligned tumbling windows, per-partition
  * bounded-out-of-orderness watermarks, allowed lateness and a dedup store with an event-time TTL. Defaults:
- * `EVENT_TIME_DEFAULTS` of @tributary/schema.
+ * `EVENT_TIME_DEFAULTS` of @tributary/schema, which also holds the window start and the lateness rule
+ * (`windowStartOf`, `isWindowClosed`, `isLate`).
  */
 export interface EventTimeRules {
   /** Tumbling window size in ms. @defaultValue 60000 */
@@ -29,17 +30,6 @@ export function resolveEventTimeRules(input: Partial<EventTimeRules> = {}, prefi
     allowedLatenessMs: integerIn(`${prefix}allowedLatenessMs`, merged.allowedLatenessMs, 0),
     dedupTtlMs: integerIn(`${prefix}dedupTtlMs`, merged.dedupTtlMs, 1),
   };
-}
-
-/** Start of the tumbling window containing `ts`. */
-export function windowStartOf(ts: number, sizeMs: number, offsetMs = 0): number {
-  return Math.floor((ts - offsetMs) / sizeMs) * sizeMs + offsetMs;
-}
-
-/** True when an event at `ts` is late against watermark `wm` under the rules. */
-export function isLate(ts: number, wm: number, rules: EventTimeRules): boolean {
-  const windowEnd = windowStartOf(ts, rules.windowSizeMs, rules.windowOffsetMs) + rules.windowSizeMs;
-  return windowEnd + rules.allowedLatenessMs <= wm;
 }
 
 export function stripUndefined<T extends object>(value: T): Partial<T> {

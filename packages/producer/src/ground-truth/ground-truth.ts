@@ -4,10 +4,17 @@ import type {
   SchemaError,
   ValidationResult,
 } from '@tributary/schema';
-import { RECORD_FUTURE_SKEW_MS, createClickstreamValidator, decodeClickstreamEvent } from '@tributary/schema';
+import {
+  RECORD_FUTURE_SKEW_MS,
+  createClickstreamValidator,
+  decodeClickstreamEvent,
+  isLate,
+  isWindowClosed,
+  windowStartOf,
+} from '@tributary/schema';
 import type { ClickstreamStringField } from '@tributary/schema';
 import { integerIn } from '../validation.js';
-import { isLate, resolveEventTimeRules, windowStartOf } from './event-time-rules.js';
+import { resolveEventTimeRules } from './event-time-rules.js';
 import type { EventTimeRules } from './event-time-rules.js';
 
 /** Defaults of the ground truth's options beyond the event-time rules (the processor's defaults). */
@@ -255,10 +262,10 @@ export class GroundTruthAccumulator {
   #closeWindows(state: PartitionState): void {
     const { windowSizeMs, allowedLatenessMs } = this.rules;
     const wm = state.maxTs - this.rules.outOfOrdernessMs;
-    if (!(state.oldestKeys + windowSizeMs + allowedLatenessMs <= wm)) return;
+    if (!isWindowClosed(state.oldestKeys + windowSizeMs, wm, allowedLatenessMs)) return;
     let oldest = Number.POSITIVE_INFINITY;
     for (const start of state.keys.keys()) {
-      if (start + windowSizeMs + allowedLatenessMs <= wm) state.keys.delete(start);
+      if (isWindowClosed(start + windowSizeMs, wm, allowedLatenessMs)) state.keys.delete(start);
       else if (start < oldest) oldest = start;
     }
     state.oldestKeys = oldest;

@@ -1,5 +1,4 @@
-import { ClickstreamEventEncoder, type ClickstreamEvent } from '@tributary/schema';
-import { isLate, windowStartOf } from '../ground-truth/event-time-rules.js';
+import { ClickstreamEventEncoder, isLate, windowStartOf, type ClickstreamEvent } from '@tributary/schema';
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
 import { partitionForKey } from '@tributary/kafka';
 import { Prng } from '../random/prng.js';
