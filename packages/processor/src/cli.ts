@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger } from '@tributary/es-sink';
+import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
 import { runDashboardCommand } from './dashboard/dashboard-command.js';

@@ -1,10 +1,7 @@
-import {
-  WINDOW_RESULT_MAPPINGS,
-  connectorLoggerFor,
-  createKafkaEsConnector,
-  startMetricsServer,
-} from '@tributary/es-sink';
-import type { HealthState, KafkaEsConnector, Logger, MetricsServer } from '@tributary/es-sink';
+import { WINDOW_RESULT_MAPPINGS, connectorLoggerFor, createKafkaEsConnector } from '@tributary/es-sink';
+import type { KafkaEsConnector } from '@tributary/es-sink';
+import { startMetricsServer } from '@tributary/observability';
+import type { HealthState, Logger, MetricsServer } from '@tributary/observability';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import {
@@ -29,7 +26,7 @@ export interface ClickstreamAppDependencies {
   readonly registry?: Registry;
   readonly now?: () => number;
   readonly onError?: (error: Error) => void;
-  /** pino logger for the job's runtime events (see `createLogger` of @tributary/es-sink). */
+  /** pino logger for the job's runtime events (see `createLogger` of @tributary/observability). */
   readonly logger?: Logger;
   /**
    * Dashboard options over those the config implies (port, Elasticsearch URL and alias, input topic and stage);
