@@ -20,6 +20,7 @@ const packageDirs = [
   'producer',
   'processor',
   'es-sink',
+  'dashboard',
   'bench',
 ];
 

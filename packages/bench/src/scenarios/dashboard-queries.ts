@@ -1,7 +1,7 @@
 /** The two dashboard queries of the `queries` scenario, as `_search` bodies over window result documents. */
 
 /** The query builders live with the dashboard that runs them, so the bench measures exactly what it serves. */
-export { clicksVsViewsQuery, topPagesQuery } from '@tributary/processor';
+export { clicksVsViewsQuery, topPagesQuery } from '@tributary/dashboard';
 
 /** The mapping of window result documents: the one the connector installs for the clickstream job. */
 export { WINDOW_RESULT_MAPPINGS } from '@tributary/es-sink';

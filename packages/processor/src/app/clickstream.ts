@@ -1,5 +1,7 @@
 import { WINDOW_RESULT_MAPPINGS, connectorLoggerFor, createKafkaEsConnector } from '@tributary/es-sink';
 import type { KafkaEsConnector } from '@tributary/es-sink';
+import { registryMetricsSource, resolveDashboardOptions, startDashboardServer } from '@tributary/dashboard';
+import type { DashboardOptions, DashboardServer } from '@tributary/dashboard';
 import { startMetricsServer } from '@tributary/observability';
 import type { HealthState, Logger, MetricsServer } from '@tributary/observability';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -12,11 +14,6 @@ import {
 import { clickstreamEnrichedEncoder } from '../enrichment/clickstream-enrichment.js';
 import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
 import { EnrichmentTable } from '../enrichment/enrichment-table.js';
-import { startDashboardServer } from '../dashboard/dashboard-server.js';
-import { resolveDashboardOptions } from '../dashboard/dashboard-options.js';
-import type { DashboardOptions } from '../dashboard/dashboard-options.js';
-import type { DashboardServer } from '../dashboard/dashboard-server.js';
-import { registryMetricsSource } from '../dashboard/metrics-source.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import { combineHealth } from './app-health.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';

@@ -4,7 +4,7 @@ import {
   readClicksVsViews,
   readTopPages,
   topPagesQuery,
-} from '../../src/dashboard/queries.js';
+} from '../src/queries.js';
 
 describe('dashboard queries', () => {
   it('top pages: terms on page_url ordered by summed clicks over the last N minutes of window_start', () => {

@@ -5,8 +5,8 @@ import {
   histogramQuantile,
   maxOf,
   sumOf,
-} from '../../src/dashboard/metric-figures.js';
-import type { MetricFamily } from '../../src/dashboard/prometheus-text.js';
+} from '../src/metric-figures.js';
+import type { MetricFamily } from '../src/prometheus-text.js';
 
 const families: MetricFamily[] = [
   {
