@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bucketDelta,
-  histogramBuckets,
-  histogramQuantile,
-  maxOf,
-  sumOf,
-} from '../src/metric-figures.js';
+import { bucketDelta, histogramBuckets, histogramQuantile, maxOf, sumOf } from '../src/metric-figures.js';
 import type { MetricFamily } from '../src/prometheus-text.js';
 
 const families: MetricFamily[] = [

@@ -62,8 +62,16 @@ function snapshot(s: {
       help: '',
       type: 'histogram',
       values: [
-        { metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`, labels: { le: '1', stage: 'x' }, value: a },
-        { metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`, labels: { le: '10', stage: 'x' }, value: b },
+        {
+          metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
+          labels: { le: '1', stage: 'x' },
+          value: a,
+        },
+        {
+          metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
+          labels: { le: '10', stage: 'x' },
+          value: b,
+        },
         {
           metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
           labels: { le: '+Inf', stage: 'x' },
