@@ -4,37 +4,41 @@ import tseslint from 'typescript-eslint';
 
 /**
  * One flat config for every package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
- * uses kafka only. kafkajs is imported by @tributary/kafka alone: it installs its fixes before kafkajs loads, which an
- * import of kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
+ * uses kafka only. @tributary/observability (the logger factory and the /metrics + /health server) imports no
+ * @tributary package and every package but schema (which knows no I/O) may use it. @tributary/dashboard reads a job's
+ * metrics and Elasticsearch: it may use schema and observability, and only the processor's reference app embeds it.
+ * kafkajs is imported by @tributary/kafka alone: it installs its fixes before kafkajs loads, which an import of
+ * kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
  */
+const ALL = [
+  '@tributary/schema',
+  '@tributary/kafka',
+  '@tributary/observability',
+  '@tributary/producer',
+  '@tributary/processor',
+  '@tributary/es-sink',
+  '@tributary/dashboard',
+  '@tributary/bench',
+  '@tributary/devstack',
+];
+const except = (...allowed) => ALL.filter((name) => !allowed.includes(name.slice('@tributary/'.length)));
 const layering = {
-  schema: [
-    '@tributary/kafka',
-    '@tributary/producer',
-    '@tributary/processor',
-    '@tributary/es-sink',
-    '@tributary/bench',
-    '@tributary/devstack',
-  ],
-  kafka: [
-    '@tributary/producer',
-    '@tributary/processor',
-    '@tributary/es-sink',
-    '@tributary/bench',
-    '@tributary/devstack',
-  ],
-  devstack: [
-    '@tributary/schema',
-    '@tributary/producer',
-    '@tributary/processor',
-    '@tributary/es-sink',
-    '@tributary/bench',
-  ],
-  producer: ['@tributary/processor', '@tributary/es-sink', '@tributary/bench'],
-  processor: ['@tributary/producer', '@tributary/bench'],
-  'es-sink': ['@tributary/producer', '@tributary/processor', '@tributary/bench'],
+  schema: except(),
+  kafka: except('schema', 'observability'),
+  observability: except(),
+  devstack: except('kafka', 'observability'),
+  producer: except('schema', 'kafka', 'observability'),
+  processor: except('schema', 'kafka', 'observability', 'es-sink', 'dashboard'),
+  'es-sink': except('schema', 'kafka', 'observability'),
+  dashboard: except('schema', 'observability'),
   bench: [],
 };
+
+/**
+ * The processor's engine, runtime, config and metrics know neither Elasticsearch nor the dashboard: only the
+ * reference app (`src/app`) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
+ */
+const PROCESSOR_APP_ONLY = ['@tributary/es-sink', '@tributary/dashboard'];
 
 const KAFKAJS_ONLY_IN_KAFKA = {
   name: 'kafkajs',
@@ -55,9 +59,8 @@ export default tseslint.config(
       ],
     },
   },
-  ...Object.entries(layering).map(([pkg, forbidden]) => ({
-    files: [`packages/${pkg}/src/**/*.ts`],
-    rules: {
+  ...Object.entries(layering).flatMap(([pkg, forbidden]) => {
+    const rule = (extra = []) => ({
       'no-restricted-imports': [
         'error',
         {
@@ -66,6 +69,7 @@ export default tseslint.config(
               name,
               message: `packages/${pkg} must not depend on ${name} (package layering).`,
             })),
+            ...extra,
             ...(pkg === 'kafka' ? [] : [KAFKAJS_ONLY_IN_KAFKA]),
           ],
           patterns: [
@@ -73,8 +77,21 @@ export default tseslint.config(
           ],
         },
       ],
-    },
-  })),
+    });
+    const configs = [{ files: [`packages/${pkg}/src/**/*.ts`], rules: rule() }];
+    if (pkg === 'processor')
+      configs.push({
+        files: ['packages/processor/src/**/*.ts'],
+        ignores: ['packages/processor/src/app/**', 'packages/processor/src/cli.ts'],
+        rules: rule(
+          PROCESSOR_APP_ONLY.map((name) => ({
+            name,
+            message: `only the processor's reference app (src/app, src/cli.ts) may import ${name}.`,
+          })),
+        ),
+      });
+    return configs;
+  }),
   {
     // Tests may use any package (their devDependencies), but kafkajs only through @tributary/kafka as well.
     files: ['packages/*/test/**/*.ts', 'test/**/*.ts'],

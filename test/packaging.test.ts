@@ -12,7 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
-const packageDirs = ['schema', 'kafka', 'devstack', 'producer', 'processor', 'es-sink', 'bench'];
+const packageDirs = [
+  'schema',
+  'kafka',
+  'observability',
+  'devstack',
+  'producer',
+  'processor',
+  'es-sink',
+  'dashboard',
+  'bench',
+];
 
 interface Manifest {
   name: string;

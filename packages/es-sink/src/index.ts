@@ -90,23 +90,7 @@ export {
   type VersionSource,
 } from './connector/record-mapper.js';
 export { DEAD_LETTER_HEADERS, deadLetterMessage } from './connector/dead-letter-record.js';
-export {
-  METRICS_SERVER_DEFAULTS,
-  startMetricsServer,
-  type HealthState,
-  type MetricsServer,
-  type MetricsServerOptions,
-} from './observability/metrics-server.js';
-export {
-  LOGGER_DEFAULTS,
-  LOG_LEVELS,
-  REDACT_PATHS,
-  connectorLoggerFor,
-  createLogger,
-  type CreateLoggerOptions,
-  type LogLevel,
-  type Logger,
-} from './observability/logger.js';
+export { connectorLoggerFor } from './connector/connector-logger.js';
 export {
   DOCUMENT_OUTCOMES,
   NO_RESPONSE_STATUS,

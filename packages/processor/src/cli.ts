@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { createLogger } from '@tributary/es-sink';
+import { runDashboardCommand } from '@tributary/dashboard';
+import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
-import { runDashboardCommand } from './dashboard/dashboard-command.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
 import { startWithRetry } from './runtime/start-retry.js';
 
@@ -12,7 +12,11 @@ const START_TIMEOUT_MS = 300_000;
 /** `tributary-processor clickstream [options]`: see `--help`. */
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv[0] === 'dashboard') return runDashboardCommand(argv.slice(1));
+  if (argv[0] === 'dashboard')
+    return runDashboardCommand(argv.slice(1), {
+      command: 'tributary-processor dashboard',
+      name: 'tributary-processor',
+    });
   let parsed;
   try {
     parsed = parseCli(argv, { env: process.env });

@@ -39,8 +39,6 @@ export const PROCESSOR_ERROR_CODES = {
   INVALID_STATE: 'TRIB_PROC_INVALID_STATE',
   /** Config: the configuration file cannot be read or parsed. */
   CONFIG_FILE_INVALID: 'TRIB_PROC_CONFIG_FILE_INVALID',
-  /** Dashboard: a scraped /metrics answer is not valid Prometheus text exposition format. */
-  METRICS_TEXT_INVALID: 'TRIB_PROC_METRICS_TEXT_INVALID',
 } as const;
 
 export type ProcessorErrorCode = (typeof PROCESSOR_ERROR_CODES)[keyof typeof PROCESSOR_ERROR_CODES];

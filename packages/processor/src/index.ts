@@ -18,8 +18,9 @@ export type {
   LogLevel,
 } from './config/stream-job-options.js';
 export { changelogTopic, transactionalId } from './kafka/topic-names.js';
-export { METRIC_NAMES, WINDOW_FIRE_KINDS } from './metrics/metric-names.js';
-export type { MetricName, WindowFireKind } from './metrics/metric-names.js';
+/** The processor's metric names live in the contract package (the dashboard reads them); exported here too. */
+export { PROCESSOR_METRIC_NAMES as METRIC_NAMES, WINDOW_FIRE_KINDS } from '@tributary/schema';
+export type { ProcessorMetricName as MetricName, WindowFireKind } from '@tributary/schema';
 export { EVENT_TIME_LATENCY_BUCKETS } from './metrics/processor-metrics.js';
 export type { StreamJobStats } from './metrics/processor-metrics.js';
 
@@ -149,21 +150,3 @@ export {
 export type { ProcessorConfig } from './config/processor-config.js';
 export { parseCli } from './config/cli-options.js';
 export type { ParsedCli } from './config/cli-options.js';
-
-// Live dashboard: queries, Prometheus text parsing, view model, HTTP server
-export { topPagesQuery, clicksVsViewsQuery, readTopPages, readClicksVsViews } from './dashboard/queries.js';
-export type { SearchBody, TopPageRow, MinutePoint } from './dashboard/queries.js';
-export { parsePrometheusText } from './dashboard/prometheus-text.js';
-export type { MetricFamily, MetricSample } from './dashboard/prometheus-text.js';
-export { histogramQuantile } from './dashboard/metric-figures.js';
-export type { HistogramBuckets } from './dashboard/metric-figures.js';
-export { DashboardModel } from './dashboard/view-model.js';
-export type { DashboardView, PipelineFigures, DashboardModelOptions } from './dashboard/view-model.js';
-export { DASHBOARD_DEFAULTS, resolveDashboardOptions } from './dashboard/dashboard-options.js';
-export type { DashboardOptions } from './dashboard/dashboard-options.js';
-export { registryMetricsSource, scrapeMetricsSource } from './dashboard/metrics-source.js';
-export type { MetricsSource } from './dashboard/metrics-source.js';
-export { elasticsearchSearch } from './dashboard/elasticsearch-search.js';
-export type { Search } from './dashboard/elasticsearch-search.js';
-export { startDashboardServer } from './dashboard/dashboard-server.js';
-export type { DashboardServer, DashboardServerDependencies } from './dashboard/dashboard-server.js';

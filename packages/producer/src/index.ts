@@ -43,7 +43,6 @@ export { GATEWAY_DEFAULTS, resolveGatewayOptions } from './gateway/gateway-optio
 export type { IngestGatewayOptions } from './gateway/gateway-options.js';
 export { GatewayMetrics } from './gateway/gateway-metrics.js';
 export type { GatewayMetricsOptions } from './gateway/gateway-metrics.js';
-export { createGatewayLogger, GATEWAY_REDACT_PATHS, LOG_LEVELS } from './gateway/gateway-logger.js';
-export type { GatewayLogger, GatewayLoggerOptions, LogLevel } from './gateway/gateway-logger.js';
+export type { GatewayLogger } from './gateway/gateway-logger.js';
 export type { EventResult } from './gateway/event-parsing.js';
 export { joinDelimited, splitDelimited } from './gateway/request-body.js';

@@ -54,4 +54,6 @@ export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export { describeValue } from './describe-value.js';
 export type { InvalidEventMessage } from './diagnostics.js';
 export type { ResolvedValidatorOptions } from './validation.js';
+export { PROCESSOR_METRIC_NAMES, WINDOW_FIRE_KINDS } from './processor-metric-names.js';
+export type { ProcessorMetricName, WindowFireKind } from './processor-metric-names.js';
 export const VERSION = '0.1.0';

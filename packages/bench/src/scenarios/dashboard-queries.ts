@@ -2,7 +2,7 @@
 import { windowDocumentId, type WindowDocument } from '@tributary/schema';
 
 /** The query builders live with the dashboard that runs them, so the bench measures exactly what it serves. */
-export { clicksVsViewsQuery, topPagesQuery } from '@tributary/processor';
+export { clicksVsViewsQuery, topPagesQuery } from '@tributary/dashboard';
 
 /**
  * The `seq`-th window result document of a writer producing one-minute windows for `pages` pages: the window is the

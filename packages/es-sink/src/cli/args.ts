@@ -7,7 +7,7 @@ import type { IndexTemplateSpec } from '../index-management/index-template.js';
 import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
 import type { RecordFormat, VersionSource } from '../connector/record-mapper.js';
 import type { SinkAuth } from '../options.js';
-import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
+import { LOG_LEVELS, type LogLevel } from '@tributary/observability';
 
 const OPTIONS = {
   brokers: { type: 'string' },

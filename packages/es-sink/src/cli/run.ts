@@ -1,10 +1,10 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { createKafkaEsConnector, type KafkaEsConnector } from '../connector/kafka-es-connector.js';
-import type { ConnectorLogger, KafkaEsConnectorOptions } from '../connector/connector-options.js';
+import { createLogger, startMetricsServer, type MetricsServer } from '@tributary/observability';
+import { connectorLoggerFor } from '../connector/connector-logger.js';
+import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
 import { SINK_ERROR_CODES, isSinkError } from '../errors.js';
-import { createLogger, type Logger } from '../observability/logger.js';
-import { startMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 import { redactOptions } from '../options.js';
 import { parseCliArgs, type CliConfig } from './args.js';
 import { HELP } from './help.js';
@@ -20,11 +20,6 @@ export interface CliIo {
   onSignal: (handler: (signal: string) => void) => void;
   /** Called once the connector runs (tests read the metrics URL from it). */
   onRunning?: (running: { connector: KafkaEsConnector; metricsUrl: string | undefined }) => void;
-}
-
-/** The connector logger writing through pino: `(level, message, fields)` → `logger[level](fields, message)`. */
-export function pinoConnectorLogger(logger: Logger): ConnectorLogger {
-  return (level, message, fields) => logger[level](fields ?? {}, message);
 }
 
 /** What the CLI logs about its configuration: never credentials (auth, TLS, SASL, URL userinfo). */
@@ -70,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     connector = createKafkaEsConnector({
       ...config.connector,
-      logger: pinoConnectorLogger(logger),
+      logger: connectorLoggerFor(logger),
       ...(registry === undefined ? {} : { registry }),
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { HealthState } from '@tributary/es-sink';
+import type { HealthState } from '@tributary/observability';
 
 /**
  * The health of an app made of components (the stream job, the Elasticsearch connectors): live while every

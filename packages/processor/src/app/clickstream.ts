@@ -1,5 +1,9 @@
-import { connectorLoggerFor, createKafkaEsConnector, startMetricsServer } from '@tributary/es-sink';
-import type { HealthState, KafkaEsConnector, Logger, MetricsServer } from '@tributary/es-sink';
+import { connectorLoggerFor, createKafkaEsConnector } from '@tributary/es-sink';
+import type { KafkaEsConnector } from '@tributary/es-sink';
+import { registryMetricsSource, resolveDashboardOptions, startDashboardServer } from '@tributary/dashboard';
+import type { DashboardOptions, DashboardServer } from '@tributary/dashboard';
+import { startMetricsServer } from '@tributary/observability';
+import type { HealthState, Logger, MetricsServer } from '@tributary/observability';
 import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
@@ -11,11 +15,6 @@ import {
 import { clickstreamEnrichedEncoder } from '../enrichment/clickstream-enrichment.js';
 import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
 import { EnrichmentTable } from '../enrichment/enrichment-table.js';
-import { startDashboardServer } from '../dashboard/dashboard-server.js';
-import { resolveDashboardOptions } from '../dashboard/dashboard-options.js';
-import type { DashboardOptions } from '../dashboard/dashboard-options.js';
-import type { DashboardServer } from '../dashboard/dashboard-server.js';
-import { registryMetricsSource } from '../dashboard/metrics-source.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import { combineHealth } from './app-health.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
@@ -25,7 +24,7 @@ export interface ClickstreamAppDependencies {
   readonly registry?: Registry;
   readonly now?: () => number;
   readonly onError?: (error: Error) => void;
-  /** pino logger for the job's runtime events (see `createLogger` of @tributary/es-sink). */
+  /** pino logger for the job's runtime events (see `createLogger` of @tributary/observability). */
   readonly logger?: Logger;
   /**
    * Dashboard options over those the config implies (port, Elasticsearch URL and alias, input topic and stage);

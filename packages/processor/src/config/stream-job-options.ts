@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Logger } from '@tributary/es-sink';
+import type { Logger } from '@tributary/observability';
 import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { PartitionTask } from '../task/partition-task.js';

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { ENGINE_CHANNELS } from '../engine/diagnostics.js';
 import { PROCESSOR_ERROR_CODES } from '../errors.js';
-import { METRIC_NAMES } from './metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import type { OutputSummary } from './output-summary.js';
 import type { StageSample } from './task-sample.js';
 
@@ -111,135 +111,135 @@ export class ProcessorMetrics {
     const registers = [registry];
     this.#prom = {
       recordsIn: new Counter({
-        name: METRIC_NAMES.recordsIn,
+        name: PROCESSOR_METRIC_NAMES.recordsIn,
         help: 'Input records fed to tasks',
         labelNames: ['stage', 'topic'],
         registers,
       }),
       recordsOut: new Counter({
-        name: METRIC_NAMES.recordsOut,
+        name: PROCESSOR_METRIC_NAMES.recordsOut,
         help: 'Output records committed',
         labelNames: ['stage', 'output'],
         registers,
       }),
       changelog: new Counter({
-        name: METRIC_NAMES.changelogRecords,
+        name: PROCESSOR_METRIC_NAMES.changelogRecords,
         help: 'Changelog records committed',
         labelNames: ['stage'],
         registers,
       }),
       commitDuration: new Histogram({
-        name: METRIC_NAMES.commitDuration,
+        name: PROCESSOR_METRIC_NAMES.commitDuration,
         help: 'Duration of one task commit (transaction or produce + offset commit)',
         labelNames: ['stage'],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers,
       }),
       commitFailures: new Counter({
-        name: METRIC_NAMES.commitFailures,
+        name: PROCESSOR_METRIC_NAMES.commitFailures,
         help: 'Aborted or failed commits',
         labelNames: ['stage'],
         registers,
       }),
       restoreDuration: new Histogram({
-        name: METRIC_NAMES.restoreDuration,
+        name: PROCESSOR_METRIC_NAMES.restoreDuration,
         help: 'Duration of restoring newly assigned tasks from their changelogs',
         labelNames: ['stage'],
         buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
         registers,
       }),
       restored: new Counter({
-        name: METRIC_NAMES.restoredRecords,
+        name: PROCESSOR_METRIC_NAMES.restoredRecords,
         help: 'Changelog records replayed into tasks',
         labelNames: ['stage'],
         registers,
       }),
       lag: new Gauge({
-        name: METRIC_NAMES.consumerLag,
+        name: PROCESSOR_METRIC_NAMES.consumerLag,
         help: 'Offsets behind the high watermark',
         labelNames: ['stage', 'topic', 'partition'],
         registers,
       }),
       watermark: new Gauge({
-        name: METRIC_NAMES.watermark,
+        name: PROCESSOR_METRIC_NAMES.watermark,
         help: 'Event-time watermark of the task, ms',
         labelNames: ['stage', 'topic', 'partition'],
         registers,
       }),
       restarts: new Counter({
-        name: METRIC_NAMES.stageRestarts,
+        name: PROCESSOR_METRIC_NAMES.stageRestarts,
         help: 'Stage restarts after a failed commit',
         labelNames: ['stage'],
         registers,
       }),
       activeTasks: new Gauge({
-        name: METRIC_NAMES.activeTasks,
+        name: PROCESSOR_METRIC_NAMES.activeTasks,
         help: 'Tasks currently owned',
         labelNames: ['stage'],
         registers,
       }),
       consecutiveFailures: new Gauge({
-        name: METRIC_NAMES.consecutiveCommitFailures,
+        name: PROCESSOR_METRIC_NAMES.consecutiveCommitFailures,
         help: 'Failed commit rounds (stage restarts) since the last successful commit; 0 when healthy',
         labelNames: ['stage'],
         registers,
       }),
       watermarkLag: new Gauge({
-        name: METRIC_NAMES.watermarkLag,
+        name: PROCESSOR_METRIC_NAMES.watermarkLag,
         help: 'Wall clock minus the event-time watermark of the task, seconds',
         labelNames: ['stage', 'topic', 'partition'],
         registers,
       }),
       idlePartitions: new Gauge({
-        name: METRIC_NAMES.idlePartitions,
+        name: PROCESSOR_METRIC_NAMES.idlePartitions,
         help: 'Owned partitions with no records for the idle timeout',
         labelNames: ['stage'],
         registers,
       }),
       windowsOpen: new Gauge({
-        name: METRIC_NAMES.windowsOpen,
+        name: PROCESSOR_METRIC_NAMES.windowsOpen,
         help: 'Open (key, window) slots held in state',
         labelNames: ['stage'],
         registers,
       }),
       windowsFired: new Counter({
-        name: METRIC_NAMES.windowsFired,
+        name: PROCESSOR_METRIC_NAMES.windowsFired,
         help: 'Window results emitted: kind="final" when the window closed, "update" for early/late updates',
         labelNames: ['stage', 'kind'],
         registers,
       }),
       late: new Counter({
-        name: METRIC_NAMES.lateEvents,
+        name: PROCESSOR_METRIC_NAMES.lateEvents,
         help: 'Events routed to the late output (their windows had closed), committed',
         labelNames: ['stage'],
         registers,
       }),
       deadLetters: new Counter({
-        name: METRIC_NAMES.deadLetters,
+        name: PROCESSOR_METRIC_NAMES.deadLetters,
         help: 'Records routed to the dead-letter output, committed, by error code',
         labelNames: ['stage', 'code'],
         registers,
       }),
       dedupEvictions: new Counter({
-        name: METRIC_NAMES.dedupEvictions,
+        name: PROCESSOR_METRIC_NAMES.dedupEvictions,
         help: 'Remembered event ids forgotten at the maxDedupEntries cap before their TTL (oldest event-time buckets first)',
         labelNames: ['stage'],
         registers,
       }),
       oversized: new Counter({
-        name: METRIC_NAMES.oversizedRecords,
+        name: PROCESSOR_METRIC_NAMES.oversizedRecords,
         help: "Output records over their topic's max.message.bytes, replaced by a truncated dead letter, by output",
         labelNames: ['stage', 'output'],
         registers,
       }),
       stateEntries: new Gauge({
-        name: METRIC_NAMES.stateEntries,
+        name: PROCESSOR_METRIC_NAMES.stateEntries,
         help: 'Entries per state store, summed over the tasks of the stage',
         labelNames: ['stage', 'store'],
         registers,
       }),
       latency: new Histogram({
-        name: METRIC_NAMES.eventTimeLatency,
+        name: PROCESSOR_METRIC_NAMES.eventTimeLatency,
         help: 'At output commit: wall clock minus the event time of the output (a window result: its window end), seconds',
         labelNames: ['stage'],
         buckets: [...EVENT_TIME_LATENCY_BUCKETS],

@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Logger } from '@tributary/es-sink';
+import type { Logger } from '@tributary/observability';
 import { RUNTIME_CHANNELS } from '../runtime/diagnostics.js';
 
 type Handler = (message: unknown) => void;

@@ -1,5 +1,5 @@
-import { startMetricsServer } from '@tributary/es-sink';
-import type { HealthState, MetricsServer } from '@tributary/es-sink';
+import { startMetricsServer } from '@tributary/observability';
+import type { HealthState, MetricsServer } from '@tributary/observability';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { logRuntimeEvents } from '../observability/runtime-log.js';
 import { resolveStreamJobOptions } from '../config/stream-job-options.js';

@@ -1,7 +1,7 @@
 import { ClickstreamGenerator } from '@tributary/producer';
 import { describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { toInputMessages } from '../helpers/clickstream-topics.js';
@@ -93,7 +93,7 @@ describe('tributary-processor clickstream --sessions', () => {
       for (const r of sessions.records) expect(records.some((e) => e.key === r.key)).toBe(true);
 
       // The session stage reads the input topic too: the dashboard counts stage 1's input only, once per event.
-      const byTopic = (await app.job.registry!.getSingleMetricAsString(METRIC_NAMES.recordsIn))
+      const byTopic = (await app.job.registry!.getSingleMetricAsString(PROCESSOR_METRIC_NAMES.recordsIn))
         .split('\n')
         .filter((l) => l.includes(`topic="${topics.inputTopic}"`))
         .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);

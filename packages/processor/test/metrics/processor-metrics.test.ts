@@ -5,7 +5,7 @@ import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
 import { WindowedAggregationTask } from '../../src/engine/windowed-aggregation-task.js';
 import { TumblingWindows } from '../../src/windows/tumbling.js';
 import { decodeTestEvent, Log, type TestEvent } from '../engine/fixtures.js';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
 
 describe('ProcessorMetrics', () => {
@@ -40,7 +40,7 @@ describe('ProcessorMetrics', () => {
     m.activeTasks('app', 3);
     m.restored('app', 1, 2);
     const text = await registry.metrics();
-    for (const name of Object.values(METRIC_NAMES)) expect(text).toContain(name);
+    for (const name of Object.values(PROCESSOR_METRIC_NAMES)) expect(text).toContain(name);
     expect(text).toContain('tributary_processor_consumer_lag{stage="app",topic="in",partition="0"} 7');
     expect(text).toContain('tributary_processor_commit_failures_total{stage="app"} 1');
   });
@@ -65,9 +65,9 @@ describe('ProcessorMetrics bookkeeping', () => {
       ENGINE_CHANNELS.windowFired.publish({ isFinal: true });
       other.enter('x'); // another job's task runs now: not ours
       ENGINE_CHANNELS.windowFired.publish({ isFinal: true });
-      expect(await values(registry, METRIC_NAMES.windowsFired)).toEqual([]);
+      expect(await values(registry, PROCESSOR_METRIC_NAMES.windowsFired)).toEqual([]);
       m.outputsCommitted('app', { late: 0, deadLetters: new Map(), resultLatenciesSeconds: [] });
-      expect(await values(registry, METRIC_NAMES.windowsFired)).toEqual([
+      expect(await values(registry, PROCESSOR_METRIC_NAMES.windowsFired)).toEqual([
         { labels: { stage: 'app', kind: 'final' }, value: 1 },
         { labels: { stage: 'app', kind: 'update' }, value: 1 },
         { labels: { stage: 'app-merge', kind: 'final' }, value: 1 },
@@ -97,10 +97,10 @@ describe('ProcessorMetrics bookkeeping', () => {
       for (let i = 0; i < 5; i++) task.process(log.event({ id: `e${i}`, ts: 1_000 * (i + 1) }));
       m.enter('app-sessions');
       ENGINE_CHANNELS.dedupEvicted.publish({ ids: 4 });
-      expect(await values(registry, METRIC_NAMES.dedupEvictions)).toEqual([]);
+      expect(await values(registry, PROCESSOR_METRIC_NAMES.dedupEvictions)).toEqual([]);
       m.outputsCommitted('app', { late: 0, deadLetters: new Map(), resultLatenciesSeconds: [] });
       expect(task.counters.dedupEvictions).toBe(3);
-      expect(await values(registry, METRIC_NAMES.dedupEvictions)).toEqual([
+      expect(await values(registry, PROCESSOR_METRIC_NAMES.dedupEvictions)).toEqual([
         { labels: { stage: 'app' }, value: 3 },
         { labels: { stage: 'app-sessions' }, value: 4 },
       ]);
@@ -132,11 +132,13 @@ describe('ProcessorMetrics bookkeeping', () => {
       resultLatenciesSeconds: [0.3, 6, 700],
     });
     m.close();
-    expect(await values(registry, METRIC_NAMES.lateEvents)).toEqual([{ labels: { stage: 'app' }, value: 3 }]);
-    expect(await values(registry, METRIC_NAMES.deadLetters)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.lateEvents)).toEqual([
+      { labels: { stage: 'app' }, value: 3 },
+    ]);
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.deadLetters)).toEqual([
       { labels: { stage: 'app', code: 'TRIB_SCHEMA_DECODE_FAILED' }, value: 2 },
     ]);
-    const text = await registry.getSingleMetricAsString(METRIC_NAMES.eventTimeLatency);
+    const text = await registry.getSingleMetricAsString(PROCESSOR_METRIC_NAMES.eventTimeLatency);
     expect(text).toContain('tributary_processor_event_time_latency_seconds_bucket{le="0.5",stage="app"} 1');
     expect(text).toContain('tributary_processor_event_time_latency_seconds_bucket{le="7.5",stage="app"} 2');
     expect(text).toContain('tributary_processor_event_time_latency_seconds_bucket{le="+Inf",stage="app"} 3');
@@ -165,14 +167,14 @@ describe('ProcessorMetrics bookkeeping', () => {
         ['pc-dedup', 40],
       ]),
     });
-    expect(await values(registry, METRIC_NAMES.watermark)).toHaveLength(2);
-    expect(await values(registry, METRIC_NAMES.idlePartitions)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.watermark)).toHaveLength(2);
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.idlePartitions)).toEqual([
       { labels: { stage: 'app' }, value: 1 },
     ]);
-    expect(await values(registry, METRIC_NAMES.windowsOpen)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.windowsOpen)).toEqual([
       { labels: { stage: 'app' }, value: 12 },
     ]);
-    expect(await values(registry, METRIC_NAMES.stateEntries)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.stateEntries)).toEqual([
       { labels: { stage: 'app', store: 'pc-windows' }, value: 12 },
       { labels: { stage: 'app', store: 'pc-dedup' }, value: 40 },
     ]);
@@ -182,14 +184,14 @@ describe('ProcessorMetrics bookkeeping', () => {
       windowsOpen: 3,
       stateEntries: new Map([['pc-windows', 3]]),
     });
-    expect(await values(registry, METRIC_NAMES.watermark)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.watermark)).toEqual([
       { labels: { stage: 'app', topic: 'in', partition: '0' }, value: 1_500 },
     ]);
-    expect(await values(registry, METRIC_NAMES.watermarkLag)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.watermarkLag)).toEqual([
       { labels: { stage: 'app', topic: 'in', partition: '0' }, value: 2 },
     ]);
-    expect(await values(registry, METRIC_NAMES.consumerLag)).toEqual([]);
-    expect(await values(registry, METRIC_NAMES.stateEntries)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.consumerLag)).toEqual([]);
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.stateEntries)).toEqual([
       { labels: { stage: 'app', store: 'pc-windows' }, value: 3 },
     ]);
   });
@@ -199,7 +201,7 @@ describe('ProcessorMetrics bookkeeping', () => {
     const m = new ProcessorMetrics(registry);
     m.close();
     m.consecutiveCommitFailures('app', 0);
-    expect(await values(registry, METRIC_NAMES.consecutiveCommitFailures)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.consecutiveCommitFailures)).toEqual([
       { labels: { stage: 'app' }, value: 0 },
     ]);
     m.consecutiveCommitFailures('app', 1);
@@ -208,7 +210,7 @@ describe('ProcessorMetrics bookkeeping', () => {
     expect(m.stats.consecutiveCommitFailures).toBe(3);
     m.consecutiveCommitFailures('app', 0);
     expect(m.stats.consecutiveCommitFailures).toBe(1);
-    expect(await values(registry, METRIC_NAMES.consecutiveCommitFailures)).toEqual([
+    expect(await values(registry, PROCESSOR_METRIC_NAMES.consecutiveCommitFailures)).toEqual([
       { labels: { stage: 'app' }, value: 0 },
       { labels: { stage: 'app-merge' }, value: 1 },
     ]);

@@ -9,7 +9,7 @@ import { runLoad } from '@tributary/producer';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
 import type { ClickstreamApp } from '../../src/app/clickstream.js';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
@@ -174,7 +174,7 @@ describe('a real Prometheus server scraping the clickstream job', () => {
       return body.data.result;
     };
     const inProcess = async (): Promise<Map<string, number>> => {
-      const metric = await registry.getSingleMetric(METRIC_NAMES.recordsIn)!.get();
+      const metric = await registry.getSingleMetric(PROCESSOR_METRIC_NAMES.recordsIn)!.get();
       const byStage = new Map<string, number>();
       for (const v of metric.values) {
         const stage = String(v.labels['stage']);
@@ -188,7 +188,7 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     const scraped = await waitFor(
       'Prometheus to return the consumed record count',
       async () => {
-        const result = await query(METRIC_NAMES.recordsIn);
+        const result = await query(PROCESSOR_METRIC_NAMES.recordsIn);
         const byStage = new Map<string, number>();
         for (const r of result) {
           const stage = r.metric['stage']!;
@@ -209,13 +209,14 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     expect(app.job.metrics.recordsIn).toBe([...scraped.byStage.values()].reduce((a, b) => a + b, 0));
     for (const r of scraped.result) {
       expect(r.metric).toMatchObject({ job: 'tributary-processor', instance: target });
-      expect(r.metric['__name__']).toBe(METRIC_NAMES.recordsIn);
+      expect(r.metric['__name__']).toBe(PROCESSOR_METRIC_NAMES.recordsIn);
     }
 
     // The default process metrics and the stage gauges arrive in the same scrape.
     expect((await query('process_resident_memory_bytes')).length).toBe(1);
     expect(
-      (await query(`${METRIC_NAMES.consecutiveCommitFailures}{stage="${applicationId}"}`))[0]?.value[1],
+      (await query(`${PROCESSOR_METRIC_NAMES.consecutiveCommitFailures}{stage="${applicationId}"}`))[0]
+        ?.value[1],
     ).toBe('0');
 
     // Late events, dead letters, fired windows and latency, as the ground truth of the generated load says.
@@ -224,21 +225,27 @@ describe('a real Prometheus server scraping the clickstream job', () => {
     await waitFor(
       'late events and dead letters in Prometheus',
       async () =>
-        (await total(`${METRIC_NAMES.deadLetters}{stage="${applicationId}"}`)) === deadLettered &&
-        (await total(`${METRIC_NAMES.lateEvents}{stage="${applicationId}"}`)) === late
+        (await total(`${PROCESSOR_METRIC_NAMES.deadLetters}{stage="${applicationId}"}`)) === deadLettered &&
+        (await total(`${PROCESSOR_METRIC_NAMES.lateEvents}{stage="${applicationId}"}`)) === late
           ? true
           : undefined,
       30_000,
     );
     expect(
-      await total(`${METRIC_NAMES.windowsFired}{stage="${applicationId}-merge",kind="final"}`),
+      await total(`${PROCESSOR_METRIC_NAMES.windowsFired}{stage="${applicationId}-merge",kind="final"}`),
     ).toBeGreaterThan(0);
     expect(
-      await total(`${METRIC_NAMES.eventTimeLatency}_count{stage="${applicationId}-merge"}`),
+      await total(`${PROCESSOR_METRIC_NAMES.eventTimeLatency}_count{stage="${applicationId}-merge"}`),
     ).toBeGreaterThan(0);
-    expect((await query(`${METRIC_NAMES.stateEntries}{stage="${applicationId}"}`)).length).toBeGreaterThan(0);
-    expect((await query(`${METRIC_NAMES.watermarkLag}{stage="${applicationId}"}`)).length).toBe(PARTITIONS);
-    expect((await query(`${METRIC_NAMES.idlePartitions}{stage="${applicationId}"}`)).length).toBe(1);
+    expect(
+      (await query(`${PROCESSOR_METRIC_NAMES.stateEntries}{stage="${applicationId}"}`)).length,
+    ).toBeGreaterThan(0);
+    expect((await query(`${PROCESSOR_METRIC_NAMES.watermarkLag}{stage="${applicationId}"}`)).length).toBe(
+      PARTITIONS,
+    );
+    expect((await query(`${PROCESSOR_METRIC_NAMES.idlePartitions}{stage="${applicationId}"}`)).length).toBe(
+      1,
+    );
 
     // The embedded Elasticsearch connector reports on the same registry.
     await waitFor(

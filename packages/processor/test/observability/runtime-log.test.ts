@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@tributary/es-sink';
+import { createLogger } from '@tributary/observability';
 import { describe, expect, it } from 'vitest';
 import { logRuntimeEvents } from '../../src/observability/runtime-log.js';
 import { RUNTIME_CHANNELS } from '../../src/runtime/diagnostics.js';

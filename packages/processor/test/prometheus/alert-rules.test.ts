@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promtool, writeRulesCopy } from '../../../../test/helpers/promtool.js';
 import { STATE_LIMIT_CODES } from '../../src/engine/state-limits.js';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 
 const DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
 
@@ -39,10 +39,10 @@ describe('prometheus/alerts.yml', () => {
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]);
     expect(alerts).toHaveLength(7);
     for (const alert of alerts) expect(tests).toContain(`alertname: ${alert}`);
-    const known = new Set<string>(Object.values(METRIC_NAMES));
+    const known = new Set<string>(Object.values(PROCESSOR_METRIC_NAMES));
     const used = new Set([...rules.matchAll(/tributary_processor_\w+/g)].map((m) => m[0]));
     expect(used.size).toBeGreaterThan(0);
-    for (const name of used) expect(known, `${name} is not in METRIC_NAMES`).toContain(name);
+    for (const name of used) expect(known, `${name} is not in PROCESSOR_METRIC_NAMES`).toContain(name);
   });
 
   it('watches the dead-letter codes of every state cap', () => {

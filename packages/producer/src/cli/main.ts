@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createGatewayLogger, LOG_LEVELS } from '../gateway/gateway-logger.js';
-import type { LogLevel } from '../gateway/gateway-logger.js';
+import { createLogger, LOG_LEVELS } from '@tributary/observability';
+import type { LogLevel } from '@tributary/observability';
 import { createIngestGateway } from '../gateway/ingest-gateway.js';
 import { resolveGatewayOptions } from '../gateway/gateway-options.js';
 import type { IngestGatewayOptions } from '../gateway/gateway-options.js';
@@ -158,7 +158,7 @@ async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Pro
 }
 
 async function serveCommand(options: IngestGatewayOptions, logLevel: LogLevel, io: CliIo): Promise<number> {
-  const logger = createGatewayLogger({
+  const logger = createLogger({
     level: logLevel,
     name: 'tributary-produce-serve',
     destination: { write: (line: string) => io.stderr(line.replace(/\n$/, '')) },

@@ -3,7 +3,7 @@ import type { ClickstreamEvent } from '@tributary/schema';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIngestGateway } from '../../src/gateway/ingest-gateway.js';
 import type { IngestGateway } from '../../src/gateway/ingest-gateway.js';
-import { createGatewayLogger } from '../../src/gateway/gateway-logger.js';
+import { createLogger } from '@tributary/observability';
 import { joinDelimited } from '../../src/gateway/request-body.js';
 import { partitionForKey } from '@tributary/kafka';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
@@ -243,7 +243,8 @@ describe('ingest gateway against a real broker', () => {
 
   it('logs JSON lines through a pino logger: listening, connected, each request at debug, shutdown', async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const logger = createGatewayLogger({
+    const logger = createLogger({
+      name: 'tributary-gateway',
       level: 'debug',
       destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
     });
@@ -272,7 +273,8 @@ describe('ingest gateway against a real broker', () => {
 
   it('logs the first failed Kafka connection at warn and the retries after it at debug', async () => {
     const lines: Array<Record<string, unknown>> = [];
-    const logger = createGatewayLogger({
+    const logger = createLogger({
+      name: 'tributary-gateway',
       level: 'debug',
       destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
     });

@@ -1,8 +1,9 @@
 /**
- * Every Prometheus metric the processor runtime registers, in one place.
+ * Every Prometheus metric the processor runtime registers, in one place: the contract between the processor, which
+ * registers them, and what reads them (the dashboard, the alert rules, the bench).
  * Labels: `stage`, `topic`, `partition`, `output`, `kind`, `code`, `store`.
  */
-export const METRIC_NAMES = {
+export const PROCESSOR_METRIC_NAMES = {
   recordsIn: 'tributary_processor_records_in_total',
   recordsOut: 'tributary_processor_records_out_total',
   changelogRecords: 'tributary_processor_changelog_records_total',
@@ -27,7 +28,7 @@ export const METRIC_NAMES = {
   activeTasks: 'tributary_processor_active_tasks',
 } as const;
 
-export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
+export type ProcessorMetricName = (typeof PROCESSOR_METRIC_NAMES)[keyof typeof PROCESSOR_METRIC_NAMES];
 
 /** Values of the `kind` label of `windows_fired_total`. */
 export const WINDOW_FIRE_KINDS = ['final', 'update'] as const;

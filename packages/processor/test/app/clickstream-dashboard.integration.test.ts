@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '@tributary/producer';
 import type { GroundTruthManifest, LoadOptions } from '@tributary/producer';
@@ -9,11 +10,10 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Counter, Registry } from 'prom-client';
+import { registryMetricsSource, startDashboardServer } from '@tributary/dashboard';
+import type { DashboardView } from '@tributary/dashboard';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { startDashboardServer } from '../../src/dashboard/dashboard-server.js';
-import { registryMetricsSource } from '../../src/dashboard/metrics-source.js';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
-import type { DashboardView } from '../../src/dashboard/view-model.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
@@ -22,7 +22,14 @@ const brokers = inject('kafkaBrokers');
 const esUrl = inject('elasticsearchUrl');
 const PARTITIONS = 2;
 const WINDOW_MS = 10_000;
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** `tributary-processor` (the job, with its embedded dashboard and the delegating `dashboard` command). */
+const PROCESSOR_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** `tributary-dashboard`, the dashboard of a job in another process. */
+const DASHBOARD_CLI = join(
+  dirname(createRequire(import.meta.url).resolve('@tributary/dashboard/package.json')),
+  'dist',
+  'cli.js',
+);
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-results/', import.meta.url));
 const CHROMIUM_ARGS = [
   '--headless',
@@ -80,10 +87,10 @@ interface CliRun {
   kill(): void;
 }
 
-/** `node dist/cli.js …` (the built bin), its output collected. */
-function runCli(args: string[], env: Record<string, string> = {}): CliRun {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx nx build @tributary/processor\` first`);
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** `node <package>/dist/cli.js …` (a built bin, `tributary-processor` unless told), its output collected. */
+function runCli(args: string[], env: Record<string, string> = {}, cli = PROCESSOR_CLI): CliRun {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx nx run-many -t build\` first`);
+  const child = spawn(process.execPath, [cli, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -215,20 +222,23 @@ describe('live dashboard in headless Chromium', () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
-      // The companion command in another process: same table, pipeline figures scraped from the job's /metrics.
-      const companion = runCli([
-        'dashboard',
-        '--metrics-url',
-        `${app.metricsUrl!}/metrics`,
-        '--elasticsearch-url',
-        esUrl,
-        '--index',
-        indexPrefix,
-        '--port',
-        '0',
-        '--top-pages-minutes',
-        '10',
-      ]);
+      // tributary-dashboard in another process: same table, pipeline figures scraped from the job's /metrics.
+      const companion = runCli(
+        [
+          '--metrics-url',
+          `${app.metricsUrl!}/metrics`,
+          '--elasticsearch-url',
+          esUrl,
+          '--index',
+          indexPrefix,
+          '--port',
+          '0',
+          '--top-pages-minutes',
+          '10',
+        ],
+        {},
+        DASHBOARD_CLI,
+      );
       try {
         await waitUntil(
           'the companion prints its URL',
@@ -263,7 +273,7 @@ describe('live dashboard in headless Chromium', () => {
   it('says the Elasticsearch panels are off, without an error, for a job run with --no-elasticsearch', async () => {
     const registry = new Registry();
     new Counter({
-      name: METRIC_NAMES.recordsIn,
+      name: PROCESSOR_METRIC_NAMES.recordsIn,
       help: 'h',
       labelNames: ['stage', 'topic'],
       registers: [registry],
@@ -307,7 +317,13 @@ describe('live dashboard in headless Chromium', () => {
     }
   });
 
-  it('the dashboard command prints help, and exits 2 naming a bad or missing flag', async () => {
+  it('tributary-dashboard and the dashboard command print help, and exit 2 naming a bad or missing flag', async () => {
+    const ownHelp = await runCli(['--help'], {}, DASHBOARD_CLI).exit;
+    expect(ownHelp.code).toBe(0);
+    expect(ownHelp.stdout).toContain('Usage: tributary-dashboard --metrics-url <url>');
+    const ownMissing = await runCli([], {}, DASHBOARD_CLI).exit;
+    expect(ownMissing.code).toBe(2);
+    expect(ownMissing.stderr).toContain('tributary-dashboard: --metrics-url must be the http(s) URL');
     const help = await runCli(['dashboard', '--help']).exit;
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: tributary-processor dashboard --metrics-url <url>');

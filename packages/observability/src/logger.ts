@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
-import { invalidOption } from '../errors.js';
+import { invalidOption } from './errors.js';
 
 /** Log levels accepted by `createLogger` and every `--log-level` flag. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,10 +36,11 @@ const SECRET_KEYS = [
   'cert',
   'ca',
   'passphrase',
+  'cookie',
 ] as const;
 
 /**
- * Paths censored in every log line: credentials at the top level, one and two levels deep
+ * Paths censored in every log line: credentials and cookies at the top level, one and two levels deep
  * (`{ auth: … }`, `{ kafka: { sasl: … } }`, `{ options: { es: { auth: … } } }`), ssl key material and
  * `headers.authorization`.
  */
@@ -53,7 +54,6 @@ export const REDACT_PATHS: readonly string[] = [
   'headers.authorization',
   '*.headers.authorization',
   'req.headers.authorization',
-  'req.headers.cookie',
 ];
 
 /** A pino logger with Tributary's redaction of credentials; JSON lines with `time`, `level`, `name`, `msg`. */
@@ -71,15 +71,6 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination === undefined ? pino(config) : pino(config, options.destination);
-}
-
-/**
- * A pino logger as the connector's `logger` option: `(level, message, fields)` → `logger[level](fields, message)`.
- */
-export function connectorLoggerFor(
-  logger: Logger,
-): (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void {
-  return (level, message, fields) => logger[level](fields ?? {}, message);
 }
 
 export type { Logger };

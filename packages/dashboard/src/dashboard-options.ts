@@ -1,6 +1,6 @@
-import { invalidOption } from '../errors.js';
+import { invalidOption } from './errors.js';
 
-/** Options of the live dashboard (`tributary-processor clickstream --dashboard`, `tributary-processor dashboard`). */
+/** Options of the live dashboard (`tributary-dashboard`, embedded in `tributary-processor clickstream --dashboard`). */
 export interface DashboardOptions {
   /** TCP port of the page; 0 = ephemeral. @defaultValue 8088 */
   readonly port: number;
@@ -86,7 +86,7 @@ function bool(name: string, value: unknown): boolean {
   throw invalidOption(name, `must be true or false (got ${JSON.stringify(value)})`);
 }
 
-/** Merges `input` over DASHBOARD_DEFAULTS and validates once; throws `TRIB_PROC_INVALID_OPTION` naming the option. */
+/** Merges `input` over DASHBOARD_DEFAULTS and validates once; throws `TRIB_DASH_INVALID_OPTION` naming the option. */
 export function resolveDashboardOptions(
   input: Partial<Record<keyof DashboardOptions, unknown>> = {},
 ): DashboardOptions {

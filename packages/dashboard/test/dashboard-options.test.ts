@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_DEFAULTS, resolveDashboardOptions } from '../../src/dashboard/dashboard-options.js';
+import { DASHBOARD_DEFAULTS, resolveDashboardOptions } from '../src/dashboard-options.js';
 
 describe('resolveDashboardOptions', () => {
   it('defaults to DASHBOARD_DEFAULTS; strings from flags become numbers; a trailing slash is dropped', () => {
@@ -37,7 +37,7 @@ describe('resolveDashboardOptions', () => {
   ])('rejects %j naming the option', (input, message) => {
     expect(() => resolveDashboardOptions(input as never)).toThrow(
       expect.objectContaining({
-        code: 'TRIB_PROC_INVALID_OPTION',
+        code: 'TRIB_DASH_INVALID_OPTION',
         message: expect.stringContaining(message),
       }),
     );

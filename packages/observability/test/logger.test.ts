@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/observability/logger.js';
-import { isSinkError } from '../../src/errors.js';
+import { createLogger } from '../src/logger.js';
+import { isObservabilityError } from '../src/errors.js';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; raw: () => string } {
   let text = '';
@@ -83,8 +83,46 @@ describe('createLogger', () => {
       createLogger({ name: '' });
       expect.unreachable();
     } catch (error) {
-      expect(isSinkError(error, 'TRIB_SINK_INVALID_OPTION')).toBe(true);
+      expect(isObservabilityError(error, 'TRIB_OBS_INVALID_OPTION')).toBe(true);
       expect((error as Error).message).toMatch(/^name /);
     }
+  });
+
+  it('writes an ISO time and accepts any write() destination, from the chosen level up', () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      name: 'tributary-gateway',
+      level: 'warn',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    log.info({ a: 1 }, 'hidden');
+    log.warn({ a: 2 }, 'shown');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'warn', name: 'tributary-gateway', msg: 'shown', a: 2 });
+    expect(new Date(String(line['time'])).toISOString()).toBe(line['time']);
+  });
+
+  it('never writes credentials of a request or an Elasticsearch api key, nor cookies', () => {
+    const out = capture();
+    const log = createLogger({ name: 'x', destination: out.stream });
+    log.info(
+      {
+        password: 'p-1',
+        kafka: { sasl: { mechanism: 'plain', username: 'u', password: 'p-2' }, ssl: { key: 'KEY-3' } },
+        req: { headers: { authorization: 'Basic p-4', cookie: 'session=p-6' } },
+        options: { es: { auth: { apiKey: 'p-5' } } },
+        cookie: 'session=p-7',
+      },
+      'configured',
+    );
+    const raw = out.raw();
+    for (const secret of ['p-1', 'p-2', 'KEY-3', 'p-4', 'p-5', 'p-6', 'p-7'])
+      expect(raw).not.toContain(secret);
+    expect(raw).toContain('[redacted]');
+  });
+
+  it('rejects an unknown level, naming the option and the allowed levels', () => {
+    expect(() => createLogger({ name: 'x', level: 'loud' as never })).toThrow(/^level must be one of fatal/);
   });
 });

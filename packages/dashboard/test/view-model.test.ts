@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_NAMES } from '../../src/metrics/metric-names.js';
-import type { MetricFamily } from '../../src/dashboard/prometheus-text.js';
-import { DashboardModel, fillMinutes } from '../../src/dashboard/view-model.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
+import type { MetricFamily } from '../src/prometheus-text.js';
+import { DashboardModel, fillMinutes } from '../src/view-model.js';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 30);
 
@@ -18,7 +18,7 @@ function snapshot(s: {
 }): MetricFamily[] {
   const families: MetricFamily[] = [
     {
-      name: METRIC_NAMES.recordsIn,
+      name: PROCESSOR_METRIC_NAMES.recordsIn,
       help: '',
       type: 'counter',
       values: [
@@ -30,7 +30,7 @@ function snapshot(s: {
       ],
     },
     {
-      name: METRIC_NAMES.recordsOut,
+      name: PROCESSOR_METRIC_NAMES.recordsOut,
       help: '',
       type: 'counter',
       values: [{ labels: { stage: 'app-merge', output: 'results' }, value: s.out ?? 0 }],
@@ -38,7 +38,7 @@ function snapshot(s: {
   ];
   if (s.lag !== undefined) {
     families.push({
-      name: METRIC_NAMES.consumerLag,
+      name: PROCESSOR_METRIC_NAMES.consumerLag,
       help: '',
       type: 'gauge',
       values: s.lag.map((value, p) => ({
@@ -49,7 +49,7 @@ function snapshot(s: {
   }
   if (s.watermarkLag !== undefined) {
     families.push({
-      name: METRIC_NAMES.watermarkLag,
+      name: PROCESSOR_METRIC_NAMES.watermarkLag,
       help: '',
       type: 'gauge',
       values: s.watermarkLag.map((value, p) => ({ labels: { partition: String(p) }, value })),
@@ -58,14 +58,22 @@ function snapshot(s: {
   if (s.latency !== undefined) {
     const [a, b, c] = s.latency;
     families.push({
-      name: METRIC_NAMES.eventTimeLatency,
+      name: PROCESSOR_METRIC_NAMES.eventTimeLatency,
       help: '',
       type: 'histogram',
       values: [
-        { metricName: `${METRIC_NAMES.eventTimeLatency}_bucket`, labels: { le: '1', stage: 'x' }, value: a },
-        { metricName: `${METRIC_NAMES.eventTimeLatency}_bucket`, labels: { le: '10', stage: 'x' }, value: b },
         {
-          metricName: `${METRIC_NAMES.eventTimeLatency}_bucket`,
+          metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
+          labels: { le: '1', stage: 'x' },
+          value: a,
+        },
+        {
+          metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
+          labels: { le: '10', stage: 'x' },
+          value: b,
+        },
+        {
+          metricName: `${PROCESSOR_METRIC_NAMES.eventTimeLatency}_bucket`,
           labels: { le: '+Inf', stage: 'x' },
           value: c,
         },

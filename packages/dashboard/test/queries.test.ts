@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clicksVsViewsQuery,
-  readClicksVsViews,
-  readTopPages,
-  topPagesQuery,
-} from '../../src/dashboard/queries.js';
+import { clicksVsViewsQuery, readClicksVsViews, readTopPages, topPagesQuery } from '../src/queries.js';
 
 describe('dashboard queries', () => {
   it('top pages: terms on page_url ordered by summed clicks over the last N minutes of window_start', () => {

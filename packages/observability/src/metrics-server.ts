@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { invalidOption } from '../errors.js';
+import { invalidOption } from './errors.js';
 
 /** What `/health` reports: `live` = the process loop runs, `ready` = the component does its work. */
 export interface HealthState {

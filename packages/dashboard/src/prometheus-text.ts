@@ -1,4 +1,4 @@
-import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { DASHBOARD_ERROR_CODES, DashboardError } from './errors.js';
 
 /** One sample: `metricName` is set when it differs from the family name (`_bucket`, `_sum`, `_count`). */
 export interface MetricSample {
@@ -25,9 +25,9 @@ interface MutableFamily {
   values: MetricSample[];
 }
 
-function invalid(lineNo: number, reason: string): ProcessorError {
-  return new ProcessorError(
-    PROCESSOR_ERROR_CODES.METRICS_TEXT_INVALID,
+function invalid(lineNo: number, reason: string): DashboardError {
+  return new DashboardError(
+    DASHBOARD_ERROR_CODES.METRICS_TEXT_INVALID,
     `Prometheus text line ${lineNo}: ${reason}`,
   );
 }
@@ -80,7 +80,7 @@ function parseLabels(line: string, start: number, lineNo: number): [Record<strin
 /**
  * Parses the Prometheus text exposition format (version 0.0.4, as prom-client and every exporter write it) into
  * metric families shaped like prom-client's JSON. Samples join the family declared by `# TYPE` whose name they
- * extend (`x_bucket` → `x`); undeclared names become `untyped` families. Throws `TRIB_PROC_METRICS_TEXT_INVALID`
+ * extend (`x_bucket` → `x`); undeclared names become `untyped` families. Throws `TRIB_DASH_METRICS_TEXT_INVALID`
  * naming the line of a malformed sample.
  */
 export function parsePrometheusText(text: string): MetricFamily[] {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bucketDelta,
-  histogramBuckets,
-  histogramQuantile,
-  maxOf,
-  sumOf,
-} from '../../src/dashboard/metric-figures.js';
-import type { MetricFamily } from '../../src/dashboard/prometheus-text.js';
+import { bucketDelta, histogramBuckets, histogramQuantile, maxOf, sumOf } from '../src/metric-figures.js';
+import type { MetricFamily } from '../src/prometheus-text.js';
 
 const families: MetricFamily[] = [
   {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Counter, Registry } from 'prom-client';
-import { startMetricsServer } from '../../src/observability/metrics-server.js';
-import type { HealthState, MetricsServer } from '../../src/observability/metrics-server.js';
-import { isSinkError } from '../../src/errors.js';
+import { startMetricsServer } from '../src/metrics-server.js';
+import type { HealthState, MetricsServer } from '../src/metrics-server.js';
+import { isObservabilityError } from '../src/errors.js';
 
 describe('startMetricsServer', () => {
   let server: MetricsServer | undefined;
@@ -81,7 +81,7 @@ describe('startMetricsServer', () => {
         port,
         health: () => ({ live: true, ready: true }),
       }).catch((e: unknown) => e);
-      expect(isSinkError(error, 'TRIB_SINK_INVALID_OPTION')).toBe(true);
+      expect(isObservabilityError(error, 'TRIB_OBS_INVALID_OPTION')).toBe(true);
       expect((error as Error).message).toMatch(/^port /);
     }
   });

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { registryMetricsSource } from '../../src/dashboard/metrics-source.js';
-import { parsePrometheusText } from '../../src/dashboard/prometheus-text.js';
+import { registryMetricsSource } from '../src/metrics-source.js';
+import { parsePrometheusText } from '../src/prometheus-text.js';
 
 describe('parsePrometheusText', () => {
   it('reads families with help, type, labels (escaped) and special values', () => {
@@ -73,11 +73,11 @@ describe('parsePrometheusText', () => {
       return undefined;
     };
     expect(bad('ok 1\n{x="1"} 2')).toMatchObject({
-      code: 'TRIB_PROC_METRICS_TEXT_INVALID',
+      code: 'TRIB_DASH_METRICS_TEXT_INVALID',
       message: /line 2/,
     });
     expect(bad('m{a="1} 2')).toMatchObject({
-      code: 'TRIB_PROC_METRICS_TEXT_INVALID',
+      code: 'TRIB_DASH_METRICS_TEXT_INVALID',
       message: /unterminated/,
     });
     expect(bad('m{a=1} 2')).toMatchObject({ message: /label a needs/ });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { invalidOption } from '../errors.js';
+import { invalidOption } from './errors.js';
 import { DASHBOARD_DEFAULTS, resolveDashboardOptions } from './dashboard-options.js';
 import type { DashboardOptions } from './dashboard-options.js';
 
@@ -30,11 +30,15 @@ export type ParsedDashboardCli =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'run'; readonly options: DashboardOptions; readonly metricsUrl: string };
 
+/** The command line that runs the dashboard, as help and messages show it. */
+export const DASHBOARD_COMMAND = 'tributary-dashboard';
+
 /**
- * `tributary-processor dashboard --metrics-url <url> [options]`: the dashboard of a job running in another
- * process, whose `/metrics` it scrapes. Throws `TRIB_PROC_INVALID_OPTION` naming the flag.
+ * `tributary-dashboard --metrics-url <url> [options]`: the dashboard of a job running in another process, whose
+ * `/metrics` it scrapes. `command` is how help names it (`tributary-processor dashboard` delegates here). Throws
+ * `TRIB_DASH_INVALID_OPTION` naming the flag.
  */
-export function parseDashboardCli(argv: readonly string[]): ParsedDashboardCli {
+export function parseDashboardCli(argv: readonly string[], command = DASHBOARD_COMMAND): ParsedDashboardCli {
   const options: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },
     'metrics-url': { type: 'string' },
@@ -49,7 +53,7 @@ export function parseDashboardCli(argv: readonly string[]): ParsedDashboardCli {
     throw invalidOption(flag, `is not valid here: ${message}`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values['help'] === true) return { kind: 'help', text: dashboardHelpText() };
+  if (values['help'] === true) return { kind: 'help', text: dashboardHelpText(command) };
   const metricsUrl = values['metrics-url'];
   if (
     typeof metricsUrl !== 'string' ||
@@ -74,13 +78,13 @@ export function parseDashboardCli(argv: readonly string[]): ParsedDashboardCli {
   }
 }
 
-export function dashboardHelpText(): string {
+export function dashboardHelpText(command = DASHBOARD_COMMAND): string {
   const rows = KEYS.map((key) => {
     const def = DASHBOARD_DEFAULTS[key];
     return `  ${`--${flagOf(key)} <value>`.padEnd(34)} ${MEANINGS[key]}${def === undefined ? '' : ` [default ${String(def)}]`}`;
   });
   return [
-    'Usage: tributary-processor dashboard --metrics-url <url> [options]',
+    `Usage: ${command} --metrics-url <url> [options]`,
     '',
     'Serves the live dashboard of a clickstream job running in another process: top pages and clicks vs views',
     "from Elasticsearch, throughput, consumer lag, watermark lag and p99 latency scraped from the job's /metrics.",

@@ -1,4 +1,4 @@
-import { METRIC_NAMES } from '../metrics/metric-names.js';
+import { PROCESSOR_METRIC_NAMES } from '@tributary/schema';
 import { bucketDelta, histogramBuckets, histogramQuantile, maxOf, sumOf } from './metric-figures.js';
 import type { HistogramBuckets, MetricFamilies } from './metric-figures.js';
 import type { MinutePoint, TopPageRow } from './queries.js';
@@ -109,9 +109,9 @@ export class DashboardModel {
     };
     const sample: Sample = {
       t,
-      recordsIn: sumOf(families, METRIC_NAMES.recordsIn, inputFilter),
-      recordsOut: sumOf(families, METRIC_NAMES.recordsOut),
-      latency: histogramBuckets(families, METRIC_NAMES.eventTimeLatency),
+      recordsIn: sumOf(families, PROCESSOR_METRIC_NAMES.recordsIn, inputFilter),
+      recordsOut: sumOf(families, PROCESSOR_METRIC_NAMES.recordsOut),
+      latency: histogramBuckets(families, PROCESSOR_METRIC_NAMES.eventTimeLatency),
     };
     this.#latest = families;
     this.#metricsError = null;
@@ -175,8 +175,8 @@ export class DashboardModel {
     return {
       recordsInPerSecond: rates.recordsIn,
       recordsOutPerSecond: rates.recordsOut,
-      consumerLag: sumOf(families, METRIC_NAMES.consumerLag) ?? null,
-      watermarkLagSeconds: maxOf(families, METRIC_NAMES.watermarkLag) ?? null,
+      consumerLag: sumOf(families, PROCESSOR_METRIC_NAMES.consumerLag) ?? null,
+      watermarkLagSeconds: maxOf(families, PROCESSOR_METRIC_NAMES.watermarkLag) ?? null,
       p99LatencySeconds: p99 ?? null,
       recordsInTotal: last.recordsIn ?? null,
     };

@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Script } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDashboardServer } from '../../src/dashboard/dashboard-server.js';
-import type { DashboardServer } from '../../src/dashboard/dashboard-server.js';
-import { scrapeMetricsSource } from '../../src/dashboard/metrics-source.js';
-import type { SearchBody } from '../../src/dashboard/queries.js';
-import type { DashboardView } from '../../src/dashboard/view-model.js';
+import { startDashboardServer } from '../src/dashboard-server.js';
+import type { DashboardServer } from '../src/dashboard-server.js';
+import { scrapeMetricsSource } from '../src/metrics-source.js';
+import type { SearchBody } from '../src/queries.js';
+import type { DashboardView } from '../src/view-model.js';
 
 const servers: { close(): Promise<void> | void }[] = [];
 afterEach(async () => {
@@ -106,7 +106,7 @@ describe('startDashboardServer (node:http on port 0)', () => {
 
   it('rejects a bad option naming it', async () => {
     await expect(startDashboardServer({ port: -1 }, { metrics: async () => [] })).rejects.toMatchObject({
-      code: 'TRIB_PROC_INVALID_OPTION',
+      code: 'TRIB_DASH_INVALID_OPTION',
       option: 'port',
     });
   });
