@@ -3,6 +3,8 @@
  * window_end, click_count, view_count) and readers of their answers. The bench measures the same bodies under load.
  */
 
+import { WINDOW_DOCUMENT_FIELDS as F } from '@tributary/schema';
+
 /** A `_search` request body. */
 export type SearchBody = Record<string, unknown>;
 
@@ -11,11 +13,11 @@ export function topPagesQuery(minutes = 5, size = 10): SearchBody {
   return {
     size: 0,
     track_total_hits: false,
-    query: { range: { window_start: { gte: `now-${minutes}m` } } },
+    query: { range: { [F.windowStart]: { gte: `now-${minutes}m` } } },
     aggs: {
       top_pages: {
-        terms: { field: 'page_url', size, order: { clicks: 'desc' } },
-        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
+        terms: { field: F.pageUrl, size, order: { clicks: 'desc' } },
+        aggs: { clicks: { sum: { field: F.clickCount } }, views: { sum: { field: F.viewCount } } },
       },
     },
   };
@@ -26,11 +28,11 @@ export function clicksVsViewsQuery(minutes = 30): SearchBody {
   return {
     size: 0,
     track_total_hits: false,
-    query: { range: { window_start: { gte: `now-${minutes}m` } } },
+    query: { range: { [F.windowStart]: { gte: `now-${minutes}m` } } },
     aggs: {
       per_minute: {
-        date_histogram: { field: 'window_start', fixed_interval: '1m', min_doc_count: 0 },
-        aggs: { clicks: { sum: { field: 'click_count' } }, views: { sum: { field: 'view_count' } } },
+        date_histogram: { field: F.windowStart, fixed_interval: '1m', min_doc_count: 0 },
+        aggs: { clicks: { sum: { field: F.clickCount } }, views: { sum: { field: F.viewCount } } },
       },
     },
   };
