@@ -53,7 +53,8 @@ export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtl
 export type MergeAggregator<A, R> = Omit<Aggregator<never, A, R>, 'add'>;
 
 interface MergeProgress {
-  offset: string | null;
+  /** last applied offset (a decimal string in changelogs written before offsets were numbers) */
+  offset: number | string | null;
   combined: number | null;
   /**
    * The largest window end purged so far. Windows are purged in end order, so a (key, window) at or below it that
@@ -155,7 +156,7 @@ export class MergeTask<A, R> implements PartitionTask {
   }
 
   process(record: InputRecord): void {
-    const offset = Number(record.offset);
+    const offset = record.offset;
     if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
       this.counters.skippedReplays++;
       return;
@@ -335,7 +336,7 @@ export class MergeTask<A, R> implements PartitionTask {
   #saveProgress(): void {
     const c = this.#combiner.current;
     const progress: MergeProgress = {
-      offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
+      offset: this.#lastOffset ?? null,
       combined: Number.isFinite(c) ? c : null,
     };
     if (Number.isFinite(this.#maxPurged)) progress.maxPurged = this.#maxPurged;

@@ -48,7 +48,7 @@ export class Log {
     const r: InputRecord = {
       topic: this.topic,
       partition: this.partition,
-      offset: String(this.records.length),
+      offset: this.records.length,
       timestamp: 1,
       key,
       value,

@@ -50,7 +50,7 @@ export function partsToV1(bytes: Buffer): Buffer {
 /**
  * A changelog (format 2) as the previous version wrote it: WindowSlots' `*-windows` values as
  * `{k,s,e,v,f,c,a}`, stage 1's `*-partials` as `{k,s,e,a}` (`a` = base64 of the content, which `contentToV1`
- * rewrites first: the merge's parts); other stores were already JSON and are kept.
+ * rewrites first: the merge's parts), the `*-progress` offset as a decimal string; other stores are kept.
  */
 export function changelogToV1(
   entries: readonly ChangelogEntry[],
@@ -58,6 +58,12 @@ export function changelogToV1(
 ): ChangelogEntry[] {
   return entries.map((entry) => {
     if (entry.value === null) return entry;
+    if (entry.store.endsWith('-progress')) {
+      // Offsets were decimal strings.
+      const progress = JSON.parse(entry.value.toString()) as { offset: number | null };
+      const offset = progress.offset === null ? null : String(progress.offset);
+      return { ...entry, value: Buffer.from(JSON.stringify({ ...progress, offset })) };
+    }
     const slot = entry.store.endsWith('-windows');
     if (!slot && !entry.store.endsWith('-partials')) return entry;
     const w = decodeWindowState(entry.value);
