@@ -171,3 +171,11 @@ export function latestByWindow<T extends { key: string; windowStart: number; ver
   }
   return [...latest.values()].sort((a, b) => a.windowStart - b.windowStart || a.key.localeCompare(b.key));
 }
+
+/** `messyEvents(seed, count)` as the records of one input partition (malformed ones as undecodable bytes). */
+export function messyRecords(seed: number, count: number): InputRecord[] {
+  const log = new Log();
+  return messyEvents(seed, count).map((e) =>
+    e === 'malformed' ? log.raw(Buffer.from('garbage')) : log.event(e),
+  );
+}

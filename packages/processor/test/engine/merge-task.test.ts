@@ -359,15 +359,7 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
 
   it('snapshot + restore + replay gives the same outputs as an uninterrupted merge', () => {
     const UP = 2;
-    const events = messyEvents(5, 300);
-    const s = new TwoStage(UP, 1);
-    events.forEach((e, i) => {
-      const p = e === 'malformed' ? 0 : hash(e.user) % UP;
-      s.feed(p, e);
-      if (i % 7 === 0) s.commit(p);
-    });
-    for (let p = 0; p < UP; p++) s.commit(p);
-    const records = s.repartition[0]!.records;
+    const { s, records } = throughStageOne(UP, messyEvents(5, 300), 7);
     const refOut = runUninterrupted(s.newMerge(UP), records);
     expect(results(refOut).length).toBeGreaterThan(0);
     for (const cut of [0, 13, Math.floor(records.length / 2), records.length]) {
@@ -378,15 +370,7 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
 
   it('upgrade in place: format-1 records already on the topic, then format-2 ones, merge to the same results', () => {
     const UP = 2;
-    const events = messyEvents(5, 300);
-    const s = new TwoStage(UP, 1);
-    events.forEach((e, i) => {
-      const p = e === 'malformed' ? 0 : hash(e.user) % UP;
-      s.feed(p, e);
-      if (i % 7 === 0) s.commit(p);
-    });
-    for (let p = 0; p < UP; p++) s.commit(p);
-    const records = s.repartition[0]!.records;
+    const { s, records } = throughStageOne(UP, messyEvents(5, 300), 7);
     const refOut = runUninterrupted(s.newMerge(UP), records);
     expect(results(refOut).length).toBeGreaterThan(0);
     for (const upgradeAt of [records.length, Math.floor(records.length / 3)]) {
@@ -400,15 +384,7 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
 
   it('a changelog written by the previous version (format 1) restores to the same outputs', () => {
     const UP = 3;
-    const events = messyEvents(8, 300);
-    const s = new TwoStage(UP, 1);
-    events.forEach((e, i) => {
-      const p = e === 'malformed' ? 0 : hash(e.user) % UP;
-      s.feed(p, e);
-      if (i % 5 === 0) s.commit(p);
-    });
-    for (let p = 0; p < UP; p++) s.commit(p);
-    const records = s.repartition[0]!.records;
+    const { s, records } = throughStageOne(UP, messyEvents(8, 300), 5);
     const refOut = runUninterrupted(s.newMerge(UP), records);
     const toV1 = (c: ChangelogEntry[]) => {
       const v1 = changelogToV1(c, partsToV1);
@@ -429,3 +405,15 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     expect(() => new TwoStage(1, 1, {}, { closedWindowRetentionMs: -1 })).toThrow(/closedWindowRetentionMs/);
   });
 });
+
+/** `events` through `up` stage-1 partitions (by user; the fed partition commits every `every` events): the merge's log. */
+function throughStageOne(up: number, events: ReturnType<typeof messyEvents>, every: number) {
+  const s = new TwoStage(up, 1);
+  events.forEach((e, i) => {
+    const p = e === 'malformed' ? 0 : hash(e.user) % up;
+    s.feed(p, e);
+    if (i % every === 0) s.commit(p);
+  });
+  for (let p = 0; p < up; p++) s.commit(p);
+  return { s, records: s.repartition[0]!.records };
+}

@@ -32,22 +32,18 @@ describe('window state changelog value', () => {
   });
 
   it('reads format 1 as the previous version wrote it: slots and stage-1 partials', () => {
-    const slot = '{"k":"/home","s":0,"e":60000,"v":2,"f":true,"c":false,"a":"QAAAAAAAAAA/8AAAAAAAAA=="}';
-    expect(decodeWindowState(Buffer.from(slot))).toEqual({
-      key: '/home',
-      start: 0,
-      end: 60_000,
-      bytes: counts,
+    const window = { key: '/home', start: 0, end: 60_000, bytes: counts };
+    const a = '"a":"QAAAAAAAAAA/8AAAAAAAAA=="';
+    expect(
+      decodeWindowState(Buffer.from(`{"k":"/home","s":0,"e":60000,"v":2,"f":true,"c":false,${a}}`)),
+    ).toEqual({
+      ...window,
       version: 2,
       fired: true,
       closed: false,
     });
-    const partial = '{"k":"/home","s":0,"e":60000,"a":"QAAAAAAAAAA/8AAAAAAAAA=="}';
-    expect(decodeWindowState(Buffer.from(partial))).toEqual({
-      key: '/home',
-      start: 0,
-      end: 60_000,
-      bytes: counts,
+    expect(decodeWindowState(Buffer.from(`{"k":"/home","s":0,"e":60000,${a}}`))).toEqual({
+      ...window,
       version: 0,
       fired: false,
       closed: false,

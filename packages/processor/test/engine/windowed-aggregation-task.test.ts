@@ -14,6 +14,7 @@ import {
   latestByWindow,
   Log,
   messyEvents,
+  messyRecords,
   referenceCounts,
   type TestEvent,
   windowedResults,
@@ -356,15 +357,12 @@ describe('WindowedAggregationTask', () => {
   });
 
   it('a changelog written by the previous version (format 1) restores to the same outputs', () => {
-    const events = messyEvents(11, 300);
-    const log = new Log();
-    const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('garbage')) : log.event(e)));
-    const opts = { allowedLatenessMs: 10_000 };
-    const refOut = runUninterrupted(task(opts), records);
+    const records = messyRecords(11, 300);
+    const refOut = runUninterrupted(task({ allowedLatenessMs: 10_000 }), records);
     for (const cut of [1, 57, 150, 300]) {
       expect(
         runWithRestart(
-          () => task(opts),
+          () => task({ allowedLatenessMs: 10_000 }),
           records,
           cut,
           13,
