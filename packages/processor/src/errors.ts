@@ -31,6 +31,8 @@ export const PROCESSOR_ERROR_CODES = {
    * and the way out (restore the topic, or reset the application).
    */
   TOPIC_MISMATCH: 'TRIB_PROC_TOPIC_MISMATCH',
+  /** Runtime: a Kafka offset of 2^53 or more, which the processor cannot hold exactly (offsets are numbers). */
+  OFFSET_OUT_OF_RANGE: 'TRIB_PROC_OFFSET_OUT_OF_RANGE',
   /** Runtime: creating or describing topics failed. */
   TOPIC_ADMIN_FAILED: 'TRIB_PROC_TOPIC_ADMIN_FAILED',
   /** Runtime: a stage kept failing after its restart budget was used up; the job stops. */

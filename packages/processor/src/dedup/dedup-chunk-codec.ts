@@ -9,8 +9,8 @@ export interface DedupChunkItem {
   readonly id: string;
   /** Event timestamp of the first accepted occurrence. */
   readonly t: number;
-  /** Offset at which it was accepted (decoded as a decimal string; encoded from either form). */
-  readonly o: string | number;
+  /** Offset at which it was accepted. */
+  readonly o: number;
 }
 
 const VERSION = 1;
@@ -35,7 +35,7 @@ export function encodeDedupChunk(items: readonly DedupChunkItem[]): Buffer {
     const item = items[i]!;
     const id = ids[i]!;
     b.writeDoubleBE(item.t, at);
-    b.writeDoubleBE(Number(item.o), at + 8);
+    b.writeDoubleBE(item.o, at + 8);
     b.writeUInt32BE(id.length, at + 16);
     id.copy(b, at + DEDUP_ITEM_OVERHEAD_BYTES);
     at += DEDUP_ITEM_OVERHEAD_BYTES + id.length;
@@ -45,7 +45,7 @@ export function encodeDedupChunk(items: readonly DedupChunkItem[]): Buffer {
 
 /** Decodes a chunk; `key` is the record key (the id of a legacy single-id entry). Throws RangeError when malformed. */
 export function decodeDedupChunk(key: string, b: Buffer): DedupChunkItem[] {
-  if (b.length === LEGACY_BYTES) return [{ id: key, t: b.readDoubleBE(0), o: String(b.readDoubleBE(8)) }];
+  if (b.length === LEGACY_BYTES) return [{ id: key, t: b.readDoubleBE(0), o: b.readDoubleBE(8) }];
   if (b.length < HEADER_BYTES || b.readUInt8(0) !== VERSION) {
     throw new RangeError(`dedup chunk: unknown format (${b.length} bytes, version ${b[0] ?? 'none'})`);
   }
@@ -56,7 +56,7 @@ export function decodeDedupChunk(key: string, b: Buffer): DedupChunkItem[] {
     if (at + DEDUP_ITEM_OVERHEAD_BYTES > b.length)
       throw new RangeError(`dedup chunk: truncated at item ${i}`);
     const t = b.readDoubleBE(at);
-    const o = String(b.readDoubleBE(at + 8));
+    const o = b.readDoubleBE(at + 8);
     const len = b.readUInt32BE(at + 16);
     const end = at + DEDUP_ITEM_OVERHEAD_BYTES + len;
     if (end > b.length) throw new RangeError(`dedup chunk: truncated id at item ${i}`);

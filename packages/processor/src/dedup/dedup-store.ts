@@ -154,31 +154,30 @@ export class DedupStore {
   }
 
   /** Verdict for `eventId` at `offset`, given the partition watermark before this event. Does not record. */
-  check(eventId: string, offset: string, watermark: number): DedupVerdict {
+  check(eventId: string, offset: number, watermark: number): DedupVerdict {
     const seen = this.#seen.get(eventId);
     if (seen === undefined || watermark >= seen.t + this.ttlMs) return 'new';
-    return seen.o === Number(offset) ? 'replay' : 'duplicate';
+    return seen.o === offset ? 'replay' : 'duplicate';
   }
 
   /**
    * `check`, and when the verdict is not `'duplicate'` also `accept` — with one lookup of the id (the per-event
    * path of a task).
    */
-  checkAndAccept(eventId: string, offset: string, watermark: number, timestampMs: number): DedupVerdict {
+  checkAndAccept(eventId: string, offset: number, watermark: number, timestampMs: number): DedupVerdict {
     const seen = this.#seen.get(eventId);
-    const at = Number(offset);
     let verdict: DedupVerdict = 'new';
     if (seen !== undefined && watermark < seen.t + this.ttlMs) {
-      if (seen.o !== at) return 'duplicate';
+      if (seen.o !== offset) return 'duplicate';
       verdict = 'replay';
     }
-    this.#accept(eventId, at, timestampMs, seen);
+    this.#accept(eventId, offset, timestampMs, seen);
     return verdict;
   }
 
   /** Records an accepted id (first occurrence, or a re-accepted id whose previous entry expired). */
-  accept(eventId: string, offset: string, timestampMs: number): void {
-    this.#accept(eventId, Number(offset), timestampMs, this.#seen.get(eventId));
+  accept(eventId: string, offset: number, timestampMs: number): void {
+    this.#accept(eventId, offset, timestampMs, this.#seen.get(eventId));
   }
 
   #accept(eventId: string, offset: number, timestampMs: number, previous: Seen | undefined): void {
@@ -322,7 +321,7 @@ export class DedupStore {
       const seen = this.#seen.get(item.id);
       if (seen?.chunk === chunk) {
         seen.t = item.t;
-        seen.o = Number(item.o);
+        seen.o = item.o;
         continue;
       }
       if (seen !== undefined) {
@@ -332,7 +331,7 @@ export class DedupStore {
       }
       chunk.ids.push(item.id);
       chunk.live++;
-      this.#seen.set(item.id, { t: item.t, o: Number(item.o), chunk });
+      this.#seen.set(item.id, { t: item.t, o: item.o, chunk });
     }
     if (maxT > bucket.maxT) bucket.maxT = maxT;
     chunk.bytes = entry.value.length;

@@ -1,6 +1,6 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError, invalidOption, isProcessorError } from '../errors.js';
-import { jsonCodec, type Codec } from '../state/codec.js';
+import { jsonCodec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { WatermarkCombiner } from '../time/watermarks.js';
@@ -16,6 +16,7 @@ import {
   type OutputNames,
   type ResolvedEventTime,
 } from './options.js';
+import { partsCodec, upstreamsOf, type Parts } from './merge-parts.js';
 import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
 import { resultOutput } from './result-output.js';
 import { LATE_REASONS, deadLetterRecord, lateRecord } from './side-outputs.js';
@@ -51,11 +52,9 @@ export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtl
 /** What the merge stage needs of an Aggregator: every Aggregator<E, A, R> fits. */
 export type MergeAggregator<A, R> = Omit<Aggregator<never, A, R>, 'add'>;
 
-/** Per (key, window): the latest cumulative partial (base64) of each upstream partition. */
-type Parts = Record<string, string>;
-
 interface MergeProgress {
-  offset: string | null;
+  /** last applied offset (a decimal string in changelogs written before offsets were numbers) */
+  offset: number | string | null;
   combined: number | null;
   /**
    * The largest window end purged so far. Windows are purged in end order, so a (key, window) at or below it that
@@ -135,12 +134,10 @@ export class MergeTask<A, R> implements PartitionTask {
     this.#slots = new WindowSlots<Parts, R>({
       storeName: `${this.#prefix}-windows`,
       allowedLatenessMs: this.#eventTime.allowedLatenessMs,
-      contentCodec: jsonCodec<Parts>() as Codec<Parts>,
+      contentCodec: partsCodec,
       resultOf: (parts) => {
         let acc = agg.create();
-        for (const u of Object.keys(parts).sort((a, b) => Number(a) - Number(b))) {
-          acc = agg.merge(acc, agg.deserialize(Buffer.from(parts[u]!, 'base64')));
-        }
+        for (const u of upstreamsOf(parts)) acc = agg.merge(acc, agg.deserialize(parts.get(u)!));
         return agg.result(acc);
       },
       emit: resultOutput({
@@ -159,7 +156,7 @@ export class MergeTask<A, R> implements PartitionTask {
   }
 
   process(record: InputRecord): void {
-    const offset = Number(record.offset);
+    const offset = record.offset;
     if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
       this.counters.skippedReplays++;
       return;
@@ -196,15 +193,14 @@ export class MergeTask<A, R> implements PartitionTask {
       this.counters.partials++;
       if (this.#nowMs !== undefined) this.#combiner.heard(rec.upstreamPartition, this.#nowMs);
       const window = { start: rec.windowStart, end: rec.windowEnd };
-      const u = String(rec.upstreamPartition);
-      const b64 = rec.accumulator.toString('base64');
+      const { upstreamPartition: u, accumulator } = rec;
       const parts = this.#slots.get(rec.key, window);
       if (parts === undefined && rec.windowEnd <= this.#maxPurged) {
         this.#beyondRetention(record, rec.windowEnd);
-      } else if (parts?.[u] === b64) {
+      } else if (parts?.get(u)?.equals(accumulator) === true) {
         this.counters.unchangedPartials++; // a re-delivered partial: nothing changed, no new version
       } else {
-        this.#slots.upsert(rec.key, window, (parts) => ({ ...parts, [u]: b64 }));
+        this.#slots.upsert(rec.key, window, (parts = new Map()) => parts.set(u, accumulator));
       }
     } else {
       this.counters.watermarks++;
@@ -340,7 +336,7 @@ export class MergeTask<A, R> implements PartitionTask {
   #saveProgress(): void {
     const c = this.#combiner.current;
     const progress: MergeProgress = {
-      offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
+      offset: this.#lastOffset ?? null,
       combined: Number.isFinite(c) ? c : null,
     };
     if (Number.isFinite(this.#maxPurged)) progress.maxPurged = this.#maxPurged;

@@ -15,6 +15,7 @@ import {
 import type { GateCounters, PartitionGate } from './partition-gate.js';
 import { encodeRepartitionRecord } from './repartition-format.js';
 import { windowKeyLimitHit, type StateLimitHit } from './state-limits.js';
+import { decodeWindowState, encodeWindowState } from './window-state-codec.js';
 import {
   checkAggregator,
   checkEventFunctions,
@@ -142,17 +143,23 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       name: `${prefix}-partials`,
       codec: {
         encode: (p) =>
-          Buffer.from(
-            JSON.stringify({ k: p.key, s: p.start, e: p.end, a: agg.serialize(p.acc).toString('base64') }),
-          ),
+          encodeWindowState({
+            key: p.key,
+            start: p.start,
+            end: p.end,
+            bytes: agg.serialize(p.acc),
+            version: 0,
+            fired: false,
+            closed: false,
+          }),
         decode: (b) => {
-          const j = JSON.parse(b.toString('utf8')) as { k: string; s: number; e: number; a: string };
+          const w = decodeWindowState(b);
           return {
-            id: partialId(j.s, j.e, j.k),
-            key: j.k,
-            start: j.s,
-            end: j.e,
-            acc: agg.deserialize(Buffer.from(j.a, 'base64')),
+            id: partialId(w.start, w.end, w.key),
+            key: w.key,
+            start: w.start,
+            end: w.end,
+            acc: agg.deserialize(w.bytes),
             changed: false,
             dirtyAt: -1,
           };

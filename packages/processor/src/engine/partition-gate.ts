@@ -69,8 +69,8 @@ const LIMITED: Rejection = Object.freeze({ kind: 'limited' });
 interface Progress {
   /** max valid event timestamp so far; null = −∞ */
   maxTs: number | null;
-  /** last applied offset (decimal string) */
-  offset: string | null;
+  /** last applied offset (a decimal string in changelogs written before offsets were numbers) */
+  offset: number | string | null;
   /** emission watermark (≥ data watermark; advanced by the wall clock when idle); null = −∞ */
   emitWm: number | null;
 }
@@ -164,7 +164,7 @@ export class PartitionGate<E> {
   }
 
   admit(record: InputRecord): Admission<E> {
-    const offset = Number(record.offset);
+    const offset = record.offset;
     if (this.#lastOffset !== undefined && offset <= this.#lastOffset) {
       this.counters.skippedReplays++;
       return SKIPPED;
@@ -331,7 +331,7 @@ export class PartitionGate<E> {
     const maxTs = this.watermark.maxTimestamp;
     this.#progress.set('partition', {
       maxTs: Number.isFinite(maxTs) ? maxTs : null,
-      offset: this.#lastOffset === undefined ? null : String(this.#lastOffset),
+      offset: this.#lastOffset ?? null,
       emitWm: Number.isFinite(this.#emitWm) ? this.#emitWm : null,
     });
   }

@@ -31,7 +31,7 @@ function sourceHeaders(record: InputRecord): Record<string, string> {
   return {
     [SIDE_OUTPUT_HEADERS.sourceTopic]: record.topic,
     [SIDE_OUTPUT_HEADERS.sourcePartition]: String(record.partition),
-    [SIDE_OUTPUT_HEADERS.sourceOffset]: record.offset,
+    [SIDE_OUTPUT_HEADERS.sourceOffset]: String(record.offset),
     [SIDE_OUTPUT_HEADERS.sourceTimestamp]: String(record.timestamp),
   };
 }

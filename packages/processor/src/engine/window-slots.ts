@@ -5,6 +5,7 @@ import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import { MinHeap } from '../state/min-heap.js';
 import type { TimeWindow } from '../windows/window.js';
 import type { WindowedResult } from './window-result.js';
+import { decodeWindowState, encodeWindowState } from './window-state-codec.js';
 
 /** The state of one (key, window). */
 interface Slot<C> {
@@ -60,35 +61,25 @@ export class WindowSlots<C, R> {
       name: options.storeName,
       codec: {
         encode: (s) =>
-          Buffer.from(
-            JSON.stringify({
-              k: s.key,
-              s: s.start,
-              e: s.end,
-              v: s.version,
-              f: s.fired,
-              c: s.closed,
-              a: codec.encode(s.content).toString('base64'),
-            }),
-          ),
+          encodeWindowState({
+            key: s.key,
+            start: s.start,
+            end: s.end,
+            bytes: codec.encode(s.content),
+            version: s.version,
+            fired: s.fired,
+            closed: s.closed,
+          }),
         decode: (b) => {
-          const j = JSON.parse(b.toString('utf8')) as {
-            k: string;
-            s: number;
-            e: number;
-            v: number;
-            f: boolean;
-            c: boolean;
-            a: string;
-          };
+          const w = decodeWindowState(b);
           return {
-            key: j.k,
-            start: j.s,
-            end: j.e,
-            version: j.v,
-            fired: j.f,
-            closed: j.c,
-            content: codec.decode(Buffer.from(j.a, 'base64')),
+            key: w.key,
+            start: w.start,
+            end: w.end,
+            version: w.version,
+            fired: w.fired,
+            closed: w.closed,
+            content: codec.decode(w.bytes),
           };
         },
       },

@@ -64,7 +64,7 @@ export function enrichClickstreamEvent(
     category: text(tables.pages.lookup(event.pageUrl)?.category),
     segment: text(tables.users?.lookup(event.userId)?.segment),
     source_partition: record.partition,
-    source_offset: Number(record.offset),
+    source_offset: record.offset,
   };
   if (event.sessionId) doc.session_id = event.sessionId;
   if (event.referrer) doc.referrer = event.referrer;

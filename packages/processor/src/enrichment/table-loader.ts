@@ -4,8 +4,8 @@ import type { TableRecord } from './enrichment-table.js';
 
 /** One record of a reference-data topic partition. */
 export interface TableSourceRecord extends TableRecord {
-  /** Kafka offset (decimal string). */
-  readonly offset: string;
+  /** Kafka offset. */
+  readonly offset: number;
 }
 
 /**
@@ -14,14 +14,14 @@ export interface TableSourceRecord extends TableRecord {
  */
 export interface TableSourceBatch {
   readonly partition: number;
-  readonly lastOffset: string;
+  readonly lastOffset: number;
   readonly records: readonly TableSourceRecord[];
 }
 
 /** Where each partition's initial load starts and ends (`end` = next offset after the last stable record). */
 export interface PartitionRange {
-  readonly start: bigint;
-  readonly end: bigint;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The reads a TableLoader needs (Kafka: `CompactedTopicSource`; tests: an in-memory fake). */
@@ -79,9 +79,9 @@ export class TableLoader {
   readonly #now: () => number;
   readonly #timeoutMs: number;
   /** Next offset to apply, per partition. */
-  readonly #positions = new Map<number, bigint>();
+  readonly #positions = new Map<number, number>();
   /** Partitions still short of their end offset during the initial load. */
-  readonly #pending = new Map<number, bigint>();
+  readonly #pending = new Map<number, number>();
   #settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #stopped = false;
 
@@ -100,7 +100,7 @@ export class TableLoader {
   }
 
   /** Next offset to apply per partition. */
-  get positions(): ReadonlyMap<number, bigint> {
+  get positions(): ReadonlyMap<number, number> {
     return this.#positions;
   }
 
@@ -157,19 +157,19 @@ export class TableLoader {
 
   #onBatch(batch: TableSourceBatch): void {
     const { partition } = batch;
-    let position = this.#positions.get(partition) ?? 0n;
+    let position = this.#positions.get(partition) ?? 0;
     for (const record of batch.records) {
-      const offset = BigInt(record.offset);
+      const offset = record.offset;
       if (offset < position) {
         this.stats.skipped++;
         continue;
       }
       this.#o.table.apply(record);
-      position = offset + 1n;
+      position = offset + 1;
       if (this.stats.loaded) this.stats.updates++;
       else this.stats.loadedRecords++;
     }
-    const after = BigInt(batch.lastOffset) + 1n;
+    const after = batch.lastOffset + 1;
     if (after > position) position = after;
     this.#positions.set(partition, position);
     const end = this.#pending.get(partition);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { ChangelogEntry } from '../task/partition-task.js';
+import { offsetFromKafka } from './offsets.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';
 import type { TopicAdmin } from './topic-admin.js';
 
@@ -47,7 +48,7 @@ export async function restoreChangelogs(
   options: RestoreOptions,
 ): Promise<RestoreResult> {
   const live = new Map<string, Map<string, ChangelogEntry>>();
-  const target = new Map<string, bigint>();
+  const target = new Map<string, number>();
   const storeOf = new Map<string, string>();
   const assignment: Record<string, number[]> = {};
   const ends = new Map<string, Awaited<ReturnType<TopicAdmin['endOffsets']>>>();
@@ -57,8 +58,8 @@ export async function restoreChangelogs(
     const end = topicEnds.find((o) => o.partition === p.partition);
     const key = changelogKey(p.topic, p.partition);
     live.set(key, new Map());
-    if (end === undefined || BigInt(end.high) <= BigInt(end.low)) continue;
-    target.set(key, BigInt(end.high));
+    if (end === undefined || end.high <= end.low) continue;
+    target.set(key, end.high);
     storeOf.set(key, p.store);
     (assignment[p.topic] ??= []).push(p.partition);
   }
@@ -82,7 +83,7 @@ export async function restoreChangelogs(
   const advance = (topic: string, partition: number, lastOffset: string): void => {
     const key = changelogKey(topic, partition);
     const end = target.get(key);
-    if (end !== undefined && BigInt(lastOffset) + 1n >= end) target.delete(key);
+    if (end !== undefined && offsetFromKafka(lastOffset) + 1 >= end) target.delete(key);
     options.onProgress?.();
     if (target.size === 0) finish?.();
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from '@tributary/kafka';
 import type { PartitionRange, TableSource, TableSourceBatch } from '../enrichment/table-loader.js';
+import { offsetFromKafka } from './offsets.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';
 import type { TopicAdmin } from './topic-admin.js';
 
@@ -35,7 +36,7 @@ export class CompactedTopicSource implements TableSource {
   async ranges(): Promise<ReadonlyMap<number, PartitionRange>> {
     const offsets = await this.#admin.endOffsets(this.#o.topic);
     this.#partitions = offsets.map((o) => o.partition).sort((a, b) => a - b);
-    return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(o.high) }]));
+    return new Map(offsets.map((o) => [o.partition, { start: o.low, end: o.high }]));
   }
 
   async start(onBatch: (batch: TableSourceBatch) => void, onError: (error: unknown) => void): Promise<void> {
@@ -51,7 +52,8 @@ export class CompactedTopicSource implements TableSource {
     consumer.on(consumer.events.START_BATCH_PROCESS, (event) => {
       // Batches of only markers / aborted records never reach eachBatch.
       if (event.payload.batchSize === 0) {
-        onBatch({ partition: event.payload.partition, lastOffset: event.payload.lastOffset, records: [] });
+        const { partition, lastOffset } = event.payload;
+        onBatch({ partition, lastOffset: offsetFromKafka(lastOffset), records: [] });
       }
     });
     consumer.on(consumer.events.CRASH, (event) => {
@@ -64,8 +66,12 @@ export class CompactedTopicSource implements TableSource {
       eachBatch: async ({ batch }) => {
         onBatch({
           partition: batch.partition,
-          lastOffset: batch.lastOffset(),
-          records: batch.messages.map((m) => ({ offset: m.offset, key: m.key, value: m.value })),
+          lastOffset: offsetFromKafka(batch.lastOffset()),
+          records: batch.messages.map((m) => ({
+            offset: offsetFromKafka(m.offset),
+            key: m.key,
+            value: m.value,
+          })),
         });
       },
     });

@@ -28,7 +28,7 @@ export interface OutputSource {
    * The offset just below the task's position at the commit: its last record read, or a transaction marker after it
    * (undefined before the first record).
    */
-  readonly offset: string | undefined;
+  readonly offset: number | undefined;
 }
 
 /** True when `message` cannot be written to a topic accepting at most `maxMessageBytes` per record batch. */
@@ -66,7 +66,7 @@ export function oversizedDeadLetter(
   if (headers[SIDE_OUTPUT_HEADERS.sourceTopic] === undefined) {
     headers[SIDE_OUTPUT_HEADERS.sourceTopic] = source.topic;
     headers[SIDE_OUTPUT_HEADERS.sourcePartition] = String(source.partition);
-    if (source.offset !== undefined) headers[SIDE_OUTPUT_HEADERS.sourceOffset] = source.offset;
+    if (source.offset !== undefined) headers[SIDE_OUTPUT_HEADERS.sourceOffset] = String(source.offset);
   }
   const key = truncate(message.key, MAX_KEY_BYTES);
   const room = Math.max(0, budget - headersBytes(headers) - fieldBytes(key) - 64);

@@ -1,6 +1,7 @@
 import { ExplicitFirstPartitioner } from '@tributary/kafka';
 import type { Kafka, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { offsetToKafka } from './offsets.js';
 import { chunkTopicMessages, type SendChunkLimits } from './send-chunks.js';
 
 export interface CommitRequest {
@@ -9,7 +10,7 @@ export interface CommitRequest {
   readonly maxMessageBytes?: ReadonlyMap<string, number>;
   /** The input partition's next offset to consume; undefined when it did not move. */
   readonly offset:
-    { readonly topic: string; readonly partition: number; readonly offset: string } | undefined;
+    { readonly topic: string; readonly partition: number; readonly offset: number } | undefined;
 }
 
 /** Commits one task's drained outputs, changelog and input offset. One instance per owned input partition. */
@@ -67,7 +68,7 @@ export class TransactionalCommitter implements PartitionCommitter {
         const { topic, partition, offset } = request.offset;
         await txn.sendOffsets({
           consumerGroupId: this.#options.consumerGroupId,
-          topics: [{ topic, partitions: [{ partition, offset }] }],
+          topics: [{ topic, partitions: [{ partition, offset: offsetToKafka(offset) }] }],
         });
       }
       await txn.commit();
@@ -111,7 +112,8 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
     }
     if (request.offset === undefined) return;
     try {
-      await this.#commitOffsets([request.offset]);
+      const { topic, partition, offset } = request.offset;
+      await this.#commitOffsets([{ topic, partition, offset: offsetToKafka(offset) }]);
     } catch (error) {
       // The outputs are acknowledged; an offset commit lost to a rebalance only means the new owner re-reads
       // from the previous offset (duplicates, which at-least-once allows). Anything else fails the commit.

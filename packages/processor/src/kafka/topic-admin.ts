@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadKafkajs } from '@tributary/kafka';
 import type { Admin, ITopicConfig, Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { offsetFromKafka } from './offsets.js';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -13,9 +14,9 @@ export interface TopicSpec {
 export interface PartitionOffsets {
   readonly partition: number;
   /** Log start offset. */
-  readonly low: string;
+  readonly low: number;
   /** End offset (high watermark); transaction markers occupy offsets below it. */
-  readonly high: string;
+  readonly high: number;
 }
 
 const ENSURE_ATTEMPTS = 8;
@@ -128,16 +129,20 @@ export class TopicAdmin {
   }
 
   /** The group's committed offset for one partition, or null when none. */
-  async committedOffset(groupId: string, topic: string, partition: number): Promise<string | null> {
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<number | null> {
     const result = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
     const found = result[0]?.partitions.find((p) => p.partition === partition);
     if (found === undefined || found.offset === '-1' || found.offset === '') return null;
-    return found.offset;
+    return offsetFromKafka(found.offset);
   }
 
   async endOffsets(topic: string): Promise<PartitionOffsets[]> {
     const offsets = await this.#admin.fetchTopicOffsets(topic);
-    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+    return offsets.map((o) => ({
+      partition: o.partition,
+      low: offsetFromKafka(o.low),
+      high: offsetFromKafka(o.high),
+    }));
   }
 
   async deleteGroup(groupId: string): Promise<void> {

@@ -2,10 +2,8 @@
  * Offsets a partition's consumer is behind: high watermark − position. Before the first record with no committed
  * offset (`position` null) the whole retained log (high − low) is ahead. Never negative.
  */
-export function partitionLag(high: string, low: string, position: bigint | null): number {
-  const from = position ?? BigInt(low);
-  const lag = BigInt(high) - from;
-  return lag > 0n ? Number(lag) : 0;
+export function partitionLag(high: number, low: number, position: number | null): number {
+  return Math.max(0, high - (position ?? low));
 }
 
 /** How often the stage asks the broker for end offsets, so lag is fresh even when no batch arrives. */

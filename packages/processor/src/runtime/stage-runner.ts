@@ -4,6 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from '@tributary/kaf
 import type { ResolvedStreamJobOptions, TaskContext, TaskFactory } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from '../errors.js';
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
+import { offsetFromKafka } from '../kafka/offsets.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
@@ -269,7 +270,7 @@ export class StageRunner {
           this.#def.id,
           batch.topic,
           batch.partition,
-          Math.max(0, Number(BigInt(batch.highWatermark) - next)),
+          Math.max(0, offsetFromKafka(batch.highWatermark) - next),
         );
       }
       await heartbeat();
@@ -410,7 +411,7 @@ export class StageRunner {
   #checkRestoredProgress(
     task: PartitionTask,
     partition: number,
-    committed: string | null,
+    committed: number | null,
     logEnds: readonly PartitionOffsets[],
   ): void {
     const applied = task.lastAppliedOffset?.();
@@ -421,7 +422,7 @@ export class StageRunner {
     const reset =
       `If ${topic} was deleted and recreated, reset the application (stop it, delete its consumer groups, ` +
       `changelog and repartition topics) so that the state starts from the new log.`;
-    if (end !== undefined && BigInt(end) <= BigInt(applied)) {
+    if (end !== undefined && end <= applied) {
       throw new ProcessorError(
         PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
         `${where} ends at offset ${end} but stage ${this.#def.id}'s state has applied its records up to offset ` +
@@ -429,7 +430,7 @@ export class StageRunner {
       );
     }
     if (this.#deps.options.processingGuarantee !== 'exactly-once') return;
-    if (committed === null || BigInt(committed) <= BigInt(applied)) {
+    if (committed === null || committed <= applied) {
       throw new ProcessorError(
         PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
         `group ${this.#def.id} has ${committed === null ? 'no committed offset' : `committed offset ${committed}`} ` +

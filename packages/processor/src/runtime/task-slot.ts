@@ -1,4 +1,5 @@
 import type { KafkaMessage } from '@tributary/kafka';
+import { offsetFromKafka } from '../kafka/offsets.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';
@@ -30,8 +31,8 @@ export class TaskSlot {
   readonly task: PartitionTask;
   readonly #committer: PartitionCommitter;
   readonly #ctx: TaskSlotContext;
-  #nextOffset: bigint | null;
-  #committedOffset: bigint | null;
+  #nextOffset: number | null;
+  #committedOffset: number | null;
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
   /** Set by a failed commit: its drained outputs are gone, so nothing may be committed from this state again. */
@@ -46,7 +47,7 @@ export class TaskSlot {
     partition: number,
     task: PartitionTask,
     committer: PartitionCommitter,
-    committedOffset: string | null,
+    committedOffset: number | null,
     ctx: TaskSlotContext,
   ) {
     this.topic = topic;
@@ -54,7 +55,7 @@ export class TaskSlot {
     this.task = task;
     this.#committer = committer;
     this.#ctx = ctx;
-    this.#committedOffset = committedOffset === null ? null : BigInt(committedOffset);
+    this.#committedOffset = committedOffset;
     this.#nextOffset = this.#committedOffset;
     this.#lastActiveMs = ctx.now();
   }
@@ -84,20 +85,20 @@ export class TaskSlot {
   }
 
   /** Next offset to feed (null before the first record when the group has no committed offset). */
-  get nextOffset(): bigint | null {
+  get nextOffset(): number | null {
     return this.#nextOffset;
   }
 
   /**
    * Feeds `messages[start, end)` at or after `nextOffset`, then moves the position past `lastOffset` (markers
    * included). Offsets ascend within a batch, so only the records before the first one at `nextOffset` are
-   * compared (one BigInt each), not every record.
+   * compared, not every record. `lastOffset` is kafkajs' (a decimal string).
    */
   process(messages: readonly KafkaMessage[], lastOffset: string, start = 0, end = messages.length): number {
     let index = start;
     const next = this.#nextOffset;
     this.#ctx.metrics.enter(this.#ctx.stageId);
-    if (next !== null) while (index < end && BigInt(messages[index]!.offset) < next) index++;
+    if (next !== null) while (index < end && offsetFromKafka(messages[index]!.offset) < next) index++;
     const fed = end - index;
     const task = this.task;
     for (; index < end; index++)
@@ -109,7 +110,7 @@ export class TaskSlot {
 
   /** Moves the position past `lastOffset` when it is ahead (batches made only of transaction markers). */
   advanceTo(lastOffset: string): void {
-    const after = BigInt(lastOffset) + 1n;
+    const after = offsetFromKafka(lastOffset) + 1;
     if (this.#nextOffset === null || after > this.#nextOffset) this.#nextOffset = after;
   }
 
@@ -166,15 +167,13 @@ export class TaskSlot {
         source: {
           topic: this.topic,
           partition: this.partition,
-          offset: position === null ? undefined : String(position - 1n),
+          offset: position === null ? undefined : position - 1,
         },
       });
       await this.#committer.commit({
         topicMessages: routed.topicMessages,
         maxMessageBytes: ctx.maxMessageBytes,
-        offset: offsetMoved
-          ? { topic: this.topic, partition: this.partition, offset: position.toString() }
-          : undefined,
+        offset: offsetMoved ? { topic: this.topic, partition: this.partition, offset: position } : undefined,
       });
     } catch (error) {
       this.#failure = error;
@@ -196,7 +195,7 @@ export class TaskSlot {
       stage: ctx.stageId,
       topic: this.topic,
       partition: this.partition,
-      offset: position?.toString(),
+      offset: position ?? undefined,
       messages: routed.messageCount,
       durationMs,
     }));
@@ -220,6 +219,7 @@ class KafkaInputRecord implements InputRecord {
   readonly topic: string;
   readonly partition: number;
   readonly #m: KafkaMessage;
+  #offset: number | undefined;
   #headers: Record<string, string> | undefined;
 
   constructor(topic: string, partition: number, m: KafkaMessage) {
@@ -228,8 +228,8 @@ class KafkaInputRecord implements InputRecord {
     this.#m = m;
   }
 
-  get offset(): string {
-    return this.#m.offset;
+  get offset(): number {
+    return (this.#offset ??= offsetFromKafka(this.#m.offset));
   }
 
   get timestamp(): number {

@@ -11,8 +11,8 @@
 export interface InputRecord {
   readonly topic: string;
   readonly partition: number;
-  /** Kafka offset as a decimal string (kafkajs form). */
-  readonly offset: string;
+  /** Kafka offset (exact: the runtime rejects offsets of 2^53 or more where they come in from kafkajs). */
+  readonly offset: number;
   /** Kafka record timestamp, ms since epoch. */
   readonly timestamp: number;
   readonly key: Buffer | null;

@@ -50,7 +50,7 @@ function toInput(r: GeneratedRecord, offset: number, topic = 'clickstream-events
   return {
     topic,
     partition: r.partition,
-    offset: String(offset),
+    offset,
     timestamp: NO_RECORD_TIMESTAMP,
     key: Buffer.from(r.key),
     value: Buffer.from(r.value),
@@ -88,7 +88,7 @@ function deliver(
     merges[m]!.process({
       topic: 'repartition',
       partition: m,
-      offset: String(repOffsets[m]!++),
+      offset: repOffsets[m]!++,
       timestamp: NO_RECORD_TIMESTAMP,
       key: out.key,
       value: out.value,
@@ -278,7 +278,7 @@ describe('clickstream job helpers', () => {
     const base = {
       topic: 't',
       partition: 0,
-      offset: '0',
+      offset: 0,
       timestamp: NO_RECORD_TIMESTAMP,
       key: null,
       headers: {},
@@ -321,7 +321,7 @@ describe('clickstream job helpers', () => {
       Buffer.from(
         encodeClickstreamEvent({ userId: 'u', pageUrl: '/p', timestamp, eventType: 'CLICK', eventId: 'e' }),
       );
-    const base = { topic: 't', partition: 0, offset: '0', timestamp: recordTs, key: null, headers: {} };
+    const base = { topic: 't', partition: 0, offset: 0, timestamp: recordTs, key: null, headers: {} };
     expect(decode({ ...base, value: at(recordTs + 300_000) }).ok).toBe(true);
     expect(decode({ ...base, value: at(recordTs - 86_400_000) }).ok).toBe(true); // old events are fine
     expect(decode({ ...base, value: at(recordTs + 300_001) })).toEqual({
@@ -346,7 +346,7 @@ describe('clickstream job helpers', () => {
     const base = {
       topic: 't',
       partition: 0,
-      offset: '0',
+      offset: 0,
       timestamp: NO_RECORD_TIMESTAMP,
       key: null,
       headers: {},
@@ -389,7 +389,7 @@ describe('clickstream job helpers', () => {
     const base = {
       topic: 't',
       partition: 0,
-      offset: '0',
+      offset: 0,
       timestamp: NO_RECORD_TIMESTAMP,
       key: null,
       headers: {},
@@ -467,7 +467,7 @@ describe('clickstream job helpers', () => {
       task.process({
         topic: 't',
         partition: 0,
-        offset: '0',
+        offset: 0,
         timestamp: NO_RECORD_TIMESTAMP,
         key: Buffer.from('u'),
         value,

@@ -48,7 +48,7 @@ export class Log {
     const r: InputRecord = {
       topic: this.topic,
       partition: this.partition,
-      offset: String(this.records.length),
+      offset: this.records.length,
       timestamp: 1,
       key,
       value,
@@ -170,4 +170,12 @@ export function latestByWindow<T extends { key: string; windowStart: number; ver
     if (prev === undefined || r.version > prev.version) latest.set(id, r);
   }
   return [...latest.values()].sort((a, b) => a.windowStart - b.windowStart || a.key.localeCompare(b.key));
+}
+
+/** `messyEvents(seed, count)` as the records of one input partition (malformed ones as undecodable bytes). */
+export function messyRecords(seed: number, count: number): InputRecord[] {
+  const log = new Log();
+  return messyEvents(seed, count).map((e) =>
+    e === 'malformed' ? log.raw(Buffer.from('garbage')) : log.event(e),
+  );
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PageCounts } from '../../src/aggregate/clickstream.js';
 import { encodeRepartitionRecord } from '../../src/engine/repartition-format.js';
 import type { WindowedResult } from '../../src/engine/window-result.js';
+import type { ChangelogEntry } from '../../src/task/partition-task.js';
+import { changelogToV1, partsToV1, repartitionValueToV1 } from './format-1.js';
 import { hash, TwoStage } from './two-stage.js';
 import {
   latestByWindow,
@@ -357,20 +359,42 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
 
   it('snapshot + restore + replay gives the same outputs as an uninterrupted merge', () => {
     const UP = 2;
-    const events = messyEvents(5, 300);
-    const s = new TwoStage(UP, 1);
-    events.forEach((e, i) => {
-      const p = e === 'malformed' ? 0 : hash(e.user) % UP;
-      s.feed(p, e);
-      if (i % 7 === 0) s.commit(p);
-    });
-    for (let p = 0; p < UP; p++) s.commit(p);
-    const records = s.repartition[0]!.records;
+    const { s, records } = throughStageOne(UP, messyEvents(5, 300), 7);
     const refOut = runUninterrupted(s.newMerge(UP), records);
     expect(results(refOut).length).toBeGreaterThan(0);
     for (const cut of [0, 13, Math.floor(records.length / 2), records.length]) {
       const out = runWithRestart(() => s.newMerge(UP), records, cut, 5);
       expect(out).toEqual(refOut);
+    }
+  });
+
+  it('upgrade in place: format-1 records already on the topic, then format-2 ones, merge to the same results', () => {
+    const UP = 2;
+    const { s, records } = throughStageOne(UP, messyEvents(5, 300), 7);
+    const refOut = runUninterrupted(s.newMerge(UP), records);
+    expect(results(refOut).length).toBeGreaterThan(0);
+    for (const upgradeAt of [records.length, Math.floor(records.length / 3)]) {
+      const mixed = records.map((r, i) =>
+        i < upgradeAt ? { ...r, value: repartitionValueToV1(r.value) } : r,
+      );
+      expect(mixed[0]!.value![0]).toBe('{'.charCodeAt(0));
+      expect(runUninterrupted(s.newMerge(UP), mixed)).toEqual(refOut);
+    }
+  });
+
+  it('a changelog written by the previous version (format 1) restores to the same outputs', () => {
+    const UP = 3;
+    const { s, records } = throughStageOne(UP, messyEvents(8, 300), 5);
+    const refOut = runUninterrupted(s.newMerge(UP), records);
+    const toV1 = (c: ChangelogEntry[]) => {
+      const v1 = changelogToV1(c, partsToV1);
+      expect(v1.some((e) => e.store === 'merge-windows' && e.value?.[0] === '{'.charCodeAt(0))).toBe(
+        c.some((e) => e.store === 'merge-windows' && e.value !== null),
+      );
+      return v1;
+    };
+    for (const cut of [0, 13, Math.floor(records.length / 2), records.length]) {
+      expect(runWithRestart(() => s.newMerge(UP), records, cut, 5, toV1)).toEqual(refOut);
     }
   });
 
@@ -381,3 +405,15 @@ describe('MergeTask (partial/merge over a repartition topic)', () => {
     expect(() => new TwoStage(1, 1, {}, { closedWindowRetentionMs: -1 })).toThrow(/closedWindowRetentionMs/);
   });
 });
+
+/** `events` through `up` stage-1 partitions (by user; the fed partition commits every `every` events): the merge's log. */
+function throughStageOne(up: number, events: ReturnType<typeof messyEvents>, every: number) {
+  const s = new TwoStage(up, 1);
+  events.forEach((e, i) => {
+    const p = e === 'malformed' ? 0 : hash(e.user) % up;
+    s.feed(p, e);
+    if (i % every === 0) s.commit(p);
+  });
+  for (let p = 0; p < up; p++) s.commit(p);
+  return { s, records: s.repartition[0]!.records };
+}

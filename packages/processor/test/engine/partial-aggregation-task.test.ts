@@ -7,6 +7,8 @@ import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import type { ChangelogEntry, OutputRecord } from '../../src/task/partition-task.js';
 import { HoppingWindows } from '../../src/windows/hopping.js';
 import { decodeTestEvent, Log, messyEvents, type TestEvent } from './fixtures.js';
+import { changelogToV1 } from './format-1.js';
+import { runWithRestart } from './restart.js';
 import { TwoStage } from './two-stage.js';
 
 describe('PartialAggregationTask', () => {
@@ -108,6 +110,17 @@ describe('PartialAggregationTask', () => {
       b.restore(changelog);
       run(b, cut, records.length, out);
       expect(out).toEqual(refOut);
+    }
+  });
+
+  it('a changelog written by the previous version (format 1) restores to the same repartition records', () => {
+    const events = messyEvents(17, 240);
+    const log = new Log();
+    const records = events.map((e) => (e === 'malformed' ? log.raw(Buffer.from('x')) : log.event(e)));
+    const make = () => new TwoStage(1, 1).partials[0]!;
+    for (const cut of [1, 50, 120, 240]) {
+      const restored = runWithRestart(make, records, cut, 10);
+      expect(runWithRestart(make, records, cut, 10, (c) => changelogToV1(c))).toEqual(restored);
     }
   });
 

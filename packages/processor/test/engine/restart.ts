@@ -17,13 +17,15 @@ export function runUninterrupted(task: PartitionTask, records: readonly InputRec
 
 /**
  * The outputs of `records` processed with a restart at `cut`: the first task commits its changelog every
- * `commitEvery` records and at the cut, a fresh task restores that changelog and processes the rest.
+ * `commitEvery` records and at the cut, a fresh task restores that changelog (as `asWritten` rewrites it: e.g. in
+ * the previous version's format) and processes the rest.
  */
 export function runWithRestart(
   newTask: () => PartitionTask,
   records: readonly InputRecord[],
   cut: number,
   commitEvery: number,
+  asWritten: (changelog: ChangelogEntry[]) => ChangelogEntry[] = (c) => c,
 ): OutputRecord[] {
   const first = newTask();
   const changelog: ChangelogEntry[] = [];
@@ -35,7 +37,7 @@ export function runWithRestart(
   }
   changelog.push(...first.drainChangelog());
   const second = newTask();
-  second.restore(changelog);
+  second.restore(asWritten(changelog));
   out.push(...runUninterrupted(second, records.slice(cut)));
   return out;
 }

@@ -5,7 +5,7 @@ import type { InputRecord } from '../../src/task/partition-task.js';
 const record: InputRecord = {
   topic: 'clicks',
   partition: 2,
-  offset: '17',
+  offset: 17,
   timestamp: 123,
   key: Buffer.from('k'),
   value: Buffer.from('v'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clickstreamAggregator, type PageCounts } from '../../src/aggregate/clickstream.js';
 import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
 import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
+import { decodeWindowState } from '../../src/engine/window-state-codec.js';
 import { WindowedAggregationTask } from '../../src/engine/windowed-aggregation-task.js';
 import type { WindowedAggregationTaskOptions } from '../../src/engine/windowed-aggregation-task.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
@@ -13,10 +14,12 @@ import {
   latestByWindow,
   Log,
   messyEvents,
+  messyRecords,
   referenceCounts,
   type TestEvent,
   windowedResults,
 } from './fixtures.js';
+import { changelogToV1 } from './format-1.js';
 import { runUninterrupted, runWithRestart } from './restart.js';
 
 const MIN = 60_000;
@@ -200,7 +203,7 @@ describe('WindowedAggregationTask', () => {
     const slot = t
       .drainChangelog()
       .find((e) => e.store === 'windowed-windows' && e.key.startsWith('0:60000:'));
-    expect(JSON.parse(slot!.value!.toString())).toMatchObject({ v: 2 });
+    expect(decodeWindowState(slot!.value!)).toMatchObject({ version: 2 });
   });
 
   it('publishes window-fired, late-event and dead-letter diagnostics when subscribed', () => {
@@ -350,6 +353,22 @@ describe('WindowedAggregationTask', () => {
     for (const cut of [0, 1, 57, 150, 299, 300]) {
       const out = runWithRestart(() => task(opts), records, cut, 13);
       expect(out).toEqual(refOut);
+    }
+  });
+
+  it('a changelog written by the previous version (format 1) restores to the same outputs', () => {
+    const records = messyRecords(11, 300);
+    const refOut = runUninterrupted(task({ allowedLatenessMs: 10_000 }), records);
+    for (const cut of [1, 57, 150, 300]) {
+      expect(
+        runWithRestart(
+          () => task({ allowedLatenessMs: 10_000 }),
+          records,
+          cut,
+          13,
+          (c) => changelogToV1(c),
+        ),
+      ).toEqual(refOut);
     }
   });
 

@@ -26,7 +26,7 @@ const event = {
 const input: InputRecord = {
   topic: 'events',
   partition: 2,
-  offset: '41',
+  offset: 41,
   timestamp: 0,
   key: Buffer.from('u1'),
   value: null,

@@ -9,7 +9,7 @@ import type {
 } from '../../src/enrichment/table-loader.js';
 
 const rec = (offset: number, key: string | null, value: unknown): TableSourceRecord => ({
-  offset: String(offset),
+  offset,
   key: key === null ? null : Buffer.from(key),
   value: value === null ? null : Buffer.from(JSON.stringify(value)),
 });
@@ -45,19 +45,19 @@ describe('TableLoader', () => {
     const table = new EnrichmentTable<{ category: string }>();
     const source = new FakeSource(
       new Map([
-        [0, { start: 0n, end: 3n }],
-        [1, { start: 5n, end: 7n }], // compacted: starts at 5; offset 6 is a transaction marker
-        [2, { start: 0n, end: 0n }], // empty
+        [0, { start: 0, end: 3 }],
+        [1, { start: 5, end: 7 }], // compacted: starts at 5; offset 6 is a transaction marker
+        [2, { start: 0, end: 0 }], // empty
       ]),
       [
         {
           partition: 0,
-          lastOffset: '1',
+          lastOffset: 1,
           records: [rec(0, '/a', { category: 'x' }), rec(1, '/b', { category: 'y' })],
         },
-        { partition: 1, lastOffset: '5', records: [rec(5, '/c', { category: 'z' })] },
-        { partition: 1, lastOffset: '6', records: [] },
-        { partition: 0, lastOffset: '2', records: [rec(2, '/a', { category: 'x2' })] },
+        { partition: 1, lastOffset: 5, records: [rec(5, '/c', { category: 'z' })] },
+        { partition: 1, lastOffset: 6, records: [] },
+        { partition: 0, lastOffset: 2, records: [rec(2, '/a', { category: 'x2' })] },
       ],
     );
     const loader = new TableLoader({ name: 'pages', source, table, now: () => 0 });
@@ -66,15 +66,15 @@ describe('TableLoader', () => {
     expect(table.lookup('/a')).toEqual({ category: 'x2' });
     expect(table.lookup('/c')).toEqual({ category: 'z' });
     expect([...loader.positions]).toEqual([
-      [0, 3n],
-      [1, 7n],
-      [2, 0n],
+      [0, 3],
+      [1, 7],
+      [2, 0],
     ]);
-    source.push({ partition: 0, lastOffset: '3', records: [rec(3, '/b', null)] }); // tombstone
+    source.push({ partition: 0, lastOffset: 3, records: [rec(3, '/b', null)] }); // tombstone
     expect(table.lookup('/b')).toBeUndefined();
     expect(loader.stats.updates).toBe(1);
     // A re-delivered older batch never applies an older value over a newer one.
-    source.push({ partition: 0, lastOffset: '2', records: [rec(1, '/b', { category: 'y' })] });
+    source.push({ partition: 0, lastOffset: 2, records: [rec(1, '/b', { category: 'y' })] });
     expect(table.lookup('/b')).toBeUndefined();
     expect(loader.stats.skipped).toBe(1);
     await loader.stop();
@@ -85,7 +85,7 @@ describe('TableLoader', () => {
     const table = new EnrichmentTable();
     const loader = new TableLoader({
       name: 't',
-      source: new FakeSource(new Map([[0, { start: 4n, end: 4n }]]), []),
+      source: new FakeSource(new Map([[0, { start: 4, end: 4 }]]), []),
       table,
     });
     await loader.start();
@@ -94,8 +94,8 @@ describe('TableLoader', () => {
   });
 
   it('fails with TRIB_PROC_TABLE_LOAD_FAILED when the end is not reached in time, and stops the source', async () => {
-    const source = new FakeSource(new Map([[0, { start: 0n, end: 10n }]]), [
-      { partition: 0, lastOffset: '3', records: [rec(3, 'k', 1)] },
+    const source = new FakeSource(new Map([[0, { start: 0, end: 10 }]]), [
+      { partition: 0, lastOffset: 3, records: [rec(3, 'k', 1)] },
     ]);
     const loader = new TableLoader({ name: 'pages', source, table: new EnrichmentTable(), timeoutMs: 50 });
     await expect(loader.start()).rejects.toMatchObject({
@@ -107,7 +107,7 @@ describe('TableLoader', () => {
 
   it('reports a source failure during the load as a rejection, and after it through onError', async () => {
     const errors: Error[] = [];
-    const source = new FakeSource(new Map([[0, { start: 0n, end: 1n }]]), []);
+    const source = new FakeSource(new Map([[0, { start: 0, end: 1 }]]), []);
     const loader = new TableLoader({
       name: 'pages',
       source,
@@ -120,8 +120,8 @@ describe('TableLoader', () => {
     await expect(loading).rejects.toMatchObject({ code: 'TRIB_PROC_TABLE_LOAD_FAILED' });
     expect(errors).toEqual([]);
 
-    const source2 = new FakeSource(new Map([[0, { start: 0n, end: 1n }]]), [
-      { partition: 0, lastOffset: '0', records: [rec(0, 'k', 1)] },
+    const source2 = new FakeSource(new Map([[0, { start: 0, end: 1 }]]), [
+      { partition: 0, lastOffset: 0, records: [rec(0, 'k', 1)] },
     ]);
     const loader2 = new TableLoader({
       name: 'users',

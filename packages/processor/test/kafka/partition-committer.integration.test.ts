@@ -34,7 +34,7 @@ describe('TransactionalCommitter against the real broker', () => {
     // One wide bucket: 30 000 ids make ~29 records of ~64 KiB (~1.8 MB) for the same changelog partition.
     const opts = { name: 'd', ttlMs: 600_000, bucketMs: 600_000 };
     const store = new DedupStore(opts);
-    for (let i = 0; i < 30_000; i++) store.accept(`event-${String(i).padStart(32, '0')}`, String(i), 1_000);
+    for (let i = 0; i < 30_000; i++) store.accept(`event-${String(i).padStart(32, '0')}`, i, 1_000);
     const entries = store.drainChangelog();
     expect(entries.length).toBeGreaterThan(16);
 
@@ -52,7 +52,7 @@ describe('TransactionalCommitter against the real broker', () => {
             messages: entries.map((e) => ({ key: e.key, value: e.value, partition: 0 })),
           },
         ],
-        offset: { topic: input, partition: 0, offset: '30000' },
+        offset: { topic: input, partition: 0, offset: 30_000 },
       });
     } finally {
       await committer.close();
@@ -63,8 +63,8 @@ describe('TransactionalCommitter against the real broker', () => {
     const restored = new DedupStore(opts);
     for (const r of read) restored.restoreEntry({ store: 'd', key: r.key, value: r.value });
     expect(restored.size.entries).toBe(30_000);
-    expect(restored.check(`event-${String(12_345).padStart(32, '0')}`, '12345', 2_000)).toBe('replay');
-    expect(restored.check(`event-${String(12_345).padStart(32, '0')}`, '99999', 2_000)).toBe('duplicate');
+    expect(restored.check(`event-${String(12_345).padStart(32, '0')}`, 12_345, 2_000)).toBe('replay');
+    expect(restored.check(`event-${String(12_345).padStart(32, '0')}`, 99_999, 2_000)).toBe('duplicate');
     expect((await harness.committedOffsets(groupId, input)).get(0)).toBe('30000');
   });
 });

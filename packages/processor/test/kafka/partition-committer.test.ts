@@ -17,7 +17,7 @@ function fakeProducer(sent: TopicMessages[][], fail?: Error): Producer {
 
 const request = {
   topicMessages: [{ topic: 'out', messages: [{ key: 'k', value: 'v' }] }],
-  offset: { topic: 'in', partition: 0, offset: '5' },
+  offset: { topic: 'in', partition: 0, offset: 5 },
 };
 
 describe('AtLeastOnceCommitter', () => {
@@ -111,7 +111,7 @@ describe('TransactionalCommitter', () => {
         { topic: 'changelog', messages: changelog },
       ],
       maxMessageBytes: THOUSAND_RECORDS_OF_133_BYTES,
-      offset: { topic: 'in', partition: 0, offset: '7' },
+      offset: { topic: 'in', partition: 0, offset: 7 },
     });
     expect(log).toEqual(['send out:1,changelog:1000', 'send changelog:500', 'offsets 7', 'commit']);
   });

@@ -118,7 +118,7 @@ describe('routeRecords', () => {
         ['metrics', 10_000],
         ['dlq', 20_000],
       ]),
-      source: { topic: 'in', partition: 2, offset: '41' },
+      source: { topic: 'in', partition: 2, offset: 41 },
     };
     const r = routeRecords([big, out('results', { kind: 'by-key' }, 'small')], [], withDlq);
     expect(r.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([

@@ -41,7 +41,7 @@ const message = (offset: number, key: string): KafkaMessage =>
   }) as KafkaMessage;
 
 function setup(
-  committed: string | null,
+  committed: number | null,
   task: PartitionTask = new CounterTask(),
   maxMessageBytes = new Map<string, number>(),
 ) {
@@ -86,15 +86,25 @@ class CopyToDeadLetterTask implements PartitionTask {
 
 describe('TaskSlot', () => {
   it('skips records below the committed position (a rewound fetch) and moves past markers', () => {
-    const { slot } = setup('10');
+    const { slot } = setup(10);
     expect(slot.process([message(8, 'a'), message(9, 'a'), message(10, 'a'), message(11, 'b')], '12')).toBe(
       2,
     );
-    expect(slot.nextOffset).toBe(13n);
+    expect(slot.nextOffset).toBe(13);
     slot.advanceTo('11');
-    expect(slot.nextOffset).toBe(13n);
+    expect(slot.nextOffset).toBe(13);
     slot.advanceTo('20');
-    expect(slot.nextOffset).toBe(21n);
+    expect(slot.nextOffset).toBe(21);
+  });
+
+  it('rejects an offset a number cannot hold exactly where it comes in from kafkajs', () => {
+    const { slot } = setup(10);
+    const code = expect.objectContaining({ code: 'TRIB_PROC_OFFSET_OUT_OF_RANGE' });
+    expect(() => slot.advanceTo('9007199254740992')).toThrow(code);
+    expect(() =>
+      slot.process([{ ...message(0, 'a'), offset: '9007199254740993' }], '9007199254740993'),
+    ).toThrow(code);
+    expect(slot.nextOffset).toBe(10);
   });
 
   it('commits drained outputs, changelog and the next offset in one request, then nothing when unchanged', async () => {
@@ -103,7 +113,7 @@ describe('TaskSlot', () => {
     await slot.commit();
     expect(committer.requests).toHaveLength(1);
     const request = committer.requests[0]!;
-    expect(request.offset).toEqual({ topic: 'in', partition: 1, offset: '3' });
+    expect(request.offset).toEqual({ topic: 'in', partition: 1, offset: 3 });
     const topics = Object.fromEntries(
       request.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value?.toString())]),
     );
@@ -128,10 +138,10 @@ describe('TaskSlot', () => {
     RUNTIME_CHANNELS.commit.subscribe(onCommit);
     RUNTIME_CHANNELS.commitFailed.subscribe(onFailed);
     try {
-      const ok = setup('0');
+      const ok = setup(0);
       ok.slot.process([message(0, 'a')], '0');
       await ok.slot.commit();
-      const failing = setup('0');
+      const failing = setup(0);
       failing.slot.process([message(0, 'a')], '0');
       failing.committer.failNext = true;
       await failing.slot.commit().catch(() => undefined);
@@ -142,14 +152,14 @@ describe('TaskSlot', () => {
     expect(seen).toEqual([
       [
         'commit',
-        expect.objectContaining({ stage: 'app', topic: 'in', partition: 1, offset: '1', messages: 2 }),
+        expect.objectContaining({ stage: 'app', topic: 'in', partition: 1, offset: 1, messages: 2 }),
       ],
       ['failed', expect.objectContaining({ stage: 'app', topic: 'in', partition: 1 })],
     ]);
   });
 
   it('surfaces a failed commit, counts it, and refuses every later commit (its outputs are gone)', async () => {
-    const { slot, committer, metrics } = setup('0');
+    const { slot, committer, metrics } = setup(0);
     slot.process([message(0, 'a')], '0');
     committer.failNext = true;
     await expect(slot.commit()).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
@@ -174,15 +184,15 @@ describe('TaskSlot', () => {
   });
 
   it('feeds a range of a batch, skipping only the records before the committed position', () => {
-    const { slot, committer } = setup('5');
+    const { slot, committer } = setup(5);
     const batch = [message(3, 'a'), message(4, 'a'), message(5, 'a'), message(6, 'b'), message(7, 'b')];
     expect(slot.process(batch, '4', 0, 2)).toBe(0);
     expect(slot.process(batch, '6', 2, 4)).toBe(2);
     expect(slot.process(batch, '7', 4)).toBe(1);
-    expect(slot.nextOffset).toBe(8n);
+    expect(slot.nextOffset).toBe(8);
     expect(slot.uncommitted).toBe(3);
     return slot.commit().then(() => {
-      expect(committer.requests[0]!.offset).toEqual({ topic: 'in', partition: 1, offset: '8' });
+      expect(committer.requests[0]!.offset).toEqual({ topic: 'in', partition: 1, offset: 8 });
     });
   });
 
@@ -199,7 +209,7 @@ describe('TaskSlot', () => {
     await second;
     await slot.settled;
     expect(slot.committing).toBe(false);
-    expect(committer.requests.map((r) => r.offset?.offset)).toEqual(['2', '3']);
+    expect(committer.requests.map((r) => r.offset?.offset)).toEqual([2, 3]);
   });
 
   it('copies a record with null and binary header values to the dead-letter output without failing', async () => {
