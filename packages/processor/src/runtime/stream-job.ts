@@ -5,18 +5,18 @@ import { logRuntimeEvents } from '../observability/runtime-log.js';
 import { resolveStreamJobOptions } from '../config/stream-job-options.js';
 import type { ResolvedStreamJobOptions, StreamJobOptions } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
-import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { TableLoader } from '../enrichment/table-loader.js';
 import type { TableLoaderStats } from '../enrichment/table-loader.js';
 import { CompactedTopicSource } from '../kafka/compacted-topic-source.js';
 import { createKafkaClient, loggerLogWriter } from '@tributary/kafka';
 import { TopicAdmin } from '../kafka/topic-admin.js';
-import type { TopicSpec } from '../kafka/topic-admin.js';
-import { changelogTopic } from '../kafka/topic-names.js';
 import { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { StreamJobStats } from '../metrics/processor-metrics.js';
 import type { Kafka } from '@tributary/kafka';
+import { planStages } from './stage-plan.js';
 import { StageRunner } from './stage-runner.js';
+import type { StageDefinition, StageDependencies } from './stage-runner.js';
+import { StageSetup } from './stage-setup.js';
 
 export const JOB_STATES = ['created', 'starting', 'running', 'stopping', 'stopped', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -127,6 +127,43 @@ class KafkaStreamJob implements StreamJob {
 
   async #start(): Promise<void> {
     const o = this.#options;
+    await this.#startObservability();
+    const kafka = createKafkaClient({
+      brokers: o.brokers,
+      clientId: o.clientId,
+      logLevel: o.logLevel,
+      log: o.logger === undefined ? undefined : loggerLogWriter(o.logger),
+    });
+    const admin = new TopicAdmin(kafka);
+    this.#admin = admin;
+    try {
+      await admin.connect();
+      const setup = new StageSetup(admin, o);
+      const definitions: StageDefinition[] = [];
+      for (const spec of planStages(o)) definitions.push(await setup.prepare(spec));
+      await this.#loadTables(kafka, admin);
+      const deps: StageDependencies = {
+        kafka,
+        admin,
+        options: o,
+        metrics: this.#metrics,
+        partitionCounts: setup.partitionCounts,
+        maxMessageBytes: setup.maxMessageBytes,
+        onFatal: (error: Error) => void this.#failed(error),
+      };
+      this.#stages = definitions.map((definition) => new StageRunner(definition, deps));
+      for (const stage of this.#stages) await stage.start();
+      this.#state = 'running';
+      o.logger?.info({ stages: this.#stages.map((s) => s.id) }, 'job running');
+    } catch (error) {
+      await this.#failedToStart(error, admin);
+      throw error;
+    }
+  }
+
+  /** Subscribes runtime logging and starts the metrics server (with `metricsPort`); a server that fails fails the job. */
+  async #startObservability(): Promise<void> {
+    const o = this.#options;
     if (o.logger !== undefined) {
       const stageIds = (): ReadonlySet<string> => new Set(this.#stages.map((s) => s.id));
       this.#unsubscribeLogs = logRuntimeEvents(o.logger, stageIds);
@@ -151,171 +188,17 @@ class KafkaStreamJob implements StreamJob {
       }
       o.logger?.info({ url: this.#server.url }, 'metrics server listening');
     }
-    const kafka = createKafkaClient({
-      brokers: o.brokers,
-      clientId: o.clientId,
-      logLevel: o.logLevel,
-      log: o.logger === undefined ? undefined : loggerLogWriter(o.logger),
-    });
-    const admin = new TopicAdmin(kafka);
-    this.#admin = admin;
-    try {
-      await admin.connect();
-      const inputPartitions = await admin.partitionCount(o.inputTopic);
-      if (inputPartitions === undefined) {
-        throw new ProcessorError(
-          PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING,
-          `input topic ${o.inputTopic} does not exist`,
-        );
-      }
-      const repartitionTopic = o.outputs.get('repartition') ?? undefined;
-      const specs: TopicSpec[] = [];
-      for (const [name, topic] of o.outputs) {
-        if (topic === null) continue;
-        const numPartitions =
-          name === 'repartition'
-            ? o.repartitionPartitions || inputPartitions
-            : o.topicPartitions || inputPartitions;
-        specs.push({ topic, numPartitions, replicationFactor: o.replicationFactor });
-      }
-      const tables: Record<string, EnrichmentTable<unknown>> = {};
-      for (const [name, spec] of o.tables) tables[name] = spec.table as EnrichmentTable<unknown>;
-      const stage1Context = {
-        stageId: o.applicationId,
-        partitionCount: inputPartitions,
-        upstreamPartitionCount: undefined,
-        tables,
-      };
-      const stage1Stores = o.taskFactory(o.inputTopic, 0, stage1Context).stores;
-      for (const store of stage1Stores) {
-        specs.push({
-          topic: changelogTopic(o.applicationId, store),
-          numPartitions: inputPartitions,
-          replicationFactor: o.replicationFactor,
-          compacted: true,
-        });
-      }
-      if (o.createTopics) await admin.ensureTopics(specs);
-      const partitionCounts = new Map<string, number>();
-      for (const topic of new Set(o.outputs.values())) {
-        if (topic === null) continue;
-        const count = await admin.partitionCount(topic);
-        if (count === undefined) {
-          throw new ProcessorError(
-            PROCESSOR_ERROR_CODES.TOPIC_ADMIN_FAILED,
-            `output topic ${topic} does not exist (createTopics is off)`,
-          );
-        }
-        partitionCounts.set(topic, count);
-      }
-      const maxMessageBytes = await admin.maxMessageBytes([...partitionCounts.keys()]);
-      const mergeId = `${o.applicationId}-merge`;
-      const mergeContext = {
-        stageId: mergeId,
-        partitionCount: repartitionTopic === undefined ? 0 : partitionCounts.get(repartitionTopic)!,
-        upstreamPartitionCount: inputPartitions,
-        tables,
-      };
-      if (o.merge !== undefined && repartitionTopic !== undefined) {
-        const mergePartitions = mergeContext.partitionCount;
-        const stores = o.merge.taskFactory(repartitionTopic, 0, mergeContext).stores;
-        const mergeSpecs = stores.map((store) => ({
-          topic: changelogTopic(mergeId, store),
-          numPartitions: mergePartitions,
-          replicationFactor: o.replicationFactor,
-          compacted: true,
-        }));
-        if (o.createTopics) await admin.ensureTopics(mergeSpecs);
-        await checkMergeState(admin, repartitionTopic, mergePartitions, mergeSpecs);
-      }
-      const extraContexts = [];
-      for (const stage of o.extraStages) {
-        const partitionCount = await admin.partitionCount(stage.input.topic);
-        if (partitionCount === undefined) {
-          throw new ProcessorError(
-            PROCESSOR_ERROR_CODES.INPUT_TOPIC_MISSING,
-            `input topic ${stage.input.topic} of stage ${stage.name} does not exist`,
-          );
-        }
-        const context = {
-          stageId: `${o.applicationId}-${stage.name}`,
-          partitionCount,
-          upstreamPartitionCount: undefined,
-          tables,
-        };
-        const stores = stage.taskFactory(stage.input.topic, 0, context).stores;
-        const changelogSpecs = stores.map((store) => ({
-          topic: changelogTopic(context.stageId, store),
-          numPartitions: partitionCount,
-          replicationFactor: o.replicationFactor,
-          compacted: true,
-        }));
-        if (o.createTopics) await admin.ensureTopics(changelogSpecs);
-        extraContexts.push({ stage, context });
-      }
-      await this.#loadTables(kafka, admin);
-      const deps = {
-        kafka,
-        admin,
-        options: o,
-        metrics: this.#metrics,
-        partitionCounts,
-        maxMessageBytes,
-        onFatal: (error: Error) => void this.#failed(error),
-      };
-      this.#stages = [
-        new StageRunner(
-          {
-            id: o.applicationId,
-            inputTopic: o.inputTopic,
-            taskFactory: o.taskFactory,
-            context: stage1Context,
-            onPartitionGrowth: 'grow',
-          },
-          deps,
-        ),
-      ];
-      if (o.merge !== undefined && repartitionTopic !== undefined) {
-        this.#stages.push(
-          new StageRunner(
-            {
-              id: mergeId,
-              inputTopic: repartitionTopic,
-              taskFactory: o.merge.taskFactory,
-              context: mergeContext,
-              onPartitionGrowth: 'refuse',
-            },
-            deps,
-          ),
-        );
-      }
-      for (const { stage, context } of extraContexts) {
-        this.#stages.push(
-          new StageRunner(
-            {
-              id: context.stageId,
-              inputTopic: stage.input.topic,
-              taskFactory: stage.taskFactory,
-              context,
-              onPartitionGrowth: 'grow',
-            },
-            deps,
-          ),
-        );
-      }
-      for (const stage of this.#stages) await stage.start();
-      this.#state = 'running';
-      o.logger?.info({ stages: this.#stages.map((s) => s.id) }, 'job running');
-    } catch (error) {
-      this.#state = 'failed';
-      o.logger?.error({ err: errorSummary(error) }, 'job failed to start');
-      await this.#releaseObservability();
-      await Promise.allSettled(this.#stages.map((s) => s.stop()));
-      await Promise.allSettled(this.#loaders.map((l) => l.stop()));
-      await admin.disconnect().catch(() => undefined);
-      this.#rejectDone(error as Error);
-      throw error;
-    }
+  }
+
+  /** Stops whatever the failed start had started and fails the job with the start's error. */
+  async #failedToStart(error: unknown, admin: TopicAdmin): Promise<void> {
+    this.#state = 'failed';
+    this.#options.logger?.error({ err: errorSummary(error) }, 'job failed to start');
+    await this.#releaseObservability();
+    await Promise.allSettled(this.#stages.map((s) => s.stop()));
+    await Promise.allSettled(this.#loaders.map((l) => l.stop()));
+    await admin.disconnect().catch(() => undefined);
+    this.#rejectDone(error as Error);
   }
 
   /** Creates missing table topics, then loads every table to its end offsets (in parallel) and keeps following. */
@@ -399,28 +282,4 @@ function errorSummary(error: unknown): { message: string; code?: string } {
   const e = error as { message?: unknown; code?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(error);
   return typeof e?.code === 'string' ? { message, code: e.code } : { message };
-}
-
-/**
- * The merge stage's state is keyed by the aggregation key over the repartition topic's partitions: its changelog
- * topics were created with that count. A repartition topic with more partitions now (grown by an operator) would send
- * a key's partials to another merge task than its earlier ones: refused, naming the topic and the way out.
- */
-async function checkMergeState(
-  admin: TopicAdmin,
-  repartitionTopic: string,
-  repartitionPartitions: number,
-  changelogs: readonly TopicSpec[],
-): Promise<void> {
-  for (const { topic } of changelogs) {
-    const count = await admin.partitionCount(topic);
-    if (count === undefined || count === repartitionPartitions) continue;
-    throw new ProcessorError(
-      PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
-      `repartition topic ${repartitionTopic} has ${repartitionPartitions} partitions but the merge state ` +
-        `(changelog ${topic}) was built for ${count}: each key's partials would go to another merge task than ` +
-        `its earlier ones. Give ${repartitionTopic} its ${count} partitions back (delete and recreate it), or ` +
-        `reset the application (stop it, delete its consumer groups, changelog and repartition topics).`,
-    );
-  }
 }
