@@ -285,7 +285,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** Removes credentials from a URL (`http://user:pass@host` → `http://***:***@host`). */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@\s]+)@/, '//***:***@');
+  return url.replace(/\/\/([^/@\s,]+)@/g, '//***:***@');
 }
 
 /** A printable copy of the options: credentials and URL userinfo replaced by `***`, functions by their kind. */

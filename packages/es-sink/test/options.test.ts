@@ -48,4 +48,10 @@ describe('redaction', () => {
     });
     expect(redactUrl('http://127.0.0.1:9200')).toBe('http://127.0.0.1:9200');
   });
+
+  it('redacts the credentials of every node in a comma-separated list', () => {
+    expect(redactUrl('https://elastic:hunter2@es-1:9200,https://elastic:hunter2@es-2:9200')).toBe(
+      'https://***:***@es-1:9200,https://***:***@es-2:9200',
+    );
+  });
 });

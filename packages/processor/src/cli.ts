@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runDashboardCommand } from '@tributary/dashboard';
+import { redactUrl } from '@tributary/es-sink';
 import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
@@ -32,7 +33,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed.printConfig) {
-    process.stdout.write(`${JSON.stringify(parsed.config, null, 2)}\n`);
+    const printable = { ...parsed.config, elasticsearchUrl: redactUrl(parsed.config.elasticsearchUrl) };
+    process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
     return 0;
   }
   const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
@@ -70,7 +72,7 @@ async function main(): Promise<number> {
   const c = parsed.config;
   process.stdout.write(
     `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +
-      `${c.elasticsearch ? ` → ${c.elasticsearchUrl} alias ${c.indexPrefix}` : ''}\n`,
+      `${c.elasticsearch ? ` → ${redactUrl(c.elasticsearchUrl)} alias ${c.indexPrefix}` : ''}\n`,
   );
   if (app.dashboard !== undefined)
     process.stdout.write(`tributary-processor: dashboard at ${app.dashboard.url}\n`);

@@ -62,16 +62,26 @@ describe('tributary-processor CLI (built dist/cli.js)', () => {
     expect(env.stderr).toContain('from environment');
   });
 
-  it('prints the resolved configuration', async () => {
-    const run = await runCli(['clickstream', '--print-config', '--window-size-ms', '30000'], {
-      TRIBUTARY_INPUT_TOPIC: 'events-x',
-    });
+  it('prints the resolved configuration, the Elasticsearch credentials redacted', async () => {
+    const run = await runCli(
+      [
+        'clickstream',
+        '--print-config',
+        '--window-size-ms',
+        '30000',
+        '--elasticsearch-url',
+        'http://elastic:hunter2@127.0.0.1:9200',
+      ],
+      { TRIBUTARY_INPUT_TOPIC: 'events-x' },
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       windowSizeMs: 30_000,
       inputTopic: 'events-x',
       resultsTopic: 'clickstream-metrics',
+      elasticsearchUrl: 'http://***:***@127.0.0.1:9200',
     });
+    expect(run.stdout).not.toContain('hunter2');
   });
 
   it('fails start naming the missing input topic', async () => {
