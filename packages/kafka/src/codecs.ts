@@ -12,15 +12,17 @@ let registered: { prefer: Lz4Implementation; entry: () => Lz4Codec } | undefined
 
 /**
  * Registers the LZ4 codec (`createLz4Codec(prefer)`) into kafkajs' codec table, unless it is there already (also
- * after something else replaced or removed it). Returns the implementation in use (`'js'` when the native lz4-napi
- * does not load).
+ * after something else replaced or removed it). Without `prefer`, the implementation registered last is kept (the
+ * native one when none was): a client or a compression choice never overrides an explicit `registerLz4Codec('js')`.
+ * Returns the implementation in use (`'js'` when the native lz4-napi does not load).
  */
-export function registerLz4Codec(prefer: Lz4Implementation = 'native'): Lz4Implementation {
+export function registerLz4Codec(prefer?: Lz4Implementation): Lz4Implementation {
   const { CompressionCodecs, CompressionTypes } = loadKafkajs();
   const table = CompressionCodecs as Record<number, (() => KafkaCodec) | undefined>;
-  if (registered === undefined || registered.prefer !== prefer) {
-    const codec = createLz4Codec(prefer);
-    registered = { prefer, entry: () => codec };
+  const wanted = prefer ?? registered?.prefer ?? 'native';
+  if (registered === undefined || registered.prefer !== wanted) {
+    const codec = createLz4Codec(wanted);
+    registered = { prefer: wanted, entry: () => codec };
   }
   if (table[CompressionTypes.LZ4] !== registered.entry) table[CompressionTypes.LZ4] = registered.entry;
   return registered.entry().implementation;

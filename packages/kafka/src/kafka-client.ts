@@ -42,7 +42,7 @@ export interface KafkaClientOptions {
   retry?: RetryOptions | undefined;
   /**
    * The LZ4 codec registered for every client (process-wide): the native lz4-napi when it loads, or the pure-JS one.
-   * @defaultValue `'native'`
+   * @defaultValue the one registered last (`registerLz4Codec`), `'native'` when none was
    */
   lz4?: Lz4Implementation | undefined;
 }
