@@ -3,7 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
- * One flat config for every package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
+ * One flat config for every package. @tributary/options (how each component declares its options) is under
+ * everything and imports no @tributary package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
  * uses kafka only. @tributary/observability (the logger factory and the /metrics + /health server) imports no
  * @tributary package and every package but schema (which knows no I/O) may use it. @tributary/dashboard reads a job's
  * metrics and Elasticsearch: it may use schema and observability, and only the processor's reference app embeds it.
@@ -11,6 +12,7 @@ import tseslint from 'typescript-eslint';
  * kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
  */
 const ALL = [
+  '@tributary/options',
   '@tributary/schema',
   '@tributary/kafka',
   '@tributary/observability',
@@ -23,14 +25,15 @@ const ALL = [
 ];
 const except = (...allowed) => ALL.filter((name) => !allowed.includes(name.slice('@tributary/'.length)));
 const layering = {
-  schema: except(),
-  kafka: except('schema', 'observability'),
-  observability: except(),
-  devstack: except('kafka', 'observability'),
-  producer: except('schema', 'kafka', 'observability'),
-  processor: except('schema', 'kafka', 'observability', 'es-sink', 'dashboard'),
-  'es-sink': except('schema', 'kafka', 'observability'),
-  dashboard: except('schema', 'observability'),
+  options: except(),
+  schema: except('options'),
+  kafka: except('options', 'schema', 'observability'),
+  observability: except('options'),
+  devstack: except('options', 'kafka', 'observability'),
+  producer: except('options', 'schema', 'kafka', 'observability'),
+  processor: except('options', 'schema', 'kafka', 'observability', 'es-sink', 'dashboard'),
+  'es-sink': except('options', 'schema', 'kafka', 'observability'),
+  dashboard: except('options', 'schema', 'observability'),
   bench: [],
 };
 

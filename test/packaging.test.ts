@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
 const packageDirs = [
+  'options',
   'schema',
   'kafka',
   'observability',
