@@ -70,3 +70,11 @@ export type {
   logCreator,
 } from 'kafkajs';
 export const VERSION = '0.1.0';
+export { KAFKA_SASL_MECHANISMS, KAFKA_SECURITY_OPTION_SPECS, kafkaSecurity } from './kafka-security.js';
+export type {
+  KafkaSaslMechanism,
+  KafkaSecurity,
+  KafkaSecurityContext,
+  KafkaSecurityOptions,
+  OauthBearerProvider,
+} from './kafka-security.js';

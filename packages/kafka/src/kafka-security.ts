@@ -1,0 +1,207 @@
+/**
+ * Kafka TLS and SASL, declared once as options every component shares (`--kafka-tls`, `--kafka-ca-file`,
+ * `--kafka-sasl-mechanism`, … with `TRIBUTARY_KAFKA_*` variables), and turned into kafkajs' `ssl` and `sasl` at
+ * start-up: files are read then, and a missing or contradictory setting fails naming the option. Passwords come
+ * from the environment or a file (never a flag, which `ps` shows) and are never printed.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
+import { option, z, type OptionValues } from '@tributary/options';
+import type { KafkaConfig, OauthbearerProviderResponse, SASLOptions } from 'kafkajs';
+import { KafkaError, KafkaErrorCodes } from './errors.js';
+
+/** SASL mechanisms kafkajs speaks. */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** Returns a fresh OAUTHBEARER token (`{ value }`); called by kafkajs on connect and before the token expires. */
+export type OauthBearerProvider = () => Promise<OauthbearerProviderResponse>;
+
+const path = z.string().min(1);
+
+/** The connection-security options of every component that talks to Kafka; spread them into its option specs. */
+export const KAFKA_SECURITY_OPTION_SPECS = {
+  kafkaTls: option(
+    z.boolean().default(false),
+    'connect to the brokers over TLS (implied by any --kafka-ca-file/cert)',
+  ),
+  kafkaCaFile: option(
+    path.optional(),
+    'PEM file of the CA certificates that signed the brokers’ (default: Node’s CAs)',
+    {
+      placeholder: '<file>',
+    },
+  ),
+  kafkaCertFile: option(path.optional(), 'PEM client certificate for mutual TLS (with --kafka-key-file)', {
+    placeholder: '<file>',
+  }),
+  kafkaKeyFile: option(path.optional(), 'PEM private key of the client certificate', {
+    placeholder: '<file>',
+  }),
+  kafkaKeyPassword: option(z.string().min(1).optional(), 'passphrase of an encrypted --kafka-key-file', {
+    flag: false,
+    secret: true,
+  }),
+  kafkaServername: option(
+    z.string().min(1).optional(),
+    'TLS server name to verify (SNI) when it differs from the host',
+  ),
+  kafkaSaslMechanism: option(z.enum(KAFKA_SASL_MECHANISMS).optional(), 'SASL authentication mechanism'),
+  kafkaSaslUsername: option(z.string().min(1).optional(), 'SASL user (plain, scram-sha-*)'),
+  kafkaSaslPassword: option(z.string().min(1).optional(), 'SASL password (environment or config file only)', {
+    flag: false,
+    secret: true,
+  }),
+  kafkaSaslPasswordFile: option(
+    path.optional(),
+    'file holding the SASL password (trailing newline ignored)',
+    {
+      placeholder: '<file>',
+    },
+  ),
+  kafkaSaslOauthbearerProvider: option(
+    path.optional(),
+    'oauthbearer: ES module whose default export returns a token ({ value }), e.g. for MSK IAM',
+    { placeholder: '<module>' },
+  ),
+} as const;
+
+export type KafkaSecurityOptions = Partial<OptionValues<typeof KAFKA_SECURITY_OPTION_SPECS>> & {
+  /** The OAUTHBEARER token provider given in code (instead of `kafkaSaslOauthbearerProvider`). */
+  readonly oauthBearerProvider?: OauthBearerProvider | undefined;
+};
+
+/** kafkajs' `ssl` and `sasl` for {@link createKafkaClient}; both undefined for a plaintext, unauthenticated cluster. */
+export interface KafkaSecurity {
+  readonly ssl: KafkaConfig['ssl'] | undefined;
+  readonly sasl: SASLOptions | undefined;
+}
+
+export interface KafkaSecurityContext {
+  readonly readFile?: (path: string) => string;
+  /** Loads the token-provider module. @defaultValue `import()` */
+  readonly importModule?: (url: string) => Promise<Record<string, unknown>>;
+}
+
+function invalid(flag: string, message: string): KafkaError {
+  return new KafkaError(KafkaErrorCodes.INVALID_OPTION, `--${flag} ${message}`);
+}
+
+function readText(flag: string, file: string, read: (path: string) => string): string {
+  try {
+    return read(file);
+  } catch (cause) {
+    throw new KafkaError(
+      KafkaErrorCodes.INVALID_OPTION,
+      `--${flag} cannot read ${file}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Turns the options into kafkajs' `ssl` and `sasl`, reading the files and loading the token provider. Throws
+ * `TRIB_KAFKA_INVALID_OPTION` naming the option for a missing file, a certificate without its key, a mechanism
+ * without its credentials, or credentials without a mechanism.
+ */
+export async function kafkaSecurity(
+  options: KafkaSecurityOptions,
+  context: KafkaSecurityContext = {},
+): Promise<KafkaSecurity> {
+  const read = context.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
+  const o = options;
+  if ((o.kafkaCertFile === undefined) !== (o.kafkaKeyFile === undefined))
+    throw invalid(
+      o.kafkaCertFile === undefined ? 'kafka-cert-file' : 'kafka-key-file',
+      `is needed with --${o.kafkaCertFile === undefined ? 'kafka-key-file' : 'kafka-cert-file'} (a client certificate and its key go together)`,
+    );
+  const tls: ConnectionOptions = {};
+  if (o.kafkaCaFile !== undefined) tls.ca = [readText('kafka-ca-file', o.kafkaCaFile, read)];
+  if (o.kafkaCertFile !== undefined) tls.cert = readText('kafka-cert-file', o.kafkaCertFile, read);
+  if (o.kafkaKeyFile !== undefined) tls.key = readText('kafka-key-file', o.kafkaKeyFile, read);
+  if (o.kafkaKeyPassword !== undefined) tls.passphrase = o.kafkaKeyPassword;
+  if (o.kafkaServername !== undefined) tls.servername = o.kafkaServername;
+  const useTls = o.kafkaTls === true || Object.keys(tls).length > 0;
+  return {
+    ssl: useTls ? (Object.keys(tls).length > 0 ? tls : true) : undefined,
+    sasl: await saslOptions(
+      o,
+      read,
+      context.importModule ?? ((url) => import(url) as Promise<Record<string, unknown>>),
+    ),
+  };
+}
+
+async function saslOptions(
+  o: KafkaSecurityOptions,
+  read: (path: string) => string,
+  importModule: (url: string) => Promise<Record<string, unknown>>,
+): Promise<SASLOptions | undefined> {
+  const mechanism = o.kafkaSaslMechanism;
+  const given = (
+    [
+      ['kafka-sasl-username', o.kafkaSaslUsername],
+      ['kafka-sasl-password-file', o.kafkaSaslPasswordFile],
+      ['kafka-sasl-oauthbearer-provider', o.kafkaSaslOauthbearerProvider],
+    ] as const
+  ).find(([, value]) => value !== undefined);
+  if (mechanism === undefined) {
+    if (given !== undefined) throw invalid(given[0], 'needs --kafka-sasl-mechanism');
+    if (o.kafkaSaslPassword !== undefined)
+      throw invalid('kafka-sasl-mechanism', 'is needed with TRIBUTARY_KAFKA_SASL_PASSWORD');
+    return undefined;
+  }
+  if (mechanism === 'oauthbearer') {
+    const provider =
+      o.oauthBearerProvider ?? (await loadProvider(o.kafkaSaslOauthbearerProvider, importModule));
+    return { mechanism, oauthBearerProvider: provider };
+  }
+  if (o.kafkaSaslUsername === undefined)
+    throw invalid('kafka-sasl-username', `is needed with --kafka-sasl-mechanism ${mechanism}`);
+  if (o.kafkaSaslPassword !== undefined && o.kafkaSaslPasswordFile !== undefined)
+    throw invalid(
+      'kafka-sasl-password-file',
+      'contradicts TRIBUTARY_KAFKA_SASL_PASSWORD: give the password once',
+    );
+  const password =
+    o.kafkaSaslPassword ??
+    (o.kafkaSaslPasswordFile === undefined
+      ? undefined
+      : readText('kafka-sasl-password-file', o.kafkaSaslPasswordFile, read).replace(/\r?\n$/, ''));
+  if (password === undefined || password === '')
+    throw invalid(
+      'kafka-sasl-password-file',
+      `(or TRIBUTARY_KAFKA_SASL_PASSWORD) is needed with --kafka-sasl-mechanism ${mechanism}`,
+    );
+  return { mechanism, username: o.kafkaSaslUsername, password };
+}
+
+async function loadProvider(
+  module: string | undefined,
+  importModule: (url: string) => Promise<Record<string, unknown>>,
+): Promise<OauthBearerProvider> {
+  if (module === undefined)
+    throw invalid(
+      'kafka-sasl-oauthbearer-provider',
+      'is needed with --kafka-sasl-mechanism oauthbearer (or pass oauthBearerProvider in code)',
+    );
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importModule(pathToFileURL(resolvePath(module)).href);
+  } catch (cause) {
+    throw new KafkaError(
+      KafkaErrorCodes.INVALID_OPTION,
+      `--kafka-sasl-oauthbearer-provider cannot load ${module}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  const provider = loaded['default'];
+  if (typeof provider !== 'function')
+    throw invalid(
+      'kafka-sasl-oauthbearer-provider',
+      `must name a module whose default export is a function (${module})`,
+    );
+  return provider as OauthBearerProvider;
+}
