@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { findFreePort, startDevstack } from '../../packages/devstack/src/index.js';
+
+const run = promisify(execFile);
+
+/** A second, real Kafka broker with a SASL_SSL listener (and a PLAINTEXT one for administration). */
+export interface SecuredKafka {
+  /** The SASL_SSL listener: TLS with a certificate signed by {@link caFile}, SCRAM-SHA-256/512 and PLAIN. */
+  readonly brokers: string[];
+  /** The PLAINTEXT listener, for setting up topics and users. */
+  readonly plaintextBrokers: string[];
+  /** PEM of the CA that signed the broker's certificate (made at start with the JDK's keytool). */
+  readonly caFile: string;
+  /** The SASL user known to every mechanism. */
+  readonly username: string;
+  readonly password: string;
+  readonly stop: () => Promise<void>;
+}
+
+const STORE_PASSWORD = 'changeit';
+
+/**
+ * Starts a real Kafka through the devstack with a SASL_SSL listener: a CA and a broker certificate for 127.0.0.1
+ * made with keytool, the PLAIN user in the listener's JAAS line, the SCRAM credentials created with Kafka's own
+ * ConfigCommand — as on a managed cluster, nothing mocked.
+ */
+export async function startSecuredKafka(tools: {
+  javaCommand: string;
+  libsDir: string;
+}): Promise<SecuredKafka> {
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-secured-kafka-'));
+  const keytool = tools.javaCommand.includes('/') ? join(dirname(tools.javaCommand), 'keytool') : 'keytool';
+  const key = (...args: string[]) => run(keytool, args, { cwd: dir });
+  const store = ['-storetype', 'PKCS12', '-storepass', STORE_PASSWORD, '-keypass', STORE_PASSWORD];
+  await key(
+    '-genkeypair',
+    '-alias',
+    'ca',
+    '-dname',
+    'CN=tributary-test-ca',
+    '-ext',
+    'bc:c',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-validity',
+    '2',
+    '-keystore',
+    'ca.p12',
+    ...store,
+  );
+  await key(
+    '-exportcert',
+    '-rfc',
+    '-alias',
+    'ca',
+    '-keystore',
+    'ca.p12',
+    '-storepass',
+    STORE_PASSWORD,
+    '-file',
+    'ca.pem',
+  );
+  await key(
+    '-genkeypair',
+    '-alias',
+    'broker',
+    '-dname',
+    'CN=127.0.0.1',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-validity',
+    '2',
+    '-keystore',
+    'broker.p12',
+    ...store,
+  );
+  await key(
+    '-certreq',
+    '-alias',
+    'broker',
+    '-keystore',
+    'broker.p12',
+    '-storepass',
+    STORE_PASSWORD,
+    '-file',
+    'broker.csr',
+  );
+  await key(
+    '-gencert',
+    '-alias',
+    'ca',
+    '-keystore',
+    'ca.p12',
+    '-storepass',
+    STORE_PASSWORD,
+    '-infile',
+    'broker.csr',
+    '-outfile',
+    'broker.pem',
+    '-rfc',
+    '-validity',
+    '2',
+    '-ext',
+    'SAN=ip:127.0.0.1,dns:localhost',
+  );
+  await key(
+    '-importcert',
+    '-noprompt',
+    '-alias',
+    'ca',
+    '-file',
+    'ca.pem',
+    '-keystore',
+    'broker.p12',
+    '-storepass',
+    STORE_PASSWORD,
+  );
+  await key(
+    '-importcert',
+    '-alias',
+    'broker',
+    '-file',
+    'broker.pem',
+    '-keystore',
+    'broker.p12',
+    '-storepass',
+    STORE_PASSWORD,
+  );
+
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await findFreePort());
+  const [plaintextPort, controllerPort, securedPort] = [...ports] as [number, number, number];
+  const username = 'alice';
+  const password = 'alice-secret-1';
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  const stack = await startDevstack({
+    services: ['kafka'],
+    kafkaPort: plaintextPort,
+    kafkaControllerPort: controllerPort,
+    kafkaHeap: '384m',
+    dataDir: join(dir, 'data'),
+    reuse: false,
+    javaCommand: tools.javaCommand,
+    kafkaProperties: {
+      listeners: `PLAINTEXT://127.0.0.1:${plaintextPort},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${securedPort}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${plaintextPort},SASL_SSL://127.0.0.1:${securedPort}`,
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL',
+      'ssl.keystore.location': join(dir, 'broker.p12'),
+      'ssl.keystore.type': 'PKCS12',
+      'ssl.keystore.password': STORE_PASSWORD,
+      'ssl.key.password': STORE_PASSWORD,
+      'sasl.enabled.mechanisms': 'SCRAM-SHA-256,SCRAM-SHA-512,PLAIN',
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': scram,
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': scram,
+      'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${username}="${password}";`,
+    },
+  });
+  try {
+    // One credential change per request (the broker refuses two for one user at once).
+    for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+      await run(
+        tools.javaCommand,
+        [
+          '-cp',
+          `${tools.libsDir}/*`,
+          'kafka.admin.ConfigCommand',
+          '--bootstrap-server',
+          `127.0.0.1:${plaintextPort}`,
+          '--alter',
+          '--add-config',
+          `${mechanism}=[password=${password}]`,
+          '--entity-type',
+          'users',
+          '--entity-name',
+          username,
+        ],
+        { timeout: 120_000 },
+      );
+    }
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return {
+    brokers: [`127.0.0.1:${securedPort}`],
+    plaintextBrokers: [`127.0.0.1:${plaintextPort}`],
+    caFile: join(dir, 'ca.pem'),
+    username,
+    password,
+    stop: async () => {
+      await stack.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The CA bundle's text (a test that passes `ca` directly instead of a file). */
+export function readCa(kafka: SecuredKafka): Promise<string> {
+  return readFile(kafka.caFile, 'utf8');
+}
