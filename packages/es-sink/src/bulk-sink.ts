@@ -181,11 +181,20 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     return this.#ensureTemplate();
   }
 
-  /** Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). */
-  async flush(): Promise<void> {
+  /**
+   * Closes the batch being buffered and sends it as soon as the in-flight limit allows, without waiting for it: what a
+   * source does when a burst it read has been written (the Kafka connector at the end of each fetched batch), so a
+   * burst is indexed at once instead of when `flushIntervalMs` expires.
+   */
+  send(): void {
     this.#dispatch(this.#buffer.drain());
     this.#clearFlushTimer();
     this.#pump();
+  }
+
+  /** Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). */
+  async flush(): Promise<void> {
+    this.send();
     await this.#capacity.waitForIdle();
   }
 

@@ -217,6 +217,20 @@ describe('BulkSink', () => {
     await sink.close();
   });
 
+  it('send() closes the buffered batch at once, without waiting for flushIntervalMs', async () => {
+    const { es, sink, acks } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      flushIntervalMs: 60_000,
+    });
+    for (let n = 0; n < 3; n++) await sink.write({ n });
+    expect(es.requests).toHaveLength(0);
+    sink.send();
+    await expect.poll(() => acks.length).toBe(3);
+    expect(es.requests.map((r) => r.length)).toEqual([3]);
+    sink.send(); // nothing buffered: no empty request
+    await sink.close();
+    expect(es.requests).toHaveLength(1);
+  });
+
   it('makes write() wait while maxBufferedDocs documents are outstanding (backpressure)', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));

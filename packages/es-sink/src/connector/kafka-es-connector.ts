@@ -409,6 +409,9 @@ class Connector implements KafkaEsConnector {
       }
       resolveOffset(message.offset);
     }
+    // The fetched batch is buffered: send it now. Under load a fetch holds many records, so bulk requests stay
+    // large; at a window's close the burst of results goes out at once rather than after flushIntervalMs.
+    this.sink.send();
     await heartbeat();
   }
 

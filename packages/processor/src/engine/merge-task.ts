@@ -241,6 +241,11 @@ export class MergeTask<A, R> implements PartitionTask {
     }));
   }
 
+  /** Results fired (or late partials routed) since the last drain: commit them now. */
+  commitRequested(): boolean {
+    return this.#outputs.length > 0;
+  }
+
   drainOutputs(): OutputRecord[] {
     this.#slots.flushUpdates();
     const out = this.#outputs;

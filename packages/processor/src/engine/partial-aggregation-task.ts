@@ -213,6 +213,24 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
     this.#gate.tick(nowMs);
   }
 
+  /**
+   * The data watermark passed the end of a window this partition holds partials of since the last watermark record:
+   * the merge can fire that window once this drain is committed.
+   */
+  commitRequested(): boolean {
+    const sent = this.#lastSent?.watermark;
+    if (sent === undefined) return false;
+    const watermark = this.#gate.dataWatermark;
+    if (watermark <= sent) return false;
+    for (const byKey of this.#byWindow.values()) {
+      for (const p of byKey.values()) {
+        if (p.end > sent && p.end <= watermark) return true;
+        break; // every partial of one window has the same end
+      }
+    }
+    return false;
+  }
+
   drainOutputs(): OutputRecord[] {
     const out = this.#outputs;
     this.#outputs = [];

@@ -109,6 +109,10 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
     return this.#stage.drainOutputs();
   }
 
+  commitRequested(): boolean {
+    return this.#stage.fired;
+  }
+
   drainChangelog(): ChangelogEntry[] {
     return this.#stage.drainChangelog();
   }

@@ -23,6 +23,8 @@ export class SingleStageAggregation<E, A, R> {
   readonly gate: PartitionGate<E>;
   readonly slots: WindowSlots<A, R>;
   #outputs: OutputRecord[] = [];
+  /** A result was emitted since the last drain. */
+  #fired = false;
 
   constructor(options: SingleStageOptions<E, A, R>, setup: Omit<EventGateSetup<E>, 'emit'>) {
     const emit = (record: OutputRecord): void => {
@@ -39,7 +41,10 @@ export class SingleStageAggregation<E, A, R> {
         task: setup.storePrefix,
         output: setup.outputs.results,
         encode: options.encodeResult ?? jsonResultEncoder<R>(),
-        emit,
+        emit: (record) => {
+          this.#fired = true;
+          emit(record);
+        },
       }),
     });
   }
@@ -57,7 +62,13 @@ export class SingleStageAggregation<E, A, R> {
     this.slots.flushUpdates();
     const out = this.#outputs;
     this.#outputs = [];
+    this.#fired = false;
     return out;
+  }
+
+  /** A window fired since the last drain: its result should be committed now. */
+  get fired(): boolean {
+    return this.#fired;
   }
 
   drainChangelog(): ChangelogEntry[] {

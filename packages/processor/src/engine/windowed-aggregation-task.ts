@@ -102,6 +102,10 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
     return this.#stage.drainOutputs();
   }
 
+  commitRequested(): boolean {
+    return this.#stage.fired;
+  }
+
   drainChangelog(): ChangelogEntry[] {
     return this.#stage.drainChangelog();
   }

@@ -273,6 +273,10 @@ export class StageRunner {
           Math.max(0, offsetFromKafka(batch.highWatermark) - next),
         );
       }
+      // A window completed (stage 1: the watermark passed its end; merge or single stage: a result fired): commit
+      // now, so each stage adds its commit's time to the window path rather than up to a whole commit interval.
+      if (slot.task.commitRequested?.() === true)
+        slot.commitEarly().catch((error: unknown) => this.#fail(error));
       await heartbeat();
       if (index < messages.length) await new Promise<void>((resolve) => setImmediate(resolve));
     } while (index < messages.length);

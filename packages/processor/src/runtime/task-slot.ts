@@ -132,6 +132,14 @@ export class TaskSlot {
     return run;
   }
 
+  /**
+   * Commits soon because the task asked (`commitRequested`): at once when idle, else one commit queued behind the
+   * one in flight (a queued commit takes its snapshot when it runs, so one in the queue is enough).
+   */
+  commitEarly(): Promise<void> {
+    return this.#pending >= 2 ? this.#chain : this.commit();
+  }
+
   /** Waits for a commit in flight, then closes the committer; the slot takes no more records. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -79,4 +79,10 @@ export interface PartitionTask {
    * job stops instead of silently skipping every new record below it. Tasks that do not track it omit it.
    */
   lastAppliedOffset?(): number | undefined;
+  /**
+   * True when the task holds outputs that complete a window — a fired result, or a watermark that passed a window's
+   * end — so the runtime commits them at once instead of at the next commit interval: the window path's latency is
+   * then the commits' own, not the interval's. Tasks that never ask omit it.
+   */
+  commitRequested?(): boolean;
 }

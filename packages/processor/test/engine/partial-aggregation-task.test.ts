@@ -12,6 +12,24 @@ import { runWithRestart } from './restart.js';
 import { TwoStage } from './two-stage.js';
 
 describe('PartialAggregationTask', () => {
+  it('asks for an early commit once its watermark passes the end of a window it holds partials of', () => {
+    const s = new TwoStage(1, 1);
+    const t = s.partials[0]!;
+    s.feed(0, { id: 'a', user: 'u', page: '/x', ts: 1000, eventType: 'CLICK' });
+    expect(t.commitRequested()).toBe(false); // no watermark record sent yet: the interval's first commit sends one
+    s.commit(0);
+    s.feed(0, { id: 'b', user: 'u', page: '/x', ts: 30_000, eventType: 'CLICK' });
+    expect(t.commitRequested()).toBe(false); // the watermark moved, but no window ended
+    s.feed(0, { id: 'c', user: 'u', page: '/y', ts: 66_000, eventType: 'CLICK' });
+    expect(t.commitRequested()).toBe(true); // watermark 61 000 passed the end of [0, 60 000)
+    const merge = s.merges[0]!;
+    for (const out of t.drainOutputs()) merge.process(s.repartition[0]!.raw(out.value, out.key));
+    expect(t.commitRequested()).toBe(false);
+    expect(merge.commitRequested()).toBe(true); // the merge fired [0, 60 000): its results should go out now
+    expect(merge.drainOutputs().length).toBeGreaterThan(0);
+    expect(merge.commitRequested()).toBe(false);
+  });
+
   it('emits cumulative partials for changed (key, window) at each drain, then a broadcast watermark', () => {
     const s = new TwoStage(1, 1);
     const t = s.partials[0]!;

@@ -47,9 +47,12 @@ describe('WindowedAggregationTask', () => {
     t.process(log.event({ ts: 2000, eventType: 'VIEW' }));
     t.process(log.event({ ts: 3000, page: '/b', eventType: 'VIEW' }));
     t.process(log.event({ ts: 64_999 })); // wm = 59_999: not yet
+    expect(t.commitRequested()).toBe(false);
     expect(results(t.drainOutputs())).toEqual([]);
     t.process(log.event({ ts: 65_000 })); // wm = 60_000 >= end
+    expect(t.commitRequested()).toBe(true); // a window fired: its results are committed at once
     const out = t.drainOutputs();
+    expect(t.commitRequested()).toBe(false);
     // windows closing together are emitted in (windowEnd, key) order
     expect(results(out)).toEqual([
       {
