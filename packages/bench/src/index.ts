@@ -105,7 +105,7 @@ export { formatCorrectness, renderTable, TABLE_COLUMNS } from './report/table.js
 export { renderHtmlReport } from './report/html-report.js';
 
 export {
-  COMPARE_DEFAULTS,
+  COMPARE_OPTIONS,
   DIRECTIONS,
   compareResults,
   comparisonExitCode,
@@ -120,7 +120,7 @@ export type {
 } from './compare/compare.js';
 export { renderComparison } from './compare/render-comparison.js';
 
-export { DEFAULT_SCENARIOS, RUN_DEFAULTS, resolveRunOptions } from './cli/run-options.js';
+export { DEFAULT_SCENARIOS, RUN_OPTION_SPECS, RUN_OPTIONS } from './cli/run-options.js';
 export type { ResolvedRunOptions, RunOptions } from './cli/run-options.js';
 export { EXIT_CODES, main } from './cli/main.js';
 export type { CliIo, ExitCode } from './cli/main.js';

@@ -1,132 +1,91 @@
+import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from './errors.js';
 
+/** An http(s) URL, without trailing slashes. */
+export function httpUrl(rule = 'must be an http(s) URL') {
+  return z.url({ protocol: /^https?$/, error: rule }).transform((url) => url.replace(/\/+$/, ''));
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
 /** Options of the live dashboard (`tributary-dashboard`, embedded in `tributary-processor clickstream --dashboard`). */
-export interface DashboardOptions {
-  /** TCP port of the page; 0 = ephemeral. @defaultValue 8088 */
-  readonly port: number;
-  /** Interface to listen on. @defaultValue '127.0.0.1' */
-  readonly host: string;
-  /** Elasticsearch base URL the charts query. @defaultValue 'http://127.0.0.1:9200' */
-  readonly elasticsearchUrl: string;
-  /** Index or alias of the window-result documents. @defaultValue 'clickstream-metrics' */
-  readonly index: string;
-  /** Top pages over the last this many minutes. @defaultValue 5 */
-  readonly topPagesMinutes: number;
-  /** Rows of the top-pages table. @defaultValue 10 */
-  readonly topPagesSize: number;
-  /** Minutes shown by the clicks-vs-views chart. @defaultValue 30 */
-  readonly chartMinutes: number;
-  /** How often the page polls `/api/dashboard` (ms). @defaultValue 1500 */
-  readonly refreshMs: number;
-  /** How often the job's metrics are sampled (ms). @defaultValue 1000 */
-  readonly sampleIntervalMs: number;
-  /** Rates span the samples of this window (ms). @defaultValue 10000 */
-  readonly rateWindowMs: number;
-  /** The p99 latency covers the observations of this window (ms); since start when it holds none. @defaultValue 60000 */
-  readonly latencyWindowMs: number;
-  /** Only records read from this topic count as pipeline input; undefined = every stage's input. */
-  readonly inputTopic: string | undefined;
+export const DASHBOARD_OPTION_SPECS = {
+  /** TCP port of the page; 0 = ephemeral. */
+  port: option(z.int().min(0).max(65_535).default(8088), 'port of the page (0 = ephemeral)'),
+  /** Interface to listen on. */
+  host: option(z.string().min(1).default('127.0.0.1'), 'interface to listen on'),
+  /** Elasticsearch base URL the charts query. */
+  elasticsearchUrl: option(httpUrl().default('http://127.0.0.1:9200'), 'Elasticsearch base URL', {
+    placeholder: '<url>',
+  }),
+  /** Index or alias of the window-result documents. */
+  index: option(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._*,-]{0,254}$/)
+      .default('clickstream-metrics'),
+    'index or alias of the window results',
+  ),
+  /** Top pages over the last this many minutes. */
+  topPagesMinutes: option(z.int().min(1).max(10_080).default(5), 'top pages over the last N minutes'),
+  /** Rows of the top-pages table. */
+  topPagesSize: option(z.int().min(1).max(1_000).default(10), 'rows of the top-pages table'),
+  /** Minutes shown by the clicks-vs-views chart. */
+  chartMinutes: option(z.int().min(2).max(1_440).default(30), 'minutes shown by the clicks-vs-views chart'),
+  /** How often the page polls `/api/dashboard` (ms). */
+  refreshMs: option(z.int().min(250).max(60_000).default(1_500), 'page poll interval (ms)'),
+  /** How often the job's metrics are sampled (ms). */
+  sampleIntervalMs: option(z.int().min(100).max(60_000).default(1_000), 'metrics sampling interval (ms)'),
+  /** Rates span the samples of this window (ms); at least `sampleIntervalMs`. */
+  rateWindowMs: option(z.int().min(1_000).max(3_600_000).default(10_000), 'window of the rates (ms)'),
+  /** The p99 latency covers the observations of this window (ms); since start when it holds none. */
+  latencyWindowMs: option(
+    z.int().min(1_000).max(3_600_000).default(60_000),
+    'window of the p99 latency (ms)',
+  ),
+  /** Only records read from this topic count as pipeline input; unset = every stage's input. */
+  inputTopic: option(
+    z.string().regex(NAME).optional(),
+    'count only records read from this topic as throughput',
+  ),
   /**
    * Only records read by this stage (the `stage` label: its consumer group id) count as pipeline input, so a stage
-   * that reads the input topic again (the session windows) does not count it twice; undefined = every stage.
+   * that reads the input topic again (the session windows) does not count it twice; unset = every stage.
    */
-  readonly inputStage: string | undefined;
-  /**
-   * Whether window results are indexed into Elasticsearch; false shows the Elasticsearch panels as off instead of
-   * querying. @defaultValue true
-   */
-  readonly elasticsearch: boolean;
-  /** Time limit of one Elasticsearch query or metrics scrape (ms). @defaultValue 5000 */
-  readonly requestTimeoutMs: number;
-  /** Page heading. @defaultValue 'Tributary — clickstream' */
-  readonly title: string;
-}
+  inputStage: option(
+    z.string().regex(NAME).optional(),
+    'count only records read by this stage (consumer group) as throughput',
+  ),
+  /** Whether window results are indexed into Elasticsearch; false shows those panels as off instead of querying. */
+  elasticsearch: option(
+    z.boolean().default(true),
+    'the job indexes into Elasticsearch (off: those panels show as off, nothing is queried)',
+  ),
+  /** Time limit of one Elasticsearch query or metrics scrape (ms). */
+  requestTimeoutMs: option(
+    z.int().min(100).max(600_000).default(5_000),
+    'time limit of one query or scrape (ms)',
+  ),
+  /** Page heading. */
+  title: option(z.string().min(1).default('Tributary — clickstream'), 'page heading'),
+};
 
-export const DASHBOARD_DEFAULTS: DashboardOptions = Object.freeze({
-  port: 8088,
-  host: '127.0.0.1',
-  elasticsearchUrl: 'http://127.0.0.1:9200',
-  index: 'clickstream-metrics',
-  topPagesMinutes: 5,
-  topPagesSize: 10,
-  chartMinutes: 30,
-  refreshMs: 1_500,
-  sampleIntervalMs: 1_000,
-  rateWindowMs: 10_000,
-  latencyWindowMs: 60_000,
-  inputTopic: undefined,
-  inputStage: undefined,
-  elasticsearch: true,
-  requestTimeoutMs: 5_000,
-  title: 'Tributary — clickstream',
+/** Validated once (`TRIB_DASH_INVALID_OPTION` naming the option); flags `--kebab-case`, `TRIBUTARY_DASHBOARD_*`. */
+export const DASHBOARD_OPTIONS = defineOptions(DASHBOARD_OPTION_SPECS, {
+  component: 'the dashboard',
+  envPrefix: 'TRIBUTARY_DASHBOARD_',
+  invalid: invalidOption,
+  check: (values, fail) => {
+    for (const key of ['rateWindowMs', 'latencyWindowMs'] as const)
+      if (values[key] < values.sampleIntervalMs)
+        fail(key, `must be at least sampleIntervalMs (${values.sampleIntervalMs})`);
+  },
 });
 
-const KEYS = Object.keys(DASHBOARD_DEFAULTS) as (keyof DashboardOptions)[];
+export type DashboardOptions = Readonly<OptionValues<typeof DASHBOARD_OPTION_SPECS>>;
+export type DashboardOptionsInput = OptionInput<typeof DASHBOARD_OPTION_SPECS>;
 
-function integer(name: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
-    throw invalidOption(name, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
-  return n;
-}
-
-function text(name: string, value: unknown, pattern = /^.+$/s): string {
-  if (typeof value !== 'string' || !pattern.test(value))
-    throw invalidOption(
-      name,
-      `must be a non-empty string${pattern.source === '^.+$' ? '' : ` matching ${pattern}`} (got ${JSON.stringify(value)})`,
-    );
-  return value;
-}
-
-function bool(name: string, value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw invalidOption(name, `must be true or false (got ${JSON.stringify(value)})`);
-}
-
-/** Merges `input` over DASHBOARD_DEFAULTS and validates once; throws `TRIB_DASH_INVALID_OPTION` naming the option. */
-export function resolveDashboardOptions(
-  input: Partial<Record<keyof DashboardOptions, unknown>> = {},
-): DashboardOptions {
-  for (const key of Object.keys(input)) {
-    if (!(KEYS as string[]).includes(key)) throw invalidOption(key, 'is not a dashboard option');
-  }
-  const m: Record<string, unknown> = { ...DASHBOARD_DEFAULTS };
-  for (const [k, v] of Object.entries(input)) if (v !== undefined) m[k] = v;
-  const url = m['elasticsearchUrl'];
-  if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-    throw invalidOption('elasticsearchUrl', `must be an http(s) URL (got ${JSON.stringify(url)})`);
-  const sampleIntervalMs = integer('sampleIntervalMs', m['sampleIntervalMs'], 100, 60_000);
-  const rateWindowMs = integer('rateWindowMs', m['rateWindowMs'], 1_000, 3_600_000);
-  if (rateWindowMs < sampleIntervalMs)
-    throw invalidOption('rateWindowMs', `must be at least sampleIntervalMs (${sampleIntervalMs})`);
-  const latencyWindowMs = integer('latencyWindowMs', m['latencyWindowMs'], 1_000, 3_600_000);
-  if (latencyWindowMs < sampleIntervalMs)
-    throw invalidOption('latencyWindowMs', `must be at least sampleIntervalMs (${sampleIntervalMs})`);
-  return {
-    port: integer('port', m['port'], 0, 65_535),
-    host: text('host', m['host']),
-    elasticsearchUrl: url.replace(/\/+$/, ''),
-    index: text('index', m['index'], /^[a-z0-9][a-z0-9._*,-]{0,254}$/),
-    topPagesMinutes: integer('topPagesMinutes', m['topPagesMinutes'], 1, 10_080),
-    topPagesSize: integer('topPagesSize', m['topPagesSize'], 1, 1_000),
-    chartMinutes: integer('chartMinutes', m['chartMinutes'], 2, 1_440),
-    refreshMs: integer('refreshMs', m['refreshMs'], 250, 60_000),
-    sampleIntervalMs,
-    rateWindowMs,
-    latencyWindowMs,
-    inputTopic:
-      m['inputTopic'] === undefined
-        ? undefined
-        : text('inputTopic', m['inputTopic'], /^[A-Za-z0-9._-]{1,249}$/),
-    inputStage:
-      m['inputStage'] === undefined
-        ? undefined
-        : text('inputStage', m['inputStage'], /^[A-Za-z0-9._-]{1,249}$/),
-    elasticsearch: bool('elasticsearch', m['elasticsearch']),
-    requestTimeoutMs: integer('requestTimeoutMs', m['requestTimeoutMs'], 100, 600_000),
-    title: text('title', m['title']),
-  };
+/** The options over their defaults, validated once; throws `TRIB_DASH_INVALID_OPTION` naming the option. */
+export function resolveDashboardOptions(input: DashboardOptionsInput = {}): DashboardOptions {
+  return DASHBOARD_OPTIONS.resolve(input);
 }

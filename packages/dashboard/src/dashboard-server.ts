@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DashboardCollector } from './dashboard-collector.js';
 import { resolveDashboardOptions } from './dashboard-options.js';
-import type { DashboardOptions } from './dashboard-options.js';
+import type { DashboardOptionsInput } from './dashboard-options.js';
 import { elasticsearchSearch } from './elasticsearch-search.js';
 import type { Search } from './elasticsearch-search.js';
 import type { MetricsSource } from './metrics-source.js';
@@ -33,7 +33,7 @@ export interface DashboardServer {
  * JSON (polled by the page every `refreshMs`); anything else 404. Samples the metrics every `sampleIntervalMs`.
  */
 export async function startDashboardServer(
-  options: Partial<DashboardOptions>,
+  options: DashboardOptionsInput,
   deps: DashboardServerDependencies,
 ): Promise<DashboardServer> {
   const o = resolveDashboardOptions(options);

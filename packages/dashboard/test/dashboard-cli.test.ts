@@ -1,49 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardHelpText, parseDashboardCli } from '../src/dashboard-cli.js';
+import { parseDashboardCli } from '../src/dashboard-cli.js';
+
+const METRICS = ['--metrics-url', 'http://127.0.0.1:9464/metrics'];
 
 describe('parseDashboardCli', () => {
   it('maps flags onto the dashboard options', () => {
-    const parsed = parseDashboardCli([
-      '--metrics-url',
-      'http://127.0.0.1:9464/metrics',
-      '--elasticsearch-url',
-      'http://es:9200',
-      '--index',
-      'my-metrics',
-      '--port',
-      '0',
-      '--top-pages-minutes',
-      '10',
-    ]);
+    const parsed = parseDashboardCli(
+      [
+        ...METRICS,
+        '--elasticsearch-url',
+        'http://es:9200',
+        '--index',
+        'my-metrics',
+        '--port',
+        '0',
+        '--top-pages-minutes',
+        '10',
+        '--no-elasticsearch',
+      ],
+      undefined,
+      {},
+    );
     expect(parsed).toMatchObject({
       kind: 'run',
       metricsUrl: 'http://127.0.0.1:9464/metrics',
-      options: { elasticsearchUrl: 'http://es:9200', index: 'my-metrics', port: 0, topPagesMinutes: 10 },
+      options: {
+        elasticsearchUrl: 'http://es:9200',
+        index: 'my-metrics',
+        port: 0,
+        topPagesMinutes: 10,
+        elasticsearch: false,
+      },
     });
+    expect(parsed.kind === 'run' && 'metricsUrl' in parsed.options).toBe(false);
   });
 
-  it('--help lists every flag', () => {
+  it('reads TRIBUTARY_DASHBOARD_* variables under the flags', () => {
+    const env = {
+      TRIBUTARY_DASHBOARD_PORT: '9000',
+      TRIBUTARY_DASHBOARD_METRICS_URL: 'http://job:9464/metrics',
+    };
+    expect(parseDashboardCli([], undefined, env)).toMatchObject({
+      metricsUrl: 'http://job:9464/metrics',
+      options: { port: 9000 },
+    });
+    expect(parseDashboardCli(['--port', '9001'], undefined, env)).toMatchObject({ options: { port: 9001 } });
+  });
+
+  it('--help lists every flag with its variable and default', () => {
     const parsed = parseDashboardCli(['--help']);
-    expect(parsed.kind).toBe('help');
-    expect(dashboardHelpText()).toContain('--metrics-url <url>');
-    expect(dashboardHelpText()).toContain('--top-pages-minutes <value>');
+    const text = parsed.kind === 'help' ? parsed.text : '';
+    expect(text).toContain('--metrics-url <url>');
+    expect(text).toMatch(
+      /--top-pages-minutes <n> +top pages over the last N minutes \[TRIBUTARY_DASHBOARD_TOP_PAGES_MINUTES, default 5\]/,
+    );
+    expect(text).toContain('--no-elasticsearch');
   });
 
   it('help names the command that runs it: tributary-dashboard, or a bin delegating to it', () => {
-    expect(dashboardHelpText()).toMatch(/^Usage: tributary-dashboard --metrics-url <url> \[options\]/);
+    const own = parseDashboardCli(['--help']);
+    expect(own.kind === 'help' && own.text).toMatch(
+      /^Usage: tributary-dashboard --metrics-url <url> \[options\]/,
+    );
     const parsed = parseDashboardCli(['--help'], 'tributary-processor dashboard');
     expect(parsed.kind === 'help' && parsed.text).toMatch(
       /^Usage: tributary-processor dashboard --metrics-url <url> \[options\]/,
     );
   });
 
-  it('names the flag at fault', () => {
-    expect(() => parseDashboardCli([])).toThrow(/--metrics-url must be the http\(s\) URL/);
-    expect(() => parseDashboardCli(['--metrics-url', 'http://h/metrics', '--port', '70000'])).toThrow(
-      /--port must be an integer from 0 to 65535/,
+  it('names the flag or variable at fault', () => {
+    expect(() => parseDashboardCli([], undefined, {})).toThrow(
+      "--metrics-url must be the http(s) URL of a job's /metrics endpoint (got nothing)",
     );
-    expect(() => parseDashboardCli(['--metrics-url', 'http://h/metrics', '--colour', 'red'])).toThrow(
+    expect(() => parseDashboardCli(['--metrics-url', 'ftp://h/metrics'], undefined, {})).toThrow(
+      '--metrics-url must be the http(s) URL',
+    );
+    expect(() => parseDashboardCli([...METRICS, '--port', '70000'], undefined, {})).toThrow(
+      '--port must be <= 65535 (got "70000")',
+    );
+    expect(() => parseDashboardCli(METRICS, undefined, { TRIBUTARY_DASHBOARD_REFRESH_MS: '10' })).toThrow(
+      'TRIBUTARY_DASHBOARD_REFRESH_MS must be >= 250 (got "10")',
+    );
+    expect(() => parseDashboardCli([...METRICS, '--colour', 'red'], undefined, {})).toThrow(
       expect.objectContaining({ code: 'TRIB_DASH_INVALID_OPTION', option: '--colour' }),
+    );
+    expect(() => parseDashboardCli([...METRICS, '--elasticsearch', 'false'], undefined, {})).toThrow(
+      'false is not a flag: tributary-dashboard takes flags only',
     );
   });
 });

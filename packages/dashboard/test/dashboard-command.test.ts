@@ -34,7 +34,7 @@ describe('runDashboardCommand', () => {
         name: 'tributary-processor',
       }),
     ).toBe(2);
-    expect(io.stderr()).toContain('tributary-processor dashboard: --metrics-url must be');
+    expect(io.stderr()).toContain('tributary-processor dashboard: --port must be a number (got "x")');
     expect(io.stderr()).toContain('Run with --help for usage.');
   });
 });

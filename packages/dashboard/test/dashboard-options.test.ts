@@ -1,39 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_DEFAULTS, resolveDashboardOptions } from '../src/dashboard-options.js';
+import { DASHBOARD_OPTIONS, resolveDashboardOptions } from '../src/dashboard-options.js';
 
 describe('resolveDashboardOptions', () => {
-  it('defaults to DASHBOARD_DEFAULTS; strings from flags become numbers; a trailing slash is dropped', () => {
-    expect(resolveDashboardOptions()).toEqual(DASHBOARD_DEFAULTS);
-    const o = resolveDashboardOptions({
-      port: '0',
-      elasticsearchUrl: 'http://es:9200/',
-      topPagesMinutes: '15',
+  it('defaults to DASHBOARD_OPTIONS.defaults; a trailing slash is dropped', () => {
+    expect(resolveDashboardOptions()).toEqual(DASHBOARD_OPTIONS.defaults);
+    expect(DASHBOARD_OPTIONS.defaults).toMatchObject({
+      port: 8088,
+      index: 'clickstream-metrics',
+      refreshMs: 1_500,
     });
+    const o = resolveDashboardOptions({ port: 0, elasticsearchUrl: 'http://es:9200/', topPagesMinutes: 15 });
     expect(o).toMatchObject({ port: 0, elasticsearchUrl: 'http://es:9200', topPagesMinutes: 15 });
   });
 
-  it('takes the input stage and whether Elasticsearch is on (booleans or their flag strings)', () => {
-    expect(resolveDashboardOptions()).toMatchObject({ inputStage: undefined, elasticsearch: true });
-    expect(resolveDashboardOptions({ inputStage: 'app', elasticsearch: 'false' })).toMatchObject({
+  it('takes the input stage and whether Elasticsearch is on', () => {
+    expect(resolveDashboardOptions().inputStage).toBeUndefined();
+    expect(resolveDashboardOptions().elasticsearch).toBe(true);
+    expect(resolveDashboardOptions({ inputStage: 'app', elasticsearch: false })).toMatchObject({
       inputStage: 'app',
       elasticsearch: false,
     });
-    expect(resolveDashboardOptions({ elasticsearch: false }).elasticsearch).toBe(false);
   });
 
   it.each([
-    [{ port: 70_000 }, 'port must be an integer from 0 to 65535'],
-    [{ port: 'http' }, 'port must be an integer'],
-    [{ elasticsearchUrl: 'es:9200' }, 'elasticsearchUrl must be an http(s) URL'],
-    [{ index: 'Upper' }, 'index must be a non-empty string matching'],
-    [{ refreshMs: 10 }, 'refreshMs must be an integer from 250'],
-    [{ chartMinutes: 1 }, 'chartMinutes must be an integer from 2'],
-    [{ inputTopic: 'a b' }, 'inputTopic must be a non-empty string matching'],
-    [{ inputStage: '' }, 'inputStage must be a non-empty string matching'],
-    [{ elasticsearch: 'no' }, 'elasticsearch must be true or false'],
-    [{ sampleIntervalMs: 5_000, rateWindowMs: 2_000 }, 'rateWindowMs must be at least sampleIntervalMs'],
-    [{ title: '' }, 'title must be a non-empty string'],
-    [{ colour: 'red' }, 'colour is not a dashboard option'],
+    [{ port: 70_000 }, 'port must be <= 65535 (got 70000)'],
+    [{ port: 'http' }, 'port must be a number (got "http")'],
+    [{ port: 1.5 }, 'port must be an integer (got 1.5)'],
+    [{ elasticsearchUrl: 'es:9200' }, 'elasticsearchUrl must be an http(s) URL (got "es:9200")'],
+    [{ index: 'Upper' }, 'index must match /^[a-z0-9]'],
+    [{ refreshMs: 10 }, 'refreshMs must be >= 250 (got 10)'],
+    [{ chartMinutes: 1 }, 'chartMinutes must be >= 2 (got 1)'],
+    [{ inputTopic: 'a b' }, 'inputTopic must match'],
+    [{ inputStage: '' }, 'inputStage must match'],
+    [{ elasticsearch: 'no' }, 'elasticsearch must be a boolean (got "no")'],
+    [
+      { sampleIntervalMs: 5_000, rateWindowMs: 2_000 },
+      'rateWindowMs must be at least sampleIntervalMs (5000)',
+    ],
+    [{ title: '' }, 'title must not be empty (got "")'],
+    [{ colour: 'red' }, 'colour is not an option of the dashboard'],
   ])('rejects %j naming the option', (input, message) => {
     expect(() => resolveDashboardOptions(input as never)).toThrow(
       expect.objectContaining({

@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../errors.js';
+import { defineOptions, option, z, type OptionInput } from '@tributary/options';
+import { BENCH_OPTION_SETTINGS, percent } from '../bench-options.js';
 import {
   COMPONENT_LABELS,
   LATENCY_KEYS,
@@ -15,16 +16,19 @@ export const DIRECTIONS = {
 } as const;
 export type Direction = (typeof DIRECTIONS)[keyof typeof DIRECTIONS];
 
-/** Defaults of `compareResults`. */
-export const COMPARE_DEFAULTS = {
-  /** A figure more than this many percent worse than the base is a regression. */
-  thresholdPercent: 10,
-} as const;
+/** Options of `compareResults` and `bench compare`. */
+export const COMPARE_OPTIONS = defineOptions(
+  {
+    /** A figure more than this many percent worse than the base is a regression. */
+    thresholdPercent: option(percent(z.number().min(0)).default(10), 'allowed worsening, e.g. 10% or 2.5%', {
+      flag: 'threshold',
+      placeholder: '<p>',
+    }),
+  },
+  { ...BENCH_OPTION_SETTINGS, component: 'bench compare' },
+);
 
-export interface CompareOptions {
-  /** @defaultValue 10 */
-  readonly thresholdPercent?: number;
-}
+export type CompareOptions = OptionInput<typeof COMPARE_OPTIONS.specs>;
 
 export interface FigureComparison {
   /** `kafka p99`, `end-to-end throughput`… */
@@ -88,13 +92,6 @@ export function figureDirection(figure: Pick<AggregatedFigure, 'unit'>): Directi
   return undefined;
 }
 
-export function validateThresholdPercent(value: unknown, option = 'thresholdPercent'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(option, 'must be a percentage >= 0', value);
-  }
-  return value;
-}
-
 function compareFigure(
   figure: string,
   direction: Direction,
@@ -121,7 +118,7 @@ export function compareResults(
   candidate: BenchResults,
   options: CompareOptions = {},
 ): Comparison {
-  const t = validateThresholdPercent(options.thresholdPercent ?? COMPARE_DEFAULTS.thresholdPercent);
+  const t = COMPARE_OPTIONS.resolve(options).thresholdPercent;
   const figures: FigureComparison[] = [];
   const unmatched: string[] = [];
   const candidateRows = new Map(candidate.aggregate.components.map((r) => [r.component, r]));

@@ -26,6 +26,7 @@ function fakeIo(files: Record<string, string> = {}, runExit: ExitCode = 0) {
       written[p] = d;
     },
     mkdir: async () => {},
+    env: {},
     run: async (options) => {
       runs.push(options);
       return runExit;
@@ -77,7 +78,27 @@ describe('bench CLI', () => {
     ]) {
       expect(t.out()).toContain(word);
     }
+    expect(t.out()).toContain('[TRIBUTARY_BENCH_DURATION, default 30s]');
     expect(t.runs).toEqual([]);
+  });
+
+  it('prints each command’s own help', async () => {
+    const compare = fakeIo();
+    expect(await main(['compare', '--help'], compare.io)).toBe(0);
+    expect(compare.out()).toMatch(/^Usage: bench compare <base.json> <new.json>/);
+    expect(compare.out()).toMatch(
+      /--threshold <p> +allowed worsening.*\[TRIBUTARY_BENCH_THRESHOLD_PERCENT, default 10\]/,
+    );
+    const report = fakeIo();
+    expect(await main(['report', '-h'], report.io)).toBe(0);
+    expect(report.out()).toMatch(/--html <file> +also write its HTML report/);
+  });
+
+  it('reads TRIBUTARY_BENCH_* variables under the flags', async () => {
+    const t = fakeIo();
+    t.io = { ...t.io, env: { TRIBUTARY_BENCH_RUNS: '1', TRIBUTARY_BENCH_RATE_PER_SEC: '2k' } };
+    expect(await main(['--runs', '2'], t.io)).toBe(0);
+    expect(t.runs[0]).toMatchObject({ runs: 2, ratePerSec: 2_000 });
   });
 
   it('maps run flags onto the run options (run is the default command)', async () => {
@@ -151,21 +172,25 @@ describe('bench CLI', () => {
     });
     const bad = fakeIo();
     expect(await main(['--step-factor', 'x'], bad.io)).toBe(2);
-    expect(bad.err()).toMatch(/^bench: --step-factor must be a number like 1.5/);
+    expect(bad.err()).toMatch(/^bench: --step-factor must be a number \(got "x"\)/);
     const slow = fakeIo();
     expect(await main(['--step-factor', '1'], slow.io)).toBe(2);
-    expect(slow.err()).toMatch(/^bench: --step-factor must be a number > 1/);
+    expect(slow.err()).toMatch(/^bench: --step-factor must be > 1 \(got "1"\)/);
     const budget = fakeIo();
     expect(await main(['--max-budget', '2s'], budget.io)).toBe(2);
-    expect(budget.err()).toMatch(/^bench: --max-budget must be at least one step/);
+    expect(budget.err()).toMatch(/^bench: --max-budget must be at least one step \(6s\)/);
   });
 
   it.each([
-    [['--rate', 'fast'], '--rate must be a rate'],
-    [['--partitions', '0'], '--partitions must be an integer from 1 to 1024'],
-    [['--duration', '5ms'], '--duration must be at least 1s'],
-    [['--scenarios', 'table,warp'], '--scenarios must be a comma-separated list'],
-    [['--bogus'], "Unknown option '--bogus'"],
+    [['--rate', 'fast'], '--rate must be a rate like 5000, 20k or 1M (events per second) (got "fast")'],
+    [['--partitions', '2000'], '--partitions must be <= 1024 (got "2000")'],
+    [['--duration', '5ms'], '--duration must be at least 1s (got "5ms")'],
+    [
+      ['--scenarios', 'table,warp'],
+      '--scenarios.1 must be one of table, max-throughput, gateway, queries, peers',
+    ],
+    [['--bogus'], '--bogus is not an option of bench run (see --help)'],
+    [['compare', 'a.json', 'b.json', '--html', 'x'], '--html is not an option of bench compare'],
     [['run', 'extra'], 'bench run takes no arguments'],
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['compare', 'only-one.json'], 'bench compare needs exactly two files'],
@@ -198,6 +223,7 @@ describe('bench CLI', () => {
       [['compare', 'base.json', 'bad.json'], 'bad.json is not JSON'],
       [['compare', 'base.json', 'old.json'], 'old.json: results schemaVersion must be 1'],
       [['compare', 'base.json', 'base.json', '--threshold', 'lots'], '--threshold must be a percentage'],
+      [['compare', 'base.json', 'base.json', '--threshold=-1'], '--threshold must be a percentage'],
     ] as const) {
       const t = fakeIo(files);
       expect(await main([...argv], t.io)).toBe(2);

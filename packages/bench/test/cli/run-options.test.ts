@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_DEFAULTS, resolveRunOptions } from '../../src/cli/run-options.js';
+import { RUN_OPTIONS } from '../../src/cli/run-options.js';
 
-describe('resolveRunOptions', () => {
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  RUN_OPTIONS.parseCommandLine(argv, { env }).values;
+
+describe('RUN_OPTIONS', () => {
   it('fills the defaults', () => {
-    expect(resolveRunOptions()).toEqual({ ...RUN_DEFAULTS });
-    expect(RUN_DEFAULTS).toMatchObject({
+    expect(RUN_OPTIONS.resolve()).toEqual(RUN_OPTIONS.defaults);
+    expect(RUN_OPTIONS.defaults).toMatchObject({
       durationMs: 30_000,
       warmupMs: 5_000,
       scenarios: ['table', 'gateway', 'queries', 'peers', 'max-throughput'],
@@ -12,19 +15,47 @@ describe('resolveRunOptions', () => {
       runs: 3,
       outDir: 'bench-results',
       html: true,
+      rawEvents: true,
     });
   });
 
-  it('names the option, or the flag when asked', () => {
-    expect(() => resolveRunOptions({ ratePerSec: 0 })).toThrow(/^ratePerSec must be > 0/);
-    expect(() => resolveRunOptions({ ratePerSec: 0 }, 'flag')).toThrow(/^--rate must be > 0/);
-    expect(() => resolveRunOptions({ partitions: 0 }, 'flag')).toThrow(
-      /^--partitions must be an integer from 1 to 1024/,
+  it('names the option in code, the flag on the command line, the variable in the environment', () => {
+    expect(() => RUN_OPTIONS.resolve({ ratePerSec: 0 })).toThrow('ratePerSec must be > 0 (got 0)');
+    expect(() => parse(['--rate', '0'])).toThrow('--rate must be > 0 (got "0")');
+    expect(() => parse(['--partitions', '0'])).toThrow('--partitions must be >= 1 (got "0")');
+    expect(() => parse(['--runs', '1.5'])).toThrow('--runs must be an integer (got "1.5")');
+    expect(() => parse(['--duration', '10ms'])).toThrow('--duration must be at least 1s (got "10ms")');
+    expect(() => parse(['--warmup', 'soon'])).toThrow(
+      '--warmup must be a duration like 500ms, 60s, 2m or 1h',
     );
-    expect(() => resolveRunOptions({ runs: 1.5 }, 'flag')).toThrow(/^--runs must be an integer/);
-    expect(() => resolveRunOptions({ durationMs: 10 }, 'flag')).toThrow(/^--duration must be at least 1s/);
-    expect(() => resolveRunOptions({ warmupMs: -1 }, 'flag')).toThrow(/^--warmup must be 0 or more/);
-    expect(() => resolveRunOptions({ outDir: ' ' }, 'flag')).toThrow(/^--out must be a non-empty/);
-    expect(() => resolveRunOptions({ scenarios: [] }, 'flag')).toThrow(/^--scenarios must list/);
+    expect(() => parse(['--out', ' '])).toThrow('--out must be a non-empty directory path');
+    expect(() => parse(['--scenarios', ','])).toThrow('--scenarios must not be empty');
+    expect(() => parse(['--scenarios', 'table,table'])).toThrow('--scenarios must not repeat a scenario');
+    expect(() => parse([], { TRIBUTARY_BENCH_DURATION: '0' })).toThrow(
+      'TRIBUTARY_BENCH_DURATION must be at least 1s (got "0")',
+    );
+    expect(() => RUN_OPTIONS.resolve({ maxBudgetMs: 2_000 })).toThrow(
+      'maxBudgetMs must be at least one step (6s)',
+    );
+  });
+
+  it('reads durations and rates with units from flags and variables, flags winning', () => {
+    const env = { TRIBUTARY_BENCH_DURATION: '2m', TRIBUTARY_BENCH_RUNS: '1', TRIBUTARY_BENCH_HTML: 'false' };
+    expect(parse(['--duration', '45s', '--peer-records', '20k'], env)).toMatchObject({
+      durationMs: 45_000,
+      peerRecords: 20_000,
+      runs: 1,
+      html: false,
+    });
+    expect(parse([], env).durationMs).toBe(120_000);
+  });
+
+  it('help shows each flag with its variable and default in the flag’s own units', () => {
+    const text = RUN_OPTIONS.help({ usage: 'bench' });
+    expect(text).toMatch(
+      /--duration <d> +table: measured window per run.*\[TRIBUTARY_BENCH_DURATION, default 30s\]/,
+    );
+    expect(text).toMatch(/--rate <n> .*\[TRIBUTARY_BENCH_RATE_PER_SEC, default 10000\]/);
+    expect(text).toMatch(/--no-html +write the HTML report/);
   });
 });

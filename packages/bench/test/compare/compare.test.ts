@@ -108,7 +108,10 @@ describe('compareResults', () => {
 
   it('validates the threshold', () => {
     expect(() => compareResults(base, base, { thresholdPercent: -1 })).toThrow(
-      /^thresholdPercent must be a percentage/,
+      'thresholdPercent must be >= 0 (got -1)',
+    );
+    expect(() => compareResults(base, base, { threshold: 5 } as never)).toThrow(
+      'threshold is not an option of bench compare',
     );
   });
 });

@@ -3,7 +3,7 @@ import { PIPELINE_REQUIREMENTS, probePipeline } from '../../src/run/pipeline-pro
 import { runBench } from '../../src/run/run-bench.js';
 import { IMPLEMENTED_SCENARIOS } from '../../src/run/run-bench.js';
 import { SCENARIO_VALUES } from '../../src/report/results.js';
-import { resolveRunOptions } from '../../src/cli/run-options.js';
+import { RUN_OPTIONS } from '../../src/cli/run-options.js';
 import type { CliIo } from '../../src/cli/main.js';
 
 const complete: Record<string, Record<string, unknown>> = {
@@ -58,7 +58,7 @@ describe('runBench', () => {
 
   it('fails with TRIB_BENCH_NOT_WIRED listing what is missing, measuring nothing', async () => {
     const partial = importer({ ...complete, '@tributary/processor': {} });
-    await expect(runBench(resolveRunOptions(), io, partial)).rejects.toMatchObject({
+    await expect(runBench(RUN_OPTIONS.resolve(), io, partial)).rejects.toMatchObject({
       code: 'TRIB_BENCH_NOT_WIRED',
       message: expect.stringContaining('@tributary/processor does not export createClickstreamApp'),
     });

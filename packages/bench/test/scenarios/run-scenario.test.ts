@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRunOptions } from '../../src/cli/run-options.js';
+import { RUN_OPTIONS } from '../../src/cli/run-options.js';
 import { scenarioMethod, scenarioRuns, scenarioWorkload } from '../../src/scenarios/run-scenario.js';
 
 describe('figures scenarios from run options', () => {
-  const options = resolveRunOptions({ runs: 3, loadDurationMs: 4000, peerRecords: 50_000 });
+  const options = RUN_OPTIONS.resolve({ runs: 3, loadDurationMs: 4000, peerRecords: 50_000 });
 
   it('run --runs times, except max-throughput which searches once', () => {
     expect(scenarioRuns('gateway', options)).toBe(3);
