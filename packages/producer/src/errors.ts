@@ -1,3 +1,5 @@
+import { quoted } from '@tributary/options';
+
 /**
  * Errors of @tributary/producer. Match on `code`, never on `instanceof`: codes are stable across releases.
  * `retriable` says whether repeating the same operation later can succeed (a broker that is down, a full buffer).
@@ -40,25 +42,17 @@ export class ProducerError extends Error {
   }
 }
 
-/** A bad option: the message names the option and the constraint it broke. */
-export function invalidOption(option: string, constraint: string, value: unknown): ProducerError {
-  return new ProducerError(
-    ProducerErrorCodes.INVALID_OPTION,
-    `${option} ${constraint} (got ${describe(value)})`,
-    { option },
-  );
+/** A bad option: the message names the option, the constraint it broke and, when given, the value. */
+export function invalidOption(option: string, constraint: string, ...value: [unknown] | []): ProducerError {
+  const got = value.length === 0 ? '' : ` (got ${quoted(value[0])})`;
+  return new ProducerError(ProducerErrorCodes.INVALID_OPTION, `${option} ${constraint}${got}`, { option });
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return typeof value;
-  }
+/** The error of every option set (`invalid` of @tributary/options): an unreadable config file keeps its own code. */
+export function optionError(option: string, message: string): ProducerError {
+  return option === '--config'
+    ? new ProducerError(ProducerErrorCodes.CONFIG_FILE, message, { option })
+    : invalidOption(option, message);
 }
 
 /** Kafka errors that kafkajs marks retriable, or connection-level failures, are retriable for our callers too. */

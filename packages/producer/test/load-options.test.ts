@@ -1,66 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { resolveGatewayOptions } from '../src/gateway/gateway-options.js';
-import { defaultEventTimeOrigin, LOAD_DEFAULTS, resolveLoadOptions } from '../src/load-options.js';
+import { GATEWAY_OPTIONS } from '../src/gateway/gateway-options.js';
+import { defaultEventTimeOrigin, LOAD_OPTIONS, workloadOptionsOf } from '../src/load-options.js';
 import { ClickstreamGenerator } from '../src/workload/generator.js';
 
-describe('resolveLoadOptions', () => {
-  it('fills defaults and keeps count-bounded runs unbounded in time', () => {
-    const o = resolveLoadOptions({});
+describe('LOAD_OPTIONS', () => {
+  it('fills defaults', () => {
+    const o = LOAD_OPTIONS.resolve({});
     expect(o).toMatchObject({
       brokers: ['127.0.0.1:9092'],
+      clientId: 'tributary-produce',
       topic: 'clickstream-events',
       rate: 10_000,
       durationMs: 30_000,
       compression: 'lz4',
+      senderThreads: 'auto',
+      windowSizeMs: 60_000,
+      seed: 42,
     });
-    expect(resolveLoadOptions({ count: 10 })).toMatchObject({ count: 10, durationMs: undefined });
-    expect(resolveLoadOptions({ senderThreads: 2 }).senderThreads).toBe(2);
-    expect(resolveLoadOptions({ senderThreads: 'auto' }).senderThreads).toBe('auto');
-    expect(Object.isFrozen(LOAD_DEFAULTS)).toBe(true);
+    expect(o.count).toBeUndefined();
+    expect(LOAD_OPTIONS.resolve({ senderThreads: 2 }).senderThreads).toBe(2);
+    expect(LOAD_OPTIONS.resolve({ durationMs: '2m', lingerMs: 0.5 })).toMatchObject({
+      durationMs: 120_000,
+      lingerMs: 0.5,
+    });
+  });
+
+  it('hands the clickstream options, not the per-run ones, to the generator', () => {
+    const workload = workloadOptionsOf(LOAD_OPTIONS.resolve({ seed: 7, partitions: 3, lateRate: 0.1 }));
+    expect(workload).toMatchObject({ seed: 7, lateRate: 0.1, windowSizeMs: 60_000 });
+    expect(workload).not.toHaveProperty('partitions');
+    expect(workload).not.toHaveProperty('eventsPerSecond');
   });
 
   it('rejects bad options naming the option and the constraint', () => {
-    expect(() => resolveLoadOptions({ rate: -1 })).toThrow(
-      /^rate must be a finite number between 0 and 100000000 \(got -1\)$/,
+    expect(() => LOAD_OPTIONS.resolve({ rate: -1 })).toThrow(/^rate must be >= 0 \(got -1\)$/);
+    expect(() => LOAD_OPTIONS.resolve({ brokers: ['localhost'] })).toThrow(
+      /^brokers.0 must look like host:port \(got "localhost"\)$/,
     );
-    expect(() => resolveLoadOptions({ brokers: ['localhost'] })).toThrow(
-      /brokers entries must look like host:port/,
-    );
-    expect(() => resolveLoadOptions({ compression: 'brotli' as never })).toThrow(
+    expect(() => LOAD_OPTIONS.resolve({ compression: 'brotli' as never })).toThrow(
       /compression must be one of none, gzip, lz4, snappy, zstd/,
     );
-    expect(() => resolveLoadOptions({ topic: 'bad topic' })).toThrow(/topic must be 1-249 characters/);
-    expect(() => resolveLoadOptions({ lateRate: 1.5 })).toThrow(/lateRate/);
-    expect(() => resolveLoadOptions({ lateRte: 0.1 } as never)).toThrow(
-      /options.lateRte is not a known option/,
+    expect(() => LOAD_OPTIONS.resolve({ topic: 'bad topic' })).toThrow(/topic must be 1-249 characters/);
+    expect(() => LOAD_OPTIONS.resolve({ lateRate: 1.5 })).toThrow(/lateRate/);
+    expect(() => LOAD_OPTIONS.resolve({ lateRte: 0.1 } as never)).toThrow(
+      /^lateRte is not an option of runLoad$/,
     );
-    expect(() => resolveLoadOptions({ maxInFlightBatches: 0 })).toThrow(
-      /maxInFlightBatches must be an integer/,
+    expect(() => LOAD_OPTIONS.resolve({ windowOffsetMs: 60_000 })).toThrow(
+      /^windowOffsetMs must be < windowSizeMs 60000 \(got 60000\)$/,
     );
-    expect(() => resolveLoadOptions({ producers: 0 })).toThrow(
-      /^producers must be an integer between 1 and 64 \(got 0\)$/,
+    expect(() => LOAD_OPTIONS.resolve({ maxInFlightBatches: 0 })).toThrow(
+      /^maxInFlightBatches must be >= 1 \(got 0\)$/,
     );
-    expect(() => resolveLoadOptions({ producers: 1.5 })).toThrow(/producers must be an integer/);
-    expect(() => resolveLoadOptions({ senderThreads: -1 })).toThrow(
-      /^senderThreads must be 'auto' or an integer between 0 and 64 \(got -1\)$/,
+    expect(() => LOAD_OPTIONS.resolve({ producers: 0 })).toThrow(/^producers must be >= 1 \(got 0\)$/);
+    expect(() => LOAD_OPTIONS.resolve({ producers: 65 })).toThrow(/^producers must be <= 64 \(got 65\)$/);
+    expect(() => LOAD_OPTIONS.resolve({ producers: 1.5 })).toThrow(/producers must be an integer/);
+    expect(() => LOAD_OPTIONS.resolve({ senderThreads: -1 })).toThrow(
+      /^senderThreads must be >= 0 \(got -1\)$/,
     );
-    expect(() => resolveLoadOptions({ senderThreads: 'one' as never })).toThrow(
-      /^senderThreads must be 'auto' or an integer between 0 and 64 \(got "one"\)$/,
+    expect(() => LOAD_OPTIONS.resolve({ senderThreads: 'one' as never })).toThrow(
+      /^senderThreads must be 'auto' or an integer from 0 to 64 \(got "one"\)$/,
     );
   });
 });
 
-describe('resolveGatewayOptions', () => {
+describe('GATEWAY_OPTIONS', () => {
   it('fills defaults and validates', () => {
-    expect(resolveGatewayOptions({})).toMatchObject({
+    expect(GATEWAY_OPTIONS.resolve({})).toMatchObject({
       port: 8080,
       maxBodyBytes: 1_048_576,
       retryAfterSeconds: 1,
     });
-    expect(() => resolveGatewayOptions({ port: 70_000 })).toThrow(
-      /port must be an integer between 0 and 65535/,
-    );
-    expect(() => resolveGatewayOptions({ maxInFlightEvents: 0 })).toThrow(/maxInFlightEvents/);
+    expect(GATEWAY_OPTIONS.defaults).toMatchObject({
+      clientId: 'tributary-ingest-gateway',
+      retries: 2,
+      requestTimeoutMs: 10_000,
+    });
+    expect(() => GATEWAY_OPTIONS.resolve({ port: 70_000 })).toThrow(/^port must be <= 65535 \(got 70000\)$/);
+    expect(() => GATEWAY_OPTIONS.resolve({ maxInFlightEvents: 0 })).toThrow(/maxInFlightEvents/);
   });
 });
 

@@ -1,16 +1,9 @@
-import { parseArgs } from 'node:util';
-import { createLogger, LOG_LEVELS } from '@tributary/observability';
-import type { LogLevel } from '@tributary/observability';
+import { createLogger } from '@tributary/observability';
+import type { HelpLayout, OptionSet, OptionSpecs, OptionValues } from '@tributary/options';
+import { invalidOption, ProducerErrorCodes } from '../errors.js';
 import { createIngestGateway } from '../gateway/ingest-gateway.js';
-import { resolveGatewayOptions } from '../gateway/gateway-options.js';
-import type { IngestGatewayOptions } from '../gateway/gateway-options.js';
 import { runLoad } from '../kafka/load-runner.js';
-import { resolveLoadOptions } from '../load-options.js';
-import type { LoadOptions } from '../load-options.js';
-import { RUN_FLAGS, SERVE_FLAGS } from './commands.js';
-import { collectOptions, formatFlagHelp, helpRow, parseArgsConfig } from './flags.js';
-import type { FlagSpec } from './flags.js';
-import { oneOf } from '../validation.js';
+import { RUN_HELP, RUN_OPTIONS, SERVE_HELP, SERVE_OPTIONS, USAGE } from './commands.js';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -19,57 +12,6 @@ export interface CliIo {
   /** Registers a shutdown handler (SIGINT/SIGTERM in the real CLI). */
   onSignal: (handler: () => void) => void;
 }
-
-const USAGE = `Usage: tributary-produce <command> [options]
-
-Commands:
-  run     open-loop load generator: paced clickstream records to Kafka, ground-truth manifest, latency report
-  serve   HTTP ingest gateway: POST /v1/events → Kafka (answers after Kafka acknowledged)
-
-Common options:
-  --config <file>                   JSON file with an options object (camelCase keys, e.g. {"rate": 5000})
-  --help                            show help (tributary-produce <command> --help for its options)
-
-Precedence: defaults < --config file < TRIBUTARY_* environment variables < flags.
-`;
-
-function commandHelp(name: string, specs: readonly FlagSpec[], extra: string): string {
-  const common = [helpRow('--config <file>', 'JSON file with an options object (camelCase keys)')];
-  if (name === 'run') common.push(helpRow('--json', 'print the report as JSON'));
-  if (name === 'serve')
-    common.push(
-      helpRow(
-        '--log-level <level>',
-        `${LOG_LEVELS.join(' | ')}: JSON log lines (pino) on stderr (default info) [TRIBUTARY_LOG_LEVEL]`,
-      ),
-    );
-  return [
-    `Usage: tributary-produce ${name} [options]`,
-    '',
-    extra,
-    '',
-    'Options:',
-    ...common,
-    formatFlagHelp(specs),
-    helpRow('--help', 'show this help'),
-    '',
-  ].join('\n');
-}
-
-const RUN_HELP = commandHelp(
-  'run',
-  RUN_FLAGS,
-  'Example: tributary-produce run --brokers 127.0.0.1:9092 --topic clickstream-events --rate 10000 --duration 30s \\\n' +
-    '           --seed 42 --late-rate 0.01 --duplicate-rate 0.01 --manifest out/manifest.json --hgrm out/produce.hgrm',
-);
-const SERVE_HELP = commandHelp(
-  'serve',
-  SERVE_FLAGS,
-  'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092 --log-level info\n\n' +
-    'Endpoints: POST /v1/events; GET /metrics (Prometheus: gateway and process metrics);\n' +
-    '           GET /health/live (200 unless shutting down), GET /health/ready (200 once connected to Kafka),\n' +
-    '           GET /health (JSON {live, ready, kafkaConnected, inFlightEvents}; 200 when ready)',
-);
 
 /** The CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -82,56 +24,39 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`tributary-produce: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
     return 2;
   }
-  const specs = command === 'run' ? RUN_FLAGS : SERVE_FLAGS;
-  let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({
-      args: [...rest],
-      options: {
-        ...parseArgsConfig(specs),
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        ...(command === 'serve' ? { 'log-level': { type: 'string' as const } } : {}),
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    io.stderr(
-      `tributary-produce ${command}: ${(err as Error).message}\nSee tributary-produce ${command} --help`,
-    );
-    return 2;
-  }
-  if (values['help'] === true) {
-    io.stdout(command === 'run' ? RUN_HELP : SERVE_HELP);
-    return 0;
-  }
-  const configPath = typeof values['config'] === 'string' ? values['config'] : undefined;
-  try {
-    const raw = collectOptions(specs, values, io.env, configPath);
-    if (command === 'run')
-      return await runCommand(resolveLoadOptions(raw as Partial<LoadOptions>), values['json'] === true, io);
-    const logLevel = oneOf(
-      '--log-level',
-      values['log-level'] ?? io.env['TRIBUTARY_LOG_LEVEL'] ?? 'info',
-      LOG_LEVELS,
-    );
-    return await serveCommand(resolveGatewayOptions(raw as Partial<IngestGatewayOptions>), logLevel, io);
+    return command === 'run' ? await runCommand(rest, io) : await serveCommand(rest, io);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     io.stderr(
       `tributary-produce ${command}: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
     );
-    return e.code === 'TRIB_PRODUCER_INVALID_OPTION' || e.code === 'TRIB_PRODUCER_CONFIG_FILE' ? 2 : 1;
+    return e.code === ProducerErrorCodes.INVALID_OPTION || e.code === ProducerErrorCodes.CONFIG_FILE ? 2 : 1;
   }
 }
 
-async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Promise<number> {
+/** A command's options from flags, environment and config file; undefined once its --help is printed. */
+function commandOptions<Specs extends OptionSpecs>(
+  options: OptionSet<Specs>,
+  layout: HelpLayout,
+  argv: readonly string[],
+  io: CliIo,
+): OptionValues<Specs> | undefined {
+  const { help, positionals, values } = options.parseCommandLine(argv, { env: io.env });
+  if (help) io.stdout(options.help(layout));
+  else if (positionals.length > 0)
+    throw invalidOption(positionals[0]!, `is not an argument of ${options.settings.component} (see --help)`);
+  return help ? undefined : values;
+}
+
+async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const values = commandOptions(RUN_OPTIONS, RUN_HELP, argv, io);
+  if (values === undefined) return 0;
+  const { json, ...options } = values;
   const abort = new AbortController();
   io.onSignal(() => abort.abort());
   const report = await runLoad(options, { onProgress: (line) => io.stderr(line), signal: abort.signal });
-  if (asJson) {
+  if (json) {
     const { hgrm: _hgrm, manifest, ...rest } = report;
     io.stdout(
       JSON.stringify({ ...rest, manifest: { ...manifest, windows: manifest.windows.length } }, null, 2),
@@ -157,7 +82,10 @@ async function runCommand(options: LoadOptions, asJson: boolean, io: CliIo): Pro
   return 0;
 }
 
-async function serveCommand(options: IngestGatewayOptions, logLevel: LogLevel, io: CliIo): Promise<number> {
+async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const values = commandOptions(SERVE_OPTIONS, SERVE_HELP, argv, io);
+  if (values === undefined) return 0;
+  const { logLevel, ...options } = values;
   const logger = createLogger({
     level: logLevel,
     name: 'tributary-produce-serve',

@@ -1,7 +1,7 @@
 import { loggerLogWriter } from '@tributary/kafka';
 import type { Kafka } from '@tributary/kafka';
 import { createKafka } from '../kafka/kafka-client.js';
-import type { KafkaConnectionOptions } from '../load-options.js';
+import type { KafkaConnectionOptions } from '../kafka/connection-options.js';
 import type { GatewayLogger } from './gateway-logger.js';
 
 /**

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Message, Producer } from '@tributary/kafka';
+import type { OptionInput } from '@tributary/options';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { resolveCompression } from '../kafka/compression.js';
@@ -11,7 +12,7 @@ import { createGatewayKafka } from './gateway-kafka.js';
 import { parseEvents } from './event-parsing.js';
 import type { EventResult } from './event-parsing.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { resolveGatewayOptions } from './gateway-options.js';
+import { GATEWAY_OPTIONS } from './gateway-options.js';
 import type { IngestGatewayOptions } from './gateway-options.js';
 import { bodyFormatOf, BodyTooLargeError, readBody } from './request-body.js';
 
@@ -40,8 +41,8 @@ const ENDPOINTS = ['POST /v1/events', 'GET /health', 'GET /health/live', 'GET /h
  * `GET /health/ready` (200 once connected to Kafka), `GET /health` (JSON, status of ready), `GET /metrics`
  * (prom-client: gateway metrics and the default process metrics).
  */
-export function createIngestGateway(input: Partial<IngestGatewayOptions> = {}): IngestGateway {
-  const o = resolveGatewayOptions(input);
+export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.specs> = {}): IngestGateway {
+  const o = GATEWAY_OPTIONS.resolve(input);
   const compression = resolveCompression(o.compression);
   const metrics = new GatewayMetrics();
   let ready = false;

@@ -13,8 +13,8 @@ import {
   windowStartOf,
 } from '@tributary/schema';
 import type { ClickstreamStringField } from '@tributary/schema';
-import { integerIn } from '../validation.js';
-import { resolveEventTimeRules } from './event-time-rules.js';
+import { invalidOption } from '../errors.js';
+import { eventTimeRulesOf } from './event-time-rules.js';
 import type { EventTimeRules } from './event-time-rules.js';
 
 /** Defaults of the ground truth's options beyond the event-time rules (the processor's defaults). */
@@ -145,12 +145,10 @@ export class GroundTruthAccumulator {
       throw new RangeError(`partitions must be an integer >= 1 (got ${String(options.partitions)})`);
     }
     this.#options = options;
-    this.rules = resolveEventTimeRules(options);
-    this.#maxKeysPerWindow = integerIn(
-      'maxKeysPerWindow',
-      options.maxKeysPerWindow ?? GROUND_TRUTH_DEFAULTS.maxKeysPerWindow,
-      1,
-    );
+    this.rules = eventTimeRulesOf(options);
+    this.#maxKeysPerWindow = options.maxKeysPerWindow ?? GROUND_TRUTH_DEFAULTS.maxKeysPerWindow;
+    if (!Number.isSafeInteger(this.#maxKeysPerWindow) || this.#maxKeysPerWindow < 1)
+      throw invalidOption('maxKeysPerWindow', 'must be an integer >= 1', this.#maxKeysPerWindow);
     const nowMs = options.validationNowMs ?? Number.MAX_SAFE_INTEGER;
     this.#validate = createClickstreamValidator({
       clock: () => nowMs,

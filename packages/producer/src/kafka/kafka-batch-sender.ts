@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from '@tributary/kafka';
-import type { KafkaConnectionOptions } from '../load-options.js';
+import type { KafkaConnectionOptions } from './connection-options.js';
 import { connectProducer, createIdempotentProducer } from './kafka-client.js';
 import { KafkaMessageFactory } from './kafka-message.js';
 import type { KafkaMessage } from './kafka-message.js';

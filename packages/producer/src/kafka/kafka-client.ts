@@ -1,7 +1,7 @@
 import { createKafkaClient, ExplicitFirstPartitioner } from '@tributary/kafka';
 import type { Admin, Kafka, KafkaLogWriter, Producer } from '@tributary/kafka';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
-import type { KafkaConnectionOptions } from '../load-options.js';
+import type { KafkaConnectionOptions } from './connection-options.js';
 
 /**
  * A kafkajs client with our settings: bounded retries; quiet logs (errors come back as ProducerError) unless a

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
+import type { OptionInput } from '@tributary/options';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { GroundTruthAccumulator } from '../ground-truth/ground-truth.js';
 import type { GroundTruthManifest, InjectedCounts } from '../ground-truth/ground-truth.js';
-import { defaultEventTimeOrigin, resolveLoadOptions, workloadOptionsOf } from '../load-options.js';
+import { defaultEventTimeOrigin, LOAD_OPTIONS, workloadOptionsOf } from '../load-options.js';
 import type { LoadOptions } from '../load-options.js';
 import { PacingSchedule, plannedRecords } from '../pacing/pacing-schedule.js';
 import { formatPerfSummary } from '../report/perf-summary.js';
@@ -94,8 +95,8 @@ export class ClickstreamLoadGenerator {
   #bytes = 0;
   #handed = 0;
 
-  constructor(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks = {}) {
-    this.options = resolveLoadOptions(options);
+  constructor(options: OptionInput<typeof LOAD_OPTIONS.specs> = {}, hooks: LoadRunHooks = {}) {
+    this.options = LOAD_OPTIONS.resolve(options);
     this.#hooks = hooks;
     this.#clock = hooks.clock ?? systemClock;
     this.#progress = new ProgressReporter(this.options.progressIntervalMs, this.#clock, hooks.onProgress);
@@ -175,8 +176,7 @@ export class ClickstreamLoadGenerator {
     });
     const total = plannedRecords(o.rate, o.durationMs, o.count);
     const schedule = new PacingSchedule(o.rate, startMs, total);
-    const endMs =
-      o.count === undefined && o.durationMs !== undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
+    const endMs = o.count === undefined ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
     const warmupEnd = startMs + o.warmupMs;
     // One lane per producer: its own batcher over its partitions and its own outstanding sends.
     const lanes: Lane[] = senders.map((sender) => ({
@@ -403,6 +403,9 @@ export class ClickstreamLoadGenerator {
 }
 
 /** Runs one load and returns its report (see ClickstreamLoadGenerator). */
-export function runLoad(options: Partial<LoadOptions> = {}, hooks: LoadRunHooks = {}): Promise<LoadReport> {
+export function runLoad(
+  options: OptionInput<typeof LOAD_OPTIONS.specs> = {},
+  hooks: LoadRunHooks = {},
+): Promise<LoadReport> {
   return new ClickstreamLoadGenerator(options, hooks).run();
 }

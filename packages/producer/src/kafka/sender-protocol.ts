@@ -1,6 +1,6 @@
 import { ProducerError, wrapKafkaError } from '../errors.js';
 import type { ProducerErrorCode } from '../errors.js';
-import type { KafkaConnectionOptions } from '../load-options.js';
+import type { KafkaConnectionOptions } from './connection-options.js';
 import type { TransferBatch } from './batch-transfer.js';
 import type { PartitionAck } from './kafka-batch-sender.js';
 

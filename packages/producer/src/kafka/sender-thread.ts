@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ProducerError, ProducerErrorCodes } from '../errors.js';
-import type { KafkaConnectionOptions } from '../load-options.js';
+import type { KafkaConnectionOptions } from './connection-options.js';
 import { packBatch } from './batch-transfer.js';
 import type { BatchSender, OutgoingRecord, SentBatch } from './kafka-batch-sender.js';
 import { KafkaMessageFactory } from './kafka-message.js';

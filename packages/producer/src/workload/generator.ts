@@ -2,6 +2,7 @@ import { ClickstreamEventEncoder, isLate, windowStartOf, type ClickstreamEvent }
 import type { InjectedCounts } from '../ground-truth/ground-truth.js';
 import { partitionForKey } from '@tributary/kafka';
 import { Prng } from '../random/prng.js';
+import type { OptionInput } from '@tributary/options';
 import {
   badWireTypeEncoding,
   FaultKinds,
@@ -11,7 +12,7 @@ import {
 } from './faults.js';
 import type { FaultKind, MalformedKind } from './faults.js';
 import { UserSessions } from './user-sessions.js';
-import { resolveWorkloadOptions } from './workload-options.js';
+import { WORKLOAD_OPTIONS } from './workload-options.js';
 import type { WorkloadOptions } from './workload-options.js';
 import { ZipfDistribution } from './zipf.js';
 
@@ -60,8 +61,8 @@ export class ClickstreamGenerator {
   #seq = 0;
   #recentNext = 0;
 
-  constructor(options: Partial<WorkloadOptions> = {}) {
-    this.options = resolveWorkloadOptions(options);
+  constructor(options: OptionInput<typeof WORKLOAD_OPTIONS.specs> = {}) {
+    this.options = WORKLOAD_OPTIONS.resolve(options);
     this.#rng = new Prng(this.options.seed);
     this.#zipf = new ZipfDistribution(this.options.pages, this.options.zipfExponent);
     this.#sessions = new UserSessions(

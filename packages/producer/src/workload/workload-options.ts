@@ -1,98 +1,86 @@
-import { invalidOption } from '../errors.js';
-import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
-import { resolveEventTimeRules, stripUndefined } from '../ground-truth/event-time-rules.js';
-import type { EventTimeRules } from '../ground-truth/event-time-rules.js';
-import { fraction, integerIn, numberIn, positiveNumber } from '../validation.js';
+import { option, z } from '@tributary/options';
+import type { OptionValues } from '@tributary/options';
+import { checkEventTimeRules, EVENT_TIME_RULES } from '../ground-truth/event-time-rules.js';
+import { flagged } from '../option-kinds.js';
 
-/** What the clickstream workload looks like. Same options and seed → the same byte-identical record stream. */
-export interface WorkloadOptions extends EventTimeRules {
-  /** PRNG seed. @defaultValue 42 */
-  seed: number;
-  /** Partitions of the target topic; each event's partition is murmur2(user_id) mod this. @defaultValue 4 */
-  partitions: number;
-  /** Event-time spacing: event i has timestamp origin + floor(i * 1000 / eventsPerSecond). @defaultValue 10000 */
-  eventsPerSecond: number;
-  /**
-   * Event time of the first event (epoch ms). The load runner uses the wall clock at start unless set.
-   * @defaultValue 1735689600000 (2025-01-01T00:00:00Z)
-   */
-  eventTimeOriginMs: number;
-  /** Number of distinct pages (Zipf ranks). @defaultValue 1000 */
-  pages: number;
-  /** Zipf exponent s of page popularity. @defaultValue 1.1 */
-  zipfExponent: number;
-  /** Number of distinct users. @defaultValue 10000 */
-  users: number;
-  /** Sessions active at once; each event goes to one of them uniformly (Poisson thinning). @defaultValue 200 */
-  concurrentSessions: number;
-  /** Mean events per session (geometric). @defaultValue 20 */
-  meanSessionEvents: number;
-  /** Share of CLICK among valid events (the rest are VIEW). @defaultValue 0.3 */
-  clickRatio: number;
-  /** Share of events whose timestamp is moved back by 1..outOfOrdernessMs (never late). @defaultValue 0 */
-  outOfOrderRate: number;
-  /** Share of events moved into a window already closed for their partition (late by the rules). @defaultValue 0 */
-  lateRate: number;
-  /** Share of records that re-send a recent accepted event (same bytes, same key, same partition). @defaultValue 0 */
-  duplicateRate: number;
-  /** Share of records that are malformed (undecodable, or decodable but invalid). @defaultValue 0 */
-  malformedRate: number;
-  /** A duplicate re-sends one of the last N accepted events of the stream. @defaultValue 64 */
-  duplicateWindowEvents: number;
-}
+const share = z.number().min(0).max(1);
+const FAULT_RATES = ['outOfOrderRate', 'lateRate', 'duplicateRate', 'malformedRate'] as const;
 
-export const WORKLOAD_DEFAULTS: Readonly<WorkloadOptions> = Object.freeze({
-  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
-  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
-  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
-  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
-  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
-  seed: 42,
-  partitions: 4,
-  eventsPerSecond: 10_000,
-  eventTimeOriginMs: Date.UTC(2025, 0, 1),
-  pages: 1000,
-  zipfExponent: 1.1,
-  users: 10_000,
-  concurrentSessions: 200,
-  meanSessionEvents: 20,
-  clickRatio: 0.3,
-  outOfOrderRate: 0,
-  lateRate: 0,
-  duplicateRate: 0,
-  malformedRate: 0,
-  duplicateWindowEvents: 64,
+/** Earliest event-time origin (epoch ms) a workload may start at. */
+export const EVENT_TIME_ORIGIN = z.int().min(Date.UTC(2000, 0, 1) + 3_600_000);
+
+/**
+ * What the clickstream looks like (the event-time rules, pages, users, sessions, faults): the options the generator
+ * and the load runner share. Same options and seed → the same byte-identical record stream.
+ */
+export const CLICKSTREAM_OPTIONS = EVENT_TIME_RULES.extend(
+  {
+    /** PRNG seed. */
+    seed: option(z.int().min(0).max(0xffffffff).default(42), 'PRNG seed: same seed, same events'),
+    /** Number of distinct pages (Zipf ranks). */
+    pages: option(z.int().min(1).max(10_000_000).default(1000), 'distinct pages'),
+    /** Zipf exponent s of page popularity. */
+    zipfExponent: option(
+      z.number().min(0).max(10).default(1.1),
+      'Zipf exponent of page popularity',
+      flagged('zipf'),
+    ),
+    /** Number of distinct users. */
+    users: option(z.int().min(1).max(100_000_000).default(10_000), 'distinct users'),
+    /** Sessions active at once; each event goes to one of them uniformly (Poisson thinning). */
+    concurrentSessions: option(
+      z.int().min(1).max(1_000_000).default(200),
+      'concurrent sessions',
+      flagged('sessions'),
+    ),
+    /** Mean events per session (geometric). */
+    meanSessionEvents: option(
+      z.number().min(1).default(20),
+      'mean events per session',
+      flagged('session-events'),
+    ),
+    /** Share of CLICK among valid events (the rest are VIEW). */
+    clickRatio: option(share.default(0.3), 'share of CLICK events'),
+    /** Share of events whose timestamp is moved back by 1..outOfOrdernessMs (never late). */
+    outOfOrderRate: option(share.default(0), 'share of events moved back within the bound'),
+    /** Share of events moved into a window already closed for their partition (late by the rules). */
+    lateRate: option(share.default(0), 'share of events late beyond allowed lateness'),
+    /** Share of records that re-send a recent accepted event (same bytes, same key, same partition). */
+    duplicateRate: option(share.default(0), 'share of records re-sending a recent event'),
+    /** Share of records that are malformed (undecodable, or decodable but invalid). */
+    malformedRate: option(share.default(0), 'share of malformed records'),
+    /** A duplicate re-sends one of the last N accepted events of the stream. */
+    duplicateWindowEvents: option(
+      z.int().min(1).max(100_000).default(64),
+      'a duplicate re-sends one of the last N accepted events',
+    ),
+  },
+  {
+    component: 'ClickstreamGenerator',
+    check: (values, fail) => {
+      checkEventTimeRules(values, fail);
+      const faults = FAULT_RATES.reduce((sum, key) => sum + values[key], 0);
+      if (faults > 1)
+        fail(
+          FAULT_RATES.findLast((key) => values[key] > 0)!,
+          `makes the fault rates add up to ${faults}; ${FAULT_RATES.join(' + ')} must be <= 1 (each record gets at most one fault)`,
+        );
+    },
+  },
+);
+
+/** The generator's options: the clickstream, and how its events are spread over partitions and event time. */
+export const WORKLOAD_OPTIONS = CLICKSTREAM_OPTIONS.extend({
+  /** Partitions of the target topic; each event's partition is murmur2(user_id) mod this. */
+  partitions: option(z.int().min(1).max(100_000).default(4), 'partitions of the target topic'),
+  /** Event-time spacing: event i has timestamp origin + floor(i * 1000 / eventsPerSecond). */
+  eventsPerSecond: option(z.number().positive().default(10_000), 'event-time spacing'),
+  /** Event time of the first event (epoch ms). The load runner uses the wall clock at start unless set. */
+  eventTimeOriginMs: option(
+    EVENT_TIME_ORIGIN.default(Date.UTC(2025, 0, 1)),
+    'event time of the first event, epoch ms',
+  ),
 });
 
-export const WORKLOAD_OPTION_NAMES = Object.keys(WORKLOAD_DEFAULTS) as (keyof WorkloadOptions)[];
-
-export function resolveWorkloadOptions(input: Partial<WorkloadOptions> = {}): WorkloadOptions {
-  const m = { ...WORKLOAD_DEFAULTS, ...stripUndefined(input) };
-  const o: WorkloadOptions = {
-    ...resolveEventTimeRules(m),
-    seed: integerIn('seed', m.seed, 0, 0xffffffff),
-    partitions: integerIn('partitions', m.partitions, 1, 100_000),
-    eventsPerSecond: positiveNumber('eventsPerSecond', m.eventsPerSecond),
-    eventTimeOriginMs: integerIn('eventTimeOriginMs', m.eventTimeOriginMs, Date.UTC(2000, 0, 1) + 3_600_000),
-    pages: integerIn('pages', m.pages, 1, 10_000_000),
-    zipfExponent: numberIn('zipfExponent', m.zipfExponent, 0, 10),
-    users: integerIn('users', m.users, 1, 100_000_000),
-    concurrentSessions: integerIn('concurrentSessions', m.concurrentSessions, 1, 1_000_000),
-    meanSessionEvents: numberIn('meanSessionEvents', m.meanSessionEvents, 1),
-    clickRatio: fraction('clickRatio', m.clickRatio),
-    outOfOrderRate: fraction('outOfOrderRate', m.outOfOrderRate),
-    lateRate: fraction('lateRate', m.lateRate),
-    duplicateRate: fraction('duplicateRate', m.duplicateRate),
-    malformedRate: fraction('malformedRate', m.malformedRate),
-    duplicateWindowEvents: integerIn('duplicateWindowEvents', m.duplicateWindowEvents, 1, 100_000),
-  };
-  const faults = o.outOfOrderRate + o.lateRate + o.duplicateRate + o.malformedRate;
-  if (faults > 1) {
-    throw invalidOption(
-      'outOfOrderRate + lateRate + duplicateRate + malformedRate',
-      'must be <= 1 (each record gets at most one fault)',
-      faults,
-    );
-  }
-  return o;
-}
+/** What the clickstream workload looks like. Same options and seed → the same byte-identical record stream. */
+export type WorkloadOptions = OptionValues<typeof WORKLOAD_OPTIONS.specs>;

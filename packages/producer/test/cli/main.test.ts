@@ -16,22 +16,31 @@ describe('tributary-produce CLI', () => {
     const b = io();
     expect(await main(['run', '--help'], b)).toBe(0);
     expect(b.out.join('\n')).toMatch(
-      /--late-rate <number>\s+share of events late beyond allowed lateness \[TRIBUTARY_LATE_RATE\]/,
+      /--late-rate <n>\s+share of events late beyond allowed lateness \[TRIBUTARY_LATE_RATE, default 0\]/,
     );
     const c = io();
     expect(await main(['serve', '--help'], c)).toBe(0);
-    expect(c.out.join('\n')).toMatch(/--max-in-flight-events <number>/);
+    expect(c.out.join('\n')).toMatch(/--max-in-flight-events <n>/);
+    expect(c.out.join('\n')).toMatch(/--log-level fatal\|error\|warn\|info/);
   });
 
   it('exits 2 with a clear message on bad input, before touching Kafka', async () => {
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
       [[], {}, /Usage/],
       [['launch'], {}, /unknown command "launch"/],
-      [['run', '--bogus'], {}, /Unknown option '--bogus'/],
-      [['run', '--rate', 'abc'], {}, /TRIB_PRODUCER_INVALID_OPTION: --rate must be a number/],
-      [['run', '--late-rate', '2'], {}, /lateRate must be a finite number between 0 and 1/],
-      [['run'], { TRIBUTARY_COMPRESSION: 'brotli' }, /compression must be one of/],
-      [['serve', '--port=70000'], {}, /port must be an integer between 0 and 65535/],
+      [['run', '--bogus'], {}, /--bogus is not an option of tributary-produce run \(see --help\)/],
+      [['run', 'now'], {}, /now is not an argument of tributary-produce run/],
+      [['run', '--rate', 'abc'], {}, /TRIB_PRODUCER_INVALID_OPTION: --rate must be a number \(got "abc"\)/],
+      [['run', '--late-rate', '2'], {}, /--late-rate must be <= 1 \(got "2"\)/],
+      [
+        ['run', '--late-rate', '0.6', '--duplicate-rate', '0.6'],
+        {},
+        /--duplicate-rate makes the fault rates add up to 1.2/,
+      ],
+      [['run', '--duration', 'soon'], {}, /--duration must be a duration like 500ms, 30s/],
+      [['run'], { TRIBUTARY_COMPRESSION: 'brotli' }, /TRIBUTARY_COMPRESSION must be one of none, gzip, lz4/],
+      [['serve', '--port=70000'], {}, /--port must be <= 65535 \(got "70000"\)/],
+      [['serve', '--log-level', 'loud'], {}, /--log-level must be one of fatal, error, warn, info, debug/],
       [
         ['run', '--config', '/nonexistent/tributary.json'],
         {},

@@ -24,7 +24,7 @@ describe('tributary-produce serve', () => {
     expect(x.err.join('\n')).toMatch(/--log-level must be one of fatal, error, warn, info, debug/);
     const y = io({ TRIBUTARY_LOG_LEVEL: 'chatty' });
     expect(await main(['serve', '--port', '0'], y.cli)).toBe(2);
-    expect(y.err.join('\n')).toMatch(/--log-level must be one of/);
+    expect(y.err.join('\n')).toMatch(/TRIBUTARY_LOG_LEVEL must be one of/);
   });
 
   it('logs JSON lines at --log-level, serves health and metrics, and stops on the signal', async () => {

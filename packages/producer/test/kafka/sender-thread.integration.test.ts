@@ -2,8 +2,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { registerLz4Codec } from '@tributary/kafka';
 import { createKafka, ensureTopic, endOffsets } from '../../src/kafka/kafka-client.js';
 import { SenderThread } from '../../src/kafka/sender-thread.js';
-import { KAFKA_CONNECTION_DEFAULTS } from '../../src/load-options.js';
-import type { KafkaConnectionOptions } from '../../src/load-options.js';
+import type { KafkaConnectionOptions } from '../../src/kafka/connection-options.js';
+import { LOAD_OPTIONS } from '../../src/load-options.js';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
 
 const brokers = inject('kafkaBrokers');
@@ -12,13 +12,8 @@ afterAll(async () => {
   for (const t of topics) await deleteTopic(brokers, t);
 });
 
-const connection = (o: Partial<KafkaConnectionOptions>): KafkaConnectionOptions => ({
-  ...KAFKA_CONNECTION_DEFAULTS,
-  brokers,
-  retries: 1,
-  connectionTimeoutMs: 1000,
-  ...o,
-});
+const connection = (o: Partial<KafkaConnectionOptions>): KafkaConnectionOptions =>
+  LOAD_OPTIONS.resolve({ brokers, retries: 1, connectionTimeoutMs: 1000, ...o });
 const record = (partition: number, key: string, value: string) => ({
   partition,
   key,
