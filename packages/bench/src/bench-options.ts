@@ -1,4 +1,4 @@
-import { option, z } from '@tributary/options';
+import { DURATION_UNITS, option, withUnits, z } from '@tributary/options';
 import { InvalidOptionError } from './errors.js';
 
 /** What every bench option set shares: `TRIBUTARY_BENCH_*` variables and `TRIB_BENCH_INVALID_OPTION` errors. */
@@ -7,27 +7,8 @@ export const BENCH_OPTION_SETTINGS = {
   invalid: (name: string, message: string): Error => new InvalidOptionError(name, message),
 } as const;
 
-/**
- * A number schema that also reads text with a unit (`30s`, `20k`, `10%`): the number times the unit's factor. Text
- * without a known unit fails with `must be <like>`; numbers pass through as they are.
- */
-function withUnits(units: Readonly<Record<string, number>>, like: string) {
-  return <S extends z.ZodType>(schema: S) =>
-    z.preprocess((value, ctx) => {
-      if (typeof value !== 'string') return value;
-      const match = /^(\d+(?:\.\d+)?)(\D*)$/.exec(value.trim());
-      const factor = match === null ? undefined : units[match[2]!];
-      if (factor !== undefined) return Number(match![1]) * factor;
-      ctx.addIssue({ code: 'custom', message: `must be ${like}`, input: value });
-      return z.NEVER;
-    }, schema);
-}
-
 /** Milliseconds; text `500ms`, `60s`, `2m`, `1h`, or a bare number of seconds. */
-export const duration = withUnits(
-  { '': 1000, ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 },
-  'a duration like 500ms, 60s, 2m or 1h',
-);
+export const duration = withUnits(DURATION_UNITS, 'a duration like 500ms, 60s, 2m or 1h', 1000);
 
 /** `30_000` → `30s`, as help and messages show a duration. */
 export function durationText(ms: number): string {
@@ -37,7 +18,7 @@ export function durationText(ms: number): string {
 /** Per second; text `5000`, `20k`, `1.5M`, optionally followed by `/s`. */
 export const rate = withUnits(
   Object.fromEntries(
-    Object.entries({ '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }).flatMap(([unit, f]) => [
+    Object.entries({ '': 1, k: 1e3, m: 1e6 }).flatMap(([unit, f]) => [
       [unit, f],
       [`${unit}/s`, f],
     ]),
@@ -46,7 +27,7 @@ export const rate = withUnits(
 );
 
 /** Percent; text `10%`, `2.5%` or `10`. */
-export const percent = withUnits({ '': 1, '%': 1 }, 'a percentage like 10% or 2.5%');
+export const percent = withUnits({ '%': 1 }, 'a percentage like 10% or 2.5%');
 
 /**
  * A duration option in ms, given as text by flags and variables (`60s`, `2m`; a bare number is seconds), so its

@@ -12,3 +12,5 @@ export type { HelpLayout } from './help-text.js';
 export { issueMessage, quoted } from './issue-message.js';
 export { valueFromText } from './text-value.js';
 export { z } from 'zod';
+export { BYTE_UNITS, DURATION_UNITS, unitText, withUnits } from './units.js';
+export type { Units } from './units.js';

@@ -223,7 +223,7 @@ describe('bench CLI', () => {
       [['compare', 'base.json', 'bad.json'], 'bad.json is not JSON'],
       [['compare', 'base.json', 'old.json'], 'old.json: results schemaVersion must be 1'],
       [['compare', 'base.json', 'base.json', '--threshold', 'lots'], '--threshold must be a percentage'],
-      [['compare', 'base.json', 'base.json', '--threshold=-1'], '--threshold must be a percentage'],
+      [['compare', 'base.json', 'base.json', '--threshold=-1'], '--threshold must be >= 0 (got "-1")'],
     ] as const) {
       const t = fakeIo(files);
       expect(await main([...argv], t.io)).toBe(2);
