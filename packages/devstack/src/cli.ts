@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseCli, type CliInvocation } from './cli/args.js';
-import { HELP } from './cli/help.js';
+import { helpText } from './cli/help.js';
 import { startDevstack } from './devstack.js';
 import { isDevstackError } from './errors.js';
-import { resolveDevstackOptions, type DevstackOptions } from './options.js';
+import type { DevstackOptions } from './options.js';
 import { restartElasticsearch, restartKafka } from './restart.js';
 import { runSmoke, type SmokeReport } from './smoke.js';
 import { devstackLogs, devstackStatus, stopDevstack } from './status.js';
@@ -117,11 +117,7 @@ function printSmoke(report: SmokeReport): void {
 }
 
 async function smoke(cli: CliInvocation): Promise<number> {
-  const report = await runSmoke({
-    ...withLog(cli),
-    ...(cli.events === undefined ? {} : { events: cli.events }),
-    ...(cli.partitions === undefined ? {} : { partitions: cli.partitions }),
-  });
+  const report = await runSmoke({ ...withLog(cli), events: cli.events, partitions: cli.partitions });
   if (cli.json) out(JSON.stringify(report, null, 2));
   else printSmoke(report);
   return report.ok ? 0 : 1;
@@ -143,7 +139,6 @@ async function main(argv: readonly string[]): Promise<number> {
   let cli: CliInvocation;
   try {
     cli = parseCli(argv);
-    resolveDevstackOptions(cli.options);
   } catch (error) {
     process.stderr.write(
       `tributary-devstack: ${(error as Error).message}\nRun tributary-devstack --help for usage.\n`,
@@ -151,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (cli.help || cli.command === undefined) {
-    process.stdout.write(HELP);
+    process.stdout.write(helpText());
     return cli.help ? 0 : 2;
   }
   const commands = { up, down, status, logs, smoke, restart } as const;

@@ -2,24 +2,24 @@ export { startDevstack } from './devstack.js';
 export { devstackStatus, stopDevstack, devstackLogs, type StopOutcome } from './status.js';
 export { restartKafka, restartElasticsearch } from './restart.js';
 export {
-  RESTART_DEFAULTS,
+  RESTART_OPTIONS,
   RESTART_SIGNALS,
   RESTART_SIGNAL_NAMES,
   type RestartOptions,
   type RestartSignal,
 } from './restart-options.js';
-export { runSmoke, SMOKE_DEFAULTS, type SmokeOptions, type SmokeReport } from './smoke.js';
+export { runSmoke, SMOKE_OPTIONS, type SmokeOptions, type SmokeReport } from './smoke.js';
 export {
-  DEVSTACK_DEFAULTS,
+  DEVSTACK_OPTIONS,
   SERVICES,
   SERVICE_NAMES,
   defaultCacheDir,
+  devstackOptionsFromEnv,
   resolveDevstackOptions,
   type DevstackOptions,
   type ResolvedDevstackOptions,
   type Service,
 } from './options.js';
-export { DEVSTACK_ENV, devstackOptionsFromEnv } from './options-env.js';
 export { DEVSTACK_ERROR_CODES, DevstackError, isDevstackError, type DevstackErrorCode } from './errors.js';
 export {
   CHANNEL_NAMES,

@@ -5,13 +5,8 @@ import { resolveElasticsearch } from './elasticsearch/resolve.js';
 import { DEVSTACK_ERROR_CODES, DevstackError } from './errors.js';
 import { launchKafka } from './kafka/kafka-server.js';
 import { resolveKafka } from './kafka/resolve.js';
-import {
-  resolveDevstackOptions,
-  type DevstackOptions,
-  type ResolvedDevstackOptions,
-  type Service,
-} from './options.js';
-import { restartSignal, type RestartOptions } from './restart-options.js';
+import { DEVSTACK_OPTIONS, SERVICE_PORTS, type ResolvedDevstackOptions, type Service } from './options.js';
+import { RESTART_OPTIONS, type RestartOptions } from './restart-options.js';
 import { esUrl, kafkaBrokers } from './reuse.js';
 import { checkJava } from './runtime/java.js';
 import { findPortOwner, isPortInUse, waitForPortFree } from './runtime/ports.js';
@@ -27,13 +22,6 @@ import {
 import { killOnExitWithRestarts } from './runtime/stop-server.js';
 import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
 import type { ElasticsearchHandle, KafkaHandle, Restarted, RestartInfo } from './types.js';
-
-const PORT_OPTIONS = {
-  kafka: ['kafkaPort', 'kafkaControllerPort'],
-  elasticsearch: ['esPort', 'esTransportPort'],
-} as const satisfies Record<Service, readonly [keyof DevstackOptions, keyof DevstackOptions]>;
-
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * Restarts the Kafka broker the devstack manages on `kafkaPort` — started by `startDevstack` in this process or in
@@ -81,20 +69,18 @@ async function restartService(
   service: Service,
   options: RestartOptions,
 ): Promise<{ state: ServiceState; info: RestartInfo }> {
-  const { signal: signalOption, ...devstackOptions } = options;
-  const signal = restartSignal(signalOption);
-  const o = resolveDevstackOptions({ ...devstackOptions, services: [service] });
+  const o = RESTART_OPTIONS.resolve({ ...options, services: [service] });
   const log = progressLogger(o.log);
-  const [portOption, secondaryOption] = PORT_OPTIONS[service];
+  const [portOption, secondaryOption] = SERVICE_PORTS[service];
   const port = o[portOption];
   const state = await readLiveState(o.cacheDir, service, port);
   if (state === undefined) throw await notManaged(o, service, port, portOption);
   // Everything the relaunch needs is known before the server is stopped.
   const launch = state.launch?.service === service ? state.launch : await launchFromOptions(o, state, log);
 
-  log(`[${service}] restarting pid ${state.pid} on port ${port} (${signal})`);
+  log(`[${service}] restarting pid ${state.pid} on port ${port} (${o.signal})`);
   const stopStart = performance.now();
-  const stopped = await stopProcessGroup(state.pid, o.stopTimeoutMs, service, signal);
+  const stopped = await stopProcessGroup(state.pid, o.stopTimeoutMs, service, o.signal);
   keepOnExit(state.pid);
   publish('stopped', { service, port, pid: state.pid, how: stopped });
   log(`[${service}] pid ${state.pid} ${stopped} in ${Math.round(performance.now() - stopStart)} ms`);
@@ -166,7 +152,7 @@ async function notManaged(
   o: ResolvedDevstackOptions,
   service: Service,
   port: number,
-  option: string,
+  option: (typeof SERVICE_PORTS)[Service][0],
 ): Promise<DevstackError> {
   const where = `Cannot restart ${service} on port ${port} (${option})`;
   if (await isPortInUse(port)) {
@@ -176,14 +162,14 @@ async function notManaged(
       `${where}: ${owner === undefined ? 'the server listening there' : `it is held by ${owner}, which`} was not ` +
         `started by the devstack (no state file in ${stateDir(o.cacheDir)} names a live process of ours), so it is ` +
         `left alone. Fix: restart it with the tool that started it (e.g. \`docker compose restart ${service}\`), or ` +
-        `pass the port of a server the devstack started (${option} / --${kebab(option)}).`,
+        `pass the port of a server the devstack started (${option} / --${DEVSTACK_OPTIONS.flagName(option)}).`,
       { port, service },
     );
   }
   return new DevstackError(
     DEVSTACK_ERROR_CODES.NOT_RUNNING,
     `${where}: nothing is running there. Fix: start it with \`tributary-devstack up\` / startDevstack(), or pass ` +
-      `the port it runs on (${option} / --${kebab(option)}).`,
+      `the port it runs on (${option} / --${DEVSTACK_OPTIONS.flagName(option)}).`,
     { port, service },
   );
 }

@@ -2,21 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@elastic/elasticsearch';
 import { createKafkaClient } from '@tributary/kafka';
+import { option, z, type OptionInput } from '@tributary/options';
 import { startDevstack } from './devstack.js';
-import { DEVSTACK_ERROR_CODES, DevstackError, invalidOption } from './errors.js';
-import type { DevstackOptions } from './options.js';
+import { DEVSTACK_ERROR_CODES, DevstackError } from './errors.js';
+import { DEVSTACK_OPTIONS } from './options.js';
 
 /** Options of {@link runSmoke}: the devstack options plus the size of the run. */
-export interface SmokeOptions extends DevstackOptions {
+export const SMOKE_OPTIONS = DEVSTACK_OPTIONS.extend({
   /** Events produced, consumed and indexed. @defaultValue `10000` */
-  events?: number;
+  events: option(z.int().min(1).default(10_000), '(smoke) events to push through', { env: false }),
   /** Partitions of the smoke topic. @defaultValue `3` */
-  partitions?: number;
+  partitions: option(z.int().min(1).default(3), '(smoke) partitions of the smoke topic', { env: false }),
   /** Time allowed to consume every event back. @defaultValue `120000` */
-  consumeTimeoutMs?: number;
-}
+  consumeTimeoutMs: option(z.int().min(1).default(120_000), '(smoke) time to consume every event back', {
+    flag: false,
+    env: false,
+  }),
+});
 
-export const SMOKE_DEFAULTS = { events: 10_000, partitions: 3, consumeTimeoutMs: 120_000 } as const;
+export type SmokeOptions = OptionInput<typeof SMOKE_OPTIONS.specs>;
 
 const KINDS = ['click', 'view', 'purchase'] as const;
 
@@ -46,12 +50,6 @@ export interface SmokeReport {
 
 const rate = (count: number, ms: number): number => Math.round((count / Math.max(ms, 1)) * 1000);
 
-function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw invalidOption(name, `must be an integer >= 1 (got ${String(value)})`);
-  return value;
-}
-
 /**
  * End-to-end check of a devstack: starts (or reuses) it, creates a topic, produces `events` small JSON events with
  * kafkajs, consumes them back, bulk-indexes them into Elasticsearch, refreshes, counts, searches and aggregates.
@@ -59,16 +57,13 @@ function positive(name: string, value: number): number {
  */
 export async function runSmoke(options: SmokeOptions = {}): Promise<SmokeReport> {
   const {
-    events: eventsOption,
-    partitions: partitionsOption,
-    consumeTimeoutMs: timeoutOption,
+    events: total,
+    partitions,
+    consumeTimeoutMs,
     ...devstackOptions
-  } = options;
-  const total = positive('events', eventsOption ?? SMOKE_DEFAULTS.events);
-  const partitions = positive('partitions', partitionsOption ?? SMOKE_DEFAULTS.partitions);
-  const consumeTimeoutMs = positive('consumeTimeoutMs', timeoutOption ?? SMOKE_DEFAULTS.consumeTimeoutMs);
-  const log = devstackOptions.log ?? (() => {});
-  const stack = await startDevstack({ ...devstackOptions, services: ['kafka', 'elasticsearch'] });
+  } = SMOKE_OPTIONS.resolve({ ...options, services: ['kafka', 'elasticsearch'] });
+  const { log } = devstackOptions;
+  const stack = await startDevstack(devstackOptions);
   const suffix = randomBytes(4).toString('hex');
   const topic = `tributary-smoke-${suffix}`;
   const index = `tributary-smoke-${suffix}`;

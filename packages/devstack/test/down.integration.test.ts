@@ -11,7 +11,7 @@ import {
 } from '../src/index.js';
 import { isGroupAlive } from '../src/runtime/process-group.js';
 import { statePath } from '../src/runtime/state-file.js';
-import { DEVSTACK_DEFAULTS } from '../src/options.js';
+import { DEVSTACK_OPTIONS } from '../src/options.js';
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
@@ -37,7 +37,7 @@ describe('down: stopping a detached stack through its state file', () => {
     await stack.detach();
     const pid = stack.kafka!.pid!;
     const dataDir = stack.dataDir!;
-    const state = statePath(DEVSTACK_DEFAULTS.cacheDir, 'kafka', options.kafkaPort);
+    const state = statePath(DEVSTACK_OPTIONS.defaults.cacheDir!, 'kafka', options.kafkaPort);
     expect(await exists(state)).toBe(true);
 
     const status = await devstackStatus(options);

@@ -15,12 +15,12 @@ import {
   type Devstack,
   type DevstackOptions,
 } from '../src/index.js';
-import { DEVSTACK_DEFAULTS } from '../src/options.js';
+import { DEVSTACK_OPTIONS } from '../src/options.js';
 import { isGroupAlive } from '../src/runtime/process-group.js';
 import { readState, statePath } from '../src/runtime/state-file.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const cacheDir = DEVSTACK_DEFAULTS.cacheDir;
+const cacheDir = DEVSTACK_OPTIONS.defaults.cacheDir!;
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
@@ -163,7 +163,7 @@ describe('restarting a Kafka broker of the devstack in place (its own broker on 
   });
 
   it('is not the shared broker', () => {
-    expect(options.kafkaPort).not.toBe(DEVSTACK_DEFAULTS.kafkaPort);
+    expect(options.kafkaPort).not.toBe(DEVSTACK_OPTIONS.defaults.kafkaPort);
     expect(stack?.kafka).toMatchObject({ reused: false, port: options.kafkaPort });
   });
 

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { defineOptions, option, z } from '@tributary/options';
 import { clickstreamProtoPath } from './bundled-schema.js';
 import { decodeClickstreamEvent } from './clickstream-event.js';
 import { isCompatible } from './compatibility-issues.js';
@@ -10,24 +10,50 @@ import { loadProtoFile } from './proto-source.js';
 import { decodeRegistryFrame } from './registry-frame.js';
 import { validateClickstreamEvent } from './validation.js';
 
-export const HELP = `Usage: tributary-schema <command> [options]
+class UsageError extends Error {}
 
-Commands:
+/** Each command parses its own flags: another command's flag is rejected naming the command; bad usage exits 2. */
+const commandSettings = (command: string) => ({
+  component: `tributary-schema ${command}`,
+  invalid: (name: string, message: string) => new UsageError(`${name} ${message}`),
+});
+
+/** A flag that is off unless given (no environment variable). */
+const flag = (help: string) => option(z.boolean().default(false), help, { env: false });
+
+/** Flags of `check-compat`. */
+const CHECK_COMPAT_OPTIONS = defineOptions(
+  {
+    ignorePackage: flag('(check-compat) match messages by name inside their package (wire-level check)'),
+    strict: flag('(check-compat) fail on warnings too (renames, wire-compatible type changes, …)'),
+    json: flag('(check-compat) print the issues as JSON'),
+  },
+  commandSettings('check-compat'),
+);
+
+/** Flags of `decode`. */
+const DECODE_OPTIONS = defineOptions(
+  {
+    framed: flag('(decode) the bytes carry a schema-registry header (magic byte 0 + schema id)'),
+    encoding: option(
+      z.enum(['hex', 'base64'], 'must be hex or base64').default('hex'),
+      '(decode) encoding of the argument',
+      { env: false },
+    ),
+  },
+  commandSettings('decode'),
+);
+
+export const HELP = `${CHECK_COMPAT_OPTIONS.extend(DECODE_OPTIONS.specs).help({
+  usage: 'tributary-schema <command> [options]',
+  description: `Commands:
   check-compat <old.proto> [new.proto]   Check that new.proto (default: the current clickstream schema) is
                                          backward compatible with old.proto. Exits 1 on a breaking change.
-      --ignore-package                   Match messages by name inside their package (wire-level check,
-                                         e.g. against the seed's com.example.clickstream schema)
-      --strict                           Fail on warnings too (renames, wire-compatible type changes, …)
-      --json                             Print the issues as JSON
   decode <hex|base64>                    Decode one ClickstreamEvent and print it as JSON with its validation
-      --framed                           The bytes carry a schema-registry header (magic byte 0 + schema id)
-      --encoding <hex|base64>            Encoding of the argument (default: hex)
-  schema-path                            Print the path of the current clickstream .proto
-
-Options:
-  -h, --help                             Show this help
-
-Exit codes: 0 ok, 1 incompatible schema or invalid event, 2 bad usage or unreadable input.
+  schema-path                            Print the path of the current clickstream .proto`,
+  optionsTitle: 'Options (-h, --help shows this help):',
+  epilogue: 'Exit codes: 0 ok, 1 incompatible schema or invalid event, 2 bad usage or unreadable input.',
+})}
 `;
 
 export interface CliIo {
@@ -35,29 +61,19 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-class UsageError extends Error {}
-
 function formatIssue(issue: CompatibilityIssue): string {
   return `${issue.severity.toUpperCase()} ${issue.code}: ${issue.message}`;
 }
 
 function checkCompat(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'ignore-package': { type: 'boolean', default: false },
-      strict: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = CHECK_COMPAT_OPTIONS.parseCommandLine(args, { env: {} });
   if (positionals.length < 1 || positionals.length > 2) {
     throw new UsageError('check-compat needs <old.proto> and optionally <new.proto>');
   }
   const oldPath = positionals[0]!;
   const newPath = positionals[1] ?? clickstreamProtoPath();
   const issues = checkCompatibility(loadProtoFile(oldPath), loadProtoFile(newPath), {
-    ignorePackage: values['ignore-package'],
+    ignorePackage: values.ignorePackage,
   });
   const ok = values.strict ? issues.length === 0 : isCompatible(issues);
   if (values.json)
@@ -72,14 +88,7 @@ function checkCompat(args: string[], io: CliIo): number {
 }
 
 function decode(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      framed: { type: 'boolean', default: false },
-      encoding: { type: 'string', default: 'hex' },
-    },
-  });
+  const { values, positionals } = DECODE_OPTIONS.parseCommandLine(args, { env: {} });
   if (positionals.length !== 1) throw new UsageError('decode needs exactly one <hex|base64> argument');
   const text = positionals[0]!;
   let bytes: Uint8Array;
@@ -87,11 +96,9 @@ function decode(args: string[], io: CliIo): number {
     if (!/^([0-9a-fA-F]{2})*$/.test(text))
       throw new UsageError('decode: argument is not hex (pairs of 0-9a-f)');
     bytes = Buffer.from(text, 'hex');
-  } else if (values.encoding === 'base64') {
+  } else {
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new UsageError('decode: argument is not base64');
     bytes = Buffer.from(text, 'base64');
-  } else {
-    throw new UsageError(`--encoding must be hex or base64, got ${JSON.stringify(values.encoding)}`);
   }
   let schemaId: number | undefined;
   if (values.framed) {
@@ -147,7 +154,7 @@ export function runCli(args: string[], io: CliIo): number {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError) {
       io.err(`tributary-schema: ${(err as Error).message}\nRun tributary-schema --help for usage.\n`);
       return 2;
     }

@@ -28,6 +28,9 @@ describe('tributary-schema CLI', () => {
   it('prints usage for --help and exits 0; without a command prints usage to stderr and exits 2', () => {
     expect(run('--help')).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: tributary-schema/) });
     expect(run('check-compat', '--help').code).toBe(0);
+    expect(run('--help').out).toMatch(
+      /--encoding hex\|base64 +\(decode\) encoding of the argument \[default hex\]/,
+    );
     expect(run()).toMatchObject({ code: 2, err: expect.stringContaining('Usage:') });
   });
 
@@ -37,6 +40,10 @@ describe('tributary-schema CLI', () => {
       err: expect.stringContaining('unknown command "frobnicate"'),
     });
     expect(run('check-compat', '--nope', 'a.proto').code).toBe(2);
+    expect(run('decode', '--strict', 'ab')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--strict is not an option of tributary-schema decode'),
+    });
     expect(run('check-compat').err).toContain('check-compat needs <old.proto>');
   });
 

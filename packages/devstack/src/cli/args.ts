@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
+import { option, z, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
-import type { DevstackOptions, Service } from '../options.js';
-import { devstackOptionsFromEnv, optionFromText } from '../options-env.js';
-import { RESTART_DEFAULTS, RESTART_SIGNAL_NAMES, type RestartSignal } from '../restart-options.js';
+import { DEVSTACK_OPTIONS, SERVICES, type DevstackOptions, type Service } from '../options.js';
+import { RESTART_OPTIONS } from '../restart-options.js';
+import { SMOKE_OPTIONS } from '../smoke.js';
 
 export const COMMANDS = {
   up: 'up',
@@ -15,58 +15,33 @@ export const COMMANDS = {
 export type Command = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const COMMAND_NAMES: readonly Command[] = Object.values(COMMANDS);
 
-/** CLI flags that map one-to-one onto a devstack option (text form). */
-const OPTION_FLAGS = {
-  services: 'services',
-  'kafka-port': 'kafkaPort',
-  'kafka-controller-port': 'kafkaControllerPort',
-  'es-port': 'esPort',
-  'es-transport-port': 'esTransportPort',
-  'kafka-version': 'kafkaVersion',
-  'es-version': 'esVersion',
-  'kafka-heap': 'kafkaHeap',
-  'es-heap': 'esHeap',
-  'cache-dir': 'cacheDir',
-  'data-dir': 'dataDir',
-  'write-queue-size': 'writeQueueSize',
-  'write-threads': 'writeThreadPoolSize',
-  'start-timeout-ms': 'startTimeoutMs',
-  'stop-timeout-ms': 'stopTimeoutMs',
-  java: 'javaCommand',
-  mvn: 'mavenCommand',
-} as const satisfies Record<string, keyof DevstackOptions>;
+/** The commands' own flags, on top of every devstack option (smoke's and restart's are their library options). */
+const CLI_OPTION_SPECS = {
+  detach: option(z.boolean().default(false), '(up) leave the servers running and exit', { env: false }),
+  json: option(z.boolean().default(false), '(status, smoke) print JSON', { env: false }),
+  lines: option(z.int().min(0).default(100), '(logs) lines per log file', { env: false }),
+  events: SMOKE_OPTIONS.specs.events,
+  partitions: SMOKE_OPTIONS.specs.partitions,
+  signal: RESTART_OPTIONS.specs.signal,
+  quiet: option(z.boolean().default(false), 'no progress lines', { short: 'q', env: false }),
+};
 
-export interface CliInvocation {
+/** The command line: devstack options from flags and TRIBUTARY_* variables, plus the commands' own flags. */
+export const CLI_OPTIONS = DEVSTACK_OPTIONS.extend(CLI_OPTION_SPECS, { component: 'tributary-devstack' });
+
+export type CliValues = Pick<OptionValues<typeof CLI_OPTIONS.specs>, keyof typeof CLI_OPTION_SPECS>;
+
+export interface CliInvocation extends CliValues {
   command: Command | undefined;
   help: boolean;
+  /** The devstack options given by flags or environment variables (the library applies the defaults). */
   options: DevstackOptions;
-  detach: boolean;
-  json: boolean;
-  quiet: boolean;
-  lines: number;
-  events: number | undefined;
-  partitions: number | undefined;
   /** The server `restart` restarts. */
   service: Service | undefined;
-  /** How `restart` stops it (`--signal term|kill`). */
-  signal: RestartSignal;
-}
-
-/** `--signal` text: `term` or `kill` (also `sigterm`, `SIGKILL`, any case). */
-export function signalFromText(text: string): RestartSignal {
-  const signal = `SIG${text.trim().toUpperCase().replace(/^SIG/, '')}`;
-  if (!RESTART_SIGNAL_NAMES.includes(signal as RestartSignal)) {
-    throw invalidOption('--signal', `must be term or kill (got ${JSON.stringify(text)})`);
-  }
-  return signal as RestartSignal;
 }
 
 /** Names `restart` accepts for each server. */
-const RESTART_TARGETS: Readonly<Record<string, Service>> = {
-  kafka: 'kafka',
-  elasticsearch: 'elasticsearch',
-  es: 'elasticsearch',
-};
+const RESTART_TARGETS: Readonly<Record<string, Service>> = { ...SERVICES, es: SERVICES.elasticsearch };
 
 /** The server named after `restart`: `kafka`, `elasticsearch` or `es`. */
 function restartTarget(args: readonly string[]): Service {
@@ -78,36 +53,12 @@ function restartTarget(args: readonly string[]): Service {
   return service;
 }
 
-function integerFlag(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text))
-    throw invalidOption(`--${name}`, `must be a positive integer (got ${JSON.stringify(text)})`);
-  return Number(text);
-}
-
 /**
- * Parses the command line (and the TRIBUTARY_* environment, which flags override) into devstack options. Unknown
- * flags and commands throw; option values are validated later by the same code as the library's.
+ * Parses the command line and the TRIBUTARY_* environment (which flags override) and validates every option with the
+ * library's own rules. Unknown flags, commands and bad values throw `TRIB_DEVSTACK_INVALID_OPTION`.
  */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliInvocation {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...Object.fromEntries(Object.keys(OPTION_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-      'auto-create-topics': { type: 'boolean' },
-      'no-reuse': { type: 'boolean' },
-      detach: { type: 'boolean' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      lines: { type: 'string' },
-      events: { type: 'string' },
-      partitions: { type: 'string' },
-      signal: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { help, positionals, values, given } = CLI_OPTIONS.parseCommandLine(argv, { env });
   const [command, ...extra] = positionals;
   if (command !== undefined && !COMMAND_NAMES.includes(command as Command)) {
     throw invalidOption(
@@ -115,29 +66,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       `must be one of ${COMMAND_NAMES.join(', ')} (got ${JSON.stringify(command)})`,
     );
   }
-  const help = (values as { help?: boolean }).help === true;
   const service = command === 'restart' && !help ? restartTarget(extra) : undefined;
   if (command !== 'restart' && extra.length > 0)
     throw invalidOption('command', `takes no arguments (got ${JSON.stringify(extra.join(' '))})`);
-  const options = devstackOptionsFromEnv(env);
-  const flags = values as Record<string, string | boolean | undefined>;
-  for (const [flag, key] of Object.entries(OPTION_FLAGS)) {
-    const text = flags[flag];
-    if (typeof text === 'string') optionFromText(options, key, text, `--${flag}`);
-  }
-  if (flags['auto-create-topics'] === true) options.autoCreateTopics = true;
-  if (flags['no-reuse'] === true) options.reuse = false;
-  return {
-    command: command as Command | undefined,
-    help,
-    options,
-    detach: flags['detach'] === true,
-    json: flags['json'] === true,
-    quiet: flags['quiet'] === true,
-    lines: integerFlag('lines', flags['lines'] as string | undefined) ?? 100,
-    events: integerFlag('events', flags['events'] as string | undefined),
-    partitions: integerFlag('partitions', flags['partitions'] as string | undefined),
-    service,
-    signal: typeof flags['signal'] === 'string' ? signalFromText(flags['signal']) : RESTART_DEFAULTS.signal,
-  };
+  const keys = DEVSTACK_OPTIONS.keys.filter((key) => given.has(key));
+  const options: DevstackOptions = Object.fromEntries(keys.map((key) => [key, values[key]]));
+  const own = help ? CLI_OPTIONS.defaults : values;
+  const cli = Object.fromEntries(
+    Object.keys(CLI_OPTION_SPECS).map((key) => [key, own[key as keyof CliValues]]),
+  );
+  return { ...(cli as CliValues), command: command as Command | undefined, help, options, service };
 }

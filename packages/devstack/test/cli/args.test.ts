@@ -31,6 +31,49 @@ describe('parseCli', () => {
     });
   });
 
+  it('maps the irregular flags and variables onto their options', () => {
+    const cli = parseCli(
+      [
+        'up',
+        '--java',
+        '/opt/jdk/bin/java',
+        '--mvn',
+        'mvnw',
+        '--write-threads',
+        '2',
+        '--auto-create-topics',
+        '--cache-dir',
+        '/c',
+      ],
+      { TRIBUTARY_ES_WRITE_THREADS: '4', TRIBUTARY_DEVSTACK_DATA: '/d', TRIBUTARY_DEVSTACK_SERVICES: 'all' },
+    );
+    expect(cli.options).toEqual({
+      javaCommand: '/opt/jdk/bin/java',
+      mavenCommand: 'mvnw',
+      writeThreadPoolSize: 2,
+      autoCreateTopics: true,
+      cacheDir: '/c',
+      dataDir: '/d',
+      services: ['kafka', 'elasticsearch'],
+    });
+  });
+
+  it('validates the options with the library rules, naming the flag or variable', () => {
+    expect(() => parseCli(['up', '--es-port', '9092'], {})).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_DEVSTACK_INVALID_OPTION',
+        message: '--es-port must differ from kafkaPort (both are 9092)',
+      }),
+    );
+    expect(() => parseCli(['status'], { TRIBUTARY_ES_HEAP: 'lots' })).toThrow(
+      'TRIBUTARY_ES_HEAP must look like "512m" or "1g" (got "lots")',
+    );
+    expect(() => parseCli(['up', '--services', 'kafka,zookeeper'], {})).toThrow(
+      '--services must only contain kafka, elasticsearch (got "kafka,zookeeper")',
+    );
+    expect(parseCli(['up', '--services', 'kafka', '--es-port', '9092'], {}).options.esPort).toBe(9092);
+  });
+
   it('reads command-specific flags', () => {
     const cli = parseCli(['smoke', '--events', '500', '--partitions', '6', '--json', '-q'], {});
     expect(cli).toMatchObject({
@@ -40,7 +83,9 @@ describe('parseCli', () => {
       json: true,
       quiet: true,
       lines: 100,
+      detach: false,
     });
+    expect(parseCli(['smoke'], {})).toMatchObject({ events: 10_000, partitions: 3 });
     expect(parseCli(['logs', '--lines', '20'], {}).lines).toBe(20);
     expect(parseCli(['--help'], {}).help).toBe(true);
   });
@@ -51,7 +96,7 @@ describe('parseCli', () => {
     );
     expect(() => parseCli(['up', '--bogus'], {})).toThrow(/bogus/);
     expect(() => parseCli(['up', '--kafka-port', 'x'], {})).toThrow(
-      '--kafka-port must be an integer (got "x")',
+      '--kafka-port must be an integer between 1 and 65535 (got "x")',
     );
     expect(() => parseCli(['smoke', '--events', '-1'], {})).toThrow(/events/);
     expect(() => parseCli(['up', 'extra'], {})).toThrow('command takes no arguments');
