@@ -205,12 +205,13 @@ export class OptionSet<Specs extends OptionSpecs> {
       const key = String(issue.path[0] ?? 'options');
       const rest = issue.path.slice(1).map(String);
       const got = issue.path.length <= 1 && key in raw ? raw[key] : (issue as { input?: unknown }).input;
+      const shown = this.specs[key]?.secret === true ? '***' : quoted(got);
       const source = origin.get(key);
       throw this.#invalid(
         key,
         source,
         rest,
-        `${issueMessage(issue)} (got ${quoted(got)}${this.#fromFile(source)})`,
+        `${issueMessage(issue)} (got ${shown}${this.#fromFile(source)})`,
       );
     }
     const values = result.data as OptionValues<Specs>;

@@ -232,6 +232,9 @@ describe('OptionSet.help and redacted', () => {
     const values = options.resolve({ apiKey: 's3cret' });
     expect(JSON.stringify(options.redacted(values))).not.toContain('s3cret');
     expect(options.redacted(values).apiKey).toBe('***');
+    expect(thrown(() => options.resolve({ apiKey: { key: 's3cret' } as never })).message).toBe(
+      'apiKey must be a string (got ***)',
+    );
   });
 
   it('extends a library’s options with a CLI’s own', () => {
