@@ -285,7 +285,10 @@ export class OptionSet<Specs extends OptionSpecs> {
       if (kindOf(spec.schema) === 'boolean') {
         options[flag] = { type: 'boolean', ...short };
         options[`no-${flag}`] = { type: 'boolean' };
-      } else options[flag] = { type: 'string', ...short };
+      } else {
+        options[flag] = { type: 'string', ...short };
+        if (spec.schema.safeParse(false).success) options[`no-${flag}`] = { type: 'boolean' };
+      }
     }
     try {
       return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -313,7 +316,7 @@ export class OptionSet<Specs extends OptionSpecs> {
       const value = flagValues[flag];
       if (value !== undefined) out[key] = value;
       if (flagValues[`no-${flag}`] === true) {
-        if (value === true) throw this.settings.invalid(`--no-${flag}`, `contradicts --${flag}`);
+        if (value !== undefined) throw this.settings.invalid(`--no-${flag}`, `contradicts --${flag}`);
         out[key] = false;
       }
     }
