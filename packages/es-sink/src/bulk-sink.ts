@@ -12,7 +12,7 @@ import { installIndexTemplate } from './index-management/index-template.js';
 import { BulkTally } from './metrics/bulk-tally.js';
 import { NO_RESPONSE_STATUS } from './metrics/metric-names.js';
 import { SinkMetrics } from './metrics/sink-metrics.js';
-import { resolveSinkOptions, type BulkSinkOptions, type ResolvedSinkOptions } from './options.js';
+import { SINK_OPTIONS, type BulkSinkOptions, type SinkOptionValues } from './options.js';
 import { classifyItem, classifyRequestError, splitInHalves, type BulkResponseItem } from './outcome.js';
 import { ConcurrencyLimit } from './retry/adaptive-concurrency.js';
 import { RETRY_DEADLINE_EXCEEDED, RetryPolicy } from './retry/retry-policy.js';
@@ -50,7 +50,7 @@ let nextRequestId = 0;
  * `onDeadLetter` (with the reason). `flush()` and `close()` wait until every accepted document has completed.
  */
 export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
-  readonly #options: ResolvedSinkOptions<TDoc, TContext>;
+  readonly #options: SinkOptionValues<TDoc, TContext>;
   readonly #client: Client;
   readonly #ownsClient: boolean;
   readonly #now: () => number;
@@ -83,7 +83,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   };
 
   constructor(options: BulkSinkOptions<TDoc, TContext>) {
-    this.#options = resolveSinkOptions(options);
+    this.#options = SINK_OPTIONS.resolve(options) as SinkOptionValues<TDoc, TContext>;
     const o = this.#options;
     this.#now = o.clock ?? Date.now;
     this.#createdAt = this.#now();
@@ -100,7 +100,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         node: o.node as string | string[],
         ...(o.auth === undefined ? {} : { auth: o.auth }),
         ...(o.tls === undefined ? {} : { tls: o.tls }),
-        compression: o.compression ?? false,
+        compression: o.compression,
         requestTimeout: o.requestTimeoutMs,
         maxRetries: 3,
       });

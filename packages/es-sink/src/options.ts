@@ -1,306 +1,265 @@
 import type { Client, ClientOptions } from '@elastic/elasticsearch';
+import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import type { Registry } from 'prom-client';
 import { invalidOption } from './errors.js';
-import { validateTemplateSpec, type IndexTemplateSpec } from './index-management/index-template.js';
-import {
-  BULK_ACTION_VALUES,
-  VERSION_TYPE_VALUES,
-  type Ack,
-  type BulkAction,
-  type DeadLetterReason,
-  type SinkItem,
-  type VersionType,
-} from './types.js';
+import { INDEX_TEMPLATE } from './index-management/index-template.js';
+import { BULK_ACTIONS, VERSION_TYPES, type Ack, type DeadLetterReason, type SinkItem } from './types.js';
 
-/** Defaults of every numeric and enumerated sink option, modelled on the anchors (Kafka Connect ES, Logstash). */
-export const SINK_DEFAULTS = {
-  /**
-   * Close a bulk request at this many documents.
-   * @defaultValue 1000
-   */
-  flushDocs: 1000,
-  /**
-   * Close a bulk request at this many uncompressed bytes (elasticsearch-js helper and Kafka Connect: 5 MiB).
-   * @defaultValue 5 MiB
-   */
-  flushBytes: 5 * 1024 * 1024,
-  /**
-   * Maximum age of the OLDEST buffered document before its batch is sent (not an idle timer).
-   * @defaultValue 1000
-   */
-  flushIntervalMs: 1000,
-  /**
-   * Bulk requests in flight (starting value when adaptive).
-   * @defaultValue 2
-   */
-  concurrency: 2,
-  /**
-   * AIMD on the in-flight limit: halve on 429s and latency spikes, +1 per round trip otherwise.
-   * @defaultValue false
-   */
-  adaptiveConcurrency: false,
-  /** @defaultValue 1 */
-  minConcurrency: 1,
-  /** @defaultValue 8 */
-  maxConcurrency: 8,
-  /**
-   * `write()` waits while this many documents are accepted but not completed (bounded memory).
-   * @defaultValue 10000
-   */
-  maxBufferedDocs: 10_000,
-  /**
-   * `write()` waits while this many bytes are accepted but not completed.
-   * @defaultValue 64 MiB
-   */
-  maxBufferedBytes: 64 * 1024 * 1024,
-  /**
-   * First backoff window; each retry doubles it (full jitter).
-   * @defaultValue 100
-   */
-  retryInitialDelayMs: 100,
-  /** @defaultValue 30000 */
-  retryMaxDelayMs: 30_000,
+/** A function option; the exact signature of the document-typed ones comes from {@link BulkSinkOptions}. */
+export const fn = <F extends (...args: never[]) => unknown>() =>
+  z.custom<F>((v) => typeof v === 'function', 'must be a function');
+
+/** Options that only code can give (functions, clients, credentials objects): no flag, no variable. */
+export const CODE_ONLY = { flag: false, env: false } as const;
+
+/** A prom-client Registry (the sink's and the connector's `registry`). */
+export const PROM_REGISTRY = z.custom<Registry>(
+  (v) => typeof (v as { registerMetric?: unknown } | null)?.registerMetric === 'function',
+  'must be a prom-client Registry',
+);
+
+const SINK_AUTH = z.union(
+  [
+    z.object({ username: z.string(), password: z.string() }),
+    z.object({ apiKey: z.string() }),
+    z.object({ bearer: z.string() }),
+  ],
+  { error: 'must be { username, password }, { apiKey } or { bearer }' },
+);
+
+/** Authentication passed through to the ES client; never logged (see `redactOptions`). */
+export type SinkAuth = z.output<typeof SINK_AUTH>;
+
+/**
+ * The sink's tuning: batching, concurrency, retries, bulk parameters (modelled on the anchors: Kafka Connect ES,
+ * Logstash, the elasticsearch-js bulk helper). Every one is also a flag of the `tributary-es-sink` CLI.
+ */
+export const SINK_SETTING_SPECS = {
+  /** Document date field used by a date pattern in `index` (UTC). */
+  indexDateField: option(
+    z.string().min(1).optional(),
+    'date field of the documents for a date pattern in --index',
+    {
+      placeholder: '<path>',
+    },
+  ),
+  /** Default bulk action. */
+  action: option(z.enum(BULK_ACTIONS).default('index'), 'default bulk action'),
+  versionType: option(z.enum(VERSION_TYPES).default('external'), 'version type of external versions'),
+  /** Ingest pipeline. */
+  pipeline: option(z.string().min(1).optional(), 'ingest pipeline', { placeholder: '<name>' }),
+  /** `refresh` parameter of each bulk request (tests; leave unset in production). */
+  refresh: option(
+    z.union([z.boolean(), z.literal('wait_for')]).optional(),
+    'refresh after each bulk request',
+    {
+      hidden: true,
+    },
+  ),
+  /** gzip request bodies. */
+  compression: option(z.boolean().default(false), 'gzip request bodies'),
+  flushDocs: option(z.int().min(1).default(1000), 'close a bulk request at this many documents'),
+  /** Close a bulk request at this many uncompressed bytes (elasticsearch-js helper and Kafka Connect: 5 MiB). */
+  flushBytes: option(
+    z
+      .int()
+      .min(1)
+      .default(5 * 1024 * 1024),
+    'close a bulk request at this many bytes',
+    {
+      defaultText: '5 MiB',
+    },
+  ),
+  /** Maximum age of the OLDEST buffered document before its batch is sent (not an idle timer). */
+  flushIntervalMs: option(z.int().min(0).default(1000), 'send a batch once its oldest document is this old'),
+  /** Bulk requests in flight (starting value when adaptive). */
+  concurrency: option(z.int().min(1).default(2), 'bulk requests in flight'),
+  /** AIMD on the in-flight limit: halve on 429s and latency spikes, +1 per round trip otherwise. */
+  adaptiveConcurrency: option(z.boolean().default(false), 'AIMD on 429s and latency'),
+  minConcurrency: option(z.int().min(1).default(1), 'lowest in-flight limit when adaptive'),
+  maxConcurrency: option(z.int().min(1).default(8), 'highest in-flight limit when adaptive'),
+  /** A request slower than this multiple of the smoothed latency counts as congestion (adaptive concurrency). */
+  latencyFactor: option(
+    z.number().gt(1).default(2),
+    'latency over this multiple of the smoothed one is congestion',
+  ),
+  /** `write()` waits while this many documents are accepted but not completed (bounded memory). */
+  maxBufferedDocs: option(z.int().min(1).default(10_000), 'write() waits at this many outstanding documents'),
+  /** `write()` waits while this many bytes are accepted but not completed. */
+  maxBufferedBytes: option(
+    z
+      .int()
+      .min(1)
+      .default(64 * 1024 * 1024),
+    'write() waits at this many outstanding bytes',
+    {
+      defaultText: '64 MiB',
+    },
+  ),
+  /** First backoff window; each retry doubles it (full jitter). */
+  retryInitialDelayMs: option(z.int().min(0).default(100), 'first retry backoff; each retry doubles it'),
+  retryMaxDelayMs: option(z.int().min(1).default(30_000), 'longest retry backoff'),
   /**
    * Give up a document still failing transiently (connection error, timeout, 429, 5xx) this long after its first
    * attempt: dead-letter it with "retry deadline exceeded". `0` = no deadline: retry until Elasticsearch takes it
    * (as Logstash does); while it is down, `maxBufferedDocs`/`maxBufferedBytes` hold memory and a Kafka source pauses.
-   * @defaultValue 0 (no deadline)
    */
-  retryDeadlineMs: 0,
-  /**
-   * Per-request timeout of a bulk request.
-   * @defaultValue 30000
-   */
-  requestTimeoutMs: 30_000,
-  /** @defaultValue 'index' */
-  action: 'index' as BulkAction,
-  /** @defaultValue 'external' */
-  versionType: 'external' as VersionType,
-  /**
-   * A request slower than this multiple of the smoothed latency counts as congestion (adaptive concurrency).
-   * @defaultValue 2
-   */
-  latencyFactor: 2,
-} as const;
+  retryDeadlineMs: option(
+    z.int().min(0).default(0),
+    'dead-letter a document failing transiently this long after its first attempt (0 = never)',
+  ),
+  /** Per-request timeout of a bulk request. */
+  requestTimeoutMs: option(z.int().min(1).default(30_000), 'timeout of a bulk request'),
+};
 
-/** Authentication passed through to the ES client; never logged (see `redactOptions`). */
-export type SinkAuth = { username: string; password: string } | { apiKey: string } | { bearer: string };
-
-export interface BulkSinkOptions<TDoc = Record<string, unknown>, TContext = unknown> {
+/** Every option of a BulkSink. */
+export const SINK_OPTION_SPECS = {
   /** Elasticsearch URL(s). Required unless `client` is given. */
-  node?: string | string[];
+  node: option(z.union([z.string(), z.array(z.string()).min(1)]).optional(), 'Elasticsearch URL(s)', {
+    placeholder: '<url>',
+  }),
   /** An existing client (the sink then does not close it). */
-  client?: Client;
-  auth?: SinkAuth;
+  client: option(
+    z
+      .custom<Client>(
+        (v) => typeof (v as { transport?: { request?: unknown } } | null)?.transport?.request === 'function',
+        'must be an Elasticsearch Client',
+      )
+      .optional(),
+    'an existing Elasticsearch client',
+    CODE_ONLY,
+  ),
+  auth: option(SINK_AUTH.optional(), 'credentials passed to the client', { ...CODE_ONLY, secret: true }),
   /** TLS options passed to the client (`ca`, `rejectUnauthorized`, …). */
-  tls?: ClientOptions['tls'];
-  /** gzip request bodies. */
-  compression?: boolean;
-  /** Index (or data stream) name, date pattern (`metrics-{yyyy.MM.dd}`), or a function of the document. */
-  index: string | ((document: TDoc) => string);
-  /** Document date field used by a date pattern in `index` (UTC). */
-  indexDateField?: string;
-  /** Default bulk action. */
-  action?: BulkAction;
-  /** Document id from the document (deterministic ids make retries idempotent). */
-  idKey?: (document: TDoc) => string | undefined;
-  /** External version from the document (a Kafka offset or a result version). */
-  versionKey?: (document: TDoc) => number | undefined;
-  versionType?: VersionType;
-  /** Ingest pipeline. */
-  pipeline?: string;
-  /** `refresh` parameter of each bulk request (tests; leave unset in production). */
-  refresh?: boolean | 'wait_for';
+  tls: option(
+    z
+      .custom<ClientOptions['tls']>((v) => typeof v === 'object' && v !== null, 'must be TLS options')
+      .optional(),
+    'TLS options passed to the client',
+    { ...CODE_ONLY, secret: true },
+  ),
+  index: option(
+    z.custom<string | ((document: never) => string)>(
+      (v) => typeof v === 'function' || (typeof v === 'string' && v !== ''),
+      'must be an index name, a date pattern or a function of the document',
+    ),
+    'index or data stream name, or date pattern (metrics-{yyyy.MM.dd})',
+    { placeholder: '<pattern>' },
+  ),
   /** Composable index template installed before the first write. */
-  template?: IndexTemplateSpec;
-  flushDocs?: number;
-  flushBytes?: number;
-  flushIntervalMs?: number;
-  concurrency?: number;
-  adaptiveConcurrency?: boolean;
-  minConcurrency?: number;
-  maxConcurrency?: number;
-  latencyFactor?: number;
-  maxBufferedDocs?: number;
-  maxBufferedBytes?: number;
-  retryInitialDelayMs?: number;
-  retryMaxDelayMs?: number;
-  /** Give a transiently failing document up this long after its first attempt; 0 (the default) = never. */
-  retryDeadlineMs?: number;
-  requestTimeoutMs?: number;
-  /** Called once per document that completed (written or duplicate). */
-  onAck?: (item: SinkItem<TDoc, TContext>, ack: Ack) => void;
-  /** Called once per document given up; may return a promise, which `flush()` awaits. */
-  onDeadLetter?: (item: SinkItem<TDoc, TContext>, reason: DeadLetterReason) => void | Promise<void>;
+  template: option(INDEX_TEMPLATE.optional(), 'index template installed before the first write', CODE_ONLY),
+  ...SINK_SETTING_SPECS,
+  idKey: option(fn().optional(), 'document id from the document', CODE_ONLY),
+  versionKey: option(fn().optional(), 'external version from the document', CODE_ONLY),
+  onAck: option(fn().optional(), 'called once per document that completed', CODE_ONLY),
+  onDeadLetter: option(fn().optional(), 'called once per document given up', CODE_ONLY),
   /** Clock (ms) for batching ages and retry deadlines. */
-  clock?: () => number;
+  clock: option(fn<() => number>().optional(), 'clock (ms)', CODE_ONLY),
   /** Random source in [0, 1) for backoff jitter. */
-  random?: () => number;
+  random: option(fn<() => number>().optional(), 'random source for backoff jitter', CODE_ONLY),
   /**
    * prom-client Registry receiving the `tributary_es_sink_*` metrics (bulk latency, documents by outcome, retries,
    * dead letters, rejections, in-flight requests, buffered bytes). Without it no metric is kept.
    */
-  registry?: Registry;
-}
+  registry: option(PROM_REGISTRY.optional(), 'prom-client Registry for the metrics', CODE_ONLY),
+};
 
-type NumericKey =
-  | 'flushDocs'
-  | 'flushBytes'
-  | 'flushIntervalMs'
-  | 'concurrency'
-  | 'minConcurrency'
-  | 'maxConcurrency'
-  | 'latencyFactor'
-  | 'maxBufferedDocs'
-  | 'maxBufferedBytes'
-  | 'retryInitialDelayMs'
-  | 'retryMaxDelayMs'
-  | 'retryDeadlineMs'
-  | 'requestTimeoutMs';
-
-/** Options after validation, with defaults applied. */
-export type ResolvedSinkOptions<TDoc, TContext> = Omit<
-  BulkSinkOptions<TDoc, TContext>,
-  NumericKey | 'action' | 'versionType' | 'adaptiveConcurrency'
-> &
-  Record<NumericKey, number> & { action: BulkAction; versionType: VersionType; adaptiveConcurrency: boolean };
-
-const POSITIVE_INTEGERS: readonly NumericKey[] = [
-  'flushDocs',
-  'flushBytes',
-  'concurrency',
-  'minConcurrency',
-  'maxConcurrency',
-  'maxBufferedDocs',
-  'maxBufferedBytes',
-  'retryMaxDelayMs',
-  'requestTimeoutMs',
-];
-const NON_NEGATIVE_INTEGERS: readonly NumericKey[] = [
-  'flushIntervalMs',
-  'retryInitialDelayMs',
-  'retryDeadlineMs',
-];
-
-/** Validates once and applies `SINK_DEFAULTS`; throws TRIB_SINK_INVALID_OPTION naming the option. */
-export function resolveSinkOptions<TDoc, TContext>(
-  options: BulkSinkOptions<TDoc, TContext>,
-): ResolvedSinkOptions<TDoc, TContext> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
-  const resolved = { ...SINK_DEFAULTS, ...stripUndefined(options) } as ResolvedSinkOptions<TDoc, TContext>;
-  if (resolved.client === undefined) {
-    const nodes = Array.isArray(resolved.node) ? resolved.node : [resolved.node];
-    if (resolved.node === undefined || nodes.length === 0)
-      throw invalidOption('node', 'is required when client is not given');
-    for (const node of nodes) {
-      let url: URL;
-      try {
-        url = new URL(String(node));
-      } catch {
-        throw invalidOption(
-          'node',
-          `must be an http(s) URL like http://127.0.0.1:9200 (got ${JSON.stringify(redactUrl(String(node)))})`,
-        );
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw invalidOption('node', `must use http: or https: (got ${url.protocol})`);
+/** The sink's options, validated once at construction; errors are TRIB_SINK_INVALID_OPTION naming the option. */
+export const SINK_OPTIONS = defineOptions(SINK_OPTION_SPECS, {
+  component: 'BulkSink',
+  invalid: invalidOption,
+  check: (o, fail) => {
+    if (o.client === undefined) {
+      if (o.node === undefined) return fail('node', 'is required when client is not given');
+      for (const node of [o.node].flat()) {
+        if (!URL.canParse(node)) {
+          fail(
+            'node',
+            `must be an http(s) URL like http://127.0.0.1:9200 (got ${JSON.stringify(redactUrl(node))})`,
+          );
+        }
+        const { protocol } = new URL(node);
+        if (protocol !== 'http:' && protocol !== 'https:')
+          fail('node', `must use http: or https: (got ${protocol})`);
       }
     }
-  }
-  for (const key of POSITIVE_INTEGERS) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
-      throw invalidOption(key, `must be a positive integer (got ${String(resolved[key])})`);
-  }
-  for (const key of NON_NEGATIVE_INTEGERS) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] < 0)
-      throw invalidOption(key, `must be a non-negative integer (got ${String(resolved[key])})`);
-  }
-  if (!(typeof resolved.latencyFactor === 'number' && resolved.latencyFactor > 1))
-    throw invalidOption('latencyFactor', 'must be a number > 1');
-  if (resolved.minConcurrency > resolved.maxConcurrency)
-    throw invalidOption('minConcurrency', 'must be <= maxConcurrency');
-  if (
-    resolved.adaptiveConcurrency &&
-    (resolved.concurrency < resolved.minConcurrency || resolved.concurrency > resolved.maxConcurrency)
-  ) {
-    throw invalidOption(
-      'concurrency',
-      'must lie between minConcurrency and maxConcurrency when adaptiveConcurrency is on',
-    );
-  }
-  if (resolved.retryInitialDelayMs > resolved.retryMaxDelayMs)
-    throw invalidOption('retryInitialDelayMs', 'must be <= retryMaxDelayMs');
-  if (resolved.maxBufferedDocs < resolved.flushDocs)
-    throw invalidOption('maxBufferedDocs', 'must be >= flushDocs');
-  if (resolved.maxBufferedBytes < resolved.flushBytes)
-    throw invalidOption('maxBufferedBytes', 'must be >= flushBytes');
-  if (!BULK_ACTION_VALUES.includes(resolved.action))
-    throw invalidOption('action', `must be one of ${BULK_ACTION_VALUES.join(', ')}`);
-  if (!VERSION_TYPE_VALUES.includes(resolved.versionType))
-    throw invalidOption('versionType', `must be one of ${VERSION_TYPE_VALUES.join(', ')}`);
-  if (typeof resolved.index !== 'function' && (typeof resolved.index !== 'string' || resolved.index === '')) {
-    throw invalidOption('index', 'must be an index name, a date pattern or a function of the document');
-  }
-  for (const key of ['idKey', 'versionKey', 'onAck', 'onDeadLetter', 'clock', 'random'] as const) {
-    if (resolved[key] !== undefined && typeof resolved[key] !== 'function')
-      throw invalidOption(key, 'must be a function');
-  }
-  if (resolved.versionKey !== undefined && (resolved.action === 'update' || resolved.action === 'create')) {
-    throw invalidOption(
-      'versionKey',
-      `cannot be used with action ${resolved.action} (Elasticsearch supports external versions only on index and delete)`,
-    );
-  }
-  if (
-    resolved.registry !== undefined &&
-    (typeof resolved.registry !== 'object' ||
-      resolved.registry === null ||
-      typeof (resolved.registry as { registerMetric?: unknown }).registerMetric !== 'function')
-  ) {
-    throw invalidOption('registry', 'must be a prom-client Registry');
-  }
-  if (resolved.auth !== undefined) {
-    const a = resolved.auth as Record<string, unknown>;
-    const ok =
-      (typeof a['username'] === 'string' && typeof a['password'] === 'string') ||
-      typeof a['apiKey'] === 'string' ||
-      typeof a['bearer'] === 'string';
-    if (!ok) throw invalidOption('auth', 'must be { username, password }, { apiKey } or { bearer }');
-  }
-  if (resolved.template !== undefined) {
-    validateTemplateSpec(resolved.template);
-    if (resolved.template.dataStream === true && resolved.action !== 'create') {
-      throw invalidOption(
+    if (o.minConcurrency > o.maxConcurrency) fail('minConcurrency', 'must be <= maxConcurrency');
+    if (o.adaptiveConcurrency && (o.concurrency < o.minConcurrency || o.concurrency > o.maxConcurrency)) {
+      fail(
+        'concurrency',
+        'must lie between minConcurrency and maxConcurrency when adaptiveConcurrency is on',
+      );
+    }
+    if (o.retryInitialDelayMs > o.retryMaxDelayMs) fail('retryInitialDelayMs', 'must be <= retryMaxDelayMs');
+    if (o.maxBufferedDocs < o.flushDocs) fail('maxBufferedDocs', `must be >= flushDocs (${o.flushDocs})`);
+    if (o.maxBufferedBytes < o.flushBytes)
+      fail('maxBufferedBytes', `must be >= flushBytes (${o.flushBytes})`);
+    if (o.versionKey !== undefined && (o.action === 'update' || o.action === 'create')) {
+      fail(
+        'versionKey',
+        `cannot be used with action ${o.action} (Elasticsearch supports external versions only on index and delete)`,
+      );
+    }
+    if (o.template?.dataStream === true && o.action !== 'create') {
+      fail(
         'action',
         "must be 'create' when template.dataStream is true (data streams accept op_type create only)",
       );
     }
-  }
-  return resolved;
+  },
+});
+
+/** Defaults of every sink option that has one. */
+export const SINK_DEFAULTS = SINK_OPTIONS.defaults;
+
+/** The options whose types follow the sink's document and context types. */
+interface DocumentTyped<TDoc, TContext> {
+  /** Index (or data stream) name, date pattern (`metrics-{yyyy.MM.dd}`), or a function of the document. */
+  index: string | ((document: TDoc) => string);
+  /** Document id from the document (deterministic ids make retries idempotent). */
+  idKey?: ((document: TDoc) => string | undefined) | undefined;
+  /** External version from the document (a Kafka offset or a result version). */
+  versionKey?: ((document: TDoc) => number | undefined) | undefined;
+  /** Called once per document that completed (written or duplicate). */
+  onAck?: ((item: SinkItem<TDoc, TContext>, ack: Ack) => void) | undefined;
+  /** Called once per document given up; may return a promise, which `flush()` awaits. */
+  onDeadLetter?:
+    ((item: SinkItem<TDoc, TContext>, reason: DeadLetterReason) => void | Promise<void>) | undefined;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+type SinkSpecs = typeof SINK_OPTION_SPECS;
+
+export type BulkSinkOptions<TDoc = Record<string, unknown>, TContext = unknown> = Omit<
+  OptionInput<SinkSpecs>,
+  keyof DocumentTyped<TDoc, TContext>
+> &
+  DocumentTyped<TDoc, TContext>;
+
+/** The options after validation, every default applied. */
+export type SinkOptionValues<TDoc, TContext> = Omit<
+  OptionValues<SinkSpecs>,
+  keyof DocumentTyped<TDoc, TContext>
+> &
+  DocumentTyped<TDoc, TContext>;
 
 /** Removes credentials from a URL (`http://user:pass@host` → `http://***:***@host`). */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^/@\s,]+)@/g, '//***:***@');
 }
 
-/** A printable copy of the options: credentials and URL userinfo replaced by `***`, functions by their kind. */
+/** A printable copy of sink options: secrets and URL userinfo replaced by `***`, functions and clients by their kind. */
 export function redactOptions(options: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (key === 'auth' && value !== undefined)
-      out[key] = Object.fromEntries(Object.keys(value as object).map((k) => [k, '***']));
-    else if (key === 'tls' && value !== undefined) out[key] = '***';
-    else if (key === 'client' && value !== undefined) out[key] = '[Client]';
-    else if (key === 'registry' && value !== undefined) out[key] = '[Registry]';
-    else if (key === 'node')
+  const out = SINK_OPTIONS.redacted(options as Partial<OptionValues<SinkSpecs>>);
+  for (const [key, value] of Object.entries(out)) {
+    if (key === 'node' && value !== undefined)
       out[key] = Array.isArray(value) ? value.map((v) => redactUrl(String(v))) : redactUrl(String(value));
     else if (typeof value === 'function') out[key] = '[Function]';
-    else out[key] = value;
+    else if (
+      typeof value === 'object' &&
+      value !== null &&
+      ![Object.prototype, Array.prototype, null].includes(Object.getPrototypeOf(value))
+    )
+      out[key] = `[${(value as object).constructor.name}]`;
   }
   return out;
 }

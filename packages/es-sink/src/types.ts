@@ -8,12 +8,10 @@ export const BULK_ACTIONS = {
   delete: 'delete',
 } as const;
 export type BulkAction = (typeof BULK_ACTIONS)[keyof typeof BULK_ACTIONS];
-export const BULK_ACTION_VALUES: readonly BulkAction[] = Object.values(BULK_ACTIONS);
 
 /** Version types for external versioning (an older write can never overwrite a newer one). */
 export const VERSION_TYPES = { external: 'external', externalGte: 'external_gte' } as const;
 export type VersionType = (typeof VERSION_TYPES)[keyof typeof VERSION_TYPES];
-export const VERSION_TYPE_VALUES: readonly VersionType[] = Object.values(VERSION_TYPES);
 
 /** Per-call overrides of `write()`; everything is optional and falls back to the sink's options. */
 export interface WriteOptions<TContext = unknown> {

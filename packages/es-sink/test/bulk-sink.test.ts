@@ -367,7 +367,7 @@ describe('BulkSink', () => {
   it('rejects bad options at construction, naming the option', () => {
     const make = (o: Partial<BulkSinkOptions<Doc>>) => () =>
       new BulkSink<Doc>({ node: 'http://127.0.0.1:1', index: 'x', ...o });
-    expect(make({ flushDocs: 0 })).toThrow(/^flushDocs must be a positive integer/);
+    expect(make({ flushDocs: 0 })).toThrow(/^flushDocs must be >= 1 \(got 0\)/);
     expect(make({ node: 'not a url' })).toThrow(/^node must be an http\(s\) URL/);
     expect(make({ index: 'Upper' })).toThrow(/^index must be/);
     expect(make({ index: 'm-{yyyy.MM.dd}' })).toThrow(/^indexDateField is required/);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SINK_DEFAULTS, redactOptions, redactUrl, resolveSinkOptions } from '../src/options.js';
+import { SINK_DEFAULTS, SINK_OPTIONS, redactOptions, redactUrl } from '../src/options.js';
 
-describe('resolveSinkOptions', () => {
+const resolveSinkOptions = SINK_OPTIONS.resolve.bind(SINK_OPTIONS);
+
+describe('SINK_OPTIONS.resolve', () => {
   it('applies SINK_DEFAULTS', () => {
     expect(resolveSinkOptions({ node: 'http://127.0.0.1:9200', index: 'x' })).toMatchObject(SINK_DEFAULTS);
   });
@@ -13,7 +15,9 @@ describe('resolveSinkOptions', () => {
     expect(() => resolveSinkOptions({ ...base, retryInitialDelayMs: 10, retryMaxDelayMs: 5 })).toThrow(
       /^retryInitialDelayMs must be <= retryMaxDelayMs/,
     );
-    expect(() => resolveSinkOptions({ ...base, auth: { user: 'x' } as never })).toThrow(/^auth must be/);
+    expect(() => resolveSinkOptions({ ...base, auth: { user: 'x' } as never })).toThrow(
+      /^auth must be \{ username, password \}, \{ apiKey \} or \{ bearer \}/,
+    );
     expect(() => resolveSinkOptions({ ...base, action: 'upsert' as never })).toThrow(
       /^action must be one of index, create, update, delete/,
     );
@@ -22,6 +26,24 @@ describe('resolveSinkOptions', () => {
     ).toThrow(/^action must be 'create'/);
     expect(() => resolveSinkOptions({ ...base, adaptiveConcurrency: true, concurrency: 20 })).toThrow(
       /^concurrency must lie between/,
+    );
+    expect(() => resolveSinkOptions({ ...base, flushDocs: 0 })).toThrow(/^flushDocs must be >= 1 \(got 0\)/);
+    expect(() => resolveSinkOptions({ ...base, latencyFactor: 1 })).toThrow(/^latencyFactor must be > 1/);
+    expect(() => resolveSinkOptions({ ...base, flushDocs: 50, maxBufferedDocs: 10 })).toThrow(
+      /^maxBufferedDocs must be >= flushDocs \(50\)/,
+    );
+    expect(() => resolveSinkOptions({ ...base, flushDoc: 1 } as never)).toThrow(
+      /^flushDoc is not an option of BulkSink/,
+    );
+  });
+
+  it('never quotes a credential in a message', () => {
+    const base = { node: 'http://127.0.0.1:9200', index: 'x' };
+    const bad = { username: 'elastic', pasword: 's3cret' } as never;
+    expect(() => resolveSinkOptions({ ...base, auth: bad })).toThrow(/^auth must be .*\(got \*\*\*\)$/);
+    expect(() => resolveSinkOptions({ ...base, node: 'ftp://elastic:s3cret@h' })).not.toThrow(/s3cret/);
+    expect(() => resolveSinkOptions({ ...base, node: 'http://elastic:s3cret@h:x' })).toThrow(
+      /^node must be an http\(s\) URL like .*"http:\/\/\*\*\*:\*\*\*@h:x"/,
     );
   });
 });
@@ -41,7 +63,7 @@ describe('redaction', () => {
     expect(printed).not.toContain('PEM');
     expect(JSON.parse(printed)).toEqual({
       node: 'https://***:***@es.example:9200',
-      auth: { username: '***', password: '***' },
+      auth: '***',
       tls: '***',
       index: 'x',
       onAck: '[Function]',

@@ -205,12 +205,13 @@ export class OptionSet<Specs extends OptionSpecs> {
       const key = String(issue.path[0] ?? 'options');
       const rest = issue.path.slice(1).map(String);
       const got = issue.path.length <= 1 && key in raw ? raw[key] : (issue as { input?: unknown }).input;
+      const shown = this.specs[key]?.secret === true ? '***' : quoted(got);
       const source = origin.get(key);
       throw this.#invalid(
         key,
         source,
         rest,
-        `${issueMessage(issue)} (got ${quoted(got)}${this.#fromFile(source)})`,
+        `${issueMessage(issue)} (got ${shown}${this.#fromFile(source)})`,
       );
     }
     const values = result.data as OptionValues<Specs>;
@@ -284,7 +285,10 @@ export class OptionSet<Specs extends OptionSpecs> {
       if (kindOf(spec.schema) === 'boolean') {
         options[flag] = { type: 'boolean', ...short };
         options[`no-${flag}`] = { type: 'boolean' };
-      } else options[flag] = { type: 'string', ...short };
+      } else {
+        options[flag] = { type: 'string', ...short };
+        if (spec.schema.safeParse(false).success) options[`no-${flag}`] = { type: 'boolean' };
+      }
     }
     try {
       return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -312,7 +316,7 @@ export class OptionSet<Specs extends OptionSpecs> {
       const value = flagValues[flag];
       if (value !== undefined) out[key] = value;
       if (flagValues[`no-${flag}`] === true) {
-        if (value === true) throw this.settings.invalid(`--no-${flag}`, `contradicts --${flag}`);
+        if (value !== undefined) throw this.settings.invalid(`--no-${flag}`, `contradicts --${flag}`);
         out[key] = false;
       }
     }

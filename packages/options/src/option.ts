@@ -16,7 +16,7 @@ export interface OptionSurface {
   readonly implies?: string;
   /** Left out of `--help` (still accepted). */
   readonly hidden?: boolean;
-  /** A credential: never shown by `--help` or {@link OptionSet.redacted}. */
+  /** A credential: never shown by `--help`, {@link OptionSet.redacted} or a validation message (`got ***`). */
   readonly secret?: boolean;
 }
 

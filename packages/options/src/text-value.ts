@@ -7,7 +7,7 @@ const FALSE = new Set(['false', '0', 'no', 'off']);
 
 /**
  * Turns the text of a flag or an environment variable into the value the schema expects: numbers (`30_000` too),
- * booleans (`true/false/1/0/yes/no/on/off`), comma-separated lists, JSON objects. Text that does not fit is
+ * booleans (`true/false/1/0/yes/no/on/off`), literals (`false`), comma-separated lists, JSON objects. Text that does not fit is
  * returned unchanged, so the schema's validation reports it with the option's name.
  */
 export function valueFromText(schema: z.ZodType, text: string): unknown {
@@ -37,6 +37,8 @@ export function valueFromText(schema: z.ZodType, text: string): unknown {
       } catch {
         return text;
       }
+    case 'literal':
+      return (defOf(schema)['values'] as unknown[]).find((value) => String(value) === trimmed) ?? text;
     case 'union': {
       const members = defOf(schema)['options'] as z.ZodType[];
       for (const member of members) {

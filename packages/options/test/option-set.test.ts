@@ -206,6 +206,29 @@ describe('OptionSet.parseCommandLine', () => {
     );
   });
 
+  it('gives an option that accepts false a --no- flag, and reads false from the environment', () => {
+    const outputs = defineOptions(
+      {
+        output: option(
+          z.union([z.string().min(1), z.literal(false)]).optional(),
+          'output file, or false for none',
+        ),
+      },
+      { component: 'test-tool', invalid: (name, message) => new InvalidOption(name, message) },
+    );
+    const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+      outputs.parseCommandLine(argv, { env }).values;
+    expect(parse(['--output', 'a.txt']).output).toBe('a.txt');
+    expect(parse(['--no-output']).output).toBe(false);
+    expect(parse([], { TRIBUTARY_OUTPUT: 'false' }).output).toBe(false);
+    expect(thrown(() => parse(['--output', 'a.txt', '--no-output'])).message).toBe(
+      '--no-output contradicts --output',
+    );
+    expect(thrown(() => options.parseCommandLine(['--no-kafka-port'], { env: {} })).message).toMatch(
+      /^--no-kafka-port is not an option/,
+    );
+  });
+
   it('stops at --help without validating', () => {
     expect(parse(['--help', '--kafka-port', '0']).help).toBe(true);
   });
@@ -232,6 +255,9 @@ describe('OptionSet.help and redacted', () => {
     const values = options.resolve({ apiKey: 's3cret' });
     expect(JSON.stringify(options.redacted(values))).not.toContain('s3cret');
     expect(options.redacted(values).apiKey).toBe('***');
+    expect(thrown(() => options.resolve({ apiKey: { key: 's3cret' } as never })).message).toBe(
+      'apiKey must be a string (got ***)',
+    );
   });
 
   it('extends a library’s options with a CLI’s own', () => {

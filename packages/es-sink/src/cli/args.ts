@@ -1,79 +1,142 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { LOG_LEVELS } from '@tributary/observability';
+import { defineOptions, option, z, type OptionValues } from '@tributary/options';
 import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
+import {
+  CONNECTOR_OPTION_SPECS,
+  CONNECTOR_SETTING_SPECS,
+  checkConnectorSettings,
+  type KafkaEsConnectorOptions,
+} from '../connector/connector-options.js';
 import { invalidOption } from '../errors.js';
 import { patternWildcard } from '../index-management/index-name.js';
-import type { IndexTemplateSpec } from '../index-management/index-template.js';
-import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
-import type { RecordFormat, VersionSource } from '../connector/record-mapper.js';
-import type { SinkAuth } from '../options.js';
-import { LOG_LEVELS, type LogLevel } from '@tributary/observability';
+import { INDEX_TEMPLATE, type IndexTemplateSpec } from '../index-management/index-template.js';
+import { SINK_OPTION_SPECS, SINK_SETTING_SPECS, type SinkAuth } from '../options.js';
 
-const OPTIONS = {
-  brokers: { type: 'string' },
-  topic: { type: 'string' },
-  'group-id': { type: 'string' },
-  'from-latest': { type: 'boolean' },
-  'dead-letter-topic': { type: 'string' },
-  'no-dead-letter-topic': { type: 'boolean' },
-  'dead-letter-replication-factor': { type: 'string' },
-  'shutdown-timeout-ms': { type: 'string' },
-  'high-water-mark': { type: 'string' },
-  'low-water-mark': { type: 'string' },
-  'commit-interval-ms': { type: 'string' },
-  format: { type: 'string' },
-  'id-field': { type: 'string' },
-  'version-from': { type: 'string' },
-  'version-field': { type: 'string' },
-  'es-url': { type: 'string' },
-  'es-username': { type: 'string' },
-  'es-password': { type: 'string' },
-  'es-api-key': { type: 'string' },
-  'es-ca': { type: 'string' },
-  index: { type: 'string' },
-  'index-date-field': { type: 'string' },
-  alias: { type: 'string' },
-  'no-template': { type: 'boolean' },
-  'data-stream': { type: 'boolean' },
-  'timestamp-field': { type: 'string' },
-  shards: { type: 'string' },
-  replicas: { type: 'string' },
-  'refresh-interval': { type: 'string' },
-  'flush-docs': { type: 'string' },
-  'flush-bytes': { type: 'string' },
-  'flush-interval-ms': { type: 'string' },
-  concurrency: { type: 'string' },
-  'adaptive-concurrency': { type: 'boolean' },
-  'retry-deadline-ms': { type: 'string' },
-  'stats-interval-ms': { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'metrics-host': { type: 'string' },
-  'log-level': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const { brokers, groupId } = CONNECTOR_OPTION_SPECS;
+const { node, index } = SINK_OPTION_SPECS;
+const template = INDEX_TEMPLATE.shape;
+const WINDOW_RESULT_ALIAS = 'clickstream-metrics';
 
-export interface CliConfig {
-  help: boolean;
-  statsIntervalMs: number;
-  /** Port of the /metrics + /health server (0 = ephemeral); undefined = no server. */
-  metricsPort: number | undefined;
-  /** Interface of that server. */
-  metricsHost: string;
-  logLevel: LogLevel;
-  connector: KafkaEsConnectorOptions;
+function readPem(path: string, context: z.RefinementCtx): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: `cannot be read: ${(error as Error).message}` });
+    return z.NEVER;
+  }
 }
 
-function int(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw invalidOption(`--${flag}`, `must be a non-negative integer (got ${JSON.stringify(value)})`);
-  return n;
+/**
+ * The CLI's options: the connector's and the sink's settings as they are, the wiring (brokers, Elasticsearch URL and
+ * credentials, index and template) with the CLI's defaults, and the process's own (metrics server, logs).
+ */
+const CLI_OPTION_SPECS = {
+  brokers: { ...brokers, schema: brokers.schema.default(['127.0.0.1:9092']) },
+  ...CONNECTOR_SETTING_SPECS,
+  groupId: { ...groupId, schema: groupId.schema.optional(), defaultText: 'tributary-es-sink-<topic>' },
+  fromLatest: option(
+    z.boolean().default(false),
+    'a new consumer group starts at the end (default: the beginning)',
+  ),
+  esUrl: { ...node, schema: node.schema.unwrap().default('http://127.0.0.1:9200') },
+  esUsername: option(z.string().min(1).optional(), 'basic auth user', { placeholder: '<user>' }),
+  esPassword: option(z.string().min(1).optional(), 'basic auth password (prefer the variable)', {
+    secret: true,
+    placeholder: '<password>',
+  }),
+  esApiKey: option(z.string().min(1).optional(), 'API key (prefer the variable)', {
+    secret: true,
+    placeholder: '<key>',
+  }),
+  esCa: option(z.string().min(1).transform(readPem).optional(), 'CA certificate (PEM) for https', {
+    placeholder: '<file>',
+  }),
+  index: { ...index, schema: z.string().min(1).default(`${WINDOW_RESULT_ALIAS}-{yyyy.MM.dd}`) },
+  ...SINK_SETTING_SPECS,
+  indexDateField: { ...SINK_SETTING_SPECS.indexDateField, defaultText: 'window_start for a date pattern' },
+  alias: option(template.alias, 'alias every index joins', {
+    placeholder: '<name>',
+    defaultText: `${WINDOW_RESULT_ALIAS} for window-result`,
+  }),
+  indexTemplate: option(z.boolean().default(true), 'install the index template', { flag: 'template' }),
+  dataStream: option(
+    z.boolean().default(false),
+    'write to the data stream named by --index (op_type create; documents need @timestamp)',
+  ),
+  shards: option(template.shards.default(1), 'index template: number of shards'),
+  replicas: option(template.replicas.default(0), 'index template: number of replicas'),
+  refreshInterval: option(template.refreshInterval.default('30s'), 'index template: refresh interval', {
+    placeholder: '<t>',
+  }),
+  metricsPort: option(
+    z.int().min(0).max(65_535).optional(),
+    'serve /metrics and /health on this port (0 = any free port, logged)',
+    { defaultText: 'no server' },
+  ),
+  metricsHost: option(z.string().min(1).default('127.0.0.1'), 'interface of that server', {
+    placeholder: '<host>',
+  }),
+  logLevel: option(
+    z.enum(LOG_LEVELS).default('info'),
+    'JSON log lines (pino) on stderr, credentials redacted',
+  ),
+  statsIntervalMs: option(z.int().min(0).default(10_000), 'log a stats line this often (0 = never)'),
+};
+
+type CliValues = OptionValues<typeof CLI_OPTION_SPECS>;
+
+const CLI_OPTIONS = defineOptions(CLI_OPTION_SPECS, {
+  component: 'tributary-es-sink',
+  invalid: invalidOption,
+  configFile: { short: 'c' },
+  check: checkCliOptions,
+});
+
+function checkCliOptions(
+  o: CliValues,
+  fail: (key: keyof CliValues & string, message: string) => never,
+): void {
+  checkConnectorSettings(o, fail);
+  if (o.esApiKey === undefined && (o.esUsername === undefined) !== (o.esPassword === undefined)) {
+    const missing = o.esUsername === undefined ? 'esUsername' : 'esPassword';
+    fail(
+      missing === 'esUsername' ? 'esPassword' : 'esUsername',
+      `needs --${CLI_OPTIONS.flagName(missing)} (${CLI_OPTIONS.envName(missing)}) too`,
+    );
+  }
+  if (o.dataStream && o.index.includes('{'))
+    fail('dataStream', 'needs --index <data stream name> without a date pattern');
+  if (o.dataStream && o.alias !== undefined) fail('alias', 'cannot be used with --data-stream');
 }
+
+/** `tributary-es-sink --help`. */
+export function cliHelp(): string {
+  return CLI_OPTIONS.help({
+    usage: 'tributary-es-sink --topic <topic> [options]',
+    description:
+      'Consumes a Kafka topic (read_committed) and writes it to Elasticsearch through a bulk sink that retries per\n' +
+      'document, dead-letters what cannot be written, and commits only offsets whose records are all acknowledged.',
+    epilogue:
+      'Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT: stop fetching, flush, commit, disconnect),\n' +
+      '2 for bad options or configuration (message names the fix), 1 for a failure while running.',
+  });
+}
+
+export type CliConfig = { help: true } | (CliValues & { help: false; connector: KafkaEsConnectorOptions });
 
 /** Drops undefined values so `exactOptionalPropertyTypes` options objects only carry what was given. */
 function defined<T>(o: { [K in keyof T]?: T[K] | undefined }): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The values of the given options (those without a value left out). */
+function pick<K extends keyof CliValues>(
+  o: CliValues,
+  specs: Readonly<Record<K, unknown>>,
+): Pick<CliValues, K> {
+  const entries = Object.keys(specs).map((key) => [key, o[key as K]]);
+  return defined<Pick<CliValues, K>>(Object.fromEntries(entries));
 }
 
 /** Window-result mappings; data streams also need `@timestamp` (copied from window_start). */
@@ -88,138 +151,60 @@ function windowMappings(dataStream: boolean): Record<string, unknown> {
   };
 }
 
+function indexTemplate(o: CliValues, alias: string | undefined): IndexTemplateSpec {
+  const wildcard = patternWildcard(o.index);
+  return defined<IndexTemplateSpec>({
+    name: (alias ?? wildcard.replace(/[*{}]/g, '')).replace(/-+$/, '') || 'tributary-es-sink',
+    indexPatterns: [wildcard],
+    mappings: o.format === 'window-result' ? windowMappings(o.dataStream) : undefined,
+    shards: o.shards,
+    replicas: o.replicas,
+    refreshInterval: o.refreshInterval,
+    alias: o.dataStream ? undefined : alias,
+    dataStream: o.dataStream ? true : undefined,
+  });
+}
+
 /**
- * Maps argv and environment variables onto the connector options (the same object the library takes, validated
- * by the same code). Throws TRIB_SINK_INVALID_OPTION naming the flag.
+ * Maps argv, `TRIBUTARY_*` variables and the config file onto the connector options (the same object the library
+ * takes, validated by the same code). Throws TRIB_SINK_INVALID_OPTION naming the flag or variable.
  */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliConfig {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw invalidOption('arguments', `are invalid: ${(error as Error).message}`);
-  }
-  if (values.help === true)
-    return {
-      help: true,
-      statsIntervalMs: 0,
-      metricsPort: undefined,
-      metricsHost: '127.0.0.1',
-      logLevel: 'info',
-      connector: undefined as unknown as KafkaEsConnectorOptions,
-    };
-  const topic = values.topic;
-  if (topic === undefined || topic === '') throw invalidOption('--topic', 'is required');
-  const format = (values.format ?? 'window-result') as RecordFormat;
-  const index = values.index ?? 'clickstream-metrics-{yyyy.MM.dd}';
+  const { help, positionals, values: o, given } = CLI_OPTIONS.parseCommandLine(argv, { env });
+  if (help) return { help: true };
+  if (positionals[0] !== undefined)
+    throw invalidOption(positionals[0], 'is not an option of tributary-es-sink (see --help)');
   const alias =
-    values.alias ??
-    (format === 'window-result' && values.index === undefined ? 'clickstream-metrics' : undefined);
-  const username = values['es-username'] ?? env['TRIBUTARY_ES_USERNAME'];
-  const password = values['es-password'] ?? env['TRIBUTARY_ES_PASSWORD'];
-  const apiKey = values['es-api-key'] ?? env['TRIBUTARY_ES_API_KEY'];
+    o.alias ?? (o.format === 'window-result' && !given.has('index') ? WINDOW_RESULT_ALIAS : undefined);
   let auth: SinkAuth | undefined;
-  if (apiKey !== undefined) auth = { apiKey };
-  else if (username !== undefined || password !== undefined) {
-    if (username === undefined || password === undefined)
-      throw invalidOption('--es-username', 'and --es-password must be given together');
-    auth = { username, password };
-  }
-  let ca: string | undefined;
-  if (values['es-ca'] !== undefined) {
-    try {
-      ca = readFileSync(values['es-ca'], 'utf8');
-    } catch (error) {
-      throw invalidOption('--es-ca', `cannot be read: ${(error as Error).message}`);
-    }
-  }
-  if (values['no-dead-letter-topic'] === true && values['dead-letter-topic'] !== undefined)
-    throw invalidOption('--no-dead-letter-topic', 'contradicts --dead-letter-topic');
-  const dataStream = values['data-stream'] === true;
-  if (dataStream && (values.index === undefined || index.includes('{'))) {
-    throw invalidOption('--data-stream', 'needs --index <data stream name> without a date pattern');
-  }
-  if (dataStream && values.alias !== undefined)
-    throw invalidOption('--alias', 'cannot be used with --data-stream');
-  const indexDateField = index.includes('{')
-    ? (values['index-date-field'] ?? WINDOW_DOCUMENT_FIELDS.windowStart)
-    : undefined;
-  const templateName =
-    (alias ?? patternWildcard(index).replace(/[*{}]/g, '')).replace(/-+$/, '') || 'tributary-es-sink';
-  const template =
-    values['no-template'] === true
-      ? undefined
-      : defined<IndexTemplateSpec>({
-          name: templateName,
-          indexPatterns: [patternWildcard(index)],
-          mappings: format === 'window-result' ? windowMappings(dataStream) : undefined,
-          shards: int('shards', values.shards) ?? 1,
-          replicas: int('replicas', values.replicas) ?? 0,
-          refreshInterval: values['refresh-interval'] ?? '30s',
-          alias: dataStream ? undefined : alias,
-          dataStream: dataStream ? true : undefined,
-        });
-  const connector = defined<KafkaEsConnectorOptions>({
-    brokers: (values.brokers ?? env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:9092')
-      .split(',')
-      .map((b) => b.trim()),
-    topic,
-    groupId: values['group-id'] ?? `tributary-es-sink-${topic}`,
-    fromBeginning: values['from-latest'] !== true,
-    deadLetterTopic: values['no-dead-letter-topic'] === true ? false : values['dead-letter-topic'],
-    deadLetterReplicationFactor: int(
-      'dead-letter-replication-factor',
-      values['dead-letter-replication-factor'],
-    ),
-    shutdownTimeoutMs: int('shutdown-timeout-ms', values['shutdown-timeout-ms']),
-    highWaterMark: int('high-water-mark', values['high-water-mark']),
-    lowWaterMark: int('low-water-mark', values['low-water-mark']),
-    commitIntervalMs: int('commit-interval-ms', values['commit-interval-ms']),
-    format,
-    idField: values['id-field'],
-    versionFrom: values['version-from'] as VersionSource | undefined,
-    versionField: values['version-field'],
-    timestampFrom: dataStream
-      ? (values['timestamp-field'] ??
-        (format === 'window-result' ? WINDOW_DOCUMENT_FIELDS.windowStart : undefined))
-      : values['timestamp-field'],
-    sink: defined<KafkaEsConnectorOptions['sink']>({
-      node: values['es-url'] ?? env['TRIBUTARY_ES_URL'] ?? 'http://127.0.0.1:9200',
-      auth,
-      tls: ca === undefined ? undefined : { ca },
-      index,
-      indexDateField,
-      action: dataStream ? 'create' : undefined,
-      template,
-      flushDocs: int('flush-docs', values['flush-docs']),
-      flushBytes: int('flush-bytes', values['flush-bytes']),
-      flushIntervalMs: int('flush-interval-ms', values['flush-interval-ms']),
-      concurrency: int('concurrency', values.concurrency),
-      adaptiveConcurrency: values['adaptive-concurrency'],
-      maxConcurrency:
-        values['adaptive-concurrency'] === true
-          ? Math.max(8, int('concurrency', values.concurrency) ?? 2)
+  if (o.esApiKey !== undefined) auth = { apiKey: o.esApiKey };
+  else if (o.esUsername !== undefined && o.esPassword !== undefined)
+    auth = { username: o.esUsername, password: o.esPassword };
+  const windowStart = o.format === 'window-result' ? WINDOW_DOCUMENT_FIELDS.windowStart : undefined;
+  const timestampFrom = o.timestampFrom ?? (o.dataStream ? windowStart : undefined);
+  const connector: KafkaEsConnectorOptions = {
+    ...pick(o, CONNECTOR_SETTING_SPECS),
+    ...defined({ timestampFrom }),
+    brokers: o.brokers,
+    groupId: o.groupId ?? `tributary-es-sink-${o.topic}`,
+    fromBeginning: !o.fromLatest,
+    sink: {
+      ...pick(o, SINK_SETTING_SPECS),
+      ...defined({
+        auth,
+        tls: o.esCa === undefined ? undefined : { ca: o.esCa },
+        template: o.indexTemplate ? indexTemplate(o, alias) : undefined,
+        indexDateField: o.index.includes('{')
+          ? (o.indexDateField ?? WINDOW_DOCUMENT_FIELDS.windowStart)
           : undefined,
-      retryDeadlineMs: int('retry-deadline-ms', values['retry-deadline-ms']),
-    }),
-  });
-  const metricsPort = int('metrics-port', values['metrics-port'] ?? env['TRIBUTARY_METRICS_PORT']);
-  if (metricsPort !== undefined && metricsPort > 65_535)
-    throw invalidOption('--metrics-port', `must be a port from 0 to 65535 (got ${metricsPort})`);
-  const metricsHost = values['metrics-host'] ?? env['TRIBUTARY_METRICS_HOST'] ?? '127.0.0.1';
-  if (metricsHost === '') throw invalidOption('--metrics-host', 'must not be empty');
-  const logLevel = values['log-level'] ?? env['TRIBUTARY_LOG_LEVEL'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
-    throw invalidOption(
-      '--log-level',
-      `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`,
-    );
-  return {
-    help: false,
-    statsIntervalMs: int('stats-interval-ms', values['stats-interval-ms']) ?? 10_000,
-    metricsPort,
-    metricsHost,
-    logLevel: logLevel as LogLevel,
-    connector,
+      }),
+      node: o.esUrl,
+      index: o.index,
+      ...(o.dataStream && !given.has('action') ? { action: 'create' as const } : {}),
+      ...(o.adaptiveConcurrency && !given.has('maxConcurrency')
+        ? { maxConcurrency: Math.max(o.maxConcurrency, o.concurrency) }
+        : {}),
+    },
   };
+  return { ...o, help: false, connector };
 }

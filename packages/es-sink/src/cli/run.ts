@@ -6,8 +6,7 @@ import { connectorLoggerFor } from '../connector/connector-logger.js';
 import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
 import { SINK_ERROR_CODES, isSinkError } from '../errors.js';
 import { redactOptions } from '../options.js';
-import { parseCliArgs, type CliConfig } from './args.js';
-import { HELP } from './help.js';
+import { cliHelp, parseCliArgs, type CliConfig } from './args.js';
 
 /** What the CLI needs from its process: injected so tests run it in-process. */
 export interface CliIo {
@@ -51,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   if (config.help) {
-    io.stdout(HELP);
+    io.stdout(`${cliHelp()}\n`);
     return 0;
   }
   const logger = createLogger({

@@ -1,14 +1,8 @@
 import type { KafkaConfig } from '@tributary/kafka';
-import type { Registry } from 'prom-client';
+import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
-import type { BulkSinkOptions } from '../options.js';
-import {
-  RECORD_FORMAT_VALUES,
-  VERSION_SOURCE_VALUES,
-  type RecordFormat,
-  type RecordMapper,
-  type VersionSource,
-} from './record-mapper.js';
+import { CODE_ONLY, PROM_REGISTRY, fn, type BulkSinkOptions } from '../options.js';
+import { RECORD_FORMATS, VERSION_SOURCES, type RecordMapper } from './record-mapper.js';
 import type { OffsetToken } from './offset-tracker.js';
 
 /** What the connector hands the sink with each document (back in onAck / onDeadLetter). */
@@ -19,95 +13,62 @@ export interface RecordContext {
   headers: Record<string, unknown> | undefined;
 }
 
-/** Defaults of the connector options. */
-export const CONNECTOR_DEFAULTS = {
-  /** @defaultValue 'tributary-es-sink' */
-  clientId: 'tributary-es-sink',
-  /**
-   * A new consumer group starts at the earliest offset so no record is skipped.
-   * @defaultValue true
-   */
-  fromBeginning: true,
-  /** @defaultValue 'window-result' */
-  format: 'window-result' as RecordFormat,
-  /** @defaultValue 'offset' */
-  versionFrom: 'offset' as VersionSource,
-  /**
-   * Pause fetching when this many records are delivered but not acknowledged (Kafka Connect: 10 × batch).
-   * @defaultValue 5000
-   */
-  highWaterMark: 5000,
-  /**
-   * Resume fetching once unacknowledged records fall to this many (Kafka Connect: 5 × batch).
-   * @defaultValue 2500
-   */
-  lowWaterMark: 2500,
-  /**
-   * How often the highest contiguous acknowledged offsets are committed.
-   * @defaultValue 1000
-   */
-  commitIntervalMs: 1000,
-  /**
-   * How often Elasticsearch is pinged for the readiness state (`health()`).
-   * @defaultValue 5000
-   */
-  healthCheckIntervalMs: 5000,
-  /**
-   * Consumer group session timeout: how soon the partitions of a crashed connector are taken over by another.
-   * @defaultValue 30000
-   */
-  sessionTimeoutMs: 30_000,
-  /**
-   * Replication factor of the dead-letter topic when the connector creates it (1 partition; Kafka Connect creates
-   * its DLQ the same way). Raise it on a multi-broker cluster.
-   * @defaultValue 1
-   */
-  deadLetterReplicationFactor: 1,
-  /**
-   * How long `stop()` waits for outstanding documents (and dead letters) to complete before it gives up on them:
-   * they stay unacknowledged, so they come again after a restart (Kafka Connect: task.shutdown.graceful.timeout.ms).
-   * @defaultValue 10000
-   */
-  shutdownTimeoutMs: 10_000,
-} as const;
-
-/** Suffix of the default dead-letter topic: `<topic>-dlq`. */
-export const DEAD_LETTER_TOPIC_SUFFIX = '-dlq';
-
-/** The dead-letter topic a connector of `topic` uses when none is configured: `<topic>-dlq`. */
-export function defaultDeadLetterTopic(topic: string): string {
-  return `${topic}${DEAD_LETTER_TOPIC_SUFFIX}`;
-}
-
-/** Kafka's legal topic names (what the connector may create). */
-const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
-
 export type ConnectorLogger = (
   level: 'debug' | 'info' | 'warn' | 'error',
   message: string,
   fields?: Record<string, unknown>,
 ) => void;
 
-export interface KafkaEsConnectorOptions {
-  brokers: string[];
-  topic: string;
-  groupId: string;
-  clientId?: string;
-  fromBeginning?: boolean;
-  /** TLS and SASL passed to kafkajs. */
-  ssl?: KafkaConfig['ssl'];
-  sasl?: KafkaConfig['sasl'];
-  format?: RecordFormat;
+/** The sink's options as the connector takes them: the connector supplies the per-document callbacks. */
+export type ConnectorSinkOptions = Omit<
+  BulkSinkOptions<Record<string, unknown>, RecordContext>,
+  'onAck' | 'onDeadLetter' | 'idKey' | 'versionKey'
+>;
+
+/** The dead-letter topic a connector of `topic` uses when none is configured: `<topic>-dlq`. */
+export function defaultDeadLetterTopic(topic: string): string {
+  return `${topic}-dlq`;
+}
+
+/** Kafka's legal topic names (what the connector may create). */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const TOPIC_OR_FALSE = 'must be a Kafka topic name (letters, digits, . _ -), or false for none';
+
+/** "is required" when the option is missing, the schema's own message otherwise. */
+const REQUIRED = {
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : undefined),
+};
+
+/**
+ * The connector's settings: how it consumes, maps, dead-letters and commits (modelled on Kafka Connect). Every one is
+ * also a flag of the `tributary-es-sink` CLI.
+ */
+export const CONNECTOR_SETTING_SPECS = {
+  topic: option(z.string(REQUIRED).min(1), 'source topic', { placeholder: '<name>' }),
+  clientId: option(z.string().min(1).default('tributary-es-sink'), 'Kafka client id'),
+  /** Consumer group session timeout: how soon the partitions of a crashed connector are taken over by another. */
+  sessionTimeoutMs: option(z.int().min(6000).max(300_000).default(30_000), 'consumer group session timeout'),
+  format: option(
+    z.enum(RECORD_FORMATS).default('window-result'),
+    'record format: Protobuf WindowResult or JSON',
+  ),
   /** JSON: dotted path of the id field (default: `<partition>-<offset>`). */
-  idField?: string;
+  idField: option(z.string().min(1).optional(), 'json: document id field', {
+    placeholder: '<path>',
+    defaultText: '<partition>-<offset>',
+  }),
   /** JSON: where the external version comes from. */
-  versionFrom?: VersionSource;
+  versionFrom: option(z.enum(VERSION_SOURCES).default('offset'), 'json: external version source'),
   /** JSON: dotted path of the version field when versionFrom is `field`. */
-  versionField?: string;
+  versionField: option(z.string().min(1).optional(), 'json: version field when versionFrom is field', {
+    placeholder: '<path>',
+  }),
   /** Copy this (dotted) document field into `@timestamp`, e.g. `window_start` when writing to a data stream. */
-  timestampFrom?: string;
-  /** A custom mapper instead of `format`. */
-  mapper?: RecordMapper;
+  timestampFrom: option(z.string().min(1).optional(), 'copy this document field into @timestamp', {
+    flag: 'timestamp-field',
+    env: 'TRIBUTARY_TIMESTAMP_FIELD',
+    placeholder: '<path>',
+  }),
   /**
    * Topic receiving the records that cannot be indexed (mapping errors, an `_id` over 512 bytes, undecodable
    * records, an opt-in retry deadline), with reason headers; created when missing (1 partition,
@@ -116,108 +77,103 @@ export interface KafkaEsConnectorOptions {
    * never acknowledged, like Kafka Connect's `errors.tolerance=none`.
    * @defaultValue `<topic>-dlq`
    */
-  deadLetterTopic?: string | false;
-  /** Replication factor of the dead-letter topic when the connector creates it. */
-  deadLetterReplicationFactor?: number;
-  highWaterMark?: number;
-  lowWaterMark?: number;
-  commitIntervalMs?: number;
-  healthCheckIntervalMs?: number;
-  /** Consumer group session timeout (6000–300000 ms). */
-  sessionTimeoutMs?: number;
-  /** How long `stop()` waits for outstanding documents before leaving them unacknowledged. */
-  shutdownTimeoutMs?: number;
+  deadLetterTopic: option(
+    z
+      .union([z.string().regex(TOPIC_NAME, TOPIC_OR_FALSE), z.literal(false)], { error: TOPIC_OR_FALSE })
+      .optional(),
+    'topic for records that cannot be indexed (created when missing); --no-dead-letter-topic: none, they stop the connector',
+    { placeholder: '<name>', defaultText: '<topic>-dlq' },
+  ),
+  /**
+   * Replication factor of the dead-letter topic when the connector creates it (1 partition; Kafka Connect creates
+   * its DLQ the same way). Raise it on a multi-broker cluster.
+   */
+  deadLetterReplicationFactor: option(z.int().min(1).default(1), 'of the dead-letter topic when created'),
+  /** Pause fetching when this many records are delivered but not acknowledged (Kafka Connect: 10 × batch). */
+  highWaterMark: option(z.int().min(1).default(5000), 'pause fetching at this many unacknowledged records'),
+  /** Resume fetching once unacknowledged records fall to this many (Kafka Connect: 5 × batch). */
+  lowWaterMark: option(z.int().min(1).default(2500), 'resume fetching at this many'),
+  /** How often the highest contiguous acknowledged offsets are committed. */
+  commitIntervalMs: option(z.int().min(1).default(1000), 'offset commit period'),
+  /** How often Elasticsearch is pinged for the readiness state (`health()`). */
+  healthCheckIntervalMs: option(z.int().min(1).default(5000), 'Elasticsearch readiness check period'),
+  /**
+   * How long `stop()` waits for outstanding documents (and dead letters) to complete before it gives up on them:
+   * they stay unacknowledged, so they come again after a restart (Kafka Connect: task.shutdown.graceful.timeout.ms).
+   */
+  shutdownTimeoutMs: option(
+    z.int().min(1).default(10_000),
+    'on stop, wait this long for outstanding documents (the rest come again after a restart)',
+  ),
+};
+
+/** Every option of a Kafka → Elasticsearch connector. */
+export const CONNECTOR_OPTION_SPECS = {
+  brokers: option(
+    z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port (e.g. 127.0.0.1:9092)')).min(1),
+    'Kafka bootstrap servers',
+    { env: 'TRIBUTARY_KAFKA_BROKERS', placeholder: '<host:port,…>' },
+  ),
+  groupId: option(z.string(REQUIRED).min(1), 'consumer group', { placeholder: '<id>' }),
+  /** A new consumer group starts at the earliest offset so no record is skipped. */
+  fromBeginning: option(z.boolean().default(true), 'a new consumer group starts at the earliest offset'),
+  ...CONNECTOR_SETTING_SPECS,
+  /** TLS passed to kafkajs. */
+  ssl: option(z.custom<KafkaConfig['ssl']>().optional(), 'Kafka TLS', { ...CODE_ONLY, secret: true }),
+  /** SASL passed to kafkajs. */
+  sasl: option(z.custom<KafkaConfig['sasl']>().optional(), 'Kafka SASL', { ...CODE_ONLY, secret: true }),
+  /** A custom mapper instead of `format`. */
+  mapper: option(fn<RecordMapper>().optional(), 'custom record mapper', CODE_ONLY),
   /**
    * prom-client Registry for the `tributary_es_sink_*` metrics of the connector and its sink (`paused_partitions`,
    * dead letters of unmappable records, and every sink metric). Overrides `sink.registry`.
    */
-  registry?: Registry;
+  registry: option(PROM_REGISTRY.optional(), 'prom-client Registry for the metrics', CODE_ONLY),
   /** Options of the underlying BulkSink (node, auth, tls, index, template, batching, retries…). */
-  sink: Omit<
-    BulkSinkOptions<Record<string, unknown>, RecordContext>,
-    'onAck' | 'onDeadLetter' | 'idKey' | 'versionKey'
-  >;
-  logger?: ConnectorLogger;
-}
-
-export type ResolvedConnectorOptions = Omit<KafkaEsConnectorOptions, 'deadLetterTopic'> & {
-  /** The dead-letter topic, or false for none. */
-  deadLetterTopic: string | false;
-  deadLetterReplicationFactor: number;
-  shutdownTimeoutMs: number;
-  clientId: string;
-  fromBeginning: boolean;
-  format: RecordFormat;
-  versionFrom: VersionSource;
-  highWaterMark: number;
-  lowWaterMark: number;
-  commitIntervalMs: number;
-  healthCheckIntervalMs: number;
-  sessionTimeoutMs: number;
+  sink: option(
+    z.custom<ConnectorSinkOptions>(
+      (v) => typeof v === 'object' && v !== null,
+      'is required (at least node and index)',
+    ),
+    'options of the BulkSink',
+    CODE_ONLY,
+  ),
+  /** Log lines; kafkajs' own lines at info and up come through it too. */
+  logger: option(fn<ConnectorLogger>().optional(), 'log lines', CODE_ONLY),
 };
 
-/** Validates the connector's own options (the sink validates its own); names the option on failure. */
-export function resolveConnectorOptions(options: KafkaEsConnectorOptions): ResolvedConnectorOptions {
-  const o = {
-    ...CONNECTOR_DEFAULTS,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  } as ResolvedConnectorOptions;
-  if (
-    !Array.isArray(o.brokers) ||
-    o.brokers.length === 0 ||
-    o.brokers.some((b) => typeof b !== 'string' || !/^[^:\s]+:\d+$/.test(b))
-  ) {
-    throw invalidOption('brokers', 'must be a non-empty list of host:port (e.g. 127.0.0.1:9092)');
-  }
-  if (typeof o.topic !== 'string' || o.topic === '') throw invalidOption('topic', 'is required');
-  if (typeof o.groupId !== 'string' || o.groupId === '') throw invalidOption('groupId', 'is required');
-  if (!RECORD_FORMAT_VALUES.includes(o.format))
-    throw invalidOption('format', `must be one of ${RECORD_FORMAT_VALUES.join(', ')}`);
-  if (!VERSION_SOURCE_VALUES.includes(o.versionFrom))
-    throw invalidOption('versionFrom', `must be one of ${VERSION_SOURCE_VALUES.join(', ')}`);
-  if (o.versionFrom === 'field' && (o.versionField === undefined || o.versionField === '')) {
-    throw invalidOption('versionField', 'is required when versionFrom is field');
-  }
-  for (const key of [
-    'highWaterMark',
-    'lowWaterMark',
-    'commitIntervalMs',
-    'healthCheckIntervalMs',
-    'deadLetterReplicationFactor',
-    'shutdownTimeoutMs',
-  ] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1)
-      throw invalidOption(key, `must be a positive integer (got ${String(o[key])})`);
-  }
-  if (!Number.isInteger(o.sessionTimeoutMs) || o.sessionTimeoutMs < 6_000 || o.sessionTimeoutMs > 300_000)
-    throw invalidOption(
-      'sessionTimeoutMs',
-      `must be an integer in 6000–300000 (got ${String(o.sessionTimeoutMs)})`,
-    );
-  if (o.lowWaterMark >= o.highWaterMark) throw invalidOption('lowWaterMark', 'must be below highWaterMark');
-  if ((o.deadLetterTopic as unknown) === undefined) o.deadLetterTopic = defaultDeadLetterTopic(o.topic);
-  if (
-    o.deadLetterTopic !== false &&
-    (typeof o.deadLetterTopic !== 'string' ||
-      !TOPIC_NAME.test(o.deadLetterTopic) ||
-      o.deadLetterTopic === o.topic)
-  ) {
-    throw invalidOption(
-      'deadLetterTopic',
-      `must be a Kafka topic name (letters, digits, . _ -) different from topic, or false for none (got ${JSON.stringify(o.deadLetterTopic)})`,
-    );
-  }
-  if (typeof o.sink !== 'object' || o.sink === null)
-    throw invalidOption('sink', 'is required (at least node and index)');
-  if (
-    o.registry !== undefined &&
-    (typeof o.registry !== 'object' ||
-      o.registry === null ||
-      typeof (o.registry as { registerMetric?: unknown }).registerMetric !== 'function')
-  ) {
-    throw invalidOption('registry', 'must be a prom-client Registry');
-  }
-  if (o.logger !== undefined && typeof o.logger !== 'function')
-    throw invalidOption('logger', 'must be a function');
-  return o;
+type ConnectorSpecs = typeof CONNECTOR_OPTION_SPECS;
+
+/** Rules across the connector's settings (the sink checks its own). */
+export function checkConnectorSettings(
+  o: OptionValues<typeof CONNECTOR_SETTING_SPECS>,
+  fail: (key: keyof typeof CONNECTOR_SETTING_SPECS, message: string) => never,
+): void {
+  if (o.versionFrom === 'field' && o.versionField === undefined)
+    fail('versionField', 'is required when versionFrom is field');
+  if (o.lowWaterMark >= o.highWaterMark)
+    fail('lowWaterMark', `must be below highWaterMark (${o.highWaterMark})`);
+  if (o.deadLetterTopic === o.topic)
+    fail('deadLetterTopic', `must differ from topic (both ${JSON.stringify(o.topic)})`);
 }
+
+/** The connector's options, validated once at construction: TRIB_SINK_INVALID_OPTION naming the option. */
+export const CONNECTOR_OPTIONS = defineOptions(CONNECTOR_OPTION_SPECS, {
+  component: 'createKafkaEsConnector',
+  invalid: invalidOption,
+  check: checkConnectorSettings,
+});
+
+/** Defaults of every connector option that has one. */
+export const CONNECTOR_DEFAULTS = CONNECTOR_OPTIONS.defaults;
+
+export type KafkaEsConnectorOptions = OptionInput<ConnectorSpecs> &
+  Pick<OptionValues<ConnectorSpecs>, 'brokers' | 'topic' | 'groupId' | 'sink'>;
+
+/** Validates the connector's own options (the sink validates its own); the dead-letter topic defaults to `<topic>-dlq`. */
+export function resolveConnectorOptions(options: KafkaEsConnectorOptions) {
+  const o = CONNECTOR_OPTIONS.resolve(options);
+  return { ...o, deadLetterTopic: o.deadLetterTopic ?? defaultDeadLetterTopic(o.topic) };
+}
+
+export type ConnectorOptionValues = ReturnType<typeof resolveConnectorOptions>;

@@ -1,9 +1,9 @@
 import type { Producer } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError, isSinkError } from '../errors.js';
-import { SINK_DEFAULTS } from '../options.js';
+import { SINK_SETTING_SPECS } from '../options.js';
 import { NO_RETRY_DEADLINE, RetryPolicy } from '../retry/retry-policy.js';
 import type { DeadLetterReason } from '../types.js';
-import type { ConnectorLogger, RecordContext, ResolvedConnectorOptions } from './connector-options.js';
+import type { ConnectorLogger, ConnectorOptionValues, RecordContext } from './connector-options.js';
 import { deadLetterMessage } from './dead-letter-record.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import type { OffsetToken } from './offset-tracker.js';
@@ -29,10 +29,10 @@ export interface FailedRecordsOptions {
 }
 
 /** The options of {@link FailedRecords} a connector derives from its own. */
-export function failedRecordsRetry(o: ResolvedConnectorOptions): FailedRecordsOptions['retry'] {
+export function failedRecordsRetry(o: ConnectorOptionValues): FailedRecordsOptions['retry'] {
   return {
-    initialDelayMs: o.sink.retryInitialDelayMs ?? SINK_DEFAULTS.retryInitialDelayMs,
-    maxDelayMs: o.sink.retryMaxDelayMs ?? SINK_DEFAULTS.retryMaxDelayMs,
+    initialDelayMs: SINK_SETTING_SPECS.retryInitialDelayMs.schema.parse(o.sink.retryInitialDelayMs),
+    maxDelayMs: SINK_SETTING_SPECS.retryMaxDelayMs.schema.parse(o.sink.retryMaxDelayMs),
     random: o.sink.random,
   };
 }

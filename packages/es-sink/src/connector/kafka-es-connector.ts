@@ -7,9 +7,9 @@ import { SinkMetrics } from '../metrics/sink-metrics.js';
 import type { DeadLetterReason, SinkItem, SinkStats } from '../types.js';
 import {
   resolveConnectorOptions,
+  type ConnectorOptionValues,
   type KafkaEsConnectorOptions,
   type RecordContext,
-  type ResolvedConnectorOptions,
 } from './connector-options.js';
 import { FailedRecords, failedRecordsRetry } from './failed-records.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
@@ -86,7 +86,7 @@ function describeError(error: unknown): string {
 
 class Connector implements KafkaEsConnector {
   readonly sink: BulkSink<Record<string, unknown>, RecordContext>;
-  readonly #o: ResolvedConnectorOptions;
+  readonly #o: ConnectorOptionValues;
   readonly #kafka: Kafka;
   readonly #consumer: Consumer;
   readonly #producer: Producer | undefined;

@@ -27,12 +27,10 @@ export type RecordMapper = (record: SourceRecord) => MappedRecord;
 /** Record formats the connector understands. */
 export const RECORD_FORMATS = { windowResult: 'window-result', json: 'json' } as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[keyof typeof RECORD_FORMATS];
-export const RECORD_FORMAT_VALUES: readonly RecordFormat[] = Object.values(RECORD_FORMATS);
 
 /** Where the external version of a JSON record comes from. */
 export const VERSION_SOURCES = { offset: 'offset', field: 'field', none: 'none' } as const;
 export type VersionSource = (typeof VERSION_SOURCES)[keyof typeof VERSION_SOURCES];
-export const VERSION_SOURCE_VALUES: readonly VersionSource[] = Object.values(VERSION_SOURCES);
 
 /** Thrown by mappers for records that cannot become documents; the connector dead-letters the record. */
 export class RecordMappingError extends Error {

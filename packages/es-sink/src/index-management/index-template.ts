@@ -1,57 +1,46 @@
 import type { Client } from '@elastic/elasticsearch';
+import { defineOptions, option, z } from '@tributary/options';
 import { SINK_ERROR_CODES, SinkError, invalidOption } from '../errors.js';
 
 /** A composable index template installed (idempotently) before the sink's first write. */
-export interface IndexTemplateSpec {
-  /** Template name (`PUT _index_template/<name>`). */
-  name: string;
-  /** Index patterns the template applies to, e.g. `['clickstream-metrics-*']`. */
-  indexPatterns: string[];
-  /** Explicit mappings (`{ properties: { … } }`). */
-  mappings?: Record<string, unknown>;
-  /** `index.refresh_interval`, e.g. `'30s'` for write-heavy indices. */
-  refreshInterval?: string;
-  /** `index.number_of_shards`. */
-  shards?: number;
-  /** `index.number_of_replicas` (0 on a single node). */
-  replicas?: number;
-  /** Alias every matching index joins (in the template's `aliases`), e.g. `clickstream-metrics`. */
-  alias?: string;
-  /** Make the template a data-stream template (`data_stream: {}`): writes use op_type create and `@timestamp`. */
-  dataStream?: boolean;
-  /** Template priority; higher wins over overlapping templates. */
-  priority?: number;
-  /** Extra index settings merged under `index`. */
-  settings?: Record<string, unknown>;
-}
+export const INDEX_TEMPLATE = z
+  .object({
+    /** Template name (`PUT _index_template/<name>`). */
+    name: z.string().regex(/^[^A-Z\s]+$/, 'must be a non-empty lowercase name'),
+    /** Index patterns the template applies to, e.g. `['clickstream-metrics-*']`. */
+    indexPatterns: z.array(z.string().min(1)).min(1),
+    /** Explicit mappings (`{ properties: { … } }`). */
+    mappings: z.record(z.string(), z.unknown()).optional(),
+    /** `index.refresh_interval`, e.g. `'30s'` for write-heavy indices. */
+    refreshInterval: z.string().min(1).optional(),
+    /** `index.number_of_shards`. */
+    shards: z.int().min(1).optional(),
+    /** `index.number_of_replicas` (0 on a single node). */
+    replicas: z.int().min(0).optional(),
+    /** Alias every matching index joins (in the template's `aliases`), e.g. `clickstream-metrics`. */
+    alias: z.string().min(1).optional(),
+    /** Make the template a data-stream template (`data_stream: {}`): writes use op_type create and `@timestamp`. */
+    dataStream: z.boolean().optional(),
+    /** Template priority; higher wins over overlapping templates. */
+    priority: z.int().min(0).optional(),
+    /** Extra index settings merged under `index`. */
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((spec) => spec.dataStream !== true || spec.alias === undefined, {
+    path: ['alias'],
+    message: 'cannot be combined with template.dataStream (data streams are their own alias)',
+  });
 
-/** Validates a template spec; messages name the option (`template.<field>`). */
+export type IndexTemplateSpec = z.input<typeof INDEX_TEMPLATE>;
+
+const TEMPLATE_OPTIONS = defineOptions(
+  { template: option(INDEX_TEMPLATE, 'composable index template') },
+  { component: 'installIndexTemplate', invalid: invalidOption },
+);
+
+/** Validates a template spec; messages name the field (`template.<field>`). */
 export function validateTemplateSpec(spec: IndexTemplateSpec): void {
-  if (typeof spec.name !== 'string' || spec.name === '' || /[A-Z\s]/.test(spec.name)) {
-    throw invalidOption('template.name', 'must be a non-empty lowercase name');
-  }
-  if (
-    !Array.isArray(spec.indexPatterns) ||
-    spec.indexPatterns.length === 0 ||
-    spec.indexPatterns.some((p) => typeof p !== 'string' || p === '')
-  ) {
-    throw invalidOption('template.indexPatterns', 'must be a non-empty array of index patterns');
-  }
-  for (const key of ['shards', 'priority'] as const) {
-    const v = spec[key];
-    if (v !== undefined && (!Number.isInteger(v) || v < (key === 'shards' ? 1 : 0))) {
-      throw invalidOption(`template.${key}`, `must be an integer >= ${key === 'shards' ? 1 : 0}`);
-    }
-  }
-  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
-    throw invalidOption('template.replicas', 'must be an integer >= 0');
-  }
-  if (spec.dataStream === true && spec.alias !== undefined) {
-    throw invalidOption(
-      'template.alias',
-      'cannot be combined with template.dataStream (data streams are their own alias)',
-    );
-  }
+  TEMPLATE_OPTIONS.resolve({ template: spec });
 }
 
 /** The request body of `PUT _index_template/<name>` for a spec. */

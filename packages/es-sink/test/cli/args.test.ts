@@ -1,5 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../../src/cli/args.js';
+import { cliHelp, parseCliArgs as parseAll } from '../../src/cli/args.js';
+
+/** The configuration of a run (not --help). */
+function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv) {
+  const config = parseAll(argv, env);
+  if (config.help) throw new Error('expected a run, not --help');
+  return config;
+}
 
 describe('parseCliArgs', () => {
   it('maps flags onto the connector options with window-result defaults', () => {
@@ -62,21 +72,99 @@ describe('parseCliArgs', () => {
   });
 
   it('returns help without requiring other flags', () => {
-    expect(parseCliArgs(['--help'], {}).help).toBe(true);
+    expect(parseAll(['--help'], {}).help).toBe(true);
+    expect(parseAll(['-h', '--flush-docs', 'many'], {}).help).toBe(true);
   });
 
-  it('names the bad flag', () => {
-    expect(() => parseCliArgs([], {})).toThrow(/^--topic is required/);
+  it('names the bad flag or variable', () => {
+    expect(() => parseCliArgs([], {})).toThrow(/^topic is required/);
     expect(() => parseCliArgs(['--topic', 't', '--flush-docs', 'many'], {})).toThrow(
-      /^--flush-docs must be a non-negative integer/,
+      /^--flush-docs must be a number \(got "many"\)/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', '--flush-docs', '0'], {})).toThrow(
+      /^--flush-docs must be >= 1/,
+    );
+    expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_FLUSH_DOCS: '1.5' })).toThrow(
+      /^TRIBUTARY_FLUSH_DOCS must be an integer \(got "1.5"\)/,
     );
     expect(() => parseCliArgs(['--topic', 't', '--es-username', 'u'], {})).toThrow(
-      /^--es-username and --es-password/,
+      /^--es-username needs --es-password \(TRIBUTARY_ES_PASSWORD\) too/,
     );
-    expect(() => parseCliArgs(['--topic', 't', '--what'], {})).toThrow(/Unknown option '--what'/);
+    expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_ES_PASSWORD: 'pw' })).toThrow(
+      /^TRIBUTARY_ES_PASSWORD needs --es-username \(TRIBUTARY_ES_USERNAME\) too/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', '--what'], {})).toThrow(
+      /^--what is not an option of tributary-es-sink/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', 'extra'], {})).toThrow(
+      /^extra is not an option of tributary-es-sink/,
+    );
     expect(() => parseCliArgs(['--topic', 't', '--es-ca', '/nonexistent/ca.pem'], {})).toThrow(
-      /^--es-ca cannot be read/,
+      /^--es-ca cannot be read: .*ENOENT/,
     );
+    expect(() => parseCliArgs(['--topic', 't', '--low-water-mark', '6000'], {})).toThrow(
+      /^--low-water-mark must be below highWaterMark \(5000\)/,
+    );
+    expect(() => parseCliArgs(['--topic', 't', '--brokers', 'nohost'], {})).toThrow(
+      /^--brokers\.0 must be host:port/,
+    );
+  });
+
+  it('never quotes a credential in a message', () => {
+    let message = '';
+    try {
+      parseCliArgs(['--topic', 't', '--es-api-key', ''], {});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('--es-api-key must not be empty (got ***)');
+  });
+
+  it('reads a JSON config file (--config / TRIBUTARY_CONFIG) under the environment and the flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sink-config-'));
+    const file = join(dir, 'sink.json');
+    writeFileSync(file, JSON.stringify({ topic: 'from-file', flushDocs: 200, esUrl: 'http://es:9200' }));
+    const config = parseCliArgs(['--config', file, '--flush-docs', '300'], {
+      TRIBUTARY_ES_URL: 'http://env:9200',
+    });
+    expect(config.connector).toMatchObject({
+      topic: 'from-file',
+      sink: { flushDocs: 300, node: ['http://env:9200'] },
+    });
+    expect(parseCliArgs([], { TRIBUTARY_CONFIG: file }).connector.topic).toBe('from-file');
+    writeFileSync(file, JSON.stringify({ topic: 't', flushDoc: 1 }));
+    expect(() => parseCliArgs(['-c', file], {})).toThrow(/^flushDoc is not an option of tributary-es-sink/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('derives --help from the options', () => {
+    const help = cliHelp();
+    expect(help).toMatch(/^Usage: tributary-es-sink --topic <topic> \[options\]/);
+    expect(help).toMatch(
+      /--brokers <host:port,…> +Kafka bootstrap servers \[TRIBUTARY_KAFKA_BROKERS, default 127.0.0.1:9092\]/,
+    );
+    expect(help).toMatch(
+      /--es-url <url> +Elasticsearch URL\(s\) \[TRIBUTARY_ES_URL, default http:\/\/127.0.0.1:9200\]/,
+    );
+    expect(help).toMatch(
+      /--es-password <password> +basic auth password \(prefer the variable\) \[TRIBUTARY_ES_PASSWORD\]/,
+    );
+    expect(help).toMatch(/--no-template +install the index template \(on by default/);
+    expect(help).toMatch(/--dead-letter-topic <name> +.*--no-dead-letter-topic: none/);
+    expect(help).toMatch(/--flush-bytes <n> +.*default 5 MiB/);
+    expect(help).toMatch(/--format window-result\|json/);
+    expect(help).toMatch(/-c, --config <file>/);
+    expect(help).toMatch(/Exit codes: 0 after a clean shutdown/);
+    for (const internal of [
+      '--client ',
+      '--auth',
+      '--on-ack',
+      '--registry',
+      '--refresh ',
+      '--sink',
+      '--logger',
+    ])
+      expect(help).not.toContain(internal);
   });
 });
 
@@ -107,11 +195,9 @@ describe('parseCliArgs --data-stream', () => {
 
 describe('parseCliArgs observability flags', () => {
   it('has no metrics server and info logs by default', () => {
-    expect(parseCliArgs(['--topic', 't'], {})).toMatchObject({
-      metricsPort: undefined,
-      metricsHost: '127.0.0.1',
-      logLevel: 'info',
-    });
+    const config = parseCliArgs(['--topic', 't'], {});
+    expect(config).toMatchObject({ metricsHost: '127.0.0.1', logLevel: 'info' });
+    expect(config.metricsPort).toBeUndefined();
   });
 
   it('reads --metrics-port, --metrics-host and --log-level, or their environment variables', () => {
@@ -124,7 +210,9 @@ describe('parseCliArgs observability flags', () => {
     expect(
       parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: '9464', TRIBUTARY_LOG_LEVEL: 'warn' }),
     ).toMatchObject({ metricsPort: 9464, logLevel: 'warn' });
-    expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: 'x' })).toThrow(/--metrics-port/);
+    expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_METRICS_PORT: 'x' })).toThrow(
+      /^TRIBUTARY_METRICS_PORT must be a number/,
+    );
   });
 
   it('maps the dead-letter and shutdown flags; no --dead-letter-topic leaves the default (<topic>-dlq) to the connector', () => {
@@ -157,8 +245,14 @@ describe('parseCliArgs observability flags', () => {
     expect(() =>
       parseCliArgs(['--topic', 't', '--no-dead-letter-topic', '--dead-letter-topic', 'x'], {}),
     ).toThrow(/^--no-dead-letter-topic contradicts --dead-letter-topic/);
+    expect(
+      parseCliArgs(['--topic', 't'], { TRIBUTARY_DEAD_LETTER_TOPIC: 'false' }).connector.deadLetterTopic,
+    ).toBe(false);
+    expect(() => parseCliArgs(['--topic', 't', '--dead-letter-topic', 't'], {})).toThrow(
+      /^--dead-letter-topic must differ from topic/,
+    );
     expect(() => parseCliArgs(['--topic', 't', '--shutdown-timeout-ms', 'soon'], {})).toThrow(
-      /^--shutdown-timeout-ms must be a non-negative integer/,
+      /^--shutdown-timeout-ms must be a number \(got "soon"\)/,
     );
   });
 });

@@ -26,15 +26,19 @@ describe('runCli', () => {
     const io = capture();
     expect(await runCli(['--help'], io)).toBe(0);
     const help = io.out.join('');
-    for (const flag of ['--metrics-port <n>', '--metrics-host <host>', '--log-level <level>'])
+    for (const flag of [
+      '--metrics-port <n>',
+      '--metrics-host <host>',
+      '--log-level fatal|error|warn|info|debug',
+    ])
       expect(help).toContain(flag);
   });
 
   it('exits 2 naming the flag for a bad --log-level or --metrics-port', async () => {
     for (const [argv, message] of [
       [['--topic', 't', '--log-level', 'loud'], /--log-level must be one of fatal, error, warn, info/],
-      [['--topic', 't', '--metrics-port', '70000'], /--metrics-port must be a port from 0 to 65535/],
-      [['--topic', 't', '--metrics-port=-1'], /--metrics-port must be a non-negative integer/],
+      [['--topic', 't', '--metrics-port', '70000'], /--metrics-port must be <= 65535 \(got "70000"\)/],
+      [['--topic', 't', '--metrics-port=-1'], /--metrics-port must be >= 0 \(got "-1"\)/],
     ] as const) {
       const io = capture();
       expect(await runCli(argv, io)).toBe(2);
@@ -57,7 +61,7 @@ describe('runCli', () => {
       sink: Record<string, unknown>;
     };
     expect(options.sink['auth']).toBeDefined();
-    expect(options.sink['node']).toBe('http://***:***@127.0.0.1:1');
+    expect(options.sink['node']).toEqual(['http://***:***@127.0.0.1:1']);
     expect(lines.every((l) => l['name'] === 'tributary-es-sink' && typeof l['level'] === 'string')).toBe(
       true,
     );
@@ -74,7 +78,9 @@ describe('runCli', () => {
   });
 
   it('describes a configuration without SASL or TLS secrets', () => {
-    const { connector } = parseCliArgs(['--topic', 't', '--es-api-key', 'k-1'], {});
+    const config = parseCliArgs(['--topic', 't', '--es-api-key', 'k-1'], {});
+    if (config.help) throw new Error('expected a run');
+    const { connector } = config;
     const described = describeConfig({
       ...connector,
       sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'sasl-pw-1' },

@@ -38,16 +38,26 @@ describe('resolveConnectorOptions', () => {
       );
     }
     expect(() => resolveConnectorOptions({ ...base, deadLetterReplicationFactor: 0 })).toThrow(
-      /^deadLetterReplicationFactor must be a positive integer \(got 0\)/,
+      /^deadLetterReplicationFactor must be >= 1 \(got 0\)/,
     );
     expect(() => resolveConnectorOptions({ ...base, shutdownTimeoutMs: -1 })).toThrow(
-      /^shutdownTimeoutMs must be a positive integer/,
+      /^shutdownTimeoutMs must be >= 1 \(got -1\)/,
     );
   });
 
   it('names the bad option', () => {
-    expect(() => resolveConnectorOptions({ ...base, brokers: ['nohost'] })).toThrow(/^brokers must be/);
-    expect(() => resolveConnectorOptions({ ...base, topic: '' })).toThrow(/^topic is required/);
+    expect(() => resolveConnectorOptions({ ...base, brokers: ['nohost'] })).toThrow(
+      /^brokers\.0 must be host:port \(e\.g\. 127\.0\.0\.1:9092\) \(got "nohost"\)/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, brokers: [] })).toThrow(/^brokers must not be empty/);
+    expect(() => resolveConnectorOptions({ ...base, topic: '' })).toThrow(/^topic must not be empty/);
+    expect(() => resolveConnectorOptions({ ...base, topic: undefined as never })).toThrow(
+      /^topic is required/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, sessionTimeoutMs: 5000 })).toThrow(
+      /^sessionTimeoutMs must be >= 6000 \(got 5000\)/,
+    );
+    expect(() => resolveConnectorOptions({ ...base, sink: undefined as never })).toThrow(/^sink is required/);
     expect(() => resolveConnectorOptions({ ...base, lowWaterMark: 10, highWaterMark: 5 })).toThrow(
       /^lowWaterMark must be below/,
     );
@@ -55,7 +65,7 @@ describe('resolveConnectorOptions', () => {
       /^versionField is required/,
     );
     expect(() => resolveConnectorOptions({ ...base, deadLetterTopic: 't' })).toThrow(
-      /^deadLetterTopic must be/,
+      /^deadLetterTopic must differ from topic/,
     );
     expect(() => resolveConnectorOptions({ ...base, format: 'xml' as never })).toThrow(
       /^format must be one of window-result, json/,
@@ -72,7 +82,7 @@ describe('resolveConnectorOptions', () => {
       /^registry must be a prom-client Registry/,
     );
     expect(() => resolveConnectorOptions({ ...base, healthCheckIntervalMs: 0 })).toThrow(
-      /^healthCheckIntervalMs must be a positive integer/,
+      /^healthCheckIntervalMs must be >= 1/,
     );
     expect(() => resolveConnectorOptions({ ...base, logger: 'console' as never })).toThrow(
       /^logger must be a function/,
