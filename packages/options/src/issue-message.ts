@@ -31,6 +31,7 @@ export function issueMessage(issue: Issue): string {
   if (issue.message !== '' && !generated.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
+      if ('input' in issue && issue.input === undefined) return 'is required';
       return `must be ${ARTICLES[issue.expected] ?? `a ${issue.expected}`}`;
     case 'too_small': {
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';

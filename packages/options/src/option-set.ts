@@ -65,6 +65,8 @@ export class OptionSet<Specs extends OptionSpecs> {
   readonly keys: readonly (keyof Specs & string)[];
   readonly #schema: z.ZodObject;
   #defaults: Partial<OptionValues<Specs>> | undefined;
+  /** While a command line is resolved, an option nobody gave (a required one) is named by its flag. */
+  #parsingCommandLine = false;
 
   constructor(
     readonly specs: Specs,
@@ -166,8 +168,13 @@ export class OptionSet<Specs extends OptionSpecs> {
     }
     layers.push(this.envLayer(env));
     layers.push({ source: { kind: 'flags' }, values: this.#flagLayerValues(flagValues) });
-    const { values, given } = this.resolveLayers(layers);
-    return { help: false, positionals: parsed.positionals, values, given };
+    this.#parsingCommandLine = true;
+    try {
+      const { values, given } = this.resolveLayers(layers);
+      return { help: false, positionals: parsed.positionals, values, given };
+    } finally {
+      this.#parsingCommandLine = false;
+    }
   }
 
   /** Merges layers (later wins) over the defaults and validates once. */
@@ -211,7 +218,9 @@ export class OptionSet<Specs extends OptionSpecs> {
         key,
         source,
         rest,
-        `${issueMessage(issue)} (got ${shown}${this.#fromFile(source)})`,
+        got === undefined && source === undefined
+          ? issueMessage(issue)
+          : `${issueMessage(issue)} (got ${shown}${this.#fromFile(source)})`,
       );
     }
     const values = result.data as OptionValues<Specs>;
@@ -263,6 +272,7 @@ export class OptionSet<Specs extends OptionSpecs> {
       layout.optionsTitle ??
         'Options (flags override TRIBUTARY_* environment variables, which override the config file):',
       ...rows,
+      ...helpRows([], [{ left: '-h, --help', right: 'show this help' }]),
       ...(layout.epilogue === undefined ? [] : ['', layout.epilogue]),
     ].join('\n');
   }
@@ -290,8 +300,18 @@ export class OptionSet<Specs extends OptionSpecs> {
         if (spec.schema.safeParse(false).success) options[`no-${flag}`] = { type: 'boolean' };
       }
     }
+    // `--retention -1`: a value that looks like a negative number belongs to the flag before it.
+    const args: string[] = [];
+    for (const arg of argv) {
+      const previous = args.at(-1);
+      const name =
+        previous?.startsWith('--') === true && !previous.includes('=') ? previous.slice(2) : undefined;
+      if (name !== undefined && options[name]?.type === 'string' && /^-\d/.test(arg))
+        args[args.length - 1] = `${previous}=${arg}`;
+      else args.push(arg);
+    }
     try {
-      return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+      return parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
       const message = (error as Error).message;
       const flag = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'arguments';
@@ -327,7 +347,9 @@ export class OptionSet<Specs extends OptionSpecs> {
   #invalid(key: string, source: OptionSource | undefined, path: readonly string[], message: string): Error {
     const known = Object.hasOwn(this.specs, key);
     const label =
-      known && source?.kind === 'flags'
+      known &&
+      (source?.kind === 'flags' ||
+        (source === undefined && this.#parsingCommandLine && this.flagName(key) !== undefined))
         ? `--${this.flagName(key)}`
         : known && source?.kind === 'env'
           ? (this.envName(key) ?? key)

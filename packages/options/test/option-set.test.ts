@@ -229,6 +229,24 @@ describe('OptionSet.parseCommandLine', () => {
     );
   });
 
+  it('takes a negative number as a flag value, and names a missing required option by its flag', () => {
+    const set = defineOptions(
+      {
+        retentionMs: option(z.int().min(-1), 'retention; -1 = forever'),
+        topic: option(z.string().min(1), 'topic'),
+      },
+      { component: 'test-tool', invalid: (name, message) => new InvalidOption(name, message) },
+    );
+    expect(
+      set.parseCommandLine(['--retention-ms', '-1', '--topic', 't'], { env: {} }).values.retentionMs,
+    ).toBe(-1);
+    expect(thrown(() => set.parseCommandLine(['--retention-ms', '-1'], { env: {} })).message).toBe(
+      '--topic is required',
+    );
+    expect(thrown(() => set.resolve({ retentionMs: 1 })).option).toBe('topic');
+    expect(set.help({ usage: 'x' })).toMatch(/-h, --help +show this help/);
+  });
+
   it('stops at --help without validating', () => {
     expect(parse(['--help', '--kafka-port', '0']).help).toBe(true);
   });

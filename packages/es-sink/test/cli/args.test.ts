@@ -77,7 +77,7 @@ describe('parseCliArgs', () => {
   });
 
   it('names the bad flag or variable', () => {
-    expect(() => parseCliArgs([], {})).toThrow(/^topic is required/);
+    expect(() => parseCliArgs([], {})).toThrow(/^--topic is required$/);
     expect(() => parseCliArgs(['--topic', 't', '--flush-docs', 'many'], {})).toThrow(
       /^--flush-docs must be a number \(got "many"\)/,
     );
