@@ -3,6 +3,7 @@ import type { HelpLayout } from '@tributary/options';
 const USAGE = `bench [run] [options]
        bench compare <base.json> <new.json> [--threshold <p>]
        bench report <results.json> [--html <file>]
+       bench suite <name> [options]     (the packages' benchmark suites: bench suite --help)
        bench --help | --version`;
 
 const EXIT_CODES_TEXT =

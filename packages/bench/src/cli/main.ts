@@ -11,6 +11,7 @@ import { validateResults } from '../report/validate-results.js';
 import { VERSION } from '../version.js';
 import { COMPARE_HELP, REPORT_HELP, RUN_HELP } from './help.js';
 import { RUN_OPTIONS, type ResolvedRunOptions } from './run-options.js';
+import { suiteCommand } from '../suites/suite-command.js';
 
 /** Exit codes of the `bench` CLI. */
 export const EXIT_CODES = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -119,8 +120,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         return await compareCommand(args, io);
       case 'report':
         return await reportCommand(args, io);
+      case 'suite':
+        return (await suiteCommand(args, io, io.env)) as ExitCode;
       default:
-        throw new UsageError(`unknown command "${command}" (commands: run, compare, report)`);
+        throw new UsageError(`unknown command "${command}" (commands: run, compare, report, suite)`);
     }
   } catch (error) {
     const usage = error instanceof UsageError || isBenchError(error, 'TRIB_BENCH_INVALID_OPTION');

@@ -68,6 +68,8 @@ export interface ProcessReading {
   /** User + system CPU time since the process started, ms. */
   readonly cpuMs: number;
   readonly rssBytes: number;
+  /** Peak RSS since the process started (`VmHWM`). */
+  readonly peakRssBytes: number;
 }
 
 export interface ProcReaderOptions {
@@ -118,7 +120,12 @@ export async function readProcess(pid: number, options: ProcReaderOptions = {}):
   }
   const stat = parseProcStat(statText);
   const status = parseProcStatus(statusText);
-  return { pid, cpuMs: ((stat.utimeTicks + stat.stimeTicks) * 1000) / ticks, rssBytes: status.rssBytes };
+  return {
+    pid,
+    cpuMs: ((stat.utimeTicks + stat.stimeTicks) * 1000) / ticks,
+    rssBytes: status.rssBytes,
+    peakRssBytes: status.peakRssBytes,
+  };
 }
 
 /**

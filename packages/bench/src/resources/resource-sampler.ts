@@ -94,7 +94,7 @@ export class ResourceSampler {
   #startMs = 0;
   #lastMs = 0;
   #lastSelfCpuMs = 0;
-  readonly #lastCpuMs = new Map<string, number>();
+  readonly #latest = new Map<string, ProcessReading>();
   readonly #samples: ResourceSample[] = [];
   readonly #unavailable = new Map<string, string>();
   #inFlight: Promise<void> | undefined;
@@ -146,6 +146,11 @@ export class ResourceSampler {
     return this.#unavailable;
   }
 
+  /** The last reading of another process (cumulative CPU time since it started, RSS, peak RSS). */
+  latest(component: string): ProcessReading | undefined {
+    return this.#latest.get(component);
+  }
+
   /** Takes the baseline readings. Call `sample()` yourself, or pass `{ timer: true }` to sample every interval. */
   async start(options: { timer?: boolean } = {}): Promise<void> {
     this.#probe = this.#injectedProbe ?? defaultSelfProbe(this.#resolutionMs);
@@ -156,7 +161,7 @@ export class ResourceSampler {
     await Promise.all(
       this.#targets.map(async (t) => {
         const reading = await this.#tryRead(t);
-        if (reading) this.#lastCpuMs.set(t.component, reading.cpuMs);
+        if (reading) this.#latest.set(t.component, reading);
       }),
     );
     if (options.timer === true) {
@@ -195,8 +200,8 @@ export class ResourceSampler {
     const readings = await Promise.all(this.#targets.map(async (t) => [t, await this.#tryRead(t)] as const));
     for (const [target, reading] of readings) {
       if (reading === undefined) continue;
-      const previous = this.#lastCpuMs.get(target.component);
-      this.#lastCpuMs.set(target.component, reading.cpuMs);
+      const previous = this.#latest.get(target.component)?.cpuMs;
+      this.#latest.set(target.component, reading);
       if (previous === undefined) continue;
       this.#samples.push({
         component: target.component,

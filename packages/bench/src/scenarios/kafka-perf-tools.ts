@@ -23,6 +23,8 @@ export interface ProducerPerformanceSummary {
   readonly maxMs: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The summary line itself. */
+  readonly summary: string;
 }
 
 const PRODUCER_SUMMARY =
@@ -48,6 +50,7 @@ export function parseProducerPerformance(output: string): ProducerPerformanceSum
     maxMs: Number(m[5]),
     p50Ms: Number(m[6]),
     p99Ms: Number(m[8]),
+    summary: lines.at(-1)!,
   };
 }
 
@@ -88,17 +91,22 @@ export function parseConsumerPerformance(output: string): ConsumerPerformanceSum
   };
 }
 
-/** Runs a class of kafka-tools with the jars of `libs`; resolves to stdout, rejects with stderr's tail. */
+/**
+ * Runs a class of kafka-tools with the jars of `libs`; resolves to stdout, rejects with stderr's tail. `onSpawn`
+ * gets the JVM's pid (to sample its CPU).
+ */
 export function runKafkaTool(
   libs: string,
   mainClass: string,
   args: readonly string[],
   timeoutMs = 120_000,
+  onSpawn?: (pid: number) => void,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('java', ['-Xmx512m', '-cp', `${libs}/*`, mainClass, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -64,7 +64,12 @@ describe('readProcess', () => {
 
   it('turns ticks into CPU milliseconds', async () => {
     const reading = await readProcess(4242, { platform: 'linux', procRoot: '/p', readText });
-    expect(reading).toEqual({ pid: 4242, cpuMs: 18_000, rssBytes: 512000 * 1024 });
+    expect(reading).toEqual({
+      pid: 4242,
+      cpuMs: 18_000,
+      rssBytes: 512000 * 1024,
+      peakRssBytes: 600000 * 1024,
+    });
     const at250Hz = await readProcess(4242, {
       platform: 'linux',
       procRoot: '/p',

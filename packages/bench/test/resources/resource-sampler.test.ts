@@ -43,6 +43,7 @@ describe('ResourceSampler', () => {
       pid,
       cpuMs: kafkaCpuMs.shift() ?? 0,
       rssBytes: 900 * MB,
+      peakRssBytes: 950 * MB,
     });
     const sampler = new ResourceSampler({
       clock,
@@ -62,6 +63,12 @@ describe('ResourceSampler', () => {
     await sampler.sample();
     const samples = await sampler.stop();
     expect(probe.disabled).toBe(true);
+    expect(sampler.latest('kafka')).toEqual({
+      pid: 3840,
+      cpuMs: 12_500,
+      rssBytes: 900 * MB,
+      peakRssBytes: 950 * MB,
+    });
     expect(samples).toEqual([
       {
         component: 'processor',

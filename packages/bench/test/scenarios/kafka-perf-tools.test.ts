@@ -15,6 +15,8 @@ describe('parseProducerPerformance', () => {
       maxMs: 1402,
       p50Ms: 480,
       p99Ms: 1350,
+      summary:
+        '100000 records sent, 28571.428571 records/sec (2.45 MB/sec), 512.34 ms avg latency, 1402.00 ms max latency, 480 ms 50th, 1200 ms 95th, 1350 ms 99th, 1401 ms 99.9th.',
     });
   });
   it('fails with TRIB_BENCH_IO without a summary', () => {
