@@ -6,7 +6,7 @@ export type { StreamJob, JobState } from './runtime/stream-job.js';
 export { installShutdownHandlers } from './runtime/shutdown.js';
 export type { ShutdownOptions } from './runtime/shutdown.js';
 export { RUNTIME_CHANNELS } from './runtime/diagnostics.js';
-export { STREAM_JOB_DEFAULTS, PROCESSING_GUARANTEES, LOG_LEVELS } from './config/stream-job-options.js';
+export { STREAM_JOB_OPTIONS, PROCESSING_GUARANTEES, LOG_LEVELS } from './config/stream-job-options.js';
 export type {
   StreamJobOptions,
   MergeStageOptions,
@@ -142,11 +142,7 @@ export type {
 export { createClickstreamApp } from './app/clickstream.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
 export { enrichedEventMapper } from './app/enriched-events-index.js';
-export {
-  PROCESSOR_DEFAULTS,
-  PROCESSOR_CONFIG_FIELDS,
-  resolveProcessorConfig,
-} from './config/processor-config.js';
-export type { ProcessorConfig } from './config/processor-config.js';
+export { PROCESSOR_OPTIONS, resolveProcessorConfig } from './config/processor-config.js';
+export type { ProcessorConfig, ProcessorConfigInput } from './config/processor-config.js';
 export { parseCli } from './config/cli-options.js';
 export type { ParsedCli } from './config/cli-options.js';
