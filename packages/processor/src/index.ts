@@ -44,12 +44,7 @@ export { SessionWindows, mergeSessionWindow } from './windows/session.js';
 export type { SessionWindowOptions, SessionMerge } from './windows/session.js';
 export { createWindowAssigner } from './windows/window-spec.js';
 export type { WindowSpec } from './windows/window-spec.js';
-export {
-  PartitionWatermark,
-  WatermarkCombiner,
-  WATERMARK_DEFAULTS,
-  IDLE_ADVANCE_MODES,
-} from './time/watermarks.js';
+export { PartitionWatermark, WatermarkCombiner, IDLE_ADVANCE_MODES } from './time/watermarks.js';
 export type {
   PartitionWatermarkOptions,
   WatermarkCombinerOptions,

@@ -1,5 +1,7 @@
 import {
   defineOptions,
+  issueMessage,
+  quoted,
   z,
   type OptionSet,
   type OptionSetSettings,
@@ -34,6 +36,23 @@ export const brokerList = z
   .min(1)
   .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'must be a list of host:port')
   .readonly();
+
+/** Validates one option of a small class (`sizeMs` of a window, `name` of a store) against its schema. */
+export function checkOption<S extends z.ZodType>(option: string, schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw invalidOption(
+    [option, ...issue.path.map(String)].join('.'),
+    `${issueMessage(issue)} (got ${quoted(value)})`,
+  );
+}
+
+/** A string of at least one character. */
+export const nonEmptyString = z.string().min(1, 'must be a non-empty string');
+
+/** A safe integer. */
+export const integer = z.int({ error: 'must be an integer' });
 
 /** An integer > 0. */
 export const positiveInt = z
