@@ -37,13 +37,12 @@ import { SessionWindowTask } from './session-window-task.js';
 import type { EncodedResult, WindowedResult } from './window-result.js';
 import { WindowedAggregationTask, type WindowedAggregationTaskOptions } from './windowed-aggregation-task.js';
 
-/** The reference clickstream job's settings (the event-time contract shared with @tributary/producer). */
+/**
+ * The reference clickstream job's own settings; its windows and event-time rules are the contract's
+ * (`EVENT_TIME_DEFAULTS` of @tributary/schema, shared with @tributary/producer).
+ */
 export const CLICKSTREAM_JOB_DEFAULTS = {
-  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
-  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
-  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
-  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
-  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
+  /** Session inactivity gap: 30 minutes. */
   sessionGapMs: 1_800_000,
 } as const;
 
@@ -154,8 +153,8 @@ export interface ClickstreamJobOptions extends EventTimeOptions, ClickstreamDeco
 
 function tumbling(o: ClickstreamJobOptions): TumblingWindows {
   return new TumblingWindows({
-    sizeMs: o.windowSizeMs ?? CLICKSTREAM_JOB_DEFAULTS.windowSizeMs,
-    offsetMs: o.windowOffsetMs ?? CLICKSTREAM_JOB_DEFAULTS.windowOffsetMs,
+    sizeMs: o.windowSizeMs ?? EVENT_TIME_DEFAULTS.windowSizeMs,
+    offsetMs: o.windowOffsetMs ?? EVENT_TIME_DEFAULTS.windowOffsetMs,
   });
 }
 
