@@ -198,6 +198,7 @@ export const PROCESSOR_OPTIONS = processorOptions(
   'tributary-processor',
   PROCESSOR_OPTION_SPECS,
   (c, fail, sourceOf) => {
+    // The options declared with topic() (applicationId names groups and prefixes, not a topic).
     const topics = (Object.keys(PROCESSOR_OPTION_SPECS) as (keyof Specs)[]).filter(
       (key) => PROCESSOR_OPTION_SPECS[key].placeholder === TOPIC,
     );

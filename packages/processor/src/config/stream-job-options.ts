@@ -76,7 +76,7 @@ export const STREAM_JOB_OPTION_SPECS = {
     'logical output name → topic (null: discarded)',
   ),
   merge: option(mergeStage.optional(), 'stage 2 over outputs.repartition'),
-  extraStages: option(z.array(extraStage).default([]), 'independent stages in the same process'),
+  extraStages: option(z.array(extraStage).readonly().default([]), 'independent stages in the same process'),
   /**
    * Reference-data tables by name: each is loaded from its topic (read_committed, every partition, to the end
    * offsets) before any stage starts, then kept current while the job runs. Task factories see them in
