@@ -31,11 +31,13 @@ export interface OptionSetSettings<Specs extends OptionSpecs> {
   /** A JSON file of options (camelCase keys): `--config <file>` / `TRIBUTARY_CONFIG`. @defaultValue none */
   readonly configFile?: { readonly flag?: string; readonly short?: string; readonly env?: string };
   /**
-   * Rules across options, run after each value is valid. `fail(key, message)` names the option as the user gave it.
+   * Rules across options, run after each value is valid. `fail(key, message)` names the option as the user gave it;
+   * `sourceOf(key)` tells where an option's value came from (undefined: its default).
    */
   readonly check?: (
     values: OptionValues<Specs>,
     fail: (key: keyof Specs & string, message: string) => never,
+    sourceOf: (key: keyof Specs & string) => OptionSource | undefined,
   ) => void;
 }
 
@@ -224,11 +226,15 @@ export class OptionSet<Specs extends OptionSpecs> {
       );
     }
     const values = result.data as OptionValues<Specs>;
-    this.settings.check?.(values, (key, message) => {
-      const source = origin.get(key);
-      const file = this.#fromFile(source);
-      throw this.#invalid(key, source, [], file === '' ? message : `${message} (${file.trimStart()})`);
-    });
+    this.settings.check?.(
+      values,
+      (key, message) => {
+        const source = origin.get(key);
+        const file = this.#fromFile(source);
+        throw this.#invalid(key, source, [], file === '' ? message : `${message} (${file.trimStart()})`);
+      },
+      (key) => origin.get(key),
+    );
     return { values, given: new Set(origin.keys()) as ReadonlySet<keyof Specs & string> };
   }
 

@@ -247,6 +247,32 @@ describe('OptionSet.parseCommandLine', () => {
     expect(set.help({ usage: 'x' })).toMatch(/-h, --help +show this help/);
   });
 
+  it('tells the cross-option check where each value came from', () => {
+    const sources: Record<string, string | undefined> = {};
+    const traced = defineOptions(
+      {
+        heap: option(z.string().default('1g'), 'JVM heap'),
+        kafkaPort: option(z.int().default(9092), 'Kafka listener'),
+        dashboard: option(z.boolean().default(false), 'serve the dashboard'),
+      },
+      {
+        component: 'test-tool',
+        invalid: (name, message) => new InvalidOption(name, message),
+        configFile: {},
+        check: (_values, _fail, sourceOf) => {
+          for (const key of ['heap', 'kafkaPort', 'dashboard'] as const) sources[key] = sourceOf(key)?.kind;
+        },
+      },
+    );
+    traced.parseCommandLine(['--heap', '2g', '--config', 'good.json'], {
+      env: { TRIBUTARY_DASHBOARD: 'true' },
+      readFile,
+    });
+    expect(sources).toEqual({ heap: 'flags', kafkaPort: 'file', dashboard: 'env' });
+    traced.resolve({ heap: '2g' });
+    expect(sources).toEqual({ heap: 'options', kafkaPort: undefined, dashboard: undefined });
+  });
+
   it('stops at --help without validating', () => {
     expect(parse(['--help', '--kafka-port', '0']).help).toBe(true);
   });

@@ -4,6 +4,7 @@ import { redactUrl } from '@tributary/es-sink';
 import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
+import { PROCESSOR_OPTIONS } from './config/processor-config.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
 import { startWithRetry } from './runtime/start-retry.js';
 
@@ -33,7 +34,10 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed.printConfig) {
-    const printable = { ...parsed.config, elasticsearchUrl: redactUrl(parsed.config.elasticsearchUrl) };
+    const printable = {
+      ...PROCESSOR_OPTIONS.redacted(parsed.config),
+      elasticsearchUrl: redactUrl(parsed.config.elasticsearchUrl),
+    };
     process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
     return 0;
   }

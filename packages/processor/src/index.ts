@@ -6,7 +6,7 @@ export type { StreamJob, JobState } from './runtime/stream-job.js';
 export { installShutdownHandlers } from './runtime/shutdown.js';
 export type { ShutdownOptions } from './runtime/shutdown.js';
 export { RUNTIME_CHANNELS } from './runtime/diagnostics.js';
-export { STREAM_JOB_DEFAULTS, PROCESSING_GUARANTEES, LOG_LEVELS } from './config/stream-job-options.js';
+export { STREAM_JOB_OPTIONS, PROCESSING_GUARANTEES, LOG_LEVELS } from './config/stream-job-options.js';
 export type {
   StreamJobOptions,
   MergeStageOptions,
@@ -44,12 +44,7 @@ export { SessionWindows, mergeSessionWindow } from './windows/session.js';
 export type { SessionWindowOptions, SessionMerge } from './windows/session.js';
 export { createWindowAssigner } from './windows/window-spec.js';
 export type { WindowSpec } from './windows/window-spec.js';
-export {
-  PartitionWatermark,
-  WatermarkCombiner,
-  WATERMARK_DEFAULTS,
-  IDLE_ADVANCE_MODES,
-} from './time/watermarks.js';
+export { PartitionWatermark, WatermarkCombiner, IDLE_ADVANCE_MODES } from './time/watermarks.js';
 export type {
   PartitionWatermarkOptions,
   WatermarkCombinerOptions,
@@ -142,11 +137,7 @@ export type {
 export { createClickstreamApp } from './app/clickstream.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
 export { enrichedEventMapper } from './app/enriched-events-index.js';
-export {
-  PROCESSOR_DEFAULTS,
-  PROCESSOR_CONFIG_FIELDS,
-  resolveProcessorConfig,
-} from './config/processor-config.js';
-export type { ProcessorConfig } from './config/processor-config.js';
+export { PROCESSOR_OPTIONS, resolveProcessorConfig } from './config/processor-config.js';
+export type { ProcessorConfig, ProcessorConfigInput } from './config/processor-config.js';
 export { parseCli } from './config/cli-options.js';
 export type { ParsedCli } from './config/cli-options.js';

@@ -1,9 +1,11 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '@tributary/observability';
+import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { PartitionTask } from '../task/partition-task.js';
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
+import { brokerList, fn, name, processorOptions, topicName } from './option-schemas.js';
 
 /** How results, changelog and input offsets are committed. */
 export const PROCESSING_GUARANTEES = ['exactly-once', 'at-least-once'] as const;
@@ -24,381 +26,199 @@ export interface TaskContext {
   readonly tables: Readonly<Record<string, EnrichmentTable<unknown>>>;
 }
 
-/** A reference-data table fed by a (compacted) topic: every instance reads all partitions (broadcast). */
-export interface TableOptions {
-  readonly topic: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any value type; the factory knows its own
-  readonly table: EnrichmentTable<any>;
-}
-
 /** Creates the task that owns one input partition. Called on assignment, and again after a recovery. */
 export type TaskFactory = (topic: string, partition: number, context: TaskContext) => PartitionTask;
 
+const taskFactory = fn<TaskFactory>(' (topic, partition, context) => PartitionTask');
+const input = z.object({ topic: topicName });
+
+const mergeStage = z.object({ taskFactory });
 /** The optional second stage: consumes the `repartition` output topic in its own group `${applicationId}-merge`. */
-export interface MergeStageOptions {
-  readonly taskFactory: TaskFactory;
-}
+export type MergeStageOptions = z.input<typeof mergeStage>;
 
+const extraStage = z.object({ name, input, taskFactory });
 /** An independent stage in the same process: consumes `input.topic` in its own group `${applicationId}-${name}`. */
-export interface ExtraStageOptions {
-  readonly name: string;
-  readonly input: { readonly topic: string };
-  readonly taskFactory: TaskFactory;
-}
+export type ExtraStageOptions = z.input<typeof extraStage>;
 
-export interface StreamJobOptions {
+const table = z.object({
+  topic: topicName,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any value type; the factory knows its own
+  table: z.custom<EnrichmentTable<any>>(
+    (t) =>
+      typeof (t as EnrichmentTable<unknown> | undefined)?.apply === 'function' &&
+      typeof (t as EnrichmentTable<unknown>).lookup === 'function',
+    'must be an EnrichmentTable',
+  ),
+});
+/** A reference-data table fed by a (compacted) topic: every instance reads all partitions (broadcast). */
+export type TableOptions = z.input<typeof table>;
+
+const isLogger = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['info', 'warn', 'error', 'child'].every(
+    (m) => typeof (value as Record<string, unknown>)[m] === 'function',
+  );
+
+/** The options of `createStreamJob`, declared once: types, defaults and the messages naming a bad one. */
+export const STREAM_JOB_OPTION_SPECS = {
   /** Names the consumer groups, transactional ids and changelog topics. Letters, digits, `.`, `_`, `-`. */
-  readonly applicationId: string;
-  readonly brokers: readonly string[];
-  readonly input: { readonly topic: string };
-  readonly taskFactory: TaskFactory;
+  applicationId: option(name.max(200), 'consumer group, transactional id and changelog prefix'),
+  brokers: option(brokerList, 'Kafka bootstrap servers, comma-separated host:port'),
+  input: option(input, 'the input topic of stage 1'),
+  taskFactory: option(taskFactory, 'creates the task of one input partition'),
   /**
    * Logical output name → topic; `null` discards that output's records (counted, never written). A task writing
    * to an unmapped output fails the commit.
    */
-  readonly outputs: Readonly<Record<string, string | null>>;
-  readonly merge?: MergeStageOptions;
-  readonly extraStages?: readonly ExtraStageOptions[];
+  outputs: option(
+    z.record(z.string(), topicName.nullable()).transform((o) => new Map(Object.entries(o))),
+    'logical output name → topic (null: discarded)',
+  ),
+  merge: option(mergeStage.optional(), 'stage 2 over outputs.repartition'),
+  extraStages: option(z.array(extraStage).readonly().default([]), 'independent stages in the same process'),
   /**
    * Reference-data tables by name: each is loaded from its topic (read_committed, every partition, to the end
    * offsets) before any stage starts, then kept current while the job runs. Task factories see them in
    * `TaskContext.tables`. A missing topic is created compacted with one partition (unless `createTopics` is off).
    */
-  readonly tables?: Readonly<Record<string, TableOptions>>;
-  readonly commitIntervalMs?: number;
-  readonly maxUncommittedRecords?: number;
-  readonly processingGuarantee?: ProcessingGuarantee;
-  readonly transactionTimeoutMs?: number;
-  readonly createTopics?: boolean;
-  readonly topicPartitions?: number;
-  readonly repartitionPartitions?: number;
-  readonly replicationFactor?: number;
-  readonly fromBeginning?: boolean;
-  readonly partitionsConsumedConcurrently?: number;
-  readonly maxWaitTimeInMs?: number;
-  readonly sessionTimeoutMs?: number;
-  /**
-   * How old a consumer's topic metadata may get before it is fetched again: partitions added to an input topic while
-   * the job runs are picked up (a rebalance) within this time.
-   */
-  readonly metadataMaxAgeMs?: number;
-  readonly maxRestarts?: number;
-  /**
-   * A stage whose restarts keep failing fails the job only once they lasted this long too (and numbered
-   * `maxRestarts`): an outage shorter than it is ridden out.
-   */
-  readonly restartTimeoutMs?: number;
-  readonly clientId?: string;
-  readonly logLevel?: LogLevel;
-  /** prom-client registry to register the runtime's metrics in; none → metrics are only kept in `job.metrics`. */
-  readonly registry?: Registry;
-  /**
-   * Serve `/metrics` and `/health` on this port (0 = a free one, see `job.metricsUrl`). Without `registry` the job
-   * creates its own, with the default process metrics. None (the default) → no server.
-   */
-  readonly metricsPort?: number;
-  /** @defaultValue '127.0.0.1' — interface of the metrics server. */
-  readonly metricsHost?: string;
-  /** Processing time without records after which a partition counts as idle (the idle-partitions gauge). */
-  readonly idleTimeoutMs?: number;
-  /** pino logger for runtime events (assignments, restores, failed commits, restarts); none → no logs. */
-  readonly logger?: Logger;
-  /** Wall clock for `tick` and durations; injectable for tests. */
-  readonly now?: () => number;
-  /** Called once when the job gives up (a stage used up its restart budget). */
-  readonly onError?: (error: Error) => void;
-}
-
-/** Defaults of every optional `createStreamJob` option. */
-export const STREAM_JOB_DEFAULTS = {
+  tables: option(
+    z
+      .record(z.string(), table)
+      .default({})
+      .transform((t) => new Map(Object.entries(t))),
+    'reference-data tables by name',
+  ),
   /** @defaultValue 200 — how often each task's outputs, changelog and offset are committed. */
-  commitIntervalMs: 200,
+  commitIntervalMs: option(z.int().min(10).max(600_000).default(200), 'transaction commit interval per task'),
   /**
    * @defaultValue 50 000 — a task that was fed this many records since its last commit commits before taking more.
    * Above what one partition takes in a commit interval at a few hundred thousand records/s, so backpressure commits
    * (each flushes every changed partial and runs a transaction) do not outnumber interval commits.
    */
-  maxUncommittedRecords: 50_000,
-  /** @defaultValue 'exactly-once' */
-  processingGuarantee: 'exactly-once' as ProcessingGuarantee,
+  maxUncommittedRecords: option(
+    z.int().min(1).max(10_000_000).default(50_000),
+    'records a task takes before it commits',
+  ),
+  processingGuarantee: option(
+    z.enum(PROCESSING_GUARANTEES).default('exactly-once'),
+    'how results, changelog and input offsets are committed',
+  ),
   /** @defaultValue 60 000 — must exceed commit interval + restart time. */
-  transactionTimeoutMs: 60_000,
+  transactionTimeoutMs: option(z.int().min(1_000).max(900_000).default(60_000), 'Kafka transaction timeout'),
   /** @defaultValue true — create output, repartition and changelog topics when missing. */
-  createTopics: true,
+  createTopics: option(z.boolean().default(true), 'create missing topics'),
   /** @defaultValue 0 — partitions of created output topics; 0 = as many as the input topic. */
-  topicPartitions: 0,
+  topicPartitions: option(
+    z.int().min(0).max(10_000).default(0),
+    'partitions of created output topics (0 = as the input)',
+  ),
   /** @defaultValue 0 — partitions of the repartition topic (= merge parallelism); 0 = as many as the input. */
-  repartitionPartitions: 0,
-  /** @defaultValue 1 */
-  replicationFactor: 1,
+  repartitionPartitions: option(
+    z.int().min(0).max(10_000).default(0),
+    'partitions of the repartition topic = merge parallelism (0 = as the input)',
+  ),
+  replicationFactor: option(z.int().min(1).max(32).default(1), 'replication factor of created topics'),
   /** @defaultValue true — where a group without committed offsets starts. */
-  fromBeginning: true,
-  /** @defaultValue 4 */
-  partitionsConsumedConcurrently: 4,
-  /** @defaultValue 100 */
-  maxWaitTimeInMs: 100,
-  /** @defaultValue 30 000 */
-  sessionTimeoutMs: 30_000,
-  /** @defaultValue 30 000 — partitions added to an input topic are picked up within this time. */
-  metadataMaxAgeMs: 30_000,
+  fromBeginning: option(
+    z.boolean().default(true),
+    'a group without committed offsets starts at the beginning',
+  ),
+  partitionsConsumedConcurrently: option(
+    z.int().min(1).max(1_000).default(4),
+    'kafkajs eachBatch concurrency',
+  ),
+  maxWaitTimeInMs: option(z.int().min(0).max(30_000).default(100), 'fetch wait'),
+  sessionTimeoutMs: option(
+    z.int().min(6_000).max(300_000).default(30_000),
+    'consumer group session timeout: how soon the partitions of a crashed instance are taken over',
+  ),
+  /**
+   * How old a consumer's topic metadata may get before it is fetched again: partitions added to an input topic while
+   * the job runs are picked up (a rebalance) within this time.
+   */
+  metadataMaxAgeMs: option(
+    z.int().min(100).max(3_600_000).default(30_000),
+    'partitions added to the input topic are picked up within this time',
+  ),
   /** @defaultValue 5 — consecutive stage restarts (after failed commits) before the job fails. */
-  maxRestarts: 5,
-  /** @defaultValue 300 000 — a stage fails the job after failing this long (and maxRestarts times) in a row. */
-  restartTimeoutMs: 300_000,
-  /** @defaultValue 'tributary-processor' */
-  clientId: 'tributary-processor',
+  maxRestarts: option(
+    z.int().min(0).max(1_000).default(5),
+    'consecutive stage restarts before the job fails',
+  ),
+  /**
+   * A stage whose restarts keep failing fails the job only once they lasted this long too (and numbered
+   * `maxRestarts`): an outage shorter than it is ridden out.
+   */
+  restartTimeoutMs: option(z.int().min(0).max(86_400_000).default(300_000), 'outage a stage rides out'),
+  clientId: option(z.string().min(1).default('tributary-processor'), 'kafkajs client id'),
   /** @defaultValue 'error' — kafkajs log level. */
-  logLevel: 'error' as LogLevel,
-  /** @defaultValue '127.0.0.1' */
-  metricsHost: '127.0.0.1',
-  /** @defaultValue 30 000 — as the engine's idle timeout. */
-  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
-} as const;
+  logLevel: option(z.enum(LOG_LEVELS).default('error'), 'kafkajs log level'),
+  /** prom-client registry to register the runtime's metrics in; none → metrics are only kept in `job.metrics`. */
+  registry: option(
+    z
+      .custom<Registry>(
+        (r) => typeof (r as Registry | undefined)?.registerMetric === 'function',
+        'must be a prom-client Registry',
+      )
+      .optional(),
+    'registry of the runtime metrics',
+  ),
+  /**
+   * Serve `/metrics` and `/health` on this port (0 = a free one, see `job.metricsUrl`). Without `registry` the job
+   * creates its own, with the default process metrics. None (the default) → no server.
+   */
+  metricsPort: option(z.int().min(0).max(65_535).optional(), 'port of the /metrics + /health server'),
+  metricsHost: option(z.string().min(1).default('127.0.0.1'), 'interface of the metrics server'),
+  /** Processing time without records after which a partition counts as idle (the idle-partitions gauge). */
+  idleTimeoutMs: option(
+    z.int().min(0).max(86_400_000).default(EVENT_TIME_DEFAULTS.idleTimeoutMs),
+    'processing time without data before a partition is idle',
+  ),
+  /** pino logger for runtime events (assignments, restores, failed commits, restarts); none → no logs. */
+  logger: option(
+    z.custom<Logger>(isLogger, 'must be a pino logger (info, warn, error, child)').optional(),
+    'logger of runtime events',
+  ),
+  /** Wall clock for `tick` and durations; injectable for tests. */
+  now: option(
+    fn<() => number>().default(() => Date.now),
+    'wall clock',
+  ),
+  /** Called once when the job gives up (a stage used up its restart budget). */
+  onError: option(fn<(error: Error) => void>().optional(), 'called once when the job gives up'),
+};
 
-export interface ResolvedStreamJobOptions {
-  readonly applicationId: string;
-  readonly brokers: readonly string[];
-  readonly inputTopic: string;
-  readonly taskFactory: TaskFactory;
-  readonly outputs: ReadonlyMap<string, string | null>;
-  readonly merge: MergeStageOptions | undefined;
-  readonly extraStages: readonly ExtraStageOptions[];
-  readonly tables: ReadonlyMap<string, TableOptions>;
-  readonly commitIntervalMs: number;
-  readonly maxUncommittedRecords: number;
-  readonly processingGuarantee: ProcessingGuarantee;
-  readonly transactionTimeoutMs: number;
-  readonly createTopics: boolean;
-  readonly topicPartitions: number;
-  readonly repartitionPartitions: number;
-  readonly replicationFactor: number;
-  readonly fromBeginning: boolean;
-  readonly partitionsConsumedConcurrently: number;
-  readonly maxWaitTimeInMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly metadataMaxAgeMs: number;
-  readonly maxRestarts: number;
-  readonly restartTimeoutMs: number;
-  readonly clientId: string;
-  readonly logLevel: LogLevel;
-  readonly registry: Registry | undefined;
-  readonly metricsPort: number | undefined;
-  readonly metricsHost: string;
-  readonly idleTimeoutMs: number;
-  readonly logger: Logger | undefined;
-  readonly now: () => number;
-  readonly onError: ((error: Error) => void) | undefined;
-}
+/** The options without a default, which `createStreamJob` requires. */
+type RequiredOption = 'applicationId' | 'brokers' | 'input' | 'taskFactory' | 'outputs';
 
-const NAME = /^[A-Za-z0-9._-]+$/;
+/** What `createStreamJob` takes (see {@link STREAM_JOB_OPTION_SPECS}). */
+export type StreamJobOptions = OptionInput<typeof STREAM_JOB_OPTION_SPECS> & {
+  readonly [K in RequiredOption]: z.input<(typeof STREAM_JOB_OPTION_SPECS)[K]['schema']>;
+};
 
-/** Validates once and fills defaults. Throws `TRIB_PROC_INVALID_OPTION` naming the option. */
-export function resolveStreamJobOptions(options: StreamJobOptions): ResolvedStreamJobOptions {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'must be an object');
-  const o = options;
-  if (typeof o.applicationId !== 'string' || !NAME.test(o.applicationId) || o.applicationId.length > 200) {
-    throw invalidOption('applicationId', 'must be 1–200 characters of letters, digits, ".", "_" or "-"');
+/** The options with every default applied (outputs and tables as maps). */
+export type ResolvedStreamJobOptions = OptionValues<typeof STREAM_JOB_OPTION_SPECS>;
+
+/** Validates `createStreamJob`'s options once and fills defaults; a bad one throws `TRIB_PROC_INVALID_OPTION`. */
+export const STREAM_JOB_OPTIONS = processorOptions('createStreamJob', STREAM_JOB_OPTION_SPECS, (o, fail) => {
+  for (const [output, topic] of o.outputs) {
+    if (topic === o.input.topic) throw invalidOption(`outputs.${output}`, 'must differ from input.topic');
   }
-  if (!Array.isArray(o.brokers) || o.brokers.length === 0 || !o.brokers.every(isHostPort)) {
-    throw invalidOption('brokers', 'must be a non-empty array of "host:port" strings');
-  }
-  if (typeof o.input !== 'object' || o.input === null || !isTopicName(o.input.topic)) {
-    throw invalidOption('input.topic', 'must be a valid Kafka topic name');
-  }
-  if (typeof o.taskFactory !== 'function')
-    throw invalidOption('taskFactory', 'must be a function (topic, partition) => PartitionTask');
-  if (typeof o.outputs !== 'object' || o.outputs === null)
-    throw invalidOption('outputs', 'must be an object of output name → topic');
-  const outputs = new Map<string, string | null>();
-  for (const [name, topic] of Object.entries(o.outputs)) {
-    if (topic === null && name !== 'repartition') {
-      outputs.set(name, null);
-      continue;
-    }
-    if (!isTopicName(topic)) throw invalidOption(`outputs.${name}`, 'must be a valid Kafka topic name');
-    if (topic === o.input.topic) throw invalidOption(`outputs.${name}`, 'must differ from input.topic');
-    outputs.set(name, topic);
-  }
-  if (o.merge !== undefined) {
-    if (typeof o.merge !== 'object' || o.merge === null || typeof o.merge.taskFactory !== 'function') {
-      throw invalidOption('merge.taskFactory', 'must be a function (topic, partition) => PartitionTask');
-    }
-    if (!outputs.has('repartition'))
-      throw invalidOption('outputs.repartition', 'is required when merge is set');
-  }
-  const extraStages = o.extraStages ?? [];
-  if (!Array.isArray(extraStages)) throw invalidOption('extraStages', 'must be an array');
-  const names = new Set<string>(['merge']);
-  extraStages.forEach((stage: ExtraStageOptions, i: number) => {
-    if (
-      typeof stage !== 'object' ||
-      stage === null ||
-      typeof stage.name !== 'string' ||
-      !NAME.test(stage.name) ||
-      names.has(stage.name)
-    ) {
-      throw invalidOption(
-        `extraStages[${i}].name`,
-        'must be a unique name of letters, digits, ".", "_" or "-" (not "merge")',
-      );
-    }
+  if (o.outputs.has('repartition') && o.outputs.get('repartition') === null)
+    throw invalidOption('outputs.repartition', 'must be a topic (it cannot be discarded)');
+  if (o.merge !== undefined && !o.outputs.has('repartition'))
+    throw invalidOption('outputs.repartition', 'is required when merge is set');
+  const names = new Set(['merge']);
+  o.extraStages.forEach((stage, i) => {
+    if (names.has(stage.name))
+      throw invalidOption(`extraStages.${i}.name`, `must be unique and not "merge" (got "${stage.name}")`);
     names.add(stage.name);
-    if (typeof stage.input !== 'object' || stage.input === null || !isTopicName(stage.input.topic)) {
-      throw invalidOption(`extraStages[${i}].input.topic`, 'must be a valid Kafka topic name');
-    }
-    if (typeof stage.taskFactory !== 'function') {
-      throw invalidOption(
-        `extraStages[${i}].taskFactory`,
-        'must be a function (topic, partition, context) => PartitionTask',
-      );
-    }
   });
-  if (o.tables !== undefined && (typeof o.tables !== 'object' || o.tables === null)) {
-    throw invalidOption('tables', 'must be an object of table name → { topic, table }');
+  for (const tableName of o.tables.keys()) {
+    if (!name.safeParse(tableName).success)
+      throw invalidOption(`tables.${tableName}`, 'name must match [A-Za-z0-9._-]+');
   }
-  const tables = new Map<string, TableOptions>();
-  for (const [name, spec] of Object.entries(o.tables ?? {})) {
-    if (!NAME.test(name)) throw invalidOption(`tables.${name}`, 'name must match [A-Za-z0-9._-]+');
-    if (typeof spec !== 'object' || spec === null || !isTopicName(spec.topic)) {
-      throw invalidOption(`tables.${name}.topic`, 'must be a valid Kafka topic name');
-    }
-    if (typeof spec.table?.apply !== 'function' || typeof spec.table.lookup !== 'function') {
-      throw invalidOption(`tables.${name}.table`, 'must be an EnrichmentTable');
-    }
-    tables.set(name, spec);
-  }
-  const d = STREAM_JOB_DEFAULTS;
-  const commitIntervalMs = int('commitIntervalMs', o.commitIntervalMs, d.commitIntervalMs, 10, 600_000);
-  const processingGuarantee = oneOf(
-    'processingGuarantee',
-    o.processingGuarantee,
-    d.processingGuarantee,
-    PROCESSING_GUARANTEES,
-  );
-  const transactionTimeoutMs = int(
-    'transactionTimeoutMs',
-    o.transactionTimeoutMs,
-    d.transactionTimeoutMs,
-    1_000,
-    900_000,
-  );
-  if (transactionTimeoutMs <= commitIntervalMs) {
-    throw invalidOption(
-      'transactionTimeoutMs',
-      `must exceed commitIntervalMs (${commitIntervalMs}) plus restart time`,
-    );
-  }
-  const sessionTimeoutMs = int('sessionTimeoutMs', o.sessionTimeoutMs, d.sessionTimeoutMs, 6_000, 300_000);
-  return {
-    applicationId: o.applicationId,
-    brokers: [...o.brokers],
-    inputTopic: o.input.topic,
-    taskFactory: o.taskFactory,
-    outputs,
-    merge: o.merge,
-    extraStages: [...extraStages],
-    tables,
-    commitIntervalMs,
-    maxUncommittedRecords: int(
-      'maxUncommittedRecords',
-      o.maxUncommittedRecords,
-      d.maxUncommittedRecords,
-      1,
-      10_000_000,
-    ),
-    processingGuarantee,
-    transactionTimeoutMs,
-    createTopics: bool('createTopics', o.createTopics, d.createTopics),
-    topicPartitions: int('topicPartitions', o.topicPartitions, d.topicPartitions, 0, 10_000),
-    repartitionPartitions: int(
-      'repartitionPartitions',
-      o.repartitionPartitions,
-      d.repartitionPartitions,
-      0,
-      10_000,
-    ),
-    replicationFactor: int('replicationFactor', o.replicationFactor, d.replicationFactor, 1, 32),
-    fromBeginning: bool('fromBeginning', o.fromBeginning, d.fromBeginning),
-    partitionsConsumedConcurrently: int(
-      'partitionsConsumedConcurrently',
-      o.partitionsConsumedConcurrently,
-      d.partitionsConsumedConcurrently,
-      1,
-      1_000,
-    ),
-    maxWaitTimeInMs: int('maxWaitTimeInMs', o.maxWaitTimeInMs, d.maxWaitTimeInMs, 0, 30_000),
-    sessionTimeoutMs,
-    metadataMaxAgeMs: int('metadataMaxAgeMs', o.metadataMaxAgeMs, d.metadataMaxAgeMs, 100, 3_600_000),
-    maxRestarts: int('maxRestarts', o.maxRestarts, d.maxRestarts, 0, 1_000),
-    restartTimeoutMs: int('restartTimeoutMs', o.restartTimeoutMs, d.restartTimeoutMs, 0, 86_400_000),
-    clientId: str('clientId', o.clientId, d.clientId),
-    logLevel: oneOf('logLevel', o.logLevel, d.logLevel, LOG_LEVELS),
-    registry: o.registry,
-    metricsPort: o.metricsPort === undefined ? undefined : int('metricsPort', o.metricsPort, 0, 0, 65_535),
-    metricsHost: str('metricsHost', o.metricsHost, d.metricsHost),
-    idleTimeoutMs: int('idleTimeoutMs', o.idleTimeoutMs, d.idleTimeoutMs, 0, 86_400_000),
-    logger: loggerOption(o.logger),
-    now: fn('now', o.now) ?? Date.now,
-    onError: fn('onError', o.onError),
-  };
-}
-
-function loggerOption(value: Logger | undefined): Logger | undefined {
-  if (value === undefined) return undefined;
-  const v = value as Partial<Record<'info' | 'warn' | 'error' | 'child', unknown>>;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    ['info', 'warn', 'error', 'child'].some((m) => typeof v[m as 'info'] !== 'function')
-  )
-    throw invalidOption('logger', 'must be a pino logger (info, warn, error, child)');
-  return value;
-}
-
-function isHostPort(value: unknown): boolean {
-  return typeof value === 'string' && /^[^\s:]+:\d{1,5}$/.test(value);
-}
-
-function isTopicName(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= 249 &&
-    NAME.test(value) &&
-    value !== '.' &&
-    value !== '..'
-  );
-}
-
-function int(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidOption(name, `must be an integer from ${min} to ${max} (got ${String(value)})`);
-  }
-  return value;
-}
-
-function bool(name: string, value: boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(name, `must be a boolean (got ${String(value)})`);
-  return value;
-}
-
-function str(name: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0)
-    throw invalidOption(name, 'must be a non-empty string');
-  return value;
-}
-
-function oneOf<T extends string>(name: string, value: T | undefined, fallback: T, allowed: readonly T[]): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value))
-    throw invalidOption(name, `must be one of ${allowed.join(', ')} (got ${String(value)})`);
-  return value;
-}
-
-function fn<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw invalidOption(name, 'must be a function');
-  return value;
-}
+  if (o.transactionTimeoutMs <= o.commitIntervalMs)
+    fail('transactionTimeoutMs', `must exceed commitIntervalMs (${o.commitIntervalMs}) plus restart time`);
+});

@@ -1,6 +1,6 @@
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import type { ChangelogEntry } from '../task/partition-task.js';
-import { checkNonEmptyString, checkPositiveInteger } from '../engine/option-checks.js';
+import { checkOption, nonEmptyString, positiveInt } from '../config/option-schemas.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { StoreSize } from '../state/keyed-store.js';
 import { MinHeap } from '../state/min-heap.js';
@@ -127,18 +127,21 @@ export class DedupStore {
   #sampledIds = 0;
 
   constructor(options: DedupStoreOptions) {
-    this.name = checkNonEmptyString('name', options.name);
-    this.ttlMs = checkPositiveInteger('dedupTtlMs', options.ttlMs ?? DEDUP_DEFAULTS.ttlMs);
-    this.bucketMs = checkPositiveInteger(
+    this.name = checkOption('name', nonEmptyString, options.name);
+    this.ttlMs = checkOption('dedupTtlMs', positiveInt, options.ttlMs ?? DEDUP_DEFAULTS.ttlMs);
+    this.bucketMs = checkOption(
       'dedupBucketMs',
+      positiveInt,
       options.bucketMs ?? Math.max(1, Math.floor(this.ttlMs / DEDUP_DEFAULTS.bucketsPerTtl)),
     );
-    this.maxEntryBytes = checkPositiveInteger(
+    this.maxEntryBytes = checkOption(
       'dedupMaxEntryBytes',
+      positiveInt,
       options.maxEntryBytes ?? DEDUP_DEFAULTS.maxEntryBytes,
     );
-    this.maxEntries = checkPositiveInteger(
+    this.maxEntries = checkOption(
       'maxDedupEntries',
+      positiveInt,
       options.maxEntries ?? DEDUP_DEFAULTS.maxEntries,
     );
   }

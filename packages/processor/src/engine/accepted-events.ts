@@ -1,6 +1,7 @@
+import { option, z } from '@tributary/options';
+import { fn } from '../config/option-schemas.js';
 import type { InputRecord, OutputRecord } from '../task/partition-task.js';
-import { invalidOption } from '../errors.js';
-import { checkFunction, checkNonEmptyString } from './option-checks.js';
+import { outputName } from './options.js';
 
 /** One accepted event as an output record's key and value (e.g. the event joined with reference data). */
 export interface EncodedEvent {
@@ -20,14 +21,13 @@ export interface AcceptedEventOutput<E> {
   readonly encode: (event: E, record: InputRecord) => EncodedEvent;
 }
 
-export function checkAcceptedEvents<E>(value: AcceptedEventOutput<E>): AcceptedEventOutput<E> {
-  if (typeof value !== 'object' || value === null) {
-    throw invalidOption('acceptedEvents', 'must be an object { output, encode }');
-  }
-  checkNonEmptyString('acceptedEvents.output', value.output);
-  checkFunction('acceptedEvents.encode', value.encode);
-  return value;
-}
+/** `acceptedEvents` of a stage-1 task: checked as `{ output, encode }` (its event type comes from the task). */
+export const ACCEPTED_EVENTS = option(
+  z
+    .object({ output: outputName, encode: fn<(event: never, record: InputRecord) => EncodedEvent>() })
+    .optional(),
+  'also emit every accepted event on this output',
+);
 
 /**
  * The output record of one accepted event, by key. The record timestamp is left to the runtime (commit time), not

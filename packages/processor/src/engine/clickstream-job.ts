@@ -19,24 +19,30 @@ import {
   type SessionActivity,
   type SessionSummary,
 } from '../aggregate/session-activity.js';
+import { z } from '@tributary/options';
+import { checkOption } from '../config/option-schemas.js';
 import { invalidOption } from '../errors.js';
 import { TumblingWindows } from '../windows/tumbling.js';
 import type { AcceptedEventOutput } from './accepted-events.js';
 import type { Decoder } from './decoder.js';
 import { MergeTask } from './merge-task.js';
-import type { EventTimeOptions, OutputNames } from './options.js';
+import {
+  EVENT_TIME_OPTION_SPECS,
+  WINDOW_TIME_OPTION_SPECS,
+  type EventTimeOptions,
+  type OutputNames,
+} from './options.js';
 import { PartialAggregationTask } from './partial-aggregation-task.js';
 import { SessionWindowTask } from './session-window-task.js';
 import type { EncodedResult, WindowedResult } from './window-result.js';
 import { WindowedAggregationTask, type WindowedAggregationTaskOptions } from './windowed-aggregation-task.js';
 
-/** The reference clickstream job's settings (the event-time contract shared with @tributary/producer). */
+/**
+ * The reference clickstream job's own settings; its windows and event-time rules are the contract's
+ * (`EVENT_TIME_DEFAULTS` of @tributary/schema, shared with @tributary/producer).
+ */
 export const CLICKSTREAM_JOB_DEFAULTS = {
-  windowSizeMs: EVENT_TIME_DEFAULTS.windowSizeMs,
-  windowOffsetMs: EVENT_TIME_DEFAULTS.windowOffsetMs,
-  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
-  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
-  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
+  /** Session inactivity gap: 30 minutes. */
   sessionGapMs: 1_800_000,
 } as const;
 
@@ -68,13 +74,12 @@ export interface ClickstreamDecoderOptions {
 
 /** Decoder of ClickstreamEvent protobuf values with schema validation; failures carry the TRIB_SCHEMA_… code. */
 export function clickstreamDecoder(options: ClickstreamDecoderOptions = {}): Decoder<ClickstreamProjection> {
-  if (options.projection !== undefined && typeof options.projection !== 'boolean')
-    throw invalidOption('projection', `must be a boolean (got ${String(options.projection)})`);
-  if (options.validationNowMs !== undefined && !Number.isFinite(options.validationNowMs))
-    throw invalidOption(
-      'validationNowMs',
-      `must be a finite number of epoch ms (got ${String(options.validationNowMs)})`,
-    );
+  checkOption('projection', z.boolean().optional(), options.projection);
+  checkOption(
+    'validationNowMs',
+    z.number('must be a finite number of epoch ms').optional(),
+    options.validationNowMs,
+  );
   const fixedNow = options.validationNowMs;
   let rules: ResolvedValidatorOptions;
   try {
@@ -148,48 +153,20 @@ export interface ClickstreamJobOptions extends EventTimeOptions, ClickstreamDeco
 
 function tumbling(o: ClickstreamJobOptions): TumblingWindows {
   return new TumblingWindows({
-    sizeMs: o.windowSizeMs ?? CLICKSTREAM_JOB_DEFAULTS.windowSizeMs,
-    offsetMs: o.windowOffsetMs ?? CLICKSTREAM_JOB_DEFAULTS.windowOffsetMs,
+    sizeMs: o.windowSizeMs ?? EVENT_TIME_DEFAULTS.windowSizeMs,
+    offsetMs: o.windowOffsetMs ?? EVENT_TIME_DEFAULTS.windowOffsetMs,
   });
 }
 
-function eventTime(o: ClickstreamJobOptions): EventTimeOptions {
-  const out: EventTimeOptions = {};
-  if (o.outOfOrdernessMs !== undefined) out.outOfOrdernessMs = o.outOfOrdernessMs;
-  if (o.allowedLatenessMs !== undefined) out.allowedLatenessMs = o.allowedLatenessMs;
-  if (o.dedupTtlMs !== undefined) out.dedupTtlMs = o.dedupTtlMs;
-  if (o.idleTimeoutMs !== undefined) out.idleTimeoutMs = o.idleTimeoutMs;
-  if (o.wallClockAdvance !== undefined) out.wallClockAdvance = o.wallClockAdvance;
-  if (o.idleAdvanceMode !== undefined) out.idleAdvanceMode = o.idleAdvanceMode;
-  return out;
+/** The options `keys` names, of those given (a task's options taken from the job's). */
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
-/** The state caps of a task reading events (dedup ids, and keys per window where `keys` says so). */
-function limits(
-  o: ClickstreamJobOptions,
-  keys: boolean,
-): { maxDedupEntries?: number; maxKeysPerWindow?: number } {
-  const out: { maxDedupEntries?: number; maxKeysPerWindow?: number } = {};
-  if (o.maxDedupEntries !== undefined) out.maxDedupEntries = o.maxDedupEntries;
-  if (keys && o.maxKeysPerWindow !== undefined) out.maxKeysPerWindow = o.maxKeysPerWindow;
-  return out;
-}
-
-function common(o: ClickstreamJobOptions): { storePrefix?: string; outputs?: OutputNames } {
-  const out: { storePrefix?: string; outputs?: OutputNames } = {};
-  if (o.storePrefix !== undefined) out.storePrefix = o.storePrefix;
-  if (o.outputs !== undefined) out.outputs = o.outputs;
-  return out;
-}
-
-function decoderOptions(o: ClickstreamDecoderOptions): ClickstreamDecoderOptions {
-  const out: ClickstreamDecoderOptions = {};
-  if (o.projection !== undefined) out.projection = o.projection;
-  if (o.validationNowMs !== undefined) out.validationNowMs = o.validationNowMs;
-  if (o.maxFutureSkewMs !== undefined) out.maxFutureSkewMs = o.maxFutureSkewMs;
-  if (o.maxFieldBytes !== undefined) out.maxFieldBytes = o.maxFieldBytes;
-  return out;
-}
+const WINDOW_TIME_KEYS = Object.keys(WINDOW_TIME_OPTION_SPECS) as (keyof typeof WINDOW_TIME_OPTION_SPECS)[];
+const EVENT_TIME_KEYS = Object.keys(EVENT_TIME_OPTION_SPECS) as (keyof EventTimeOptions)[];
+const DECODER_KEYS = ['projection', 'validationNowMs', 'maxFutureSkewMs', 'maxFieldBytes'] as const;
+const COMMON_KEYS = ['storePrefix', 'outputs', 'maxDedupEntries', ...EVENT_TIME_KEYS] as const;
 
 /** Clicks and views per (page_url, tumbling window): the aggregation of the stage-1 and the single-stage task. */
 function pageCountsByUrl(
@@ -199,7 +176,7 @@ function pageCountsByUrl(
   'decode' | 'timestampOf' | 'keyOf' | 'eventIdOf' | 'window' | 'aggregator'
 > {
   return {
-    decode: clickstreamDecoder(decoderOptions(options)),
+    decode: clickstreamDecoder(pick(options, DECODER_KEYS)),
     timestampOf: (e) => e.timestamp,
     keyOf: (e) => e.pageUrl,
     eventIdOf: (e) => e.eventId,
@@ -221,20 +198,19 @@ export function clickstreamPartialTask(
   },
 ): PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
   return new PartialAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
-    inputPartition: options.inputPartition,
-    ...(options.watermarkHeartbeatMs === undefined
-      ? {}
-      : { watermarkHeartbeatMs: options.watermarkHeartbeatMs }),
-    ...(options.acceptedEvents === undefined ? {} : { acceptedEvents: options.acceptedEvents }),
+    ...pick(options, [
+      'inputPartition',
+      'watermarkHeartbeatMs',
+      'acceptedEvents',
+      'maxKeysPerWindow',
+      ...COMMON_KEYS,
+    ]),
     // Accepted events go to an encoder that may read every field (enrichment): full decode unless told otherwise.
     ...pageCountsByUrl(
       options.acceptedEvents !== undefined && options.projection === undefined
         ? { ...options, projection: false }
         : options,
     ),
-    ...eventTime(options),
-    ...limits(options, true),
-    ...common(options),
   });
 }
 
@@ -249,19 +225,17 @@ export function clickstreamMergeTask(
     latePartialsOutput?: string;
   },
 ): MergeTask<PageCounts, PageCounts> {
-  if (options.upstreamPartitions === undefined) throw invalidOption('upstreamPartitions', 'is required');
-  const et = eventTime(options);
-  delete et.dedupTtlMs;
   return new MergeTask<PageCounts, PageCounts>({
+    ...pick(options, [
+      'closedWindowRetentionMs',
+      'latePartialsOutput',
+      'storePrefix',
+      'outputs',
+      ...WINDOW_TIME_KEYS,
+    ]),
     upstreamPartitions: options.upstreamPartitions,
     aggregator: clickstreamAggregator<ClickstreamProjection>(),
     encodeResult: encodeClickstreamResult,
-    ...(options.closedWindowRetentionMs === undefined
-      ? {}
-      : { closedWindowRetentionMs: options.closedWindowRetentionMs }),
-    ...(options.latePartialsOutput === undefined ? {} : { latePartialsOutput: options.latePartialsOutput }),
-    ...et,
-    ...common(options),
   });
 }
 
@@ -273,14 +247,9 @@ export function clickstreamWindowedTask(
   options: ClickstreamJobOptions & { earlyUpdateIntervalMs?: number } = {},
 ): WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts> {
   return new WindowedAggregationTask<ClickstreamProjection, PageCounts, PageCounts>({
+    ...pick(options, ['earlyUpdateIntervalMs', 'maxKeysPerWindow', ...COMMON_KEYS]),
     ...pageCountsByUrl(options),
     encodeResult: encodeClickstreamResult,
-    ...(options.earlyUpdateIntervalMs === undefined
-      ? {}
-      : { earlyUpdateIntervalMs: options.earlyUpdateIntervalMs }),
-    ...eventTime(options),
-    ...limits(options, true),
-    ...common(options),
   });
 }
 
@@ -296,7 +265,8 @@ export function clickstreamSessionTask(
   } = {},
 ): SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary> {
   return new SessionWindowTask<ClickstreamProjection, SessionActivity, SessionSummary>({
-    decode: clickstreamDecoder(decoderOptions(options)),
+    ...pick(options, ['maxOpenSessions', ...COMMON_KEYS]),
+    decode: clickstreamDecoder(pick(options, DECODER_KEYS)),
     timestampOf: (e) => e.timestamp,
     keyOf: (e) => e.userId,
     eventIdOf: (e) => e.eventId,
@@ -305,9 +275,5 @@ export function clickstreamSessionTask(
       (e) => e.pageUrl,
       (e) => e.timestamp,
     ),
-    ...(options.maxOpenSessions === undefined ? {} : { maxOpenSessions: options.maxOpenSessions }),
-    ...eventTime(options),
-    ...limits(options, false),
-    ...common(options),
   });
 }

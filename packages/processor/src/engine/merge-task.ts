@@ -1,20 +1,19 @@
+import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import type { Aggregator } from '../aggregate/aggregator.js';
-import { PROCESSOR_ERROR_CODES, ProcessorError, invalidOption, isProcessorError } from '../errors.js';
+import { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from '../errors.js';
 import { jsonCodec } from '../state/codec.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { WatermarkCombiner } from '../time/watermarks.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import { ENGINE_CHANNELS, publish } from './diagnostics.js';
-import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+import { fn, positiveInt, nonNegativeInt, processorOptions } from '../config/option-schemas.js';
 import {
-  checkStorePrefix,
   ENGINE_DEFAULTS,
-  resolveEventTime,
-  resolveOutputs,
-  type EventTimeOptions,
-  type OutputNames,
-  type ResolvedEventTime,
+  WINDOW_TIME_OPTION_SPECS,
+  OUTPUT_NAMES,
+  outputName,
+  storePrefix,
 } from './options.js';
 import { partsCodec, upstreamsOf, type Parts } from './merge-parts.js';
 import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
@@ -23,30 +22,48 @@ import { LATE_REASONS, deadLetterRecord, lateRecord } from './side-outputs.js';
 import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
 
-export interface MergeTaskOptions<A, R> extends Omit<EventTimeOptions, 'dedupTtlMs'> {
+/** The merge task's plain options. */
+const MERGE_TASK_OPTION_SPECS = {
+  ...WINDOW_TIME_OPTION_SPECS,
   /**
    * Number of partitions of the stage-1 input topic (each holds the watermark back until it reports or goes idle).
    * A record from a higher upstream partition (the input topic gained partitions since) adds it.
    */
-  upstreamPartitions: number;
-  /** The same aggregator as stage 1 (`add` is not used here). */
-  aggregator: MergeAggregator<A, R>;
-  /** @defaultValue JSON of the WindowedResult, key = aggregation key */
-  encodeResult?: ResultEncoder<R>;
+  upstreamPartitions: option(positiveInt, 'partitions of the stage-1 input topic'),
   /**
    * Keep a closed window this long (event time) after every upstream, or the data, passed it, for partials of idle
    * or newly added upstreams. A partial that arrives later for a purged window goes to `latePartialsOutput` (reason
    * `merge-retention-exceeded`): a window is never re-fired from a subset of its upstreams. @defaultValue 600000
    */
-  closedWindowRetentionMs?: number;
+  closedWindowRetentionMs: option(
+    nonNegativeInt.default(ENGINE_DEFAULTS.closedWindowRetentionMs),
+    'retention of a closed window',
+  ),
   /** @defaultValue 'merge' */
-  storePrefix?: string;
-  outputs?: OutputNames;
+  storePrefix: storePrefix('merge'),
+  outputs: OUTPUT_NAMES,
   /**
    * Logical output of partials beyond the retention (the repartition record itself, with late headers) — not the
    * events' late output, whose consumers expect events. @defaultValue the late output (`outputs.late`)
    */
-  latePartialsOutput?: string;
+  latePartialsOutput: option(outputName.optional(), 'output of partials beyond the retention'),
+};
+
+const MERGE_TASK_OPTIONS = processorOptions('MergeTask', {
+  ...MERGE_TASK_OPTION_SPECS,
+  aggregator: option(
+    z.custom<object>((a) => typeof a === 'object' && a !== null, 'is required'),
+    'the aggregator of stage 1',
+  ),
+  encodeResult: option(fn<ResultEncoder<never>>().optional(), 'encodes a result'),
+});
+
+export interface MergeTaskOptions<A, R> extends OptionInput<typeof MERGE_TASK_OPTION_SPECS> {
+  upstreamPartitions: number;
+  /** The same aggregator as stage 1 (`add` is not used here). */
+  aggregator: MergeAggregator<A, R>;
+  /** @defaultValue JSON of the WindowedResult, key = aggregation key */
+  encodeResult?: ResultEncoder<R>;
 }
 
 /** What the merge stage needs of an Aggregator: every Aggregator<E, A, R> fits. */
@@ -84,7 +101,7 @@ export class MergeTask<A, R> implements PartitionTask {
   readonly stores: readonly string[];
   readonly upstreamPartitions: number;
   readonly #aggregator: MergeAggregator<A, R>;
-  readonly #eventTime: ResolvedEventTime;
+  readonly #eventTime: OptionValues<typeof WINDOW_TIME_OPTION_SPECS>;
   readonly #retentionMs: number;
   readonly #combiner: WatermarkCombiner;
   readonly #slots: WindowSlots<Parts, R>;
@@ -109,21 +126,14 @@ export class MergeTask<A, R> implements PartitionTask {
   };
 
   constructor(options: MergeTaskOptions<A, R>) {
-    this.upstreamPartitions = checkPositiveInteger('upstreamPartitions', options.upstreamPartitions);
-    if (options.aggregator === undefined) throw invalidOption('aggregator', 'is required');
+    const o = MERGE_TASK_OPTIONS.resolve(options);
+    this.upstreamPartitions = o.upstreamPartitions;
     this.#aggregator = options.aggregator;
-    this.#eventTime = resolveEventTime(options);
-    this.#retentionMs = checkNonNegativeInteger(
-      'closedWindowRetentionMs',
-      options.closedWindowRetentionMs ?? ENGINE_DEFAULTS.closedWindowRetentionMs,
-    );
-    const outputs = resolveOutputs(options.outputs);
-    this.#deadLetterOutput = outputs.deadLetter;
-    this.#lateOutput =
-      options.latePartialsOutput === undefined
-        ? outputs.late
-        : checkNonEmptyString('latePartialsOutput', options.latePartialsOutput);
-    this.#prefix = checkStorePrefix(options.storePrefix ?? 'merge');
+    this.#eventTime = o;
+    this.#retentionMs = o.closedWindowRetentionMs;
+    this.#deadLetterOutput = o.outputs.deadLetter;
+    this.#lateOutput = o.latePartialsOutput ?? o.outputs.late;
+    this.#prefix = o.storePrefix;
     this.#combiner = new WatermarkCombiner({
       inputs: this.upstreamPartitions,
       outOfOrdernessMs: this.#eventTime.outOfOrdernessMs,
@@ -142,7 +152,7 @@ export class MergeTask<A, R> implements PartitionTask {
       },
       emit: resultOutput({
         task: this.#prefix,
-        output: outputs.results,
+        output: o.outputs.results,
         encode: options.encodeResult ?? jsonResultEncoder<R>(),
         emit: (record) => this.#outputs.push(record),
       }),

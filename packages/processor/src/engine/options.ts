@@ -1,23 +1,14 @@
-import { DEDUP_DEFAULTS } from '../dedup/dedup-store.js';
-import { invalidOption } from '../errors.js';
-import { checkIdleAdvanceMode, type IdleAdvanceMode } from '../time/watermarks.js';
-import { checkNonEmptyString, checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
+import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
+import { name, nonEmptyString, nonNegativeInt, positiveInt } from '../config/option-schemas.js';
+import { DEDUP_DEFAULTS } from '../dedup/dedup-store.js';
+import { WATERMARK_OPTION_SPECS } from '../time/watermarks.js';
 
-/** Defaults of every engine task, in one place (the reference clickstream job's values). */
+/**
+ * Defaults of the engine's caps, in one place (the reference clickstream job's values). The event-time defaults
+ * (B, L, dedup TTL, idle timeout) are the contract's: `EVENT_TIME_DEFAULTS` of @tributary/schema.
+ */
 export const ENGINE_DEFAULTS = {
-  /** Bounded out-of-orderness B. */
-  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
-  /** Allowed lateness L: events for a window are accepted until `windowEnd + L <= watermark`. */
-  allowedLatenessMs: EVENT_TIME_DEFAULTS.allowedLatenessMs,
-  /** Event-time TTL of remembered event ids (10 minutes). */
-  dedupTtlMs: EVENT_TIME_DEFAULTS.dedupTtlMs,
-  /** Processing time without data after which a partition counts as idle. */
-  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
-  /** When idle, let the emission watermark follow the wall clock so windows close when traffic stops. */
-  wallClockAdvance: true,
-  /** How the idle advance follows the wall clock: `now - B - idleTimeout`, or anchored at the data. */
-  idleAdvanceMode: 'wall-clock' as IdleAdvanceMode,
   /** Early (non-final) updates of open windows every N ms of processing time; 0 = off. */
   earlyUpdateIntervalMs: 0,
   /** Merge stage: keep a closed window this long (event time) after its close for late partials. */
@@ -41,84 +32,50 @@ export const ENGINE_DEFAULTS = {
    * duplicate of a forgotten id is counted again (see DEDUP_DEFAULTS.maxEntries for the memory it implies).
    */
   maxDedupEntries: DEDUP_DEFAULTS.maxEntries,
-  /** Logical output names (mapped to topics by the runtime). */
-  outputs: { results: 'results', late: 'late', deadLetter: 'dead-letter', repartition: 'repartition' },
 } as const;
 
-export interface EventTimeOptions {
-  /** @defaultValue 5000 */
-  outOfOrdernessMs?: number;
-  /** @defaultValue 0 */
-  allowedLatenessMs?: number;
-  /** @defaultValue 600000 */
-  dedupTtlMs?: number;
-  /** @defaultValue 30000 */
-  idleTimeoutMs?: number;
-  /** @defaultValue true */
-  wallClockAdvance?: boolean;
-  /** @defaultValue 'wall-clock' */
-  idleAdvanceMode?: IdleAdvanceMode;
-}
+/** The event-time options of the merge stage: the watermark's, allowed lateness and the idle advance. */
+export const WINDOW_TIME_OPTION_SPECS = {
+  ...WATERMARK_OPTION_SPECS,
+  /** Allowed lateness L: events for a window are accepted until `windowEnd + L <= watermark`. @defaultValue 0 */
+  allowedLatenessMs: option(
+    nonNegativeInt.default(EVENT_TIME_DEFAULTS.allowedLatenessMs),
+    'allowed lateness L',
+  ),
+  /** When idle, let the emission watermark follow the wall clock so windows close when traffic stops. @defaultValue true */
+  wallClockAdvance: option(z.boolean().default(true), 'idle advance of the emission watermark'),
+};
 
-export interface ResolvedEventTime {
-  readonly outOfOrdernessMs: number;
-  readonly allowedLatenessMs: number;
-  readonly dedupTtlMs: number;
-  readonly idleTimeoutMs: number;
-  readonly wallClockAdvance: boolean;
-  readonly idleAdvanceMode: IdleAdvanceMode;
-}
+/** The event-time options of every task reading events: those of the merge stage and the dedup TTL. */
+export const EVENT_TIME_OPTION_SPECS = {
+  ...WINDOW_TIME_OPTION_SPECS,
+  /** Event-time TTL of remembered event ids. @defaultValue 600000 */
+  dedupTtlMs: option(positiveInt.default(EVENT_TIME_DEFAULTS.dedupTtlMs), 'event-time TTL of event ids'),
+};
 
-export function resolveEventTime(options: EventTimeOptions): ResolvedEventTime {
-  const wallClockAdvance = options.wallClockAdvance ?? ENGINE_DEFAULTS.wallClockAdvance;
-  if (typeof wallClockAdvance !== 'boolean') throw invalidOption('wallClockAdvance', 'must be a boolean');
-  return {
-    outOfOrdernessMs: checkNonNegativeInteger(
-      'outOfOrdernessMs',
-      options.outOfOrdernessMs ?? ENGINE_DEFAULTS.outOfOrdernessMs,
-    ),
-    allowedLatenessMs: checkNonNegativeInteger(
-      'allowedLatenessMs',
-      options.allowedLatenessMs ?? ENGINE_DEFAULTS.allowedLatenessMs,
-    ),
-    dedupTtlMs: checkPositiveInteger('dedupTtlMs', options.dedupTtlMs ?? ENGINE_DEFAULTS.dedupTtlMs),
-    idleTimeoutMs: checkNonNegativeInteger(
-      'idleTimeoutMs',
-      options.idleTimeoutMs ?? ENGINE_DEFAULTS.idleTimeoutMs,
-    ),
-    wallClockAdvance,
-    idleAdvanceMode: checkIdleAdvanceMode(options.idleAdvanceMode ?? ENGINE_DEFAULTS.idleAdvanceMode),
-  };
-}
+export type EventTimeOptions = OptionInput<typeof EVENT_TIME_OPTION_SPECS>;
+export type ResolvedEventTime = OptionValues<typeof EVENT_TIME_OPTION_SPECS>;
 
-export interface OutputNames {
-  /** @defaultValue 'results' */
-  results?: string;
-  /** @defaultValue 'late' */
-  late?: string;
-  /** @defaultValue 'dead-letter' */
-  deadLetter?: string;
-  /** @defaultValue 'repartition' */
-  repartition?: string;
-}
+/** A logical output name (mapped to a topic by the runtime). */
+export const outputName = nonEmptyString;
 
-export type ResolvedOutputNames = { readonly [K in keyof OutputNames]-?: string };
+const outputNames = z
+  .object({
+    results: outputName.default('results'),
+    late: outputName.default('late'),
+    deadLetter: outputName.default('dead-letter'),
+    repartition: outputName.default('repartition'),
+  })
+  .prefault({});
 
-export function resolveOutputs(outputs: OutputNames = {}): ResolvedOutputNames {
-  const d = ENGINE_DEFAULTS.outputs;
-  return {
-    results: checkNonEmptyString('outputs.results', outputs.results ?? d.results),
-    late: checkNonEmptyString('outputs.late', outputs.late ?? d.late),
-    deadLetter: checkNonEmptyString('outputs.deadLetter', outputs.deadLetter ?? d.deadLetter),
-    repartition: checkNonEmptyString('outputs.repartition', outputs.repartition ?? d.repartition),
-  };
-}
+/** Logical output names of a task. @defaultValue results, late, dead-letter, repartition */
+export type OutputNames = z.input<typeof outputNames>;
+export type ResolvedOutputNames = z.output<typeof outputNames>;
 
-/** Store names must be valid Kafka topic-name suffixes. */
-export function checkStorePrefix(value: unknown): string {
-  const prefix = checkNonEmptyString('storePrefix', value);
-  if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
-    throw invalidOption('storePrefix', `must match [A-Za-z0-9._-]+ (got ${JSON.stringify(prefix)})`);
-  }
-  return prefix;
+/** `outputs` of a task: its logical output names. */
+export const OUTPUT_NAMES = option(outputNames, 'logical output names');
+
+/** `storePrefix` of a task: prefix of its state stores' names (changelog topic suffixes). */
+export function storePrefix(defaultPrefix: string) {
+  return option(name.default(defaultPrefix), 'prefix of the state store names');
 }

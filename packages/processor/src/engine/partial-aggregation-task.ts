@@ -1,60 +1,72 @@
+import { option, type OptionInput } from '@tributary/options';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import type { TimeWindow, WindowAssigner } from '../windows/window.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
-import { acceptedEventRecord, checkAcceptedEvents, type AcceptedEventOutput } from './accepted-events.js';
-import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
-import {
-  checkStorePrefix,
-  ENGINE_DEFAULTS,
-  resolveEventTime,
-  resolveOutputs,
-  type ResolvedEventTime,
-} from './options.js';
+import { ACCEPTED_EVENTS, acceptedEventRecord, type AcceptedEventOutput } from './accepted-events.js';
+import { nonNegativeInt, positiveInt, processorOptions } from '../config/option-schemas.js';
+import { ENGINE_DEFAULTS, storePrefix, type ResolvedEventTime } from './options.js';
 import type { GateCounters, PartitionGate } from './partition-gate.js';
 import { encodeRepartitionRecord } from './repartition-format.js';
 import { windowKeyLimitHit, type StateLimitHit } from './state-limits.js';
 import { decodeWindowState, encodeWindowState } from './window-state-codec.js';
 import {
-  checkAggregator,
-  checkEventFunctions,
-  checkFixedWindows,
   createEventGate,
+  EVENT_FUNCTION_SPECS,
+  EVENT_TASK_OPTION_SPECS,
+  fixedWindows,
   type EventTaskOptions,
 } from './task-options.js';
-
-export interface PartialAggregationTaskOptions<E, A, R> extends EventTaskOptions<E> {
-  /** The input partition this task serves (sent as `upstreamPartition`). */
-  inputPartition: number;
-  /** The aggregation key (the re-keying key, e.g. page_url). */
-  keyOf: (event: E) => string;
-  /** Tumbling or hopping windows. */
-  window: WindowAssigner;
-  aggregator: Aggregator<E, A, R>;
-  /** @defaultValue 'partial' */
-  storePrefix?: string;
-  /**
-   * While the partition is active, re-send an unchanged watermark record after this much processing time, so a
-   * downstream merge keeps hearing from it (capped at half of `idleTimeoutMs`). Watermark records are otherwise
-   * sent only when the watermark or the idle flag changed. @defaultValue 1000
-   */
-  watermarkHeartbeatMs?: number;
-  /** Also emit every accepted event (e.g. enriched) on another output, in the same commit. */
-  acceptedEvents?: AcceptedEventOutput<E>;
-  /**
-   * Most distinct keys one window holds from this input partition. An accepted event whose key is new to one of its
-   * windows while that window already holds this many keys is dead-lettered (`TRIB_PROC_WINDOW_KEY_LIMIT`) instead
-   * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
-   */
-  maxKeysPerWindow?: number;
-}
 
 /** Defaults of the partial task's own options. */
 export const PARTIAL_TASK_DEFAULTS = {
   /** @defaultValue 1000 — heartbeat of an unchanged watermark record while the partition is active. */
   watermarkHeartbeatMs: 1_000,
 } as const;
+
+/** The partial task's own plain options. */
+const PARTIAL_TASK_OPTION_SPECS = {
+  /** The input partition this task serves (sent as `upstreamPartition`). */
+  inputPartition: option(nonNegativeInt, 'the input partition'),
+  /** @defaultValue 'partial' */
+  storePrefix: storePrefix('partial'),
+  /**
+   * While the partition is active, re-send an unchanged watermark record after this much processing time, so a
+   * downstream merge keeps hearing from it (capped at half of `idleTimeoutMs`). Watermark records are otherwise
+   * sent only when the watermark or the idle flag changed. @defaultValue 1000
+   */
+  watermarkHeartbeatMs: option(
+    positiveInt.default(PARTIAL_TASK_DEFAULTS.watermarkHeartbeatMs),
+    'heartbeat of an unchanged watermark',
+  ),
+  /**
+   * Most distinct keys one window holds from this input partition. An accepted event whose key is new to one of its
+   * windows while that window already holds this many keys is dead-lettered (`TRIB_PROC_WINDOW_KEY_LIMIT`) instead
+   * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
+   */
+  maxKeysPerWindow: option(positiveInt.default(ENGINE_DEFAULTS.maxKeysPerWindow), 'keys per window'),
+};
+
+const PARTIAL_TASK_OPTIONS = processorOptions('PartialAggregationTask', {
+  ...EVENT_TASK_OPTION_SPECS,
+  ...EVENT_FUNCTION_SPECS,
+  ...PARTIAL_TASK_OPTION_SPECS,
+  window: fixedWindows(),
+  acceptedEvents: ACCEPTED_EVENTS,
+});
+
+export interface PartialAggregationTaskOptions<E, A, R>
+  extends EventTaskOptions<E>, OptionInput<typeof PARTIAL_TASK_OPTION_SPECS> {
+  inputPartition: number;
+  /** The aggregation key (the re-keying key, e.g. page_url). */
+  keyOf: (event: E) => string;
+  /** Tumbling or hopping windows. */
+  window: WindowAssigner;
+  aggregator: Aggregator<E, A, R>;
+  /** Also emit every accepted event (e.g. enriched) on another output, in the same commit. */
+  acceptedEvents?: AcceptedEventOutput<E>;
+}
 
 interface Partial<A> {
   /** Store key `${start}:${end}:${key}`. */
@@ -106,34 +118,26 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
   #lastSent: { watermark: number; idle: boolean; atMs: number | undefined } | undefined;
 
   constructor(options: PartialAggregationTaskOptions<E, A, R>) {
-    this.inputPartition = checkNonNegativeInteger('inputPartition', options.inputPartition);
-    checkEventFunctions(options);
-    const window = checkFixedWindows(options.window);
-    this.#aggregator = checkAggregator(options.aggregator);
-    this.#eventTime = resolveEventTime(options);
-    const outputs = resolveOutputs(options.outputs);
-    const prefix = checkStorePrefix(options.storePrefix ?? 'partial');
+    const o = PARTIAL_TASK_OPTIONS.resolve(options);
+    this.inputPartition = o.inputPartition;
+    this.#aggregator = options.aggregator;
+    this.#eventTime = o;
+    const prefix = o.storePrefix;
     this.#keyOf = options.keyOf;
-    this.#repartitionOutput = outputs.repartition;
-    const heartbeat = checkPositiveInteger(
-      'watermarkHeartbeatMs',
-      options.watermarkHeartbeatMs ?? PARTIAL_TASK_DEFAULTS.watermarkHeartbeatMs,
-    );
-    const idle = this.#eventTime.idleTimeoutMs;
+    this.#repartitionOutput = o.outputs.repartition;
+    const idle = o.idleTimeoutMs;
+    const heartbeat = o.watermarkHeartbeatMs;
     this.#heartbeatMs = idle > 0 ? Math.min(heartbeat, Math.max(1, Math.floor(idle / 2))) : heartbeat;
-    this.#accepted =
-      options.acceptedEvents === undefined ? undefined : checkAcceptedEvents(options.acceptedEvents);
-    this.#maxKeysPerWindow = checkPositiveInteger(
-      'maxKeysPerWindow',
-      options.maxKeysPerWindow ?? ENGINE_DEFAULTS.maxKeysPerWindow,
-    );
+    this.#accepted = options.acceptedEvents;
+    this.#maxKeysPerWindow = o.maxKeysPerWindow;
     this.#gate = createEventGate(options, {
       storePrefix: prefix,
       // Stage 1 reports its data watermark and idle flag; the wall-clock advance is the merge stage's business
       // (advancing it here would only rewrite the progress checkpoint at every commit while idle).
-      eventTime: { ...this.#eventTime, wallClockAdvance: false },
-      outputs,
-      windowsOf: (ts) => window.assign(ts),
+      eventTime: { ...o, wallClockAdvance: false },
+      outputs: o.outputs,
+      maxDedupEntries: o.maxDedupEntries,
+      windowsOf: (ts) => o.window.assign(ts),
       emit: (r) => this.#outputs.push(r),
       limit: (event, windows, record) => this.#checkKeys(event, windows, record.partition),
     });

@@ -1,32 +1,49 @@
+import { option, type OptionInput } from '@tributary/options';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { mergeSessionWindow, SessionWindows, sessionsTouch } from '../windows/session.js';
 import type { TimeWindow } from '../windows/window.js';
-import { checkPositiveInteger } from './option-checks.js';
-import { checkStorePrefix, ENGINE_DEFAULTS, resolveEventTime, resolveOutputs } from './options.js';
+import { positiveInt, processorOptions } from '../config/option-schemas.js';
+import { ENGINE_DEFAULTS, storePrefix } from './options.js';
 import type { GateCounters } from './partition-gate.js';
-import { SingleStageAggregation, type SingleStageOptions } from './single-stage-aggregation.js';
+import {
+  SingleStageAggregation,
+  SINGLE_STAGE_FUNCTION_SPECS,
+  type SingleStageOptions,
+} from './single-stage-aggregation.js';
 import { sessionLimitHit, type StateLimitHit } from './state-limits.js';
-import { checkAggregator, checkEventFunctions } from './task-options.js';
+import { EVENT_TASK_OPTION_SPECS } from './task-options.js';
 import type { ResultEncoder } from './window-result.js';
 
-export interface SessionWindowTaskOptions<E, A, R> extends SingleStageOptions<E, A, R> {
-  /** The session key (e.g. user id). Must be the input partitioning key: sessions are per partition. */
-  keyOf: (event: E) => string;
+/** The session task's own plain options. */
+const SESSION_TASK_OPTION_SPECS = {
   /** Inactivity gap (e.g. 30 minutes). */
-  gapMs: number;
-  /** @defaultValue JSON of the WindowedResult (windowStart/windowEnd = session bounds), key = session key */
-  encodeResult?: ResultEncoder<R>;
+  gapMs: option(positiveInt, 'inactivity gap'),
   /** @defaultValue 'sessions' */
-  storePrefix?: string;
+  storePrefix: storePrefix('sessions'),
   /**
    * Most sessions this input partition holds open (over all keys). An accepted event that would open a new session
    * (it touches none of its key's open sessions) while this many are open is dead-lettered
    * (`TRIB_PROC_SESSION_LIMIT`) instead of counted; events that extend or merge open sessions keep counting.
    * @defaultValue 100000 (ENGINE_DEFAULTS.maxOpenSessions)
    */
-  maxOpenSessions?: number;
+  maxOpenSessions: option(positiveInt.default(ENGINE_DEFAULTS.maxOpenSessions), 'open sessions'),
+};
+
+const SESSION_TASK_OPTIONS = processorOptions('SessionWindowTask', {
+  ...EVENT_TASK_OPTION_SPECS,
+  ...SINGLE_STAGE_FUNCTION_SPECS,
+  ...SESSION_TASK_OPTION_SPECS,
+});
+
+export interface SessionWindowTaskOptions<E, A, R>
+  extends SingleStageOptions<E, A, R>, OptionInput<typeof SESSION_TASK_OPTION_SPECS> {
+  /** The session key (e.g. user id). Must be the input partitioning key: sessions are per partition. */
+  keyOf: (event: E) => string;
+  gapMs: number;
+  /** @defaultValue JSON of the WindowedResult (windowStart/windowEnd = session bounds), key = session key */
+  encodeResult?: ResultEncoder<R>;
 }
 
 /**
@@ -48,22 +65,17 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
   /** The key of the event being admitted (computed once by the session-limit check). */
 
   constructor(options: SessionWindowTaskOptions<E, A, R>) {
-    checkEventFunctions(options);
-    this.#aggregator = checkAggregator(options.aggregator);
-    this.#assigner = new SessionWindows({ gapMs: options.gapMs });
-    const eventTime = resolveEventTime(options);
-    const outputs = resolveOutputs(options.outputs);
-    const prefix = checkStorePrefix(options.storePrefix ?? 'sessions');
+    const o = SESSION_TASK_OPTIONS.resolve(options);
+    this.#aggregator = options.aggregator;
+    this.#assigner = new SessionWindows({ gapMs: o.gapMs });
     this.#keyOf = options.keyOf;
-    this.#maxOpenSessions = checkPositiveInteger(
-      'maxOpenSessions',
-      options.maxOpenSessions ?? ENGINE_DEFAULTS.maxOpenSessions,
-    );
+    this.#maxOpenSessions = o.maxOpenSessions;
     const assigner = this.#assigner;
     this.#stage = new SingleStageAggregation<E, A, R>(options, {
-      storePrefix: prefix,
-      eventTime,
-      outputs,
+      storePrefix: o.storePrefix,
+      eventTime: o,
+      outputs: o.outputs,
+      maxDedupEntries: o.maxDedupEntries,
       windowsOf: (ts) => assigner.assign(ts),
       limit: (event, windows, record) => this.#checkSessions(event, windows, record.partition),
     });

@@ -1,11 +1,24 @@
+import { option } from '@tributary/options';
+import { fn } from '../config/option-schemas.js';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { ChangelogEntry, OutputRecord } from '../task/partition-task.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import type { PartitionGate } from './partition-gate.js';
 import { resultOutput } from './result-output.js';
-import { createEventGate, type EventGateSetup, type EventTaskOptions } from './task-options.js';
+import {
+  createEventGate,
+  EVENT_FUNCTION_SPECS,
+  type EventGateSetup,
+  type EventTaskOptions,
+} from './task-options.js';
 import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
+
+/** The functions of a single-stage task, checked as such: those of a task reading events, and `encodeResult`. */
+export const SINGLE_STAGE_FUNCTION_SPECS = {
+  ...EVENT_FUNCTION_SPECS,
+  encodeResult: option(fn<ResultEncoder<never>>().optional(), 'encodes a result'),
+};
 
 /** The options a single-stage task shares: its events, its aggregator and how results are encoded. */
 export interface SingleStageOptions<E, A, R> extends EventTaskOptions<E> {

@@ -1,29 +1,49 @@
+import { option, type OptionInput } from '@tributary/options';
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import type { TimeWindow, WindowAssigner } from '../windows/window.js';
-import { checkNonNegativeInteger, checkPositiveInteger } from './option-checks.js';
-import { checkStorePrefix, ENGINE_DEFAULTS, resolveEventTime, resolveOutputs } from './options.js';
+import { nonNegativeInt, positiveInt, processorOptions } from '../config/option-schemas.js';
+import { ENGINE_DEFAULTS, storePrefix } from './options.js';
 import type { GateCounters } from './partition-gate.js';
-import { SingleStageAggregation, type SingleStageOptions } from './single-stage-aggregation.js';
+import {
+  SingleStageAggregation,
+  SINGLE_STAGE_FUNCTION_SPECS,
+  type SingleStageOptions,
+} from './single-stage-aggregation.js';
 import { windowKeyLimitHit, type StateLimitHit } from './state-limits.js';
-import { checkAggregator, checkEventFunctions, checkFixedWindows } from './task-options.js';
+import { EVENT_TASK_OPTION_SPECS, fixedWindows } from './task-options.js';
 
-export interface WindowedAggregationTaskOptions<E, A, R> extends SingleStageOptions<E, A, R> {
-  /** Aggregation key. Must equal the input partitioning key for a single-stage job. */
-  keyOf: (event: E) => string;
-  /** Tumbling or hopping windows (session windows: use SessionWindowTask). */
-  window: WindowAssigner;
+/** The windowed task's own plain options. */
+const WINDOWED_TASK_OPTION_SPECS = {
   /** Prefix of the state store names (changelog topic suffixes). @defaultValue 'windowed' */
-  storePrefix?: string;
+  storePrefix: storePrefix('windowed'),
   /** @defaultValue 0 (off) */
-  earlyUpdateIntervalMs?: number;
+  earlyUpdateIntervalMs: option(
+    nonNegativeInt.default(ENGINE_DEFAULTS.earlyUpdateIntervalMs),
+    'early updates of open windows every N ms',
+  ),
   /**
    * Most distinct keys one window holds from this input partition. An accepted event whose key is new to one of its
    * windows while that window already holds this many keys is dead-lettered (`TRIB_PROC_WINDOW_KEY_LIMIT`) instead
    * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
    */
-  maxKeysPerWindow?: number;
+  maxKeysPerWindow: option(positiveInt.default(ENGINE_DEFAULTS.maxKeysPerWindow), 'keys per window'),
+};
+
+const WINDOWED_TASK_OPTIONS = processorOptions('WindowedAggregationTask', {
+  ...EVENT_TASK_OPTION_SPECS,
+  ...SINGLE_STAGE_FUNCTION_SPECS,
+  ...WINDOWED_TASK_OPTION_SPECS,
+  window: fixedWindows('; use SessionWindowTask for session windows'),
+});
+
+export interface WindowedAggregationTaskOptions<E, A, R>
+  extends SingleStageOptions<E, A, R>, OptionInput<typeof WINDOWED_TASK_OPTION_SPECS> {
+  /** Aggregation key. Must equal the input partitioning key for a single-stage job. */
+  keyOf: (event: E) => string;
+  /** Tumbling or hopping windows (session windows: use SessionWindowTask). */
+  window: WindowAssigner;
 }
 
 /**
@@ -48,26 +68,18 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
   #lastEarlyMs: number | undefined;
 
   constructor(options: WindowedAggregationTaskOptions<E, A, R>) {
-    checkEventFunctions(options);
-    const window = checkFixedWindows(options.window, '; use SessionWindowTask for session windows');
-    this.#aggregator = checkAggregator(options.aggregator);
-    const eventTime = resolveEventTime(options);
-    const outputs = resolveOutputs(options.outputs);
-    this.#storePrefix = checkStorePrefix(options.storePrefix ?? 'windowed');
-    this.#earlyMs = checkNonNegativeInteger(
-      'earlyUpdateIntervalMs',
-      options.earlyUpdateIntervalMs ?? ENGINE_DEFAULTS.earlyUpdateIntervalMs,
-    );
-    this.#maxKeysPerWindow = checkPositiveInteger(
-      'maxKeysPerWindow',
-      options.maxKeysPerWindow ?? ENGINE_DEFAULTS.maxKeysPerWindow,
-    );
+    const o = WINDOWED_TASK_OPTIONS.resolve(options);
+    this.#aggregator = options.aggregator;
+    this.#storePrefix = o.storePrefix;
+    this.#earlyMs = o.earlyUpdateIntervalMs;
+    this.#maxKeysPerWindow = o.maxKeysPerWindow;
     this.#keyOf = options.keyOf;
     this.#stage = new SingleStageAggregation<E, A, R>(options, {
       storePrefix: this.#storePrefix,
-      eventTime,
-      outputs,
-      windowsOf: (ts) => window.assign(ts),
+      eventTime: o,
+      outputs: o.outputs,
+      maxDedupEntries: o.maxDedupEntries,
+      windowsOf: (ts) => o.window.assign(ts),
       limit: (event, windows, record) => this.#checkKeys(event, windows, record.partition),
     });
     this.stores = this.#stage.storeNames;

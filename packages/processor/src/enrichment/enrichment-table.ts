@@ -1,4 +1,4 @@
-import { checkFunction } from '../engine/option-checks.js';
+import { checkOption, fn } from '../config/option-schemas.js';
 
 /** A record of the compacted reference-data topic: key → value, `value: null` deletes the key. */
 export interface TableRecord {
@@ -33,8 +33,8 @@ export class EnrichmentTable<V> {
   readonly #decodeKey: (bytes: Buffer) => string;
 
   constructor(options: EnrichmentTableOptions<V> = {}) {
-    if (options.decodeValue !== undefined) checkFunction('decodeValue', options.decodeValue);
-    if (options.decodeKey !== undefined) checkFunction('decodeKey', options.decodeKey);
+    checkOption('decodeValue', fn().optional(), options.decodeValue);
+    checkOption('decodeKey', fn().optional(), options.decodeKey);
     this.#decodeValue = options.decodeValue ?? ((b) => JSON.parse(b.toString('utf8')) as V);
     this.#decodeKey = options.decodeKey ?? ((b) => b.toString('utf8'));
   }
@@ -86,8 +86,8 @@ export class EnrichmentTable<V> {
 
   /** A reusable per-event enrichment function over this table. */
   enricher<E, O>(keyOf: (event: E) => string, joiner: (event: E, row: V | undefined) => O): (event: E) => O {
-    checkFunction('keyOf', keyOf);
-    checkFunction('joiner', joiner);
+    checkOption('keyOf', fn(), keyOf);
+    checkOption('joiner', fn(), joiner);
     return (event) => joiner(event, this.#rows.get(keyOf(event)));
   }
 }

@@ -37,7 +37,7 @@ export interface StageSpec {
 export type StagePlanOptions = Pick<
   ResolvedStreamJobOptions,
   | 'applicationId'
-  | 'inputTopic'
+  | 'input'
   | 'taskFactory'
   | 'outputs'
   | 'merge'
@@ -60,8 +60,8 @@ export function planStages(o: StagePlanOptions): StageSpec[] {
   const stages: StageSpec[] = [
     {
       id: o.applicationId,
-      inputTopic: o.inputTopic,
-      inputPartitions: { from: 'broker', missing: `input topic ${o.inputTopic} does not exist` },
+      inputTopic: o.input.topic,
+      inputPartitions: { from: 'broker', missing: `input topic ${o.input.topic} does not exist` },
       taskFactory: o.taskFactory,
       outputs,
       upstream: undefined,

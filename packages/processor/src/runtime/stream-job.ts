@@ -2,7 +2,7 @@ import { startMetricsServer } from '@tributary/observability';
 import type { HealthState, MetricsServer } from '@tributary/observability';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { logRuntimeEvents } from '../observability/runtime-log.js';
-import { resolveStreamJobOptions } from '../config/stream-job-options.js';
+import { STREAM_JOB_OPTIONS } from '../config/stream-job-options.js';
 import type { ResolvedStreamJobOptions, StreamJobOptions } from '../config/stream-job-options.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import { TableLoader } from '../enrichment/table-loader.js';
@@ -49,8 +49,7 @@ export interface StreamJob {
  * transactional producer; outputs, changelog and the input offset commit in one transaction.
  */
 export function createStreamJob(options: StreamJobOptions): StreamJob {
-  const resolved = resolveStreamJobOptions(options);
-  return new KafkaStreamJob(resolved);
+  return new KafkaStreamJob(STREAM_JOB_OPTIONS.resolve(options));
 }
 
 class KafkaStreamJob implements StreamJob {
@@ -168,7 +167,7 @@ class KafkaStreamJob implements StreamJob {
       const stageIds = (): ReadonlySet<string> => new Set(this.#stages.map((s) => s.id));
       this.#unsubscribeLogs = logRuntimeEvents(o.logger, stageIds);
       o.logger.info(
-        { applicationId: o.applicationId, input: o.inputTopic, guarantee: o.processingGuarantee },
+        { applicationId: o.applicationId, input: o.input.topic, guarantee: o.processingGuarantee },
         'job starting',
       );
     }

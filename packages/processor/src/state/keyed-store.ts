@@ -1,5 +1,5 @@
 import type { ChangelogEntry } from '../task/partition-task.js';
-import { checkNonEmptyString } from '../engine/option-checks.js';
+import { checkOption, nonEmptyString } from '../config/option-schemas.js';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import type { Codec } from './codec.js';
 import { MinHeap } from './min-heap.js';
@@ -43,7 +43,7 @@ export class KeyedStore<V> {
   readonly #scheduledAt = new Map<string, number>();
 
   constructor(options: KeyedStoreOptions<V>) {
-    this.name = checkNonEmptyString('name', options.name);
+    this.name = checkOption('name', nonEmptyString, options.name);
     this.#codec = options.codec;
     this.#expiresAt = options.expiresAt;
   }

@@ -1,6 +1,7 @@
-import { checkNonNegativeInteger } from '../engine/option-checks.js';
-import { invalidOption } from '../errors.js';
+import { option, z, type OptionInput } from '@tributary/options';
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
+import { nonNegativeInt, positiveInt, processorOptions } from '../config/option-schemas.js';
+import { invalidOption } from '../errors.js';
 
 /**
  * How the watermark moves while idle:
@@ -12,45 +13,30 @@ import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 export const IDLE_ADVANCE_MODES = ['wall-clock', 'data-anchored'] as const;
 export type IdleAdvanceMode = (typeof IDLE_ADVANCE_MODES)[number];
 
-export function checkIdleAdvanceMode(value: unknown): IdleAdvanceMode {
-  if (!IDLE_ADVANCE_MODES.includes(value as IdleAdvanceMode)) {
-    throw invalidOption(
-      'idleAdvanceMode',
-      `must be one of ${IDLE_ADVANCE_MODES.join(', ')} (got ${String(value)})`,
-    );
-  }
-  return value as IdleAdvanceMode;
-}
+/** The timing of a watermark: out-of-orderness and idleness (the reference job's values by default). */
+const TIMING_SPECS = {
+  /** Bounded out-of-orderness B: the watermark trails the max event time by this much. @defaultValue 5000 */
+  outOfOrdernessMs: option(
+    nonNegativeInt.default(EVENT_TIME_DEFAULTS.outOfOrdernessMs),
+    'bounded out-of-orderness B',
+  ),
+  /**
+   * Processing time without data after which an input stops holding the combined watermark back.
+   * @defaultValue 30000
+   */
+  idleTimeoutMs: option(nonNegativeInt.default(EVENT_TIME_DEFAULTS.idleTimeoutMs), 'idle timeout'),
+};
 
-/** Defaults of the watermark strategy (the reference job's values). */
-export const WATERMARK_DEFAULTS = {
-  /** Bounded out-of-orderness B: the watermark trails the max event time by this much. */
-  outOfOrdernessMs: EVENT_TIME_DEFAULTS.outOfOrdernessMs,
-  /** Processing time without data after which an input stops holding the combined watermark back. */
-  idleTimeoutMs: EVENT_TIME_DEFAULTS.idleTimeoutMs,
-  idleAdvanceMode: 'wall-clock',
-} as const;
+/** The options of the watermark strategy: its timing and how it advances while every input is idle. */
+export const WATERMARK_OPTION_SPECS = {
+  ...TIMING_SPECS,
+  /** How the all-idle watermark follows the wall clock (see IDLE_ADVANCE_MODES). @defaultValue 'wall-clock' */
+  idleAdvanceMode: option(z.enum(IDLE_ADVANCE_MODES).default('wall-clock'), 'idle advance mode'),
+};
 
-export interface PartitionWatermarkOptions {
-  /** @defaultValue 5000 */
-  outOfOrdernessMs?: number;
-  /** @defaultValue 30000 */
-  idleTimeoutMs?: number;
-}
+const PARTITION_WATERMARK_OPTIONS = processorOptions('PartitionWatermark', TIMING_SPECS);
 
-/** Validates B and the idle timeout, shared by the per-partition watermark and the combiner. */
-function resolveTiming(options: PartitionWatermarkOptions): Required<PartitionWatermarkOptions> {
-  return {
-    outOfOrdernessMs: checkNonNegativeInteger(
-      'outOfOrdernessMs',
-      options.outOfOrdernessMs ?? WATERMARK_DEFAULTS.outOfOrdernessMs,
-    ),
-    idleTimeoutMs: checkNonNegativeInteger(
-      'idleTimeoutMs',
-      options.idleTimeoutMs ?? WATERMARK_DEFAULTS.idleTimeoutMs,
-    ),
-  };
-}
+export type PartitionWatermarkOptions = OptionInput<typeof TIMING_SPECS>;
 
 /**
  * Per-partition bounded out-of-orderness watermark, exactly the shared event-time contract:
@@ -65,9 +51,9 @@ export class PartitionWatermark {
   #lastActivityMs: number | undefined;
 
   constructor(options: PartitionWatermarkOptions = {}) {
-    const timing = resolveTiming(options);
-    this.outOfOrdernessMs = timing.outOfOrdernessMs;
-    this.idleTimeoutMs = timing.idleTimeoutMs;
+    const o = PARTITION_WATERMARK_OPTIONS.resolve(options);
+    this.outOfOrdernessMs = o.outOfOrdernessMs;
+    this.idleTimeoutMs = o.idleTimeoutMs;
   }
 
   /** Max event timestamp observed (−∞ when none). */
@@ -113,7 +99,7 @@ export class PartitionWatermark {
    * `wall-clock` → `now - B - idleTimeout`; `data-anchored` → `current + (now - lastActivity) - idleTimeout`
    * (−∞ before any event).
    */
-  idleAdvance(nowMs: number, mode: IdleAdvanceMode = WATERMARK_DEFAULTS.idleAdvanceMode): number {
+  idleAdvance(nowMs: number, mode: IdleAdvanceMode): number {
     if (!this.isIdle(nowMs)) return this.current;
     if (mode === 'wall-clock')
       return Math.max(this.current, nowMs - this.outOfOrdernessMs - this.idleTimeoutMs);
@@ -127,16 +113,13 @@ export class PartitionWatermark {
   }
 }
 
-export interface WatermarkCombinerOptions {
+const COMBINER_OPTIONS = processorOptions('WatermarkCombiner', {
+  ...WATERMARK_OPTION_SPECS,
   /** Number of inputs (e.g. upstream partitions); inputs are numbered 0 … inputs-1. */
-  inputs: number;
-  /** @defaultValue 5000 — the B of the `wall-clock` all-idle advance. */
-  outOfOrdernessMs?: number;
-  /** @defaultValue 30000 */
-  idleTimeoutMs?: number;
-  /** @defaultValue 'wall-clock' */
-  idleAdvanceMode?: IdleAdvanceMode;
-}
+  inputs: option(positiveInt, 'number of inputs'),
+});
+
+export type WatermarkCombinerOptions = OptionInput<typeof COMBINER_OPTIONS.specs> & { inputs: number };
 
 /**
  * Combines the watermarks of several inputs (the upstream partitions of a merge stage):
@@ -166,15 +149,10 @@ export class WatermarkCombiner {
   #startedMs: number | undefined;
 
   constructor(options: WatermarkCombinerOptions) {
-    if (typeof options.inputs !== 'number' || !Number.isSafeInteger(options.inputs) || options.inputs <= 0) {
-      throw invalidOption('inputs', `must be a positive integer (got ${String(options.inputs)})`);
-    }
-    const timing = resolveTiming(options);
-    this.outOfOrdernessMs = timing.outOfOrdernessMs;
-    this.idleTimeoutMs = timing.idleTimeoutMs;
-    this.idleAdvanceMode = checkIdleAdvanceMode(
-      options.idleAdvanceMode ?? WATERMARK_DEFAULTS.idleAdvanceMode,
-    );
+    const o = COMBINER_OPTIONS.resolve(options);
+    this.outOfOrdernessMs = o.outOfOrdernessMs;
+    this.idleTimeoutMs = o.idleTimeoutMs;
+    this.idleAdvanceMode = o.idleAdvanceMode;
     this.#watermarks = new Array<number>(options.inputs).fill(Number.NEGATIVE_INFINITY);
     this.#reportedIdle = new Array<boolean>(options.inputs).fill(false);
     this.#lastHeardMs = new Array<number | undefined>(options.inputs).fill(undefined);

@@ -1,5 +1,5 @@
 import { invalidOption } from '../errors.js';
-import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
+import { checkOption, integer, positiveInt } from '../config/option-schemas.js';
 import { windowStartOf } from '@tributary/schema';
 import type { TimeWindow, WindowAssigner } from './window.js';
 
@@ -24,12 +24,12 @@ export class HoppingWindows implements WindowAssigner {
   readonly offsetMs: number;
 
   constructor(options: HoppingWindowOptions) {
-    this.sizeMs = checkPositiveInteger('sizeMs', options.sizeMs);
-    this.advanceMs = checkPositiveInteger('advanceMs', options.advanceMs);
+    this.sizeMs = checkOption('sizeMs', positiveInt, options.sizeMs);
+    this.advanceMs = checkOption('advanceMs', positiveInt, options.advanceMs);
     if (this.advanceMs > this.sizeMs) {
       throw invalidOption('advanceMs', `must be ≤ sizeMs (${this.sizeMs}); got ${this.advanceMs}`);
     }
-    this.offsetMs = checkInteger('offsetMs', options.offsetMs ?? 0);
+    this.offsetMs = checkOption('offsetMs', integer, options.offsetMs ?? 0);
   }
 
   assign(timestampMs: number): TimeWindow[] {

@@ -1,4 +1,4 @@
-import { checkPositiveInteger } from '../engine/option-checks.js';
+import { checkOption, positiveInt } from '../config/option-schemas.js';
 import type { TimeWindow, WindowAssigner } from './window.js';
 
 export interface SessionWindowOptions {
@@ -16,7 +16,7 @@ export class SessionWindows implements WindowAssigner {
   readonly gapMs: number;
 
   constructor(options: SessionWindowOptions) {
-    this.gapMs = checkPositiveInteger('gapMs', options.gapMs);
+    this.gapMs = checkOption('gapMs', positiveInt, options.gapMs);
   }
 
   assign(timestampMs: number): TimeWindow[] {

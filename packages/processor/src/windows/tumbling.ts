@@ -1,4 +1,4 @@
-import { checkInteger, checkPositiveInteger } from '../engine/option-checks.js';
+import { checkOption, integer, positiveInt } from '../config/option-schemas.js';
 import { windowStartOf } from '@tributary/schema';
 import type { TimeWindow, WindowAssigner } from './window.js';
 
@@ -21,8 +21,8 @@ export class TumblingWindows implements WindowAssigner {
   #last: readonly TimeWindow[] = [];
 
   constructor(options: TumblingWindowOptions) {
-    this.sizeMs = checkPositiveInteger('sizeMs', options.sizeMs);
-    this.offsetMs = checkInteger('offsetMs', options.offsetMs ?? 0);
+    this.sizeMs = checkOption('sizeMs', positiveInt, options.sizeMs);
+    this.offsetMs = checkOption('offsetMs', integer, options.offsetMs ?? 0);
   }
 
   /** The one window containing `timestampMs`, in a frozen array that consecutive calls may share. */

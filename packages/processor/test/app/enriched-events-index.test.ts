@@ -31,7 +31,7 @@ describe('enrichedEventMapper', () => {
 
 describe("the reference app's Elasticsearch connectors", () => {
   it('each have a dead-letter topic by default', () => {
-    const config = resolveProcessorConfig({ source: 'test', values: { enrichedEvents: true } });
+    const config = resolveProcessorConfig({ enrichedEvents: true });
     const app = createClickstreamApp(config);
     expect(app.connector?.deadLetterTopic).toBe('clickstream-metrics-dlq');
     expect(app.eventsConnector?.deadLetterTopic).toBe('clickstream-enriched-dlq');
@@ -39,8 +39,8 @@ describe("the reference app's Elasticsearch connectors", () => {
 
   it('take the configured dead-letter topics', () => {
     const config = resolveProcessorConfig({
-      source: 'test',
-      values: { indexDeadLetterTopic: 'results-errors', eventsIndexDeadLetterTopic: 'events-errors' },
+      indexDeadLetterTopic: 'results-errors',
+      eventsIndexDeadLetterTopic: 'events-errors',
     });
     expect(createClickstreamApp(config).connector?.deadLetterTopic).toBe('results-errors');
     expect(createEnrichedEventsConnector(config).deadLetterTopic).toBe('events-errors');

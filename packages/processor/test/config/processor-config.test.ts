@@ -1,22 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import {
-  PROCESSOR_DEFAULTS,
-  configFromEnv,
-  envName,
-  flagName,
-  resolveProcessorConfig,
-} from '../../src/config/processor-config.js';
+import type { OptionLayer } from '@tributary/options';
+import { PROCESSOR_OPTIONS, resolveProcessorConfig } from '../../src/config/processor-config.js';
 
-describe('resolveProcessorConfig', () => {
-  it('returns PROCESSOR_DEFAULTS when nothing is set', () => {
-    expect(resolveProcessorConfig()).toEqual(PROCESSOR_DEFAULTS);
+const flags = (values: Record<string, unknown>): OptionLayer => ({ source: { kind: 'flags' }, values });
+const env = (values: Record<string, unknown>): OptionLayer => ({ source: { kind: 'env' }, values });
+const file = (values: Record<string, unknown>): OptionLayer => ({
+  source: { kind: 'file', path: 'x.json' },
+  values,
+});
+const resolve = (...layers: OptionLayer[]) => PROCESSOR_OPTIONS.resolveLayers(layers).values;
+
+describe('PROCESSOR_OPTIONS', () => {
+  it('resolves to the defaults when nothing is set', () => {
+    expect(resolveProcessorConfig()).toEqual(PROCESSOR_OPTIONS.defaults);
+    expect(PROCESSOR_OPTIONS.defaults).toMatchObject({
+      brokers: ['127.0.0.1:9092'],
+      windowSizeMs: 60_000,
+      maxFutureSkewMs: 300_000,
+      closedWindowRetentionMs: 600_000,
+      sessionGapMs: 1_800_000,
+      watermarkHeartbeatMs: 1_000,
+      commitIntervalMs: 200,
+      metricsPort: -1,
+    });
   });
 
   it('coerces strings from flags and env, later layers winning', () => {
-    const config = resolveProcessorConfig(
-      { source: 'file', values: { windowSizeMs: 30_000, brokers: ['a:1'] } },
-      { source: 'environment', values: { windowSizeMs: '10000', elasticsearch: 'false' } },
-      { source: 'flags', values: { brokers: 'b:2, c:3', processingGuarantee: 'at-least-once' } },
+    const config = resolve(
+      file({ windowSizeMs: 30_000, brokers: ['a:1'] }),
+      env({ windowSizeMs: '10000', elasticsearch: 'false' }),
+      flags({ brokers: 'b:2, c:3', processingGuarantee: 'at-least-once' }),
     );
     expect(config.windowSizeMs).toBe(10_000);
     expect(config.elasticsearch).toBe(false);
@@ -31,93 +44,83 @@ describe('resolveProcessorConfig', () => {
     ['brokers', 'nohost'],
     ['inputTopic', 'bad topic'],
     ['processingGuarantee', 'maybe'],
-    ['elasticsearch', 'yes'],
+    ['elasticsearch', 'maybe'],
     ['elasticsearchUrl', 'ftp://x'],
     ['logLevel', 'loud'],
     ['dashboard', 'maybe'],
-    ['fullDecode', 'yes'],
+    ['fullDecode', 'maybe'],
     ['dashboardPort', '65536'],
     ['dashboardPort', '-1'],
     ['dashboardPort', 'x'],
-  ])('rejects %s = %j naming the option and its source', (option, value) => {
-    expect(() => resolveProcessorConfig({ source: 'flags', values: { [option]: value } })).toThrow(
+  ])('rejects %s = %j naming the option as the flag and the value', (option, value) => {
+    const flag = `--${PROCESSOR_OPTIONS.flagName(option as 'brokers')}`;
+    expect(() => resolve(flags({ [option]: value }))).toThrow(
       expect.objectContaining({
         code: 'TRIB_PROC_INVALID_OPTION',
-        option,
-        message: expect.stringContaining('from flags'),
+        option: flag,
+        message: expect.stringContaining(`(got ${JSON.stringify(value)})`),
       }),
     );
   });
 
   it('logs at info by default, the level of the long-running job', () => {
-    expect(PROCESSOR_DEFAULTS.logLevel).toBe('info');
+    expect(PROCESSOR_OPTIONS.defaults.logLevel).toBe('info');
     expect(resolveProcessorConfig().logLevel).toBe('info');
   });
 
   it('takes dashboard and dashboardPort from any layer, an explicit port implying the dashboard', () => {
     expect(resolveProcessorConfig()).toMatchObject({ dashboard: false, dashboardPort: 8088 });
-    expect(resolveProcessorConfig({ source: 'config file', values: { dashboard: true } })).toMatchObject({
-      dashboard: true,
-      dashboardPort: 8088,
+    expect(resolve(file({ dashboard: true }))).toMatchObject({ dashboard: true, dashboardPort: 8088 });
+    expect(resolve(env({ dashboardPort: '0' }))).toMatchObject({ dashboard: true, dashboardPort: 0 });
+    expect(resolve(file({ dashboard: false }), flags({ dashboardPort: '9000' }))).toMatchObject({
+      dashboard: false,
+      dashboardPort: 9000,
     });
-    expect(resolveProcessorConfig({ source: 'environment', values: { dashboardPort: '0' } })).toMatchObject({
-      dashboard: true,
-      dashboardPort: 0,
-    });
-    expect(
-      resolveProcessorConfig(
-        { source: 'config file', values: { dashboard: false } },
-        { source: 'flags', values: { dashboardPort: '9000' } },
-      ),
-    ).toMatchObject({ dashboard: false, dashboardPort: 9000 });
   });
 
-  it('names dashboardPort and the layer it came from when the implied dashboard has a bad port', () => {
-    expect(() => resolveProcessorConfig({ source: 'environment', values: { dashboardPort: 'abc' } })).toThrow(
-      /dashboardPort must be an integer from 0 to 65535 \(got "abc" from environment\)/,
+  it('names dashboardPort as the source spells it when the implied dashboard has a bad port', () => {
+    expect(() => resolve(env({ dashboardPort: 'abc' }))).toThrow(
+      'TRIBUTARY_DASHBOARD_PORT must be a number (got "abc")',
     );
   });
 
-  it('rejects unknown options', () => {
-    expect(() => resolveProcessorConfig({ source: 'config file x.json', values: { windowSize: 1 } })).toThrow(
+  it('rejects unknown options, naming the config file', () => {
+    expect(() => resolve(file({ windowSize: 1 }))).toThrow(
       expect.objectContaining({
         option: 'windowSize',
-        message: expect.stringContaining('config file x.json'),
+        message: 'windowSize is not an option of tributary-processor (config file x.json)',
       }),
     );
   });
 
   it('maps option names to env variables and flags', () => {
-    expect(envName('applicationId')).toBe('TRIBUTARY_APPLICATION_ID');
-    expect(flagName('outOfOrdernessMs')).toBe('out-of-orderness-ms');
-    expect(configFromEnv({ TRIBUTARY_INPUT_TOPIC: 'x', TRIBUTARY_BROKERS: '', OTHER: 'y' })).toEqual({
-      inputTopic: 'x',
-    });
+    expect(PROCESSOR_OPTIONS.envName('applicationId')).toBe('TRIBUTARY_APPLICATION_ID');
+    expect(PROCESSOR_OPTIONS.flagName('outOfOrdernessMs')).toBe('out-of-orderness-ms');
+    expect(
+      PROCESSOR_OPTIONS.envLayer({ TRIBUTARY_INPUT_TOPIC: 'x', TRIBUTARY_BROKERS: '', OTHER: 'y' }).values,
+    ).toEqual({ inputTopic: 'x' });
   });
 });
 
 describe('dead-letter topics of the embedded Elasticsearch connectors', () => {
   it('default to clickstream-metrics-dlq and clickstream-enriched-dlq', () => {
-    expect(PROCESSOR_DEFAULTS).toMatchObject({
+    expect(PROCESSOR_OPTIONS.defaults).toMatchObject({
       indexDeadLetterTopic: 'clickstream-metrics-dlq',
       eventsIndexDeadLetterTopic: 'clickstream-enriched-dlq',
     });
-    expect(flagName('indexDeadLetterTopic')).toBe('index-dead-letter-topic');
-    expect(envName('eventsIndexDeadLetterTopic')).toBe('TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC');
+    expect(PROCESSOR_OPTIONS.flagName('indexDeadLetterTopic')).toBe('index-dead-letter-topic');
+    expect(PROCESSOR_OPTIONS.envName('eventsIndexDeadLetterTopic')).toBe(
+      'TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC',
+    );
   });
 
   it('come from any layer, validated as topic names', () => {
-    const config = resolveProcessorConfig(
-      { source: 'config file', values: { indexDeadLetterTopic: 'm-dlq' } },
-      {
-        source: 'environment',
-        values: configFromEnv({ TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC: 'e-dlq' }),
-      },
+    const config = resolve(
+      file({ indexDeadLetterTopic: 'm-dlq' }),
+      PROCESSOR_OPTIONS.envLayer({ TRIBUTARY_EVENTS_INDEX_DEAD_LETTER_TOPIC: 'e-dlq' }),
     );
     expect(config).toMatchObject({ indexDeadLetterTopic: 'm-dlq', eventsIndexDeadLetterTopic: 'e-dlq' });
-    expect(() =>
-      resolveProcessorConfig({ source: 'flags', values: { indexDeadLetterTopic: 'a b' } }),
-    ).toThrow(
+    expect(() => resolveProcessorConfig({ indexDeadLetterTopic: 'a b' })).toThrow(
       expect.objectContaining({
         code: 'TRIB_PROC_INVALID_OPTION',
         option: 'indexDeadLetterTopic',
@@ -127,22 +130,19 @@ describe('dead-letter topics of the embedded Elasticsearch connectors', () => {
   });
 
   it('must not be another topic of the app (or each other), naming both options', () => {
-    expect(() =>
-      resolveProcessorConfig({ source: 'flags', values: { indexDeadLetterTopic: 'clickstream-metrics' } }),
-    ).toThrow(
+    expect(() => resolve(flags({ indexDeadLetterTopic: 'clickstream-metrics' }))).toThrow(
       expect.objectContaining({
-        option: 'indexDeadLetterTopic',
-        message: expect.stringMatching(/^indexDeadLetterTopic must differ from resultsTopic .*from flags/),
+        option: '--index-dead-letter-topic',
+        message: expect.stringMatching(
+          /^--index-dead-letter-topic must differ from resultsTopic \(both "clickstream-metrics"\)/,
+        ),
       }),
     );
-    expect(() =>
-      resolveProcessorConfig({
-        source: 'environment',
-        values: { eventsIndexDeadLetterTopic: 'clickstream-metrics-dlq' },
-      }),
-    ).toThrow(/^indexDeadLetterTopic must differ from eventsIndexDeadLetterTopic/);
-    expect(() =>
-      resolveProcessorConfig({ source: 'flags', values: { eventsIndexDeadLetterTopic: 'clickstream-dlq' } }),
-    ).toThrow(/^eventsIndexDeadLetterTopic must differ from deadLetterTopic/);
+    expect(() => resolve(env({ eventsIndexDeadLetterTopic: 'clickstream-metrics-dlq' }))).toThrow(
+      /^indexDeadLetterTopic must differ from eventsIndexDeadLetterTopic/,
+    );
+    expect(() => resolve(flags({ eventsIndexDeadLetterTopic: 'clickstream-dlq' }))).toThrow(
+      /^--events-index-dead-letter-topic must differ from deadLetterTopic/,
+    );
   });
 });

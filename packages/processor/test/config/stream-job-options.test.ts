@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_JOB_DEFAULTS, resolveStreamJobOptions } from '../../src/config/stream-job-options.js';
+import { STREAM_JOB_OPTIONS } from '../../src/config/stream-job-options.js';
 import type { StreamJobOptions } from '../../src/config/stream-job-options.js';
 import { EnrichmentTable } from '../../src/enrichment/enrichment-table.js';
 import { counterTaskFactory } from '../fixtures/counter-task.mjs';
@@ -14,17 +14,22 @@ const base: StreamJobOptions = {
 
 function errorOf(options: unknown): { code?: string; option?: string; message?: string } {
   try {
-    resolveStreamJobOptions(options as StreamJobOptions);
+    STREAM_JOB_OPTIONS.resolve(options as StreamJobOptions);
   } catch (error) {
     return error as { code: string; option: string; message: string };
   }
   throw new Error('expected a validation error');
 }
 
-describe('resolveStreamJobOptions', () => {
-  it('fills every default from STREAM_JOB_DEFAULTS', () => {
-    const r = resolveStreamJobOptions(base);
-    expect(r.commitIntervalMs).toBe(STREAM_JOB_DEFAULTS.commitIntervalMs);
+describe('STREAM_JOB_OPTIONS.resolve', () => {
+  it('fills every default', () => {
+    const r = STREAM_JOB_OPTIONS.resolve(base);
+    expect(r.commitIntervalMs).toBe(200);
+    expect(STREAM_JOB_OPTIONS.defaults).toMatchObject({
+      commitIntervalMs: 200,
+      extraStages: [],
+      clientId: 'tributary-processor',
+    });
     expect(r.processingGuarantee).toBe('exactly-once');
     expect(r.transactionTimeoutMs).toBe(60_000);
     expect(r.outputs.get('results')).toBe('out');
@@ -55,13 +60,13 @@ describe('resolveStreamJobOptions', () => {
     [{ outputs: { repartition: null } }, 'outputs.repartition'],
     [
       { extraStages: [{ name: 'merge', input: { topic: 'x' }, taskFactory: counterTaskFactory() }] },
-      'extraStages[0].name',
+      'extraStages.0.name',
     ],
     [
       { extraStages: [{ name: 's', input: { topic: '' }, taskFactory: counterTaskFactory() }] },
-      'extraStages[0].input.topic',
+      'extraStages.0.input.topic',
     ],
-    [{ extraStages: [{ name: 's', input: { topic: 'x' } }] }, 'extraStages[0].taskFactory'],
+    [{ extraStages: [{ name: 's', input: { topic: 'x' } }] }, 'extraStages.0.taskFactory'],
   ])('rejects %j naming %s', (patch, option) => {
     const error = errorOf({ ...base, ...patch });
     expect(error.code).toBe('TRIB_PROC_INVALID_OPTION');
@@ -70,7 +75,7 @@ describe('resolveStreamJobOptions', () => {
   });
 
   it('accepts discarded outputs and extra stages', () => {
-    const r = resolveStreamJobOptions({
+    const r = STREAM_JOB_OPTIONS.resolve({
       ...base,
       outputs: { results: 'out', 'sessions-late': null },
       extraStages: [{ name: 'sessions', input: { topic: 'in' }, taskFactory: counterTaskFactory() }],
@@ -80,7 +85,7 @@ describe('resolveStreamJobOptions', () => {
   });
 
   it('accepts a merge stage when the repartition output is mapped', () => {
-    const r = resolveStreamJobOptions({
+    const r = STREAM_JOB_OPTIONS.resolve({
       ...base,
       outputs: { results: 'out', repartition: 'rep' },
       merge: { taskFactory: counterTaskFactory() },
@@ -92,9 +97,9 @@ describe('resolveStreamJobOptions', () => {
 
   it('accepts reference-data tables and rejects bad ones naming the option', () => {
     const table = new EnrichmentTable();
-    const r = resolveStreamJobOptions({ ...base, tables: { pages: { topic: 'pages', table } } });
+    const r = STREAM_JOB_OPTIONS.resolve({ ...base, tables: { pages: { topic: 'pages', table } } });
     expect(r.tables.get('pages')).toEqual({ topic: 'pages', table });
-    expect(resolveStreamJobOptions(base).tables.size).toBe(0);
+    expect(STREAM_JOB_OPTIONS.resolve(base).tables.size).toBe(0);
     expect(errorOf({ ...base, tables: { pages: { topic: 'bad topic', table } } }).option).toBe(
       'tables.pages.topic',
     );

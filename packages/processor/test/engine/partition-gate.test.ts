@@ -2,11 +2,14 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
 import { PartitionGate, type PartitionGateOptions } from '../../src/engine/partition-gate.js';
-import { resolveEventTime } from '../../src/engine/options.js';
+import { processorOptions } from '../../src/config/option-schemas.js';
+import { EVENT_TIME_OPTION_SPECS } from '../../src/engine/options.js';
 import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
 import type { OutputRecord } from '../../src/task/partition-task.js';
 import { TumblingWindows } from '../../src/windows/tumbling.js';
 import { decodeTestEvent, Log, type TestEvent } from './fixtures.js';
+
+const EVENT_TIME = processorOptions('test', EVENT_TIME_OPTION_SPECS);
 
 function gate(eventTime = {}, extra: Partial<PartitionGateOptions<TestEvent>> = {}) {
   const outs: OutputRecord[] = [];
@@ -18,7 +21,7 @@ function gate(eventTime = {}, extra: Partial<PartitionGateOptions<TestEvent>> = 
     timestampOf: (e) => e.ts,
     eventIdOf: (e) => e.id,
     windowsOf: (ts) => windows.assign(ts),
-    eventTime: resolveEventTime({ outOfOrdernessMs: 100, ...eventTime }),
+    eventTime: EVENT_TIME.resolve({ outOfOrdernessMs: 100, ...eventTime }),
     lateOutput: 'late',
     deadLetterOutput: 'dlq',
     emit: (r) => outs.push(r),

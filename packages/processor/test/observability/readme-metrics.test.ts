@@ -9,7 +9,7 @@ const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 describe('README "Metrics and health" lists what the clickstream job exports on /metrics', () => {
   it('every registered tributary_* metric has a row, every row is registered, default metrics exist', async () => {
     // The CLI's app: its own registry (metricsPort) with the job's, the embedded connector's and the default metrics.
-    const app = createClickstreamApp(resolveProcessorConfig({ source: 'test', values: { metricsPort: 0 } }));
+    const app = createClickstreamApp(resolveProcessorConfig({ metricsPort: 0 }));
     const registered = (await app.job.registry!.getMetricsAsJSON()).map((m) => m.name);
     const documented = readmeMetricNames(README, 'Metrics and health');
 

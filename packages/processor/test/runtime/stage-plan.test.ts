@@ -12,7 +12,7 @@ const enrich = factory();
 
 const base: StagePlanOptions = {
   applicationId: 'app',
-  inputTopic: 'in',
+  input: { topic: 'in' },
   taskFactory: stage1,
   outputs: new Map([['results', 'out']]),
   merge: undefined,

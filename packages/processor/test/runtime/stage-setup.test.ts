@@ -44,7 +44,7 @@ describe('StageSetup', () => {
     const contexts: TaskContext[] = [];
     const plan: StagePlanOptions = {
       applicationId: 'app',
-      inputTopic: 'in',
+      input: { topic: 'in' },
       taskFactory: storesFactory(['counts'], contexts),
       outputs: new Map([
         ['repartition', 'app-repartition'],
@@ -107,7 +107,7 @@ describe('StageSetup', () => {
   it('fails with the codes and messages of a missing input and of merge state built for another count', async () => {
     const missing = planStages({
       applicationId: 'app',
-      inputTopic: 'in',
+      input: { topic: 'in' },
       taskFactory: storesFactory([], []),
       outputs: new Map(),
       merge: undefined,
@@ -124,7 +124,7 @@ describe('StageSetup', () => {
 
     const merged = planStages({
       applicationId: 'app',
-      inputTopic: 'in',
+      input: { topic: 'in' },
       taskFactory: storesFactory([], []),
       outputs: new Map([['repartition', 'app-repartition']]),
       merge: { taskFactory: storesFactory(['windows'], []) },

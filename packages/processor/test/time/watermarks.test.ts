@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PartitionWatermark, WatermarkCombiner, WATERMARK_DEFAULTS } from '../../src/time/watermarks.js';
+import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
+import { PartitionWatermark, WatermarkCombiner } from '../../src/time/watermarks.js';
 
 describe('PartitionWatermark', () => {
   it('is maxTs - B, −∞ before any event, and never goes back', () => {
     const w = new PartitionWatermark();
-    expect(w.outOfOrdernessMs).toBe(WATERMARK_DEFAULTS.outOfOrdernessMs);
+    expect(w.outOfOrdernessMs).toBe(EVENT_TIME_DEFAULTS.outOfOrdernessMs);
     expect(w.current).toBe(Number.NEGATIVE_INFINITY);
     w.observe(10_000);
     expect(w.current).toBe(5_000);

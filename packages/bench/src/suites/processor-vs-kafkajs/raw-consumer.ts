@@ -1,5 +1,5 @@
 import { createKafkaClient, kafkajsPatches, type FetchDecodingInstall } from '@tributary/kafka';
-import { STREAM_JOB_DEFAULTS } from '@tributary/processor';
+import { STREAM_JOB_OPTIONS } from '@tributary/processor';
 import { cpuSecondsSince } from '../cpu-rounds.js';
 
 export interface RawConsumerConfig {
@@ -41,8 +41,8 @@ export async function rawConsume(config: RawConsumerConfig): Promise<RawConsumer
   const consumer = kafka.consumer({
     groupId: config.group,
     readUncommitted: false,
-    maxWaitTimeInMs: STREAM_JOB_DEFAULTS.maxWaitTimeInMs,
-    sessionTimeout: STREAM_JOB_DEFAULTS.sessionTimeoutMs,
+    maxWaitTimeInMs: STREAM_JOB_OPTIONS.defaults.maxWaitTimeInMs!,
+    sessionTimeout: STREAM_JOB_OPTIONS.defaults.sessionTimeoutMs!,
     heartbeatInterval: 3_000,
     allowAutoTopicCreation: false,
   });
@@ -61,7 +61,7 @@ export async function rawConsume(config: RawConsumerConfig): Promise<RawConsumer
   await consumer.subscribe({ topics: [config.topic], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
-    partitionsConsumedConcurrently: STREAM_JOB_DEFAULTS.partitionsConsumedConcurrently,
+    partitionsConsumedConcurrently: STREAM_JOB_OPTIONS.defaults.partitionsConsumedConcurrently!,
     eachBatch: async ({ batch }) => {
       firstRecordAt ??= Date.now();
       for (const m of batch.messages) bytes += m.value === null ? 0 : m.value.length;
