@@ -30,8 +30,6 @@ describe('smoke', () => {
   });
 
   it('rejects bad smoke options naming them', async () => {
-    await expect(runSmoke({ kafkaPort, esPort, events: 0 })).rejects.toThrow(
-      'events must be an integer >= 1 (got 0)',
-    );
+    await expect(runSmoke({ kafkaPort, esPort, events: 0 })).rejects.toThrow('events must be >= 1 (got 0)');
   });
 });

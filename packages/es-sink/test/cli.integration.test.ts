@@ -54,6 +54,7 @@ describe('tributary-es-sink CLI', () => {
           '--no-template',
           '--flush-interval-ms',
           '600000',
+          '--no-flush-on-batch-end',
           '--stats-interval-ms',
           '200',
         ],

@@ -46,6 +46,15 @@ const REQUIRED = {
 export const CONNECTOR_SETTING_SPECS = {
   topic: option(z.string(REQUIRED).min(1), 'source topic', { placeholder: '<name>' }),
   clientId: option(z.string().min(1).default('tributary-es-sink'), 'Kafka client id'),
+  /**
+   * Send what a fetched batch buffered as soon as the batch is written (Kafka Connect's `linger.ms` 0): under load a
+   * fetch holds many records, so requests stay large, and a burst (a window's results) is indexed at once. `false`:
+   * only `flushDocs`, `flushBytes` and `flushIntervalMs` close a bulk request.
+   */
+  flushOnBatchEnd: option(
+    z.boolean().default(true),
+    'send the documents of each fetched batch when it is written (off: only the flush limits and interval)',
+  ),
   /** Consumer group session timeout: how soon the partitions of a crashed connector are taken over by another. */
   sessionTimeoutMs: option(z.int().min(6000).max(300_000).default(30_000), 'consumer group session timeout'),
   format: option(

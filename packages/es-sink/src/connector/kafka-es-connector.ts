@@ -411,7 +411,7 @@ class Connector implements KafkaEsConnector {
     }
     // The fetched batch is buffered: send it now. Under load a fetch holds many records, so bulk requests stay
     // large; at a window's close the burst of results goes out at once rather than after flushIntervalMs.
-    this.sink.send();
+    if (this.#o.flushOnBatchEnd) this.sink.send();
     await heartbeat();
   }
 

@@ -249,6 +249,7 @@ describe('Kafka → Elasticsearch connector', () => {
     const lines: [string, string, Record<string, unknown> | undefined][] = [];
     const connector = connectorFor(topic, groupId, index, esUrl, {
       sink: { node: esUrl, index, flushIntervalMs: 600_000 },
+      flushOnBatchEnd: false,
       logger: (level, message, fields) => lines.push([level, message, fields]),
     });
     await connector.start();
