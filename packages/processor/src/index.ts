@@ -34,6 +34,7 @@ export type {
   ChangelogEntry,
   PartitionTask,
 } from './task/partition-task.js';
+export type { OutputSink } from './task/output-sink.js';
 export { WINDOW_KINDS, windowId } from './windows/window.js';
 export type { TimeWindow, WindowAssigner, WindowKind } from './windows/window.js';
 export { TumblingWindows } from './windows/tumbling.js';

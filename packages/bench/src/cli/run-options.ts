@@ -87,6 +87,11 @@ export const RUN_OPTION_SPECS = {
     z.boolean().default(true),
     'table: processor with --enriched-events, raw-event rows (off: less work)',
   ),
+  /** `table`: run the processor in its low-latency mode (at-least-once, results indexed by the merge stage). */
+  lowLatency: option(
+    z.boolean().default(false),
+    'table: processor with --low-latency (at-least-once, window results indexed straight from the merge stage)',
+  ),
 };
 
 /** `bench run`'s options, validated once; messages name the option, flag or variable as given. */

@@ -55,7 +55,7 @@ async function runTableScenario(
         partitions: options.partitions,
         kafka: servers.kafka,
         elasticsearch: servers.elasticsearch,
-        workload: { rawEvents: options.rawEvents },
+        workload: { rawEvents: options.rawEvents, lowLatency: options.lowLatency },
         log,
       }),
     );
@@ -79,6 +79,7 @@ async function runTableScenario(
         compression: w.compression,
         esPollIntervalMs: w.pollIntervalMs,
         rawEvents: options.rawEvents,
+        lowLatency: options.lowLatency,
       },
     },
     runs,

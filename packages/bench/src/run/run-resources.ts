@@ -49,6 +49,8 @@ export interface RunProcessorOptions {
   readonly elasticsearchUrl: string;
   /** Also write and index every accepted event (the raw-event path, `--enriched-events`). */
   readonly enrichedEvents?: boolean;
+  /** Run the processor in low-latency mode (`--low-latency`). */
+  readonly lowLatency?: boolean;
   /** Load the bench's probe into the processor (Kafka → processor, bulk acks, event-loop delay). */
   readonly probe?: ProcessorProbeOptions;
 }
@@ -82,6 +84,7 @@ export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChil
       idleTimeoutMs: o.idleTimeoutMs,
       elasticsearchUrl: o.elasticsearchUrl,
       indexPrefix: o.id,
+      ...(o.lowLatency === true ? { lowLatency: true } : {}),
       ...enriched,
     },
     undefined,

@@ -37,6 +37,8 @@ export interface TableWorkload {
   readonly compression: 'none' | 'gzip' | 'lz4';
   /** Run the processor with `--enriched-events` and time the raw-event path (indexed and searchable). */
   readonly rawEvents: boolean;
+  /** Run the processor with `--low-latency` (window results indexed by the merge stage, at-least-once). */
+  readonly lowLatency: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export const TABLE_WORKLOAD_DEFAULTS: TableWorkload = {
   sampleIntervalMs: 1_000,
   compression: 'lz4',
   rawEvents: true,
+  lowLatency: false,
 };
 
 /** A server the run talks to: what is known about it (from the devstack). */
@@ -157,6 +160,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       idleTimeoutMs: w.idleTimeoutMs,
       elasticsearchUrl: input.elasticsearchUrl,
       enrichedEvents: w.rawEvents,
+      lowLatency: w.lowLatency,
       probe: {
         inputTopic: topics.input,
         onWindowAck: ([pageUrl, windowStart, windowEnd, ackMs]) =>

@@ -141,6 +141,7 @@ describe('bench CLI', () => {
         outDir: 'x/',
         html: false,
         rawEvents: false,
+        lowLatency: false,
       },
     ]);
     const explicit = fakeIo();

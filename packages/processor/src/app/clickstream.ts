@@ -17,6 +17,7 @@ import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js
 import { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { createStreamJob } from '../runtime/stream-job.js';
 import { combineHealth } from './app-health.js';
+import { DirectResultsIndex } from './direct-results-index.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';
 
@@ -96,6 +97,27 @@ export function createClickstreamApp(
   const tables = config.enrichedEvents
     ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
     : undefined;
+  // Where window results are indexed: one daily index per window start behind the alias, the schema's mapping.
+  const resultsIndex = {
+    node: config.elasticsearchUrl,
+    index: `${config.indexPrefix}-{yyyy.MM.dd}`,
+    indexDateField: WINDOW_DOCUMENT_FIELDS.windowStart,
+    template: {
+      name: config.indexPrefix,
+      indexPatterns: [`${config.indexPrefix}-*`],
+      mappings: WINDOW_DOCUMENT_MAPPINGS,
+      alias: config.indexPrefix,
+      replicas: 0,
+    },
+  };
+  // Low-latency mode: the merge stage indexes its results itself (at-least-once), no connector on the results topic.
+  const direct =
+    config.lowLatency && config.elasticsearch
+      ? new DirectResultsIndex(
+          { ...resultsIndex, ...(registry === undefined ? {} : { registry }) },
+          'index-dead-letter',
+        )
+      : undefined;
   const job = createStreamJob({
     applicationId: config.applicationId,
     brokers: config.brokers,
@@ -111,7 +133,9 @@ export function createClickstreamApp(
           { sessions: config.sessionsTopic, 'sessions-late': null, 'sessions-dead-letter': null }
         : {}),
       ...(tables === undefined ? {} : { enriched: config.enrichedTopic }),
+      ...(direct === undefined ? {} : { 'index-dead-letter': config.indexDeadLetterTopic }),
     },
+    ...(direct === undefined ? {} : { outputSinks: { results: direct } }),
     ...(tables === undefined
       ? {}
       : {
@@ -178,34 +202,24 @@ export function createClickstreamApp(
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.onError === undefined ? {} : { onError: deps.onError }),
   });
-  const connector = config.elasticsearch
-    ? createKafkaEsConnector({
-        brokers: [...config.brokers],
-        topic: config.resultsTopic,
-        groupId: `${config.applicationId}-elasticsearch`,
-        sessionTimeoutMs: config.sessionTimeoutMs,
-        format: 'window-result',
-        // Results Elasticsearch refuses for good land here with the reason (never acknowledged before).
-        deadLetterTopic: config.indexDeadLetterTopic,
-        // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
-        ...(job.registry === undefined ? {} : { registry: job.registry }),
-        ...(deps.logger === undefined
-          ? {}
-          : { logger: connectorLoggerFor(deps.logger.child({ component: 'es-sink' })) }),
-        sink: {
-          node: config.elasticsearchUrl,
-          index: `${config.indexPrefix}-{yyyy.MM.dd}`,
-          indexDateField: WINDOW_DOCUMENT_FIELDS.windowStart,
-          template: {
-            name: config.indexPrefix,
-            indexPatterns: [`${config.indexPrefix}-*`],
-            mappings: WINDOW_DOCUMENT_MAPPINGS,
-            alias: config.indexPrefix,
-            replicas: 0,
-          },
-        },
-      })
-    : undefined;
+  const connector =
+    config.elasticsearch && direct === undefined
+      ? createKafkaEsConnector({
+          brokers: [...config.brokers],
+          topic: config.resultsTopic,
+          groupId: `${config.applicationId}-elasticsearch`,
+          sessionTimeoutMs: config.sessionTimeoutMs,
+          format: 'window-result',
+          // Results Elasticsearch refuses for good land here with the reason (never acknowledged before).
+          deadLetterTopic: config.indexDeadLetterTopic,
+          // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
+          ...(job.registry === undefined ? {} : { registry: job.registry }),
+          ...(deps.logger === undefined
+            ? {}
+            : { logger: connectorLoggerFor(deps.logger.child({ component: 'es-sink' })) }),
+          sink: resultsIndex,
+        })
+      : undefined;
   const eventsConnector =
     config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config) : undefined;
   // A connector that fails (its consumer crashed for good, or the dead-letter topic refused a record) fails the app
@@ -244,6 +258,8 @@ export function createClickstreamApp(
         deps.logger?.info({ url: metricsServer.url }, 'metrics server listening');
       }
       try {
+        // The index template is in place before the merge stage writes its first result.
+        await direct?.sink.ready();
         await job.start();
       } catch (error) {
         await metricsServer?.close();
@@ -264,6 +280,7 @@ export function createClickstreamApp(
     async stop() {
       await dashboard?.close();
       await job.stop();
+      await direct?.close();
       if (connector !== undefined) await connector.stop();
       if (eventsConnector !== undefined) await eventsConnector.stop();
       await metricsServer?.close();

@@ -116,6 +116,15 @@ export const PROCESSOR_OPTION_SPECS = {
     z.boolean().default(true),
     'index results into Elasticsearch through @tributary/es-sink',
   ),
+  /**
+   * Low-latency mode for dashboards: at-least-once through Kafka, and the merge stage indexes each window result into
+   * Elasticsearch itself before committing (deterministic ids, external versions: a replay overwrites with the same
+   * version and content, never a regression) instead of a connector reading the results topic.
+   */
+  lowLatency: option(
+    z.boolean().default(false),
+    'low-latency mode: at-least-once, window results indexed straight from the merge stage (no results connector)',
+  ),
   elasticsearchUrl: option(
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:9200'),
     'Elasticsearch base URL',
@@ -209,6 +218,13 @@ export const PROCESSOR_OPTIONS = processorOptions(
           key,
           `must differ from ${clash} (both ${JSON.stringify(c[key])}): each connector writes records it cannot index there`,
         );
+    }
+    if (c.lowLatency) {
+      if (!c.elasticsearch)
+        fail('lowLatency', 'needs elasticsearch: the merge stage indexes the results itself');
+      if (c.processingGuarantee === 'exactly-once' && sourceOf('processingGuarantee') !== undefined)
+        fail('lowLatency', 'runs at-least-once: it contradicts processingGuarantee exactly-once');
+      c.processingGuarantee = 'at-least-once';
     }
     const alias = c.projectionDecode;
     delete (c as Partial<OptionValues<Specs>>).projectionDecode;

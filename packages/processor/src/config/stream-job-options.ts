@@ -3,6 +3,7 @@ import type { Logger } from '@tributary/observability';
 import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
+import type { OutputSink } from '../task/output-sink.js';
 import type { PartitionTask } from '../task/partition-task.js';
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { brokerList, fn, name, processorOptions, topicName } from './option-schemas.js';
@@ -74,6 +75,23 @@ export const STREAM_JOB_OPTION_SPECS = {
   outputs: option(
     z.record(z.string(), topicName.nullable()).transform((o) => new Map(Object.entries(o))),
     'logical output name → topic (null: discarded)',
+  ),
+  /**
+   * Logical output name → a sink the stage writes that output's records to itself, before each commit's offsets
+   * (at-least-once only). The output may also map to a topic in `outputs` (both get the records) or to none.
+   */
+  outputSinks: option(
+    z
+      .record(
+        z.string(),
+        z.custom<OutputSink>(
+          (s) => typeof (s as OutputSink | undefined)?.write === 'function',
+          'must be an OutputSink (write(records) => Promise)',
+        ),
+      )
+      .default({})
+      .transform((o) => new Map(Object.entries(o))),
+    'outputs written outside Kafka before each commit’s offsets (at-least-once)',
   ),
   merge: option(mergeStage.optional(), 'stage 2 over outputs.repartition'),
   extraStages: option(z.array(extraStage).readonly().default([]), 'independent stages in the same process'),
@@ -209,6 +227,11 @@ export const STREAM_JOB_OPTIONS = processorOptions('createStreamJob', STREAM_JOB
     throw invalidOption('outputs.repartition', 'must be a topic (it cannot be discarded)');
   if (o.merge !== undefined && !o.outputs.has('repartition'))
     throw invalidOption('outputs.repartition', 'is required when merge is set');
+  if (o.outputSinks.size > 0 && o.processingGuarantee === 'exactly-once')
+    fail(
+      'outputSinks',
+      'needs processingGuarantee at-least-once: a write outside Kafka cannot join the Kafka transaction',
+    );
   const names = new Set(['merge']);
   o.extraStages.forEach((stage, i) => {
     if (names.has(stage.name))

@@ -96,6 +96,7 @@ export class StageRunner {
       maxMessageBytes: deps.maxMessageBytes,
       metrics: deps.metrics,
       now: deps.options.now,
+      outputSinks: deps.options.outputSinks,
     };
   }
 

@@ -4,7 +4,8 @@ import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
-import type { InputRecord, PartitionTask, RecordHeaders } from '../task/partition-task.js';
+import type { OutputSink } from '../task/output-sink.js';
+import type { InputRecord, OutputRecord, PartitionTask, RecordHeaders } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
 
 /** The logical output that dead letters go to (the engine tasks' default name). */
@@ -18,6 +19,8 @@ export interface TaskSlotContext {
   readonly maxMessageBytes: ReadonlyMap<string, number>;
   readonly metrics: ProcessorMetrics;
   readonly now: () => number;
+  /** Outputs a sink writes before each commit's offsets (see `outputSinks`); none by default. */
+  readonly outputSinks?: ReadonlyMap<string, OutputSink>;
 }
 
 /**
@@ -153,7 +156,7 @@ export class TaskSlot {
     const nowMs = ctx.now();
     ctx.metrics.enter(ctx.stageId);
     this.task.tick(nowMs);
-    const outputs = this.task.drainOutputs();
+    let outputs = this.task.drainOutputs();
     const changelog = this.task.drainChangelog();
     const position = this.#nextOffset;
     if (this.#uncommitted > 0) this.#lastActiveMs = nowMs;
@@ -164,6 +167,8 @@ export class TaskSlot {
     const started = ctx.now();
     let routed: RoutedRecords;
     try {
+      if (ctx.outputSinks !== undefined && ctx.outputSinks.size > 0)
+        outputs = await writeToSinks(outputs, ctx.outputSinks, ctx.outputs);
       routed = routeRecords(outputs, changelog, {
         stageId: ctx.stageId,
         inputPartition: this.partition,
@@ -270,4 +275,28 @@ function headersToStrings(headers: KafkaMessage['headers']): Record<string, stri
     if (first !== undefined && first !== null) out[name] = String(first);
   }
   return out;
+}
+
+/**
+ * Hands each sink its output's records and waits until they are durable; returns what goes on to Kafka: the records
+ * of outputs that also map to a topic, every other output's records, and the sinks' dead letters.
+ */
+async function writeToSinks(
+  outputs: OutputRecord[],
+  sinks: ReadonlyMap<string, OutputSink>,
+  topics: ReadonlyMap<string, string | null>,
+): Promise<OutputRecord[]> {
+  const bySink = new Map<OutputSink, OutputRecord[]>();
+  const toKafka: OutputRecord[] = [];
+  for (const record of outputs) {
+    const sink = sinks.get(record.output);
+    if (sink === undefined || topics.has(record.output)) toKafka.push(record);
+    if (sink === undefined) continue;
+    const list = bySink.get(sink);
+    if (list === undefined) bySink.set(sink, [record]);
+    else list.push(record);
+  }
+  const refused = await Promise.all([...bySink].map(([sink, records]) => sink.write(records)));
+  for (const deadLetters of refused) toKafka.push(...deadLetters);
+  return toKafka;
 }

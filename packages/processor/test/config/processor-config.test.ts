@@ -63,6 +63,21 @@ describe('PROCESSOR_OPTIONS', () => {
     );
   });
 
+  it('low-latency mode runs at-least-once, needs Elasticsearch, and refuses an explicit exactly-once', () => {
+    expect(resolve(flags({ lowLatency: true }))).toMatchObject({
+      lowLatency: true,
+      processingGuarantee: 'at-least-once',
+    });
+    expect(resolve(flags({ lowLatency: true, processingGuarantee: 'at-least-once' })).lowLatency).toBe(true);
+    expect(() => resolve(flags({ lowLatency: true, processingGuarantee: 'exactly-once' }))).toThrow(
+      /--low-latency runs at-least-once: it contradicts processingGuarantee exactly-once/,
+    );
+    expect(() => resolve(env({ lowLatency: 'true', elasticsearch: 'false' }))).toThrow(
+      /TRIBUTARY_LOW_LATENCY needs elasticsearch/,
+    );
+    expect(resolveProcessorConfig().processingGuarantee).toBe('exactly-once');
+  });
+
   it('logs at info by default, the level of the long-running job', () => {
     expect(PROCESSOR_OPTIONS.defaults.logLevel).toBe('info');
     expect(resolveProcessorConfig().logLevel).toBe('info');

@@ -5,6 +5,7 @@ import { ProcessorMetrics } from '../../src/metrics/processor-metrics.js';
 import { RUNTIME_CHANNELS } from '../../src/runtime/diagnostics.js';
 import { TaskSlot } from '../../src/runtime/task-slot.js';
 import { deadLetterRecord } from '../../src/engine/side-outputs.js';
+import type { OutputSink } from '../../src/task/output-sink.js';
 import type {
   ChangelogEntry,
   InputRecord,
@@ -44,6 +45,7 @@ function setup(
   committed: number | null,
   task: PartitionTask = new CounterTask(),
   maxMessageBytes = new Map<string, number>(),
+  outputSinks?: ReadonlyMap<string, OutputSink>,
 ) {
   const committer = new RecordingCommitter();
   const metrics = new ProcessorMetrics();
@@ -61,6 +63,7 @@ function setup(
     maxMessageBytes,
     metrics,
     now: () => (now += 5),
+    ...(outputSinks === undefined ? {} : { outputSinks }),
   });
   return { slot, committer, metrics };
 }
@@ -121,6 +124,40 @@ describe('TaskSlot', () => {
     expect(metrics.stats).toMatchObject({ commits: 1, recordsOut: 3, changelogRecords: 2 });
     await slot.commit();
     expect(committer.requests).toHaveLength(1);
+  });
+
+  it('hands an output with a sink its records before the offsets are committed, and its refusals to Kafka', async () => {
+    const events: string[] = [];
+    const seen: { committer?: RecordingCommitter } = {};
+    const sink: OutputSink = {
+      async write(records) {
+        events.push(`sink ${records.map((r) => r.value?.toString()).join(',')}`);
+        expect(seen.committer!.requests).toHaveLength(0); // before the commit
+        return [{ ...records[0]!, output: 'dead-letter' }];
+      },
+    };
+    const sinkOnly = setup(null, new CounterTask(), new Map(), new Map([['results', sink]]));
+    const committer = sinkOnly.committer;
+    seen.committer = committer;
+    sinkOnly.slot.process([message(0, 'a'), message(1, 'b')], '1');
+    await sinkOnly.slot.commit();
+    expect(events).toEqual(['sink 1,1']);
+    const request = committer.requests[0]!;
+    expect(request.offset).toEqual({ topic: 'in', partition: 1, offset: 2 });
+    // 'results' also maps to a topic in this setup: the topic gets the records too, the dead letter goes to Kafka.
+    const topics = Object.fromEntries(
+      request.topicMessages.map((t) => [t.topic, t.messages.map((m) => m.value?.toString())]),
+    );
+    expect(topics).toMatchObject({ out: ['1', '1'], dlq: ['1'] });
+  });
+
+  it('a failing sink fails the commit: nothing is committed', async () => {
+    const sink: OutputSink = { write: () => Promise.reject(new Error('Elasticsearch unavailable')) };
+    const { slot, committer } = setup(null, new CounterTask(), new Map(), new Map([['results', sink]]));
+    slot.process([message(0, 'a')], '0');
+    await expect(slot.commit()).rejects.toThrow('Elasticsearch unavailable');
+    expect(committer.requests).toHaveLength(0);
+    await expect(slot.commit()).rejects.toThrow('Elasticsearch unavailable');
   });
 
   it('counts records fed since the last commit snapshot (backpressure)', async () => {
