@@ -70,7 +70,13 @@ export type {
   logCreator,
 } from 'kafkajs';
 export const VERSION = '0.1.0';
-export { KAFKA_SASL_MECHANISMS, KAFKA_SECURITY_OPTION_SPECS, kafkaSecurity } from './kafka-security.js';
+export {
+  KAFKA_CLIENT_SECURITY_OPTION_SPECS,
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_OPTION_SPECS,
+  kafkaSecurity,
+  kafkaSecurityEnv,
+} from './kafka-security.js';
 export type {
   KafkaSaslMechanism,
   KafkaSecurity,

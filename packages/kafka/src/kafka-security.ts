@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { option, z, type OptionValues } from '@tributary/options';
+import { option, z, type OptionSpec, type OptionValues } from '@tributary/options';
 import type { KafkaConfig, OauthbearerProviderResponse, SASLOptions } from 'kafkajs';
 import { KafkaError, KafkaErrorCodes } from './errors.js';
 
@@ -20,9 +20,21 @@ export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 export type OauthBearerProvider = () => Promise<OauthbearerProviderResponse>;
 
 const path = z.string().min(1);
+const CODE_ONLY_SECRET = { flag: false, env: false, secret: true } as const;
 
-/** The connection-security options of every component that talks to Kafka; spread them into its option specs. */
-export const KAFKA_SECURITY_OPTION_SPECS = {
+/** `kafkaCaFile` → `TRIBUTARY_KAFKA_CA_FILE`, whatever the component's own prefix: the same names everywhere. */
+function sameEnvEverywhere<Specs extends Record<string, OptionSpec>>(specs: Specs): Specs {
+  const env = (key: string): string => `TRIBUTARY_${key.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
+  return Object.fromEntries(
+    Object.entries(specs).map(([key, spec]) => [key, { ...spec, env: env(key) }]),
+  ) as Specs;
+}
+
+/**
+ * The connection-security options of every component that talks to Kafka; spread them into its option specs. Their
+ * variables are `TRIBUTARY_KAFKA_*` in every component, whatever its prefix.
+ */
+export const KAFKA_SECURITY_OPTION_SPECS = sameEnvEverywhere({
   kafkaTls: option(
     z.boolean().default(false),
     'connect to the brokers over TLS (implied by any --kafka-ca-file/cert)',
@@ -66,7 +78,16 @@ export const KAFKA_SECURITY_OPTION_SPECS = {
     'oauthbearer: ES module whose default export returns a token ({ value }), e.g. for MSK IAM',
     { placeholder: '<module>' },
   ),
-} as const;
+} as const);
+
+/**
+ * kafkajs' `ssl` and `sasl` given in code, as {@link kafkaSecurity} makes them: the options of a library that creates
+ * Kafka clients (`createStreamJob`, `createKafkaEsConnector`), never flags or variables, never shown.
+ */
+export const KAFKA_CLIENT_SECURITY_OPTION_SPECS = {
+  ssl: option(z.custom<KafkaConfig['ssl']>().optional(), 'Kafka TLS (kafkajs ssl)', CODE_ONLY_SECRET),
+  sasl: option(z.custom<KafkaConfig['sasl']>().optional(), 'Kafka SASL (kafkajs sasl)', CODE_ONLY_SECRET),
+};
 
 export type KafkaSecurityOptions = Partial<OptionValues<typeof KAFKA_SECURITY_OPTION_SPECS>> & {
   /** The OAUTHBEARER token provider given in code (instead of `kafkaSaslOauthbearerProvider`). */
@@ -83,6 +104,16 @@ export interface KafkaSecurityContext {
   readonly readFile?: (path: string) => string;
   /** Loads the token-provider module. @defaultValue `import()` */
   readonly importModule?: (url: string) => Promise<Record<string, unknown>>;
+}
+
+/** The options as the `TRIBUTARY_KAFKA_*` variables every Tributary CLI reads: how a child process gets them. */
+export function kafkaSecurityEnv(options: KafkaSecurityOptions): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(KAFKA_SECURITY_OPTION_SPECS).flatMap(([key, spec]) => {
+      const value = options[key as keyof typeof KAFKA_SECURITY_OPTION_SPECS];
+      return value === undefined ? [] : [[spec.env as string, String(value)]];
+    }),
+  );
 }
 
 function invalid(flag: string, message: string): KafkaError {

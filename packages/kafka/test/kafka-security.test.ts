@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defineOptions } from '@tributary/options';
-import { KAFKA_SECURITY_OPTION_SPECS, kafkaSecurity, type KafkaSecurityOptions } from '../src/index.js';
+import {
+  KAFKA_SECURITY_OPTION_SPECS,
+  kafkaSecurity,
+  kafkaSecurityEnv,
+  type KafkaSecurityOptions,
+} from '../src/index.js';
 
 const files: Record<string, string> = {
   '/ca.pem': 'CA PEM',
@@ -144,5 +149,43 @@ describe('kafkaSecurity', () => {
     });
     expect(values.kafkaSaslPassword).toBe('hunter2');
     expect(JSON.stringify(set.redacted(values))).not.toContain('hunter2');
+  });
+
+  it('names the variables TRIBUTARY_KAFKA_* whatever the prefix of the component, and hands them to a child', () => {
+    const set = defineOptions(KAFKA_SECURITY_OPTION_SPECS, {
+      component: 'test',
+      envPrefix: 'TRIBUTARY_BENCH_',
+      invalid: (name, message) => new Error(`${name} ${message}`),
+    });
+    expect(set.keys.map((key) => set.envName(key))).toEqual([
+      'TRIBUTARY_KAFKA_TLS',
+      'TRIBUTARY_KAFKA_CA_FILE',
+      'TRIBUTARY_KAFKA_CERT_FILE',
+      'TRIBUTARY_KAFKA_KEY_FILE',
+      'TRIBUTARY_KAFKA_KEY_PASSWORD',
+      'TRIBUTARY_KAFKA_SERVERNAME',
+      'TRIBUTARY_KAFKA_SASL_MECHANISM',
+      'TRIBUTARY_KAFKA_SASL_USERNAME',
+      'TRIBUTARY_KAFKA_SASL_PASSWORD',
+      'TRIBUTARY_KAFKA_SASL_PASSWORD_FILE',
+      'TRIBUTARY_KAFKA_SASL_OAUTHBEARER_PROVIDER',
+    ]);
+    const env = kafkaSecurityEnv({
+      kafkaTls: true,
+      kafkaSaslMechanism: 'scram-sha-512',
+      kafkaSaslUsername: 'alice',
+      kafkaSaslPassword: 'p',
+      kafkaCaFile: undefined,
+    });
+    expect(env).toEqual({
+      TRIBUTARY_KAFKA_TLS: 'true',
+      TRIBUTARY_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      TRIBUTARY_KAFKA_SASL_USERNAME: 'alice',
+      TRIBUTARY_KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(set.parseCommandLine([], { env }).values).toMatchObject({
+      kafkaTls: true,
+      kafkaSaslPassword: 'p',
+    });
   });
 });
