@@ -1,3 +1,4 @@
+import { KafkaErrorCodes } from '@tributary/kafka';
 import { createLogger } from '@tributary/observability';
 import type { HelpLayout, OptionSet, OptionSpecs, OptionValues } from '@tributary/options';
 import { invalidOption, ProducerErrorCodes } from '../errors.js';
@@ -28,10 +29,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return command === 'run' ? await runCommand(rest, io) : await serveCommand(rest, io);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    io.stderr(
-      `tributary-produce ${command}: ${e.code !== undefined ? `${e.code}: ` : ''}${e.message ?? String(err)}`,
-    );
-    return e.code === ProducerErrorCodes.INVALID_OPTION || e.code === ProducerErrorCodes.CONFIG_FILE ? 2 : 1;
+    const message = e.message ?? String(err);
+    const code = e.code === undefined || message.startsWith(e.code) ? '' : `${e.code}: `;
+    io.stderr(`tributary-produce ${command}: ${code}${message}`);
+    const usage =
+      e.code === ProducerErrorCodes.INVALID_OPTION ||
+      e.code === ProducerErrorCodes.CONFIG_FILE ||
+      e.code === KafkaErrorCodes.INVALID_OPTION; // a TLS/SASL setting, checked at start
+    return usage ? 2 : 1;
   }
 }
 

@@ -13,6 +13,6 @@ export function createGatewayKafka(
   o: KafkaConnectionOptions,
   log: GatewayLogger | undefined,
   quiet?: () => boolean,
-): Kafka {
+): Promise<Kafka> {
   return createKafka(o, log === undefined ? undefined : loggerLogWriter(log), quiet);
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Message, Producer } from '@tributary/kafka';
+import type { Kafka, Message, Producer } from '@tributary/kafka';
 import type { OptionInput } from '@tributary/options';
 import { channels, publish } from '../diagnostics.js';
 import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
@@ -22,7 +22,10 @@ export interface IngestGateway {
   readonly server: Server;
   /** True once connected to Kafka (and the topic exists); false while (re)connecting. */
   readonly ready: boolean;
-  /** Starts listening and connecting to Kafka (in the background: the gateway answers 503 until ready). */
+  /**
+   * Reads the Kafka TLS/SASL settings (a bad one rejects: TRIB_KAFKA_INVALID_OPTION), starts listening and connecting
+   * to Kafka (in the background: the gateway answers 503 until ready).
+   */
   listen(): Promise<AddressInfo>;
   /** Resolves once connected to Kafka (or rejects after `timeoutMs`). */
   waitUntilReady(timeoutMs?: number): Promise<void>;
@@ -46,8 +49,7 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
   const compression = resolveCompression(o.compression);
   const metrics = new GatewayMetrics();
   let ready = false;
-  // While connecting, the gateway reports the failures itself: kafkajs' own lines go to debug meanwhile.
-  const kafka = createGatewayKafka(o, o.logger, () => !ready);
+  let kafka: Kafka | undefined; // made by listen(), which reads the TLS and SASL settings
   let producer: Producer | undefined;
   let closing = false;
   let inFlightEvents = 0;
@@ -91,8 +93,8 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
 
   async function connect(): Promise<void> {
     if (closing) return;
-    const admin = kafka.admin();
-    const p = createIdempotentProducer(kafka, o);
+    const admin = kafka!.admin();
+    const p = createIdempotentProducer(kafka!, o);
     try {
       await admin.connect();
       await ensureTopic(admin, o);
@@ -249,7 +251,9 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
     get ready() {
       return ready && !closing;
     },
-    listen() {
+    async listen() {
+      // While connecting, the gateway reports the failures itself: kafkajs' own lines go to debug meanwhile.
+      kafka = await createGatewayKafka(o, o.logger, () => !ready);
       return new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(o.port, o.host, () => {

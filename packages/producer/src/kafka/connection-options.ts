@@ -1,3 +1,4 @@
+import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { option, z } from '@tributary/options';
 import type { OptionValues } from '@tributary/options';
 import { durationOption, flagged } from '../option-kinds.js';
@@ -66,6 +67,8 @@ export function kafkaConnectionSpecs(defaults: {
       ...flagged('retention'),
       defaultText: "the broker's",
     }),
+    /** TLS and SASL (`--kafka-tls`, `--kafka-sasl-mechanism`, …), read when the run or the gateway starts. */
+    ...KAFKA_SECURITY_OPTION_SPECS,
   };
 }
 

@@ -1,14 +1,20 @@
-import { createKafkaClient, ExplicitFirstPartitioner } from '@tributary/kafka';
+import { createKafkaClient, ExplicitFirstPartitioner, kafkaSecurity } from '@tributary/kafka';
 import type { Admin, Kafka, KafkaLogWriter, Producer } from '@tributary/kafka';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import type { KafkaConnectionOptions } from './connection-options.js';
 
 /**
  * A kafkajs client with our settings: bounded retries; quiet logs (errors come back as ProducerError) unless a
- * `log` is given, which then receives kafkajs' lines at info and up (at debug while `quiet()`).
+ * `log` is given, which then receives kafkajs' lines at info and up (at debug while `quiet()`). TLS and SASL files are
+ * read here: a missing or contradictory setting throws TRIB_KAFKA_INVALID_OPTION naming the option.
  */
-export function createKafka(o: KafkaConnectionOptions, log?: KafkaLogWriter, quiet?: () => boolean): Kafka {
+export async function createKafka(
+  o: KafkaConnectionOptions,
+  log?: KafkaLogWriter,
+  quiet?: () => boolean,
+): Promise<Kafka> {
   return createKafkaClient({
+    ...(await kafkaSecurity(o)),
     clientId: o.clientId,
     brokers: o.brokers,
     connectionTimeoutMs: o.connectionTimeoutMs,

@@ -105,7 +105,7 @@ export class ClickstreamLoadGenerator {
   async run(): Promise<LoadReport> {
     const o = this.options;
     const compression = resolveCompression(o.compression);
-    const kafka = createKafka(o);
+    const kafka = await createKafka(o);
     const admin = kafka.admin();
     let partitions: number;
     let startOffsets: number[];

@@ -59,7 +59,7 @@ port.on('message', (m: ToSender) => {
       const o = m.options;
       const opening = (async () => {
         const compression = resolveCompression(o.compression);
-        return KafkaBatchSender.connect(createKafka(o), o, {
+        return KafkaBatchSender.connect(await createKafka(o), o, {
           topic: o.topic,
           compression,
           requestTimeoutMs: o.requestTimeoutMs,

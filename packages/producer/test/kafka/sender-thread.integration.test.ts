@@ -26,7 +26,7 @@ describe('SenderThread against a real broker', () => {
     const topic = uniqueName('prod-it-sender-thread');
     topics.push(topic);
     const o = connection({ topic, partitions: 2 });
-    const admin = createKafka(o).admin();
+    const admin = (await createKafka(o)).admin();
     await admin.connect();
     try {
       await ensureTopic(admin, o);
