@@ -91,6 +91,8 @@ export {
 } from './connector/record-mapper.js';
 export { DEAD_LETTER_HEADERS, deadLetterMessage } from './connector/dead-letter-record.js';
 export { connectorLoggerFor } from './connector/connector-logger.js';
+/** The options of the `tributary-es-sink` CLI (flags, variables), e.g. for documentation. */
+export { CLI_OPTIONS as ES_SINK_CLI_OPTIONS } from './cli/args.js';
 export {
   DOCUMENT_OUTCOMES,
   NO_RESPONSE_STATUS,

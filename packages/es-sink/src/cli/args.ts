@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { LOG_LEVELS } from '@tributary/observability';
 import { defineOptions, option, z, type OptionValues } from '@tributary/options';
 import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
@@ -33,6 +34,7 @@ function readPem(path: string, context: z.RefinementCtx): string {
  */
 const CLI_OPTION_SPECS = {
   brokers: { ...brokers, schema: brokers.schema.default(['127.0.0.1:9092']) },
+  ...KAFKA_SECURITY_OPTION_SPECS,
   ...CONNECTOR_SETTING_SPECS,
   groupId: { ...groupId, schema: groupId.schema.optional(), defaultText: 'tributary-es-sink-<topic>' },
   fromLatest: option(
@@ -86,7 +88,8 @@ const CLI_OPTION_SPECS = {
 
 type CliValues = OptionValues<typeof CLI_OPTION_SPECS>;
 
-const CLI_OPTIONS = defineOptions(CLI_OPTION_SPECS, {
+/** The options of `tributary-es-sink`. */
+export const CLI_OPTIONS = defineOptions(CLI_OPTION_SPECS, {
   component: 'tributary-es-sink',
   invalid: invalidOption,
   configFile: { short: 'c' },

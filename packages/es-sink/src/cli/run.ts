@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { createKafkaEsConnector, type KafkaEsConnector } from '../connector/kafka-es-connector.js';
+import { kafkaSecurity } from '@tributary/kafka';
 import { createLogger, startMetricsServer, type MetricsServer } from '@tributary/observability';
 import { connectorLoggerFor } from '../connector/connector-logger.js';
 import type { KafkaEsConnectorOptions } from '../connector/connector-options.js';
@@ -61,9 +62,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const registry = config.metricsPort === undefined ? undefined : new Registry();
   if (registry !== undefined) collectDefaultMetrics({ register: registry });
   let connector: KafkaEsConnector;
+  let options: KafkaEsConnectorOptions;
   try {
+    // The TLS/SASL files are read here: a bad setting names its option.
+    options = { ...config.connector, ...(await kafkaSecurity(config)) };
     connector = createKafkaEsConnector({
-      ...config.connector,
+      ...options,
       logger: connectorLoggerFor(logger),
       ...(registry === undefined ? {} : { registry }),
     });
@@ -75,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     { topic: config.connector.topic, groupId: config.connector.groupId, metricsPort: config.metricsPort },
     'starting',
   );
-  logger.debug({ options: describeConfig(config.connector) }, 'options');
+  logger.debug({ options: describeConfig(options) }, 'options');
   let server: MetricsServer | undefined;
   if (registry !== undefined && config.metricsPort !== undefined) {
     try {

@@ -1,4 +1,4 @@
-import type { KafkaConfig } from '@tributary/kafka';
+import { KAFKA_CLIENT_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
 import { CODE_ONLY, PROM_REGISTRY, fn, type BulkSinkOptions } from '../options.js';
@@ -127,10 +127,8 @@ export const CONNECTOR_OPTION_SPECS = {
   /** A new consumer group starts at the earliest offset so no record is skipped. */
   fromBeginning: option(z.boolean().default(true), 'a new consumer group starts at the earliest offset'),
   ...CONNECTOR_SETTING_SPECS,
-  /** TLS passed to kafkajs. */
-  ssl: option(z.custom<KafkaConfig['ssl']>().optional(), 'Kafka TLS', { ...CODE_ONLY, secret: true }),
-  /** SASL passed to kafkajs. */
-  sasl: option(z.custom<KafkaConfig['sasl']>().optional(), 'Kafka SASL', { ...CODE_ONLY, secret: true }),
+  /** kafkajs' `ssl` and `sasl` (what `kafkaSecurity` of @tributary/kafka makes of the `--kafka-*` options). */
+  ...KAFKA_CLIENT_SECURITY_OPTION_SPECS,
   /** A custom mapper instead of `format`. */
   mapper: option(fn<RecordMapper>().optional(), 'custom record mapper', CODE_ONLY),
   /**

@@ -90,4 +90,47 @@ describe('runCli', () => {
     for (const secret of ['sasl-pw-1', 'PRIVATE KEY', 'k-1', '"svc"']) expect(text).not.toContain(secret);
     expect(described).toMatchObject({ sasl: { mechanism: 'scram-sha-512' }, ssl: '[redacted]' });
   });
+
+  describe('Kafka TLS and SASL', () => {
+    const secrets = {
+      TRIBUTARY_KAFKA_SASL_PASSWORD: 'sasl-pw-6c1e0a',
+      TRIBUTARY_KAFKA_KEY_PASSWORD: 'key-pw-2d7f93',
+    };
+    const leaked = /sasl-pw-6c1e0a|key-pw-2d7f93/;
+
+    it('lists the --kafka-* flags in --help, never a password', async () => {
+      const io = capture(secrets);
+      expect(await runCli(['--help'], io)).toBe(0);
+      const help = io.out.join('');
+      expect(help).toMatch(/--kafka-sasl-mechanism plain\|scram-sha-256\|scram-sha-512\|oauthbearer/);
+      expect(help).toMatch(/--kafka-sasl-password-file <file>.*\[TRIBUTARY_KAFKA_SASL_PASSWORD_FILE\]/);
+      expect(help).not.toMatch(leaked);
+    });
+
+    it('exits 2 naming the option for an incomplete setting, never showing a password', async () => {
+      for (const [argv, message] of [
+        [['--kafka-sasl-mechanism', 'scram-sha-256'], /--kafka-sasl-username is needed/],
+        [['--kafka-key-file', '/nonexistent/k.pem'], /--kafka-cert-file is needed with --kafka-key-file/],
+        [['--kafka-ca-file', '/nonexistent/ca.pem'], /--kafka-ca-file cannot read \/nonexistent\/ca.pem/],
+        [['--kafka-sasl-password', 'sasl-pw-6c1e0a'], /--kafka-sasl-password is not an option/],
+      ] as const) {
+        const io = capture(secrets);
+        expect(await runCli([...unreachable, ...argv], io)).toBe(2);
+        const text = [...io.logs, ...io.err].join('');
+        expect(text).toMatch(message);
+        expect(text.replace('--kafka-sasl-password sasl-pw-6c1e0a', '')).not.toMatch(leaked);
+      }
+    });
+
+    it('keeps the passwords out of the startup lines, the options logged at debug and the error', async () => {
+      const io = capture(secrets);
+      const sasl = ['--kafka-tls', '--kafka-sasl-mechanism', 'plain', '--kafka-sasl-username', 'alice'];
+      expect(await runCli([...unreachable, ...sasl], io)).toBe(2);
+      const lines = io.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const options = lines.find((l) => l['msg'] === 'options')?.['options'];
+      expect(options).toMatchObject({ ssl: '[redacted]', sasl: '[redacted]' });
+      expect(io.err.join('')).toMatch(/cannot reach Elasticsearch/);
+      expect([...io.logs, ...io.err, ...io.out].join('')).not.toMatch(leaked);
+    });
+  });
 });
