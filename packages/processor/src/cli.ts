@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runDashboardCommand } from '@tributary/dashboard';
 import { redactUrl } from '@tributary/es-sink';
+import { kafkaSecurity, type KafkaSecurity } from '@tributary/kafka';
 import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
 import { parseCli } from './config/cli-options.js';
@@ -20,8 +21,11 @@ async function main(): Promise<number> {
       name: 'tributary-processor',
     });
   let parsed;
+  let kafka: KafkaSecurity | undefined;
   try {
     parsed = parseCli(argv, { env: process.env });
+    // The TLS/SASL files are read (and a token provider loaded) once, at start: a bad setting names its option.
+    if (parsed.kind === 'run') kafka = await kafkaSecurity(parsed.config);
   } catch (error) {
     process.stderr.write(`tributary-processor: ${(error as Error).message}\nRun with --help for usage.\n`);
     return 2;
@@ -55,6 +59,7 @@ async function main(): Promise<number> {
     () =>
       (app = createClickstreamApp(parsed.config, {
         logger,
+        kafkaSecurity: kafka,
         onError: (error) => {
           process.stderr.write(`tributary-processor: job failed: ${error.message}\n`);
           process.exit(1);

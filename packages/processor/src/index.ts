@@ -139,6 +139,8 @@ export { createClickstreamApp } from './app/clickstream.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
 export { enrichedEventMapper } from './app/enriched-events-index.js';
 export { PROCESSOR_OPTIONS, resolveProcessorConfig } from './config/processor-config.js';
+/** The options of the `tributary-processor clickstream` CLI (the app's plus --config, --print-config). */
+export { CLI_OPTIONS as PROCESSOR_CLI_OPTIONS } from './config/cli-options.js';
 export type { ProcessorConfig, ProcessorConfigInput } from './config/processor-config.js';
 export { parseCli } from './config/cli-options.js';
 export type { ParsedCli } from './config/cli-options.js';

@@ -1,4 +1,5 @@
 import { connectorLoggerFor, createKafkaEsConnector } from '@tributary/es-sink';
+import { KAFKA_SECURITY_OPTION_SPECS, type KafkaSecurity } from '@tributary/kafka';
 import type { KafkaEsConnector } from '@tributary/es-sink';
 import { registryMetricsSource, resolveDashboardOptions, startDashboardServer } from '@tributary/dashboard';
 import type { DashboardOptions, DashboardServer } from '@tributary/dashboard';
@@ -7,6 +8,7 @@ import type { HealthState, Logger, MetricsServer } from '@tributary/observabilit
 import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/schema';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
+import { invalidOption } from '../errors.js';
 import {
   clickstreamMergeTask,
   clickstreamPartialTask,
@@ -32,6 +34,11 @@ export interface ClickstreamAppDependencies {
    * giving them serves the dashboard even without `config.dashboard`. Without `registry` the app creates one.
    */
   readonly dashboard?: Partial<DashboardOptions>;
+  /**
+   * kafkajs' `ssl` and `sasl` for every Kafka client of the app: `await kafkaSecurity(config)` (@tributary/kafka),
+   * which reads the files of the config's `--kafka-*` options. Required when the config sets any of them.
+   */
+  readonly kafkaSecurity?: KafkaSecurity | undefined;
 }
 
 export interface ClickstreamApp {
@@ -118,9 +125,11 @@ export function createClickstreamApp(
           'index-dead-letter',
         )
       : undefined;
+  const kafka = deps.kafkaSecurity ?? noKafkaSecurity(config);
   const job = createStreamJob({
     applicationId: config.applicationId,
     brokers: config.brokers,
+    ...kafka,
     input: { topic: config.inputTopic },
     outputs: {
       results: config.resultsTopic,
@@ -206,6 +215,7 @@ export function createClickstreamApp(
     config.elasticsearch && direct === undefined
       ? createKafkaEsConnector({
           brokers: [...config.brokers],
+          ...kafka,
           topic: config.resultsTopic,
           groupId: `${config.applicationId}-elasticsearch`,
           sessionTimeoutMs: config.sessionTimeoutMs,
@@ -221,7 +231,7 @@ export function createClickstreamApp(
         })
       : undefined;
   const eventsConnector =
-    config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config) : undefined;
+    config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config, kafka) : undefined;
   // A connector that fails (its consumer crashed for good, or the dead-letter topic refused a record) fails the app
   // like a job failure does: its records are not acknowledged, so they are indexed after a restart.
   const watchConnector = (c: KafkaEsConnector | undefined): void => {
@@ -286,4 +296,16 @@ export function createClickstreamApp(
       await metricsServer?.close();
     },
   };
+}
+
+/** Without `deps.kafkaSecurity`, a config that asks for TLS or SASL fails rather than connecting in plaintext. */
+function noKafkaSecurity(config: ProcessorConfig): Partial<KafkaSecurity> {
+  const keys = Object.keys(KAFKA_SECURITY_OPTION_SPECS) as (keyof typeof KAFKA_SECURITY_OPTION_SPECS)[];
+  const asked = keys.find((key) => config[key] !== undefined && config[key] !== false);
+  if (asked !== undefined)
+    throw invalidOption(
+      asked,
+      'needs deps.kafkaSecurity: pass await kafkaSecurity(config) to createClickstreamApp',
+    );
+  return {};
 }

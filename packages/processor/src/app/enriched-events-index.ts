@@ -1,5 +1,6 @@
 import { RecordMappingError, createKafkaEsConnector, jsonObjectValue } from '@tributary/es-sink';
 import type { KafkaEsConnector, RecordMapper } from '@tributary/es-sink';
+import type { KafkaSecurity } from '@tributary/kafka';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import { ENRICHED_EVENT_MAPPINGS } from '../enrichment/clickstream-enrichment.js';
 
@@ -25,10 +26,14 @@ export function enrichedEventMapper(): RecordMapper {
  * the event timestamp) behind alias `<eventsIndexPrefix>`, with the template (strict mappings) installed first.
  * Records it cannot index go to `eventsIndexDeadLetterTopic` (created when missing) before they are acknowledged.
  */
-export function createEnrichedEventsConnector(config: ProcessorConfig): KafkaEsConnector {
+export function createEnrichedEventsConnector(
+  config: ProcessorConfig,
+  kafka: Partial<KafkaSecurity> = {},
+): KafkaEsConnector {
   const prefix = config.eventsIndexPrefix;
   return createKafkaEsConnector({
     brokers: [...config.brokers],
+    ...kafka,
     topic: config.enrichedTopic,
     groupId: `${config.applicationId}-elasticsearch-events`,
     sessionTimeoutMs: config.sessionTimeoutMs,

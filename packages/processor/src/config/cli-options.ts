@@ -20,7 +20,7 @@ export interface CliEnvironment {
 }
 
 /** The app's options plus the CLI's own; a config file that cannot be read is `TRIB_PROC_CONFIG_FILE_INVALID`. */
-const CLI_OPTIONS = PROCESSOR_OPTIONS.extend(
+export const CLI_OPTIONS = PROCESSOR_OPTIONS.extend(
   {
     printConfig: option(z.boolean().default(false), 'print the resolved configuration as JSON and exit', {
       env: false,

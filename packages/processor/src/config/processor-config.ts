@@ -1,3 +1,4 @@
+import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { EVENT_TIME_DEFAULTS, RECORD_FUTURE_SKEW_MS } from '@tributary/schema';
 import { CLICKSTREAM_JOB_DEFAULTS } from '../engine/clickstream-job.js';
@@ -27,6 +28,7 @@ export const PROCESSOR_OPTION_SPECS = {
     brokerList.default(['127.0.0.1:9092']),
     'Kafka bootstrap servers, comma-separated host:port',
   ),
+  ...KAFKA_SECURITY_OPTION_SPECS,
   applicationId: option(
     JOB.applicationId.schema.default('tributary-clickstream'),
     'consumer group, transactional id and changelog prefix',

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { KAFKA_CLIENT_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import type { Logger } from '@tributary/observability';
 import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
@@ -66,6 +67,8 @@ export const STREAM_JOB_OPTION_SPECS = {
   /** Names the consumer groups, transactional ids and changelog topics. Letters, digits, `.`, `_`, `-`. */
   applicationId: option(name.max(200), 'consumer group, transactional id and changelog prefix'),
   brokers: option(brokerList, 'Kafka bootstrap servers, comma-separated host:port'),
+  /** kafkajs' `ssl` and `sasl` (what `kafkaSecurity` of @tributary/kafka makes of the `--kafka-*` options). */
+  ...KAFKA_CLIENT_SECURITY_OPTION_SPECS,
   input: option(input, 'the input topic of stage 1'),
   taskFactory: option(taskFactory, 'creates the task of one input partition'),
   /**

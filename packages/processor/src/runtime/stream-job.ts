@@ -130,6 +130,8 @@ class KafkaStreamJob implements StreamJob {
     const kafka = createKafkaClient({
       brokers: o.brokers,
       clientId: o.clientId,
+      ssl: o.ssl,
+      sasl: o.sasl,
       logLevel: o.logLevel,
       log: o.logger === undefined ? undefined : loggerLogWriter(o.logger),
     });
