@@ -42,6 +42,11 @@ export type { LoadReport, LoadRunHooks } from './kafka/load-runner.js';
 export { createIngestGateway } from './gateway/ingest-gateway.js';
 export type { IngestGateway } from './gateway/ingest-gateway.js';
 export { GATEWAY_OPTIONS } from './gateway/gateway-options.js';
+/** The options of `tributary-produce run` and `serve` (the library's plus --json, --log-level, --config). */
+export {
+  RUN_OPTIONS as PRODUCE_RUN_OPTIONS,
+  SERVE_OPTIONS as PRODUCE_SERVE_OPTIONS,
+} from './cli/commands.js';
 export type { IngestGatewayOptions } from './gateway/gateway-options.js';
 export { GatewayMetrics } from './gateway/gateway-metrics.js';
 export type { GatewayMetricsOptions } from './gateway/gateway-metrics.js';
