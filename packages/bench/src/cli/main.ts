@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { KafkaErrorCodes } from '@tributary/kafka';
 import { defineOptions, option, z } from '@tributary/options';
 import { BENCH_OPTION_SETTINGS } from '../bench-options.js';
 import { COMPARE_OPTIONS, compareResults, comparisonExitCode } from '../compare/compare.js';
@@ -126,7 +127,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         throw new UsageError(`unknown command "${command}" (commands: run, compare, report, suite)`);
     }
   } catch (error) {
-    const usage = error instanceof UsageError || isBenchError(error, 'TRIB_BENCH_INVALID_OPTION');
+    const usage =
+      error instanceof UsageError ||
+      isBenchError(error, 'TRIB_BENCH_INVALID_OPTION') ||
+      (error as { code?: unknown }).code === KafkaErrorCodes.INVALID_OPTION; // a --kafka-* setting, read at start
     if (usage) {
       io.stderr(`bench: ${(error as Error).message}\nRun "bench --help" for usage.\n`);
       return EXIT_CODES.USAGE;

@@ -1,3 +1,4 @@
+import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { BENCH_OPTION_SETTINGS, durationOption, durationText, rate } from '../bench-options.js';
 import { SCENARIOS, type Scenario } from '../report/results.js';
@@ -92,6 +93,8 @@ export const RUN_OPTION_SPECS = {
     z.boolean().default(false),
     'table: processor with --low-latency (at-least-once, window results indexed straight from the merge stage)',
   ),
+  /** Kafka TLS and SASL of the devstack's broker, for every client, producer, gateway and processor of the run. */
+  ...KAFKA_SECURITY_OPTION_SPECS,
 };
 
 /** `bench run`'s options, validated once; messages name the option, flag or variable as given. */

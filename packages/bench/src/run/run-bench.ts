@@ -22,6 +22,7 @@ import {
   scenarioWorkload,
   type FiguresScenario,
 } from '../scenarios/run-scenario.js';
+import { benchKafkaSecurity, type BenchKafkaSecurity } from '../scenarios/scenario-run.js';
 import { renderTable } from '../report/table.js';
 import { findProcesses } from '../resources/proc-stat.js';
 import { followServerPid, SERVER_MARKERS } from '../resources/server-pid.js';
@@ -34,6 +35,7 @@ export const IMPLEMENTED_SCENARIOS: readonly string[] = SCENARIO_VALUES;
 interface Servers {
   readonly brokers: readonly string[];
   readonly elasticsearchUrl: string;
+  readonly kafkaSecurity: BenchKafkaSecurity;
 }
 
 async function runTableScenario(
@@ -49,6 +51,7 @@ async function runTableScenario(
         run,
         brokers: servers.brokers,
         elasticsearchUrl: servers.elasticsearchUrl,
+        kafkaSecurity: servers.kafkaSecurity,
         ratePerSec: options.ratePerSec,
         durationMs: options.durationMs,
         warmupMs: options.warmupMs,
@@ -135,6 +138,7 @@ export async function runBench(
   io: CliIo,
   importer?: ModuleImporter,
 ): Promise<ExitCode> {
+  const kafkaSecurity = await benchKafkaSecurity(options);
   const missing = await probePipeline(importer);
   if (missing.length > 0) {
     const lines = missing.map((m) => `  - ${m.packageName} ${m.reason} (needed for: ${m.purpose})`);
@@ -201,14 +205,14 @@ export async function runBench(
           scenario === SCENARIOS.TABLE
             ? await runTableScenario(
                 options,
-                { brokers: k.brokers, elasticsearchUrl: e.url, kafka, elasticsearch },
+                { brokers: k.brokers, elasticsearchUrl: e.url, kafkaSecurity, kafka, elasticsearch },
                 environment,
                 log,
               )
             : await runFiguresScenario(
                 scenario,
                 options,
-                { brokers: k.brokers, elasticsearchUrl: e.url },
+                { brokers: k.brokers, elasticsearchUrl: e.url, kafkaSecurity },
                 environment,
                 log,
               );

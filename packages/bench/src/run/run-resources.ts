@@ -40,6 +40,8 @@ export function rawEventsAlias(id: string): string {
 
 export interface RunProcessorOptions {
   readonly brokers: readonly string[];
+  /** More variables for the child (the Kafka TLS/SASL ones). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** The run id: the processor's application id and index prefix. */
   readonly id: string;
   readonly topics: RunTopics;
@@ -89,6 +91,7 @@ export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChil
     },
     undefined,
     o.probe,
+    o.env,
   );
 }
 

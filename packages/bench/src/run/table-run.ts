@@ -14,6 +14,7 @@ import { ResourceSampler, type ResourceTarget } from '../resources/resource-samp
 import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
 import { summarizeResources, type ResourceSummary } from '../resources/resource-summary.js';
 import type { ProcessorChild } from './processor-child.js';
+import type { BenchKafkaSecurity } from '../scenarios/scenario-run.js';
 import { RawSearchablePoller } from './raw-searchable-poller.js';
 import { deleteRunResources, rawEventsAlias, runTopics, startRunProcessor } from './run-resources.js';
 import { SearchablePoller } from './searchable-poller.js';
@@ -70,6 +71,8 @@ export interface TableRunInput {
   readonly run: number;
   readonly brokers: readonly string[];
   readonly elasticsearchUrl: string;
+  /** Kafka TLS/SASL; none: plaintext. */
+  readonly kafkaSecurity?: BenchKafkaSecurity | undefined;
   readonly ratePerSec: number;
   readonly durationMs: number;
   readonly warmupMs: number;
@@ -132,7 +135,11 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     warmupMs: input.warmupMs,
     partitions: input.partitions,
   }));
-  const kafka = createKafkaClient({ clientId: id, brokers: [...input.brokers] });
+  const kafka = createKafkaClient({
+    clientId: id,
+    brokers: [...input.brokers],
+    ...input.kafkaSecurity?.client,
+  });
   const admin = kafka.admin();
   const es = new Client({ node: input.elasticsearchUrl });
   const tracker = new WindowTracker({ outOfOrdernessMs: w.outOfOrdernessMs });
@@ -153,6 +160,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     log(`run ${input.run}: starting the processor (${id})`);
     processor = await startRunProcessor({
       brokers: input.brokers,
+      env: input.kafkaSecurity?.env,
       id,
       topics,
       windowSizeMs: w.windowSizeMs,
@@ -231,6 +239,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     const generator = new ClickstreamLoadGenerator(
       {
         brokers: [...input.brokers],
+        ...input.kafkaSecurity?.options,
         clientId: `${id}-producer`,
         topic: topics.input,
         partitions: input.partitions,

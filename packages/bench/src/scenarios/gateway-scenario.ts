@@ -65,11 +65,12 @@ export async function runGatewayOnce(
   const id = scenarioRunId('gateway');
   const topic = `${id}-events`;
   const startedAt = new Date().toISOString();
-  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers], ...ctx.kafkaSecurity?.client });
   const admin = kafka.admin();
   await admin.connect();
   const gateway = createIngestGateway({
     brokers: [...ctx.brokers],
+    ...ctx.kafkaSecurity?.options,
     topic,
     port: 0,
     host: '127.0.0.1',

@@ -65,6 +65,8 @@ export interface GeneratorStepOptions {
   /** Process i uses seed `seed + i`, so the processes send different events (none is dropped as a duplicate). */
   readonly seed: number;
   readonly clientId: string;
+  /** More variables for the processes (the Kafka TLS/SASL ones). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }
 
 function runOne(o: GeneratorStepOptions, index: number): Promise<GeneratorReport> {
@@ -99,7 +101,8 @@ function runOne(o: GeneratorStepOptions, index: number): Promise<GeneratorReport
     String(o.seed + index),
   ];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const env = { ...process.env, ...o.env };
+    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
       if (error !== null) {
         reject(
           new BenchError(

@@ -121,7 +121,7 @@ export async function runMaxThroughputOnce(
   const topics = runTopics(id);
   const startedAt = new Date().toISOString();
   const t = TABLE_WORKLOAD_DEFAULTS;
-  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers], ...ctx.kafkaSecurity?.client });
   const admin = kafka.admin();
   const es = new Client({ node: ctx.elasticsearchUrl });
   let processor: ProcessorChild | undefined;
@@ -133,6 +133,7 @@ export async function runMaxThroughputOnce(
     });
     processor = await startRunProcessor({
       brokers: ctx.brokers,
+      env: ctx.kafkaSecurity?.env,
       id,
       topics,
       windowSizeMs: t.windowSizeMs,
@@ -168,6 +169,7 @@ export async function runMaxThroughputOnce(
       try {
         report = await runGeneratorProcesses({
           brokers: ctx.brokers,
+          env: ctx.kafkaSecurity?.env,
           topic: topics.input,
           partitions: s.partitions,
           rate,

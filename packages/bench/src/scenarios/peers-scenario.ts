@@ -70,13 +70,18 @@ export function comparisonFigures(
 
 /** A raw kafkajs consumer (new group, from the beginning): messages/s from joining the group to the last message. */
 async function kafkajsConsume(
-  brokers: readonly string[],
+  ctx: ScenarioContext,
   topic: string,
   group: string,
   count: number,
 ): Promise<number> {
   registerLz4Codec();
-  const consumer = createKafkaClient({ clientId: group, brokers: [...brokers] }).consumer({
+  const client = createKafkaClient({
+    clientId: group,
+    brokers: [...ctx.brokers],
+    ...ctx.kafkaSecurity?.client,
+  });
+  const consumer = client.consumer({
     groupId: group,
     maxBytesPerPartition: 1024 * 1024,
   });
@@ -173,11 +178,13 @@ export async function runPeersOnce(
   const w = resolvePeersWorkload(workload);
   const id = scenarioRunId('peers');
   const startedAt = new Date().toISOString();
-  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers] });
+  const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers], ...ctx.kafkaSecurity?.client });
   const admin = kafka.admin();
   const es = new Client({ node: ctx.elasticsearchUrl });
   const topics = { java: `${id}-java`, ours: `${id}-ours` };
-  const libs = kafkaToolsLibsDir();
+  // Kafka's perf tools are not given the TLS/SASL settings: with them, only our side runs.
+  const secured = ctx.kafkaSecurity?.client.ssl !== undefined || ctx.kafkaSecurity?.client.sasl !== undefined;
+  const libs = secured ? undefined : kafkaToolsLibsDir();
   const figures: Figure[] = [];
   await admin.connect();
   try {
@@ -192,7 +199,11 @@ export async function runPeersOnce(
     const bootstrap = ctx.brokers.join(',');
     let javaProduce: number | null = null;
     let javaConsume: number | null = null;
-    const missing = libs === undefined ? 'kafka-tools jars not found in the devstack cache' : '';
+    const missing = secured
+      ? "Kafka's perf tools run without TLS/SASL: skipped"
+      : libs === undefined
+        ? 'kafka-tools jars not found in the devstack cache'
+        : '';
     const runJavaProducer = async (): Promise<void> => {
       if (libs === undefined) return;
       ctx.log(`peers run ${ctx.run}: Kafka ProducerPerformance, ${w.records} records of ${w.recordSize} B`);
@@ -217,6 +228,7 @@ export async function runPeersOnce(
       ctx.log(`peers run ${ctx.run}: @tributary/producer runLoad, ${w.records} records`);
       const report = await runLoad({
         brokers: [...ctx.brokers],
+        ...ctx.kafkaSecurity?.options,
         topic: topics.ours,
         partitions: w.partitions,
         createTopic: false,
@@ -262,7 +274,7 @@ export async function runPeersOnce(
     let oursConsume: number | null = null;
     const runOurConsumer = async (): Promise<void> => {
       ctx.log(`peers run ${ctx.run}: raw kafkajs consumer, ${w.records} messages`);
-      oursConsume = await kafkajsConsume(ctx.brokers, readTopic, `${id}-kafkajs-consumer`, w.records);
+      oursConsume = await kafkajsConsume(ctx, readTopic, `${id}-kafkajs-consumer`, w.records);
     };
     const consumeOrder =
       ctx.run % 2 === 1 ? [runJavaConsumer, runOurConsumer] : [runOurConsumer, runJavaConsumer];

@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import {
+  KAFKA_SECURITY_OPTION_SPECS,
+  kafkaSecurity,
+  kafkaSecurityEnv,
+  type KafkaSecurity,
+  type KafkaSecurityOptions,
+} from '@tributary/kafka';
 import type { Correctness, Figure, RunResult } from '../report/results.js';
 
 /** What every scenario run gets: the servers, its run number and a progress log. */
@@ -7,6 +14,25 @@ export interface ScenarioContext {
   readonly brokers: readonly string[];
   readonly elasticsearchUrl: string;
   readonly log: (line: string) => void;
+  /** Kafka TLS/SASL; none: plaintext. */
+  readonly kafkaSecurity?: BenchKafkaSecurity | undefined;
+}
+
+/** The run's Kafka TLS/SASL (`--kafka-*`) in the forms its Kafka users take. */
+export interface BenchKafkaSecurity {
+  /** kafkajs' `ssl` and `sasl`, for the bench's own clients. */
+  readonly client: KafkaSecurity;
+  /** The options as given, for the producer and the gateway in this process. */
+  readonly options: KafkaSecurityOptions;
+  /** The same as `TRIBUTARY_KAFKA_*` variables, for the processor and generator processes. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Reads the `--kafka-*` options once, at start: a bad one throws TRIB_KAFKA_INVALID_OPTION naming it. */
+export async function benchKafkaSecurity(values: KafkaSecurityOptions): Promise<BenchKafkaSecurity> {
+  const keys = Object.keys(KAFKA_SECURITY_OPTION_SPECS) as (keyof KafkaSecurityOptions)[];
+  const options = Object.fromEntries(keys.map((key) => [key, values[key]])) as KafkaSecurityOptions;
+  return { client: await kafkaSecurity(options), options, env: kafkaSecurityEnv(options) };
 }
 
 /** A unique prefix for a run's topics, groups and indices (`bench-<scenario>-<time>-<random>`). */

@@ -5,6 +5,8 @@ import type { ResolvedRunOptions } from '../../src/cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../../src/errors.js';
 import type { BenchResults } from '../../src/report/results.js';
 import { loadFixture } from '../report/load-fixture.js';
+import { runBench } from '../../src/run/run-bench.js';
+import { benchKafkaSecurity } from '../../src/scenarios/scenario-run.js';
 
 const FIXTURE = new URL('../fixtures/results-table.json', import.meta.url).pathname;
 
@@ -142,6 +144,7 @@ describe('bench CLI', () => {
         html: false,
         rawEvents: false,
         lowLatency: false,
+        kafkaTls: false,
       },
     ]);
     const explicit = fakeIo();
@@ -249,5 +252,50 @@ describe('bench CLI', () => {
     } as CliIo;
     expect(await main([], t.io)).toBe(1);
     expect(t.err()).toBe('bench: TRIB_BENCH_NOT_WIRED: bench run is not yet wired\n');
+  });
+});
+
+describe('bench run: Kafka TLS and SASL', () => {
+  const secrets = {
+    TRIBUTARY_KAFKA_SASL_PASSWORD: 'sasl-pw-5e8c21',
+    TRIBUTARY_KAFKA_KEY_PASSWORD: 'key-pw-d3a9f6',
+  };
+  const leaked = /sasl-pw-5e8c21|key-pw-d3a9f6/;
+
+  it('reads the TRIBUTARY_KAFKA_* variables of every component, and lists no password in --help', async () => {
+    const help = fakeIo();
+    Object.assign(help.io, { env: secrets });
+    expect(await main(['run', '--help'], help.io)).toBe(0);
+    expect(help.out()).toMatch(/--kafka-ca-file <file>.*\[TRIBUTARY_KAFKA_CA_FILE\]/);
+    expect(help.out()).not.toMatch(/TRIBUTARY_BENCH_KAFKA|sasl-pw-5e8c21|key-pw-d3a9f6/);
+    const run = fakeIo();
+    Object.assign(run.io, { env: { ...secrets, TRIBUTARY_KAFKA_SASL_MECHANISM: 'plain' } });
+    expect(await main(['run', '--kafka-sasl-username', 'alice'], run.io)).toBe(0);
+    const security = await benchKafkaSecurity(run.runs[0]!);
+    expect(security.client.sasl).toEqual({
+      mechanism: 'plain',
+      username: 'alice',
+      password: 'sasl-pw-5e8c21',
+    });
+    expect(security.env).toMatchObject({
+      TRIBUTARY_KAFKA_SASL_MECHANISM: 'plain',
+      TRIBUTARY_KAFKA_SASL_USERNAME: 'alice',
+      TRIBUTARY_KAFKA_SASL_PASSWORD: 'sasl-pw-5e8c21',
+    });
+    expect(Object.keys(security.options)).not.toContain('runs');
+  });
+
+  it('exits 2 naming the option before anything starts, never showing a password', async () => {
+    for (const [argv, message] of [
+      [['run', '--kafka-sasl-mechanism', 'scram-sha-256'], /--kafka-sasl-username is needed/],
+      [['run', '--kafka-cert-file', '/nonexistent/c.pem'], /--kafka-key-file is needed/],
+      [['run', '--kafka-sasl-password', 'sasl-pw-5e8c21'], /--kafka-sasl-password is not an option/],
+    ] as const) {
+      const x = fakeIo();
+      Object.assign(x.io, { env: secrets, run: runBench });
+      expect(await main(argv, x.io)).toBe(2);
+      expect(x.err()).toMatch(message);
+      expect(x.err().replace('--kafka-sasl-password sasl-pw-5e8c21', '')).not.toMatch(leaked);
+    }
   });
 });
