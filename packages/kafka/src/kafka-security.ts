@@ -49,9 +49,13 @@ export const KAFKA_SECURITY_OPTION_SPECS = sameEnvEverywhere({
   kafkaCertFile: option(path.optional(), 'PEM client certificate for mutual TLS (with --kafka-key-file)', {
     placeholder: '<file>',
   }),
-  kafkaKeyFile: option(path.optional(), 'PEM private key of the client certificate', {
-    placeholder: '<file>',
-  }),
+  kafkaKeyFile: option(
+    path.optional(),
+    'PEM private key of the client certificate (passphrase: TRIBUTARY_KAFKA_KEY_PASSWORD)',
+    {
+      placeholder: '<file>',
+    },
+  ),
   kafkaKeyPassword: option(z.string().min(1).optional(), 'passphrase of an encrypted --kafka-key-file', {
     flag: false,
     secret: true,
@@ -68,7 +72,7 @@ export const KAFKA_SECURITY_OPTION_SPECS = sameEnvEverywhere({
   }),
   kafkaSaslPasswordFile: option(
     path.optional(),
-    'file holding the SASL password (trailing newline ignored)',
+    'file holding the SASL password (trailing newline ignored), or TRIBUTARY_KAFKA_SASL_PASSWORD',
     {
       placeholder: '<file>',
     },
