@@ -34,8 +34,14 @@ function runCli(
 describe('tributary-processor: Kafka TLS and SASL, passwords never shown', () => {
   const sasl = ['--kafka-tls', '--kafka-sasl-mechanism', 'scram-sha-512', '--kafka-sasl-username', 'alice'];
 
-  it('--print-config shows the passwords as ***', async () => {
-    const { code, output } = await runCli(['clickstream', '--print-config', ...sasl]);
+  it('--print-config shows the passwords as *** (and the replication factor of created topics)', async () => {
+    const { code, output } = await runCli([
+      'clickstream',
+      '--print-config',
+      '--replication-factor',
+      '3',
+      ...sasl,
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(output)).toMatchObject({
       kafkaTls: true,
@@ -43,6 +49,7 @@ describe('tributary-processor: Kafka TLS and SASL, passwords never shown', () =>
       kafkaSaslUsername: 'alice',
       kafkaSaslPassword: '***',
       kafkaKeyPassword: '***',
+      replicationFactor: 3,
     });
     expect(output).not.toMatch(LEAKED);
   });

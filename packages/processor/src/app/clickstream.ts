@@ -199,6 +199,7 @@ export function createClickstreamApp(
         ]
       : [],
     topicPartitions: config.topicPartitions,
+    replicationFactor: config.replicationFactor,
     repartitionPartitions: config.repartitionPartitions,
     commitIntervalMs: config.commitIntervalMs,
     metadataMaxAgeMs: config.metadataMaxAgeMs,
@@ -222,6 +223,7 @@ export function createClickstreamApp(
           format: 'window-result',
           // Results Elasticsearch refuses for good land here with the reason (never acknowledged before).
           deadLetterTopic: config.indexDeadLetterTopic,
+          deadLetterReplicationFactor: config.replicationFactor,
           // The connector's metrics (bulk latency, documents by outcome, …) on the job's /metrics.
           ...(job.registry === undefined ? {} : { registry: job.registry }),
           ...(deps.logger === undefined

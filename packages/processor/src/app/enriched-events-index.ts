@@ -40,6 +40,7 @@ export function createEnrichedEventsConnector(
     mapper: enrichedEventMapper(),
     // Events Elasticsearch refuses for good (or without a key) land here with the reason.
     deadLetterTopic: config.eventsIndexDeadLetterTopic,
+    deadLetterReplicationFactor: config.replicationFactor,
     sink: {
       node: config.elasticsearchUrl,
       index: `${prefix}-{yyyy.MM.dd}`,

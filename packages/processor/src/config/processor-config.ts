@@ -47,6 +47,8 @@ export const PROCESSOR_OPTION_SPECS = {
   deadLetterTopic: topic('clickstream-dlq', 'invalid / undecodable events, with reason headers'),
   repartitionTopic: topic('tributary-clickstream-repartition', 'partials by page_url between the two stages'),
   topicPartitions: JOB.topicPartitions,
+  /** Of every topic the app creates: outputs, repartition, changelogs, tables, dead letters (managed clusters: 3). */
+  replicationFactor: JOB.replicationFactor,
   repartitionPartitions: JOB.repartitionPartitions,
   windowSizeMs: int(1, DAY_MS, EVENT_TIME_DEFAULTS.windowSizeMs, 'tumbling window size'),
   windowOffsetMs: int(0, DAY_MS, EVENT_TIME_DEFAULTS.windowOffsetMs, 'window alignment offset'),
