@@ -34,106 +34,19 @@ export async function startSecuredKafka(tools: {
 }): Promise<SecuredKafka> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-secured-kafka-'));
   const keytool = tools.javaCommand.includes('/') ? join(dirname(tools.javaCommand), 'keytool') : 'keytool';
-  const key = (...args: string[]) => run(keytool, args, { cwd: dir });
-  const store = ['-storetype', 'PKCS12', '-storepass', STORE_PASSWORD, '-keypass', STORE_PASSWORD];
-  await key(
-    '-genkeypair',
-    '-alias',
-    'ca',
-    '-dname',
-    'CN=tributary-test-ca',
-    '-ext',
-    'bc:c',
-    '-keyalg',
-    'RSA',
-    '-keysize',
-    '2048',
-    '-validity',
-    '2',
-    '-keystore',
-    'ca.p12',
-    ...store,
-  );
-  await key(
-    '-exportcert',
-    '-rfc',
-    '-alias',
-    'ca',
-    '-keystore',
-    'ca.p12',
-    '-storepass',
-    STORE_PASSWORD,
-    '-file',
-    'ca.pem',
-  );
-  await key(
-    '-genkeypair',
-    '-alias',
-    'broker',
-    '-dname',
-    'CN=127.0.0.1',
-    '-keyalg',
-    'RSA',
-    '-keysize',
-    '2048',
-    '-validity',
-    '2',
-    '-keystore',
-    'broker.p12',
-    ...store,
-  );
-  await key(
-    '-certreq',
-    '-alias',
-    'broker',
-    '-keystore',
-    'broker.p12',
-    '-storepass',
-    STORE_PASSWORD,
-    '-file',
-    'broker.csr',
-  );
-  await key(
-    '-gencert',
-    '-alias',
-    'ca',
-    '-keystore',
-    'ca.p12',
-    '-storepass',
-    STORE_PASSWORD,
-    '-infile',
-    'broker.csr',
-    '-outfile',
-    'broker.pem',
-    '-rfc',
-    '-validity',
-    '2',
-    '-ext',
-    'SAN=ip:127.0.0.1,dns:localhost',
-  );
-  await key(
-    '-importcert',
-    '-noprompt',
-    '-alias',
-    'ca',
-    '-file',
-    'ca.pem',
-    '-keystore',
-    'broker.p12',
-    '-storepass',
-    STORE_PASSWORD,
-  );
-  await key(
-    '-importcert',
-    '-alias',
-    'broker',
-    '-file',
-    'broker.pem',
-    '-keystore',
-    'broker.p12',
-    '-storepass',
-    STORE_PASSWORD,
-  );
+  const pass = `-storepass ${STORE_PASSWORD}`;
+  const newKey = `-keyalg RSA -keysize 2048 -validity 2 -storetype PKCS12 ${pass} -keypass ${STORE_PASSWORD}`;
+  // A CA, a broker key pair, its certificate signed by the CA for 127.0.0.1, both in the broker's keystore.
+  for (const command of [
+    `-genkeypair -alias ca -dname CN=tributary-test-ca -ext bc:c -keystore ca.p12 ${newKey}`,
+    `-exportcert -rfc -alias ca -keystore ca.p12 ${pass} -file ca.pem`,
+    `-genkeypair -alias broker -dname CN=127.0.0.1 -keystore broker.p12 ${newKey}`,
+    `-certreq -alias broker -keystore broker.p12 ${pass} -file broker.csr`,
+    `-gencert -alias ca -keystore ca.p12 ${pass} -infile broker.csr -outfile broker.pem -rfc -validity 2 -ext SAN=ip:127.0.0.1,dns:localhost`,
+    `-importcert -noprompt -alias ca -file ca.pem -keystore broker.p12 ${pass}`,
+    `-importcert -alias broker -file broker.pem -keystore broker.p12 ${pass}`,
+  ])
+    await run(keytool, command.split(' '), { cwd: dir });
 
   const ports = new Set<number>();
   while (ports.size < 3) ports.add(await findFreePort());

@@ -76,6 +76,7 @@ export {
   KAFKA_SECURITY_OPTION_SPECS,
   kafkaSecurity,
   kafkaSecurityEnv,
+  kafkaSecurityFailure,
 } from './kafka-security.js';
 export type {
   KafkaSaslMechanism,

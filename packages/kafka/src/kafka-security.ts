@@ -240,3 +240,43 @@ async function loadProvider(
     );
   return provider as OauthBearerProvider;
 }
+
+const SASL_REFUSED =
+  /SASL .*authentication failed|authentication failed during authentication|Authentication failed/i;
+const TLS_REFUSED =
+  /self[- ]signed certificate|unable to (verify|get local issuer)|certificate has expired|does not match certificate|ERR_TLS_CERT/i;
+
+/**
+ * A connection failure that waiting does not cure because the settings are wrong — the broker refused the SASL
+ * credentials, or its TLS certificate failed verification — as `TRIB_KAFKA_INVALID_OPTION` naming the options to
+ * check; undefined for anything else (a broker down is an outage, not a setting).
+ */
+export function kafkaSecurityFailure(error: unknown): KafkaError | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 6 && typeof e === 'object' && e !== null; depth++) {
+    const { name, message, code, cause, originalError } = e as {
+      name?: unknown;
+      message?: unknown;
+      code?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+    };
+    const text = `${String(name)} ${String(code)} ${String(message)}`;
+    if (name === 'KafkaJSSASLAuthenticationError' || SASL_REFUSED.test(text))
+      return new KafkaError(
+        KafkaErrorCodes.INVALID_OPTION,
+        `the brokers refused the SASL credentials: check --kafka-sasl-mechanism, --kafka-sasl-username and the ` +
+          `password (TRIBUTARY_KAFKA_SASL_PASSWORD or --kafka-sasl-password-file) (${String(message)})`,
+        { cause: error },
+      );
+    if (TLS_REFUSED.test(text))
+      return new KafkaError(
+        KafkaErrorCodes.INVALID_OPTION,
+        `the brokers' TLS certificate failed verification: check --kafka-ca-file and --kafka-servername ` +
+          `(${String(message)})`,
+        { cause: error },
+      );
+    e = cause ?? originalError;
+  }
+  return undefined;
+}

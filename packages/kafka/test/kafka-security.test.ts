@@ -189,3 +189,24 @@ describe('kafkaSecurity', () => {
     });
   });
 });
+
+describe('kafkaSecurityFailure', () => {
+  it('names the options behind refused credentials and an unverifiable certificate, and nothing else', async () => {
+    const { kafkaSecurityFailure } = await import('../src/index.js');
+    const sasl = Object.assign(new Error('SASL SCRAM SHA512 authentication failed: Authentication failed'), {
+      name: 'KafkaJSSASLAuthenticationError',
+    });
+    const wrapped = Object.assign(new Error('Connection error'), { cause: sasl });
+    expect(kafkaSecurityFailure(wrapped)).toMatchObject({
+      code: 'TRIB_KAFKA_INVALID_OPTION',
+      message: expect.stringMatching(
+        /--kafka-sasl-username and the password \(TRIBUTARY_KAFKA_SASL_PASSWORD/,
+      ),
+    });
+    const tls = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    expect(kafkaSecurityFailure(tls)?.message).toMatch(/--kafka-ca-file/);
+    expect(kafkaSecurityFailure(new Error('connect ECONNREFUSED 127.0.0.1:9092'))).toBeUndefined();
+  });
+});

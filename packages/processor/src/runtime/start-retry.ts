@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaSecurityFailure } from '@tributary/kafka';
 
 /**
  * Codes of start-up failures that waiting does not cure: a bad option or file, a missing input topic, a topic that
@@ -36,6 +37,8 @@ export interface Startable {
 
 /** True when a start-up failure (or one of its causes) carries a code that waiting does not cure. */
 export function isPermanentStartFailure(error: unknown): boolean {
+  // Refused credentials or an unverifiable broker certificate: a setting to fix, not an outage to wait out.
+  if (kafkaSecurityFailure(error) !== undefined) return true;
   let e: unknown = error;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
     const { code, cause } = e as { code?: unknown; cause?: unknown };
@@ -66,7 +69,8 @@ export async function startWithRetry<T extends Startable>(
       return instance;
     } catch (error) {
       await instance.stop().catch(() => undefined);
-      if (isPermanentStartFailure(error) || now() - started + delayMs > options.timeoutMs) throw error;
+      if (isPermanentStartFailure(error) || now() - started + delayMs > options.timeoutMs)
+        throw kafkaSecurityFailure(error) ?? error;
       options.onRetry?.(error, attempt, delayMs);
       await pause(delayMs);
       delayMs = Math.min(maxDelayMs, delayMs * 2);
