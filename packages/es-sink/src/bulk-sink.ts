@@ -68,6 +68,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   readonly #metrics: SinkMetrics | undefined;
   readonly #detachMetrics: () => void;
   #inFlight = 0;
+  /** `send()` was called while a request was in flight: send the buffer when the sink is idle again. */
+  #sendRequested = false;
   /** Documents outstanding that failed at least once (waiting for their retry, queued or in flight again). */
   #retrying = 0;
   #closed = false;
@@ -182,11 +184,17 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   }
 
   /**
-   * Closes the batch being buffered and sends it as soon as the in-flight limit allows, without waiting for it: what a
-   * source does when a burst it read has been written (the Kafka connector at the end of each fetched batch), so a
-   * burst is indexed at once instead of when `flushIntervalMs` expires.
+   * Sends what is buffered without waiting for `flushIntervalMs`: what a source does when a burst it read has been
+   * written (the Kafka connector at the end of each fetched batch). While a request is in flight the buffer keeps
+   * filling and goes out when it completes — a burst on an idle sink is indexed at once, and under load requests stay
+   * large instead of one per burst (Nagle's rule).
    */
   send(): void {
+    if (this.#inFlight > 0 || this.#queue.length > 0) {
+      this.#sendRequested = true;
+      return;
+    }
+    this.#sendRequested = false;
     this.#dispatch(this.#buffer.drain());
     this.#clearFlushTimer();
     this.#pump();
@@ -431,6 +439,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         this.#metrics?.recordBulk(end, tally);
       if (channels.bulkEnd.hasSubscribers) channels.bulkEnd.publish(end);
       this.#pump();
+      if (this.#sendRequested && this.#inFlight === 0 && this.#queue.length === 0) this.send();
       if (this.#capacity.waiting > 0) this.#sendPartialIfIdle();
     }
   }

@@ -231,6 +231,31 @@ describe('BulkSink', () => {
     expect(es.requests).toHaveLength(1);
   });
 
+  it('send() while a request is in flight keeps buffering, and sends when the sink is idle again', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { es, sink, acks } = await setup(
+      async (ops, n) => {
+        if (n === 1) await gate;
+        return { items: ops.map(() => ok) };
+      },
+      { flushIntervalMs: 60_000 },
+    );
+    await sink.write({ n: 0 });
+    sink.send(); // idle: the first request goes out at once, and hangs
+    await expect.poll(() => sink.stats.inFlight).toBe(1);
+    for (let n = 1; n < 4; n++) {
+      await sink.write({ n });
+      sink.send(); // busy: buffered, not one request per call
+    }
+    await new Promise((r) => setTimeout(r, 30));
+    expect(es.requests.map((r) => r.length)).toEqual([1]);
+    release();
+    await expect.poll(() => acks.length).toBe(4);
+    expect(es.requests.map((r) => r.length)).toEqual([1, 3]);
+    await sink.close();
+  });
+
   it('makes write() wait while maxBufferedDocs documents are outstanding (backpressure)', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
