@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
  * everything and imports no @tributary package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
  * uses kafka only. @tributary/observability (the logger factory and the /metrics + /health server) imports no
  * @tributary package and every package but schema (which knows no I/O) may use it. @tributary/dashboard reads a job's
- * metrics and Elasticsearch: it may use schema and observability, and only the processor's reference app embeds it.
+ * metrics and Elasticsearch: it may use schema, observability and es-sink (the one home of the Elasticsearch
+ * connection options and client set-up, as @tributary/kafka is Kafka's), and only the processor's reference app embeds it.
  * kafkajs is imported by @tributary/kafka alone: it installs its fixes before kafkajs loads, which an import of
  * kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
  */
@@ -33,7 +34,7 @@ const layering = {
   producer: except('options', 'schema', 'kafka', 'observability'),
   processor: except('options', 'schema', 'kafka', 'observability', 'es-sink', 'dashboard'),
   'es-sink': except('options', 'schema', 'kafka', 'observability'),
-  dashboard: except('options', 'schema', 'observability'),
+  dashboard: except('options', 'schema', 'observability', 'es-sink'),
   bench: [],
 };
 
