@@ -40,7 +40,8 @@ const layering = {
 
 /**
  * The processor's engine, runtime, config and metrics know neither Elasticsearch nor the dashboard: only the
- * reference app (`src/app`) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
+ * reference app (`src/app`), its options (`src/config/processor-config.ts`, which take the Elasticsearch connection
+ * options from es-sink) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
  */
 const PROCESSOR_APP_ONLY = ['@tributary/es-sink', '@tributary/dashboard'];
 
@@ -86,11 +87,15 @@ export default tseslint.config(
     if (pkg === 'processor')
       configs.push({
         files: ['packages/processor/src/**/*.ts'],
-        ignores: ['packages/processor/src/app/**', 'packages/processor/src/cli.ts'],
+        ignores: [
+          'packages/processor/src/app/**',
+          'packages/processor/src/config/processor-config.ts',
+          'packages/processor/src/cli.ts',
+        ],
         rules: rule(
           PROCESSOR_APP_ONLY.map((name) => ({
             name,
-            message: `only the processor's reference app (src/app, src/cli.ts) may import ${name}.`,
+            message: `only the processor's reference app (src/app, its options, src/cli.ts) may import ${name}.`,
           })),
         ),
       });
