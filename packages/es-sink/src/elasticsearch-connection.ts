@@ -94,8 +94,8 @@ export const ELASTICSEARCH_CONNECTION_OPTION_SPECS = {
 type Specs = typeof ELASTICSEARCH_CONNECTION_OPTION_SPECS;
 type Key = keyof Specs & string;
 
-/** The connection options, validated; what {@link elasticsearchClientOptions} takes. */
-export type ElasticsearchConnectionValues = OptionValues<Specs>;
+/** The connection options, validated; what {@link elasticsearchClientOptions} takes (only `esUrl` required). */
+export type ElasticsearchConnectionValues = Pick<OptionValues<Specs>, 'esUrl'> & Partial<OptionValues<Specs>>;
 /** The connection options as code gives them (every one optional). */
 export type ElasticsearchConnectionInput = OptionInput<Specs>;
 
@@ -257,13 +257,16 @@ export function elasticsearchConnectionValues(
 }
 
 /**
- * The connection as environment variables (`TRIBUTARY_ES_URL`, `TRIBUTARY_ES_API_KEY`, …), for a component started
- * as a child process: secrets travel in its environment, never on its command line.
+ * `base` (a process environment) with the connection as its `TRIBUTARY_ES_*` variables (`TRIBUTARY_ES_URL`,
+ * `TRIBUTARY_ES_API_KEY`, …) instead of any it had, for a component started as a child process: secrets travel in
+ * its environment, never on its command line.
  */
 export function elasticsearchConnectionEnv(
   values: Readonly<ElasticsearchConnectionValues>,
-): Record<string, string> {
-  const env: Record<string, string> = {};
+  base: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const key of Object.keys(ELASTICSEARCH_CONNECTION_OPTION_SPECS) as Key[]) delete env[envOf(key)];
   for (const [key, value] of Object.entries(elasticsearchConnectionValues(values))) {
     env[envOf(key as Key)] = Array.isArray(value) ? value.join(',') : String(value);
   }

@@ -145,7 +145,9 @@ describe('elasticsearchClientOptions', () => {
       esApiKey: 'k',
       esCaFingerprint: FINGERPRINT,
     });
-    expect(elasticsearchConnectionEnv(values)).toEqual({
+    const inherited = { PATH: '/bin', TRIBUTARY_ES_USERNAME: 'someone', TRIBUTARY_ES_PASSWORD: 'old' };
+    expect(elasticsearchConnectionEnv(values, inherited)).toEqual({
+      PATH: '/bin',
       TRIBUTARY_ES_URL: 'https://a:9200,https://b:9200',
       TRIBUTARY_ES_API_KEY: 'k',
       TRIBUTARY_ES_CA_FINGERPRINT: FINGERPRINT,
