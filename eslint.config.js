@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
  * everything and imports no @tributary package. Layering: schema <- kafka <- producer, processor, es-sink <- bench; devstack
  * uses kafka only. @tributary/observability (the logger factory and the /metrics + /health server) imports no
  * @tributary package and every package but schema (which knows no I/O) may use it. @tributary/dashboard reads a job's
- * metrics and Elasticsearch: it may use schema and observability, and only the processor's reference app embeds it.
+ * metrics and Elasticsearch: it may use schema, observability and es-sink (the one home of the Elasticsearch
+ * connection options and client set-up, as @tributary/kafka is Kafka's), and only the processor's reference app embeds it.
  * kafkajs is imported by @tributary/kafka alone: it installs its fixes before kafkajs loads, which an import of
  * kafkajs anywhere else could prevent (types included: they come from @tributary/kafka too).
  */
@@ -33,13 +34,14 @@ const layering = {
   producer: except('options', 'schema', 'kafka', 'observability'),
   processor: except('options', 'schema', 'kafka', 'observability', 'es-sink', 'dashboard'),
   'es-sink': except('options', 'schema', 'kafka', 'observability'),
-  dashboard: except('options', 'schema', 'observability'),
+  dashboard: except('options', 'schema', 'observability', 'es-sink'),
   bench: [],
 };
 
 /**
  * The processor's engine, runtime, config and metrics know neither Elasticsearch nor the dashboard: only the
- * reference app (`src/app`) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
+ * reference app (`src/app`), its options (`src/config/processor-config.ts`, which take the Elasticsearch connection
+ * options from es-sink) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
  */
 const PROCESSOR_APP_ONLY = ['@tributary/es-sink', '@tributary/dashboard'];
 
@@ -85,11 +87,15 @@ export default tseslint.config(
     if (pkg === 'processor')
       configs.push({
         files: ['packages/processor/src/**/*.ts'],
-        ignores: ['packages/processor/src/app/**', 'packages/processor/src/cli.ts'],
+        ignores: [
+          'packages/processor/src/app/**',
+          'packages/processor/src/config/processor-config.ts',
+          'packages/processor/src/cli.ts',
+        ],
         rules: rule(
           PROCESSOR_APP_ONLY.map((name) => ({
             name,
-            message: `only the processor's reference app (src/app, src/cli.ts) may import ${name}.`,
+            message: `only the processor's reference app (src/app, its options, src/cli.ts) may import ${name}.`,
           })),
         ),
       });

@@ -1,3 +1,4 @@
+import { redactUrl } from '@tributary/es-sink';
 import type { DashboardOptions } from './dashboard-options.js';
 import type { Search } from './elasticsearch-search.js';
 import type { MetricsSource } from './metrics-source.js';
@@ -6,7 +7,8 @@ import type { MinutePoint, TopPageRow } from './queries.js';
 import { DashboardModel } from './view-model.js';
 import type { DashboardView } from './view-model.js';
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** An error's text for the page, which every viewer sees: URL credentials never shown. */
+const message = (error: unknown): string => redactUrl(error instanceof Error ? error.message : String(error));
 
 /**
  * Feeds the pure DashboardModel from its two sources: `sample()` reads the metrics once (called on a timer),

@@ -1,3 +1,4 @@
+import { describeNodes, redactUrl } from '@tributary/es-sink';
 import { DASHBOARD_COMMAND, parseDashboardCli } from './dashboard-cli.js';
 import { startDashboardServer } from './dashboard-server.js';
 import { scrapeMetricsSource } from './metrics-source.js';
@@ -43,8 +44,8 @@ export async function runDashboardCommand(
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.stdout.write(
-    `${program.name}: dashboard at ${server.url} — metrics from ${parsed.metricsUrl}, ` +
-      `window results from ${parsed.options.elasticsearchUrl}/${parsed.options.index}\n`,
+    `${program.name}: dashboard at ${server.url} — metrics from ${redactUrl(parsed.metricsUrl)}, ` +
+      `window results from ${parsed.options.index} at ${describeNodes(parsed.options)}\n`,
   );
   return -1;
 }

@@ -1,3 +1,4 @@
+import { ELASTICSEARCH_CONNECTION_OPTION_SPECS, elasticsearchClientOptions } from '@tributary/es-sink';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from './errors.js';
 
@@ -14,10 +15,8 @@ export const DASHBOARD_OPTION_SPECS = {
   port: option(z.int().min(0).max(65_535).default(8088), 'port of the page (0 = ephemeral)'),
   /** Interface to listen on. */
   host: option(z.string().min(1).default('127.0.0.1'), 'interface to listen on'),
-  /** Elasticsearch base URL the charts query. */
-  elasticsearchUrl: option(httpUrl().default('http://127.0.0.1:9200'), 'Elasticsearch base URL', {
-    placeholder: '<url>',
-  }),
+  /** The Elasticsearch the charts query: nodes, API key or basic auth, CA (the same options as every component). */
+  ...ELASTICSEARCH_CONNECTION_OPTION_SPECS,
   /** Index or alias of the window-result documents. */
   index: option(
     z
@@ -70,12 +69,16 @@ export const DASHBOARD_OPTION_SPECS = {
   title: option(z.string().min(1).default('Tributary — clickstream'), 'page heading'),
 };
 
-/** Validated once (`TRIB_DASH_INVALID_OPTION` naming the option); flags `--kebab-case`, `TRIBUTARY_DASHBOARD_*`. */
+/**
+ * Validated once (`TRIB_DASH_INVALID_OPTION` naming the option); flags `--kebab-case`, `TRIBUTARY_DASHBOARD_*`
+ * variables (the Elasticsearch connection's are `TRIBUTARY_ES_*`, as in every component).
+ */
 export const DASHBOARD_OPTIONS = defineOptions(DASHBOARD_OPTION_SPECS, {
   component: 'the dashboard',
   envPrefix: 'TRIBUTARY_DASHBOARD_',
   invalid: invalidOption,
   check: (values, fail) => {
+    if (values.elasticsearch) elasticsearchClientOptions(values, fail);
     for (const key of ['rateWindowMs', 'latencyWindowMs'] as const)
       if (values[key] < values.sampleIntervalMs)
         fail(key, `must be at least sampleIntervalMs (${values.sampleIntervalMs})`);

@@ -1,3 +1,5 @@
+import { Client } from '@elastic/elasticsearch';
+import { elasticsearchClientOptions } from '@tributary/es-sink';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +15,7 @@ import type { DashboardView } from './view-model.js';
 export interface DashboardServerDependencies {
   /** Where the job's metrics come from: `registryMetricsSource(registry)` or `scrapeMetricsSource(url, …)`. */
   readonly metrics: MetricsSource;
-  /** Replaces the HTTP `_search` on `elasticsearchUrl`/`index`. */
+  /** Replaces the `_search` on `index` of the Elasticsearch the connection options name. */
   readonly search?: Search;
   /** Wall clock (epoch ms). @defaultValue Date.now */
   readonly now?: () => number;
@@ -38,9 +40,18 @@ export async function startDashboardServer(
 ): Promise<DashboardServer> {
   const o = resolveDashboardOptions(options);
   const now = deps.now ?? Date.now;
+  // One try per node: a dead node is skipped for the next one, and a page waits at most that many timeouts.
+  const client =
+    deps.search === undefined && o.elasticsearch
+      ? new Client({ ...elasticsearchClientOptions(o), maxRetries: o.esUrl.length - 1 })
+      : undefined;
   const collector = new DashboardCollector(o, {
     metrics: deps.metrics,
-    search: deps.search ?? elasticsearchSearch(o.elasticsearchUrl, o.index, o.requestTimeoutMs),
+    search:
+      deps.search ??
+      (client === undefined
+        ? () => Promise.reject(new Error('Elasticsearch is off'))
+        : elasticsearchSearch(client, o.index, o.requestTimeoutMs)),
     now,
   });
   const page = dashboardPage({ title: o.title, refreshMs: o.refreshMs });
@@ -93,6 +104,7 @@ export async function startDashboardServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sampling;
+      await client?.close();
     },
   };
 }

@@ -1,29 +1,26 @@
+import type { Client } from '@elastic/elasticsearch';
 import type { SearchBody } from './queries.js';
 
 /** Runs one `_search` on the dashboard's index and returns the parsed answer. */
 export type Search = (body: SearchBody) => Promise<unknown>;
 
 /**
- * `_search` over HTTP on `index` (an alias is fine). A missing index answers an empty result: before the job
+ * `_search` on `index` (an alias is fine) through `client`. A missing index answers an empty result: before the job
  * indexed anything the alias does not exist yet, and the page shows "no data" rather than an error.
  */
-export function elasticsearchSearch(baseUrl: string, index: string, timeoutMs: number): Search {
-  const url = `${baseUrl}/${encodeURIComponent(index)}/_search`;
+export function elasticsearchSearch(client: Client, index: string, timeoutMs: number): Search {
+  const path = `/${encodeURIComponent(index)}/_search`;
   return async (body) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const answer = (await response.json().catch(() => null)) as {
-      error?: { type?: string; reason?: string };
-    } | null;
-    if (response.status === 404 && answer?.error?.type === 'index_not_found_exception') return {};
-    if (!response.ok) {
+    try {
+      return await client.transport.request({ method: 'POST', path, body }, { requestTimeout: timeoutMs });
+    } catch (error) {
+      const meta = (error as { meta?: { statusCode?: number; body?: unknown } }).meta;
+      const status = meta?.statusCode;
+      if (status === undefined) throw error;
+      const answer = meta?.body as { error?: { type?: string; reason?: string } } | undefined;
+      if (status === 404 && answer?.error?.type === 'index_not_found_exception') return {};
       const reason = answer?.error?.reason ?? answer?.error?.type ?? 'no reason given';
-      throw new Error(`Elasticsearch answered HTTP ${response.status}: ${reason}`);
+      throw new Error(`Elasticsearch answered HTTP ${status}: ${reason}`);
     }
-    return answer;
   };
 }

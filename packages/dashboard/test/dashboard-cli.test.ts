@@ -8,8 +8,10 @@ describe('parseDashboardCli', () => {
     const parsed = parseDashboardCli(
       [
         ...METRICS,
-        '--elasticsearch-url',
-        'http://es:9200',
+        '--es-url',
+        'https://es-1:9200,https://es-2:9200',
+        '--es-username',
+        'viewer',
         '--index',
         'my-metrics',
         '--port',
@@ -19,13 +21,15 @@ describe('parseDashboardCli', () => {
         '--no-elasticsearch',
       ],
       undefined,
-      {},
+      { TRIBUTARY_ES_PASSWORD: 'pw' },
     );
     expect(parsed).toMatchObject({
       kind: 'run',
       metricsUrl: 'http://127.0.0.1:9464/metrics',
       options: {
-        elasticsearchUrl: 'http://es:9200',
+        esUrl: ['https://es-1:9200', 'https://es-2:9200'],
+        esUsername: 'viewer',
+        esPassword: 'pw',
         index: 'my-metrics',
         port: 0,
         topPagesMinutes: 10,
@@ -55,6 +59,10 @@ describe('parseDashboardCli', () => {
       /--top-pages-minutes <n> +top pages over the last N minutes \[TRIBUTARY_DASHBOARD_TOP_PAGES_MINUTES, default 5\]/,
     );
     expect(text).toContain('--no-elasticsearch');
+    expect(text).toMatch(
+      /--es-url <urls> +Elasticsearch node URLs, comma-separated \[TRIBUTARY_ES_URL, default/,
+    );
+    expect(text).toMatch(/--es-ca-file <file> .*\[TRIBUTARY_ES_CA_FILE\]/);
   });
 
   it('help names the command that runs it: tributary-dashboard, or a bin delegating to it', () => {
@@ -83,6 +91,15 @@ describe('parseDashboardCli', () => {
     );
     expect(() => parseDashboardCli([...METRICS, '--colour', 'red'], undefined, {})).toThrow(
       expect.objectContaining({ code: 'TRIB_DASH_INVALID_OPTION', option: '--colour' }),
+    );
+    expect(() => parseDashboardCli([...METRICS, '--es-username', 'u'], undefined, {})).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_DASH_INVALID_OPTION',
+        message: expect.stringMatching(/^--es-username needs a password too: TRIBUTARY_ES_PASSWORD or/),
+      }),
+    );
+    expect(() => parseDashboardCli(METRICS, undefined, { TRIBUTARY_ES_URL: 'ftp://u:pw-9@h' })).toThrow(
+      'TRIBUTARY_ES_URL must list http(s) URLs like http://127.0.0.1:9200 (got "ftp://***:***@h")',
     );
     expect(() => parseDashboardCli([...METRICS, '--elasticsearch', 'false'], undefined, {})).toThrow(
       'false is not a flag: tributary-dashboard takes flags only',

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DASHBOARD_OPTIONS, resolveDashboardOptions } from '../src/dashboard-options.js';
 
 describe('resolveDashboardOptions', () => {
-  it('defaults to DASHBOARD_OPTIONS.defaults; a trailing slash is dropped', () => {
+  it('defaults to DASHBOARD_OPTIONS.defaults', () => {
     expect(resolveDashboardOptions()).toEqual(DASHBOARD_OPTIONS.defaults);
     expect(DASHBOARD_OPTIONS.defaults).toMatchObject({
       port: 8088,
       index: 'clickstream-metrics',
       refreshMs: 1_500,
     });
-    const o = resolveDashboardOptions({ port: 0, elasticsearchUrl: 'http://es:9200/', topPagesMinutes: 15 });
-    expect(o).toMatchObject({ port: 0, elasticsearchUrl: 'http://es:9200', topPagesMinutes: 15 });
+    const o = resolveDashboardOptions({ port: 0, esUrl: 'http://es:9200/', topPagesMinutes: 15 });
+    expect(o).toMatchObject({ port: 0, esUrl: ['http://es:9200/'], topPagesMinutes: 15 });
   });
 
   it('takes the input stage and whether Elasticsearch is on', () => {
@@ -26,7 +26,8 @@ describe('resolveDashboardOptions', () => {
     [{ port: 70_000 }, 'port must be <= 65535 (got 70000)'],
     [{ port: 'http' }, 'port must be a number (got "http")'],
     [{ port: 1.5 }, 'port must be an integer (got 1.5)'],
-    [{ elasticsearchUrl: 'es:9200' }, 'elasticsearchUrl must be an http(s) URL (got "es:9200")'],
+    [{ esUrl: 'es:9200' }, 'esUrl must list http(s) URLs like http://127.0.0.1:9200 (got "es:9200")'],
+    [{ esApiKey: 'k', esUsername: 'u', esPassword: 'p' }, 'esApiKey cannot be used with --es-username'],
     [{ index: 'Upper' }, 'index must match /^[a-z0-9]'],
     [{ refreshMs: 10 }, 'refreshMs must be >= 250 (got 10)'],
     [{ chartMinutes: 1 }, 'chartMinutes must be >= 2 (got 1)'],

@@ -104,6 +104,60 @@ describe('startDashboardServer (node:http on port 0)', () => {
     expect(await (await fetch(dashboard.url)).text()).toContain('id="top-pages-off"');
   });
 
+  it('queries Elasticsearch with the connection options and shows no credential to a viewer', async () => {
+    const seen: { auth: string | undefined; path: string | undefined }[] = [];
+    let answer: { status: number; body: unknown } = { status: 200, body: { aggregations: {} } };
+    const es = createServer((req, res) => {
+      seen.push({ auth: req.headers.authorization, path: req.url });
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(answer.status, {
+          'content-type': 'application/json',
+          'x-elastic-product': 'Elasticsearch',
+        });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((r) => es.listen(0, '127.0.0.1', r));
+    servers.push({ close: () => new Promise<void>((r) => es.close(() => r())) });
+    const port = (es.address() as AddressInfo).port;
+    const open = async (options: Parameters<typeof startDashboardServer>[0]) => {
+      const dashboard = await startDashboardServer(
+        { port: 0, sampleIntervalMs: 100, refreshMs: 250, index: 'metrics-x', ...options },
+        { metrics: async () => [] },
+      );
+      servers.unshift(dashboard);
+      return dashboard;
+    };
+    const shown = async (dashboard: DashboardServer): Promise<string> =>
+      (await (await fetch(dashboard.url)).text()) +
+      (await (await fetch(new URL('/api/dashboard', dashboard.url))).text());
+
+    const basic = await open({ esUrl: `http://elastic:pw-url-1@127.0.0.1:${port}` });
+    expect((await basic.view()).topPages.error).toBeNull();
+    expect(seen.at(-1)).toEqual({
+      auth: `Basic ${Buffer.from('elastic:pw-url-1').toString('base64')}`,
+      path: '/metrics-x/_search',
+    });
+    expect(await shown(basic)).not.toContain('pw-url-1');
+
+    const keyed = await open({ esUrl: `http://127.0.0.1:${port}`, esApiKey: 'key-2' });
+    answer = { status: 404, body: { error: { type: 'index_not_found_exception' } } };
+    expect((await keyed.view()).topPages).toMatchObject({ rows: [], error: null });
+    expect(seen.at(-1)?.auth).toBe('ApiKey key-2');
+    answer = { status: 500, body: { error: { type: 'x', reason: 'shard failure' } } };
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await keyed.view()).topPages.error).toBe(
+      'Elasticsearch: Elasticsearch answered HTTP 500: shard failure',
+    );
+    expect(await shown(keyed)).not.toContain('key-2');
+
+    // Nothing listens on port 1: the connection error is shown, the credentials are not.
+    const down = await open({ esUrl: 'http://elastic:pw-url-3@127.0.0.1:1,http://127.0.0.1:1' });
+    expect((await down.view()).topPages.error).toMatch(/^Elasticsearch: /);
+    expect(await shown(down)).not.toContain('pw-url-3');
+  });
+
   it('rejects a bad option naming it', async () => {
     await expect(startDashboardServer({ port: -1 }, { metrics: async () => [] })).rejects.toMatchObject({
       code: 'TRIB_DASH_INVALID_OPTION',

@@ -29,6 +29,14 @@ async function up(cli: CliInvocation): Promise<number> {
       `${name.padEnd(13)} ${where}  ${h.reused ? 'reused' : `started in ${h.startupMs} ms`}  version ${h.version}${h.pid === undefined ? '' : `  pid ${h.pid}`}`,
     );
   }
+  const security = stack.elasticsearch?.security;
+  // Where clients find the credentials; the password itself is never printed.
+  if (security !== undefined) {
+    out(
+      `es security   user ${security.username}, password in ${security.passwordFile}, CA ${security.caFile} ` +
+        `(sha256 ${security.caFingerprint})`,
+    );
+  }
   if (stack.dataDir !== undefined) out(`data          ${stack.dataDir}`);
   if (cli.detach) {
     await stack.detach();

@@ -12,7 +12,9 @@ import { keepOnExit } from './runtime/process-group.js';
 import { isSameServer, readState, writeState, type ServiceState } from './runtime/state-file.js';
 import { killOnExitWithRestarts, stopRecordedServer } from './runtime/stop-server.js';
 import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
-import { esUrl, kafkaBrokers, reusableElasticsearch, reusableKafka } from './reuse.js';
+import { esUrl } from './elasticsearch/health.js';
+import { readAccess } from './elasticsearch/security.js';
+import { kafkaBrokers, reusableElasticsearch, reusableKafka } from './reuse.js';
 import type { Devstack } from './types.js';
 
 /**
@@ -133,7 +135,8 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       if (esHome !== undefined) {
         const serviceDir = join(dataRoot, 'elasticsearch');
         log(
-          `[elasticsearch] starting Elasticsearch ${o.esVersion} on 127.0.0.1:${o.esPort} (data ${serviceDir})`,
+          `[elasticsearch] starting Elasticsearch ${o.esVersion} on 127.0.0.1:${o.esPort} (data ${serviceDir})` +
+            `${o.esSecurity ? ', security and HTTP TLS on' : ''}`,
         );
         if (java.home === undefined)
           throw new Error(`${o.javaCommand} did not report java.home (needed as ES_JAVA_HOME)`);
@@ -150,6 +153,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           timeoutMs: o.startTimeoutMs,
           stopTimeoutMs: o.stopTimeoutMs,
           runAs,
+          secure: o.esSecurity,
         });
         await record({
           service: 'elasticsearch',
@@ -175,15 +179,19 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
             settings: { ...o.esSettings },
             ...(runAs === undefined ? {} : { runAs }),
           },
+          ...(e.security === undefined ? {} : { security: e.security }),
         });
         elasticsearch = {
-          url: esUrl(o.esPort),
+          url: esUrl(o.esPort, e.security !== undefined),
           port: o.esPort,
           version: o.esVersion,
           startupMs: e.startupMs,
           reused: false,
           pid: e.pid,
           logFiles: e.logFiles,
+          ...(e.security === undefined
+            ? {}
+            : { security: { ...e.security, password: (await readAccess(e.security)).password } }),
         };
         log(`[elasticsearch] healthy in ${e.startupMs} ms (pid ${e.pid})`);
       }

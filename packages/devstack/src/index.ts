@@ -30,9 +30,11 @@ export {
 export { resolveKafka, type ResolveInput as KafkaResolveInput } from './kafka/resolve.js';
 export { findFreePort, isPortInUse } from './runtime/ports.js';
 export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
+export type { ElasticsearchSecurity } from './elasticsearch/security.js';
 export type {
   Devstack,
   DevstackStatus,
+  ElasticsearchCredentials,
   ElasticsearchHandle,
   KafkaHandle,
   Restarted,

@@ -116,6 +116,15 @@ const DEVSTACK_OPTION_SPECS = {
     flag: 'write-threads',
     env: 'TRIBUTARY_ES_WRITE_THREADS',
   }),
+  /**
+   * Elasticsearch with security and HTTP TLS on: a CA and a certificate for 127.0.0.1 made at start, the `elastic`
+   * user with a generated password; the started stack's `elasticsearch.security` names the CA file, the user, the
+   * password and the file holding it. Off by default. @defaultValue `false`
+   */
+  esSecurity: option(
+    z.boolean().default(false),
+    'Elasticsearch with security and HTTP TLS on (CA made at start, user elastic, password in a file)',
+  ),
   /** Kafka `auto.create.topics.enable`. @defaultValue `false` */
   autoCreateTopics: option(z.boolean().default(false), 'Kafka auto.create.topics.enable=true', noEnv),
   /** Reuse a healthy server already listening on a port instead of failing. @defaultValue `true` */

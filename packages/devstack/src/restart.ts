@@ -7,7 +7,9 @@ import { launchKafka } from './kafka/kafka-server.js';
 import { resolveKafka } from './kafka/resolve.js';
 import { DEVSTACK_OPTIONS, SERVICE_PORTS, type ResolvedDevstackOptions, type Service } from './options.js';
 import { RESTART_OPTIONS, type RestartOptions } from './restart-options.js';
-import { esUrl, kafkaBrokers } from './reuse.js';
+import { esUrl } from './elasticsearch/health.js';
+import { readAccess } from './elasticsearch/security.js';
+import { kafkaBrokers } from './reuse.js';
 import { checkJava } from './runtime/java.js';
 import { findPortOwner, isPortInUse, waitForPortFree } from './runtime/ports.js';
 import { keepOnExit, stopProcessGroup } from './runtime/process-group.js';
@@ -53,14 +55,18 @@ export async function restartElasticsearch(
   options: RestartOptions = {},
 ): Promise<Restarted<ElasticsearchHandle>> {
   const { state, info } = await restartService('elasticsearch', options);
+  const { security } = state;
   return {
-    url: esUrl(state.port),
+    url: esUrl(state.port, security !== undefined),
     port: state.port,
     version: state.version,
     startupMs: state.startupMs,
     reused: false,
     pid: state.pid,
     logFiles: state.logFiles,
+    ...(security === undefined
+      ? {}
+      : { security: { ...security, password: (await readAccess(security)).password } }),
     ...info,
   };
 }
@@ -123,6 +129,7 @@ async function restartService(
           writeThreadPoolSize: launch.writeThreadPoolSize,
           settings: launch.settings,
           runAs: launch.runAs,
+          security: state.security,
         });
   const next = restartedState(state, {
     pid: started.pid,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@elastic/elasticsearch';
 import { createKafkaClient } from '@tributary/kafka';
@@ -71,7 +72,16 @@ export async function runSmoke(options: SmokeOptions = {}): Promise<SmokeReport>
   const esHandle = stack.elasticsearch!;
   const kafka = createKafkaClient({ clientId: 'tributary-smoke', brokers: kafkaHandle.brokers });
   const admin = kafka.admin();
-  const es = new Client({ node: esHandle.url });
+  const security = esHandle.security;
+  const es = new Client({
+    node: esHandle.url,
+    ...(security === undefined
+      ? {}
+      : {
+          auth: { username: security.username, password: security.password },
+          tls: { ca: await readFile(security.caFile, 'utf8') },
+        }),
+  });
   try {
     await admin.connect();
     await admin.createTopics({

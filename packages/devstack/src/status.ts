@@ -1,5 +1,6 @@
 import { stopRecordedServer } from './runtime/stop-server.js';
-import { elasticsearchVersion, isElasticsearchHealthy } from './elasticsearch/health.js';
+import { elasticsearchVersion, esUrl, isElasticsearchHealthy } from './elasticsearch/health.js';
+import { readAccess } from './elasticsearch/security.js';
 import { isKafkaHealthy } from './kafka/health.js';
 import {
   resolveDevstackOptions,
@@ -24,13 +25,18 @@ async function serviceStatus(o: ResolvedDevstackOptions, service: Service): Prom
   const port = portOf(o, service);
   const state = await liveState(o, service);
   const listening = await isPortInUse(port);
-  const url = `http://127.0.0.1:${port}`;
+  // A node with security on answers https, to the user and CA its state file names.
+  const security = state?.security;
+  const access = security === undefined ? undefined : await readAccess(security).catch(() => undefined);
+  const url = esUrl(port, security !== undefined);
   const healthy =
     listening &&
-    (service === 'kafka' ? await isKafkaHealthy([`127.0.0.1:${port}`]) : await isElasticsearchHealthy(url));
+    (service === 'kafka'
+      ? await isKafkaHealthy([`127.0.0.1:${port}`])
+      : await isElasticsearchHealthy(url, undefined, access));
   const version =
     service === 'elasticsearch' && healthy
-      ? ((await elasticsearchVersion(url)) ?? state?.version)
+      ? ((await elasticsearchVersion(url, undefined, access)) ?? state?.version)
       : state?.version;
   return {
     service,
@@ -44,6 +50,7 @@ async function serviceStatus(o: ResolvedDevstackOptions, service: Service): Prom
     dataDir: state?.serviceDir,
     logFiles: state?.logFiles ?? [],
     startupMs: state?.startupMs,
+    ...(security === undefined ? {} : { security }),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ElasticsearchSecurity } from './elasticsearch/security.js';
+
 /** A Kafka broker of a devstack, started by it or found running and reused. */
 export interface KafkaHandle {
   /** Bootstrap servers for kafkajs: `['127.0.0.1:9092']`. */
@@ -17,9 +19,17 @@ export interface KafkaHandle {
   logFiles: string[];
 }
 
+/**
+ * How clients reach a node with security on (`esSecurity`): https trusting `caFile` (or pinning `caFingerprint`),
+ * basic auth as `username` with `password` (also in `passwordFile`, for another process: `--es-password-file`).
+ */
+export interface ElasticsearchCredentials extends ElasticsearchSecurity {
+  password: string;
+}
+
 /** An Elasticsearch node of a devstack, started by it or found running and reused. */
 export interface ElasticsearchHandle {
-  /** Base URL for `@elastic/elasticsearch`: `'http://127.0.0.1:9200'`. */
+  /** Base URL for `@elastic/elasticsearch`: `'http://127.0.0.1:9200'` (`https://…` with security on). */
   url: string;
   port: number;
   /** Elasticsearch version (asked from the node when reused). */
@@ -29,6 +39,8 @@ export interface ElasticsearchHandle {
   reused: boolean;
   pid?: number;
   logFiles: string[];
+  /** With security on: the CA, the user and its password. */
+  security?: ElasticsearchCredentials;
 }
 
 /** A running devstack. */
@@ -80,6 +92,8 @@ export interface ServiceStatus {
   dataDir: string | undefined;
   logFiles: string[];
   startupMs: number | undefined;
+  /** An Elasticsearch node with security on: its CA and the file of the `elastic` user's password. */
+  security?: ElasticsearchSecurity;
 }
 
 export interface DevstackStatus {

@@ -102,6 +102,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         node: o.node as string | string[],
         ...(o.auth === undefined ? {} : { auth: o.auth }),
         ...(o.tls === undefined ? {} : { tls: o.tls }),
+        ...(o.caFingerprint === undefined ? {} : { caFingerprint: o.caFingerprint }),
         compression: o.compression,
         requestTimeout: o.requestTimeoutMs,
         maxRetries: 3,

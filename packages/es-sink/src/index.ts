@@ -1,6 +1,19 @@
 export { BulkSink } from './bulk-sink.js';
 export { MAX_ID_BYTES } from './document-id.js';
-export { SINK_DEFAULTS, redactOptions, redactUrl, type BulkSinkOptions, type SinkAuth } from './options.js';
+export { SINK_DEFAULTS, redactOptions, type BulkSinkOptions, type SinkAuth } from './options.js';
+export {
+  ELASTICSEARCH_CONNECTION_OPTION_SPECS,
+  ELASTICSEARCH_CONNECTION_OPTIONS,
+  describeNodes,
+  elasticsearchClientOptions,
+  elasticsearchConnectionEnv,
+  elasticsearchConnectionValues,
+  redactUrl,
+  redactUrls,
+  type ElasticsearchConnection,
+  type ElasticsearchConnectionInput,
+  type ElasticsearchConnectionValues,
+} from './elasticsearch-connection.js';
 export {
   SINK_ERROR_CODES,
   SinkError,

@@ -1,6 +1,7 @@
 import type { Client, ClientOptions } from '@elastic/elasticsearch';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import type { Registry } from 'prom-client';
+import { redactUrl, redactUrls } from './elasticsearch-connection.js';
 import { invalidOption } from './errors.js';
 import { INDEX_TEMPLATE } from './index-management/index-template.js';
 import { BULK_ACTIONS, VERSION_TYPES, type Ack, type DeadLetterReason, type SinkItem } from './types.js';
@@ -117,6 +118,7 @@ export const SINK_OPTION_SPECS = {
   /** Elasticsearch URL(s). Required unless `client` is given. */
   node: option(z.union([z.string(), z.array(z.string()).min(1)]).optional(), 'Elasticsearch URL(s)', {
     placeholder: '<url>',
+    redact: redactUrls,
   }),
   /** An existing client (the sink then does not close it). */
   client: option(
@@ -138,6 +140,8 @@ export const SINK_OPTION_SPECS = {
     'TLS options passed to the client',
     { ...CODE_ONLY, secret: true },
   ),
+  /** SHA-256 fingerprint of the CA that signed the nodes' certificate, passed to the client (`caFingerprint`). */
+  caFingerprint: option(z.string().min(1).optional(), "fingerprint of the nodes' CA", CODE_ONLY),
   index: option(
     z.custom<string | ((document: never) => string)>(
       (v) => typeof v === 'function' || (typeof v === 'string' && v !== ''),
@@ -242,18 +246,11 @@ export type SinkOptionValues<TDoc, TContext> = Omit<
 > &
   DocumentTyped<TDoc, TContext>;
 
-/** Removes credentials from a URL (`http://user:pass@host` → `http://***:***@host`). */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@\s,]+)@/g, '//***:***@');
-}
-
 /** A printable copy of sink options: secrets and URL userinfo replaced by `***`, functions and clients by their kind. */
 export function redactOptions(options: object): Record<string, unknown> {
   const out = SINK_OPTIONS.redacted(options as Partial<OptionValues<SinkSpecs>>);
   for (const [key, value] of Object.entries(out)) {
-    if (key === 'node' && value !== undefined)
-      out[key] = Array.isArray(value) ? value.map((v) => redactUrl(String(v))) : redactUrl(String(value));
-    else if (typeof value === 'function') out[key] = '[Function]';
+    if (typeof value === 'function') out[key] = '[Function]';
     else if (
       typeof value === 'object' &&
       value !== null &&

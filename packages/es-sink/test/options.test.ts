@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SINK_DEFAULTS, SINK_OPTIONS, redactOptions, redactUrl } from '../src/options.js';
+import { redactUrl } from '../src/elasticsearch-connection.js';
+import { SINK_DEFAULTS, SINK_OPTIONS, redactOptions } from '../src/options.js';
 
 const resolveSinkOptions = SINK_OPTIONS.resolve.bind(SINK_OPTIONS);
 
@@ -74,6 +75,13 @@ describe('redaction', () => {
   it('redacts the credentials of every node in a comma-separated list', () => {
     expect(redactUrl('https://elastic:hunter2@es-1:9200,https://elastic:hunter2@es-2:9200')).toBe(
       'https://***:***@es-1:9200,https://***:***@es-2:9200',
+    );
+    // An unencoded @ in the password, a list, a URL inside a message.
+    expect(redactUrl('http://u:p@ss@es-1:9200 and [http://a:b@es-2/x]')).toBe(
+      'http://***:***@es-1:9200 and [http://***:***@es-2/x]',
+    );
+    expect(JSON.stringify(redactOptions({ node: ['http://a:pw-1@h1', 'http://b:pw-2@h2'] }))).not.toMatch(
+      /pw-/,
     );
   });
 });

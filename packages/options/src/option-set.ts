@@ -214,7 +214,9 @@ export class OptionSet<Specs extends OptionSpecs> {
       const key = String(issue.path[0] ?? 'options');
       const rest = issue.path.slice(1).map(String);
       const got = issue.path.length <= 1 && key in raw ? raw[key] : (issue as { input?: unknown }).input;
-      const shown = this.specs[key]?.secret === true ? '***' : quoted(got);
+      const spec = this.specs[key];
+      const shown =
+        spec?.secret === true ? '***' : quoted(spec?.redact === undefined ? got : spec.redact(got));
       const source = origin.get(key);
       throw this.#invalid(
         key,
@@ -238,11 +240,18 @@ export class OptionSet<Specs extends OptionSpecs> {
     return { values, given: new Set(origin.keys()) as ReadonlySet<keyof Specs & string> };
   }
 
-  /** The values with every secret option replaced by `'***'` (for `--print-config`, startup lines and logs). */
+  /**
+   * The values with every secret option replaced by `'***'` and every partly secret one shown through its `redact`
+   * (for `--print-config`, startup lines and logs).
+   */
   redacted(values: Partial<OptionValues<Specs>>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...values };
-    for (const key of this.keys)
-      if (this.specs[key]!.secret === true && out[key] !== undefined) out[key] = '***';
+    for (const key of this.keys) {
+      const { secret, redact } = this.specs[key]!;
+      if (out[key] === undefined) continue;
+      if (secret === true) out[key] = '***';
+      else if (redact !== undefined) out[key] = redact(out[key]);
+    }
     return out;
   }
 

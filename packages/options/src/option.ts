@@ -18,6 +18,12 @@ export interface OptionSurface {
   readonly hidden?: boolean;
   /** A credential: never shown by `--help`, {@link OptionSet.redacted} or a validation message (`got ***`). */
   readonly secret?: boolean;
+  /**
+   * A value that may carry a credential in part (a URL's `user:password@`): {@link OptionSet.redacted} and validation
+   * messages show it through this function, which gets the value or the part a message quotes (one element of a
+   * list). A `secret` option is hidden whole instead.
+   */
+  readonly redact?: (value: unknown) => unknown;
 }
 
 /** One option: its schema (type, default, constraints) and what users see of it. */

@@ -304,6 +304,27 @@ describe('OptionSet.help and redacted', () => {
     );
   });
 
+  it('shows a partly secret value through its redact function', () => {
+    const hide = (url: unknown): unknown =>
+      typeof url === 'string' ? url.replace(/\/\/[^/@]*@/, '//***@') : url;
+    const hideUserinfo = (v: unknown): unknown => (Array.isArray(v) ? v.map(hide) : hide(v));
+    const urls = defineOptions(
+      {
+        nodes: option(z.array(z.string().startsWith('http')).min(1), 'nodes', { redact: hideUserinfo }),
+        portNumber: option(z.int().optional(), 'port', { redact: hideUserinfo }),
+      },
+      { component: 'test-tool', invalid: (name, message) => new InvalidOption(name, message) },
+    );
+    const values = urls.resolve({ nodes: ['http://u:pw1@a:9200', 'http://b:9200'] });
+    expect(urls.redacted(values)).toEqual({ nodes: ['http://***@a:9200', 'http://b:9200'] });
+    expect(values.nodes[0]).toBe('http://u:pw1@a:9200');
+    const message = thrown(() =>
+      urls.parseCommandLine(['--nodes', 'x://u:pw2@a,http://b'], { env: {} }),
+    ).message;
+    expect(message).not.toContain('pw2');
+    expect(message).toMatch(/^--nodes\.0 /);
+  });
+
   it('extends a library’s options with a CLI’s own', () => {
     const cli = options.extend({ json: option(z.boolean().default(false), 'print JSON') });
     expect(cli.parseCommandLine(['--json'], { env: {} }).values).toMatchObject({

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { runDashboardCommand } from '@tributary/dashboard';
-import { redactUrl } from '@tributary/es-sink';
 import { kafkaSecurity, type KafkaSecurity } from '@tributary/kafka';
 import { createLogger } from '@tributary/observability';
 import { createClickstreamApp, type ClickstreamApp } from './app/clickstream.js';
-import { parseCli } from './config/cli-options.js';
-import { PROCESSOR_OPTIONS } from './config/processor-config.js';
+import { parseCli, printedConfig, runningLine } from './config/cli-options.js';
 import { installShutdownHandlers } from './runtime/shutdown.js';
 import { startWithRetry } from './runtime/start-retry.js';
 
@@ -38,11 +36,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (parsed.printConfig) {
-    const printable = {
-      ...PROCESSOR_OPTIONS.redacted(parsed.config),
-      elasticsearchUrl: redactUrl(parsed.config.elasticsearchUrl),
-    };
-    process.stdout.write(`${JSON.stringify(printable, null, 2)}\n`);
+    process.stdout.write(`${printedConfig(parsed.config)}\n`);
     return 0;
   }
   const logger = createLogger({ name: 'tributary-processor', level: pinoLevel(parsed.config.logLevel) });
@@ -78,11 +72,7 @@ async function main(): Promise<number> {
         ),
     },
   );
-  const c = parsed.config;
-  process.stdout.write(
-    `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +
-      `${c.elasticsearch ? ` → ${redactUrl(c.elasticsearchUrl)} alias ${c.indexPrefix}` : ''}\n`,
-  );
+  process.stdout.write(`${runningLine(parsed.config)}\n`);
   if (app.dashboard !== undefined)
     process.stdout.write(`tributary-processor: dashboard at ${app.dashboard.url}\n`);
   if (app.metricsUrl !== undefined)

@@ -70,7 +70,7 @@ describe('tributary-processor CLI (built dist/cli.js)', () => {
         '--print-config',
         '--window-size-ms',
         '30000',
-        '--elasticsearch-url',
+        '--es-url',
         'http://elastic:hunter2@127.0.0.1:9200',
       ],
       { TRIBUTARY_INPUT_TOPIC: 'events-x' },
@@ -80,7 +80,7 @@ describe('tributary-processor CLI (built dist/cli.js)', () => {
       windowSizeMs: 30_000,
       inputTopic: 'events-x',
       resultsTopic: 'clickstream-metrics',
-      elasticsearchUrl: 'http://***:***@127.0.0.1:9200',
+      esUrl: ['http://***:***@127.0.0.1:9200'],
     });
     expect(run.stdout).not.toContain('hunter2');
   });

@@ -79,7 +79,7 @@ export async function startProcessorChild(
   config: Readonly<Record<string, string | number | boolean>>,
   startTimeoutMs = 120_000,
   probeOptions?: ProcessorProbeOptions,
-  env: Readonly<Record<string, string>> = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProcessorChild> {
   const started = performance.now();
   const cli = processorCliPath();
@@ -107,10 +107,10 @@ export async function startProcessorChild(
       ...processorFlags(config),
     ],
     probeConfig === undefined
-      ? { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }
+      ? { stdio: ['ignore', 'pipe', 'pipe'], env }
       : {
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          env: { ...process.env, ...env, [PROBE_ENV]: JSON.stringify(probeConfig) },
+          env: { ...env, [PROBE_ENV]: JSON.stringify(probeConfig) },
         },
   );
   let probe: ProcessorProbe | undefined;

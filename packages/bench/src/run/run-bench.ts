@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { devstackOptionsFromEnv, startDevstack } from '@tributary/devstack';
+import { devstackOptionsFromEnv, startDevstack, type ElasticsearchHandle } from '@tributary/devstack';
+import { ELASTICSEARCH_CONNECTION_OPTIONS, type ElasticsearchConnectionValues } from '@tributary/es-sink';
 import type { CliIo, ExitCode } from '../cli/main.js';
 import type { ResolvedRunOptions } from '../cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
@@ -34,8 +35,19 @@ export const IMPLEMENTED_SCENARIOS: readonly string[] = SCENARIO_VALUES;
 
 interface Servers {
   readonly brokers: readonly string[];
-  readonly elasticsearchUrl: string;
+  readonly esConnection: ElasticsearchConnectionValues;
   readonly kafkaSecurity: BenchKafkaSecurity;
+}
+
+/** How the run reaches the devstack's Elasticsearch: its URL, and with security on its user, password file and CA. */
+export function devstackConnection(handle: ElasticsearchHandle): ElasticsearchConnectionValues {
+  const s = handle.security;
+  return ELASTICSEARCH_CONNECTION_OPTIONS.resolve({
+    esUrl: handle.url,
+    ...(s === undefined
+      ? {}
+      : { esUsername: s.username, esPasswordFile: s.passwordFile, esCaFile: s.caFile }),
+  });
 }
 
 async function runTableScenario(
@@ -50,7 +62,7 @@ async function runTableScenario(
       await runTableOnce({
         run,
         brokers: servers.brokers,
-        elasticsearchUrl: servers.elasticsearchUrl,
+        esConnection: servers.esConnection,
         kafkaSecurity: servers.kafkaSecurity,
         ratePerSec: options.ratePerSec,
         durationMs: options.durationMs,
@@ -205,14 +217,20 @@ export async function runBench(
           scenario === SCENARIOS.TABLE
             ? await runTableScenario(
                 options,
-                { brokers: k.brokers, elasticsearchUrl: e.url, kafkaSecurity, kafka, elasticsearch },
+                {
+                  brokers: k.brokers,
+                  esConnection: devstackConnection(e),
+                  kafkaSecurity,
+                  kafka,
+                  elasticsearch,
+                },
                 environment,
                 log,
               )
             : await runFiguresScenario(
                 scenario,
                 options,
-                { brokers: k.brokers, elasticsearchUrl: e.url, kafkaSecurity },
+                { brokers: k.brokers, esConnection: devstackConnection(e), kafkaSecurity },
                 environment,
                 log,
               );

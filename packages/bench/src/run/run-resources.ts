@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { elasticsearchConnectionEnv, type ElasticsearchConnectionValues } from '@tributary/es-sink';
 import type { Admin } from '@tributary/kafka';
 import { startProcessorChild, type ProcessorChild, type ProcessorProbeOptions } from './processor-child.js';
 
@@ -48,7 +49,7 @@ export interface RunProcessorOptions {
   readonly windowSizeMs: number;
   readonly outOfOrdernessMs: number;
   readonly idleTimeoutMs: number;
-  readonly elasticsearchUrl: string;
+  readonly esConnection: ElasticsearchConnectionValues;
   /** Also write and index every accepted event (the raw-event path, `--enriched-events`). */
   readonly enrichedEvents?: boolean;
   /** Run the processor in low-latency mode (`--low-latency`). */
@@ -57,8 +58,15 @@ export interface RunProcessorOptions {
   readonly probe?: ProcessorProbeOptions;
 }
 
-/** Starts the processor child of the run on its topics, writing to indices prefixed with the run id. */
-export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChild> {
+/**
+ * The processor child's flags (`processorFlags` of `config`) and environment: the Kafka TLS/SASL (`o.env`) and the
+ * Elasticsearch connection (`TRIBUTARY_ES_*`) travel in the environment, so no credential is on a command line any
+ * user of the machine can read.
+ */
+export function runProcessorLaunch(
+  o: Omit<RunProcessorOptions, 'probe'>,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): { config: Record<string, string | number | boolean>; env: NodeJS.ProcessEnv } {
   const enriched = o.enrichedEvents
     ? {
         enrichedEvents: true,
@@ -68,8 +76,8 @@ export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChil
         eventsIndexPrefix: rawEventsAlias(o.id),
       }
     : {};
-  return startProcessorChild(
-    {
+  return {
+    config: {
       brokers: o.brokers.join(','),
       applicationId: o.id,
       inputTopic: o.topics.input,
@@ -84,15 +92,18 @@ export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChil
       windowSizeMs: o.windowSizeMs,
       outOfOrdernessMs: o.outOfOrdernessMs,
       idleTimeoutMs: o.idleTimeoutMs,
-      elasticsearchUrl: o.elasticsearchUrl,
       indexPrefix: o.id,
       ...(o.lowLatency === true ? { lowLatency: true } : {}),
       ...enriched,
     },
-    undefined,
-    o.probe,
-    o.env,
-  );
+    env: elasticsearchConnectionEnv(o.esConnection, { ...baseEnv, ...o.env }),
+  };
+}
+
+/** Starts the processor child of the run on its topics, writing to indices prefixed with the run id. */
+export function startRunProcessor(o: RunProcessorOptions): Promise<ProcessorChild> {
+  const { config, env } = runProcessorLaunch(o);
+  return startProcessorChild(config, undefined, o.probe, env);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
+import { elasticsearchClientOptions, type ElasticsearchConnectionValues } from '@tributary/es-sink';
 import { ClickstreamLoadGenerator, type LatencyHistogram } from '@tributary/producer';
 import { decodeWindowResult, EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { createKafkaClient } from '@tributary/kafka';
@@ -70,7 +71,7 @@ export interface ServerInfo {
 export interface TableRunInput {
   readonly run: number;
   readonly brokers: readonly string[];
-  readonly elasticsearchUrl: string;
+  readonly esConnection: ElasticsearchConnectionValues;
   /** Kafka TLS/SASL; none: plaintext. */
   readonly kafkaSecurity?: BenchKafkaSecurity | undefined;
   readonly ratePerSec: number;
@@ -141,7 +142,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
     ...input.kafkaSecurity?.client,
   });
   const admin = kafka.admin();
-  const es = new Client({ node: input.elasticsearchUrl });
+  const es = new Client(elasticsearchClientOptions(input.esConnection));
   const tracker = new WindowTracker({ outOfOrdernessMs: w.outOfOrdernessMs });
   const observer = kafka.consumer({ groupId: `${id}-observer`, maxWaitTimeInMs: 50 });
   let processor: ProcessorChild | undefined;
@@ -166,7 +167,7 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       windowSizeMs: w.windowSizeMs,
       outOfOrdernessMs: w.outOfOrdernessMs,
       idleTimeoutMs: w.idleTimeoutMs,
-      elasticsearchUrl: input.elasticsearchUrl,
+      esConnection: input.esConnection,
       enrichedEvents: w.rawEvents,
       lowLatency: w.lowLatency,
       probe: {

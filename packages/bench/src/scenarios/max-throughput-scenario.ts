@@ -1,4 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
+import { elasticsearchClientOptions } from '@tributary/es-sink';
 import { createKafkaClient, type Admin } from '@tributary/kafka';
 import { BENCH_ERROR_CODES, BenchError, InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult, Series } from '../report/results.js';
@@ -123,7 +124,7 @@ export async function runMaxThroughputOnce(
   const t = TABLE_WORKLOAD_DEFAULTS;
   const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers], ...ctx.kafkaSecurity?.client });
   const admin = kafka.admin();
-  const es = new Client({ node: ctx.elasticsearchUrl });
+  const es = new Client(elasticsearchClientOptions(ctx.esConnection));
   let processor: ProcessorChild | undefined;
   await admin.connect();
   try {
@@ -139,7 +140,7 @@ export async function runMaxThroughputOnce(
       windowSizeMs: t.windowSizeMs,
       outOfOrdernessMs: t.outOfOrdernessMs,
       idleTimeoutMs: t.idleTimeoutMs,
-      elasticsearchUrl: ctx.elasticsearchUrl,
+      esConnection: ctx.esConnection,
       probe: { inputTopic: topics.input },
     });
     ctx.log(`max-throughput: processor running (${id}); ${search.criterion()}`);

@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { BulkSink } from '@tributary/es-sink';
+import { BulkSink, elasticsearchClientOptions } from '@tributary/es-sink';
 import { WINDOW_DOCUMENT_MAPPINGS, type WindowDocument } from '@tributary/schema';
 import { registerLz4Codec } from '@tributary/kafka';
 import { runLoad } from '@tributary/producer';
@@ -180,7 +180,7 @@ export async function runPeersOnce(
   const startedAt = new Date().toISOString();
   const kafka = createKafkaClient({ clientId: id, brokers: [...ctx.brokers], ...ctx.kafkaSecurity?.client });
   const admin = kafka.admin();
-  const es = new Client({ node: ctx.elasticsearchUrl });
+  const es = new Client(elasticsearchClientOptions(ctx.esConnection));
   const topics = { java: `${id}-java`, ours: `${id}-ours` };
   // Kafka's perf tools are not given the TLS/SASL settings: with them, only our side runs.
   const secured = ctx.kafkaSecurity?.client.ssl !== undefined || ctx.kafkaSecurity?.client.sasl !== undefined;

@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { BulkSink } from '@tributary/es-sink';
+import { BulkSink, elasticsearchClientOptions, type ElasticsearchConnection } from '@tributary/es-sink';
 import { WINDOW_DOCUMENT_MAPPINGS, type WindowDocument } from '@tributary/schema';
 import { InvalidOptionError } from '../errors.js';
 import type { Figure, RunResult } from '../report/results.js';
@@ -53,6 +53,15 @@ const QUERIES = [
   ['clicks-vs-views', clicksVsViewsQuery()],
 ] as const;
 
+/** The Authorization header the client sends for the connection's credentials (autocannon sends it as is). */
+export function authorizationHeader(connection: ElasticsearchConnection): string | undefined {
+  const auth = connection.auth;
+  if (auth === undefined) return undefined;
+  return 'apiKey' in auth
+    ? `ApiKey ${auth.apiKey}`
+    : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+}
+
 /**
  * `queries`: dashboard query latency under ingest. An index of window result documents behind an alias gets
  * `historyMinutes` of history, then a BulkSink keeps writing the current minute's windows at `ingestDocsPerSec`
@@ -68,7 +77,8 @@ export async function runQueriesOnce(
   const index = `${id}-windows`;
   const alias = `${id}-results`;
   const startedAt = new Date().toISOString();
-  const es = new Client({ node: ctx.elasticsearchUrl });
+  const connection = elasticsearchClientOptions(ctx.esConnection);
+  const es = new Client(connection);
   let written = 0;
   let failed = 0;
   const sink = new BulkSink<WindowDocument>({
@@ -110,13 +120,18 @@ export async function runQueriesOnce(
       }
     })();
     const figures: Figure[] = [];
-    const url = new URL(`/${alias}/_search`, ctx.elasticsearchUrl).toString();
+    // autocannon speaks to the first node itself (https without checking the certificate), with the same credentials.
+    const url = new URL(`/${alias}/_search`, connection.node[0]).toString();
+    const authorization = authorizationHeader(connection);
     for (const [name, query] of QUERIES) {
       ctx.log(`queries run ${ctx.run}: ${name} at ${w.queriesPerSec} req/s for ${w.durationMs} ms`);
       const summary = await runHttpLoad({
         url,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization === undefined ? {} : { authorization }),
+        },
         body: JSON.stringify(query),
         ratePerSec: w.queriesPerSec,
         durationMs: w.durationMs,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ElasticsearchConnectionValues } from '@tributary/es-sink';
 import {
   KAFKA_SECURITY_OPTION_SPECS,
   kafkaSecurity,
@@ -12,7 +13,8 @@ import type { Correctness, Figure, RunResult } from '../report/results.js';
 export interface ScenarioContext {
   readonly run: number;
   readonly brokers: readonly string[];
-  readonly elasticsearchUrl: string;
+  /** The Elasticsearch of the run: nodes, credentials, CA (the shared connection options, resolved). */
+  readonly esConnection: ElasticsearchConnectionValues;
   readonly log: (line: string) => void;
   /** Kafka TLS/SASL; none: plaintext. */
   readonly kafkaSecurity?: BenchKafkaSecurity | undefined;

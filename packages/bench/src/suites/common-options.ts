@@ -11,15 +11,6 @@ export const BROKERS = option(
   { env: 'TRIBUTARY_BROKERS' },
 );
 
-export const ELASTICSEARCH_URL = option(
-  z
-    .url()
-    .transform((url) => url.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:9200'),
-  'Elasticsearch',
-  { env: 'TRIBUTARY_ES_URL', placeholder: '<url>' },
-);
-
 export const BASELINE = option(
   z.string().min(1).optional(),
   'another checkout of this repository, built (npm ci && npx nx run-many -t build there): its packages run ' +

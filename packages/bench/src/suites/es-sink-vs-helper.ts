@@ -3,7 +3,7 @@ import * as esSink from '@tributary/es-sink';
 import { option, z } from '@tributary/options';
 import { LatencyHistogram } from '@tributary/producer';
 import { median } from '../report/aggregate.js';
-import { BASELINE, count, ELASTICSEARCH_URL, resultsFile } from './common-options.js';
+import { BASELINE, count, resultsFile } from './common-options.js';
 import { importBaseline } from './baseline.js';
 import { cpuSecondsSince } from './cpu-rounds.js';
 import { markdownTable, times, writeJsonFile } from './output.js';
@@ -81,8 +81,8 @@ const WORKLOADS = {
 type Workload = keyof typeof WORKLOADS;
 
 /** A client whose `_bulk` requests are timed from request to response (the same probe for every contender). */
-function timedClient(url: string, histogram: LatencyHistogram): Client {
-  const client = new Client({ node: url, maxRetries: 0, requestTimeout: 60_000 });
+function timedClient(connection: esSink.ElasticsearchConnection, histogram: LatencyHistogram): Client {
+  const client = new Client({ ...connection, maxRetries: 0, requestTimeout: 60_000 });
   const started = new Map<unknown, number>();
   client.diagnostic.on('request', (_error, result) => {
     if (result?.meta.request.params.path === '/_bulk') started.set(result.meta.request.id, performance.now());
@@ -144,7 +144,7 @@ export const esSinkVsHelperSuite = defineSuite({
     'The same documents into fresh indices, alternating which goes first: docs/s, the ratio paired run by run, p99\n' +
     'of the _bulk requests, client CPU per document. What is and is not measured: packages/es-sink/bench/README.md.',
   options: {
-    elasticsearchUrl: { ...ELASTICSEARCH_URL, flag: 'es-url' },
+    ...esSink.ELASTICSEARCH_CONNECTION_OPTION_SPECS,
     docs: count(20_000, 'documents per contender and run'),
     runs: count(3, 'runs per workload'),
     flushBytes: count(1024 * 1024, 'flushBytes of both'),
@@ -159,13 +159,15 @@ export const esSinkVsHelperSuite = defineSuite({
     baseline: BASELINE,
     out: resultsFile('es-sink-vs-helper'),
   },
+  check: (o, fail) => void esSink.elasticsearchClientOptions(o, fail),
   async run(o, context) {
     const runId = Math.random().toString(36).slice(2, 8);
     const BaselineSink =
       o.baseline === undefined
         ? undefined
         : (await importBaseline<typeof esSink>(o.baseline, 'es-sink')).BulkSink;
-    const admin = new Client({ node: o.elasticsearchUrl });
+    const connection = esSink.elasticsearchClientOptions(o);
+    const admin = new Client(connection);
 
     const index = async (who: Contender, name: string, docs: readonly Doc[]): Promise<BulkRun> => {
       await admin.indices.create({
@@ -173,7 +175,7 @@ export const esSinkVsHelperSuite = defineSuite({
         settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '30s' },
       });
       const histogram = new LatencyHistogram();
-      const client = timedClient(o.elasticsearchUrl, histogram);
+      const client = timedClient(connection, histogram);
       const before = process.cpuUsage();
       const t0 = performance.now();
       let ok: number;
@@ -256,7 +258,7 @@ export const esSinkVsHelperSuite = defineSuite({
     await writeJsonFile(o.out, {
       environment: {
         node: process.version,
-        esUrl: esSink.redactUrl(o.elasticsearchUrl),
+        esUrl: esSink.describeNodes(o),
         docs: o.docs,
         runs: o.runs,
         flushBytes: o.flushBytes,

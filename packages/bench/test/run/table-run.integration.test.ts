@@ -18,7 +18,7 @@ describe('runTableOnce against the real Kafka and Elasticsearch', () => {
     const run = await runTableOnce({
       run: 1,
       brokers,
-      elasticsearchUrl,
+      esConnection: { esUrl: [elasticsearchUrl] },
       ratePerSec: 200,
       durationMs: 3000,
       warmupMs: 1000,

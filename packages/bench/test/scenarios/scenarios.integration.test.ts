@@ -17,7 +17,7 @@ describe('gateway, queries, peers and max-throughput against the real Kafka and 
   const ctx = (): ScenarioContext => ({
     run: 1,
     brokers: inject('kafkaBrokers'),
-    elasticsearchUrl: inject('elasticsearchUrl'),
+    esConnection: { esUrl: [inject('elasticsearchUrl')] },
     log: (line) => lines.push(line),
   });
 

@@ -39,17 +39,30 @@ describe('es-sink-vs-helper suite', () => {
     );
   });
 
-  it('keeps its --es-url flag and TRIBUTARY_ES_URL, without a trailing slash', () => {
-    const values = esSinkVsHelperSuite.options.parseCommandLine(['--es-url', 'http://es:9200/'], {
-      env: {},
-    }).values;
-    expect(values.elasticsearchUrl).toBe('http://es:9200');
+  it('takes the shared Elasticsearch connection options: --es-url, TRIBUTARY_ES_*, files, CA', () => {
+    const values = esSinkVsHelperSuite.options.parseCommandLine(
+      ['--es-url', 'https://es-1:9200,https://es-2:9200'],
+      {
+        env: { TRIBUTARY_ES_API_KEY: 'key-1' },
+      },
+    ).values;
+    expect(values).toMatchObject({ esUrl: ['https://es-1:9200', 'https://es-2:9200'], esApiKey: 'key-1' });
     expect(
       esSinkVsHelperSuite.options.parseCommandLine([], { env: { TRIBUTARY_ES_URL: 'http://x:1' } }).values
-        .elasticsearchUrl,
-    ).toBe('http://x:1');
+        .esUrl,
+    ).toEqual(['http://x:1']);
     expect(() => esSinkVsHelperSuite.options.parseCommandLine(['--es-url', 'nope'], { env: {} })).toThrow(
-      /^--es-url /,
+      /^--es-url must list http\(s\) URLs/,
+    );
+    expect(() =>
+      esSinkVsHelperSuite.options.parseCommandLine(['--es-username', 'u'], {
+        env: { TRIBUTARY_ES_API_KEY: 'key-2' },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'TRIB_BENCH_INVALID_OPTION',
+        message: expect.not.stringContaining('key-2'),
+      }),
     );
   });
 });

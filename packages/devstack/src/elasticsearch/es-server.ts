@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 import { launchServer } from '../runtime/server-process.js';
 import { findUntraversable } from '../runtime/unprivileged-user.js';
-import { isElasticsearchHealthy } from './health.js';
+import { esUrl, isElasticsearchHealthy } from './health.js';
 import { rewriteJvmOptions } from './jvm-options.js';
+import { readAccess, SECURITY_SETTINGS, setUpSecurity, type ElasticsearchSecurity } from './security.js';
 import { elasticsearchSettings, settingsToArgs } from './settings.js';
 
 /** Starting a node, or relaunching one on a service directory prepared by {@link startElasticsearch}. */
@@ -26,6 +27,8 @@ export interface ElasticsearchStartInput {
   runAs: { uid: number; gid: number } | undefined;
   /** Called with the pid once the launcher is spawned, before the node is healthy. */
   onSpawn?: (pid: number) => Promise<void>;
+  /** Security and HTTP TLS are on, with these certificates and credentials (made by {@link startElasticsearch}). */
+  security?: ElasticsearchSecurity | undefined;
 }
 
 export interface StartedElasticsearch {
@@ -60,14 +63,27 @@ function elasticsearchFiles(serviceDir: string): {
   };
 }
 
-/** Starts a single-node Elasticsearch; resolves once cluster health is yellow or green. */
-export async function startElasticsearch(input: ElasticsearchStartInput): Promise<StartedElasticsearch> {
+/**
+ * Starts a single-node Elasticsearch; resolves once cluster health is yellow or green. With `secure`, security and
+ * HTTP TLS are on: certificates and the `elastic` user's password are made first (see `setUpSecurity`).
+ */
+export async function startElasticsearch(
+  input: Omit<ElasticsearchStartInput, 'security'> & { secure: boolean },
+): Promise<StartedElasticsearch & { security: ElasticsearchSecurity | undefined }> {
   const { configDir, dataDir, logsDir, tmpDir, stdoutFile } = elasticsearchFiles(input.serviceDir);
   for (const dir of [dataDir, logsDir, tmpDir]) await mkdir(dir, { recursive: true });
   await cp(join(input.home, 'config'), configDir, { recursive: true });
   const jvmOptions = join(configDir, 'jvm.options');
   await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
   await writeFile(stdoutFile, '');
+  const security = input.secure
+    ? await setUpSecurity({
+        home: input.home,
+        javaHome: input.javaHome,
+        configDir,
+        serviceDir: input.serviceDir,
+      })
+    : undefined;
   if (input.runAs !== undefined) {
     for (const path of [input.home, input.serviceDir]) {
       const blocked = await findUntraversable(path);
@@ -83,7 +99,7 @@ export async function startElasticsearch(input: ElasticsearchStartInput): Promis
     }
     await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
   }
-  return launchElasticsearch(input);
+  return { ...(await launchElasticsearch({ ...input, security })), security };
 }
 
 /**
@@ -111,9 +127,10 @@ export async function launchElasticsearch(input: ElasticsearchStartInput): Promi
     logsDir,
     writeQueueSize: input.writeQueueSize,
     writeThreadPoolSize: input.writeThreadPoolSize,
-    extra: input.settings,
+    extra: input.security === undefined ? input.settings : { ...SECURITY_SETTINGS, ...input.settings },
   });
-  const url = `http://127.0.0.1:${input.port}`;
+  const url = esUrl(input.port, input.security !== undefined);
+  const credentials = input.security === undefined ? undefined : await readAccess(input.security);
   const serverLog = join(logsDir, `${settings['cluster.name'] ?? 'elasticsearch'}.log`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -134,7 +151,7 @@ export async function launchElasticsearch(input: ElasticsearchStartInput): Promi
     stdoutFile,
     // stdout.log already carries everything the server log has, plus the launcher's own errors.
     logFiles: [],
-    isHealthy: () => isElasticsearchHealthy(url, 2000),
+    isHealthy: () => isElasticsearchHealthy(url, 2000, credentials),
     timeoutMs: input.timeoutMs,
     stopTimeoutMs: input.stopTimeoutMs,
     ...(input.onSpawn === undefined ? {} : { onSpawn: input.onSpawn }),

@@ -11,14 +11,14 @@ export interface CommandResult {
   missing: boolean;
 }
 
-/** Runs a command, collecting stdout+stderr; never rejects (ENOENT is reported as `missing`). */
+/** Runs a command (with `input` on its stdin), collecting stdout+stderr; never rejects (ENOENT is reported as `missing`). */
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       [...args],
       {
@@ -38,6 +38,11 @@ export function runCommand(
         });
       },
     );
+    if (options.input !== undefined) {
+      // A tool that exits without reading it must not fail the write (EPIPE): its exit code tells.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ElasticsearchSecurity } from '../elasticsearch/security.js';
 import type { Service } from '../options.js';
 
 /** How a Kafka broker was launched: what a restart needs besides its service directory and ports. */
@@ -56,6 +57,8 @@ export interface ServiceState {
   detached: boolean;
   /** How it was launched, for `restart`; absent in state files written before restarts existed. */
   launch?: LaunchRecord;
+  /** An Elasticsearch node with security on: where its CA and its password file are (never the password). */
+  security?: ElasticsearchSecurity;
 }
 
 /** Directory of the state files: `<cacheDir>/run`. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { LOG_LEVELS } from '@tributary/observability';
 import { defineOptions, option, z, type OptionValues } from '@tributary/options';
@@ -9,24 +8,19 @@ import {
   checkConnectorSettings,
   type KafkaEsConnectorOptions,
 } from '../connector/connector-options.js';
+import {
+  ELASTICSEARCH_CONNECTION_OPTION_SPECS,
+  elasticsearchClientOptions,
+} from '../elasticsearch-connection.js';
 import { invalidOption } from '../errors.js';
 import { patternWildcard } from '../index-management/index-name.js';
 import { INDEX_TEMPLATE, type IndexTemplateSpec } from '../index-management/index-template.js';
-import { SINK_OPTION_SPECS, SINK_SETTING_SPECS, type SinkAuth } from '../options.js';
+import { SINK_OPTION_SPECS, SINK_SETTING_SPECS } from '../options.js';
 
 const { brokers, groupId } = CONNECTOR_OPTION_SPECS;
-const { node, index } = SINK_OPTION_SPECS;
+const { index } = SINK_OPTION_SPECS;
 const template = INDEX_TEMPLATE.shape;
 const WINDOW_RESULT_ALIAS = 'clickstream-metrics';
-
-function readPem(path: string, context: z.RefinementCtx): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: `cannot be read: ${(error as Error).message}` });
-    return z.NEVER;
-  }
-}
 
 /**
  * The CLI's options: the connector's and the sink's settings as they are, the wiring (brokers, Elasticsearch URL and
@@ -41,19 +35,7 @@ const CLI_OPTION_SPECS = {
     z.boolean().default(false),
     'a new consumer group starts at the end (default: the beginning)',
   ),
-  esUrl: { ...node, schema: node.schema.unwrap().default('http://127.0.0.1:9200') },
-  esUsername: option(z.string().min(1).optional(), 'basic auth user', { placeholder: '<user>' }),
-  esPassword: option(z.string().min(1).optional(), 'basic auth password (prefer the variable)', {
-    secret: true,
-    placeholder: '<password>',
-  }),
-  esApiKey: option(z.string().min(1).optional(), 'API key (prefer the variable)', {
-    secret: true,
-    placeholder: '<key>',
-  }),
-  esCa: option(z.string().min(1).transform(readPem).optional(), 'CA certificate (PEM) for https', {
-    placeholder: '<file>',
-  }),
+  ...ELASTICSEARCH_CONNECTION_OPTION_SPECS,
   index: { ...index, schema: z.string().min(1).default(`${WINDOW_RESULT_ALIAS}-{yyyy.MM.dd}`) },
   ...SINK_SETTING_SPECS,
   indexDateField: { ...SINK_SETTING_SPECS.indexDateField, defaultText: 'window_start for a date pattern' },
@@ -101,13 +83,7 @@ function checkCliOptions(
   fail: (key: keyof CliValues & string, message: string) => never,
 ): void {
   checkConnectorSettings(o, fail);
-  if (o.esApiKey === undefined && (o.esUsername === undefined) !== (o.esPassword === undefined)) {
-    const missing = o.esUsername === undefined ? 'esUsername' : 'esPassword';
-    fail(
-      missing === 'esUsername' ? 'esPassword' : 'esUsername',
-      `needs --${CLI_OPTIONS.flagName(missing)} (${CLI_OPTIONS.envName(missing)}) too`,
-    );
-  }
+  elasticsearchClientOptions(o, fail);
   if (o.dataStream && o.index.includes('{'))
     fail('dataStream', 'needs --index <data stream name> without a date pattern');
   if (o.dataStream && o.alias !== undefined) fail('alias', 'cannot be used with --data-stream');
@@ -179,10 +155,6 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     throw invalidOption(positionals[0], 'is not an option of tributary-es-sink (see --help)');
   const alias =
     o.alias ?? (o.format === 'window-result' && !given.has('index') ? WINDOW_RESULT_ALIAS : undefined);
-  let auth: SinkAuth | undefined;
-  if (o.esApiKey !== undefined) auth = { apiKey: o.esApiKey };
-  else if (o.esUsername !== undefined && o.esPassword !== undefined)
-    auth = { username: o.esUsername, password: o.esPassword };
   const windowStart = o.format === 'window-result' ? WINDOW_DOCUMENT_FIELDS.windowStart : undefined;
   const timestampFrom = o.timestampFrom ?? (o.dataStream ? windowStart : undefined);
   const connector: KafkaEsConnectorOptions = {
@@ -193,15 +165,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     fromBeginning: !o.fromLatest,
     sink: {
       ...pick(o, SINK_SETTING_SPECS),
+      ...elasticsearchClientOptions(o),
       ...defined({
-        auth,
-        tls: o.esCa === undefined ? undefined : { ca: o.esCa },
         template: o.indexTemplate ? indexTemplate(o, alias) : undefined,
         indexDateField: o.index.includes('{')
           ? (o.indexDateField ?? WINDOW_DOCUMENT_FIELDS.windowStart)
           : undefined,
       }),
-      node: o.esUrl,
       index: o.index,
       ...(o.dataStream && !given.has('action') ? { action: 'create' as const } : {}),
       ...(o.adaptiveConcurrency && !given.has('maxConcurrency')

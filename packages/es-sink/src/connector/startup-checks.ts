@@ -1,16 +1,20 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
-import { redactUrl } from '../options.js';
+import { redactUrl } from '../elasticsearch-connection.js';
 import type { ConnectorLogger } from './connector-options.js';
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A TLS failure: the node's certificate is not trusted (or its CA fingerprint does not match). */
+const UNTRUSTED =
+  /certificate|fingerprint|self[- ]signed|unable to verify|UNABLE_TO_GET_ISSUER|ERR_TLS|SSL routines|wrong version number/i;
+
 /**
  * `GET /_cluster/health`: TRIB_SINK_AUTH_FAILED on 401/403, TRIB_SINK_CONNECTION_FAILED otherwise, each naming the
- * fix (URL redacted).
+ * options to fix (URL redacted).
  */
 export async function checkElasticsearch(client: Client, url: string): Promise<void> {
   try {
@@ -23,13 +27,18 @@ export async function checkElasticsearch(client: Client, url: string): Promise<v
     if (status === 401 || status === 403) {
       throw new SinkError(
         SINK_ERROR_CODES.AUTH_FAILED,
-        `Elasticsearch at ${redactUrl(url)} refused the credentials (${status}): check the username/password or API key`,
+        `Elasticsearch at ${redactUrl(url)} refused the credentials (${status}): check esUsername with esPassword or ` +
+          'esPasswordFile, or esApiKey / esApiKeyFile (TRIBUTARY_ES_USERNAME, TRIBUTARY_ES_PASSWORD[_FILE], ' +
+          'TRIBUTARY_ES_API_KEY[_FILE]; a 403 means the user or key lacks a privilege)',
         { cause, status },
       );
     }
     throw new SinkError(
       SINK_ERROR_CODES.CONNECTION_FAILED,
-      `cannot reach Elasticsearch at ${redactUrl(url)}: ${describeError(cause)} — check the Elasticsearch URL and that the cluster is up`,
+      `cannot reach Elasticsearch at ${redactUrl(url)}: ${redactUrl(describeError(cause))} — ` +
+        (UNTRUSTED.test(describeError(cause))
+          ? "check esCaFile (TRIBUTARY_ES_CA_FILE) or esCaFingerprint (TRIBUTARY_ES_CA_FINGERPRINT) against the nodes' certificate, and http vs https in esUrl"
+          : 'check the Elasticsearch URL and that the cluster is up'),
       {
         cause,
         retriable: true,

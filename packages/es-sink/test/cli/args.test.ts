@@ -26,7 +26,7 @@ describe('parseCliArgs', () => {
       deadLetterTopic: 'dlq',
       format: 'window-result',
       sink: {
-        node: 'http://127.0.0.1:9200',
+        node: ['http://127.0.0.1:9200'],
         index: 'clickstream-metrics-{yyyy.MM.dd}',
         indexDateField: 'window_start',
         flushDocs: 500,
@@ -66,7 +66,10 @@ describe('parseCliArgs', () => {
       idField: 'event_id',
       versionFrom: 'none',
     });
-    expect(connector.sink).toMatchObject({ index: 'events', auth: { username: 'elastic', password: 'pw' } });
+    expect(connector.sink).toMatchObject({
+      index: 'events',
+      auth: { username: 'elastic', password: 'pw' },
+    });
     expect(connector.sink).not.toHaveProperty('template');
     expect(connector.sink).not.toHaveProperty('indexDateField');
   });
@@ -88,19 +91,25 @@ describe('parseCliArgs', () => {
       /^TRIBUTARY_FLUSH_DOCS must be an integer \(got "1.5"\)/,
     );
     expect(() => parseCliArgs(['--topic', 't', '--es-username', 'u'], {})).toThrow(
-      /^--es-username needs --es-password \(TRIBUTARY_ES_PASSWORD\) too/,
+      /^--es-username needs a password too: TRIBUTARY_ES_PASSWORD or --es-password-file \(TRIBUTARY_ES_PASSWORD_FILE\)/,
     );
     expect(() => parseCliArgs(['--topic', 't'], { TRIBUTARY_ES_PASSWORD: 'pw' })).toThrow(
       /^TRIBUTARY_ES_PASSWORD needs --es-username \(TRIBUTARY_ES_USERNAME\) too/,
     );
+    expect(() =>
+      parseCliArgs(['--topic', 't', '--es-username', 'u'], {
+        TRIBUTARY_ES_PASSWORD: 'pw',
+        TRIBUTARY_ES_API_KEY: 'k',
+      }),
+    ).toThrow(/^TRIBUTARY_ES_API_KEY cannot be used with --es-username \(TRIBUTARY_ES_USERNAME\)/);
     expect(() => parseCliArgs(['--topic', 't', '--what'], {})).toThrow(
       /^--what is not an option of tributary-es-sink/,
     );
     expect(() => parseCliArgs(['--topic', 't', 'extra'], {})).toThrow(
       /^extra is not an option of tributary-es-sink/,
     );
-    expect(() => parseCliArgs(['--topic', 't', '--es-ca', '/nonexistent/ca.pem'], {})).toThrow(
-      /^--es-ca cannot be read: .*ENOENT/,
+    expect(() => parseCliArgs(['--topic', 't', '--es-ca-file', '/nonexistent/ca.pem'], {})).toThrow(
+      /^--es-ca-file cannot be read: .*ENOENT/,
     );
     expect(() => parseCliArgs(['--topic', 't', '--low-water-mark', '6000'], {})).toThrow(
       /^--low-water-mark must be below highWaterMark \(5000\)/,
@@ -110,14 +119,48 @@ describe('parseCliArgs', () => {
     );
   });
 
-  it('never quotes a credential in a message', () => {
-    let message = '';
-    try {
-      parseCliArgs(['--topic', 't', '--es-api-key', ''], {});
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toBe('--es-api-key must not be empty (got ***)');
+  it('never quotes a credential in a message, and takes none on the command line', () => {
+    const message = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a failure');
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'es-sink-secret-'));
+    writeFileSync(join(dir, 'sink.json'), JSON.stringify({ topic: 't', esPassword: 1234567 }));
+    expect(message(() => parseCliArgs(['-c', join(dir, 'sink.json')], {}))).toMatch(
+      /^esPassword must be a string \(got \*\*\* from config file /,
+    );
+    rmSync(dir, { recursive: true });
+    expect(message(() => parseCliArgs(['--topic', 't', '--es-api-key', 'k-77'], {}))).toMatch(
+      /^--es-api-key is not an option of tributary-es-sink/,
+    );
+    expect(message(() => parseCliArgs(['--topic', 't', '--es-password', 'pw-77'], {}))).toMatch(
+      /^--es-password is not an option/,
+    );
+    const url = message(() =>
+      parseCliArgs(['--topic', 't', '--es-url', 'http://u:pw-78@h:9200,ftp://u:pw-79@h'], {}),
+    );
+    expect(url).toBe('--es-url must list http(s) URLs like http://127.0.0.1:9200 (got "ftp://***:***@h")');
+  });
+
+  it('takes the Elasticsearch connection from the shared options', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sink-connection-'));
+    const keyFile = join(dir, 'api-key');
+    writeFileSync(keyFile, 'a2V5LWZyb20tZmlsZQ==\n');
+    const { connector } = parseCliArgs(
+      ['--topic', 't', '--es-url', 'https://es-1:9200,https://es-2:9200', '--es-api-key-file', keyFile],
+      { TRIBUTARY_ES_CA_FINGERPRINT: 'AB:'.repeat(31) + 'AB' },
+    );
+    expect(connector.sink).toMatchObject({
+      node: ['https://es-1:9200', 'https://es-2:9200'],
+      auth: { apiKey: 'a2V5LWZyb20tZmlsZQ==' },
+      tls: { rejectUnauthorized: false },
+      caFingerprint: 'AB:'.repeat(31) + 'AB',
+    });
+    rmSync(dir, { recursive: true });
   });
 
   it('reads a JSON config file (--config / TRIBUTARY_CONFIG) under the environment and the flags', () => {
@@ -144,11 +187,13 @@ describe('parseCliArgs', () => {
       /--brokers <host:port,…> +Kafka bootstrap servers \[TRIBUTARY_KAFKA_BROKERS, default 127.0.0.1:9092\]/,
     );
     expect(help).toMatch(
-      /--es-url <url> +Elasticsearch URL\(s\) \[TRIBUTARY_ES_URL, default http:\/\/127.0.0.1:9200\]/,
+      /--es-url <urls> +Elasticsearch node URLs, comma-separated \[TRIBUTARY_ES_URL, default http:\/\/127.0.0.1:9200\]/,
     );
     expect(help).toMatch(
-      /--es-password <password> +basic auth password \(prefer the variable\) \[TRIBUTARY_ES_PASSWORD\]/,
+      /--es-password-file <file> +file holding the password \(or the password in TRIBUTARY_ES_PASSWORD\) \[TRIBUTARY_ES_PASSWORD_FILE\]/,
     );
+    expect(help).toMatch(/--es-ca-fingerprint <sha256> /);
+    expect(help).not.toMatch(/--es-password |--es-api-key /);
     expect(help).toMatch(/--no-template +install the index template \(on by default/);
     expect(help).toMatch(/--dead-letter-topic <name> +.*--no-dead-letter-topic: none/);
     expect(help).toMatch(/--flush-bytes <n> +.*default 5 MiB/);

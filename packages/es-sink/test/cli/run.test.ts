@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeConfig, runCli, type CliIo } from '../../src/cli/run.js';
 import { parseCliArgs } from '../../src/cli/args.js';
@@ -46,26 +49,38 @@ describe('runCli', () => {
     }
   });
 
-  it('writes JSON log lines at the chosen level and never the Elasticsearch password', async () => {
-    const io = capture({ TRIBUTARY_ES_PASSWORD: 'pw-from-env-5f3a' });
-    const code = await runCli(
-      [...unreachable, '--es-username', 'elastic', '--es-url', 'http://elastic:pw-in-url-9c1d@127.0.0.1:1'],
-      io,
-    );
-    expect(code).toBe(2);
-    const text = [...io.logs, ...io.err].join('');
-    expect(text).not.toMatch(/pw-from-env-5f3a|pw-in-url-9c1d/);
-    const lines = io.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['starting', 'options']));
-    const options = lines.find((l) => l['msg'] === 'options')?.['options'] as {
-      sink: Record<string, unknown>;
-    };
-    expect(options.sink['auth']).toBeDefined();
-    expect(options.sink['node']).toEqual(['http://***:***@127.0.0.1:1']);
-    expect(lines.every((l) => l['name'] === 'tributary-es-sink' && typeof l['level'] === 'string')).toBe(
-      true,
-    );
-    expect(io.err.join('')).toMatch(/cannot reach Elasticsearch at http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1/);
+  it('writes JSON log lines at the chosen level and never an Elasticsearch password', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sink-run-'));
+    writeFileSync(join(dir, 'password'), 'pw-from-file-41c7\n');
+    const runs = [
+      { env: { TRIBUTARY_ES_PASSWORD: 'pw-from-env-5f3a' }, argv: ['--es-username', 'elastic'] },
+      {
+        env: {},
+        argv: [
+          '--es-url',
+          'http://elastic:pw-in-url-9c1d@127.0.0.1:1,http://elastic:pw-in-url-9c1d@127.0.0.1:2',
+        ],
+      },
+      { env: { TRIBUTARY_ES_USERNAME: 'elastic' }, argv: ['--es-password-file', join(dir, 'password')] },
+    ];
+    for (const { env, argv } of runs) {
+      const io = capture(env);
+      expect(await runCli([...unreachable, ...argv], io)).toBe(2);
+      const text = [...io.logs, ...io.err, ...io.out].join('');
+      expect(text).not.toMatch(/pw-from-env-5f3a|pw-in-url-9c1d|pw-from-file-41c7/);
+      const lines = io.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['starting', 'options']));
+      const options = lines.find((l) => l['msg'] === 'options')?.['options'] as {
+        sink: Record<string, unknown>;
+      };
+      expect(options.sink['auth']).toBeDefined();
+      expect(String(options.sink['node'])).toMatch(/^http:\/\/127\.0\.0\.1:1/);
+      expect(lines.every((l) => l['name'] === 'tributary-es-sink' && typeof l['level'] === 'string')).toBe(
+        true,
+      );
+      expect(io.err.join('')).toMatch(/cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1/);
+    }
+    rmSync(dir, { recursive: true });
   });
 
   it('never logs an API key, and logs nothing below --log-level', async () => {
@@ -78,7 +93,7 @@ describe('runCli', () => {
   });
 
   it('describes a configuration without SASL or TLS secrets', () => {
-    const config = parseCliArgs(['--topic', 't', '--es-api-key', 'k-1'], {});
+    const config = parseCliArgs(['--topic', 't'], { TRIBUTARY_ES_API_KEY: 'k-1' });
     if (config.help) throw new Error('expected a run');
     const { connector } = config;
     const described = describeConfig({

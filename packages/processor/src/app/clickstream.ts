@@ -1,4 +1,9 @@
-import { connectorLoggerFor, createKafkaEsConnector } from '@tributary/es-sink';
+import {
+  connectorLoggerFor,
+  createKafkaEsConnector,
+  elasticsearchClientOptions,
+  elasticsearchConnectionValues,
+} from '@tributary/es-sink';
 import { KAFKA_SECURITY_OPTION_SPECS, type KafkaSecurity } from '@tributary/kafka';
 import type { KafkaEsConnector } from '@tributary/es-sink';
 import { registryMetricsSource, resolveDashboardOptions, startDashboardServer } from '@tributary/dashboard';
@@ -30,7 +35,7 @@ export interface ClickstreamAppDependencies {
   /** pino logger for the job's runtime events (see `createLogger` of @tributary/observability). */
   readonly logger?: Logger;
   /**
-   * Dashboard options over those the config implies (port, Elasticsearch URL and alias, input topic and stage);
+   * Dashboard options over those the config implies (port, Elasticsearch connection and alias, input topic and stage);
    * giving them serves the dashboard even without `config.dashboard`. Without `registry` the app creates one.
    */
   readonly dashboard?: Partial<DashboardOptions>;
@@ -85,7 +90,7 @@ export function createClickstreamApp(
       ? undefined
       : resolveDashboardOptions({
           port: config.dashboardPort,
-          elasticsearchUrl: config.elasticsearchUrl,
+          ...elasticsearchConnectionValues(config),
           index: config.indexPrefix,
           inputTopic: config.inputTopic,
           // With --sessions the session stage reads the input topic too: count stage 1 only.
@@ -104,9 +109,10 @@ export function createClickstreamApp(
   const tables = config.enrichedEvents
     ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
     : undefined;
-  // Where window results are indexed: one daily index per window start behind the alias, the schema's mapping.
-  const resultsIndex = {
-    node: config.elasticsearchUrl,
+  // Where window results are indexed: one daily index per window start behind the alias, the schema's mapping
+  // (built only with elasticsearch on: the connection's files are read then).
+  const resultsIndex = () => ({
+    ...elasticsearchClientOptions(config),
     index: `${config.indexPrefix}-{yyyy.MM.dd}`,
     indexDateField: WINDOW_DOCUMENT_FIELDS.windowStart,
     template: {
@@ -116,12 +122,12 @@ export function createClickstreamApp(
       alias: config.indexPrefix,
       replicas: 0,
     },
-  };
+  });
   // Low-latency mode: the merge stage indexes its results itself (at-least-once), no connector on the results topic.
   const direct =
     config.lowLatency && config.elasticsearch
       ? new DirectResultsIndex(
-          { ...resultsIndex, ...(registry === undefined ? {} : { registry }) },
+          { ...resultsIndex(), ...(registry === undefined ? {} : { registry }) },
           'index-dead-letter',
         )
       : undefined;
@@ -229,7 +235,7 @@ export function createClickstreamApp(
           ...(deps.logger === undefined
             ? {}
             : { logger: connectorLoggerFor(deps.logger.child({ component: 'es-sink' })) }),
-          sink: resultsIndex,
+          sink: resultsIndex(),
         })
       : undefined;
   const eventsConnector =

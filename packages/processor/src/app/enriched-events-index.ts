@@ -1,4 +1,9 @@
-import { RecordMappingError, createKafkaEsConnector, jsonObjectValue } from '@tributary/es-sink';
+import {
+  RecordMappingError,
+  createKafkaEsConnector,
+  elasticsearchClientOptions,
+  jsonObjectValue,
+} from '@tributary/es-sink';
 import type { KafkaEsConnector, RecordMapper } from '@tributary/es-sink';
 import type { KafkaSecurity } from '@tributary/kafka';
 import type { ProcessorConfig } from '../config/processor-config.js';
@@ -42,7 +47,7 @@ export function createEnrichedEventsConnector(
     deadLetterTopic: config.eventsIndexDeadLetterTopic,
     deadLetterReplicationFactor: config.replicationFactor,
     sink: {
-      node: config.elasticsearchUrl,
+      ...elasticsearchClientOptions(config),
       index: `${prefix}-{yyyy.MM.dd}`,
       indexDateField: 'timestamp',
       action: 'index',

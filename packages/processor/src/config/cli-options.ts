@@ -53,6 +53,20 @@ export function parseCli(argv: readonly string[], environment: CliEnvironment): 
   return { kind: 'run', command: command as CliCommand, config, printConfig };
 }
 
+/** What `--print-config` prints: the resolved configuration as JSON, no secret in it (URL credentials as `***`). */
+export function printedConfig(config: ProcessorConfig): string {
+  return JSON.stringify(PROCESSOR_OPTIONS.redacted(config), null, 2);
+}
+
+/** The line printed once the app runs: where events come from and where results go (no credential). */
+export function runningLine(c: ProcessorConfig): string {
+  const { esUrl } = PROCESSOR_OPTIONS.redacted(c) as { esUrl: string[] };
+  return (
+    `tributary-processor: clickstream running — ${c.inputTopic} → ${c.resultsTopic} (${c.processingGuarantee})` +
+    `${c.elasticsearch ? ` → ${esUrl.join(',')} alias ${c.indexPrefix}` : ''}`
+  );
+}
+
 export function helpText(): string {
   return CLI_OPTIONS.help({
     usage: 'tributary-processor clickstream [options]',

@@ -1,3 +1,4 @@
+import { ELASTICSEARCH_CONNECTION_OPTION_SPECS, elasticsearchClientOptions } from '@tributary/es-sink';
 import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { EVENT_TIME_DEFAULTS, RECORD_FUTURE_SKEW_MS } from '@tributary/schema';
@@ -129,11 +130,8 @@ export const PROCESSOR_OPTION_SPECS = {
     z.boolean().default(false),
     'low-latency mode: at-least-once, window results indexed straight from the merge stage (no results connector)',
   ),
-  elasticsearchUrl: option(
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:9200'),
-    'Elasticsearch base URL',
-    { placeholder: '<url>' },
-  ),
+  /** Nodes, API key or basic auth, CA: the connection options of every component (see @tributary/es-sink). */
+  ...ELASTICSEARCH_CONNECTION_OPTION_SPECS,
   indexPrefix: option(
     z.string().min(1).default('clickstream-metrics'),
     'daily indices <prefix>-YYYY.MM.DD behind alias <prefix>',
@@ -204,13 +202,15 @@ const SOURCE_RANK = { defaults: 0, options: 1, file: 1, env: 2, flags: 3 } as co
 
 /**
  * The app's options: one validation for code, flags, environment and config file. Besides each value's own rules,
- * the connectors' dead-letter topics must differ from every other topic, and the deprecated `projectionDecode` is
- * mapped onto `fullDecode` (the later source wins; both in one source must agree).
+ * the Elasticsearch connection must hold together (when indexing), the connectors' dead-letter topics must differ
+ * from every other topic, and the deprecated `projectionDecode` is mapped onto `fullDecode` (the later source wins;
+ * both in one source must agree).
  */
 export const PROCESSOR_OPTIONS = processorOptions(
   'tributary-processor',
   PROCESSOR_OPTION_SPECS,
   (c, fail, sourceOf) => {
+    if (c.elasticsearch) elasticsearchClientOptions(c, fail);
     // The options declared with topic() (applicationId names groups and prefixes, not a topic).
     const topics = (Object.keys(PROCESSOR_OPTION_SPECS) as (keyof Specs)[]).filter(
       (key) => PROCESSOR_OPTION_SPECS[key].placeholder === TOPIC,

@@ -221,7 +221,7 @@ describe('chaos: kill -9, Elasticsearch paused, broker restarted, hostile events
         `--dead-letter-topic=${topics.dlq}`,
         `--repartition-topic=${topics.repartition}`,
         `--index-dead-letter-topic=${topics.indexDlq}`,
-        `--elasticsearch-url=${esUrl}`,
+        `--es-url=${esUrl}`,
         `--index-prefix=${indexPrefix}`,
         '--commit-interval-ms=100',
         '--idle-timeout-ms=1000',

@@ -146,7 +146,7 @@ describe('live dashboard in headless Chromium', () => {
         ...topics,
         applicationId: `${suffix}-app`,
         brokers,
-        elasticsearchUrl: esUrl,
+        esUrl,
         indexPrefix,
         windowSizeMs: WINDOW_MS,
         metricsPort: 0,
@@ -227,7 +227,7 @@ describe('live dashboard in headless Chromium', () => {
         [
           '--metrics-url',
           `${app.metricsUrl!}/metrics`,
-          '--elasticsearch-url',
+          '--es-url',
           esUrl,
           '--index',
           indexPrefix,

@@ -102,7 +102,7 @@ describe('tributary-processor clickstream --enriched-events', () => {
         ...topics,
         applicationId,
         brokers,
-        elasticsearchUrl: esUrl,
+        esUrl,
         indexPrefix: `${suffix}-metrics-idx`,
         eventsIndexPrefix,
         enrichedEvents: true,

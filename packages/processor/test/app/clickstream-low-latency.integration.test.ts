@@ -82,7 +82,7 @@ describe('tributary-processor clickstream in low-latency mode', () => {
         ...topics,
         applicationId,
         brokers,
-        elasticsearchUrl: esUrl,
+        esUrl,
         indexPrefix,
         lowLatency: true,
       });

@@ -81,7 +81,7 @@ describe('tributary-processor clickstream end to end', () => {
       ...topics,
       applicationId,
       brokers,
-      elasticsearchUrl: esUrl,
+      esUrl,
       indexPrefix,
     });
     const registry = new Registry();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseCli } from '../../src/config/cli-options.js';
+import { helpText, parseCli, printedConfig, runningLine } from '../../src/config/cli-options.js';
 
 const files: Record<string, string> = {
   'good.json': JSON.stringify({ resultsTopic: 'from-file', windowSizeMs: 30_000, commitIntervalMs: 500 }),
@@ -13,6 +13,40 @@ const readFile = (path: string): string => {
 };
 
 describe('parseCli', () => {
+  it('never prints an Elasticsearch credential: --print-config, the running line, messages', () => {
+    const runs: [string[], NodeJS.ProcessEnv, string?][] = [
+      [['--es-url', 'https://elastic:pw-url-1@es-1:9200,https://elastic:pw-url-1@es-2:9200'], {}],
+      [['--es-url', 'https://es-1:9200'], { TRIBUTARY_ES_API_KEY: 'key-2' }],
+      [['--es-username', 'elastic'], { TRIBUTARY_ES_PASSWORD: 'pw-3' }],
+      [['--config', 'secret.json'], {}, JSON.stringify({ esUsername: 'elastic', esPassword: 'pw-4' })],
+    ];
+    for (const [argv, env, file] of runs) {
+      const parsed = parseCli(['clickstream', ...argv], { env, readFile: () => file ?? '{}' });
+      if (parsed.kind !== 'run') throw new Error('expected a run');
+      const printed = `${printedConfig(parsed.config)}\n${runningLine(parsed.config)}`;
+      expect(printed).not.toMatch(/pw-url-1|key-2|pw-3|pw-4/);
+      expect(printed).toContain('tributary-processor: clickstream running');
+    }
+    const first = parseCli(['clickstream', '--es-url', 'https://elastic:pw-url-1@es-1:9200'], { env: {} });
+    if (first.kind !== 'run') throw new Error('expected a run');
+    expect(JSON.parse(printedConfig(first.config))).toMatchObject({ esUrl: ['https://***:***@es-1:9200'] });
+    expect(runningLine(first.config)).toMatch(
+      /→ https:\/\/\*\*\*:\*\*\*@es-1:9200 alias clickstream-metrics$/,
+    );
+    const second = parseCli(['clickstream'], { env: { TRIBUTARY_ES_API_KEY: 'key-2' } });
+    expect(second.kind === 'run' && JSON.parse(printedConfig(second.config)).esApiKey).toBe('***');
+    for (const argv of [
+      ['--es-url', 'ftp://elastic:pw-5@h'],
+      ['--es-url', 'http://elastic:pw-5@h', '--es-username', 'u'],
+    ])
+      expect(() => parseCli(['clickstream', ...argv], { env: { TRIBUTARY_ES_PASSWORD: 'pw-6' } })).toThrow(
+        expect.objectContaining({ message: expect.not.stringMatching(/pw-5|pw-6/) }),
+      );
+    expect(() => parseCli(['clickstream', '--es-password', 'pw-7'], { env: {} })).toThrow(
+      /^--es-password is not an option of tributary-processor/,
+    );
+  });
+
   it('shows help for --help and for no command', () => {
     expect(parseCli(['--help'], { env: {} })).toMatchObject({ kind: 'help' });
     expect(parseCli([], { env: {} })).toMatchObject({ kind: 'help' });

@@ -45,7 +45,7 @@ describe('PROCESSOR_OPTIONS', () => {
     ['inputTopic', 'bad topic'],
     ['processingGuarantee', 'maybe'],
     ['elasticsearch', 'maybe'],
-    ['elasticsearchUrl', 'ftp://x'],
+    ['esUrl', 'ftp://x'],
     ['logLevel', 'loud'],
     ['dashboard', 'maybe'],
     ['fullDecode', 'maybe'],

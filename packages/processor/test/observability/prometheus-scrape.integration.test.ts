@@ -105,7 +105,7 @@ describe('a real Prometheus server scraping the clickstream job', () => {
         ...topics,
         applicationId,
         brokers,
-        elasticsearchUrl: esUrl,
+        esUrl,
         indexPrefix,
         metricsPort: 0,
       }),

@@ -2,11 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import {
+  ELASTICSEARCH_CONNECTION_OPTION_SPECS,
+  elasticsearchClientOptions,
+  elasticsearchConnectionValues,
+} from '@tributary/es-sink';
 import { createKafkaClient } from '@tributary/kafka';
 import { option, z } from '@tributary/options';
 import { PROCESSING_GUARANTEES } from '@tributary/processor';
 import { runLoad } from '@tributary/producer';
-import { BASELINE, BROKERS, count, ELASTICSEARCH_URL, resultsFile } from '../common-options.js';
+import { BASELINE, BROKERS, count, resultsFile } from '../common-options.js';
 import { readCpuProfile, renderSelfTime } from '../cpu-profile.js';
 import { markdownTable, times, writeJsonFile } from '../output.js';
 import { defineSuite } from '../suite.js';
@@ -148,8 +153,11 @@ export const processorVsKafkajsSuite = defineSuite({
     es: option(z.boolean().default(true), 'Elasticsearch in the latency run'),
     skipLatency: option(z.boolean().default(false), 'only the throughput runs'),
     brokers: BROKERS,
-    elasticsearchUrl: ELASTICSEARCH_URL,
+    ...ELASTICSEARCH_CONNECTION_OPTION_SPECS,
     out: resultsFile('processor-vs-kafkajs'),
+  },
+  check: (o, fail) => {
+    if (o.es && !o.skipLatency) elasticsearchClientOptions(o, fail);
   },
   async run(o, context) {
     const runId = `bench-proc-${randomBytes(4).toString('hex')}`;
@@ -252,7 +260,7 @@ export const processorVsKafkajsSuite = defineSuite({
             durationMs: o.latencyDurationMs,
             windowSizeMs: o.windowSizeMs,
             outOfOrdernessMs: o.outOfOrdernessMs,
-            elasticsearchUrl: o.es ? o.elasticsearchUrl : undefined,
+            esConnection: o.es ? elasticsearchConnectionValues(o) : undefined,
           }),
         );
       }

@@ -1,6 +1,11 @@
 import { loadavg } from 'node:os';
 import { Client } from '@elastic/elasticsearch';
-import { formatUtcDate } from '@tributary/es-sink';
+import {
+  elasticsearchClientOptions,
+  elasticsearchConnectionEnv,
+  formatUtcDate,
+  type ElasticsearchConnectionValues,
+} from '@tributary/es-sink';
 import type { Admin, Kafka } from '@tributary/kafka';
 import { LatencyHistogram, runLoad } from '@tributary/producer';
 import { decodeWindowResult, windowDocumentId } from '@tributary/schema';
@@ -18,7 +23,7 @@ export interface LatencySettings {
   /** B of the job. */
   readonly outOfOrdernessMs: number;
   /** Elasticsearch of the job's connector; none: the job runs with --no-elasticsearch. */
-  readonly elasticsearchUrl: string | undefined;
+  readonly esConnection: ElasticsearchConnectionValues | undefined;
 }
 
 /** p50/p90/p99/max of one leg, ms after windowEnd + B; negative differences (clock skew) counted and clamped. */
@@ -109,7 +114,8 @@ export async function runWindowLatency(
   const appId = `${s.runId}-lat`;
   const topic = `${appId}-input`;
   const B = l.outOfOrdernessMs;
-  const es = l.elasticsearchUrl === undefined ? undefined : new Client({ node: l.elasticsearchUrl });
+  const connection = l.esConnection;
+  const es = connection === undefined ? undefined : new Client(elasticsearchClientOptions(connection));
   const reader = kafka.consumer({ groupId: `${appId}-reader`, readUncommitted: false, maxWaitTimeInMs: 100 });
   const arrivals: Arrival[] = [];
   const pendingAck = new Map<string, Arrival>();
@@ -121,16 +127,15 @@ export async function runWindowLatency(
       waitForLeaders: true,
       topics: [{ topic, numPartitions: l.partitions, replicationFactor: 1 }],
     });
-    const output =
-      l.elasticsearchUrl === undefined
-        ? ['--no-elasticsearch']
-        : ['--elasticsearch-url', l.elasticsearchUrl, '--index-prefix', appId];
+    const output = connection === undefined ? ['--no-elasticsearch'] : ['--index-prefix', appId];
     handle = spawnNode(
       processorChildArgs(s, 'clickstream', appId, topic, 'exactly-once', [
         ...['--window-size-ms', String(l.windowSizeMs), '--out-of-orderness-ms', String(B)],
         ...output,
       ]),
       s.nodeFlags,
+      // The Elasticsearch connection travels in the environment: no credential on a command line.
+      connection === undefined ? process.env : elasticsearchConnectionEnv(connection, process.env),
     );
     // Wait until the job has joined and created its results topic.
     for (const readyBy = Date.now() + 120_000; ; await sleep(250)) {
