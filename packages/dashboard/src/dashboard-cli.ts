@@ -5,13 +5,16 @@ import { DASHBOARD_OPTIONS, httpUrl, type DashboardOptions } from './dashboard-o
 const METRICS_URL_RULE = "must be the http(s) URL of a job's /metrics endpoint";
 
 /** The dashboard's options plus the `/metrics` endpoint it scrapes. */
-const DASHBOARD_CLI_OPTIONS = DASHBOARD_OPTIONS.extend({
-  metricsUrl: option(
-    httpUrl(METRICS_URL_RULE).optional(),
-    "the job's Prometheus endpoint, e.g. http://127.0.0.1:9464/metrics (required)",
-    { placeholder: '<url>' },
-  ),
-});
+const DASHBOARD_CLI_OPTIONS = DASHBOARD_OPTIONS.extend(
+  {
+    metricsUrl: option(
+      httpUrl(METRICS_URL_RULE).optional(),
+      "the job's Prometheus endpoint, e.g. http://127.0.0.1:9464/metrics (required)",
+      { placeholder: '<url>' },
+    ),
+  },
+  { renamedEnv: { TRIBUTARY_DASHBOARD_ELASTICSEARCH_URL: 'TRIBUTARY_ES_URL' } },
+);
 
 export type ParsedDashboardCli =
   | { readonly kind: 'help'; readonly text: string }

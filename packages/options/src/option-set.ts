@@ -28,6 +28,11 @@ export interface OptionSetSettings<Specs extends OptionSpecs> {
   readonly invalid: (option: string, message: string) => Error;
   /** Prefix of the derived environment variable names. @defaultValue `'TRIBUTARY_'` */
   readonly envPrefix?: string;
+  /**
+   * Environment variables that were renamed (old name → new name): setting an old one fails naming both, instead of
+   * being ignored while the option silently takes its default.
+   */
+  readonly renamedEnv?: Readonly<Record<string, string>>;
   /** A JSON file of options (camelCase keys): `--config <file>` / `TRIBUTARY_CONFIG`. @defaultValue none */
   readonly configFile?: { readonly flag?: string; readonly short?: string; readonly env?: string };
   /**
@@ -155,6 +160,9 @@ export class OptionSet<Specs extends OptionSpecs> {
         given: new Set(),
       };
     }
+    for (const [old, renamed] of Object.entries(this.settings.renamedEnv ?? {}))
+      if (env[old] !== undefined && env[old] !== '')
+        throw this.settings.invalid(old, `was renamed ${renamed}`);
     const layers: OptionLayer[] = [];
     const file = this.settings.configFile;
     if (file !== undefined) {

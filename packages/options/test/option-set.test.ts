@@ -273,6 +273,14 @@ describe('OptionSet.parseCommandLine', () => {
     expect(sources).toEqual({ heap: 'options', kafkaPort: undefined, dashboard: undefined });
   });
 
+  it('fails naming an environment variable that was renamed, instead of ignoring it', () => {
+    const renamed = options.extend({}, { renamedEnv: { TRIBUTARY_OLD_PORT: 'TRIBUTARY_KAFKA_PORT' } });
+    expect(thrown(() => renamed.parseCommandLine([], { env: { TRIBUTARY_OLD_PORT: '1' } })).message).toBe(
+      'TRIBUTARY_OLD_PORT was renamed TRIBUTARY_KAFKA_PORT',
+    );
+    expect(renamed.parseCommandLine([], { env: {} }).values.kafkaPort).toBe(9092);
+  });
+
   it('stops at --help without validating', () => {
     expect(parse(['--help', '--kafka-port', '0']).help).toBe(true);
   });

@@ -75,6 +75,7 @@ export const CLI_OPTIONS = defineOptions(CLI_OPTION_SPECS, {
   component: 'tributary-es-sink',
   invalid: invalidOption,
   configFile: { short: 'c' },
+  renamedEnv: { TRIBUTARY_ES_CA: 'TRIBUTARY_ES_CA_FILE' },
   check: checkCliOptions,
 });
 

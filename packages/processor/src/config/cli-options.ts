@@ -28,6 +28,7 @@ export const CLI_OPTIONS = PROCESSOR_OPTIONS.extend(
   },
   {
     configFile: { short: 'c' },
+    renamedEnv: { TRIBUTARY_ELASTICSEARCH_URL: 'TRIBUTARY_ES_URL' },
     invalid: (name, message) =>
       name === '--config' && message.includes('config file')
         ? new ProcessorError(PROCESSOR_ERROR_CODES.CONFIG_FILE_INVALID, message, { option: name })
