@@ -72,14 +72,23 @@ export class OptionSet<Specs extends OptionSpecs> {
   readonly keys: readonly (keyof Specs & string)[];
   readonly #schema: z.ZodObject;
   #defaults: Partial<OptionValues<Specs>> | undefined;
-  /** While a command line is resolved, an option nobody gave (a required one) is named by its flag. */
-  #parsingCommandLine = false;
+  /** The config file's flag and variable (settings.configFile with its defaults), undefined without one. */
+  readonly #configFile: { flag: string; short: string | undefined; env: string } | undefined;
 
   constructor(
     readonly specs: Specs,
     readonly settings: OptionSetSettings<Specs>,
   ) {
     this.keys = Object.keys(specs) as (keyof Specs & string)[];
+    const file = settings.configFile;
+    this.#configFile =
+      file === undefined
+        ? undefined
+        : {
+            flag: file.flag ?? 'config',
+            short: file.short,
+            env: file.env ?? `${settings.envPrefix ?? 'TRIBUTARY_'}CONFIG`,
+          };
     this.#schema = z.object(Object.fromEntries(this.keys.map((key) => [key, specs[key]!.schema])));
     for (const key of this.keys) {
       const implied = specs[key]!.implies;
@@ -164,27 +173,20 @@ export class OptionSet<Specs extends OptionSpecs> {
       if (env[old] !== undefined && env[old] !== '')
         throw this.settings.invalid(old, `was renamed ${renamed}`);
     const layers: OptionLayer[] = [];
-    const file = this.settings.configFile;
+    const file = this.#configFile;
     if (file !== undefined) {
-      const path =
-        (flagValues[file.flag ?? 'config'] as string | undefined) ??
-        env[file.env ?? `${this.settings.envPrefix ?? 'TRIBUTARY_'}CONFIG`];
+      const path = (flagValues[file.flag] as string | undefined) ?? env[file.env];
       if (path !== undefined && path !== '') {
         const values = readOptionsFile(path, context.readFile, (message) =>
-          this.settings.invalid(`--${file.flag ?? 'config'}`, message),
+          this.settings.invalid(`--${file.flag}`, message),
         );
         layers.push({ source: { kind: 'file', path }, values });
       }
     }
     layers.push(this.envLayer(env));
     layers.push({ source: { kind: 'flags' }, values: this.#flagLayerValues(flagValues) });
-    this.#parsingCommandLine = true;
-    try {
-      const { values, given } = this.resolveLayers(layers);
-      return { help: false, positionals: parsed.positionals, values, given };
-    } finally {
-      this.#parsingCommandLine = false;
-    }
+    const { values, given } = this.#resolve(layers, true);
+    return { help: false, positionals: parsed.positionals, values, given };
   }
 
   /** Merges layers (later wins) over the defaults and validates once. */
@@ -192,6 +194,14 @@ export class OptionSet<Specs extends OptionSpecs> {
     values: OptionValues<Specs>;
     given: ReadonlySet<keyof Specs & string>;
   } {
+    return this.#resolve(layers, false);
+  }
+
+  /** `commandLine`: an option nobody gave (a required one) is named by its flag. */
+  #resolve(
+    layers: readonly OptionLayer[],
+    commandLine: boolean,
+  ): { values: OptionValues<Specs>; given: ReadonlySet<keyof Specs & string> } {
     const merged: Record<string, unknown> = {};
     const raw: Record<string, unknown> = {};
     const origin = new Map<string, OptionSource>();
@@ -229,6 +239,7 @@ export class OptionSet<Specs extends OptionSpecs> {
       throw this.#invalid(
         key,
         source,
+        commandLine,
         rest,
         got === undefined && source === undefined
           ? issueMessage(issue)
@@ -241,7 +252,13 @@ export class OptionSet<Specs extends OptionSpecs> {
       (key, message) => {
         const source = origin.get(key);
         const file = this.#fromFile(source);
-        throw this.#invalid(key, source, [], file === '' ? message : `${message} (${file.trimStart()})`);
+        throw this.#invalid(
+          key,
+          source,
+          commandLine,
+          [],
+          file === '' ? message : `${message} (${file.trimStart()})`,
+        );
       },
       (key) => origin.get(key),
     );
@@ -279,12 +296,12 @@ export class OptionSet<Specs extends OptionSpecs> {
             defaultValue: this.defaults[key],
           };
         }),
-      this.settings.configFile === undefined
+      this.#configFile === undefined
         ? []
         : [
             {
-              left: `${this.settings.configFile.short === undefined ? '' : `-${this.settings.configFile.short}, `}--${this.settings.configFile.flag ?? 'config'} <file>`,
-              right: `JSON file of options (camelCase names) [${this.settings.configFile.env ?? `${this.settings.envPrefix ?? 'TRIBUTARY_'}CONFIG`}]`,
+              left: `${this.#configFile.short === undefined ? '' : `-${this.#configFile.short}, `}--${this.#configFile.flag} <file>`,
+              right: `JSON file of options (camelCase names) [${this.#configFile.env}]`,
             },
           ],
     );
@@ -304,9 +321,9 @@ export class OptionSet<Specs extends OptionSpecs> {
     const options: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = {
       [HELP_FLAG]: { type: 'boolean', short: 'h' },
     };
-    const file = this.settings.configFile;
+    const file = this.#configFile;
     if (file !== undefined)
-      options[file.flag ?? 'config'] = {
+      options[file.flag] = {
         type: 'string',
         ...(file.short === undefined ? {} : { short: file.short }),
       };
@@ -367,12 +384,17 @@ export class OptionSet<Specs extends OptionSpecs> {
   }
 
   /** Names the option as its source spells it: `--kafka-port`, `TRIBUTARY_KAFKA_PORT`, or `kafkaPort`. */
-  #invalid(key: string, source: OptionSource | undefined, path: readonly string[], message: string): Error {
+  #invalid(
+    key: string,
+    source: OptionSource | undefined,
+    commandLine: boolean,
+    path: readonly string[],
+    message: string,
+  ): Error {
     const known = Object.hasOwn(this.specs, key);
     const label =
       known &&
-      (source?.kind === 'flags' ||
-        (source === undefined && this.#parsingCommandLine && this.flagName(key) !== undefined))
+      (source?.kind === 'flags' || (source === undefined && commandLine && this.flagName(key) !== undefined))
         ? `--${this.flagName(key)}`
         : known && source?.kind === 'env'
           ? (this.envName(key) ?? key)
