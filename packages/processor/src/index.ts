@@ -60,6 +60,8 @@ export {
   avgAggregator,
 } from './aggregate/builtins.js';
 export type { AvgAccumulator } from './aggregate/builtins.js';
+export { percentilesAggregator } from './aggregate/percentiles.js';
+export type { PercentilesOptions, PercentilesResult } from './aggregate/percentiles.js';
 export { clickstreamAggregator } from './aggregate/clickstream.js';
 export type { PageCounts, PageEvent } from './aggregate/clickstream.js';
 export { sessionActivityAggregator } from './aggregate/session-activity.js';
