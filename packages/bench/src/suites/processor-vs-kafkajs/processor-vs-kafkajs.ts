@@ -111,7 +111,8 @@ export const processorVsKafkajsSuite = defineSuite({
   needs: 'Kafka; Elasticsearch for the latency run',
   description:
     'Each contender reads the same pre-loaded topic in a child process: raw kafkajs consumers (the ceilings), then\n' +
-    'each job per mode, and with --baseline the same jobs of another build, same round; ratios to the raw consumer.\n' +
+    'each job per mode, and with --baseline the same jobs of another build, same round (alternating which goes first);\n' +
+    'ratios to the raw consumer.\n' +
     'Then window-close latency at --latency-rate. What is and is not measured: packages/processor/bench/README.md.',
   options: {
     count: count(1_000_000, 'events pre-loaded'),
@@ -228,7 +229,13 @@ export const processorVsKafkajsSuite = defineSuite({
               };
             for (const mode of o.modes) {
               for (const job of o.jobs) {
-                const builds = o.baseline === undefined ? [undefined] : [undefined, o.baseline];
+                // even rounds run the baseline first, so a drift of the machine's load hits both builds alike
+                const builds =
+                  o.baseline === undefined
+                    ? [undefined]
+                    : round % 2 === 1
+                      ? [undefined, o.baseline]
+                      : [o.baseline, undefined];
                 for (const baseline of builds) {
                   const key = `${job} ${mode}${baseline === undefined ? '' : ' (baseline)'}`;
                   const f = withRatios(
