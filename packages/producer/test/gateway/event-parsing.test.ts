@@ -1,4 +1,5 @@
-import { encodeClickstreamEvent } from '@tributary/schema';
+import { decodeClickstreamEvent, encodeClickstreamEvent } from '@tributary/schema';
+import { deriveEventId } from '../../src/gateway/event-id.js';
 import { describe, expect, it } from 'vitest';
 import { parseEvents } from '../../src/gateway/event-parsing.js';
 import type { ParseOptions } from '../../src/gateway/event-parsing.js';
@@ -94,6 +95,93 @@ describe('parseEvents', () => {
     expect(parseEvents('json', Buffer.from(JSON.stringify(long)), opts(10))).toMatchObject({
       ok: false,
       results: [{ ok: false, code: 'TRIB_SCHEMA_FIELD_TOO_LARGE', field: 'page_url' }],
+    });
+  });
+
+  it('requires event_id, naming the field and the index, unless deriving is on', () => {
+    const { event_id: _, ...anonymous } = valid;
+    const body = Buffer.from(JSON.stringify([valid, anonymous]));
+    expect(parseEvents('json', body, opts(10))).toMatchObject({
+      ok: false,
+      status: 400,
+      results: [{ ok: true }, { index: 1, ok: false, code: 'TRIB_SCHEMA_MISSING_FIELD', field: 'event_id' }],
+    });
+    const derive = (key?: string): ParseOptions => ({
+      ...opts(10),
+      deriveEventId: true,
+      idempotencyKey: key,
+    });
+    const first = parseEvents('json', body, derive());
+    const again = parseEvents('json', body, derive());
+    expect(first.ok && again.ok).toBe(true);
+    expect(first.results[0]).toEqual({ index: 0, ok: true, eventId: 'e1' });
+    const id = (first.results[1] as { eventId: string }).eventId;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((again.results[1] as { eventId: string }).eventId).toBe(id);
+    if (first.ok) expect(first.events[1]!.event.eventId).toBe(id);
+    const keyed = parseEvents('json', body, derive('req-7'));
+    expect((keyed.results[1] as { eventId: string }).eventId).not.toBe(id);
+    const proto = encodeClickstreamEvent({
+      userId: 'u1',
+      pageUrl: '/a',
+      timestamp: Date.now(),
+      eventType: 'VIEW',
+      eventId: '',
+    });
+    const fromProto = parseEvents('protobuf', Buffer.from(proto), derive('req-7'));
+    expect(fromProto.ok && fromProto.events[0]!.event.eventId).toBe(deriveEventId('req-7', 0, proto));
+    // The derived id is in the bytes sent.
+    expect(fromProto.ok && decodeClickstreamEvent(fromProto.events[0]!.value).eventId).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+  });
+
+  it('answers 413 naming the event over maxEventBytes, before decoding a protobuf one', () => {
+    const big = { ...valid, event_id: 'e2', user_agent: 'a'.repeat(3_000) };
+    const small: ParseOptions = { ...opts(10), maxEventBytes: 1_000 };
+    const out = parseEvents('json', Buffer.from(JSON.stringify([valid, big])), small);
+    expect(out).toMatchObject({ ok: false, status: 413 });
+    expect(out.results[1]).toMatchObject({
+      index: 1,
+      ok: false,
+      code: 'TRIB_PRODUCER_EVENT_TOO_LARGE',
+      reason: expect.stringMatching(/^event 1 is \d+ bytes, more than maxEventBytes \(1000\)/),
+    });
+    const garbage = new Uint8Array(2_000).fill(0xff);
+    expect(parseEvents('protobuf-delimited', joinDelimited([garbage]), small).results[0]).toMatchObject({
+      code: 'TRIB_PRODUCER_EVENT_TOO_LARGE',
+    });
+  });
+
+  it('rejects bytes that are not UTF-8 and lone surrogates, naming the field and the index', () => {
+    const json = JSON.stringify([valid, { ...valid, event_id: 'e2', page_url: '/x-BAD' }]);
+    const cut = json.indexOf('BAD');
+    const body = Buffer.concat([
+      Buffer.from(json.slice(0, cut)),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(json.slice(cut)),
+    ]);
+    expect(parseEvents('json', body, opts(10))).toMatchObject({
+      ok: false,
+      status: 400,
+      results: [{ ok: true }, { index: 1, ok: false, code: 'TRIB_PRODUCER_INVALID_UTF8', field: 'page_url' }],
+    });
+    const inKey = Buffer.concat([
+      Buffer.from('{"x'),
+      Buffer.from([0xff]),
+      Buffer.from(`":1,${JSON.stringify(valid).slice(1)}`),
+    ]);
+    expect(parseEvents('json', inKey, opts(10))).toMatchObject({
+      ok: false,
+      status: 400,
+      reason: 'body is not valid UTF-8 (byte 3)',
+    });
+    const surrogate = Buffer.from(JSON.stringify(valid).replace('"u1"', '"u1\\ud800"'));
+    expect(surrogate.toString()).toContain('\\ud800');
+    expect(parseEvents('json', surrogate, opts(10))).toMatchObject({
+      ok: false,
+      status: 400,
+      results: [{ index: 0, ok: false, code: 'TRIB_PRODUCER_INVALID_UTF8', field: 'user_id' }],
     });
   });
 });
