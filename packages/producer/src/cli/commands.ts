@@ -37,9 +37,11 @@ export const RUN_HELP: HelpLayout = {
 
 export const SERVE_HELP: HelpLayout = {
   usage: 'tributary-produce serve [options]',
-  description: 'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092 --log-level info',
+  description:
+    'Example: tributary-produce serve --port 8080 --brokers 127.0.0.1:9092 --log-level info\n' +
+    'Listens on 127.0.0.1 unless --host 0.0.0.0; API keys from TRIBUTARY_API_KEYS or --api-keys-file.',
   epilogue:
-    'Endpoints: POST /v1/events; GET /metrics (Prometheus: gateway and process metrics);\n' +
+    'Endpoints: POST /v1/events; GET /metrics (Prometheus: gateway and process metrics; needs the API key);\n' +
     '           GET /health/live (200 unless shutting down), GET /health/ready (200 once connected to Kafka),\n' +
     '           GET /health (JSON {live, ready, kafkaConnected, inFlightEvents}; 200 when ready)',
 };

@@ -47,7 +47,7 @@ export class GatewayMetrics {
     });
     this.backpressureRejections = new Counter({
       name: 'tributary_gateway_backpressure_rejections_total',
-      help: 'Requests answered 503 because Kafka was unavailable, slow or the in-flight limit was reached',
+      help: 'Requests refused with 429 (in-flight limits reached) or 503 (Kafka unavailable or slow, shutting down)',
       registers: [registry],
     });
   }

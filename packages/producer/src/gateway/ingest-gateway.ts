@@ -1,26 +1,32 @@
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Kafka, Message, Producer } from '@tributary/kafka';
+import type { Message } from '@tributary/kafka';
 import type { OptionInput } from '@tributary/options';
 import { channels, publish } from '../diagnostics.js';
-import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
+import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { resolveCompression } from '../kafka/compression.js';
-import { createIdempotentProducer, ensureTopic } from '../kafka/kafka-client.js';
-import { createGatewayKafka } from './gateway-kafka.js';
+import { ApiKeyAuth, loadApiKeys } from './api-key-auth.js';
+import { IDEMPOTENCY_KEY } from './event-id.js';
 import { parseEvents } from './event-parsing.js';
 import type { EventResult } from './event-parsing.js';
+import { createGatewayKafka, recordBytes } from './gateway-kafka.js';
+import type { GatewayKafka, GatewayKafkaFactory, GatewayProducer } from './gateway-kafka.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { GATEWAY_OPTIONS } from './gateway-options.js';
 import type { IngestGatewayOptions } from './gateway-options.js';
-import { bodyFormatOf, BodyTooLargeError, readBody } from './request-body.js';
+import { createGatewayServer } from './gateway-server.js';
+import { InFlightBudget } from './in-flight-budget.js';
+import { KafkaAvailability } from './kafka-availability.js';
+import { admitRequest, Refusals } from './request-admission.js';
+import { bodyFormatOf, BodyTooLargeError, readBody, RequestAbortedError } from './request-body.js';
 
 export interface IngestGateway {
   readonly options: IngestGatewayOptions;
   readonly metrics: GatewayMetrics;
   readonly server: Server;
-  /** True once connected to Kafka (and the topic exists); false while (re)connecting. */
+  /** True once connected to Kafka (and the topic exists), and not cooling down after a failed send. */
   readonly ready: boolean;
   /**
    * Reads the Kafka TLS/SASL settings (a bad one rejects: TRIB_KAFKA_INVALID_OPTION), starts listening and connecting
@@ -33,26 +39,40 @@ export interface IngestGateway {
   close(): Promise<void>;
 }
 
+/** What the gateway reaches outside itself; unit tests replace them. */
+export interface IngestGatewaySeams {
+  /** Kafka. @defaultValue kafkajs (createGatewayKafka) */
+  readonly kafka?: GatewayKafkaFactory;
+  /** Reads the API-key and TLS files. @defaultValue readFileSync as UTF-8 */
+  readonly readFile?: (path: string) => string;
+}
+
 class AckTimeoutError extends Error {}
 
 const ENDPOINTS = ['POST /v1/events', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics'];
 
 /**
  * HTTP ingest gateway: `POST /v1/events` (JSON object/array, protobuf, or length-delimited protobuf batch) → Kafka,
- * answering only after Kafka acknowledged. Bounded: requests beyond the in-flight limit, or while Kafka is down or
- * slow, get 503 with Retry-After instead of queueing in memory. `GET /health/live` (200 unless shutting down),
- * `GET /health/ready` (200 once connected to Kafka), `GET /health` (JSON, status of ready), `GET /metrics`
- * (prom-client: gateway metrics and the default process metrics).
+ * answering only after Kafka acknowledged. Bounded: requests beyond the in-flight limits get 429, requests while
+ * Kafka is down or slow 503, both with Retry-After and decided before the body is read. With API keys, requests
+ * without a valid one get 401 (health endpoints stay open; /metrics needs a key too). `GET /health/live` (200 unless
+ * shutting down), `GET /health/ready` (200 once connected to Kafka), `GET /health` (JSON, status of ready),
+ * `GET /metrics` (prom-client: gateway metrics and the default process metrics).
  */
-export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.specs> = {}): IngestGateway {
+export function createIngestGateway(
+  input: OptionInput<typeof GATEWAY_OPTIONS.specs> = {},
+  seams: IngestGatewaySeams = {},
+): IngestGateway {
   const o = GATEWAY_OPTIONS.resolve(input);
-  const compression = resolveCompression(o.compression);
+  resolveCompression(o.compression); // an unsupported codec fails here, not at the first request
+  const read = seams.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
+  const auth = new ApiKeyAuth(loadApiKeys(o, read));
   const metrics = new GatewayMetrics();
-  let ready = false;
-  let kafka: Kafka | undefined; // made by listen(), which reads the TLS and SASL settings
-  let producer: Producer | undefined;
+  const kafkaState = new KafkaAvailability(o.reconnectBackoffMs);
+  const budget = new InFlightBudget({ maxEvents: o.maxInFlightEvents, maxBytes: o.maxInFlightBytes });
+  let kafka: GatewayKafka | undefined; // made by listen(), which reads the TLS and SASL settings
+  let producer: GatewayProducer | undefined;
   let closing = false;
-  let inFlightEvents = 0;
   let activeRequests = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let connectFailures = 0;
@@ -81,26 +101,33 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
     }
   };
 
-  const unavailable = (res: ServerResponse, reason: string): void => {
+  /** 503 (Kafka unavailable or slow, shutting down) or 429 (in-flight limits), with Retry-After. */
+  const refuse = (
+    res: ServerResponse,
+    status: 429 | 503,
+    reason: string,
+    code: string,
+    beforeBody = false,
+  ): void => {
     metrics.backpressureRejections.inc();
     json(
       res,
-      503,
-      { error: reason, code: ProducerErrorCodes.BACKPRESSURE },
-      { 'retry-after': String(o.retryAfterSeconds) },
+      status,
+      { error: reason, code },
+      {
+        'retry-after': String(o.retryAfterSeconds),
+        // The body was not read: close rather than read it to keep the connection.
+        ...(beforeBody ? { connection: 'close' } : {}),
+      },
     );
   };
 
   async function connect(): Promise<void> {
     if (closing) return;
-    const admin = kafka!.admin();
-    const p = createIdempotentProducer(kafka!, o);
+    let p: GatewayProducer;
     try {
-      await admin.connect();
-      await ensureTopic(admin, o);
-      await p.connect();
+      p = await kafka!.connect();
     } catch (err) {
-      await p.disconnect().catch(() => undefined);
       if (log !== undefined) {
         const fields = {
           brokers: o.brokers,
@@ -116,15 +143,13 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
       }
       if (!closing) reconnectTimer = setTimeout(() => void connect(), o.reconnectBackoffMs);
       return;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
     if (closing) {
       await p.disconnect().catch(() => undefined);
       return;
     }
     producer = p;
-    ready = true;
+    kafkaState.connectedNow();
     log?.info({ brokers: o.brokers, topic: o.topic, afterFailures: connectFailures }, 'connected to Kafka');
     connectFailures = 0;
     for (const w of readyWaiters) w();
@@ -132,15 +157,58 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
   }
 
   async function handleEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const format = bodyFormatOf(req.headers['content-type']);
-    if (format === undefined) {
-      req.resume();
-      json(res, 415, {
-        error:
-          'content-type must be application/json, application/x-protobuf or application/x-protobuf; delimited=true',
-      });
+    // Decided from the headers alone: a refused request's body is never read.
+    const admission = admitRequest(req.headers, {
+      auth,
+      closing,
+      kafkaReady: kafkaState.available,
+      budget,
+    });
+    if (!admission.ok) {
+      if (admission.status === 401) {
+        json(
+          res,
+          401,
+          { error: admission.reason, code: ProducerErrorCodes.UNAUTHORIZED },
+          { 'www-authenticate': admission.wwwAuthenticate!, connection: 'close' },
+        );
+        return;
+      }
+      const code =
+        admission.refusal === Refusals.KAFKA_UNAVAILABLE
+          ? ProducerErrorCodes.KAFKA_UNAVAILABLE
+          : ProducerErrorCodes.BACKPRESSURE;
+      refuse(res, admission.status, admission.reason, code, true);
       return;
     }
+    const format = bodyFormatOf(req.headers['content-type']);
+    if (format === undefined) {
+      json(
+        res,
+        415,
+        {
+          error:
+            'content-type must be application/json, application/x-protobuf or application/x-protobuf; delimited=true',
+        },
+        { connection: 'close' },
+      );
+      return;
+    }
+    const idempotencyHeader = req.headers['idempotency-key'];
+    const idempotencyKey = typeof idempotencyHeader === 'string' ? idempotencyHeader : undefined;
+    if (
+      idempotencyHeader !== undefined &&
+      (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey))
+    ) {
+      json(
+        res,
+        400,
+        { error: 'Idempotency-Key must be 1-255 visible ASCII characters', field: 'Idempotency-Key' },
+        { connection: 'close' },
+      );
+      return;
+    }
+    if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
     let body: Buffer;
     try {
       body = await readBody(req, o.maxBodyBytes);
@@ -149,31 +217,61 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
         json(res, 413, { error: err.message }, { connection: 'close' });
         return;
       }
+      if (err instanceof RequestAbortedError) return; // nobody to answer (Node answered 408 on a timeout)
       throw err;
     }
-    const parsed = parseEvents(format, body, o.maxEventsPerRequest);
+    const parsed = parseEvents(format, body, {
+      maxEvents: o.maxEventsPerRequest,
+      maxEventBytes: o.maxEventBytes,
+      deriveEventId: o.deriveEventId,
+      idempotencyKey,
+    });
     if (!parsed.ok) {
       const rejected = parsed.results.filter((r) => !r.ok).length;
       if (rejected > 0) metrics.events.inc({ result: 'rejected' }, rejected);
       json(res, parsed.status, { error: parsed.reason, accepted: 0, rejected, results: parsed.results });
       return;
     }
-    const count = parsed.events.length;
-    if (!ready || producer === undefined) return unavailable(res, 'Kafka is not available');
-    if (inFlightEvents + count > o.maxInFlightEvents)
-      return unavailable(res, 'too many events in flight (backpressure)');
+    if (!kafkaState.available || producer === undefined)
+      return refuse(res, 503, 'Kafka is not available', ProducerErrorCodes.KAFKA_UNAVAILABLE);
     const receivedAt = String(Date.now());
     const messages: Message[] = parsed.events.map(({ event, value }) => ({
       key: event.userId,
       value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       headers: { 'content-type': 'application/x-protobuf', 'trib-received-ms': receivedAt },
     }));
+    const sizes = messages.map(recordBytes);
+    const oversize = sizes.flatMap((size, index): EventResult[] =>
+      size > o.maxRecordBytes
+        ? [
+            {
+              index,
+              ok: false,
+              code: ProducerErrorCodes.RECORD_TOO_LARGE,
+              reason: `event ${index} makes a ${size}-byte Kafka record, more than maxRecordBytes (${o.maxRecordBytes})`,
+            },
+          ]
+        : [],
+    );
+    if (oversize.length > 0) {
+      metrics.events.inc({ result: 'rejected' }, oversize.length);
+      json(res, 413, {
+        error: 'records larger than maxRecordBytes',
+        accepted: 0,
+        rejected: oversize.length,
+        results: parsed.results.map((r) => oversize.find((x) => x.index === r.index) ?? r),
+      });
+      return;
+    }
+    const count = messages.length;
+    const bytes = messages.reduce((n, m) => n + (m.value as Buffer).byteLength, 0);
+    if (!budget.tryAcquire(count, bytes))
+      return refuse(res, 429, 'too many events in flight (backpressure)', ProducerErrorCodes.BACKPRESSURE);
     // Counted until Kafka answers, even after an ack timeout answered the client: memory stays bounded.
-    inFlightEvents += count;
-    const sending = producer.send({ topic: o.topic, messages, acks: -1, compression });
+    const sending = producer.send(messages);
     void sending.then(
-      () => (inFlightEvents -= count),
-      () => (inFlightEvents -= count),
+      () => budget.release(count, bytes),
+      () => budget.release(count, bytes),
     );
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
@@ -182,20 +280,32 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
         timer = setTimeout(() => reject(new AckTimeoutError()), o.ackTimeoutMs);
       });
       await Promise.race([sending, timeout]);
+      kafkaState.sendSucceeded();
       metrics.ackLatency.observe((performance.now() - started) / 1000);
       metrics.events.inc({ result: 'accepted' }, count);
-      json(res, 200, { accepted: count, rejected: 0, results: parsed.results satisfies EventResult[] });
+      json(res, 200, { accepted: count, rejected: 0, results: parsed.results });
     } catch (err) {
       if (err instanceof AckTimeoutError) {
-        unavailable(
+        kafkaState.sendFailed();
+        refuse(
           res,
+          503,
           `Kafka did not acknowledge within ackTimeoutMs (${o.ackTimeoutMs} ms); the events may still be written`,
+          ProducerErrorCodes.KAFKA_UNAVAILABLE,
         );
         return;
       }
-      const wrapped = wrapKafkaError(ProducerErrorCodes.SEND_FAILED, 'Kafka rejected the events', err);
-      if (wrapped.retriable) unavailable(res, wrapped.message);
-      else json(res, 500, { error: wrapped.message, code: wrapped.code });
+      const wrapped =
+        err instanceof ProducerError
+          ? err
+          : wrapKafkaError(ProducerErrorCodes.SEND_FAILED, 'Kafka rejected the events', err);
+      if (wrapped.code === ProducerErrorCodes.RECORD_TOO_LARGE) {
+        metrics.events.inc({ result: 'rejected' }, count);
+        json(res, 413, { error: wrapped.message, code: wrapped.code, accepted: 0, rejected: count });
+      } else if (wrapped.retriable) {
+        kafkaState.sendFailed();
+        refuse(res, 503, wrapped.message, ProducerErrorCodes.KAFKA_UNAVAILABLE);
+      } else json(res, 500, { error: wrapped.message, code: wrapped.code });
     } finally {
       clearTimeout(timer);
     }
@@ -210,19 +320,32 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
         if (req.method !== 'POST') {
           req.resume();
           json(res, 405, { error: 'use POST' }, { allow: 'POST' });
-        } else if (closing) {
-          req.resume();
-          unavailable(res, 'shutting down');
         } else {
           await handleEvents(req, res);
         }
       } else if (path === '/health' || path === '/health/ready' || path === '/health/live') {
         req.resume();
         const live = !closing;
-        const ok = path === '/health/live' ? live : live && ready;
-        json(res, ok ? 200 : 503, { live, ready: ready && !closing, kafkaConnected: ready, inFlightEvents });
+        const ready = live && kafkaState.available;
+        const ok = path === '/health/live' ? live : ready;
+        json(res, ok ? 200 : 503, {
+          live,
+          ready,
+          kafkaConnected: kafkaState.connected,
+          inFlightEvents: budget.events,
+        });
       } else if (path === '/metrics' && req.method === 'GET') {
         req.resume();
+        const allowed = auth.check(req.headers);
+        if (!allowed.ok) {
+          json(
+            res,
+            401,
+            { error: allowed.reason, code: ProducerErrorCodes.UNAUTHORIZED },
+            { 'www-authenticate': allowed.wwwAuthenticate },
+          );
+          return;
+        }
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
@@ -232,7 +355,7 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
         json(res, 404, { error: 'not found' });
       }
     } catch (err) {
-      if (!res.headersSent) json(res, 500, { error: (err as Error).message });
+      if (!res.headersSent && !res.destroyed) json(res, 500, { error: (err as Error).message });
       else res.destroy();
     } finally {
       const latencyMs = performance.now() - started;
@@ -242,25 +365,35 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createGatewayServer(o, (req, res) => void handle(req, res), read);
+  // Expect: 100-continue is answered only once the request is admitted (handleEvents), not by Node up front.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => void handle(req, res));
 
   return {
     options: o,
     metrics,
     server,
     get ready() {
-      return ready && !closing;
+      return kafkaState.available && !closing;
     },
     async listen() {
       // While connecting, the gateway reports the failures itself: kafkajs' own lines go to debug meanwhile.
-      kafka = await createGatewayKafka(o, o.logger, () => !ready);
+      kafka = await (seams.kafka ?? createGatewayKafka)(o, o.logger, () => !kafkaState.connected);
       return new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(o.port, o.host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           log?.info(
-            { host: address.address, port: address.port, topic: o.topic, endpoints: ENDPOINTS },
+            {
+              host: address.address,
+              port: address.port,
+              topic: o.topic,
+              endpoints: ENDPOINTS,
+              tls: o.tlsCertFile !== undefined,
+              clientCertificates: o.tlsCaFile !== undefined,
+              apiKeys: auth.enabled,
+            },
             'listening',
           );
           void connect();
@@ -269,7 +402,7 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
       });
     },
     waitUntilReady(timeoutMs = 30_000) {
-      if (ready) return Promise.resolve();
+      if (kafkaState.connected) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           readyWaiters.delete(done);
@@ -300,7 +433,7 @@ export function createIngestGateway(input: OptionInput<typeof GATEWAY_OPTIONS.sp
       }
       server.closeAllConnections();
       await stopped;
-      ready = false;
+      kafkaState.disconnected();
       await producer?.disconnect().catch(() => undefined);
       log?.info({}, 'closed');
     },

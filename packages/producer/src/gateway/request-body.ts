@@ -29,11 +29,22 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads the whole body, failing fast (before buffering it) when it is larger than `limit` bytes. */
+/** The client went away (or the request timed out and Node closed the connection) before the body ended. */
+export class RequestAbortedError extends Error {
+  constructor() {
+    super('the connection closed before the request body ended');
+  }
+}
+
+/**
+ * Reads the whole body, failing fast (before buffering it) when it is larger than `limit` bytes, and with
+ * RequestAbortedError when the connection closes first.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
+    let ended = false;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -47,8 +58,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks, size));
+    });
     req.once('error', reject);
+    req.once('close', () => {
+      if (!ended) reject(new RequestAbortedError());
+    });
   });
 }
 

@@ -158,6 +158,36 @@ describe('ingest gateway against a real broker', () => {
     expect(wrongType.status).toBe(415);
   });
 
+  it('answers 413 naming the event for a record over maxRecordBytes, and writes derived event ids', async () => {
+    const big = asJson(event(30, { userAgent: 'a'.repeat(3_000) }));
+    const g = createIngestGateway({ brokers, topic, port: 0, maxRecordBytes: 2048, deriveEventId: true });
+    try {
+      const { port } = await g.listen();
+      await g.waitUntilReady(60_000);
+      const url = `http://127.0.0.1:${port}`;
+      const tooBig = await post(url, JSON.stringify([asJson(event(31)), big]), 'application/json');
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.body.results[1]).toMatchObject({
+        index: 1,
+        ok: false,
+        code: 'TRIB_PRODUCER_RECORD_TOO_LARGE',
+      });
+      const { event_id: _, ...anonymous } = asJson(event(32));
+      const res = await fetch(`${url}/v1/events`, {
+        method: 'POST',
+        body: JSON.stringify([anonymous]),
+        headers: { 'content-type': 'application/json', 'idempotency-key': `${topic}-req` },
+      });
+      expect(res.status).toBe(200);
+      const derived = ((await res.json()) as GatewayAnswer).results[0]!.eventId!;
+      expect(derived).toMatch(/^[0-9a-f-]{36}$/);
+      const records = await readTopic(brokers, topic, 7);
+      expect(records.map((r) => decodeClickstreamEvent(r.value).eventId)).toContain(derived);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('reports health and Prometheus metrics from its own registry', async () => {
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
@@ -167,7 +197,7 @@ describe('ingest gateway against a real broker', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/tributary_gateway_requests_total\{status="200"\} [1-9]/);
     expect(metrics).toMatch(/tributary_gateway_requests_total\{status="400"\} [1-9]/);
-    expect(metrics).toMatch(/tributary_gateway_requests_total\{status="413"\} 1/);
+    expect(metrics).toMatch(/tributary_gateway_requests_total\{status="413"\} [1-9]/);
     expect(metrics).toMatch(/tributary_gateway_kafka_ack_latency_seconds_count [1-9]/);
     expect(metrics).toContain('tributary_gateway_backpressure_rejections_total');
     // Default process metrics: event-loop delay, heap, RSS.
@@ -176,7 +206,7 @@ describe('ingest gateway against a real broker', () => {
     expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
   });
 
-  it('answers 503 with Retry-After when the in-flight limit cannot take the request', async () => {
+  it('answers 429 with Retry-After when the in-flight limit cannot take the request', async () => {
     const small = createIngestGateway({
       brokers,
       topic,
@@ -193,7 +223,7 @@ describe('ingest gateway against a real broker', () => {
         JSON.stringify([1, 2, 3].map((i) => asJson(event(i + 100)))),
         'application/json',
       );
-      expect(res.status).toBe(503);
+      expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('3');
       expect(res.body.error).toMatch(/backpressure/);
       expect(res.body).toMatchObject({ code: 'TRIB_PRODUCER_BACKPRESSURE' });
