@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Installs the Debian packages the test suite drives for real: Prometheus (`prometheus`, `promtool`) for the
- * alert-rule tests and the scrape test, and Chromium for the dashboard's browser test. Runs first in `npm test`;
+ * alert-rule tests and the scrape test, Chromium for the dashboard's browser test, and OpenSSL for the certificates
+ * of the gateway's TLS tests. Runs first in `npm test`;
  * does nothing when they are already installed. Needs root (or password-less sudo) and Debian's package mirror.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ const REQUIRED = [
   { pkg: 'prometheus', binary: '/usr/bin/promtool' },
   { pkg: 'prometheus', binary: '/usr/bin/prometheus' },
   { pkg: 'chromium', binary: '/usr/bin/chromium' },
+  { pkg: 'openssl', binary: '/usr/bin/openssl' },
 ];
 
 const missing = [...new Set(REQUIRED.filter((r) => !existsSync(r.binary)).map((r) => r.pkg))];
@@ -22,7 +24,7 @@ if (!isRoot && !sudo) {
   console.error(
     `Missing system packages: ${missing.join(', ')}. Install them with\n` +
       `  sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n` +
-      `(the alert-rule tests need promtool, the scrape test prometheus, the dashboard test chromium).`,
+      `(the alert-rule tests need promtool, the scrape test prometheus, the dashboard test chromium, the gateway TLS tests openssl).`,
   );
   process.exit(1);
 }
