@@ -11,7 +11,9 @@ import { checkJava, type JavaInfo } from './runtime/java.js';
 import { keepOnExit } from './runtime/process-group.js';
 import { isSameServer, readState, writeState, type ServiceState } from './runtime/state-file.js';
 import { killOnExitWithRestarts, stopRecordedServer } from './runtime/stop-server.js';
-import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
+import { assertTrustedDirectory } from './runtime/path-safety.js';
+import { removeTree } from './runtime/service-directory.js';
+import { unprivilegedUser } from './runtime/unprivileged-user.js';
 import { esUrl } from './elasticsearch/health.js';
 import { readAccess } from './elasticsearch/security.js';
 import { kafkaBrokers, reusableElasticsearch, reusableKafka } from './reuse.js';
@@ -75,8 +77,10 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
     const ownsDataRoot = o.dataDir === undefined;
     dataRoot = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'tributary-devstack-')));
     await mkdir(dataRoot, { recursive: true });
-    // Elasticsearch runs as `nobody` when we are root: it must be able to traverse the data root.
-    const runAs = startEsToo ? await elasticsearchRunAs() : undefined;
+    // When we are root both servers run as `nobody`: root prepares their directories inside a data root only root
+    // can change, and `nobody` must be able to traverse it.
+    const runAs = await unprivilegedUser();
+    if (runAs !== undefined) await assertTrustedDirectory(dataRoot, 'data directory (dataDir)');
     if (ownsDataRoot) await chmod(dataRoot, 0o755);
     else if (runAs !== undefined) await chmod(dataRoot, ((await stat(dataRoot)).mode & 0o7777) | 0o001);
     const record = async (state: ServiceState): Promise<void> => {
@@ -99,6 +103,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
           overrides: o.kafkaProperties,
           timeoutMs: o.startTimeoutMs,
           stopTimeoutMs: o.stopTimeoutMs,
+          runAs,
         });
         await record({
           service: 'kafka',
@@ -119,6 +124,7 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
             javaCommand: o.javaCommand,
             libsDir: kafkaLibs.libsDir,
             heap: o.kafkaHeap,
+            ...(runAs === undefined ? {} : { runAs }),
           },
         });
         kafka = {
@@ -197,7 +203,11 @@ export async function startDevstack(options: DevstackOptions = {}): Promise<Devs
       }
     } catch (error) {
       await stopStarted().catch(() => undefined);
-      if (ownsDataRoot) await rm(dataRoot, { recursive: true, force: true }).catch(() => undefined);
+      if (ownsDataRoot) {
+        const remove =
+          runAs === undefined ? rm(dataRoot, { recursive: true, force: true }) : removeTree(dataRoot);
+        await remove.catch(() => undefined);
+      }
       throw error;
     }
   }

@@ -13,6 +13,7 @@ export const DEVSTACK_ERROR_CODES = {
   NOT_RUNNING: 'TRIB_DEVSTACK_NOT_RUNNING',
   NOT_MANAGED: 'TRIB_DEVSTACK_NOT_MANAGED',
   SMOKE_FAILED: 'TRIB_DEVSTACK_SMOKE_FAILED',
+  UNSAFE_PATH: 'TRIB_DEVSTACK_UNSAFE_PATH',
 } as const;
 
 export type DevstackErrorCode = (typeof DEVSTACK_ERROR_CODES)[keyof typeof DEVSTACK_ERROR_CODES];
@@ -29,6 +30,8 @@ export interface DevstackErrorDetails {
   service?: string;
   /** Last lines of the server's logs, for `TRIB_DEVSTACK_START_FAILED` / `TRIB_DEVSTACK_START_TIMEOUT`. */
   logTail?: string[];
+  /** The file or directory at fault, for `TRIB_DEVSTACK_UNSAFE_PATH`. */
+  path?: string;
 }
 
 /** Base error of the package: a stable `code`, a `retriable` flag and the original error as `cause`. */
@@ -39,6 +42,7 @@ export class DevstackError extends Error {
   readonly port: number | undefined;
   readonly service: string | undefined;
   readonly logTail: string[];
+  readonly path: string | undefined;
 
   constructor(code: DevstackErrorCode, message: string, details: DevstackErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +53,7 @@ export class DevstackError extends Error {
     this.port = details.port;
     this.service = details.service;
     this.logTail = details.logTail ?? [];
+    this.path = details.path;
   }
 }
 

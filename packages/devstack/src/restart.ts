@@ -22,7 +22,7 @@ import {
   type ServiceState,
 } from './runtime/state-file.js';
 import { killOnExitWithRestarts } from './runtime/stop-server.js';
-import { elasticsearchRunAs } from './runtime/unprivileged-user.js';
+import { unprivilegedUser } from './runtime/unprivileged-user.js';
 import type { ElasticsearchHandle, KafkaHandle, Restarted, RestartInfo } from './types.js';
 
 /**
@@ -119,7 +119,12 @@ async function restartService(
   };
   const started =
     launch.service === 'kafka'
-      ? await launchKafka({ ...common, javaCommand: launch.javaCommand, libsDir: launch.libsDir })
+      ? await launchKafka({
+          ...common,
+          javaCommand: launch.javaCommand,
+          libsDir: launch.libsDir,
+          runAs: launch.runAs,
+        })
       : await launchElasticsearch({
           ...common,
           home: launch.home,
@@ -197,6 +202,7 @@ async function launchFromOptions(
   const resolve = { cacheDir: o.cacheDir, version: state.version, mavenCommand: o.mavenCommand, log };
   if (state.service === 'kafka') {
     const { libsDir } = await resolveKafka({ ...resolve, timeoutMs: o.resolveTimeoutMs });
+    // Devstacks that wrote no launch record ran Kafka as themselves (root included): its files are theirs.
     return { service: 'kafka', javaCommand: o.javaCommand, libsDir, heap: o.kafkaHeap };
   }
   const java = await checkJava(o.javaCommand);
@@ -211,7 +217,7 @@ async function launchFromOptions(
     javaHome: java.home,
     timeoutMs: o.resolveTimeoutMs,
   });
-  const runAs = await elasticsearchRunAs();
+  const runAs = await unprivilegedUser();
   return {
     service: 'elasticsearch',
     home,

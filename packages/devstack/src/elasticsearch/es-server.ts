@@ -1,8 +1,11 @@
-import { access, chown, cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
+import { childEnvironment } from '../runtime/child-environment.js';
+import { writeFileSafely } from '../runtime/path-safety.js';
 import { launchServer } from '../runtime/server-process.js';
-import { findUntraversable } from '../runtime/unprivileged-user.js';
+import { handOverTree, prepareDirectory, prepareFile, removeTree } from '../runtime/service-directory.js';
+import { assertReachable, type RunAs } from '../runtime/unprivileged-user.js';
 import { esUrl, isElasticsearchHealthy } from './health.js';
 import { rewriteJvmOptions } from './jvm-options.js';
 import { readAccess, SECURITY_SETTINGS, setUpSecurity, type ElasticsearchSecurity } from './security.js';
@@ -23,8 +26,11 @@ export interface ElasticsearchStartInput {
   settings: Readonly<Record<string, string>>;
   timeoutMs: number;
   stopTimeoutMs: number;
-  /** Run as this user (Elasticsearch refuses to run as root); its directories are chowned to it. */
-  runAs: { uid: number; gid: number } | undefined;
+  /**
+   * Run as this user when we are root (Elasticsearch refuses to run as root): its config, data, logs and tmp
+   * directories are then its own, the service directory, stdout.log and the password file root's.
+   */
+  runAs: RunAs | undefined;
   /** Called with the pid once the launcher is spawned, before the node is healthy. */
   onSpawn?: (pid: number) => Promise<void>;
   /** Security and HTTP TLS are on, with these certificates and credentials (made by {@link startElasticsearch}). */
@@ -35,15 +41,6 @@ export interface StartedElasticsearch {
   pid: number;
   startupMs: number;
   logFiles: string[];
-}
-
-async function chownTree(path: string, uid: number, gid: number): Promise<void> {
-  await chown(path, uid, gid);
-  for (const entry of await readdir(path, { withFileTypes: true })) {
-    const child = join(path, entry.name);
-    if (entry.isDirectory()) await chownTree(child, uid, gid);
-    else await chown(child, uid, gid);
-  }
 }
 
 /** The directories and files of a node in its service directory. */
@@ -71,11 +68,31 @@ export async function startElasticsearch(
   input: Omit<ElasticsearchStartInput, 'security'> & { secure: boolean },
 ): Promise<StartedElasticsearch & { security: ElasticsearchSecurity | undefined }> {
   const { configDir, dataDir, logsDir, tmpDir, stdoutFile } = elasticsearchFiles(input.serviceDir);
-  for (const dir of [dataDir, logsDir, tmpDir]) await mkdir(dir, { recursive: true });
-  await cp(join(input.home, 'config'), configDir, { recursive: true });
   const jvmOptions = join(configDir, 'jvm.options');
-  await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
-  await writeFile(stdoutFile, '');
+  const { runAs } = input;
+  if (runAs === undefined) {
+    for (const dir of [dataDir, logsDir, tmpDir]) await mkdir(dir, { recursive: true });
+    await cp(join(input.home, 'config'), configDir, { recursive: true });
+    await writeFile(jvmOptions, rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir }));
+    await writeFile(stdoutFile, '');
+  } else {
+    // Root's service directory; the node's own directories; a fresh config made by root, handed over below.
+    await prepareDirectory(input.serviceDir, 'root', runAs);
+    for (const dir of [dataDir, logsDir, tmpDir]) await prepareDirectory(dir, 'user', runAs);
+    await removeTree(configDir);
+    await mkdir(configDir, { mode: 0o755 });
+    await cp(join(input.home, 'config'), configDir, {
+      recursive: true,
+      errorOnExist: true,
+      force: false,
+      verbatimSymlinks: true,
+    });
+    const rewritten = rewriteJvmOptions(await readFile(jvmOptions, 'utf8'), { logsDir, dataDir });
+    await writeFileSafely(jvmOptions, rewritten, { mode: 0o644, owners: [0] });
+    await prepareFile(stdoutFile, 'root', runAs);
+    await writeFileSafely(stdoutFile, '', { mode: 0o644, owners: [0] });
+    await prepareFile(join(input.serviceDir, 'elastic.password'), 'root', runAs);
+  }
   const security = input.secure
     ? await setUpSecurity({
         home: input.home,
@@ -84,20 +101,9 @@ export async function startElasticsearch(
         serviceDir: input.serviceDir,
       })
     : undefined;
-  if (input.runAs !== undefined) {
-    for (const path of [input.home, input.serviceDir]) {
-      const blocked = await findUntraversable(path);
-      if (blocked !== undefined) {
-        throw new DevstackError(
-          DEVSTACK_ERROR_CODES.START_FAILED,
-          `Elasticsearch runs as uid ${input.runAs.uid} (it refuses to run as root) and cannot reach ${path}: ` +
-            `${blocked} is not traversable by other users. Fix: \`chmod o+x ${blocked}\`, or keep the cache and ` +
-            'data outside it (cacheDir / TRIBUTARY_DEVSTACK_CACHE, dataDir / TRIBUTARY_DEVSTACK_DATA).',
-          { service: 'elasticsearch' },
-        );
-      }
-    }
-    await chownTree(input.serviceDir, input.runAs.uid, input.runAs.gid);
+  if (runAs !== undefined) {
+    await assertReachable('elasticsearch', runAs, [input.home, input.serviceDir]);
+    await handOverTree(configDir, runAs);
   }
   return { ...(await launchElasticsearch({ ...input, security })), security };
 }
@@ -132,15 +138,17 @@ export async function launchElasticsearch(input: ElasticsearchStartInput): Promi
   const url = esUrl(input.port, input.security !== undefined);
   const credentials = input.security === undefined ? undefined : await readAccess(input.security);
   const serverLog = join(logsDir, `${settings['cluster.name'] ?? 'elasticsearch'}.log`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ES_JAVA_HOME: input.javaHome,
-    ES_PATH_CONF: configDir,
-    ES_TMPDIR: tmpDir,
-    ES_JAVA_OPTS: `-Xms${input.heap} -Xmx${input.heap} -Dtributary.devstack=elasticsearch`,
-    HOME: input.serviceDir,
-  };
-  delete env['JAVA_TOOL_OPTIONS'];
+  const env = childEnvironment({
+    inherited: process.env,
+    unprivileged: input.runAs !== undefined,
+    set: {
+      ES_JAVA_HOME: input.javaHome,
+      ES_PATH_CONF: configDir,
+      ES_TMPDIR: tmpDir,
+      ES_JAVA_OPTS: `-Xms${input.heap} -Xmx${input.heap} -Dtributary.devstack=elasticsearch`,
+      HOME: input.serviceDir,
+    },
+  });
   const launched = await launchServer({
     service: 'elasticsearch',
     command: join(input.home, 'bin', 'elasticsearch'),

@@ -1,7 +1,7 @@
-import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
-import { resolveIntoCache } from '../runtime/cache.js';
+import { makeWorldReadable, resolveIntoCache } from '../runtime/cache.js';
 import { assertFreeSpace, checkMaven, runCommand, runMaven } from '../runtime/maven.js';
 
 export interface ResolveInput {
@@ -37,17 +37,6 @@ async function extract(zip: string, into: string, javaHome: string | undefined):
     `Could not extract ${zip} with unzip or ${jar}. Fix: install unzip or a full JDK (with the jar tool).\n` +
       `${unzip.output.trim()}\n${jarResult.output.trim()}`,
   );
-}
-
-/** Makes a tree readable (and directories traversable) by everyone: ES may run as `nobody`. */
-async function makeWorldReadable(dir: string): Promise<void> {
-  await chmod(dir, 0o755);
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await makeWorldReadable(path);
-    else if (entry.isFile())
-      await chmod(path, dir.endsWith('/bin') || entry.name.endsWith('.so') ? 0o755 : 0o644);
-  }
 }
 
 /**

@@ -1,8 +1,12 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
+import { childEnvironment } from '../runtime/child-environment.js';
 import { runCommand } from '../runtime/maven.js';
+import { writeFileSafely } from '../runtime/path-safety.js';
 import { launchServer } from '../runtime/server-process.js';
+import { prepareDirectory, prepareFile } from '../runtime/service-directory.js';
+import { assertReachable, type RunAs } from '../runtime/unprivileged-user.js';
 import { isKafkaHealthy } from './health.js';
 import { kafkaLog4jProperties, kafkaServerProperties, randomClusterId } from './server-properties.js';
 
@@ -16,6 +20,11 @@ export interface KafkaLaunchInput {
   heap: string;
   timeoutMs: number;
   stopTimeoutMs: number;
+  /**
+   * Run as this user when we are root (see `unprivilegedUser`); its data directory and log file are then its own,
+   * the configuration files root's.
+   */
+  runAs: RunAs | undefined;
   /** Called with the pid once the JVM is spawned, before it is healthy. */
   onSpawn?: (pid: number) => Promise<void>;
 }
@@ -59,21 +68,56 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
+/**
+ * The service directory of a broker run as `runAs` by root: the directory, `server.properties` and
+ * `log4j.properties` root's; `data/` and `server.log` the broker's. Made without following links (see
+ * service-directory.ts); the configuration is written with O_NOFOLLOW.
+ */
+async function prepareAsRoot(
+  input: KafkaStartInput,
+  runAs: RunAs,
+  config: { properties: string; log4j: string },
+): Promise<void> {
+  const { dataDir, propertiesFile, log4jFile, serverLog, stdoutFile } = kafkaFiles(input.serviceDir);
+  await prepareDirectory(input.serviceDir, 'root', runAs);
+  await prepareDirectory(dataDir, 'user', runAs);
+  for (const [file, content] of [
+    [propertiesFile, config.properties],
+    [log4jFile, config.log4j],
+  ] as const) {
+    await prepareFile(file, 'root', runAs);
+    await writeFileSafely(file, content, { mode: 0o644, owners: [0] });
+  }
+  await prepareFile(stdoutFile, 'root', runAs);
+  await prepareFile(serverLog, 'user', runAs);
+  await assertReachable('kafka', runAs, [input.libsDir, input.serviceDir]);
+}
+
+/** The environment of the broker and of the storage tool: ours, or only what they need when run as `runAs`. */
+function kafkaEnvironment(input: KafkaLaunchInput): NodeJS.ProcessEnv | undefined {
+  if (input.runAs === undefined) return undefined;
+  return childEnvironment({ inherited: process.env, unprivileged: true, set: { HOME: input.serviceDir } });
+}
+
 /** Formats the KRaft storage and starts a single-node broker+controller; resolves once a metadata request succeeds. */
 export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> {
   const { dataDir, propertiesFile, log4jFile, serverLog } = kafkaFiles(input.serviceDir);
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(
-    propertiesFile,
-    kafkaServerProperties({
-      port: input.port,
-      controllerPort: input.controllerPort,
-      logDir: dataDir,
-      autoCreateTopics: input.autoCreateTopics,
-      overrides: input.overrides,
-    }),
-  );
-  await writeFile(log4jFile, kafkaLog4jProperties(serverLog));
+  const properties = kafkaServerProperties({
+    port: input.port,
+    controllerPort: input.controllerPort,
+    logDir: dataDir,
+    autoCreateTopics: input.autoCreateTopics,
+    overrides: input.overrides,
+  });
+  const log4j = kafkaLog4jProperties(serverLog);
+  if (input.runAs === undefined) {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(propertiesFile, properties);
+    await writeFile(log4jFile, log4j);
+  } else {
+    await prepareAsRoot(input, input.runAs, { properties, log4j });
+  }
+  const env = kafkaEnvironment(input);
 
   // A kept dataDir is formatted already (with its own cluster id): start on it as is.
   if (!(await exists(join(dataDir, 'meta.properties')))) {
@@ -91,7 +135,12 @@ export async function startKafka(input: KafkaStartInput): Promise<StartedKafka> 
         '-c',
         propertiesFile,
       ],
-      { cwd: input.serviceDir, timeoutMs: input.timeoutMs },
+      {
+        cwd: input.serviceDir,
+        timeoutMs: input.timeoutMs,
+        ...(env === undefined ? {} : { env }),
+        runAs: input.runAs,
+      },
     );
     if (format.code !== 0) {
       const logTail = format.output.trim().split('\n').slice(-30);
@@ -123,6 +172,7 @@ export async function launchKafka(input: KafkaLaunchInput): Promise<StartedKafka
     }
   }
   const brokers = [`127.0.0.1:${input.port}`];
+  const env = kafkaEnvironment(input);
   const launched = await launchServer({
     service: 'kafka',
     command: input.javaCommand,
@@ -140,6 +190,8 @@ export async function launchKafka(input: KafkaLaunchInput): Promise<StartedKafka
       propertiesFile,
     ],
     cwd: input.serviceDir,
+    ...(env === undefined ? {} : { env }),
+    ...(input.runAs === undefined ? {} : { uid: input.runAs.uid, gid: input.runAs.gid }),
     stdoutFile,
     logFiles: [serverLog],
     isHealthy: () => isKafkaHealthy(brokers, 2000),

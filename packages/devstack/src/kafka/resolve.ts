@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveIntoCache } from '../runtime/cache.js';
+import { makeWorldReadable, resolveIntoCache } from '../runtime/cache.js';
 import { assertFreeSpace, checkMaven, runMaven } from '../runtime/maven.js';
 import { kafkaPom } from './pom.js';
 
@@ -37,6 +37,8 @@ export async function resolveKafka(input: ResolveInput): Promise<{ libsDir: stri
         `Kafka ${input.version}`,
         { cwd: temp, timeoutMs: input.timeoutMs },
       );
+      // Kafka runs as `nobody` when we are root, whatever root's umask.
+      await makeWorldReadable(join(temp, 'libs'));
     },
   );
   return { libsDir: join(dir, 'libs'), downloaded };

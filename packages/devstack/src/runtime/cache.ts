@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 
@@ -56,5 +56,19 @@ export async function resolveIntoCache(
     return { dir, downloaded: true };
   } finally {
     await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes a cache entry being built readable (and its directories traversable) by everyone: the servers run as
+ * `nobody` when we are root. Files in `bin/` and `.so` libraries stay executable.
+ */
+export async function makeWorldReadable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await makeWorldReadable(path);
+    else if (entry.isFile())
+      await chmod(path, dir.endsWith('/bin') || entry.name.endsWith('.so') ? 0o755 : 0o644);
   }
 }

@@ -15,7 +15,14 @@ export interface CommandResult {
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {},
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    /** Run as this user and group (a tool working on a server's files when we are root). */
+    runAs?: { uid: number; gid: number } | undefined;
+  } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = execFile(
@@ -26,6 +33,7 @@ export function runCommand(
         timeout: options.timeoutMs ?? 0,
         env: options.env ?? process.env,
         maxBuffer: 32 * 1024 * 1024,
+        ...(options.runAs === undefined ? {} : { uid: options.runAs.uid, gid: options.runAs.gid }),
       },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`;

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 import { tailFiles } from './log-tail.js';
+import { openRegularFile } from './path-safety.js';
 import { killOnExit, stopProcessGroup } from './process-group.js';
+import { isRoot } from './unprivileged-user.js';
 
 /** How to launch one server process and tell when it is healthy. */
 export interface ServerLaunch {
@@ -12,10 +15,13 @@ export interface ServerLaunch {
   args: readonly string[];
   cwd: string;
   env?: NodeJS.ProcessEnv;
-  /** Run as this user/group (Elasticsearch refuses to run as root). */
+  /** Run as this user/group (when we are root: Elasticsearch refuses to run as root, Kafka needs no root rights). */
   uid?: number;
   gid?: number;
-  /** stdout and stderr of the process go here. */
+  /**
+   * stdout and stderr of the process go here (appended). As root it is opened without following a link and must be
+   * a plain file of root or of `uid`.
+   */
   stdoutFile: string;
   /** Server logs tailed into the error when the start fails. */
   logFiles: readonly string[];
@@ -51,7 +57,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function launchServer(launch: ServerLaunch): Promise<LaunchedServer> {
   const tailLines = launch.tailLines ?? 30;
   const logs = [...launch.logFiles, launch.stdoutFile];
-  const fd = openSync(launch.stdoutFile, 'a', 0o644);
+  const appendFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
+  const stdout = isRoot()
+    ? await openRegularFile(launch.stdoutFile, appendFlags, 0o644, [
+        0,
+        ...(launch.uid === undefined ? [] : [launch.uid]),
+      ])
+    : await open(launch.stdoutFile, 'a', 0o644);
   const started = performance.now();
   let exit: string | undefined;
   let child;
@@ -60,19 +72,20 @@ export async function launchServer(launch: ServerLaunch): Promise<LaunchedServer
       cwd: launch.cwd,
       env: launch.env ?? process.env,
       detached: true,
-      stdio: ['ignore', fd, fd],
+      stdio: ['ignore', stdout.fd, stdout.fd],
       ...(launch.uid === undefined ? {} : { uid: launch.uid }),
       ...(launch.gid === undefined ? {} : { gid: launch.gid }),
     });
+    // Listening before anything is awaited: a spawn error (e.g. ENOENT) is emitted on the next tick.
+    child.once('error', (error) => {
+      exit = `could not be spawned: ${error.message}`;
+    });
+    child.once('exit', (code, signal) => {
+      exit = signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`;
+    });
   } finally {
-    closeSync(fd);
+    await stdout.close();
   }
-  child.once('error', (error) => {
-    exit = `could not be spawned: ${error.message}`;
-  });
-  child.once('exit', (code, signal) => {
-    exit = signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`;
-  });
   child.unref();
   // 'error' (e.g. ENOENT) is emitted on the next tick; give it a chance before polling.
   await sleep(0);

@@ -11,6 +11,8 @@ export interface KafkaLaunchRecord {
   /** `<cache>/kafka-<version>/libs`. */
   libsDir: string;
   heap: string;
+  /** The user it runs as when the devstack runs as root (absent: as the devstack's own user). */
+  runAs?: { uid: number; gid: number };
 }
 
 /** How an Elasticsearch node was launched: what a restart needs besides its service directory and ports. */

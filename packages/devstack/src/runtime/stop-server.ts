@@ -2,14 +2,20 @@ import { rm, rmdir } from 'node:fs/promises';
 import { publish } from '../diagnostics.js';
 import { isGroupAlive, keepOnExit, killOnExit, stopProcessGroup } from './process-group.js';
 import { isOurServer, SERVER_MARKERS } from './process-identity.js';
+import { removeTree } from './service-directory.js';
 import { readState, readStateSync, removeState, successorPid, type ServiceState } from './state-file.js';
+import { isRoot } from './unprivileged-user.js';
 
-/** Removes a service directory, and the data root when it became empty and the devstack created it. */
+/**
+ * Removes a service directory, and the data root when it became empty and the devstack created it. As root,
+ * without following anything: the directories of the user a server ran as are emptied as that user.
+ */
 async function removeServiceDir(
   state: Pick<ServiceState, 'serviceDir' | 'dataRoot' | 'ownsDataRoot'>,
 ): Promise<void> {
   if (!state.ownsDataRoot) return;
-  await rm(state.serviceDir, { recursive: true, force: true });
+  if (isRoot()) await removeTree(state.serviceDir);
+  else await rm(state.serviceDir, { recursive: true, force: true });
   await rmdir(state.dataRoot).catch(() => undefined);
 }
 

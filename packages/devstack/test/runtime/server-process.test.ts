@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,18 @@ describe('launchServer', () => {
       'FATAL bad setting',
     ]);
     expect(message).toContain('FATAL bad setting');
+  });
+
+  it('as root, appends its output through no symbolic link', async () => {
+    expect(process.getuid?.()).toBe(0);
+    const target = join(dir, 'precious');
+    await writeFile(target, 'root only\n');
+    await symlink(target, join(dir, 'linked.stdout.log'));
+    await expect(launch('linked', 'exit 0')).rejects.toMatchObject({
+      code: 'TRIB_DEVSTACK_UNSAFE_PATH',
+      path: join(dir, 'linked.stdout.log'),
+    });
+    expect(await readFile(target, 'utf8')).toBe('root only\n');
   });
 
   it('fails with START_FAILED when the command cannot be spawned', async () => {

@@ -2,11 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { elasticsearchRunAs, findUntraversable } from '../../src/runtime/unprivileged-user.js';
+import { unprivilegedUser, findUntraversable } from '../../src/runtime/unprivileged-user.js';
 
-describe('elasticsearchRunAs', () => {
+describe('unprivilegedUser', () => {
   it('runs as ourselves when not root', async () => {
-    expect(await elasticsearchRunAs(1000)).toBeUndefined();
+    expect(await unprivilegedUser(1000)).toBeUndefined();
   });
 
   it('runs as nobody from /etc/passwd when root', async () => {
@@ -17,8 +17,8 @@ describe('elasticsearchRunAs', () => {
         passwd,
         'root:x:0:0:root:/root:/bin/bash\nnobody:x:65000:65001:nobody:/nonexistent:/usr/sbin/nologin\n',
       );
-      expect(await elasticsearchRunAs(0, passwd)).toEqual({ uid: 65000, gid: 65001 });
-      expect(await elasticsearchRunAs(0, join(dir, 'missing'))).toEqual({ uid: 65534, gid: 65534 });
+      expect(await unprivilegedUser(0, passwd)).toEqual({ uid: 65000, gid: 65001 });
+      expect(await unprivilegedUser(0, join(dir, 'missing'))).toEqual({ uid: 65534, gid: 65534 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
