@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +47,9 @@ export async function startSecuredKafka(tools: {
     `-importcert -alias broker -file broker.pem -keystore broker.p12 ${pass}`,
   ])
     await run(keytool, command.split(' '), { cwd: dir });
+  // Run as root, the devstack starts Kafka as an unprivileged user: it must reach the data and read the keystore.
+  await chmod(dir, 0o755);
+  await chmod(join(dir, 'broker.p12'), 0o644);
 
   const ports = new Set<number>();
   while (ports.size < 3) ports.add(await findFreePort());
