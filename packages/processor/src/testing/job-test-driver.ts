@@ -295,22 +295,21 @@ export class JobTestDriver {
       );
     }
     for (const loader of this.#loaders) await loader.start();
-    const slotContext = {
-      stageId: '',
-      outputs: o.outputs,
-      partitionCounts: setup.partitionCounts,
-      maxMessageBytes: setup.maxMessageBytes,
-      metrics: this.#metrics,
-      now: o.now,
-      outputSinks: o.outputSinks,
-    };
     this.#stages = definitions.map(
       (def) =>
         new DriverStage(def, {
           topics: this.#topics,
           options: o,
           metrics: this.#metrics,
-          slotContext: { ...slotContext, stageId: def.id },
+          slotContext: {
+            stageId: def.id,
+            outputs: o.outputs,
+            partitionCounts: setup.partitionCounts,
+            maxMessageBytes: setup.maxMessageBytes,
+            metrics: this.#metrics,
+            now: o.now,
+            outputSinks: o.outputSinks,
+          },
         }),
     );
     for (const stage of this.#stages) stage.open();
