@@ -96,6 +96,22 @@ describe.each(packageDirs)('packages/%s', (dir) => {
     );
     expect((JSON.parse(exported) as string[]).length).toBeGreaterThan(1);
 
+    // Every other subpath of the exports map (e.g. @tributary/processor/testing) imports too.
+    for (const subpath of Object.keys(manifest.exports)) {
+      if (subpath === '.' || subpath === './package.json') continue;
+      const specifier = `${manifest.name}${subpath.slice(1)}`;
+      const { stdout: names } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('${specifier}'); console.log(JSON.stringify(Object.keys(m)));`,
+        ],
+        { cwd: project },
+      );
+      expect((JSON.parse(names) as string[]).length, specifier).toBeGreaterThan(0);
+    }
+
     if (manifest.files.includes('prometheus')) {
       const rules = await readFile(
         join(project, 'node_modules', manifest.name, 'prometheus', 'alerts.yml'),

@@ -39,6 +39,8 @@ export const PROCESSOR_ERROR_CODES = {
   STAGE_FAILED: 'TRIB_PROC_STAGE_FAILED',
   /** Runtime: a call the job's current state does not allow (e.g. `start()` twice). */
   INVALID_STATE: 'TRIB_PROC_INVALID_STATE',
+  /** Test driver: a topic, output or state store the job under test does not have. */
+  UNKNOWN_TOPIC: 'TRIB_PROC_UNKNOWN_TOPIC',
   /** Config: the configuration file cannot be read or parsed. */
   CONFIG_FILE_INVALID: 'TRIB_PROC_CONFIG_FILE_INVALID',
 } as const;

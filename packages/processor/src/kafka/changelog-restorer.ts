@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import { LiveEntries } from '../state/live-entries.js';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { offsetFromKafka } from './offsets.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';
@@ -47,9 +48,8 @@ export async function restoreChangelogs(
   partitions: readonly ChangelogPartition[],
   options: RestoreOptions,
 ): Promise<RestoreResult> {
-  const live = new Map<string, Map<string, ChangelogEntry>>();
+  const live = new Map<string, LiveEntries>();
   const target = new Map<string, number>();
-  const storeOf = new Map<string, string>();
   const assignment: Record<string, number[]> = {};
   const ends = new Map<string, Awaited<ReturnType<TopicAdmin['endOffsets']>>>();
   for (const p of partitions) {
@@ -57,10 +57,9 @@ export async function restoreChangelogs(
     if (topicEnds === undefined) ends.set(p.topic, (topicEnds = await admin.endOffsets(p.topic)));
     const end = topicEnds.find((o) => o.partition === p.partition);
     const key = changelogKey(p.topic, p.partition);
-    live.set(key, new Map());
+    live.set(key, new LiveEntries(p.store));
     if (end === undefined || end.high <= end.low) continue;
     target.set(key, end.high);
-    storeOf.set(key, p.store);
     (assignment[p.topic] ??= []).push(p.partition);
   }
   if (target.size === 0) return { entries: liveEntries(live), records: 0 };
@@ -105,13 +104,10 @@ export async function restoreChangelogs(
       eachBatch: async ({ batch }) => {
         const key = changelogKey(batch.topic, batch.partition);
         const latest = live.get(key);
-        const store = storeOf.get(key);
-        if (latest !== undefined && store !== undefined) {
+        if (latest !== undefined) {
           for (const m of batch.messages) {
             if (m.key === null) continue;
-            const entryKey = m.key.toString('utf8');
-            latest.delete(entryKey); // re-inserted last: the order of the last writes
-            if (m.value !== null) latest.set(entryKey, { store, key: entryKey, value: m.value });
+            latest.apply(m.key.toString('utf8'), m.value);
             records += 1;
           }
         }
@@ -133,8 +129,8 @@ export async function restoreChangelogs(
   }
 }
 
-function liveEntries(live: Map<string, Map<string, ChangelogEntry>>): Map<string, ChangelogEntry[]> {
+function liveEntries(live: Map<string, LiveEntries>): Map<string, ChangelogEntry[]> {
   const entries = new Map<string, ChangelogEntry[]>();
-  for (const [key, latest] of live) entries.set(key, [...latest.values()]);
+  for (const [key, latest] of live) entries.set(key, latest.entries());
   return entries;
 }

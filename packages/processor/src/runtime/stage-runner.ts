@@ -8,13 +8,14 @@ import { offsetFromKafka } from '../kafka/offsets.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
-import type { PartitionOffsets, TopicAdmin } from '../kafka/topic-admin.js';
+import type { TopicAdmin } from '../kafka/topic-admin.js';
 import { changelogTopic, transactionalId } from '../kafka/topic-names.js';
 import { LAG_REFRESH_MS, partitionLag } from '../metrics/consumer-lag.js';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import { sampleStage } from '../metrics/task-sample.js';
-import type { ChangelogEntry, PartitionTask } from '../task/partition-task.js';
+import type { ChangelogEntry } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
+import { checkRestoredProgress } from './restored-progress.js';
 import { TaskSlot } from './task-slot.js';
 import type { TaskSlotContext } from './task-slot.js';
 
@@ -359,7 +360,15 @@ export class StageRunner {
         task.restore(entries);
         // Read after fencing: the previous owner's last transaction is complete, so this offset is final.
         const committed = await admin.committedOffset(this.#def.id, topic, partition);
-        this.#checkRestoredProgress(task, partition, committed, logEnds);
+        checkRestoredProgress({
+          stageId: this.#def.id,
+          topic,
+          partition,
+          applied: task.lastAppliedOffset?.(),
+          committed,
+          logEnd: logEnds.find((o) => o.partition === partition)?.high,
+          guarantee: options.processingGuarantee,
+        });
         slots.set(
           partition,
           new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext),
@@ -404,46 +413,6 @@ export class StageRunner {
         );
       }
       await admin.growPartitions(changelog, inputCount);
-    }
-  }
-
-  /**
-   * After a task's restore: the input partition must still hold what the state has applied. A log that ends at or
-   * before the last applied offset, or (exactly-once, where the offset and the state commit together) a committed
-   * offset missing or at or below it, means the topic was recreated, truncated, or the group's offsets were reset or
-   * expired: consuming would silently skip every record below the restored progress, so the job stops instead.
-   */
-  #checkRestoredProgress(
-    task: PartitionTask,
-    partition: number,
-    committed: number | null,
-    logEnds: readonly PartitionOffsets[],
-  ): void {
-    const applied = task.lastAppliedOffset?.();
-    if (applied === undefined) return;
-    const topic = this.#def.inputTopic;
-    const end = logEnds.find((o) => o.partition === partition)?.high;
-    const where = `${topic} partition ${partition}`;
-    const reset =
-      `If ${topic} was deleted and recreated, reset the application (stop it, delete its consumer groups, ` +
-      `changelog and repartition topics) so that the state starts from the new log.`;
-    if (end !== undefined && end <= applied) {
-      throw new ProcessorError(
-        PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
-        `${where} ends at offset ${end} but stage ${this.#def.id}'s state has applied its records up to offset ` +
-          `${applied}: the topic was recreated or truncated. ${reset}`,
-      );
-    }
-    if (this.#deps.options.processingGuarantee !== 'exactly-once') return;
-    if (committed === null || committed <= applied) {
-      throw new ProcessorError(
-        PROCESSOR_ERROR_CODES.TOPIC_MISMATCH,
-        `group ${this.#def.id} has ${committed === null ? 'no committed offset' : `committed offset ${committed}`} ` +
-          `for ${where} but the state has applied its records up to offset ${applied} (the two commit together): ` +
-          `the topic was recreated, or the group's offsets were reset or expired. If the topic is the same, set ` +
-          `the group's offset back (kafka-consumer-groups --reset-offsets --group ${this.#def.id} --topic ` +
-          `${topic}:${partition} --to-offset ${applied + 1} --execute). ${reset}`,
-      );
     }
   }
 

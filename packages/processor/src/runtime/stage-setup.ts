@@ -6,6 +6,9 @@ import { changelogTopic } from '../kafka/topic-names.js';
 import type { StageSpec } from './stage-plan.js';
 import type { StageDefinition } from './stage-runner.js';
 
+/** The topic operations a stage setup needs: Kafka's `TopicAdmin`, or in-memory topics (the test driver). */
+export type StageTopics = Pick<TopicAdmin, 'partitionCount' | 'ensureTopics' | 'maxMessageBytes'>;
+
 /**
  * Prepares a job's stages one after the other, in plan order: learns each stage's input partition count, creates
  * its outputs and changelog topics (with `createTopics`), reads back what its runners need (output partition counts
@@ -17,12 +20,12 @@ export class StageSetup {
   /** `max.message.bytes` of every output topic, by topic. */
   readonly maxMessageBytes = new Map<string, number>();
   readonly #inputPartitions = new Map<string, number>();
-  readonly #admin: TopicAdmin;
+  readonly #admin: StageTopics;
   readonly #options: Pick<ResolvedStreamJobOptions, 'createTopics' | 'replicationFactor' | 'tables'>;
   readonly #tables: Record<string, EnrichmentTable<unknown>> = {};
 
   constructor(
-    admin: TopicAdmin,
+    admin: StageTopics,
     options: Pick<ResolvedStreamJobOptions, 'createTopics' | 'replicationFactor' | 'tables'>,
   ) {
     this.#admin = admin;
@@ -95,7 +98,7 @@ export class StageSetup {
  * a key's partials to another merge task than its earlier ones: refused, naming the topic and the way out.
  */
 async function checkMergeState(
-  admin: TopicAdmin,
+  admin: StageTopics,
   repartitionTopic: string,
   repartitionPartitions: number,
   changelogs: readonly TopicSpec[],

@@ -1,5 +1,6 @@
 import type { KafkaMessage } from '@tributary/kafka';
 import { offsetFromKafka } from '../kafka/offsets.js';
+import { headersToStrings } from '../kafka/record-headers.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
 import { summarizeOutputs } from '../metrics/output-summary.js';
@@ -264,17 +265,6 @@ class KafkaInputRecord implements InputRecord {
   get rawHeaders(): Readonly<RecordHeaders> {
     return (this.#m.headers ?? {}) as Readonly<RecordHeaders>;
   }
-}
-
-/** The first value of each header as a string; headers whose (first) value is null or absent are left out. */
-function headersToStrings(headers: KafkaMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined || headers === null) return out;
-  for (const [name, value] of Object.entries(headers)) {
-    const first: unknown = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined && first !== null) out[name] = String(first);
-  }
-  return out;
 }
 
 /**
