@@ -70,6 +70,7 @@ export { KeyedStore } from './state/keyed-store.js';
 export type { KeyedStoreOptions, StoreSize } from './state/keyed-store.js';
 export { DedupStore, DEDUP_DEFAULTS, DEDUP_VERDICTS } from './dedup/dedup-store.js';
 export type { DedupStoreOptions, DedupVerdict } from './dedup/dedup-store.js';
+export { FILTERED } from './engine/decoder.js';
 export type { Decoder, DecodeResult } from './engine/decoder.js';
 export { ENGINE_CHANNELS } from './engine/diagnostics.js';
 export { ENGINE_DEFAULTS } from './engine/options.js';
