@@ -135,6 +135,39 @@ export type {
   ClickstreamEnrichmentTables,
 } from './enrichment/clickstream-enrichment.js';
 
+// Stream DSL: a typed, declarative job compiled onto the engine tasks and createStreamJob
+export { streamJob } from './dsl/stream-job.js';
+export type { StreamJobBuilder } from './dsl/stream-job.js';
+export { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
+export { StreamPlan } from './dsl/stream-plan.js';
+export { PLAN_KINDS, DSL_OUTPUTS } from './dsl/planner.js';
+export type { PhysicalPlan, PlanKind } from './dsl/planner.js';
+export { EMIT_MODES } from './dsl/logical-plan.js';
+export type {
+  StreamJobSettings,
+  EventCodec,
+  SourceOptions,
+  KeySelector,
+  StringField,
+  WindowSettings,
+  DedupSettings,
+  EmitMode,
+  UpdateSettings,
+  SinkOptions,
+} from './dsl/logical-plan.js';
+export { tumbling, hopping, session } from './dsl/windows.js';
+export { table } from './dsl/table.js';
+export type { TableRef } from './dsl/table.js';
+export type { Duration, DurationUnit } from './dsl/duration.js';
+export { clickstreamCodec } from './dsl/clickstream-codec.js';
+export {
+  countAggregator as count,
+  sumAggregator as sum,
+  minAggregator as min,
+  maxAggregator as max,
+  avgAggregator as avg,
+} from './aggregate/builtins.js';
+
 // Reference clickstream app and its configuration
 export { createClickstreamApp } from './app/clickstream.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
