@@ -71,7 +71,7 @@ export const EMIT_MODES = ['final', 'updates'] as const;
 export type EmitMode = (typeof EMIT_MODES)[number];
 
 export interface UpdateSettings {
-  /** Early updates of open windows every this much processing time (single-stage jobs). @defaultValue '1s' */
+  /** Early updates of open windows every this much processing time (single-stage jobs). @defaultValue none */
   every?: Duration;
 }
 

@@ -47,10 +47,10 @@ export function planJob(plan: LogicalPlan): PhysicalPlan {
       `session windows need the input partitioned by the session key (${partitioned.why}): declare ` +
         `source(…, { partitionedBy }) with the same key, or keyBy(…, { inputPartitioned: true })`,
     );
-  if (!partitioned.matches && plan.emit.mode === 'updates')
+  if (!partitioned.matches && plan.emit.every !== undefined)
     throw invalidOption(
-      'emit',
-      `'updates' (early updates) needs a single-stage job, and this one re-keys (${partitioned.why})`,
+      'emit.every',
+      `(early updates) needs a single-stage job, and this one re-keys (${partitioned.why})`,
     );
   const side = {
     [DSL_OUTPUTS.late]: plan.sink.late === undefined ? `${appId}-late` : plan.sink.late,

@@ -135,15 +135,17 @@ export class AggregatedStream<R> {
   }
 
   /**
-   * `'final'` (the default): a window's result when the watermark passes its end — final when `allowedLateness`
-   * is 0. `'updates'`: also early updates of open windows every `every` of processing time (single-stage jobs).
+   * `'final'` (the default): each window once, when it closes (watermark ≥ end + allowedLateness), `isFinal: true`
+   * (a later result is only a correction after an idle partition's wall-clock advance). `'updates'`: a result when
+   * the watermark passes the window's end, again (version + 1) for late events until it closes, final at close; with
+   * `every`, also early updates of open windows every `every` of processing time (single-stage jobs).
    */
   emit(mode: 'final'): AggregatedStream<R>;
   emit(mode: 'updates', settings?: UpdateSettings): AggregatedStream<R>;
   emit(mode: EmitMode, settings: UpdateSettings = {}): AggregatedStream<R> {
     if (mode !== 'final' && mode !== 'updates')
       throw invalidOption('emit', `must be 'final' or 'updates' (got ${JSON.stringify(mode)})`);
-    const every: Duration | undefined = mode === 'updates' ? (settings.every ?? '1s') : undefined;
+    const every: Duration | undefined = mode === 'updates' ? settings.every : undefined;
     return new AggregatedStream<R>({ ...this.#draft, emit: { mode, every } });
   }
 

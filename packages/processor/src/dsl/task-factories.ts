@@ -53,6 +53,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
     ...eventTime,
     outputs: OUTPUTS,
   });
+  const emission = { onTimeResults: plan.emit.mode === 'updates' };
   const aggregator = plan.aggregator;
   const encodeResult = plan.sink.encode ?? jsonResultEncoder();
   const window = plan.window;
@@ -65,6 +66,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
           new SessionWindowTask<any, any, any>({
             ...events(context),
             ...limits,
+            ...emission,
             gapMs,
             aggregator,
             encodeResult,
@@ -82,6 +84,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
         new WindowedAggregationTask<any, any, any>({
           ...events(context),
           ...single,
+          ...emission,
           window: createWindowAssigner(window),
           aggregator,
           encodeResult,
@@ -109,6 +112,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
       return new MergeTask<any, any>({
         ...windowTime,
         ...retention,
+        ...emission,
         upstreamPartitions,
         aggregator,
         encodeResult,

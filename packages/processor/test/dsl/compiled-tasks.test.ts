@@ -196,3 +196,35 @@ describe('compiled DSL tasks, run by hand', () => {
     expect(results(task.drainOutputs())).toEqual(['a [0,60000) 1 (update)', 'a [0,60000) 2 (update)']);
   });
 });
+
+describe('emission modes with allowed lateness', () => {
+  const run = (mode: 'final' | 'updates') => {
+    const counted = source()
+      .keyBy('page')
+      .window(tumbling({ size: '1m' }), { outOfOrderness: 0, allowedLateness: '30s' })
+      .aggregate(countAggregator());
+    const plan = (mode === 'final' ? counted.emit('final') : counted.emit('updates')).to('counts');
+    const r = new PlanRunner(plan.toStreamJobOptions(), 2, 1);
+    r.feed(0, click({ ts: 1_000 }));
+    r.feed(1, click({ ts: 2_000 }));
+    r.feed(0, click({ ts: M + 1 })); // partition 0 passes the window's end
+    r.feed(1, click({ ts: M + 2 }));
+    r.commit(0);
+    r.commit(1);
+    r.feed(0, click({ ts: 3_000 })); // late but allowed
+    r.commit(0);
+    r.feed(0, click({ ts: M + 40_000 })); // closes [0, 60000) on both partitions
+    r.feed(1, click({ ts: M + 40_000 }));
+    r.commit(0);
+    r.commit(1);
+    return results(r.output('results'));
+  };
+
+  it("'final': each window once, when it closes", () => {
+    expect(run('final')).toEqual(['/a [0,60000) 3']);
+  });
+
+  it("'updates': at the window's end, again for late events, final at close", () => {
+    expect(run('updates')).toEqual(['/a [0,60000) 2 (update)', '/a [0,60000) 3 (update)', '/a [0,60000) 3']);
+  });
+});

@@ -106,12 +106,13 @@ describe('the DSL planner', () => {
     ).toThrow(expect.objectContaining({ code: 'TRIB_PROC_INVALID_OPTION', option: 'keyBy' }));
   });
 
-  it("emit('updates') needs one stage", () => {
+  it("emit('updates') with early updates needs one stage", () => {
     const windowed = job()
       .keyBy('page')
       .window(tumbling({ size: '1m' }));
-    expect(() => windowed.aggregate(countAggregator()).emit('updates').to('c')).toThrow(
-      expect.objectContaining({ option: 'emit' }),
+    expect(windowed.aggregate(countAggregator()).emit('updates').to('c').physical.kind).toBe('two-stage');
+    expect(() => windowed.aggregate(countAggregator()).emit('updates', { every: '5s' }).to('c')).toThrow(
+      expect.objectContaining({ option: 'emit.every' }),
     );
   });
 
