@@ -138,8 +138,8 @@ export type {
 // Stream DSL: a typed, declarative job compiled onto the engine tasks and createStreamJob
 export { streamJob } from './dsl/stream-job.js';
 export type { StreamJobBuilder } from './dsl/stream-job.js';
-export { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
-export { StreamPlan } from './dsl/stream-plan.js';
+export type { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
+export type { StreamPlan } from './dsl/stream-plan.js';
 export { PLAN_KINDS, DSL_OUTPUTS } from './dsl/planner.js';
 export type { PhysicalPlan, PlanKind } from './dsl/planner.js';
 export { EMIT_MODES } from './dsl/logical-plan.js';

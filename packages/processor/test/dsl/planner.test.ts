@@ -164,6 +164,36 @@ describe('the DSL planner', () => {
     ).toThrow(/outputs.results must differ from input.topic/);
   });
 
+  it('refuses a second dedupBy, and one table name for two topics', () => {
+    expect(() =>
+      job()
+        .dedupBy((e) => e.id)
+        .dedupBy((e) => e.user),
+    ).toThrow(expect.objectContaining({ option: 'dedupBy' }));
+    const a = table('pages-a', { name: 'pages' });
+    const b = table('pages-b', { name: 'pages' });
+    const windowed = job()
+      .enrich(
+        a,
+        (e) => e.page,
+        (e) => e,
+      )
+      .enrich(
+        b,
+        (e) => e.page,
+        (e) => e,
+      )
+      .keyBy('page')
+      .window(tumbling({ size: '1m' }));
+    expect(() => windowed.aggregate(countAggregator()).to('c')).toThrow(
+      expect.objectContaining({ option: 'tables.pages' }),
+    );
+    expect(() => table('bad topic!')).toThrow(expect.objectContaining({ option: 'table.topic' }));
+    expect(() => streamJob({ applicationId: 'app', brokers: BROKERS }).source('', clickCodec)).toThrow(
+      expect.objectContaining({ option: 'source.topic' }),
+    );
+  });
+
   it('bad durations fail naming the option', () => {
     expect(() => tumbling({ size: '1 minute' as '1m' })).toThrow(
       expect.objectContaining({ option: 'tumbling.size' }),
