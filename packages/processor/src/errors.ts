@@ -23,6 +23,11 @@ export const PROCESSOR_ERROR_CODES = {
   RECORD_TOO_LARGE: 'TRIB_PROC_RECORD_TOO_LARGE',
   /** A valid event refused: a new key in a window that already holds `maxKeysPerWindow` keys (dead-lettered). */
   WINDOW_KEY_LIMIT: 'TRIB_PROC_WINDOW_KEY_LIMIT',
+  /**
+   * A record a stream DSL step could not take (dead-lettered): a filter, map, enrich or id function threw, or an event
+   * time, key or id came out of the wrong type. The reason names the step.
+   */
+  TRANSFORM_FAILED: 'TRIB_PROC_TRANSFORM_FAILED',
   /** A valid event refused: a new session in a partition already holding `maxOpenSessions` (dead-lettered). */
   SESSION_LIMIT: 'TRIB_PROC_SESSION_LIMIT',
   /**

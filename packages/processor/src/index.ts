@@ -72,6 +72,7 @@ export { KeyedStore } from './state/keyed-store.js';
 export type { KeyedStoreOptions, StoreSize } from './state/keyed-store.js';
 export { DedupStore, DEDUP_DEFAULTS, DEDUP_VERDICTS } from './dedup/dedup-store.js';
 export type { DedupStoreOptions, DedupVerdict } from './dedup/dedup-store.js';
+export { FILTERED } from './engine/decoder.js';
 export type { Decoder, DecodeResult } from './engine/decoder.js';
 export { ENGINE_CHANNELS } from './engine/diagnostics.js';
 export { ENGINE_DEFAULTS } from './engine/options.js';
@@ -135,6 +136,39 @@ export type {
   EnrichedClickstreamEvent,
   ClickstreamEnrichmentTables,
 } from './enrichment/clickstream-enrichment.js';
+
+// Stream DSL: a typed, declarative job compiled onto the engine tasks and createStreamJob
+export { streamJob } from './dsl/stream-job.js';
+export type { StreamJobBuilder } from './dsl/stream-job.js';
+export type { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
+export type { StreamPlan } from './dsl/stream-plan.js';
+export { PLAN_KINDS, DSL_OUTPUTS } from './dsl/planner.js';
+export type { PhysicalPlan, PlanKind } from './dsl/planner.js';
+export { EMIT_MODES } from './dsl/logical-plan.js';
+export type {
+  StreamJobSettings,
+  EventCodec,
+  SourceOptions,
+  KeySelector,
+  StringField,
+  WindowSettings,
+  DedupSettings,
+  EmitMode,
+  UpdateSettings,
+  SinkOptions,
+} from './dsl/logical-plan.js';
+export { tumbling, hopping, session } from './dsl/windows.js';
+export { table } from './dsl/table.js';
+export type { TableRef } from './dsl/table.js';
+export type { Duration, DurationUnit } from './dsl/duration.js';
+export { clickstreamCodec } from './dsl/clickstream-codec.js';
+export {
+  countAggregator as count,
+  sumAggregator as sum,
+  minAggregator as min,
+  maxAggregator as max,
+  avgAggregator as avg,
+} from './aggregate/builtins.js';
 
 // Reference clickstream app and its configuration
 export { createClickstreamApp } from './app/clickstream.js';

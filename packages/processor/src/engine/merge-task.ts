@@ -12,6 +12,7 @@ import {
   ENGINE_DEFAULTS,
   WINDOW_TIME_OPTION_SPECS,
   OUTPUT_NAMES,
+  ON_TIME_RESULTS,
   outputName,
   storePrefix,
 } from './options.js';
@@ -41,6 +42,8 @@ const MERGE_TASK_OPTION_SPECS = {
   ),
   /** @defaultValue 'merge' */
   storePrefix: storePrefix('merge'),
+  /** With allowed lateness: emit a window at its end and for late partials before it closes. @defaultValue true */
+  onTimeResults: ON_TIME_RESULTS,
   outputs: OUTPUT_NAMES,
   /**
    * Logical output of partials beyond the retention (the repartition record itself, with late headers) — not the
@@ -144,6 +147,7 @@ export class MergeTask<A, R> implements PartitionTask {
     this.#slots = new WindowSlots<Parts, R>({
       storeName: `${this.#prefix}-windows`,
       allowedLatenessMs: this.#eventTime.allowedLatenessMs,
+      onTimeResults: o.onTimeResults,
       contentCodec: partsCodec,
       resultOf: (parts) => {
         let acc = agg.create();

@@ -75,6 +75,12 @@ export type ResolvedOutputNames = z.output<typeof outputNames>;
 /** `outputs` of a task: its logical output names. */
 export const OUTPUT_NAMES = option(outputNames, 'logical output names');
 
+/** `onTimeResults` of a windowed task (see WindowSlots). */
+export const ON_TIME_RESULTS = option(
+  z.boolean().default(true),
+  'emit a window at its end before it closes, and again for late events',
+);
+
 /** `storePrefix` of a task: prefix of its state stores' names (changelog topic suffixes). */
 export function storePrefix(defaultPrefix: string) {
   return option(name.default(defaultPrefix), 'prefix of the state store names');

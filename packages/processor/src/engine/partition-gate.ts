@@ -23,6 +23,8 @@ export interface GateCounters {
   limited: number;
   /** Remembered event ids forgotten at the `maxDedupEntries` cap before their TTL. */
   dedupEvictions: number;
+  /** Records the decoder dropped on purpose (`filtered`: a filter of the stream DSL), never dead-lettered. */
+  filtered: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface GateCounters {
  * `admit` of the same gate (the objects are reused: no allocation per record).
  */
 export type Admission<E> =
-  | { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' | 'limited' }
+  | { readonly kind: 'skipped' | 'filtered' | 'invalid' | 'late' | 'duplicate' | 'limited' }
   | {
       readonly kind: 'accepted';
       readonly event: E;
@@ -59,8 +61,9 @@ export interface PartitionGateOptions<E> {
   emit: (record: OutputRecord) => void;
 }
 
-type Rejection = { readonly kind: 'skipped' | 'invalid' | 'late' | 'duplicate' | 'limited' };
+type Rejection = { readonly kind: 'skipped' | 'filtered' | 'invalid' | 'late' | 'duplicate' | 'limited' };
 const SKIPPED: Rejection = Object.freeze({ kind: 'skipped' });
+const FILTERED_OUT: Rejection = Object.freeze({ kind: 'filtered' });
 const INVALID: Rejection = Object.freeze({ kind: 'invalid' });
 const LATE: Rejection = Object.freeze({ kind: 'late' });
 const DUPLICATE: Rejection = Object.freeze({ kind: 'duplicate' });
@@ -95,6 +98,7 @@ export class PartitionGate<E> {
     skippedReplays: 0,
     limited: 0,
     dedupEvictions: 0,
+    filtered: 0,
   };
   readonly watermark: PartitionWatermark;
   readonly #o: PartitionGateOptions<E>;
@@ -177,12 +181,16 @@ export class PartitionGate<E> {
     // hold back the watermark of every key downstream (nor the merge's state retention) forever.
     if (decoded.ok && this.#nowMs !== undefined) this.watermark.touch(this.#nowMs);
     if (!decoded.ok) {
-      this.#deadLetter(record, decoded.code, decoded.reason);
       this.#progressDirty = true;
+      if (decoded.filtered === true) {
+        this.counters.filtered++;
+        return FILTERED_OUT;
+      }
+      this.#deadLetter(record, decoded.code, decoded.reason);
       return INVALID;
     }
     const event = decoded.event;
-    const ts = o.timestampOf(event);
+    const ts = decoded.timestamp ?? o.timestampOf(event);
     const wm = this.watermark.current;
     const all = o.windowsOf(ts);
     const windows = openWindows(all, wm, et.allowedLatenessMs);
@@ -202,7 +210,7 @@ export class PartitionGate<E> {
       admission = LATE;
     } else if (this.#dedup !== undefined && o.eventIdOf !== undefined) {
       const dedup = this.#dedup;
-      const id = o.eventIdOf(event);
+      const id = decoded.eventId ?? o.eventIdOf(event);
       const evictedBefore = dedup.evictedIds;
       // An event without an id cannot be recognised as a duplicate: always accepted (the shared contract).
       const verdict = id === '' ? 'new' : dedup.checkAndAccept(id, record.offset, wm, ts);

@@ -5,7 +5,7 @@ import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '.
 import { mergeSessionWindow, SessionWindows, sessionsTouch } from '../windows/session.js';
 import type { TimeWindow } from '../windows/window.js';
 import { positiveInt, processorOptions } from '../config/option-schemas.js';
-import { ENGINE_DEFAULTS, storePrefix } from './options.js';
+import { ENGINE_DEFAULTS, ON_TIME_RESULTS, storePrefix } from './options.js';
 import type { GateCounters } from './partition-gate.js';
 import {
   SingleStageAggregation,
@@ -29,6 +29,8 @@ const SESSION_TASK_OPTION_SPECS = {
    * @defaultValue 100000 (ENGINE_DEFAULTS.maxOpenSessions)
    */
   maxOpenSessions: option(positiveInt.default(ENGINE_DEFAULTS.maxOpenSessions), 'open sessions'),
+  /** With allowed lateness: emit a session at its end and for late events before it closes. @defaultValue true */
+  onTimeResults: ON_TIME_RESULTS,
 };
 
 const SESSION_TASK_OPTIONS = processorOptions('SessionWindowTask', {
@@ -76,6 +78,7 @@ export class SessionWindowTask<E, A, R> implements PartitionTask {
       eventTime: o,
       outputs: o.outputs,
       maxDedupEntries: o.maxDedupEntries,
+      onTimeResults: o.onTimeResults,
       windowsOf: (ts) => assigner.assign(ts),
       limit: (event, windows, record) => this.#checkSessions(event, windows, record.partition),
     });

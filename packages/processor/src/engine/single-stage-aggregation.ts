@@ -39,7 +39,10 @@ export class SingleStageAggregation<E, A, R> {
   /** A result was emitted since the last drain. */
   #fired = false;
 
-  constructor(options: SingleStageOptions<E, A, R>, setup: Omit<EventGateSetup<E>, 'emit'>) {
+  constructor(
+    options: SingleStageOptions<E, A, R>,
+    setup: Omit<EventGateSetup<E>, 'emit'> & { onTimeResults: boolean },
+  ) {
     const emit = (record: OutputRecord): void => {
       this.#outputs.push(record);
     };
@@ -48,6 +51,7 @@ export class SingleStageAggregation<E, A, R> {
     this.slots = new WindowSlots<A, R>({
       storeName: `${setup.storePrefix}-windows`,
       allowedLatenessMs: setup.eventTime.allowedLatenessMs,
+      onTimeResults: setup.onTimeResults,
       contentCodec: { encode: (a) => agg.serialize(a), decode: (b) => agg.deserialize(b) },
       resultOf: (a) => agg.result(a),
       emit: resultOutput({

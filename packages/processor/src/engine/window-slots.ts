@@ -27,6 +27,12 @@ export interface WindowSlotsOptions<C, R> {
   contentCodec: Codec<C>;
   resultOf: (content: C) => R;
   emit: (result: WindowedResult<R>) => void;
+  /**
+   * Emit a window when W passes its end, before it closes (`isFinal: false` while L > 0), and re-emit it for
+   * late-but-allowed events. `false`: only when it closes (W ≥ end + L), once, as final. Same emissions when L = 0.
+   * @defaultValue true
+   */
+  onTimeResults?: boolean;
 }
 
 /**
@@ -53,9 +59,11 @@ export class WindowSlots<C, R> {
   /** Emitted windows changed since: re-emitted (once per flush, coalescing many changes) by `flushUpdates`. */
   readonly #updates = new Set<string>();
   #watermark = Number.NEGATIVE_INFINITY;
+  readonly #onTime: boolean;
 
   constructor(options: WindowSlotsOptions<C, R>) {
     this.#o = options;
+    this.#onTime = options.onTimeResults ?? true;
     const codec = options.contentCodec;
     this.#store = new KeyedStore<Slot<C>>({
       name: options.storeName,
@@ -248,7 +256,7 @@ export class WindowSlots<C, R> {
   }
 
   #index(id: string, slot: Slot<C>): void {
-    if (!slot.fired) this.#unfired.push({ end: slot.end, id });
+    if (!slot.fired && this.#onTime) this.#unfired.push({ end: slot.end, id });
     if (!slot.closed) this.#unclosed.push({ end: slot.end, id });
   }
 

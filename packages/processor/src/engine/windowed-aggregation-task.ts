@@ -4,7 +4,7 @@ import type { StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import type { TimeWindow, WindowAssigner } from '../windows/window.js';
 import { nonNegativeInt, positiveInt, processorOptions } from '../config/option-schemas.js';
-import { ENGINE_DEFAULTS, storePrefix } from './options.js';
+import { ENGINE_DEFAULTS, ON_TIME_RESULTS, storePrefix } from './options.js';
 import type { GateCounters } from './partition-gate.js';
 import {
   SingleStageAggregation,
@@ -29,6 +29,11 @@ const WINDOWED_TASK_OPTION_SPECS = {
    * of counted; keys the window already holds keep counting. @defaultValue 100000 (ENGINE_DEFAULTS.maxKeysPerWindow)
    */
   maxKeysPerWindow: option(positiveInt.default(ENGINE_DEFAULTS.maxKeysPerWindow), 'keys per window'),
+  /**
+   * With allowed lateness: emit a window at its end (`isFinal: false`) and again for late events before the final
+   * result; `false` emits it once, when it closes. @defaultValue true
+   */
+  onTimeResults: ON_TIME_RESULTS,
 };
 
 const WINDOWED_TASK_OPTIONS = processorOptions('WindowedAggregationTask', {
@@ -79,6 +84,7 @@ export class WindowedAggregationTask<E, A, R> implements PartitionTask {
       eventTime: o,
       outputs: o.outputs,
       maxDedupEntries: o.maxDedupEntries,
+      onTimeResults: o.onTimeResults,
       windowsOf: (ts) => o.window.assign(ts),
       limit: (event, windows, record) => this.#checkKeys(event, windows, record.partition),
     });

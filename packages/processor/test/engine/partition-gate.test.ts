@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
+import { FILTERED } from '../../src/engine/decoder.js';
 import { ENGINE_CHANNELS } from '../../src/engine/diagnostics.js';
 import { PartitionGate, type PartitionGateOptions } from '../../src/engine/partition-gate.js';
 import { processorOptions } from '../../src/config/option-schemas.js';
@@ -51,7 +52,47 @@ describe('PartitionGate', () => {
       skippedReplays: 0,
       limited: 0,
       dedupEvictions: 0,
+      filtered: 0,
     });
+  });
+
+  it('drops a filtered record before the contract: no output, no watermark, no dedup, offset applied', () => {
+    const log = new Log();
+    const { g, outs } = gate(
+      {},
+      {
+        decode: (record) => {
+          const r = decodeTestEvent(record);
+          return r.ok && r.event.page === '/drop' ? FILTERED : r;
+        },
+      },
+    );
+    g.tick(0);
+    expect(g.admit(log.event({ id: 'a', ts: 9000, page: '/drop' })).kind).toBe('filtered');
+    expect(g.dataWatermark).toBe(Number.NEGATIVE_INFINITY);
+    expect(g.lastOffset).toBe(0);
+    // Not remembered by dedup, not activity: the same id is new, and the first accepted one.
+    expect(g.admit(log.event({ id: 'a', ts: 5000 })).kind).toBe('accepted');
+    expect(g.dataWatermark).toBe(4900);
+    expect(outs).toEqual([]);
+    expect(g.counters).toMatchObject({ accepted: 1, filtered: 1, deadLettered: 0 });
+    expect(g.drainChangelog().map((e) => e.store)).toContain('t-progress');
+  });
+
+  it('takes the event time and id a decoder decided over timestampOf and eventIdOf', () => {
+    const log = new Log();
+    const { g } = gate(
+      {},
+      {
+        decode: (record) => {
+          const r = decodeTestEvent(record);
+          return r.ok ? { ok: true, event: r.event, timestamp: r.event.ts * 2, eventId: r.event.user } : r;
+        },
+      },
+    );
+    expect(g.admit(log.event({ id: 'a', user: 'u1', ts: 5000 })).kind).toBe('accepted');
+    expect(g.dataWatermark).toBe(9900);
+    expect(g.admit(log.event({ id: 'b', user: 'u1', ts: 5000 })).kind).toBe('duplicate');
   });
 
   it('checkpoints progress once per drain and skips records at or below the restored offset', () => {

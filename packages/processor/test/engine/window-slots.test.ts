@@ -3,11 +3,12 @@ import { jsonCodec } from '../../src/state/codec.js';
 import { WindowSlots } from '../../src/engine/window-slots.js';
 import type { WindowedResult } from '../../src/engine/window-result.js';
 
-function slots(allowedLatenessMs = 0) {
+function slots(allowedLatenessMs = 0, onTimeResults?: boolean) {
   const emitted: WindowedResult<number>[] = [];
   const s = new WindowSlots<number, number>({
     storeName: 'w',
     allowedLatenessMs,
+    ...(onTimeResults === undefined ? {} : { onTimeResults }),
     contentCodec: jsonCodec<number>(),
     resultOf: (n) => n,
     emit: (r) => emitted.push(r),
@@ -47,6 +48,35 @@ describe('WindowSlots', () => {
       [3, false, 2],
       [3, true, 3],
     ]);
+  });
+
+  it('onTimeResults false with L > 0: one final result at end + L, late changes included', () => {
+    const { s, emitted } = slots(5, false);
+    s.upsert('k', w(0, 10), add(1));
+    s.advance(10);
+    s.upsert('k', w(0, 10), add(1));
+    s.flushUpdates();
+    s.advance(14);
+    expect(emitted).toEqual([]);
+    s.advance(15);
+    s.flushUpdates();
+    expect(emitted.map((r) => [r.result, r.isFinal, r.version])).toEqual([[2, true, 1]]);
+  });
+
+  it('onTimeResults false with L = 0 emits exactly as the default', () => {
+    const runs = [undefined, false].map((onTime) => {
+      const { s, emitted } = slots(0, onTime);
+      s.upsert('b', w(0, 10), add(1));
+      s.upsert('a', w(0, 10), add(2));
+      s.upsert('a', w(10, 20), add(3));
+      s.advance(10);
+      s.upsert('a', w(0, 10), add(1)); // a correction after the final result
+      s.flushUpdates();
+      s.advance(25);
+      return emitted;
+    });
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]).toHaveLength(4);
   });
 
   it('a pending update that is then closed is emitted once, as final', () => {

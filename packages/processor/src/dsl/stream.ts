@@ -1,0 +1,160 @@
+import type { Aggregator } from '../aggregate/aggregator.js';
+import type { ResultEncoder } from '../engine/window-result.js';
+import { invalidOption } from '../errors.js';
+import type { WindowSpec } from '../windows/window-spec.js';
+import type { Duration } from './duration.js';
+import type {
+  DedupSettings,
+  EmitMode,
+  KeySelector,
+  LogicalPlan,
+  SinkOptions,
+  UpdateSettings,
+  WindowSettings,
+} from './logical-plan.js';
+import type { Step } from './pipeline.js';
+import { StreamPlan } from './stream-plan.js';
+import type { TableRef } from './table.js';
+
+/** The logical plan as far as it is written (the builders add to a copy: a stream can be branched). */
+type Draft = Pick<LogicalPlan, 'settings' | 'source' | 'steps' | 'dedup'>;
+
+/**
+ * A stream of elements `E`, before it is keyed: per-event steps. Each method returns a new stream; steps run in
+ * the order written, on every input partition, before the event-time contract (so a filtered element is as if it
+ * were not in the topic).
+ */
+export class Stream<E> {
+  readonly #draft: Draft;
+
+  /** @internal Built by `streamJob(…).source(…)`. */
+  constructor(draft: Draft) {
+    this.#draft = draft;
+  }
+
+  /** Keeps the elements `predicate` accepts (a type guard narrows the element type). */
+  filter<S extends E>(predicate: (event: E) => event is S): Stream<S>;
+  filter(predicate: (event: E) => boolean): Stream<E>;
+  filter(predicate: (event: E) => boolean): Stream<E> {
+    return this.#with({ kind: 'filter', predicate });
+  }
+
+  /** Replaces each element by `fn(element)`; its event time and dedup id stay the ones already decided. */
+  map<O>(fn: (event: E) => O): Stream<O> {
+    return this.#with({ kind: 'map', fn });
+  }
+
+  /**
+   * Joins each element with the row of `table` under `keyOf(element)` (a left join: `row` is undefined for an
+   * absent key). The job loads the table from its compacted topic before the first record and keeps it current.
+   */
+  enrich<V, O>(
+    table: TableRef<V>,
+    keyOf: (event: E) => string,
+    join: (event: E, row: V | undefined) => O,
+  ): Stream<O> {
+    return this.#with({ kind: 'enrich', table, keyOf, join });
+  }
+
+  /**
+   * Drops duplicates: an element whose id was accepted in the same input partition within `ttl` of event time (an
+   * empty id is never a duplicate). Decided with the event-time contract, after every filter and map: its place in
+   * the chain only chooses the element the id is read from.
+   */
+  dedupBy(idOf: (event: E) => string, settings: DedupSettings = {}): Stream<E> {
+    if (this.#draft.dedup !== undefined) throw invalidOption('dedupBy', 'may appear once per job');
+    return new Stream<E>({
+      ...this.#draft,
+      steps: [...this.#draft.steps, { kind: 'dedup', idOf }],
+      dedup: settings,
+    });
+  }
+
+  /**
+   * Keys the stream for a windowed aggregation. `inputPartitioned: true` says the input topic is already
+   * partitioned by this key (it is the Kafka key): the job then runs in one stage, without a repartition topic.
+   */
+  keyBy(selector: KeySelector<E>, options: { inputPartitioned?: boolean } = {}): KeyedStream<E> {
+    return new KeyedStream<E>({
+      ...this.#draft,
+      key: { selector, inputPartitioned: options.inputPartitioned ?? false },
+    });
+  }
+
+  #with<O>(step: Step): Stream<O> {
+    return new Stream<O>({ ...this.#draft, steps: [...this.#draft.steps, step] });
+  }
+}
+
+type KeyedDraft = Draft & Pick<LogicalPlan, 'key'>;
+
+/** A keyed stream: choose its windows. */
+export class KeyedStream<E> {
+  readonly #draft: KeyedDraft;
+
+  /** @internal */
+  constructor(draft: KeyedDraft) {
+    this.#draft = draft;
+  }
+
+  /** Windows per key (`tumbling`, `hopping`, `session`) with their event-time settings. */
+  window(window: WindowSpec, settings: WindowSettings = {}): WindowedStream<E> {
+    return new WindowedStream<E>({ ...this.#draft, window, windowSettings: settings });
+  }
+}
+
+type WindowedDraft = KeyedDraft & Pick<LogicalPlan, 'window' | 'windowSettings'>;
+
+/** A windowed stream: choose its aggregate. */
+export class WindowedStream<E> {
+  readonly #draft: WindowedDraft;
+
+  /** @internal */
+  constructor(draft: WindowedDraft) {
+    this.#draft = draft;
+  }
+
+  /**
+   * Aggregates each (key, window): a built-in (`count()`, `sum(e => …)`, `min`, `max`, `avg`) or any
+   * `Aggregator<E, A, R>` (`create`, `add`, `merge`, `result`, `serialize`, `deserialize`).
+   */
+  aggregate<A, R>(aggregator: Aggregator<E, A, R> & { add: (acc: A, event: E) => A }): AggregatedStream<R> {
+    return new AggregatedStream<R>({ ...this.#draft, aggregator, emit: { mode: 'final', every: undefined } });
+  }
+}
+
+type AggregatedDraft = WindowedDraft & Pick<LogicalPlan, 'aggregator' | 'emit'>;
+
+/** Window results `R` per key: choose when they are emitted and where they go. */
+export class AggregatedStream<R> {
+  readonly #draft: AggregatedDraft;
+
+  /** @internal */
+  constructor(draft: AggregatedDraft) {
+    this.#draft = draft;
+  }
+
+  /**
+   * `'final'` (the default): each window once, when it closes (watermark ≥ end + allowedLateness), `isFinal: true`
+   * (a later result is only a correction after an idle partition's wall-clock advance). `'updates'`: a result when
+   * the watermark passes the window's end, again (version + 1) for late events until it closes, final at close; with
+   * `every`, also early updates of open windows every `every` of processing time (single-stage jobs).
+   */
+  emit(mode: 'final'): AggregatedStream<R>;
+  emit(mode: 'updates', settings?: UpdateSettings): AggregatedStream<R>;
+  emit(mode: EmitMode, settings: UpdateSettings = {}): AggregatedStream<R> {
+    if (mode !== 'final' && mode !== 'updates')
+      throw invalidOption('emit', `must be 'final' or 'updates' (got ${JSON.stringify(mode)})`);
+    const every: Duration | undefined = mode === 'updates' ? settings.every : undefined;
+    return new AggregatedStream<R>({ ...this.#draft, emit: { mode, every } });
+  }
+
+  /**
+   * Writes the results to `topic`, encoded by `encode` (default: JSON of the `WindowedResult`, key = the
+   * aggregation key). Late events and dead letters go to `${applicationId}-late` and `${applicationId}-dlq` unless
+   * `options` says otherwise.
+   */
+  to(topic: string, encode?: ResultEncoder<R>, options: SinkOptions = {}): StreamPlan {
+    return new StreamPlan({ ...this.#draft, sink: { topic, encode, ...options } });
+  }
+}
