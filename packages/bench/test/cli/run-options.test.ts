@@ -53,7 +53,7 @@ describe('RUN_OPTIONS', () => {
   it('help shows each flag with its variable and default in the flag’s own units', () => {
     const text = RUN_OPTIONS.help({ usage: 'bench' });
     expect(text).toMatch(
-      /--duration <d> +table: measured window per run.*\[TRIBUTARY_BENCH_DURATION, default 30s\]/,
+      /--duration <d> +table, peers-latency: measured window per run.*\[TRIBUTARY_BENCH_DURATION, default 30s\]/,
     );
     expect(text).toMatch(/--rate <n> .*\[TRIBUTARY_BENCH_RATE_PER_SEC, default 10000\]/);
     expect(text).toMatch(/--no-html +write the HTML report/);
