@@ -7,6 +7,8 @@ export const BENCH_ERROR_CODES = {
   PROC_UNAVAILABLE: 'TRIB_BENCH_PROC_UNAVAILABLE',
   NOT_WIRED: 'TRIB_BENCH_NOT_WIRED',
   IO: 'TRIB_BENCH_IO',
+  /** A tool a scenario needs (java, mvn for the JVM peers) is not installed or does not run. */
+  TOOL_MISSING: 'TRIB_BENCH_TOOL_MISSING',
 } as const;
 
 export type BenchErrorCode = (typeof BENCH_ERROR_CODES)[keyof typeof BENCH_ERROR_CODES];

@@ -67,6 +67,7 @@ export {
   COMPONENT_VALUES,
   CORRECTNESS_KEYS,
   LATENCY_KEYS,
+  RATIO_UNITS,
   RESULTS_SCHEMA_VERSION,
   SCENARIOS,
   SCENARIO_VALUES,
@@ -130,8 +131,14 @@ export { runBench } from './run/run-bench.js';
 export { IMPLEMENTED_SCENARIOS } from './run/run-bench.js';
 export { runTableOnce, TABLE_WORKLOAD_DEFAULTS } from './run/table-run.js';
 export type { ServerInfo, TableRunInput, TableWorkload } from './run/table-run.js';
-export { WindowTracker } from './run/window-tracker.js';
-export type { WindowCounts, WindowLatencies, WindowTrackerOptions } from './run/window-tracker.js';
+export { COUNT_SOURCES, WindowTracker } from './run/window-tracker.js';
+export type {
+  CountCheckOptions,
+  CountSource,
+  WindowCounts,
+  WindowLatencies,
+  WindowTrackerOptions,
+} from './run/window-tracker.js';
 export { childProbePath, processorCliPath } from './run/processor-child.js';
 export type { ProcessorProbe, ProcessorProbeOptions } from './run/processor-child.js';
 export { RawSearchablePoller, recordNewlySearchable } from './run/raw-searchable-poller.js';

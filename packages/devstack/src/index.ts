@@ -29,6 +29,7 @@ export {
 } from './diagnostics.js';
 export { resolveKafka, type ResolveInput as KafkaResolveInput } from './kafka/resolve.js';
 export { findFreePort, isPortInUse } from './runtime/ports.js';
+export { resolveIntoCache } from './runtime/cache.js';
 export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
 export type { ElasticsearchSecurity } from './elasticsearch/security.js';
 export type {

@@ -23,6 +23,9 @@ median (min–max) across runs, a correctness line, JSON + .hgrm + self-containe
     peers           ProducerPerformance, ConsumerPerformance, client.helpers.bulk vs ours: ratios
     max-throughput  producer rate ×step-factor until ack or Kafka → processor p99, or processor lag,
                     diverges: last stable rate and events/s per core, the criterion printed
+    peers-latency   (by name only; needs java and mvn) the clickstream job in ours, Kafka Streams (EOS)
+                    and Flink (EOS), one after the other at --rate: window end + B → result committed,
+                    p50/p99 and CPU as ratios ours/peer (jars built once with Maven, then cached)
   autocannon runs with its coordinated-omission correction off. Writes <scenario>-<time>.json, .hgrm files
   and <scenario>-<time>.html to --out, with a progress line per step on stderr. Exits 1 when events
   were lost or duplicated, or when a scenario failed (the others still run and report).

@@ -1,9 +1,12 @@
 import { KAFKA_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { BENCH_OPTION_SETTINGS, durationOption, durationText, rate } from '../bench-options.js';
+import { PROCESSOR_OPTIONS } from '@tributary/processor';
 import { SCENARIOS, type Scenario } from '../report/results.js';
+import { JVM_PEER_VALUES } from '../scenarios/peer-jars.js';
+import { PEERS_LATENCY_DEFAULTS } from '../scenarios/peers-latency-scenario.js';
 
-/** Every scenario, in the order a default `bench` runs them. */
+/** Every scenario a plain `bench` runs, in this order (`peers-latency` needs Java and Maven: asked for by name). */
 export const DEFAULT_SCENARIOS: readonly Scenario[] = [
   SCENARIOS.TABLE,
   SCENARIOS.GATEWAY,
@@ -15,13 +18,18 @@ export const DEFAULT_SCENARIOS: readonly Scenario[] = [
 /** Options of `bench run`; flags, `TRIBUTARY_BENCH_*` variables and `--help` derive from them. */
 export const RUN_OPTION_SPECS = {
   /** Measured window per `table` run; 30 s closes a few 10 s windows in steady state. */
-  durationMs: durationOption('duration', 30_000, 1_000, 'table: measured window per run, e.g. 60s, 2m'),
+  durationMs: durationOption(
+    'duration',
+    30_000,
+    1_000,
+    'table, peers-latency: measured window per run (per contender), e.g. 60s, 2m',
+  ),
   /** Warm-up before each `table` measured window, excluded from every figure. */
-  warmupMs: durationOption('warmup', 5_000, 0, 'table: warm-up before each run, not measured'),
+  warmupMs: durationOption('warmup', 5_000, 0, 'table, peers-latency: warm-up before each run, not measured'),
   /** Intended events per second, open loop. */
   ratePerSec: option(
     rate(z.number().positive().max(10_000_000)).default(10_000),
-    'table: intended events/s, open loop, e.g. 20k',
+    'table, peers-latency: intended events/s, open loop, e.g. 20k',
     {
       flag: 'rate',
       placeholder: '<n>',
@@ -92,6 +100,55 @@ export const RUN_OPTION_SPECS = {
   lowLatency: option(
     z.boolean().default(false),
     'table: processor with --low-latency (at-least-once, window results indexed straight from the merge stage)',
+  ),
+  /** `peers-latency`: the JVM peers run beside ours. */
+  latencyPeers: option(
+    z
+      .array(z.enum(JVM_PEER_VALUES as [string, ...string[]]))
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a peer')
+      .default(() => [...JVM_PEER_VALUES]),
+    'peers-latency: JVM peers beside ours (kafka-streams,flink)',
+    { placeholder: '<list>' },
+  ),
+  /** `peers-latency`: the transaction commit interval of ours and of Kafka Streams, the same for fairness. */
+  peerCommitIntervalMs: durationOption(
+    'peer-commit-interval',
+    PROCESSOR_OPTIONS.defaults.commitIntervalMs!, // the processor declares a default
+    10,
+    "peers-latency: commit interval of ours and Kafka Streams' commit.interval.ms (ours' default)",
+  ),
+  /** `peers-latency`: Flink's checkpoint interval (its exactly-once sink commits on checkpoints). */
+  flinkCheckpointIntervalMs: durationOption(
+    'flink-checkpoint-interval',
+    PEERS_LATENCY_DEFAULTS.checkpointIntervalMs,
+    10,
+    "peers-latency: Flink's checkpoint interval (its KafkaSink commits on checkpoints)",
+  ),
+  /** `peers-latency`: Kafka Streams `num.stream.threads` and Flink's parallelism. */
+  peerParallelism: option(
+    z.int().min(1).max(64).default(PEERS_LATENCY_DEFAULTS.parallelism),
+    'peers-latency: Kafka Streams threads and Flink parallelism',
+    { placeholder: '<n>' },
+  ),
+  /** `peers-latency`: `-Xms`/`-Xmx` of each JVM peer. */
+  peerHeap: option(
+    z
+      .string()
+      .regex(/^[1-9]\d*[mMgG]$/, 'must be a JVM heap size like 512m or 1g')
+      .default(PEERS_LATENCY_DEFAULTS.heap),
+    'peers-latency: -Xms/-Xmx of each JVM peer',
+    { placeholder: '<size>' },
+  ),
+  /** `peers-latency`: the java launcher of the peers (JDK 17+). */
+  javaCommand: option(z.string().min(1).default('java'), 'peers-latency: java launcher (JDK 17+)', {
+    flag: 'java',
+    placeholder: '<path>',
+  }),
+  /** `peers-latency`: the Maven launcher that builds the peers' jars once (cached by a hash of their sources). */
+  mavenCommand: option(
+    z.string().min(1).default('mvn'),
+    "peers-latency: Maven launcher, builds the peers' jars once",
+    { flag: 'mvn', placeholder: '<path>' },
   ),
   /** Kafka TLS and SASL of the devstack's broker, for every client, producer, gateway and processor of the run. */
   ...KAFKA_SECURITY_OPTION_SPECS,

@@ -5,6 +5,7 @@ import {
   LATENCY_KEYS,
   type AggregatedFigure,
   type AggregatedRow,
+  RATIO_UNITS,
   type BenchResults,
   type Spread,
 } from '../report/results.js';
@@ -83,11 +84,12 @@ const METRICS: readonly Metric[] = [
 ];
 
 /**
- * Direction of a scenario figure by its unit: latencies (`ms`) lower-is-better, rates (`…/s`) and ratios (`×`)
- * higher-is-better. Counts (status codes, documents, steps) and CPU cores have no direction and are not compared.
+ * Direction of a scenario figure by its unit: latencies (`ms`) and latency/CPU ratios (`× lower is better`)
+ * lower-is-better, rates (`…/s`) and ratios (`×`) higher-is-better. Counts (status codes, documents, steps) and
+ * CPU cores have no direction and are not compared.
  */
 export function figureDirection(figure: Pick<AggregatedFigure, 'unit'>): Direction | undefined {
-  if (figure.unit === 'ms') return DIRECTIONS.LOWER_IS_BETTER;
+  if (figure.unit === 'ms' || figure.unit === RATIO_UNITS.LOWER_IS_BETTER) return DIRECTIONS.LOWER_IS_BETTER;
   if (figure.unit.endsWith('/s') || figure.unit === '×') return DIRECTIONS.HIGHER_IS_BETTER;
   return undefined;
 }

@@ -1,12 +1,13 @@
 import { formatCount, formatMs, formatPercent, formatRate, formatSpread } from './format.js';
-import type { AggregatedFigure } from './results.js';
+import { RATIO_UNITS, type AggregatedFigure } from './results.js';
 
-/** Formats one value by its unit: `ms` → 3.41 ms, `/s` units → 12.3k/s, `%` → 41.0%, `×` → 1.23×. */
+/** Formats one value by its unit: `ms` → 3.41 ms, `/s` units → 12.3k/s, `%` → 41.0%, `×` (either ratio) → 1.23×. */
 export function formatFigureValue(value: number, unit: string): string {
   if (unit === 'ms') return formatMs(value);
   if (unit.endsWith('/s')) return `${formatRate(value).replace(/\/s$/, '')} ${unit}`;
   if (unit === '%') return formatPercent(value);
-  if (unit === '×') return `${value.toPrecision(3)}×`;
+  if (unit === RATIO_UNITS.HIGHER_IS_BETTER || unit === RATIO_UNITS.LOWER_IS_BETTER)
+    return `${value.toPrecision(3)}×`;
   if (Number.isInteger(value)) return `${formatCount(value)}${unit === '' ? '' : ` ${unit}`}`;
   return `${value.toPrecision(3)}${unit === '' ? '' : ` ${unit}`}`;
 }

@@ -7,6 +7,10 @@ export const LATENCY_DEFINITIONS: Readonly<Record<Component, string>> = {
     'record handed to the processor (eachBatch, inside its process) − record timestamp (create time, set at send)',
   [COMPONENTS.PROCESSOR]:
     'window result committed to Kafka − window close time (window end + out-of-orderness bound), processor clock',
+  [COMPONENTS.KAFKA_STREAMS]:
+    'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Kafka Streams, exactly_once_v2',
+  [COMPONENTS.FLINK]:
+    'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Flink, KafkaSink EXACTLY_ONCE',
   [COMPONENTS.ES_ACKNOWLEDGED]:
     'final window document acknowledged by the es-sink bulk request (2xx) − window close time (window end + bound)',
   [COMPONENTS.ELASTICSEARCH]: 'result document searchable in Elasticsearch − result committed to Kafka',

@@ -12,6 +12,10 @@ export const COMPONENTS = {
   /** Record timestamp → consumed by the processor (measured inside the processor child). */
   KAFKA_TO_PROCESSOR: 'kafka-to-processor',
   PROCESSOR: 'processor',
+  /** The same job in Kafka Streams (scenario `peers-latency`): window close → result committed in Kafka. */
+  KAFKA_STREAMS: 'kafka-streams',
+  /** The same job in Flink (scenario `peers-latency`): window close → result committed in Kafka. */
+  FLINK: 'flink',
   /** Window close → the es-sink's bulk request acknowledged the final document. */
   ES_ACKNOWLEDGED: 'es-acknowledged',
   ELASTICSEARCH: 'elasticsearch',
@@ -37,6 +41,8 @@ export const SCENARIOS = {
   QUERIES: 'queries',
   /** Apache Kafka's perf tools and the Elasticsearch client's bulk helper side by side with ours, as ratios. */
   PEERS: 'peers',
+  /** The clickstream job in Kafka Streams and Flink against ours: window close → result committed, as ratios. */
+  PEERS_LATENCY: 'peers-latency',
 } as const;
 export type Scenario = (typeof SCENARIOS)[keyof typeof SCENARIOS];
 export const SCENARIO_VALUES: readonly Scenario[] = Object.values(SCENARIOS);
@@ -128,6 +134,12 @@ export interface Series {
  * A named scalar figure of a scenario that has no per-component row (gateway requests/s, query p99, a peer
  * ratio…). `value` null means "not measured".
  */
+/**
+ * Units of ratio figures: `×` is higher-is-better (throughput ours / peer), `× lower is better` is a ratio of
+ * latencies or CPU (ours / peer below 1: ours is faster or cheaper).
+ */
+export const RATIO_UNITS = { HIGHER_IS_BETTER: '×', LOWER_IS_BETTER: '× lower is better' } as const;
+
 export interface Figure {
   /** Stable name, `group.figure` (`gateway.latency.p99`, `peers.producer.ratio`). */
   readonly name: string;
@@ -206,6 +218,8 @@ export const COMPONENT_LABELS: Readonly<Record<Component, string>> = {
   kafka: 'Kafka',
   'kafka-to-processor': 'Kafka → processor',
   processor: 'Processor',
+  'kafka-streams': 'Kafka Streams 4.4 (EOS)',
+  flink: 'Flink 2.x (EOS)',
   'es-acknowledged': 'Window → ES ack',
   elasticsearch: 'Elasticsearch',
   'end-to-end': 'End-to-end',

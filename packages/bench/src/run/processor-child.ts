@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import { ProbeCollector } from '../probe/probe-collector.js';
+import { startChildJob, type ChildJob } from './child-job.js';
 import { PROBE_ENV, PROBE_MESSAGE_KIND, type ProbeConfig, type WindowAck } from '../probe/probe-protocol.js';
 
 const require = createRequire(import.meta.url);
@@ -57,18 +58,9 @@ export interface ProcessorProbe {
   flush(timeoutMs?: number): Promise<boolean>;
 }
 
-export interface ProcessorChild {
-  readonly pid: number;
+export interface ProcessorChild extends ChildJob {
   /** The in-process probe (with `probe` options only). */
   readonly probe: ProcessorProbe | undefined;
-  /** Spawn → the CLI reported the job running (partitions assigned, topics created), ms. */
-  readonly startupMs: number;
-  /** Exit code or signal once the process ended on its own; undefined while it runs. */
-  readonly exited: () => string | undefined;
-  /** The last few kB the process wrote to stderr. */
-  readonly stderrTail: () => string;
-  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves when the process has exited. */
-  stop(timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -81,7 +73,6 @@ export async function startProcessorChild(
   probeOptions?: ProcessorProbeOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProcessorChild> {
-  const started = performance.now();
   const cli = processorCliPath();
   const probePath = childProbePath();
   if (probeOptions !== undefined && !existsSync(probePath)) {
@@ -98,126 +89,69 @@ export async function startProcessorChild(
           resolveFrom: cli,
           intervalMs: probeOptions.intervalMs ?? 1000,
         };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
+  let probe: ProcessorProbe | undefined;
+  const job = await startChildJob({
+    name: 'the processor',
+    command: process.execPath,
+    args: [
       ...(probeConfig === undefined ? [] : ['--import', pathToFileURL(probePath).href]),
       cli,
       'clickstream',
       ...processorFlags(config),
     ],
-    probeConfig === undefined
-      ? { stdio: ['ignore', 'pipe', 'pipe'], env }
-      : {
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          env: { ...env, [PROBE_ENV]: JSON.stringify(probeConfig) },
-        },
-  );
-  let probe: ProcessorProbe | undefined;
-  if (probeOptions !== undefined) {
-    const collector = new ProbeCollector(
-      probeOptions.onWindowAck === undefined ? {} : { onWindowAck: probeOptions.onWindowAck },
-    );
-    const waiting = new Map<number, () => void>();
-    let nextFlush = 0;
-    child.on('message', (message: unknown) => {
-      collector.accept(message);
-      const id = (message as { flushId?: unknown } | null)?.flushId;
-      if (typeof id === 'number') waiting.get(id)?.();
-    });
-    const post = (message: object): boolean => {
-      if (!child.connected) return false;
-      try {
-        return child.send({ kind: PROBE_MESSAGE_KIND, ...message });
-      } catch {
-        return false;
-      }
-    };
-    probe = {
-      collector,
-      measureFrom: (fromMs) => void post({ type: 'measure', fromMs }),
-      flush: (timeoutMs = 5000) =>
-        new Promise<boolean>((resolve) => {
-          const id = ++nextFlush;
-          const timer = setTimeout(() => {
-            waiting.delete(id);
-            resolve(false);
-          }, timeoutMs);
-          waiting.set(id, () => {
-            clearTimeout(timer);
-            waiting.delete(id);
-            resolve(true);
-          });
-          if (!post({ type: 'flush', id })) {
-            clearTimeout(timer);
-            waiting.delete(id);
-            resolve(false);
-          }
-        }),
-    };
-  }
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new BenchError(
-          BENCH_ERROR_CODES.IO,
-          `the processor did not report running within ${startTimeoutMs} ms`,
-        ),
-      );
-    }, startTimeoutMs);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      // The CLI's human line, printed once the app (job and its Elasticsearch connectors) is running; the job's own
-      // JSON log line "job running" comes earlier and must not count.
-      if (stdout.includes('clickstream running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new BenchError(
-          BENCH_ERROR_CODES.IO,
-          `the processor exited with code ${code} before running: ${stderr.trim()}`,
-        ),
-      );
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(
-        new BenchError(BENCH_ERROR_CODES.IO, `cannot start the processor: ${error.message}`, {
-          cause: error,
-        }),
-      );
-    });
-  });
-  const startupMs = performance.now() - started;
-  child.stdout?.resume();
-  return {
-    pid: child.pid!,
-    probe,
-    startupMs,
-    exited: () =>
-      child.exitCode !== null
-        ? `code ${child.exitCode}`
-        : child.signalCode !== null
-          ? child.signalCode
-          : undefined,
-    stderrTail: () => stderr.trim(),
-    stop: async (timeoutMs = 30_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      await exited;
-      clearTimeout(timer);
+    env: probeConfig === undefined ? env : { ...env, [PROBE_ENV]: JSON.stringify(probeConfig) },
+    ipc: probeConfig !== undefined,
+    // The CLI's human line, printed once the app (job and its Elasticsearch connectors) is running; the job's own
+    // JSON log line "job running" comes earlier and must not count.
+    readyText: 'clickstream running',
+    startTimeoutMs,
+    onSpawn: (child) => {
+      if (probeOptions !== undefined) probe = attachProbe(child, probeOptions);
     },
+  });
+  return { ...job, probe };
+}
+
+/** The bench's side of the probe inside the child: collects its reports, sends `measure` and `flush`. */
+function attachProbe(child: ChildProcess, probeOptions: ProcessorProbeOptions): ProcessorProbe {
+  const collector = new ProbeCollector(
+    probeOptions.onWindowAck === undefined ? {} : { onWindowAck: probeOptions.onWindowAck },
+  );
+  const waiting = new Map<number, () => void>();
+  let nextFlush = 0;
+  child.on('message', (message: unknown) => {
+    collector.accept(message);
+    const id = (message as { flushId?: unknown } | null)?.flushId;
+    if (typeof id === 'number') waiting.get(id)?.();
+  });
+  const post = (message: object): boolean => {
+    if (!child.connected) return false;
+    try {
+      return child.send({ kind: PROBE_MESSAGE_KIND, ...message });
+    } catch {
+      return false;
+    }
+  };
+  return {
+    collector,
+    measureFrom: (fromMs) => void post({ type: 'measure', fromMs }),
+    flush: (timeoutMs = 5000) =>
+      new Promise<boolean>((resolve) => {
+        const id = ++nextFlush;
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          resolve(false);
+        }, timeoutMs);
+        waiting.set(id, () => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve(true);
+        });
+        if (!post({ type: 'flush', id })) {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve(false);
+        }
+      }),
   };
 }

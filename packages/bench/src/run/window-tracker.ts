@@ -35,6 +35,21 @@ export interface WindowLatencies {
   readonly warmupWindows: number;
 }
 
+/** Where a window's counts were read: final documents in Elasticsearch, or final results in the results topic. */
+export const COUNT_SOURCES = { SEARCHABLE: 'searchable', KAFKA: 'kafka' } as const;
+export type CountSource = (typeof COUNT_SOURCES)[keyof typeof COUNT_SOURCES];
+
+/** Which observed counts a completeness or correctness check reads, and which windows it covers. */
+export interface CountCheckOptions {
+  /** @defaultValue `'searchable'` */
+  readonly source?: CountSource;
+  /**
+   * Only windows closing (window end + B) at or before this wall time are checked, expected and observed alike:
+   * later ones need an idle timeout to close, which not every engine has. @defaultValue every window
+   */
+  readonly closingBy?: number;
+}
+
 interface Sighting {
   readonly closeMs: number;
   readonly atMs: number;
@@ -52,6 +67,7 @@ export class WindowTracker {
   readonly #searchableSeen = new Map<string, Sighting>();
   readonly #ackSeen = new Map<string, Sighting>();
   readonly #observed = new Map<string, WindowCounts>();
+  readonly #kafkaObserved = new Map<string, WindowCounts>();
 
   constructor(options: WindowTrackerOptions) {
     this.#boundMs = options.outOfOrdernessMs;
@@ -73,6 +89,7 @@ export class WindowTracker {
   /** A final window result read from the results topic at `nowMs`. */
   observeKafkaResult(result: WindowCounts, nowMs: number): void {
     const key = keyOf(result);
+    this.#kafkaObserved.set(key, result);
     if (this.#kafkaSeen.has(key)) return;
     this.#kafkaSeen.set(key, { closeMs: result.windowEnd + this.#boundMs, atMs: nowMs });
   }
@@ -134,22 +151,35 @@ export class WindowTracker {
     return { resultInKafka, searchable, kafkaToSearchable, acknowledged, drainWindows, warmupWindows };
   }
 
-  /** True once every expected window is searchable with exactly the expected counts. */
-  complete(expected: readonly WindowCounts[]): boolean {
+  #counts(source: CountSource | undefined): ReadonlyMap<string, WindowCounts> {
+    return source === COUNT_SOURCES.KAFKA ? this.#kafkaObserved : this.#observed;
+  }
+
+  #covers(w: WindowCounts, closingBy: number | undefined): boolean {
+    return closingBy === undefined || w.windowEnd + this.#boundMs <= closingBy;
+  }
+
+  /** True once every expected window is searchable (or final in Kafka) with exactly the expected counts. */
+  complete(expected: readonly WindowCounts[], options: CountCheckOptions = {}): boolean {
+    const observed = this.#counts(options.source);
     return expected.every((w) => {
-      const seen = this.#observed.get(keyOf(w));
+      if (!this.#covers(w, options.closingBy)) return true;
+      const seen = observed.get(keyOf(w));
       return seen !== undefined && seen.clickCount === w.clickCount && seen.viewCount === w.viewCount;
     });
   }
 
   /**
-   * The correctness line against the ground truth: per window and page, events missing from the searchable counts
-   * are lost and events counted beyond the truth are duplicated; windows nobody expected count as duplicated.
+   * The correctness line against the ground truth: per window and page, events missing from the searchable (or
+   * Kafka) counts are lost and events counted beyond the truth are duplicated; windows nobody expected count as
+   * duplicated. With `closingBy`, windows closing later are left out on both sides.
    */
   correctness(
     expected: readonly WindowCounts[],
     totals: { readonly produced: number; readonly late: number; readonly deadLettered: number },
+    options: CountCheckOptions = {},
   ): Correctness {
+    const observed = this.#counts(options.source);
     let counted = 0;
     let lost = 0;
     let duplicated = 0;
@@ -157,15 +187,16 @@ export class WindowTracker {
     for (const w of expected) {
       const key = keyOf(w);
       expectedKeys.add(key);
-      const seen = this.#observed.get(key);
+      if (!this.#covers(w, options.closingBy)) continue;
+      const seen = observed.get(key);
       const want = w.clickCount + w.viewCount;
       const got = seen === undefined ? 0 : seen.clickCount + seen.viewCount;
       counted += got;
       lost += Math.max(0, want - got);
       duplicated += Math.max(0, got - want);
     }
-    for (const [key, seen] of this.#observed) {
-      if (expectedKeys.has(key)) continue;
+    for (const [key, seen] of observed) {
+      if (expectedKeys.has(key) || !this.#covers(seen, options.closingBy)) continue;
       counted += seen.clickCount + seen.viewCount;
       duplicated += seen.clickCount + seen.viewCount;
     }

@@ -4,6 +4,13 @@ import { GATEWAY_WORKLOAD_DEFAULTS, runGatewayOnce } from './gateway-scenario.js
 import { COORDINATED_OMISSION_NOTE } from './http-load.js';
 import { MAX_THROUGHPUT_DEFAULTS, runMaxThroughputOnce } from './max-throughput-scenario.js';
 import { PEERS_WORKLOAD_DEFAULTS, runPeersOnce } from './peers-scenario.js';
+import type { JvmPeer } from './peer-jars.js';
+import {
+  PEERS_LATENCY_DEFAULTS,
+  preparePeerJars,
+  runPeersLatencyOnce,
+  type PeersLatencyWorkload,
+} from './peers-latency-scenario.js';
 import { QUERIES_WORKLOAD_DEFAULTS, runQueriesOnce } from './queries-scenario.js';
 import type { ScenarioContext } from './scenario-run.js';
 import { THROUGHPUT_SEARCH_DEFAULTS } from './throughput-search.js';
@@ -14,6 +21,23 @@ export type FiguresScenario = Exclude<Scenario, 'table'>;
 /** Runs of a figures scenario: `max-throughput` is one search whatever `--runs` says; the others follow `--runs`. */
 export function scenarioRuns(scenario: FiguresScenario, options: Pick<ResolvedRunOptions, 'runs'>): number {
   return scenario === SCENARIOS.MAX_THROUGHPUT ? 1 : options.runs;
+}
+
+/** The `peers-latency` workload from the run options: the `table` workload's rate, windows and partitions. */
+export function peersLatencyWorkload(options: ResolvedRunOptions): PeersLatencyWorkload {
+  return {
+    ...PEERS_LATENCY_DEFAULTS,
+    ratePerSec: options.ratePerSec,
+    durationMs: options.durationMs,
+    warmupMs: options.warmupMs,
+    partitions: options.partitions,
+    peers: options.latencyPeers as JvmPeer[],
+    commitIntervalMs: options.peerCommitIntervalMs,
+    checkpointIntervalMs: options.flinkCheckpointIntervalMs,
+    parallelism: options.peerParallelism,
+    heap: options.peerHeap,
+    javaCommand: options.javaCommand,
+  };
 }
 
 /** The workload block of a figures scenario's results, from the run options. */
@@ -76,6 +100,32 @@ export function scenarioWorkload(scenario: FiguresScenario, options: ResolvedRun
           compression: 'lz4',
         },
       };
+    case SCENARIOS.PEERS_LATENCY: {
+      const w = peersLatencyWorkload(options);
+      return {
+        scenario,
+        ratePerSec: w.ratePerSec,
+        durationMs: w.durationMs,
+        warmupMs: w.warmupMs,
+        partitions: w.partitions,
+        runs,
+        params: {
+          contenders: ['tributary', ...w.peers].join(','),
+          windowSizeMs: w.windowSizeMs,
+          outOfOrdernessMs: w.outOfOrdernessMs,
+          idleTimeoutMs: w.idleTimeoutMs,
+          pages: w.pages,
+          seed: w.seed,
+          compression: w.compression,
+          commitIntervalMs: w.commitIntervalMs,
+          flinkCheckpointIntervalMs: w.checkpointIntervalMs,
+          parallelism: w.parallelism,
+          peerHeap: w.heap,
+          tailMarginMs: w.tailMarginMs,
+          elasticsearch: false,
+        },
+      };
+    }
     case SCENARIOS.MAX_THROUGHPUT:
       return {
         scenario,
@@ -109,6 +159,12 @@ export function scenarioMethod(scenario: FiguresScenario): readonly string[] {
       return [
         'Peers run one after the other on the same servers, in alternating order by run number; ratios are ours / peer, higher is better.',
       ];
+    case SCENARIOS.PEERS_LATENCY:
+      return [
+        'Ours (the processor CLI without Elasticsearch) and each JVM peer run the same clickstream job one after the other on the same broker, each on its own topics, under the same open-loop load (same seed, rate, duration and warm-up); the order rotates with the run number.',
+        'Each row is window close (window end + out-of-orderness bound) → the final window result readable by a read_committed consumer of its results topic, for the windows closing after the warm-up and at least the tail margin before the last event; CPU and RSS are those of the contender process over the measured window.',
+        'Ratios are ours / peer and lower is better: below 1 ours committed sooner or used less CPU.',
+      ];
     case SCENARIOS.MAX_THROUGHPUT:
       return [
         'The rate rises in steps until a step diverges: produce-ack p99 or Kafka → processor p99 (measured inside the processor) above its limit, or the processor group lagging by more than the limit in seconds of input at the end of the step. A step in which the load generator sent too few of its planned events ends the search as a load-generator (host) limit, reported as such, not as a divergence.',
@@ -132,6 +188,8 @@ export function runScenarioOnce(
         records: options.peerRecords,
         documents: Math.max(1000, Math.round(options.peerRecords / 5)),
       });
+    case SCENARIOS.PEERS_LATENCY:
+      return runPeersLatency(ctx, options);
     case SCENARIOS.MAX_THROUGHPUT:
       return runMaxThroughputOnce(ctx, {
         startRate: options.startRate,
@@ -141,4 +199,10 @@ export function runScenarioOnce(
         partitions: options.partitions,
       });
   }
+}
+
+async function runPeersLatency(ctx: ScenarioContext, options: ResolvedRunOptions): Promise<RunResult> {
+  const w = peersLatencyWorkload(options);
+  const { jars, skippedNote } = await preparePeerJars(ctx, w, options.mavenCommand);
+  return runPeersLatencyOnce(ctx, w, jars, skippedNote);
 }

@@ -144,6 +144,13 @@ describe('bench CLI', () => {
         html: false,
         rawEvents: false,
         lowLatency: false,
+        latencyPeers: ['kafka-streams', 'flink'],
+        peerCommitIntervalMs: 200,
+        flinkCheckpointIntervalMs: 1_000,
+        peerParallelism: 1,
+        peerHeap: '1g',
+        javaCommand: 'java',
+        mavenCommand: 'mvn',
         kafkaTls: false,
       },
     ]);

@@ -53,9 +53,81 @@ describe('RUN_OPTIONS', () => {
   it('help shows each flag with its variable and default in the flag’s own units', () => {
     const text = RUN_OPTIONS.help({ usage: 'bench' });
     expect(text).toMatch(
-      /--duration <d> +table: measured window per run.*\[TRIBUTARY_BENCH_DURATION, default 30s\]/,
+      /--duration <d> +table, peers-latency: measured window per run.*\[TRIBUTARY_BENCH_DURATION, default 30s\]/,
     );
     expect(text).toMatch(/--rate <n> .*\[TRIBUTARY_BENCH_RATE_PER_SEC, default 10000\]/);
     expect(text).toMatch(/--no-html +write the HTML report/);
+  });
+});
+
+describe('RUN_OPTIONS of peers-latency', () => {
+  it('is asked for by name, with the peers and their settings', () => {
+    expect(RUN_OPTIONS.defaults.scenarios).not.toContain('peers-latency');
+    expect(RUN_OPTIONS.defaults).toMatchObject({
+      latencyPeers: ['kafka-streams', 'flink'],
+      peerCommitIntervalMs: 200,
+      flinkCheckpointIntervalMs: 1_000,
+      peerParallelism: 1,
+      peerHeap: '1g',
+      javaCommand: 'java',
+      mavenCommand: 'mvn',
+    });
+    expect(
+      parse([
+        '--scenarios',
+        'peers-latency',
+        '--latency-peers',
+        'flink',
+        '--peer-commit-interval',
+        '100ms',
+        '--flink-checkpoint-interval',
+        '500ms',
+        '--peer-parallelism',
+        '2',
+        '--peer-heap',
+        '512m',
+        '--java',
+        '/opt/jdk/bin/java',
+        '--mvn',
+        '/opt/maven/bin/mvn',
+      ]),
+    ).toMatchObject({
+      scenarios: ['peers-latency'],
+      latencyPeers: ['flink'],
+      peerCommitIntervalMs: 100,
+      flinkCheckpointIntervalMs: 500,
+      peerParallelism: 2,
+      peerHeap: '512m',
+      javaCommand: '/opt/jdk/bin/java',
+      mavenCommand: '/opt/maven/bin/mvn',
+    });
+    expect(parse([], { TRIBUTARY_BENCH_PEER_COMMIT_INTERVAL: '100ms' }).peerCommitIntervalMs).toBe(100);
+  });
+
+  it('names the flag of a bad peer setting', () => {
+    expect(() => parse(['--latency-peers', 'storm'])).toThrow(/^--latency-peers/);
+    expect(() => parse(['--latency-peers', 'flink,flink'])).toThrow('--latency-peers must not repeat a peer');
+    expect(() => parse(['--peer-heap', '1 gig'])).toThrow(
+      '--peer-heap must be a JVM heap size like 512m or 1g',
+    );
+    expect(() => parse(['--peer-parallelism', '0'])).toThrow('--peer-parallelism must be >= 1 (got "0")');
+    expect(() => parse(['--peer-commit-interval', '1ms'])).toThrow(
+      '--peer-commit-interval must be at least 10ms',
+    );
+    expect(() => parse(['--java', ''])).toThrow(/^--java/);
+  });
+
+  it('documents each peer flag in --help', () => {
+    const help = RUN_OPTIONS.help({ usage: 'bench' });
+    for (const flag of [
+      '--latency-peers',
+      '--peer-commit-interval',
+      '--flink-checkpoint-interval',
+      '--peer-parallelism',
+      '--peer-heap',
+      '--java',
+      '--mvn',
+    ])
+      expect(help).toContain(flag);
   });
 });

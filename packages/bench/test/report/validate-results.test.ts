@@ -36,7 +36,7 @@ describe('validateResults', () => {
     ['runs.0.series.0.points.3', [1], 'results runs[0].series[0].points[3] must be a [tMs, value] pair'],
     [
       'runs.0.components.0.component',
-      'flink',
+      'storm',
       'results runs[0].components[0].component must be one of kafka',
     ],
     ['runs.0.histograms.end-to-end', 42, 'results runs[0].histograms.end-to-end must be a string'],

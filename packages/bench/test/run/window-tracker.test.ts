@@ -88,3 +88,30 @@ describe('WindowTracker', () => {
     });
   });
 });
+
+describe('WindowTracker counts read from the results topic', () => {
+  it('checks completeness and correctness on Kafka results, only for windows closing by closingBy', () => {
+    const t = new WindowTracker({ outOfOrdernessMs: 5000 });
+    const expected = [w('/a', 0, 1, 2), w('/b', 0, 3, 0), w('/a', 10_000, 4, 4)];
+    const check = { source: 'kafka', closingBy: 16_000 } as const; // [0, 10 000) closes at 15 000; the next at 25 000
+    expect(t.complete(expected, check)).toBe(false);
+    t.observeKafkaResult(w('/a', 0, 1, 2), 15_300);
+    t.observeKafkaResult(w('/b', 0, 3, 1), 15_400); // one view too many
+    t.observeKafkaResult(w('/z', 10_000, 9, 9), 25_100); // closes after closingBy: ignored
+    expect(t.complete(expected, check)).toBe(false);
+    expect(t.complete(expected)).toBe(false); // nothing searchable yet
+    expect(t.correctness(expected, { produced: 6, late: 0, deadLettered: 0 }, check)).toEqual({
+      produced: 6,
+      counted: 7,
+      late: 0,
+      deadLettered: 0,
+      lost: 0,
+      duplicated: 1,
+    });
+    t.observeKafkaResult(w('/b', 0, 3, 0), 15_900); // a later result replaces the counts
+    expect(t.complete(expected, check)).toBe(true);
+    expect(t.correctness(expected, { produced: 6, late: 0, deadLettered: 0 }, check).duplicated).toBe(0);
+    // The Elasticsearch side is untouched: searchable counts still decide the table's correctness.
+    expect(t.correctness(expected, { produced: 14, late: 0, deadLettered: 0 }).lost).toBe(14);
+  });
+});
