@@ -60,7 +60,8 @@ export function peerVersion(parentPom: string, peer: JvmPeer): string | null {
 
 /**
  * The files a peer's jar is built from, relative to `dir` with `/` separators, sorted: the parent pom, the shared
- * `common` module and the peer's module, without Maven's `target/` output.
+ * `common` module and the peer's module, without Maven's `target/` output, and the other modules' poms (Maven reads
+ * every module of the parent).
  */
 export async function peerSourceFiles(dir: string, peer: JvmPeer): Promise<string[]> {
   const files = ['pom.xml'];
@@ -71,7 +72,20 @@ export async function peerSourceFiles(dir: string, peer: JvmPeer): Promise<strin
       else if (entry.isFile()) files.push(relative(dir, path).split(sep).join('/'));
     }
   };
-  for (const module of ['common', JVM_PEER_SPECS[peer].module]) await walk(join(dir, module));
+  const built = ['common', JVM_PEER_SPECS[peer].module];
+  for (const module of built) await walk(join(dir, module));
+  // Maven reads the pom of every module the parent lists, even those `-pl` leaves out.
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || built.includes(entry.name)) continue;
+    const pom = join(dir, entry.name, 'pom.xml');
+    if (
+      await readFile(pom).then(
+        () => true,
+        () => false,
+      )
+    )
+      files.push(`${entry.name}/pom.xml`);
+  }
   return files.sort();
 }
 

@@ -52,10 +52,11 @@ describe('peer sources', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('lists the parent pom, common and the peer module, without target/', async () => {
+  it("lists the parent pom, common and the peer module, without target/, and the other modules' poms", async () => {
     expect(await peerSourceFiles(dir, 'kafka-streams')).toEqual([
       'common/pom.xml',
       'common/src/main/java/A.java',
+      'flink/pom.xml',
       'kafka-streams/pom.xml',
       'kafka-streams/src/main/java/S.java',
       'pom.xml',
