@@ -7,6 +7,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -92,6 +93,22 @@ public final class ClickstreamWindowCounts {
     }
   }
 
+  /** Key of a result: its page_url (UTF-8). */
+  static final class PageUrlKey implements SerializationSchema<PageWindowCounts> {
+    @Override
+    public byte[] serialize(PageWindowCounts r) {
+      return r.pageUrl.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Value of a result: a WindowResult protobuf. */
+  static final class WindowResultValue implements SerializationSchema<PageWindowCounts> {
+    @Override
+    public byte[] serialize(PageWindowCounts r) {
+      return ClickstreamCodec.encodeWindowResult(r.pageUrl, r.windowStart, r.windowEnd, r.counts);
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     PeerArgs args = new PeerArgs(argv);
     String brokers = args.string("brokers");
@@ -122,11 +139,9 @@ public final class ClickstreamWindowCounts {
             .setRecordSerializer(
                 KafkaRecordSerializationSchema.<PageWindowCounts>builder()
                     .setTopic(args.string("output-topic"))
-                    .setKeySerializationSchema(r -> r.pageUrl.getBytes(StandardCharsets.UTF_8))
-                    .setValueSerializationSchema(
-                        r ->
-                            ClickstreamCodec.encodeWindowResult(
-                                r.pageUrl, r.windowStart, r.windowEnd, r.counts))
+                    // Named classes, not lambdas: Flink infers the sink's record type from them.
+                    .setKeySerializationSchema(new PageUrlKey())
+                    .setValueSerializationSchema(new WindowResultValue())
                     .build())
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(applicationId)
