@@ -140,6 +140,10 @@ async function deleteByPrefix(admin: Admin, id: string): Promise<void> {
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(id));
     if (topics.length > 0) await admin.deleteTopics({ topics });
+    // The next contender starts once the broker is done deleting: metadata of a topic being deleted fails its
+    // clients with UNKNOWN_TOPIC_OR_PARTITION.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await admin.listTopics()).some((t) => t.startsWith(id))) await sleep(250);
   } catch {
     // Best effort: leftovers carry the run id.
   }
