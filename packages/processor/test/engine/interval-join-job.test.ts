@@ -1,34 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DecodeResult } from '../../src/engine/decoder.js';
-import { intervalJoinStages } from '../../src/engine/interval-join-job.js';
 import { SIDE_OUTPUT_HEADERS } from '../../src/engine/side-outputs.js';
-import type { InputRecord } from '../../src/task/partition-task.js';
 import { JobTestDriver, type TestJobOptions, type TestRecordInput } from '../../src/testing/index.js';
+import { conversionIds, conversionStages, expected, T0, workload, type Click } from './conversion-job.js';
 import { rng } from './fixtures.js';
 
-interface Click {
-  id: string;
-  user: string;
-  ts: number;
-}
-interface Order extends Click {
-  amount: number;
-}
-
-function json<E extends { ts: number }>(record: InputRecord): DecodeResult<E> {
-  try {
-    const e = JSON.parse(record.value?.toString('utf8') ?? '') as E;
-    if (typeof e.ts !== 'number') return { ok: false, code: 'TEST_NO_TS', reason: 'no ts' };
-    return { ok: true, event: e };
-  } catch {
-    return { ok: false, code: 'TEST_DECODE', reason: 'not JSON' };
-  }
-}
-
-const MINUTE = 60_000;
-const T0 = 1_700_000_000_000;
-
-/** Clicks joined with orders of the same user placed within 30 minutes after the click. */
 function conversionJob(): TestJobOptions {
   return {
     applicationId: 'conversions',
@@ -39,61 +14,14 @@ function conversionJob(): TestJobOptions {
       'dead-letter': 'conversions-dlq',
     },
     repartitionPartitions: 2,
-    ...intervalJoinStages({
-      left: {
-        topic: 'clicks',
-        decode: json<Click>,
-        timestampOf: (c) => c.ts,
-        keyOf: (c) => c.user,
-        eventIdOf: (c) => c.id,
-        outOfOrdernessMs: 10_000,
-      },
-      right: {
-        topic: 'orders',
-        decode: json<Order>,
-        timestampOf: (o) => o.ts,
-        keyOf: (o) => o.user,
-        eventIdOf: (o) => o.id,
-        outOfOrdernessMs: 10_000,
-      },
-      lowerMs: 0,
-      upperMs: 30 * MINUTE,
-      joiner: (click: Click, order: Order) => ({ click: click.id, order: order.id, amount: order.amount }),
-    }),
+    ...conversionStages(),
   };
-}
-
-/** Two hours of clicks and orders of 20 users, in time order (jitter below the out-of-orderness). */
-function workload(seed: number): { clicks: Click[]; orders: Order[] } {
-  const r = rng(seed);
-  const clicks: Click[] = [];
-  const orders: Order[] = [];
-  for (let i = 0; i < 600; i++) {
-    const ts = T0 + i * 12_000 - Math.floor(r() * 5_000);
-    const user = `u${Math.floor(r() * 20)}`;
-    if (r() < 0.7) clicks.push({ id: `c${i}`, user, ts });
-    else orders.push({ id: `o${i}`, user, ts, amount: Math.floor(r() * 100) });
-  }
-  return { clicks, orders };
-}
-
-function expected(clicks: Click[], orders: Order[]): string[] {
-  return clicks
-    .flatMap((c) =>
-      orders
-        .filter((o) => o.user === c.user && o.ts - c.ts >= 0 && o.ts - c.ts <= 30 * MINUTE)
-        .map((o) => `${c.id}>${o.id}`),
-    )
-    .sort();
 }
 
 const input = (e: Click): TestRecordInput => ({ key: e.user, value: JSON.stringify(e) });
 
 function conversions(driver: JobTestDriver): string[] {
-  return driver
-    .readValues('results', (v) => JSON.parse(v.toString('utf8')) as { click: string; order: string })
-    .map((c) => `${c.click}>${c.order}`)
-    .sort();
+  return conversionIds(driver.readOutput('results').map((r) => r.value));
 }
 
 let driver: JobTestDriver | undefined;
