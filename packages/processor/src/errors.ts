@@ -30,6 +30,8 @@ export const PROCESSOR_ERROR_CODES = {
   TRANSFORM_FAILED: 'TRIB_PROC_TRANSFORM_FAILED',
   /** A valid event refused: a new session in a partition already holding `maxOpenSessions` (dead-lettered). */
   SESSION_LIMIT: 'TRIB_PROC_SESSION_LIMIT',
+  /** A joined event refused: the join task already buffers `maxBufferedRecords` events (dead-lettered). */
+  JOIN_BUFFER_LIMIT: 'TRIB_PROC_JOIN_BUFFER_LIMIT',
   /**
    * Runtime: a topic no longer matches the job's state — a repartition or changelog topic whose partition count
    * changed, a recreated input topic, committed offsets behind the restored progress. The message names the topic

@@ -99,6 +99,24 @@ export {
   decodeRepartitionRecord,
 } from './engine/repartition-format.js';
 export type { RepartitionRecord, PartialRecord, WatermarkRecord } from './engine/repartition-format.js';
+export { JoinSideTask } from './engine/join-side-task.js';
+export type { JoinSideTaskOptions } from './engine/join-side-task.js';
+export { IntervalJoinTask, INTERVAL_JOIN_DEFAULTS } from './engine/interval-join-task.js';
+export type { IntervalJoinTaskOptions, IntervalJoinSide } from './engine/interval-join-task.js';
+export { JOIN_SIDES, encodeJoinRecord, decodeJoinRecord } from './engine/join-record-format.js';
+export { intervalJoinStages, JOIN_RIGHT_STAGE } from './engine/interval-join-job.js';
+export type {
+  IntervalJoinJobOptions,
+  IntervalJoinSource,
+  IntervalJoinStages,
+} from './engine/interval-join-job.js';
+export type {
+  JoinSide,
+  JoinRecord,
+  JoinEventRecord,
+  JoinWatermarkRecord,
+  JoinSourceRecord,
+} from './engine/join-record-format.js';
 export {
   CLICKSTREAM_JOB_DEFAULTS,
   clickstreamDecoder,

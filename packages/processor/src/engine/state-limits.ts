@@ -13,6 +13,8 @@ export const STATE_LIMIT_CODES = {
   windowKeyLimit: PROCESSOR_ERROR_CODES.WINDOW_KEY_LIMIT,
   /** A new session in a partition that already holds `maxOpenSessions` open sessions. */
   sessionLimit: PROCESSOR_ERROR_CODES.SESSION_LIMIT,
+  /** An event an interval join would buffer while it already buffers `maxBufferedRecords`. */
+  joinBufferLimit: PROCESSOR_ERROR_CODES.JOIN_BUFFER_LIMIT,
 } as const;
 export type StateLimitCode = (typeof STATE_LIMIT_CODES)[keyof typeof STATE_LIMIT_CODES];
 
