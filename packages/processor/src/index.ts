@@ -82,7 +82,7 @@ export type { EventTimeOptions, OutputNames } from './engine/options.js';
 export { SIDE_OUTPUT_HEADERS, LATE_REASONS } from './engine/side-outputs.js';
 export type { LateReason } from './engine/side-outputs.js';
 export { jsonResultEncoder } from './engine/window-result.js';
-export type { WindowedResult, EncodedResult, ResultEncoder } from './engine/window-result.js';
+export type { WindowedResult, EncodedResult, ResultEncoder, ResultFilter } from './engine/window-result.js';
 export type { GateCounters } from './engine/partition-gate.js';
 export { WindowedAggregationTask } from './engine/windowed-aggregation-task.js';
 export type { WindowedAggregationTaskOptions } from './engine/windowed-aggregation-task.js';

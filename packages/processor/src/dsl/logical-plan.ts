@@ -1,7 +1,7 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StreamJobOptions } from '../config/stream-job-options.js';
 import type { Decoder } from '../engine/decoder.js';
-import type { ResultEncoder } from '../engine/window-result.js';
+import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
 import type { IdleAdvanceMode } from '../time/watermarks.js';
 import type { WindowSpec } from '../windows/window-spec.js';
 import type { Duration } from './duration.js';
@@ -103,5 +103,7 @@ export interface LogicalPlan {
   readonly windowSettings: WindowSettings;
   readonly aggregator: Aggregator<any, any, any>;
   readonly emit: { readonly mode: EmitMode; readonly every: Duration | undefined };
+  /** `.aggregate(…).filter(…)`: which results are written (every filter must accept). */
+  readonly resultFilter: ResultFilter<any> | undefined;
   readonly sink: { readonly topic: string; readonly encode: ResultEncoder<any> | undefined } & SinkOptions;
 }

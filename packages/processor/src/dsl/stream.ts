@@ -1,5 +1,6 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
-import type { ResultEncoder } from '../engine/window-result.js';
+import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
+import { checkOption, fn } from '../config/option-schemas.js';
 import { invalidOption } from '../errors.js';
 import type { WindowSpec } from '../windows/window-spec.js';
 import type { Duration } from './duration.js';
@@ -119,11 +120,16 @@ export class WindowedStream<E> {
    * `Aggregator<E, A, R>` (`create`, `add`, `merge`, `result`, `serialize`, `deserialize`).
    */
   aggregate<A, R>(aggregator: Aggregator<E, A, R> & { add: (acc: A, event: E) => A }): AggregatedStream<R> {
-    return new AggregatedStream<R>({ ...this.#draft, aggregator, emit: { mode: 'final', every: undefined } });
+    return new AggregatedStream<R>({
+      ...this.#draft,
+      aggregator,
+      emit: { mode: 'final', every: undefined },
+      resultFilter: undefined,
+    });
   }
 }
 
-type AggregatedDraft = WindowedDraft & Pick<LogicalPlan, 'aggregator' | 'emit'>;
+type AggregatedDraft = WindowedDraft & Pick<LogicalPlan, 'aggregator' | 'emit' | 'resultFilter'>;
 
 /** Window results `R` per key: choose when they are emitted and where they go. */
 export class AggregatedStream<R> {
@@ -132,6 +138,19 @@ export class AggregatedStream<R> {
   /** @internal */
   constructor(draft: AggregatedDraft) {
     this.#draft = draft;
+  }
+
+  /**
+   * Writes only the results `predicate` accepts (e.g. `r => r.result > 5` for alerts); several filters must all
+   * accept. It sees each emission — with `'updates'`, every version — and a rejected one is simply not written:
+   * the window's state and version move on, and an earlier version that was written stays written.
+   */
+  filter(predicate: ResultFilter<R>): AggregatedStream<R> {
+    checkOption('filter', fn(), predicate);
+    const before = this.#draft.resultFilter;
+    const resultFilter: ResultFilter<R> =
+      before === undefined ? predicate : (result) => before(result) && predicate(result);
+    return new AggregatedStream<R>({ ...this.#draft, resultFilter });
   }
 
   /**

@@ -56,6 +56,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
   const emission = { onTimeResults: plan.emit.mode === 'updates' };
   const aggregator = plan.aggregator;
   const encodeResult = plan.sink.encode ?? jsonResultEncoder();
+  const keepResult = plan.resultFilter === undefined ? {} : { keepResult: plan.resultFilter };
   const window = plan.window;
   if (physical.kind === 'single-stage') {
     if (window.kind === 'session') {
@@ -70,6 +71,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
             gapMs,
             aggregator,
             encodeResult,
+            ...keepResult,
           }),
         mergeTaskFactory: undefined,
       };
@@ -88,6 +90,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
           window: createWindowAssigner(window),
           aggregator,
           encodeResult,
+          ...keepResult,
         }),
       mergeTaskFactory: undefined,
     };
@@ -116,6 +119,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
         upstreamPartitions,
         aggregator,
         encodeResult,
+        ...keepResult,
         outputs: OUTPUTS,
         latePartialsOutput: DSL_OUTPUTS.latePartials,
       });

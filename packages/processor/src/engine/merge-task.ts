@@ -20,7 +20,7 @@ import { partsCodec, upstreamsOf, type Parts } from './merge-parts.js';
 import { decodeRepartitionRecord, type RepartitionRecord } from './repartition-format.js';
 import { resultOutput } from './result-output.js';
 import { LATE_REASONS, deadLetterRecord, lateRecord } from './side-outputs.js';
-import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
+import { jsonResultEncoder, type ResultEncoder, type ResultFilter } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
 
 /** The merge task's plain options. */
@@ -59,6 +59,7 @@ const MERGE_TASK_OPTIONS = processorOptions('MergeTask', {
     'the aggregator of stage 1',
   ),
   encodeResult: option(fn<ResultEncoder<never>>().optional(), 'encodes a result'),
+  keepResult: option(fn<ResultFilter<never>>().optional(), 'decides which results are written'),
 });
 
 export interface MergeTaskOptions<A, R> extends OptionInput<typeof MERGE_TASK_OPTION_SPECS> {
@@ -67,6 +68,8 @@ export interface MergeTaskOptions<A, R> extends OptionInput<typeof MERGE_TASK_OP
   aggregator: MergeAggregator<A, R>;
   /** @defaultValue JSON of the WindowedResult, key = aggregation key */
   encodeResult?: ResultEncoder<R>;
+  /** Results it rejects are not written (their window's state and version move on). @defaultValue every result */
+  keepResult?: ResultFilter<R>;
 }
 
 /** What the merge stage needs of an Aggregator: every Aggregator<E, A, R> fits. */
@@ -158,6 +161,7 @@ export class MergeTask<A, R> implements PartitionTask {
         task: this.#prefix,
         output: o.outputs.results,
         encode: options.encodeResult ?? jsonResultEncoder<R>(),
+        keep: options.keepResult,
         emit: (record) => this.#outputs.push(record),
       }),
     });

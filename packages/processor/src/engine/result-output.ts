@@ -1,6 +1,6 @@
 import type { OutputRecord } from '../task/partition-task.js';
 import { ENGINE_CHANNELS, publish } from './diagnostics.js';
-import type { ResultEncoder, WindowedResult } from './window-result.js';
+import type { ResultEncoder, ResultFilter, WindowedResult } from './window-result.js';
 
 export interface ResultOutputOptions<R> {
   /** Task name in the `window-fired` diagnostics message (the store prefix). */
@@ -8,17 +8,20 @@ export interface ResultOutputOptions<R> {
   /** Logical name of the results output. */
   output: string;
   encode: ResultEncoder<R>;
+  /** Results it rejects are not emitted. @defaultValue every result is emitted */
+  keep?: ResultFilter<R> | undefined;
   emit: (record: OutputRecord) => void;
 }
 
 /**
  * How a task emits a window result: encoded onto the results output (by key; the record timestamp is the commit
  * time, so retention counts from when it was written; `eventTime` = the window end), then published on the
- * `window-fired` channel.
+ * `window-fired` channel. A result `keep` rejects is neither.
  */
 export function resultOutput<R>(options: ResultOutputOptions<R>): (result: WindowedResult<R>) => void {
-  const { task, output, encode, emit } = options;
+  const { task, output, encode, keep, emit } = options;
   return (r) => {
+    if (keep !== undefined && !keep(r)) return;
     const encoded = encode(r);
     emit({
       output,

@@ -11,13 +11,14 @@ import {
   type EventGateSetup,
   type EventTaskOptions,
 } from './task-options.js';
-import { jsonResultEncoder, type ResultEncoder } from './window-result.js';
+import { jsonResultEncoder, type ResultEncoder, type ResultFilter } from './window-result.js';
 import { WindowSlots } from './window-slots.js';
 
 /** The functions of a single-stage task, checked as such: those of a task reading events, and `encodeResult`. */
 export const SINGLE_STAGE_FUNCTION_SPECS = {
   ...EVENT_FUNCTION_SPECS,
   encodeResult: option(fn<ResultEncoder<never>>().optional(), 'encodes a result'),
+  keepResult: option(fn<ResultFilter<never>>().optional(), 'decides which results are written'),
 };
 
 /** The options a single-stage task shares: its events, its aggregator and how results are encoded. */
@@ -25,6 +26,8 @@ export interface SingleStageOptions<E, A, R> extends EventTaskOptions<E> {
   aggregator: Aggregator<E, A, R>;
   /** @defaultValue JSON of the WindowedResult, key = aggregation key */
   encodeResult?: ResultEncoder<R>;
+  /** Results it rejects are not written (their window's state and version move on). @defaultValue every result */
+  keepResult?: ResultFilter<R>;
 }
 
 /**
@@ -58,6 +61,7 @@ export class SingleStageAggregation<E, A, R> {
         task: setup.storePrefix,
         output: setup.outputs.results,
         encode: options.encodeResult ?? jsonResultEncoder<R>(),
+        keep: options.keepResult,
         emit: (record) => {
           this.#fired = true;
           emit(record);

@@ -18,6 +18,12 @@ export interface EncodedResult {
 
 export type ResultEncoder<R> = (result: WindowedResult<R>) => EncodedResult;
 
+/**
+ * Which results are written: a result it rejects is not emitted (no record, no `window-fired` event); the window's
+ * state and version move on as if it had been. Applied to every emission (updates and corrections included).
+ */
+export type ResultFilter<R> = (result: WindowedResult<R>) => boolean;
+
 /** Default encoder: key = the aggregation key (UTF-8), value = the result as JSON. */
 export function jsonResultEncoder<R>(): ResultEncoder<R> {
   return (r) => ({ key: Buffer.from(r.key, 'utf8'), value: Buffer.from(JSON.stringify(r), 'utf8') });

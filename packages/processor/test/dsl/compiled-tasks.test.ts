@@ -228,3 +228,73 @@ describe('emission modes with allowed lateness', () => {
     expect(run('updates')).toEqual(['/a [0,60000) 2 (update)', '/a [0,60000) 3 (update)', '/a [0,60000) 3']);
   });
 });
+
+describe('filtering results: .aggregate(…).filter(…)', () => {
+  it('session windows: only sessions with more than 2 events are written', () => {
+    const plan = source('user')
+      .keyBy('user')
+      .window(session({ gap: '10s' }), { outOfOrderness: 0 })
+      .aggregate(countAggregator())
+      .filter((r) => r.result > 2)
+      .to('alerts');
+    expect(plan.physical.kind).toBe('single-stage');
+    const run = new PlanRunner(plan.toStreamJobOptions(), 1);
+    for (const ts of [0, 1_000, 2_000]) run.feed(0, click({ user: 'a', ts }));
+    for (const ts of [3_000, 4_000]) run.feed(0, click({ user: 'b', ts }));
+    run.finish();
+    expect(results(run.output('results'))).toEqual(['a [0,12000) 3']);
+  });
+
+  it('two stages: the merge writes only what every filter accepts, with the window and key in view', () => {
+    const plan = source()
+      .keyBy('page')
+      .window(tumbling({ size: '1m' }), { outOfOrderness: 0 })
+      .aggregate(sumAggregator((e) => e.amount))
+      .filter((r) => r.result >= 10)
+      .emit('final')
+      .filter((r) => r.key !== '/ignored')
+      .to('sums');
+    expect(plan.physical.kind).toBe('two-stage');
+    const run = new PlanRunner(plan.toStreamJobOptions(), 2, 1);
+    run.feed(0, click({ page: '/a', amount: 5, ts: 1_000 }));
+    run.feed(1, click({ page: '/a', amount: 5, ts: 2_000 }));
+    run.feed(0, click({ page: '/b', amount: 9, ts: 3_000 }));
+    run.feed(1, click({ page: '/ignored', amount: 50, ts: 4_000 }));
+    run.commit(0);
+    run.commit(1);
+    run.finish();
+    expect(results(run.output('results'))).toEqual(['/a [0,60000) 10']);
+  });
+
+  it("with 'updates' it sees every version; a version it rejects is not written but versions still grow", () => {
+    const plan = source('user')
+      .keyBy('user')
+      .window(tumbling({ size: '1m' }), { outOfOrderness: 0, allowedLateness: '30s' })
+      .aggregate(countAggregator())
+      .emit('updates')
+      .filter((r) => r.result !== 2)
+      .to('counts');
+    const run = new PlanRunner(plan.toStreamJobOptions(), 1);
+    run.feed(0, click({ user: 'a', ts: 1_000 }));
+    run.feed(0, click({ user: 'a', ts: M + 1 })); // on time: 1
+    run.commit(0);
+    run.feed(0, click({ user: 'a', ts: 2_000 })); // late but allowed: 2, rejected
+    run.commit(0);
+    run.feed(0, click({ user: 'a', ts: 3_000 })); // 3
+    run.commit(0);
+    const versions = run
+      .output('results')
+      .map((o) => JSON.parse(o.value!.toString('utf8')) as WindowedResult<number>)
+      .filter((r) => r.windowStart === 0)
+      .map((r) => `${r.result} v${r.version}`);
+    expect(versions).toEqual(['1 v1', '3 v3']);
+  });
+
+  it('a filter that is not a function fails naming it', () => {
+    const aggregated = source()
+      .keyBy('page')
+      .window(tumbling({ size: '1m' }))
+      .aggregate(countAggregator());
+    expect(() => aggregated.filter(42 as never)).toThrow(/filter/);
+  });
+});

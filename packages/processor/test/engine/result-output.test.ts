@@ -27,3 +27,20 @@ describe('resultOutput', () => {
     expect(emitted[0]!.output).toBe('results');
   });
 });
+
+describe('resultOutput with keep', () => {
+  it('emits only the results keep accepts', () => {
+    const emitted: OutputRecord[] = [];
+    const emit = resultOutput<number>({
+      task: 't',
+      output: 'results',
+      encode: jsonResultEncoder<number>(),
+      keep: (r) => r.result > 1,
+      emit: (r) => emitted.push(r),
+    });
+    const result = { key: '/p', windowStart: 0, windowEnd: 60_000, isFinal: true, version: 1 };
+    emit({ ...result, result: 1 });
+    emit({ ...result, key: '/q', result: 2 });
+    expect(emitted.map((r) => r.key!.toString())).toEqual(['/q']);
+  });
+});
