@@ -174,6 +174,7 @@ export type {
   EmitMode,
   UpdateSettings,
   SinkOptions,
+  AcceptedSettings,
 } from './dsl/logical-plan.js';
 export { tumbling, hopping, session } from './dsl/windows.js';
 export { table } from './dsl/table.js';
@@ -190,6 +191,8 @@ export {
 
 // Reference clickstream app and its configuration
 export { createClickstreamApp } from './app/clickstream.js';
+export { clickstreamJob, clickstreamTables, INDEX_DEAD_LETTER_OUTPUT } from './app/clickstream-job.js';
+export type { ClickstreamJobRuntime, ClickstreamTables } from './app/clickstream-job.js';
 export type { ClickstreamApp, ClickstreamAppDependencies } from './app/clickstream.js';
 export { enrichedEventMapper } from './app/enriched-events-index.js';
 export { PROCESSOR_OPTIONS, resolveProcessorConfig } from './config/processor-config.js';

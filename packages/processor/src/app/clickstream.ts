@@ -14,15 +14,9 @@ import { WINDOW_DOCUMENT_FIELDS, WINDOW_DOCUMENT_MAPPINGS } from '@tributary/sch
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from '../config/processor-config.js';
 import { invalidOption } from '../errors.js';
-import {
-  clickstreamMergeTask,
-  clickstreamPartialTask,
-  clickstreamSessionTask,
-} from '../engine/clickstream-job.js';
-import { clickstreamEnrichedEncoder } from '../enrichment/clickstream-enrichment.js';
 import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
-import { EnrichmentTable } from '../enrichment/enrichment-table.js';
-import { createStreamJob } from '../runtime/stream-job.js';
+import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
+import { INDEX_DEAD_LETTER_OUTPUT, clickstreamJob, clickstreamTables } from './clickstream-job.js';
 import { combineHealth } from './app-health.js';
 import { DirectResultsIndex } from './direct-results-index.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
@@ -67,7 +61,8 @@ export interface ClickstreamApp {
 }
 
 /**
- * The reference job: ClickstreamEvent (key user_id) → per input partition the event-time contract (dead-letter,
+ * The reference app: the job of `clickstreamJob(config)` with its Elasticsearch connectors, metrics server and
+ * dashboard. The job: ClickstreamEvent (key user_id) → per input partition the event-time contract (dead-letter,
  * late, dedup) and partial counts per (page_url, 1-minute window) → repartition by page_url → merge (min watermark
  * over the upstream partitions) → WindowResult (key page_url) exactly-once to the results topic → Elasticsearch.
  * With `sessions`, a third stage (group `${applicationId}-sessions`) writes session summaries per user.
@@ -78,13 +73,6 @@ export function createClickstreamApp(
   config: ProcessorConfig,
   deps: ClickstreamAppDependencies = {},
 ): ClickstreamApp {
-  const eventTime = {
-    windowSizeMs: config.windowSizeMs,
-    windowOffsetMs: config.windowOffsetMs,
-    outOfOrdernessMs: config.outOfOrdernessMs,
-    allowedLatenessMs: config.allowedLatenessMs,
-    idleTimeoutMs: config.idleTimeoutMs,
-  };
   const dashboardOptions =
     !config.dashboard && deps.dashboard === undefined
       ? undefined
@@ -106,9 +94,6 @@ export function createClickstreamApp(
   }
   let metricsServer: MetricsServer | undefined;
   let dashboard: DashboardServer | undefined;
-  const tables = config.enrichedEvents
-    ? { pages: new EnrichmentTable<PageInfo>(), users: new EnrichmentTable<UserInfo>() }
-    : undefined;
   // Where window results are indexed: one daily index per window start behind the alias, the schema's mapping
   // (built only with elasticsearch on: the connection's files are read then).
   const resultsIndex = () => ({
@@ -128,96 +113,22 @@ export function createClickstreamApp(
     config.lowLatency && config.elasticsearch
       ? new DirectResultsIndex(
           { ...resultsIndex(), ...(registry === undefined ? {} : { registry }) },
-          'index-dead-letter',
+          INDEX_DEAD_LETTER_OUTPUT,
         )
       : undefined;
   const kafka = deps.kafkaSecurity ?? noKafkaSecurity(config);
-  const job = createStreamJob({
-    applicationId: config.applicationId,
-    brokers: config.brokers,
+  const tableRefs = config.enrichedEvents ? clickstreamTables(config) : undefined;
+  const tables =
+    tableRefs === undefined ? undefined : { pages: tableRefs.pages.table, users: tableRefs.users.table };
+  const job = clickstreamJob(config, {
     ...kafka,
-    input: { topic: config.inputTopic },
-    outputs: {
-      results: config.resultsTopic,
-      late: config.lateTopic,
-      'late-partials': config.latePartialsTopic,
-      'dead-letter': config.deadLetterTopic,
-      repartition: config.repartitionTopic,
-      ...(config.sessions
-        ? // Stage 1 already dead-letters invalid events and reports its late ones; the session stage's are dropped.
-          { sessions: config.sessionsTopic, 'sessions-late': null, 'sessions-dead-letter': null }
-        : {}),
-      ...(tables === undefined ? {} : { enriched: config.enrichedTopic }),
-      ...(direct === undefined ? {} : { 'index-dead-letter': config.indexDeadLetterTopic }),
-    },
-    ...(direct === undefined ? {} : { outputSinks: { results: direct } }),
-    ...(tables === undefined
-      ? {}
-      : {
-          tables: {
-            pages: { topic: config.pagesTopic, table: tables.pages },
-            users: { topic: config.usersTopic, table: tables.users },
-          },
-        }),
-    taskFactory: (_topic, partition) =>
-      clickstreamPartialTask({
-        ...eventTime,
-        dedupTtlMs: config.dedupTtlMs,
-        maxFutureSkewMs: config.maxFutureSkewMs,
-        maxKeysPerWindow: config.maxKeysPerWindow,
-        maxDedupEntries: config.maxDedupEntries,
-        // Enriched events carry every field of the event: stage 1 then decodes fully (same verdicts either way).
-        projection: !config.fullDecode && tables === undefined,
-        inputPartition: partition,
-        watermarkHeartbeatMs: config.watermarkHeartbeatMs,
-        ...(tables === undefined
-          ? {}
-          : { acceptedEvents: { output: 'enriched', encode: clickstreamEnrichedEncoder(tables) } }),
-      }),
-    merge: {
-      taskFactory: (_topic, _partition, context) =>
-        clickstreamMergeTask({
-          ...eventTime,
-          upstreamPartitions: context.upstreamPartitionCount ?? 1,
-          closedWindowRetentionMs: config.closedWindowRetentionMs,
-          latePartialsOutput: 'late-partials',
-        }),
-    },
-    extraStages: config.sessions
-      ? [
-          {
-            name: 'sessions',
-            input: { topic: config.inputTopic },
-            taskFactory: () =>
-              clickstreamSessionTask({
-                gapMs: config.sessionGapMs,
-                outOfOrdernessMs: config.outOfOrdernessMs,
-                allowedLatenessMs: config.allowedLatenessMs,
-                idleTimeoutMs: config.idleTimeoutMs,
-                dedupTtlMs: config.dedupTtlMs,
-                maxFutureSkewMs: config.maxFutureSkewMs,
-                maxOpenSessions: config.maxOpenSessions,
-                maxDedupEntries: config.maxDedupEntries,
-                projection: !config.fullDecode,
-                outputs: { results: 'sessions', late: 'sessions-late', deadLetter: 'sessions-dead-letter' },
-              }),
-          },
-        ]
-      : [],
-    topicPartitions: config.topicPartitions,
-    replicationFactor: config.replicationFactor,
-    repartitionPartitions: config.repartitionPartitions,
-    commitIntervalMs: config.commitIntervalMs,
-    metadataMaxAgeMs: config.metadataMaxAgeMs,
-    sessionTimeoutMs: config.sessionTimeoutMs,
-    processingGuarantee: config.processingGuarantee,
-    logLevel: config.logLevel,
-    idleTimeoutMs: config.idleTimeoutMs,
+    ...(tableRefs === undefined ? {} : { tables: tableRefs }),
+    ...(direct === undefined ? {} : { directResults: direct }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(registry === undefined ? {} : { registry }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.onError === undefined ? {} : { onError: deps.onError }),
-  });
+  }).createJob();
   const connector =
     config.elasticsearch && direct === undefined
       ? createKafkaEsConnector({

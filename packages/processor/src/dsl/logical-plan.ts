@@ -1,11 +1,14 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
 import type { StreamJobOptions } from '../config/stream-job-options.js';
+import type { EncodedEvent } from '../engine/accepted-events.js';
 import type { Decoder } from '../engine/decoder.js';
 import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
+import type { InputRecord } from '../task/partition-task.js';
 import type { IdleAdvanceMode } from '../time/watermarks.js';
 import type { WindowSpec } from '../windows/window-spec.js';
 import type { Duration } from './duration.js';
 import type { Step } from './pipeline.js';
+import type { TableRef } from './table.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the logical plan holds the steps untyped */
 
@@ -57,6 +60,11 @@ export interface WindowSettings {
   maxOpenSessions?: number;
   /** Two-stage jobs: how long the merge keeps a closed window for partials of idle upstreams. @defaultValue '10m' */
   closedWindowRetention?: Duration;
+  /**
+   * Two-stage jobs: stage 1 re-sends an unchanged watermark to the merge this often while its partition is active
+   * (capped at half of `idleness`). @defaultValue '1s'
+   */
+  watermarkHeartbeat?: Duration;
 }
 
 export interface DedupSettings {
@@ -83,6 +91,29 @@ export interface SinkOptions {
   deadLetter?: string | null;
   /** Two-stage jobs: partials beyond the merge's retention. @defaultValue `${applicationId}-late-partials` */
   latePartials?: string | null;
+  /** Two-stage jobs: the topic between the stages (partials by key). @defaultValue `${applicationId}-repartition` */
+  repartition?: string;
+  /**
+   * More logical outputs of the job (name → topic, `null`: discarded) that the pipeline itself does not write: e.g.
+   * the refusals of a sink in the `outputSinks` setting. A name the planner uses fails.
+   */
+  extraOutputs?: Readonly<Record<string, string | null>>;
+}
+
+/** Where every accepted element also goes (see `WindowedStream.acceptedTo`). */
+export interface AcceptedSettings {
+  /** Logical output name (metrics, `outputs`). @defaultValue 'accepted' */
+  output?: string;
+  /** Tables `encode` reads (looked up through their `table`): the job loads them like those of `enrich`. */
+  tables?: readonly TableRef<any>[];
+}
+
+/** An accepted-events output as planned: topic, output name, encoder and the tables it reads. */
+export interface AcceptedOutput {
+  readonly topic: string;
+  readonly output: string;
+  readonly encode: (event: any, record: InputRecord) => EncodedEvent;
+  readonly tables: readonly TableRef<any>[];
 }
 
 /** What the user wrote, as data: the planner turns it into stages. */
@@ -101,6 +132,8 @@ export interface LogicalPlan {
   };
   readonly window: WindowSpec;
   readonly windowSettings: WindowSettings;
+  /** Every accepted element also written to a topic (two-stage jobs), or none. */
+  readonly accepted: AcceptedOutput | undefined;
   readonly aggregator: Aggregator<any, any, any>;
   readonly emit: { readonly mode: EmitMode; readonly every: Duration | undefined };
   /** `.aggregate(…).filter(…)`: which results are written (every filter must accept). */

@@ -2,6 +2,7 @@
 import { invalidOption } from '../errors.js';
 import type { KeySelector, LogicalPlan } from './logical-plan.js';
 import { changesElement } from './pipeline.js';
+import type { TableRef } from './table.js';
 
 /** The physical shapes a DSL job compiles to. */
 export const PLAN_KINDS = ['single-stage', 'two-stage'] as const;
@@ -56,14 +57,17 @@ export function planJob(plan: LogicalPlan): PhysicalPlan {
     [DSL_OUTPUTS.late]: plan.sink.late === undefined ? `${appId}-late` : plan.sink.late,
     [DSL_OUTPUTS.deadLetter]: plan.sink.deadLetter === undefined ? `${appId}-dlq` : plan.sink.deadLetter,
   };
-  const tables: Record<string, string> = {};
-  for (const step of plan.steps) {
-    if (step.kind !== 'enrich') continue;
-    const known = tables[step.table.name];
-    if (known !== undefined && known !== step.table.topic)
-      throw invalidOption(`tables.${step.table.name}`, `names two topics (${known}, ${step.table.topic})`);
-    tables[step.table.name] = step.table.topic;
-  }
+  if (partitioned.matches && plan.accepted !== undefined)
+    throw invalidOption(
+      'acceptedTo',
+      `needs a two-stage job (stage 1 writes the accepted events), and this one runs in one stage (${partitioned.why})`,
+    );
+  if (plan.accepted !== undefined && Object.values<string>(DSL_OUTPUTS).includes(plan.accepted.output))
+    throw invalidOption(
+      'acceptedTo.output',
+      `must not be one of the planner's outputs (${plan.accepted.output})`,
+    );
+  const tables = Object.fromEntries([...planTables(plan)].map(([name, ref]) => [name, ref.topic]));
   const base = { inputTopic: plan.source.topic, tables };
   if (partitioned.matches)
     return {
@@ -71,21 +75,59 @@ export function planJob(plan: LogicalPlan): PhysicalPlan {
       kind: 'single-stage',
       tasks: [session ? 'SessionWindowTask' : 'WindowedAggregationTask'],
       reason: `the aggregation key is the input's partitioning key (${partitioned.why})`,
-      outputs: { [DSL_OUTPUTS.results]: plan.sink.topic, ...side },
+      outputs: withExtraOutputs(plan, { [DSL_OUTPUTS.results]: plan.sink.topic, ...side }),
     };
   return {
     ...base,
     kind: 'two-stage',
     tasks: ['PartialAggregationTask', 'MergeTask'],
     reason: `the aggregation key is not the input's partitioning key (${partitioned.why})`,
-    outputs: {
-      [DSL_OUTPUTS.repartition]: `${appId}-repartition`,
+    outputs: withExtraOutputs(plan, {
+      [DSL_OUTPUTS.repartition]: plan.sink.repartition ?? `${appId}-repartition`,
       [DSL_OUTPUTS.results]: plan.sink.topic,
       ...side,
       [DSL_OUTPUTS.latePartials]:
         plan.sink.latePartials === undefined ? `${appId}-late-partials` : plan.sink.latePartials,
-    },
+      ...(plan.accepted === undefined ? {} : { [plan.accepted.output]: plan.accepted.topic }),
+    }),
   };
+}
+
+/**
+ * The tables the job loads, by name: those of `enrich` steps, then those an `acceptedTo` encoder reads. One name
+ * naming two topics, or two tables, fails.
+ */
+export function planTables(plan: Pick<LogicalPlan, 'steps' | 'accepted'>): Map<string, TableRef<unknown>> {
+  const refs = [
+    ...plan.steps.flatMap((s) => (s.kind === 'enrich' ? [s.table] : [])),
+    ...(plan.accepted?.tables ?? []),
+  ];
+  const tables = new Map<string, TableRef<unknown>>();
+  for (const ref of refs) {
+    const known = tables.get(ref.name);
+    if (known !== undefined && known.topic !== ref.topic)
+      throw invalidOption(`tables.${ref.name}`, `names two topics (${known.topic}, ${ref.topic})`);
+    if (known !== undefined && known.table !== ref.table)
+      throw invalidOption(`tables.${ref.name}`, 'names two tables: use one table(…) reference per name');
+    tables.set(ref.name, ref);
+  }
+  return tables;
+}
+
+/** `outputs` with the sink's `extraOutputs` added; an extra output of a name the planner uses fails. */
+function withExtraOutputs(
+  plan: LogicalPlan,
+  outputs: Record<string, string | null>,
+): Record<string, string | null> {
+  for (const [name, topic] of Object.entries(plan.sink.extraOutputs ?? {})) {
+    if (name in outputs)
+      throw invalidOption(
+        `extraOutputs.${name}`,
+        'is an output the planner already uses: choose another name',
+      );
+    outputs[name] = topic;
+  }
+  return outputs;
 }
 
 function keyMatchesPartitioning(plan: LogicalPlan): { matches: boolean; why: string } {

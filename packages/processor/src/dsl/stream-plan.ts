@@ -1,55 +1,114 @@
 import { createStreamJob, type StreamJob } from '../runtime/stream-job.js';
 import {
   STREAM_JOB_OPTIONS,
+  type ExtraStageOptions,
   type StreamJobOptions,
   type TableOptions,
 } from '../config/stream-job-options.js';
+import { checkOption, name } from '../config/option-schemas.js';
+import { invalidOption } from '../errors.js';
 import { optionalDurationMs } from './duration.js';
 import type { LogicalPlan } from './logical-plan.js';
-import { planJob, type PhysicalPlan } from './planner.js';
-import { compileTasks, type CompiledTasks } from './task-factories.js';
+import { DSL_OUTPUTS, planJob, planTables, type PhysicalPlan } from './planner.js';
+import type { TableRef } from './table.js';
+import { compileTasks, type CompiledTasks, type TaskOutputNames } from './task-factories.js';
+
+/** @internal A pipeline run as a stage of its own beside the main one (see `StreamPlan.alongside`). */
+export interface ExtraPipeline {
+  readonly name: string;
+  readonly logical: LogicalPlan;
+  readonly physical: PhysicalPlan;
+}
 
 /**
  * A complete DSL job: planned at construction (a job the engine cannot run fails here, naming the step), compiled
  * to `createStreamJob`'s options on demand.
  */
 export class StreamPlan {
-  /** The planner's decision: shape, engine tasks, topics. */
+  /** The planner's decision for the main pipeline: shape, engine tasks, topics. */
   readonly physical: PhysicalPlan;
   readonly #logical: LogicalPlan;
   readonly #tasks: CompiledTasks;
+  readonly #extras: readonly ExtraPipeline[];
 
   /** @internal Built by `.to(…)`. */
-  constructor(logical: LogicalPlan) {
+  constructor(logical: LogicalPlan, extras: readonly ExtraPipeline[] = []) {
     this.#logical = logical;
     this.physical = planJob(logical);
     this.#tasks = compileTasks(logical, this.physical);
+    this.#extras = extras;
+  }
+
+  /**
+   * This job with `plan` — another pipeline of the same `streamJob(…)`, e.g. a second aggregation of the same
+   * source — run beside it as a stage of its own: consumer group, transactional ids and changelog topics
+   * `${applicationId}-${name}`, its own committed offsets. Its results, late events and dead letters are the job's
+   * outputs `${name}`, `${name}-late` and `${name}-dead-letter`. It must plan to one stage (`plan.physical.kind`).
+   */
+  alongside(stageName: string, plan: StreamPlan): StreamPlan {
+    checkOption('alongside.name', name, stageName);
+    if (stageName === 'merge' || this.#extras.some((e) => e.name === stageName))
+      throw invalidOption('alongside.name', `must be unique and not "merge" (got "${stageName}")`);
+    if (plan.#logical.settings !== this.#logical.settings)
+      throw invalidOption(`alongside.${stageName}`, 'must be a pipeline of the same streamJob(…)');
+    if (plan.#extras.length > 0)
+      throw invalidOption(`alongside.${stageName}`, 'has stages alongside it: add them to this job instead');
+    if (plan.physical.kind !== 'single-stage')
+      throw invalidOption(
+        `alongside.${stageName}`,
+        `must plan to one stage (it plans to ${plan.physical.kind}: ${plan.physical.reason})`,
+      );
+    const extra = { name: stageName, logical: plan.#logical, physical: plan.physical };
+    return new StreamPlan(this.#logical, [...this.#extras, extra]);
   }
 
   /** The planner's decision in one line, e.g. `two-stage (PartialAggregationTask → MergeTask): …`. */
   explain(): string {
-    const p = this.physical;
-    return `${p.kind} (${p.tasks.join(' → ')}): ${p.reason}`;
+    const line = (p: PhysicalPlan) => `${p.kind} (${p.tasks.join(' → ')}): ${p.reason}`;
+    return [line(this.physical), ...this.#extras.map((e) => `stage ${e.name}: ${line(e.physical)}`)].join(
+      '; ',
+    );
   }
 
   /** `createStreamJob`'s options for this job, validated (a bad setting throws `TRIB_PROC_INVALID_OPTION`). */
   toStreamJobOptions(): StreamJobOptions {
-    const { settings, windowSettings, steps } = this.#logical;
-    const tables: Record<string, TableOptions> = {};
-    for (const step of steps)
-      if (step.kind === 'enrich')
-        tables[step.table.name] = { topic: step.table.topic, table: step.table.table };
+    const { settings, windowSettings } = this.#logical;
+    const outputs: Record<string, string | null> = { ...this.physical.outputs };
+    const tables = new Map<string, TableRef<unknown>>();
+    addTables(tables, planTables(this.#logical), 'tables');
+    const extraStages: ExtraStageOptions[] = [];
+    for (const extra of this.#extras) {
+      const names = extraOutputNames(extra.name);
+      for (const [output, topic] of Object.entries(extra.physical.outputs)) {
+        const renamed = renamedOutput(names, output);
+        if (renamed in outputs)
+          throw invalidOption(
+            `alongside.${extra.name}`,
+            `writes output ${renamed}, which the job already has: choose another stage name`,
+          );
+        outputs[renamed] = topic;
+      }
+      addTables(tables, planTables(extra.logical), `alongside.${extra.name}.tables`);
+      extraStages.push({
+        name: extra.name,
+        input: { topic: extra.physical.inputTopic },
+        taskFactory: compileTasks(extra.logical, extra.physical, names).taskFactory,
+      });
+    }
     const idleness = optionalDurationMs('window.idleness', windowSettings.idleness);
+    const tableOptions: Record<string, TableOptions> = {};
+    for (const [tableName, ref] of tables) tableOptions[tableName] = { topic: ref.topic, table: ref.table };
     const options: StreamJobOptions = {
       ...(idleness === undefined ? {} : { idleTimeoutMs: idleness }),
       ...settings,
       input: { topic: this.physical.inputTopic },
-      outputs: { ...this.physical.outputs },
+      outputs,
       taskFactory: this.#tasks.taskFactory,
       ...(this.#tasks.mergeTaskFactory === undefined
         ? {}
         : { merge: { taskFactory: this.#tasks.mergeTaskFactory } }),
-      ...(Object.keys(tables).length === 0 ? {} : { tables }),
+      ...(extraStages.length === 0 ? {} : { extraStages: [...(settings.extraStages ?? []), ...extraStages] }),
+      ...(tables.size === 0 ? {} : { tables: tableOptions }),
     };
     STREAM_JOB_OPTIONS.resolve(options);
     return options;
@@ -65,5 +124,32 @@ export class StreamPlan {
     const job = this.createJob();
     await job.start();
     return job;
+  }
+}
+
+/** The output names of a stage beside the main one: `${name}`, `${name}-late`, `${name}-dead-letter`. */
+function extraOutputNames(stageName: string): TaskOutputNames {
+  return { results: stageName, late: `${stageName}-late`, deadLetter: `${stageName}-dead-letter` };
+}
+
+/** A single-stage pipeline's output under its stage's names (extra outputs keep theirs). */
+function renamedOutput(names: TaskOutputNames, output: string): string {
+  if (output === DSL_OUTPUTS.results) return names.results;
+  if (output === DSL_OUTPUTS.late) return names.late;
+  if (output === DSL_OUTPUTS.deadLetter) return names.deadLetter;
+  return output;
+}
+
+/** Adds `more` to `tables`; a name already bound to another topic or table fails. */
+function addTables(
+  tables: Map<string, TableRef<unknown>>,
+  more: ReadonlyMap<string, TableRef<unknown>>,
+  option: string,
+): void {
+  for (const [tableName, ref] of more) {
+    const known = tables.get(tableName);
+    if (known !== undefined && (known.topic !== ref.topic || known.table !== ref.table))
+      throw invalidOption(`${option}.${tableName}`, 'names another topic or table than the main pipeline');
+    tables.set(tableName, ref);
   }
 }

@@ -1,10 +1,14 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
+import { checkOption, fn, topicName } from '../config/option-schemas.js';
+import type { EncodedEvent } from '../engine/accepted-events.js';
+import { outputName } from '../engine/options.js';
 import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
-import { checkOption, fn } from '../config/option-schemas.js';
 import { invalidOption } from '../errors.js';
 import type { WindowSpec } from '../windows/window-spec.js';
 import type { Duration } from './duration.js';
+import type { InputRecord } from '../task/partition-task.js';
 import type {
+  AcceptedSettings,
   DedupSettings,
   EmitMode,
   KeySelector,
@@ -100,11 +104,11 @@ export class KeyedStream<E> {
 
   /** Windows per key (`tumbling`, `hopping`, `session`) with their event-time settings. */
   window(window: WindowSpec, settings: WindowSettings = {}): WindowedStream<E> {
-    return new WindowedStream<E>({ ...this.#draft, window, windowSettings: settings });
+    return new WindowedStream<E>({ ...this.#draft, window, windowSettings: settings, accepted: undefined });
   }
 }
 
-type WindowedDraft = KeyedDraft & Pick<LogicalPlan, 'window' | 'windowSettings'>;
+type WindowedDraft = KeyedDraft & Pick<LogicalPlan, 'window' | 'windowSettings' | 'accepted'>;
 
 /** A windowed stream: choose its aggregate. */
 export class WindowedStream<E> {
@@ -113,6 +117,25 @@ export class WindowedStream<E> {
   /** @internal */
   constructor(draft: WindowedDraft) {
     this.#draft = draft;
+  }
+
+  /**
+   * Also writes every ACCEPTED element — valid, on time, not a duplicate: exactly those the windows count — to
+   * `topic`, encoded by `encode(element, inputRecord)`, in the same transaction as the aggregation's state (keyed by
+   * the encoded key). The tables `encode` reads are named in `settings.tables` so the job loads them. Two-stage jobs
+   * (stage 1 writes them); once per pipeline.
+   */
+  acceptedTo(
+    topic: string,
+    encode: (event: E, record: InputRecord) => EncodedEvent,
+    settings: AcceptedSettings = {},
+  ): WindowedStream<E> {
+    if (this.#draft.accepted !== undefined) throw invalidOption('acceptedTo', 'may appear once per pipeline');
+    checkOption('acceptedTo.topic', topicName, topic);
+    checkOption('acceptedTo.encode', fn(), encode);
+    const output = checkOption('acceptedTo.output', outputName, settings.output ?? 'accepted');
+    const tables = [...(settings.tables ?? [])];
+    return new WindowedStream<E>({ ...this.#draft, accepted: { topic, output, encode, tables } });
   }
 
   /**

@@ -19,15 +19,26 @@ export interface CompiledTasks {
   readonly mergeTaskFactory: TaskFactory | undefined;
 }
 
-const OUTPUTS = {
+/** The logical output names the compiled tasks write (a stage of its own renames them: see `StreamPlan.alongside`). */
+export interface TaskOutputNames {
+  readonly results: string;
+  readonly late: string;
+  readonly deadLetter: string;
+}
+
+const OUTPUTS: TaskOutputNames = {
   results: DSL_OUTPUTS.results,
   late: DSL_OUTPUTS.late,
   deadLetter: DSL_OUTPUTS.deadLetter,
-  repartition: DSL_OUTPUTS.repartition,
 };
 
 /** The engine tasks of `physical`, configured from `plan`: options left out keep the engine's defaults. */
-export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): CompiledTasks {
+export function compileTasks(
+  plan: LogicalPlan,
+  physical: PhysicalPlan,
+  names: TaskOutputNames = OUTPUTS,
+): CompiledTasks {
+  const outputs = { ...names, repartition: DSL_OUTPUTS.repartition };
   const keyOf = keyFunction(plan.key.selector);
   const ws = plan.windowSettings;
   const windowTime = defined({
@@ -51,7 +62,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
     keyOf,
     ...dedup,
     ...eventTime,
-    outputs: OUTPUTS,
+    outputs,
   });
   const emission = { onTimeResults: plan.emit.mode === 'updates' };
   const aggregator = plan.aggregator;
@@ -95,7 +106,13 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
       mergeTaskFactory: undefined,
     };
   }
-  const limits = defined({ maxKeysPerWindow: ws.maxKeysPerWindow });
+  const limits = defined({
+    maxKeysPerWindow: ws.maxKeysPerWindow,
+    watermarkHeartbeatMs: optionalDurationMs('window.watermarkHeartbeat', ws.watermarkHeartbeat),
+  });
+  const accepted = plan.accepted;
+  const acceptedEvents =
+    accepted === undefined ? {} : { acceptedEvents: { output: accepted.output, encode: accepted.encode } };
   const retention = defined({
     closedWindowRetentionMs: optionalDurationMs('window.closedWindowRetention', ws.closedWindowRetention),
   });
@@ -104,6 +121,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
       new PartialAggregationTask<any, any, any>({
         ...events(context),
         ...limits,
+        ...acceptedEvents,
         inputPartition: partition,
         window: createWindowAssigner(window),
         aggregator,
@@ -120,7 +138,7 @@ export function compileTasks(plan: LogicalPlan, physical: PhysicalPlan): Compile
         aggregator,
         encodeResult,
         ...keepResult,
-        outputs: OUTPUTS,
+        outputs,
         latePartialsOutput: DSL_OUTPUTS.latePartials,
       });
     },
