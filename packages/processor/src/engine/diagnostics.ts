@@ -23,3 +23,20 @@ export const ENGINE_CHANNELS = {
 export function publish(channel: diagnosticsChannel.Channel, message: () => object): void {
   if (channel.hasSubscribers) channel.publish(message());
 }
+
+/** Publishes that task `task` routed `record` to the dead-letter output with `code` and `reason`. */
+export function publishDeadLetter(
+  task: string,
+  record: { readonly topic: string; readonly partition: number; readonly offset: number },
+  code: string,
+  reason: string,
+): void {
+  publish(ENGINE_CHANNELS.deadLetter, () => ({
+    task,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    code,
+    reason,
+  }));
+}

@@ -8,7 +8,7 @@ import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '.
 import { WatermarkCombiner } from '../time/watermarks.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
 import type { Decoder } from './decoder.js';
-import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import { publishDeadLetter } from './diagnostics.js';
 import { JoinBuffer } from './join-buffer.js';
 import {
   decodeJoinRecord,
@@ -377,14 +377,7 @@ export class IntervalJoinTask<L, R, O> implements PartitionTask {
   #deadLetter(record: InputRecord, code: string, reason: string): void {
     this.counters.deadLettered++;
     this.#outputs.push(deadLetterRecord(this.#deadLetterOutput, record, code, reason));
-    publish(ENGINE_CHANNELS.deadLetter, () => ({
-      task: this.#prefix,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code,
-      reason,
-    }));
+    publishDeadLetter(this.#prefix, record, code, reason);
   }
 }
 

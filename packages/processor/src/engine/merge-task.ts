@@ -6,7 +6,7 @@ import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import type { ChangelogEntry, InputRecord, OutputRecord, PartitionTask } from '../task/partition-task.js';
 import { WatermarkCombiner } from '../time/watermarks.js';
 import { drainChangelogs, restoreChangelogs } from './changelog-stores.js';
-import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import { ENGINE_CHANNELS, publish, publishDeadLetter } from './diagnostics.js';
 import { fn, positiveInt, nonNegativeInt, processorOptions } from '../config/option-schemas.js';
 import {
   ENGINE_DEFAULTS,
@@ -196,14 +196,7 @@ export class MergeTask<A, R> implements PartitionTask {
       const reason = error instanceof Error ? error.message : String(error);
       this.counters.deadLettered++;
       this.#outputs.push(deadLetterRecord(this.#deadLetterOutput, record, code, reason));
-      publish(ENGINE_CHANNELS.deadLetter, () => ({
-        task: this.#prefix,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        code,
-        reason,
-      }));
+      publishDeadLetter(this.#prefix, record, code, reason);
       this.#saveProgress();
       return;
     }

@@ -6,7 +6,7 @@ import { KeyedStore, type StoreSize } from '../state/keyed-store.js';
 import { PartitionWatermark } from '../time/watermarks.js';
 import type { TimeWindow } from '../windows/window.js';
 import type { Decoder } from './decoder.js';
-import { ENGINE_CHANNELS, publish } from './diagnostics.js';
+import { ENGINE_CHANNELS, publish, publishDeadLetter } from './diagnostics.js';
 import type { ResolvedEventTime } from './options.js';
 import { deadLetterRecord, lateRecord } from './side-outputs.js';
 import type { StateLimitCheck } from './state-limits.js';
@@ -316,14 +316,7 @@ export class PartitionGate<E> {
     const o = this.#o;
     this.counters.deadLettered++;
     o.emit(deadLetterRecord(o.deadLetterOutput, record, code, reason));
-    publish(ENGINE_CHANNELS.deadLetter, () => ({
-      task: o.taskName,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code,
-      reason,
-    }));
+    publishDeadLetter(o.taskName, record, code, reason);
   }
 
   #accept(event: E, timestamp: number, windows: TimeWindow[]): Admission<E> {

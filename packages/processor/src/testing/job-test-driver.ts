@@ -9,6 +9,7 @@ import { ProcessorMetrics, type StreamJobStats } from '../metrics/processor-metr
 import { planStages } from '../runtime/stage-plan.js';
 import { StageSetup } from '../runtime/stage-setup.js';
 import { LiveEntries } from '../state/live-entries.js';
+import type { InputRecord } from '../task/partition-task.js';
 import { DriverStage } from './driver-stage.js';
 import { InMemoryTableSource } from './in-memory-table-source.js';
 import { InMemoryTopics, type LogRecord } from './in-memory-topics.js';
@@ -38,17 +39,8 @@ export interface TestRecordInput {
   readonly headers?: Readonly<Record<string, string | Buffer>>;
 }
 
-/** A record of a topic as a consumer reads it. */
-export interface TestRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  /** The first value of each header as a string (as `InputRecord.headers`). */
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** A record of a topic as a consumer reads it: what a task sees, headers as strings (the first of each). */
+export type TestRecord = Omit<InputRecord, 'rawHeaders'>;
 
 /** One live entry of a state store's changelog (after compaction: the latest value of each key). */
 export interface TestChangelogEntry {
