@@ -25,6 +25,16 @@ export type TestJobOptions = Omit<StreamJobOptions, 'brokers'> & Partial<Pick<St
  */
 export const QUIET_ROUNDS_BEFORE_JUMP = 1_000;
 
+/**
+ * Commit rounds in a row that wrote to no output of the job (results, late, dead letters …; changelogs and the
+ * repartition topic do not count) after which `advanceTime` lengthens each round to twice the one before (up to
+ * `MAX_STRIDE` intervals): a job whose idle watermarks follow the clock writes something every round, and a jump to
+ * the far future still takes a few dozen rounds instead of one per interval. A tick after a longer pause is what
+ * the runtime sees when a process is suspended; final results do not depend on it.
+ */
+export const QUIET_ROUNDS_BEFORE_STRIDE = 100;
+const MAX_STRIDE = 2 ** 30;
+
 /** Stands in for `brokers` when a job leaves it out: validated like any broker list, never connected to. */
 const NO_BROKERS = ['in-memory.invalid:9092'];
 
@@ -135,7 +145,8 @@ export class JobTestDriver {
    * Moves the clock forward by `ms`. Each commit interval passed commits every task at that time, stage by stage
    * (each task ticks first, as in the runtime, where `tick` runs at every commit), and processes what the commits
    * wrote. After {@link QUIET_ROUNDS_BEFORE_JUMP} rounds in a row that wrote nothing, the clock jumps to the last
-   * commit time before the target (one round there instead of one per interval). While crashed the clock moves but
+   * commit time before the target (one round there instead of one per interval); after
+   * {@link QUIET_ROUNDS_BEFORE_STRIDE} rounds that wrote to no output, each round doubles the time it covers. While crashed the clock moves but
    * nothing runs.
    */
   async advanceTime(ms: number): Promise<void> {
@@ -146,22 +157,41 @@ export class JobTestDriver {
       const target = this.#now + ms;
       const interval = this.#job.commitIntervalMs;
       let quiet = 0;
+      let unseen = 0;
+      let stride = 1;
       while (!this.#crashed && this.#nextCommitAt <= target) {
         this.#now = this.#nextCommitAt;
         this.#nextCommitAt += interval;
         const writes = this.#topics.writes;
+        const visible = this.#outputWrites();
         for (const stage of this.#stages) {
           await stage.commit();
           await this.#process();
         }
         quiet = this.#topics.writes === writes ? quiet + 1 : 0;
+        unseen = this.#outputWrites() === visible ? unseen + 1 : 0;
+        // Only bookkeeping (changelogs, watermarks that follow the clock): each round takes twice the time of the
+        // one before, up to the last commit time before the target; any output resets the stride.
+        stride = unseen >= QUIET_ROUNDS_BEFORE_STRIDE ? Math.min(stride * 2, MAX_STRIDE) : 1;
+        const last = this.#nextCommitAt + Math.floor((target - this.#nextCommitAt) / interval) * interval;
         if (quiet >= QUIET_ROUNDS_BEFORE_JUMP && this.#nextCommitAt <= target) {
-          this.#nextCommitAt += Math.floor((target - this.#nextCommitAt) / interval) * interval;
+          this.#nextCommitAt = last;
           quiet = 0;
+        } else if (stride > 1 && this.#nextCommitAt <= target) {
+          this.#nextCommitAt = Math.min(this.#now + stride * interval, last);
         }
       }
       this.#now = target;
     });
+  }
+
+  /** Records written so far to the job's outputs other than the repartition topic. */
+  #outputWrites(): number {
+    let count = 0;
+    for (const [name, topic] of this.#job.outputs)
+      if (topic !== null && name !== 'repartition' && this.#topics.has(topic))
+        count += this.#topics.size(topic);
+    return count;
   }
 
   /** Moves the clock to `timeMs` (not backwards): `advanceTime(timeMs - now)`. */

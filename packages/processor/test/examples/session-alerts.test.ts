@@ -102,6 +102,15 @@ describe('example: alerts on more than N clicks by one user within a 10-second s
     ]);
   });
 
+  it('a jump to the far future closes every session with the same alerts, in a bounded number of rounds', async () => {
+    driver = newDriver();
+    await driver.pipeAll(SESSION_ALERT_TOPICS.events, clicks());
+    // A year at the 200 ms commit interval is 158 million rounds; the idle watermarks follow the clock, so every
+    // round writes a changelog entry, and only the stride bounds the work.
+    await driver.setTime(T0 + 365 * 24 * 3_600_000);
+    expect(byUser(driver.readValues('results', decode))).toEqual(ALERTS);
+  });
+
   it('a threshold of 4 raises none of them', async () => {
     driver = new JobTestDriver(sessionAlertsJob(settings, { threshold: 4 }).toStreamJobOptions(), {
       partitions: { [SESSION_ALERT_TOPICS.events]: 2 },
