@@ -28,7 +28,7 @@ export {
   type StoppedMessage,
 } from './diagnostics.js';
 export { resolveKafka, type ResolveInput as KafkaResolveInput } from './kafka/resolve.js';
-export { findFreePort, isPortInUse } from './runtime/ports.js';
+export { findFreePort, findFreePorts, freePorts, isPortInUse } from './runtime/ports.js';
 export { resolveIntoCache } from './runtime/cache.js';
 export { JAVA_VERSION_RANGE, parseJavaVersion, type JavaInfo } from './runtime/java.js';
 export type { ElasticsearchSecurity } from './elasticsearch/security.js';

@@ -5,7 +5,7 @@ import { createKafkaClient } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   devstackStatus,
-  findFreePort,
+  freePorts,
   isPortInUse,
   startDevstack,
   stopDevstack,
@@ -23,10 +23,7 @@ describe('a second, cold devstack on free ports', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'devstack-it-data-'));
     options = {
-      kafkaPort: await findFreePort(),
-      kafkaControllerPort: await findFreePort(),
-      esPort: await findFreePort(),
-      esTransportPort: await findFreePort(),
+      ...(await freePorts('kafkaPort', 'kafkaControllerPort', 'esPort', 'esTransportPort')),
       kafkaHeap: '512m',
       esHeap: '512m',
       dataDir,

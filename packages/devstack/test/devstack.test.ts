@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, type ProgressMessage } from '../src/diagnostics.js';
 import { startDevstack } from '../src/devstack.js';
-import { findFreePort } from '../src/runtime/ports.js';
+import { freePorts } from '../src/runtime/ports.js';
 
 /** startDevstack's checks, run before anything is downloaded or spawned (fake java/mvn; no servers). */
 describe('startDevstack preflight', () => {
@@ -24,12 +24,7 @@ describe('startDevstack preflight', () => {
     kafkaControllerPort: number;
     esPort: number;
     esTransportPort: number;
-  }> => ({
-    kafkaPort: await findFreePort(),
-    kafkaControllerPort: await findFreePort(),
-    esPort: await findFreePort(),
-    esTransportPort: await findFreePort(),
-  });
+  }> => freePorts('kafkaPort', 'kafkaControllerPort', 'esPort', 'esTransportPort');
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devstack-preflight-'));

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   devstackLogs,
   devstackStatus,
-  findFreePort,
+  freePorts,
   startDevstack,
   stopDevstack,
   type Devstack,
@@ -29,8 +29,7 @@ describe('down: stopping a detached stack through its state file', () => {
   it('finds, tails, stops and cleans up a detached Kafka', async () => {
     const options = {
       services: ['kafka'] as const,
-      kafkaPort: await findFreePort(),
-      kafkaControllerPort: await findFreePort(),
+      ...(await freePorts('kafkaPort', 'kafkaControllerPort')),
       kafkaHeap: '256m',
     };
     stack = await startDevstack(options);

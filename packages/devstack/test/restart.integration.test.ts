@@ -6,7 +6,7 @@ import { createKafkaClient, type Kafka } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   devstackStatus,
-  findFreePort,
+  freePorts,
   isPortInUse,
   restartElasticsearch,
   restartKafka,
@@ -138,8 +138,7 @@ describe('restarting a Kafka broker of the devstack in place (its own broker on 
   beforeAll(async () => {
     options = {
       services: ['kafka'],
-      kafkaPort: await findFreePort(),
-      kafkaControllerPort: await findFreePort(),
+      ...(await freePorts('kafkaPort', 'kafkaControllerPort')),
       kafkaHeap: '256m',
       stopTimeoutMs: 20_000,
     };
@@ -261,8 +260,7 @@ describe('restarting a broker another process started and left running (`up --de
   beforeAll(async () => {
     options = {
       services: ['kafka'],
-      kafkaPort: await findFreePort(),
-      kafkaControllerPort: await findFreePort(),
+      ...(await freePorts('kafkaPort', 'kafkaControllerPort')),
       kafkaHeap: '256m',
     };
   });
@@ -303,8 +301,7 @@ describe('restarting an Elasticsearch node of the devstack', () => {
   beforeAll(async () => {
     options = {
       services: ['elasticsearch'],
-      esPort: await findFreePort(),
-      esTransportPort: await findFreePort(),
+      ...(await freePorts('esPort', 'esTransportPort')),
       esHeap: '512m',
       writeQueueSize: 5,
     };

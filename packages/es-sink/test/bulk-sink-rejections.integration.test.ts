@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Client } from '@elastic/elasticsearch';
-import { findFreePort, startDevstack, type Devstack } from '@tributary/devstack';
+import { freePorts, startDevstack, type Devstack } from '@tributary/devstack';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulkSink } from '../src/bulk-sink.js';
@@ -15,8 +15,7 @@ let url: string;
 beforeAll(async () => {
   stack = await startDevstack({
     services: ['elasticsearch'],
-    esPort: await findFreePort(),
-    esTransportPort: await findFreePort(),
+    ...(await freePorts('esPort', 'esTransportPort')),
     esHeap: '384m',
     writeQueueSize: 1,
     writeThreadPoolSize: 1,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import {
   devstackOptionsFromEnv,
-  findFreePort,
+  freePorts,
   startDevstack,
   type Devstack,
   type ElasticsearchCredentials,
@@ -38,9 +38,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'es-sink-secured-'));
   // Elasticsearch runs unprivileged when the tests run as root: its data directory below must be reachable.
   await chmod(dir, 0o755);
-  const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await findFreePort());
-  const [esPort, esTransportPort, unused] = [...ports] as [number, number, number];
+  const { esPort, esTransportPort, unused } = await freePorts('esPort', 'esTransportPort', 'unused');
   deadPort = unused;
   stack = await startDevstack({
     ...devstackOptionsFromEnv(),

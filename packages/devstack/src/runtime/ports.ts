@@ -1,4 +1,4 @@
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { DEVSTACK_ERROR_CODES, DevstackError } from '../errors.js';
 
@@ -57,6 +57,41 @@ export function findFreePort(host: string = LOOPBACK): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * `count` distinct free ports: each is held open until all are bound, so none is handed out twice (separate
+ * `findFreePort` calls may return the same port once it was released).
+ */
+export async function findFreePorts(count: number, host: string = LOOPBACK): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: 0, host }, resolve);
+      });
+    }
+    return servers.map((server) => {
+      const address = server.address();
+      return typeof address === 'object' && address !== null ? address.port : 0;
+    });
+  } finally {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+      ),
+    );
+  }
+}
+
+/** A distinct free port for each name, e.g. `{ ...(await freePorts('kafkaPort', 'kafkaControllerPort')) }`. */
+export async function freePorts<K extends string>(...names: K[]): Promise<Record<K, number>> {
+  const ports = await findFreePorts(names.length);
+  return Object.fromEntries(names.map((name, i) => [name, ports[i]])) as Record<K, number>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   assertPortFree,
   findFreePort,
+  freePorts,
   findPortOwner,
   isPortInUse,
   waitForPortFree,
@@ -30,6 +31,14 @@ describe('ports', () => {
     server = held.server;
     expect(await isPortInUse(held.port)).toBe(true);
     expect(await isPortInUse(await findFreePort())).toBe(false);
+  });
+
+  it('hands out a distinct free port for each name', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `port${i}`);
+    const ports = await freePorts(...names);
+    expect(Object.keys(ports)).toEqual(names);
+    expect(new Set(Object.values(ports)).size).toBe(names.length);
+    for (const port of Object.values(ports)) expect(await isPortInUse(port)).toBe(false);
   });
 
   it('PORT_IN_USE names the port, the option and the holder', async () => {
