@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { elasticsearchClientOptions, type ElasticsearchConnectionValues } from '@tributary/es-sink';
-import { ClickstreamLoadGenerator, type LatencyHistogram } from '@tributary/producer';
+import type { LatencyHistogram } from '@tributary/producer';
+import { clickstreamLoadGenerator } from './clickstream-load.js';
 import { decodeWindowResult, EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { createKafkaClient } from '@tributary/kafka';
 import { channels, publish } from '../diagnostics.js';
@@ -217,18 +218,6 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
         rawPoller.start();
       }
     };
-    let started = false;
-    const clock = {
-      now: () => performance.now(),
-      wallNow: () => {
-        const wall = Date.now();
-        if (!started) {
-          started = true;
-          onProduceStart(wall);
-        }
-        return wall;
-      },
-    };
     const produced: [number, number][] = [];
     const ackP99: [number, number][] = [];
     const lagP99: [number, number][] = [];
@@ -237,32 +226,25 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       () => searchableOverTime.push([Date.now() - produceStartWall, tracker.searchableWindows]),
       1000,
     );
-    const generator = new ClickstreamLoadGenerator(
+    const generator = clickstreamLoadGenerator(
       {
-        brokers: [...input.brokers],
-        ...input.kafkaSecurity?.options,
+        brokers: input.brokers,
+        kafkaSecurity: input.kafkaSecurity,
         clientId: `${id}-producer`,
         topic: topics.input,
         partitions: input.partitions,
-        createTopic: false,
-        rate: input.ratePerSec,
-        durationMs: input.warmupMs + input.durationMs,
+        ratePerSec: input.ratePerSec,
         warmupMs: input.warmupMs,
+        durationMs: input.durationMs,
         progressIntervalMs: 1000,
-        windowSizeMs: w.windowSizeMs,
-        outOfOrdernessMs: w.outOfOrdernessMs,
-        pages: w.pages,
-        seed: w.seed,
-        compression: w.compression,
+        workload: w,
       },
-      {
-        clock,
-        onProgress: (_line, p) => {
-          const t = p.elapsedMs;
-          produced.push([t, p.intervalMs > 0 ? (p.intervalSent * 1000) / p.intervalMs : 0]);
-          ackP99.push([t, p.p99AckMs]);
-          lagP99.push([t, p.p99ScheduleLagMs]);
-        },
+      onProduceStart,
+      (_line, p) => {
+        const t = p.elapsedMs;
+        produced.push([t, p.intervalMs > 0 ? (p.intervalSent * 1000) / p.intervalMs : 0]);
+        ackP99.push([t, p.p99AckMs]);
+        lagP99.push([t, p.p99ScheduleLagMs]);
       },
     );
     const report = await generator.run();

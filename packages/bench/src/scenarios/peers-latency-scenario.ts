@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClickstreamLoadGenerator } from '@tributary/producer';
 import { createKafkaClient, type Admin } from '@tributary/kafka';
 import { decodeWindowResult } from '@tributary/schema';
 import { installedVersion } from '../report/environment.js';
@@ -13,6 +12,7 @@ import { startProcessorChild } from '../run/processor-child.js';
 import { runProcessorLaunch, runTopics } from '../run/run-resources.js';
 import { TABLE_WORKLOAD_DEFAULTS } from '../run/table-run.js';
 import { COUNT_SOURCES, WindowTracker, type WindowCounts } from '../run/window-tracker.js';
+import { clickstreamLoadGenerator } from '../run/clickstream-load.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import type { Correctness, RunResult } from '../report/results.js';
 import {
@@ -143,7 +143,8 @@ async function deleteByPrefix(admin: Admin, id: string): Promise<void> {
     // The next contender starts once the broker is done deleting: metadata of a topic being deleted fails its
     // clients with UNKNOWN_TOPIC_OR_PARTITION.
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await admin.listTopics()).some((t) => t.startsWith(id))) await sleep(250);
+    while (Date.now() < deadline && (await admin.listTopics()).some((t) => t.startsWith(id)))
+      await sleep(250);
   } catch {
     // Best effort: leftovers carry the run id.
   }
@@ -243,40 +244,23 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
     await sampler.start({ timer: true });
 
     let measuredFromMs = Date.now() + w.warmupMs;
-    let started = false;
-    const clock = {
-      now: () => performance.now(),
-      wallNow: () => {
-        const wall = Date.now();
-        if (!started) {
-          started = true;
-          measuredFromMs = wall + w.warmupMs;
-        }
-        return wall;
-      },
-    };
     ctx.log(
       `peers-latency run ${ctx.run}: ${contender}: producing ${w.ratePerSec}/s for ${w.warmupMs + w.durationMs} ms`,
     );
-    const report = await new ClickstreamLoadGenerator(
+    const report = await clickstreamLoadGenerator(
       {
-        brokers: [...ctx.brokers],
-        ...ctx.kafkaSecurity?.options,
+        brokers: ctx.brokers,
+        kafkaSecurity: ctx.kafkaSecurity,
         clientId: `${id}-producer`,
         topic: topics.input,
         partitions: w.partitions,
-        createTopic: false,
-        rate: w.ratePerSec,
-        durationMs: w.warmupMs + w.durationMs,
+        ratePerSec: w.ratePerSec,
         warmupMs: w.warmupMs,
+        durationMs: w.durationMs,
         progressIntervalMs: 0,
-        windowSizeMs: w.windowSizeMs,
-        outOfOrdernessMs: w.outOfOrdernessMs,
-        pages: w.pages,
-        seed: w.seed,
-        compression: w.compression,
+        workload: w,
       },
-      { clock },
+      (wall) => (measuredFromMs = wall + w.warmupMs),
     ).run();
     const measuredUntilMs = measuredFromMs + w.durationMs;
     const closingBy = measuredUntilMs - w.tailMarginMs;

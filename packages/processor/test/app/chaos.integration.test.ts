@@ -288,7 +288,7 @@ describe('chaos: kill -9, Elasticsearch paused, broker restarted, hostile events
       } finally {
         process.kill(-esPid, 'SIGCONT');
       }
-      expect(child.alive).toBe(true);
+      expect(child.alive, `the processor exited: ${child.output.slice(-8000)}`).toBe(true);
       await killNow(child);
 
       step('phase 3: broker restart');
@@ -307,7 +307,7 @@ describe('chaos: kill -9, Elasticsearch paused, broker restarted, hostile events
       // The same incarnation goes on after the broker came back: new results are committed.
       await results.waitFor((r) => r.length > beforePhase3, 90_000);
       expect(results.records.length).toBeGreaterThan(beforePhase3);
-      expect(child.alive).toBe(true);
+      expect(child.alive, `the processor exited: ${child.output.slice(-8000)}`).toBe(true);
       await killNow(child);
 
       step('phase 4: kill -9 right after start');
