@@ -52,6 +52,26 @@ describe('IntervalJoinTask', () => {
     expect(result.destination).toEqual({ kind: 'by-key' });
   });
 
+  it('keys results by the join key and stamps them with the commit time, unless told otherwise', () => {
+    const clicks = sideStream('left', [sourceLog('clicks', 0, [ev('c1', 'a', 1000)])], 1);
+    const orders = sideStream('right', [sourceLog('orders', 0, [ev('o1', 'a', 5000)])], 2);
+    const records = interleave([...clicks.streams, ...orders.streams], 3);
+    const byDefault = runJoin(newJoin(), records).find((o) => o.output === 'results')!;
+    expect([byDefault.key!.toString('utf8'), byDefault.timestamp, byDefault.eventTime]).toEqual([
+      'a',
+      undefined,
+      5000,
+    ]);
+    const keyed = runJoin(
+      newJoin({
+        resultKeyOf: (c, user) => `${c.order}|${user}`,
+        eventTimeTimestamps: true,
+      }),
+      records,
+    ).find((o) => o.output === 'results')!;
+    expect([keyed.key!.toString('utf8'), keyed.timestamp, keyed.eventTime]).toEqual(['o1|a', 5000, 5000]);
+  });
+
   it('joins with a negative lower bound (an order before the click)', () => {
     const clicks = sideStream('left', [sourceLog('clicks', 0, [ev('c1', 'a', 10_000)])], 1);
     const orders = sideStream(
