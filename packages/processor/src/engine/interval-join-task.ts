@@ -362,12 +362,36 @@ export class IntervalJoinTask<L, R, O> implements PartitionTask {
     if (!expired) own.add(rec, bytes, decoded.event);
   }
 
-  /** The result of `left` and `right`, the one that arrived being `rec` (the other's event time `otherTs`). */
+  /**
+   * The result of `left` and `right`, the one that arrived being `rec` (the other's event time `otherTs`). A joiner,
+   * encoder or result key that throws or returns the wrong type dead-letters `rec`'s source record
+   * (`TRIB_PROC_TRANSFORM_FAILED`); both events stay joinable with others.
+   */
   #emit(rec: JoinEventRecord, left: L, right: R, otherTs: number): void {
+    let encoded: Buffer | string;
+    let key: unknown;
+    let at = 'joiner';
+    try {
+      const joined = this.#joiner(left, right, rec.joinKey);
+      at = 'encode';
+      encoded = this.#encode(joined);
+      at = 'resultKeyOf';
+      key = this.#resultKeyOf === undefined ? rec.joinKey : this.#resultKeyOf(joined, rec.joinKey);
+      if (typeof key !== 'string') throw new Error(`returned ${typeof key}, not a string key`);
+      if (typeof encoded !== 'string' && !Buffer.isBuffer(encoded))
+        throw new Error(`returned ${typeof encoded}, not a Buffer or a string`);
+    } catch (error) {
+      // One hostile pair never stops the stage: the record that completed it is dead-lettered.
+      const reason = error instanceof Error ? error.message : String(error);
+      const other = `the ${rec.side === 'left' ? 'right' : 'left'} event at ${otherTs}`;
+      this.#deadLetter(
+        sourceRecord(rec),
+        PROCESSOR_ERROR_CODES.TRANSFORM_FAILED,
+        `${at} failed on this event and ${other}: ${reason}`,
+      );
+      return;
+    }
     this.counters.joined++;
-    const joined = this.#joiner(left, right, rec.joinKey);
-    const encoded = this.#encode(joined);
-    const key = this.#resultKeyOf === undefined ? rec.joinKey : this.#resultKeyOf(joined, rec.joinKey);
     const eventTime = Math.max(rec.eventTime, otherTs);
     this.#outputs.push({
       output: this.#resultsOutput,
