@@ -159,6 +159,8 @@ export type {
 export { streamJob } from './dsl/stream-job.js';
 export type { StreamJobBuilder } from './dsl/stream-job.js';
 export type { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
+export type { JoinedStream } from './dsl/joined-stream.js';
+export type { JoinSpec, JoinSinkOptions } from './dsl/join-plan.js';
 export type { StreamPlan } from './dsl/stream-plan.js';
 export { PLAN_KINDS, DSL_OUTPUTS } from './dsl/planner.js';
 export type { PhysicalPlan, PlanKind } from './dsl/planner.js';
@@ -179,7 +181,7 @@ export type {
 export { tumbling, hopping, session } from './dsl/windows.js';
 export { table } from './dsl/table.js';
 export type { TableRef } from './dsl/table.js';
-export type { Duration, DurationUnit } from './dsl/duration.js';
+export type { Duration, DurationUnit, SignedDuration } from './dsl/duration.js';
 export { clickstreamCodec } from './dsl/clickstream-codec.js';
 export {
   countAggregator as count,

@@ -30,3 +30,17 @@ export function durationMs(option: string, value: Duration): number {
 export function optionalDurationMs(option: string, value: Duration | undefined): number | undefined {
   return value === undefined ? undefined : durationMs(option, value);
 }
+
+/** A duration that may be negative: `-` before a `Duration` (`'-5m'`), or a negative number of ms. */
+export type SignedDuration = Duration | `-${number}${DurationUnit}` | `-${number}`;
+
+/** The whole milliseconds of a signed duration; anything else fails naming `option`. */
+export function signedDurationMs(option: string, value: SignedDuration): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value < 0) return value;
+  if (typeof value === 'string' && value.startsWith('-')) {
+    const rest = value.slice(1);
+    const ms = durationMs(option, /^\d+$/.test(rest) ? Number(rest) : (rest as Duration));
+    return ms === 0 ? 0 : -ms;
+  }
+  return durationMs(option, value as Duration);
+}

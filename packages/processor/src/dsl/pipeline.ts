@@ -33,7 +33,7 @@ export interface PipelineSource {
  * The decoder of one task: the source's decoder, then every step in order. The event time is taken from the
  * source's element and the dedup id at the dedupBy step, both handed to the gate with the event (so later maps may
  * drop the fields they came from). A filter drops the record (`FILTERED`); a step that throws, an event time that
- * is not a finite number, or a key or id that is not a string dead-letters it with `TRIB_PROC_TRANSFORM_FAILED`:
+ * is not a finite number, or a key (named `keyStep`) or id that is not a string dead-letters it with `TRIB_PROC_TRANSFORM_FAILED`:
  * one hostile record never stops the stage.
  */
 export function composeDecoder(
@@ -41,6 +41,7 @@ export function composeDecoder(
   steps: readonly Step[],
   keyOf: (event: any) => unknown,
   context: Pick<TaskContext, 'tables'>,
+  keyStep = 'keyBy',
 ): Decoder<unknown> {
   const tables = steps.map((s) => (s.kind === 'enrich' ? tableOf(s.table, context) : undefined));
   const names = stepNames(steps);
@@ -76,7 +77,7 @@ export function composeDecoder(
           }
         }
       }
-      at = 'keyBy';
+      at = keyStep;
       const key = keyOf(event);
       if (typeof key !== 'string') return failed(at, `returned ${describe(key)}, not a string key`);
       return eventId === undefined ? { ok: true, event, timestamp } : { ok: true, event, timestamp, eventId };

@@ -5,7 +5,7 @@ import { changesElement } from './pipeline.js';
 import type { TableRef } from './table.js';
 
 /** The physical shapes a DSL job compiles to. */
-export const PLAN_KINDS = ['single-stage', 'two-stage'] as const;
+export const PLAN_KINDS = ['single-stage', 'two-stage', 'interval-join'] as const;
 export type PlanKind = (typeof PLAN_KINDS)[number];
 
 /** The logical output names of the compiled tasks (keys of the job's `outputs`). */
@@ -20,13 +20,18 @@ export const DSL_OUTPUTS = {
 /** What the planner decided: the job's shape, why, and every topic it reads or writes. */
 export interface PhysicalPlan {
   readonly kind: PlanKind;
-  /** The engine tasks: `WindowedAggregationTask`, `SessionWindowTask` or `PartialAggregationTask` + `MergeTask`. */
+  /**
+   * The engine tasks: `WindowedAggregationTask`, `SessionWindowTask`, `PartialAggregationTask` + `MergeTask`, or
+   * `JoinSideTask` + `IntervalJoinTask`.
+   */
   readonly tasks: readonly string[];
   /** Why this shape (for logs and `explain`). */
   readonly reason: string;
   /** Logical output → topic (`null`: discarded), as `createStreamJob`'s `outputs`. */
   readonly outputs: Readonly<Record<string, string | null>>;
   readonly inputTopic: string;
+  /** Interval joins: the right side's topic (`inputTopic` is the left side's). */
+  readonly rightInputTopic?: string;
   /** Table name → compacted topic. */
   readonly tables: Readonly<Record<string, string>>;
 }

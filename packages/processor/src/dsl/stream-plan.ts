@@ -9,6 +9,8 @@ import { checkOption, name } from '../config/option-schemas.js';
 import { invalidOption } from '../errors.js';
 import { optionalDurationMs } from './duration.js';
 import type { LogicalPlan } from './logical-plan.js';
+import { compileJoin, planJoin, type JoinLogicalPlan } from './join-plan.js';
+import { JOIN_RIGHT_STAGE, type IntervalJoinStages } from '../engine/interval-join-job.js';
 import { DSL_OUTPUTS, planJob, planTables, type PhysicalPlan } from './planner.js';
 import type { TableRef } from './table.js';
 import { compileTasks, type CompiledTasks, type TaskOutputNames } from './task-factories.js';
@@ -27,15 +29,18 @@ export interface ExtraPipeline {
 export class StreamPlan {
   /** The planner's decision for the main pipeline: shape, engine tasks, topics. */
   readonly physical: PhysicalPlan;
-  readonly #logical: LogicalPlan;
-  readonly #tasks: CompiledTasks;
+  readonly #main: MainPipeline;
   readonly #extras: readonly ExtraPipeline[];
 
   /** @internal Built by `.to(…)`. */
-  constructor(logical: LogicalPlan, extras: readonly ExtraPipeline[] = []) {
-    this.#logical = logical;
-    this.physical = planJob(logical);
-    this.#tasks = compileTasks(logical, this.physical);
+  constructor(logical: LogicalPlan | JoinLogicalPlan, extras: readonly ExtraPipeline[] = []) {
+    if (isJoin(logical)) {
+      this.physical = planJoin(logical);
+      this.#main = { kind: 'join', logical, stages: compileJoin(logical) };
+    } else {
+      this.physical = planJob(logical);
+      this.#main = { kind: 'aggregation', logical, tasks: compileTasks(logical, this.physical) };
+    }
     this.#extras = extras;
   }
 
@@ -47,19 +52,23 @@ export class StreamPlan {
    */
   alongside(stageName: string, plan: StreamPlan): StreamPlan {
     checkOption('alongside.name', name, stageName);
-    if (stageName === 'merge' || this.#extras.some((e) => e.name === stageName))
-      throw invalidOption('alongside.name', `must be unique and not "merge" (got "${stageName}")`);
-    if (plan.#logical.settings !== this.#logical.settings)
+    const reserved = this.#main.kind === 'join' ? ['merge', JOIN_RIGHT_STAGE] : ['merge'];
+    if (reserved.includes(stageName) || this.#extras.some((e) => e.name === stageName))
+      throw invalidOption(
+        'alongside.name',
+        `must be unique and not ${reserved.map((r) => `"${r}"`).join(' or ')} (got "${stageName}")`,
+      );
+    if (plan.#main.logical.settings !== this.#main.logical.settings)
       throw invalidOption(`alongside.${stageName}`, 'must be a pipeline of the same streamJob(…)');
     if (plan.#extras.length > 0)
       throw invalidOption(`alongside.${stageName}`, 'has stages alongside it: add them to this job instead');
-    if (plan.physical.kind !== 'single-stage')
+    if (plan.#main.kind !== 'aggregation' || plan.physical.kind !== 'single-stage')
       throw invalidOption(
         `alongside.${stageName}`,
         `must plan to one stage (it plans to ${plan.physical.kind}: ${plan.physical.reason})`,
       );
-    const extra = { name: stageName, logical: plan.#logical, physical: plan.physical };
-    return new StreamPlan(this.#logical, [...this.#extras, extra]);
+    const extra = { name: stageName, logical: plan.#main.logical, physical: plan.physical };
+    return new StreamPlan(this.#main.logical, [...this.#extras, extra]);
   }
 
   /** The planner's decision in one line, e.g. `two-stage (PartialAggregationTask → MergeTask): …`. */
@@ -72,10 +81,11 @@ export class StreamPlan {
 
   /** `createStreamJob`'s options for this job, validated (a bad setting throws `TRIB_PROC_INVALID_OPTION`). */
   toStreamJobOptions(): StreamJobOptions {
-    const { settings, windowSettings } = this.#logical;
+    const main = this.#main;
+    const settings = main.logical.settings;
     const outputs: Record<string, string | null> = { ...this.physical.outputs };
     const tables = new Map<string, TableRef<unknown>>();
-    addTables(tables, planTables(this.#logical), 'tables');
+    if (main.kind === 'aggregation') addTables(tables, planTables(main.logical), 'tables');
     const extraStages: ExtraStageOptions[] = [];
     for (const extra of this.#extras) {
       const names = extraOutputNames(extra.name);
@@ -95,19 +105,18 @@ export class StreamPlan {
         taskFactory: compileTasks(extra.logical, extra.physical, names).taskFactory,
       });
     }
-    const idleness = optionalDurationMs('window.idleness', windowSettings.idleness);
     const tableOptions: Record<string, TableOptions> = {};
     for (const [tableName, ref] of tables) tableOptions[tableName] = { topic: ref.topic, table: ref.table };
+    const stages = mainStages(main);
+    const allExtraStages = [...(settings.extraStages ?? []), ...stages.extraStages, ...extraStages];
     const options: StreamJobOptions = {
-      ...(idleness === undefined ? {} : { idleTimeoutMs: idleness }),
+      ...stages.defaults,
       ...settings,
       input: { topic: this.physical.inputTopic },
       outputs,
-      taskFactory: this.#tasks.taskFactory,
-      ...(this.#tasks.mergeTaskFactory === undefined
-        ? {}
-        : { merge: { taskFactory: this.#tasks.mergeTaskFactory } }),
-      ...(extraStages.length === 0 ? {} : { extraStages: [...(settings.extraStages ?? []), ...extraStages] }),
+      taskFactory: stages.taskFactory,
+      ...(stages.merge === undefined ? {} : { merge: stages.merge }),
+      ...(allExtraStages.length === 0 ? {} : { extraStages: allExtraStages }),
       ...(tables.size === 0 ? {} : { tables: tableOptions }),
     };
     STREAM_JOB_OPTIONS.resolve(options);
@@ -125,6 +134,34 @@ export class StreamPlan {
     await job.start();
     return job;
   }
+}
+
+/** The main pipeline of a job: an aggregation (one or two stages) or an interval join. */
+type MainPipeline =
+  | { readonly kind: 'aggregation'; readonly logical: LogicalPlan; readonly tasks: CompiledTasks }
+  | { readonly kind: 'join'; readonly logical: JoinLogicalPlan; readonly stages: IntervalJoinStages };
+
+function isJoin(plan: LogicalPlan | JoinLogicalPlan): plan is JoinLogicalPlan {
+  return (plan as Partial<JoinLogicalPlan>).kind === 'join';
+}
+
+/** The stages of the main pipeline, and the runtime defaults it sets (settings override them). */
+function mainStages(main: MainPipeline): Pick<StreamJobOptions, 'taskFactory' | 'merge'> & {
+  extraStages: readonly ExtraStageOptions[];
+  defaults: Partial<StreamJobOptions>;
+} {
+  if (main.kind === 'join') {
+    const { taskFactory, merge, extraStages } = main.stages;
+    return { taskFactory, merge, extraStages: extraStages ?? [], defaults: {} };
+  }
+  const { taskFactory, mergeTaskFactory } = main.tasks;
+  const idleness = optionalDurationMs('window.idleness', main.logical.windowSettings.idleness);
+  return {
+    taskFactory,
+    ...(mergeTaskFactory === undefined ? {} : { merge: { taskFactory: mergeTaskFactory } }),
+    extraStages: [],
+    defaults: idleness === undefined ? {} : { idleTimeoutMs: idleness },
+  };
 }
 
 /** The output names of a stage beside the main one: `${name}`, `${name}-late`, `${name}-dead-letter`. */

@@ -1,11 +1,13 @@
 import type { Aggregator } from '../aggregate/aggregator.js';
-import { checkOption, fn, topicName } from '../config/option-schemas.js';
+import { checkOption, fn, positiveInt, topicName } from '../config/option-schemas.js';
 import type { EncodedEvent } from '../engine/accepted-events.js';
 import { outputName } from '../engine/options.js';
 import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
 import { invalidOption } from '../errors.js';
 import type { WindowSpec } from '../windows/window-spec.js';
-import type { Duration } from './duration.js';
+import { optionalDurationMs, signedDurationMs, type Duration } from './duration.js';
+import type { JoinSideDraft, JoinSpec } from './join-plan.js';
+import { JoinedStream } from './joined-stream.js';
 import type { InputRecord } from '../task/partition-task.js';
 import type {
   AcceptedSettings,
@@ -86,9 +88,86 @@ export class Stream<E> {
     });
   }
 
+  /**
+   * An interval join with `other`, another source of the same `streamJob(…)`: every pair of a left element (this
+   * stream) and a right one with the same key and `right.ts − left.ts ∈ spec.between` gives `joiner(left, right,
+   * key)` (an inner join: an element without a match gives nothing). Each side applies its own filter, map and
+   * dedupBy steps and the event-time contract of its own partitions (late events and dead letters to the job's side
+   * outputs); a buffered element is dropped once the other side's watermark shows no match can still come. Runs as
+   * the engine's interval-join stages (`intervalJoinStages`). `enrich` before a join is refused.
+   */
+  join<R, O>(
+    other: Stream<R>,
+    spec: JoinSpec<E, R>,
+    joiner: (left: E, right: R, key: string) => O,
+  ): JoinedStream<O> {
+    if (!(other instanceof Stream))
+      throw invalidOption('join.other', 'must be a Stream (a source and its per-event steps, before keyBy)');
+    const left = this.#draft;
+    const right = other.#draft;
+    if (right.settings !== left.settings)
+      throw invalidOption(
+        'join.other',
+        'must be a stream of the same streamJob(…) (another source of its builder)',
+      );
+    if (right.source.topic === left.source.topic)
+      throw invalidOption(
+        'join.other',
+        `reads ${right.source.topic}, the topic of the left side: join two different topics`,
+      );
+    rejectEnrich('join (left side)', left);
+    rejectEnrich('join (right side)', right);
+    if (typeof spec !== 'object' || spec === null) throw invalidOption('join.spec', 'must be an object');
+    checkKeySelector('join.leftKey', spec.leftKey);
+    checkKeySelector('join.rightKey', spec.rightKey);
+    checkOption('join.joiner', fn(), joiner);
+    if (typeof spec.between !== 'object' || spec.between === null)
+      throw invalidOption('join.between', "must be { lower, upper } (e.g. { lower: 0, upper: '30m' })");
+    const lowerMs = signedDurationMs('join.between.lower', spec.between.lower);
+    const upperMs = signedDurationMs('join.between.upper', spec.between.upper);
+    if (lowerMs > upperMs)
+      throw invalidOption(
+        'join.between.upper',
+        `must be at least join.between.lower (${lowerMs} ms > ${upperMs} ms: no pair could ever join)`,
+      );
+    const side = (d: Draft): JoinSideDraft => ({ source: d.source, steps: d.steps, dedup: d.dedup });
+    return new JoinedStream<O>({
+      kind: 'join',
+      settings: left.settings,
+      left: side(left),
+      right: side(right),
+      leftKey: spec.leftKey,
+      rightKey: spec.rightKey,
+      lowerMs,
+      upperMs,
+      outOfOrdernessMs: optionalDurationMs('join.outOfOrderness', spec.outOfOrderness),
+      allowedLatenessMs: optionalDurationMs('join.allowedLateness', spec.allowedLateness),
+      maxBufferedRecords:
+        spec.maxBufferedRecords === undefined
+          ? undefined
+          : checkOption('join.maxBufferedRecords', positiveInt, spec.maxBufferedRecords),
+      joiner: joiner as (left: unknown, right: unknown, key: string) => unknown,
+    });
+  }
+
   #with<O>(step: Step): Stream<O> {
     return new Stream<O>({ ...this.#draft, steps: [...this.#draft.steps, step] });
   }
+}
+
+/** A join's side may not enrich: the join task decodes its buffered events again, without the job's tables. */
+function rejectEnrich(where: string, draft: Draft): void {
+  if (draft.steps.some((s) => s.kind === 'enrich'))
+    throw invalidOption(
+      where,
+      `cannot run the enrich step of ${draft.source.topic}: the join decodes buffered events again without the ` +
+        `job's tables (filter, map and dedupBy are fine) — enrich the joined results downstream instead`,
+    );
+}
+
+function checkKeySelector(option: string, selector: unknown): void {
+  if (typeof selector !== 'function' && typeof selector !== 'string')
+    throw invalidOption(option, 'must be a field name or a function returning the key');
 }
 
 type KeyedDraft = Draft & Pick<LogicalPlan, 'key'>;

@@ -152,7 +152,7 @@ export function keyFunction<E>(selector: KeySelector<E>): (event: E) => string {
 }
 
 /** The compiled decoder always decides this (the task's function is never reached). */
-function decidedByDecoder(what: string): (event: unknown) => never {
+export function decidedByDecoder(what: string): (event: unknown) => never {
   return () => {
     throw new ProcessorError(
       PROCESSOR_ERROR_CODES.INVALID_STATE,
@@ -162,7 +162,9 @@ function decidedByDecoder(what: string): (event: unknown) => never {
 }
 
 /** `o` without its undefined properties (an option left out keeps the engine's default). */
-function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+export function defined<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };

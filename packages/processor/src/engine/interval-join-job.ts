@@ -32,6 +32,10 @@ export interface IntervalJoinJobOptions<L, R, O> {
   joiner: (left: L, right: R, key: string) => O;
   /** @defaultValue JSON of the result */
   encode?: (joined: O) => Buffer | string;
+  /** The Kafka key of a result. @defaultValue the join key */
+  resultKeyOf?: (joined: O, joinKey: string) => string;
+  /** Results timestamped `max(left.ts, right.ts)` instead of the commit's time. @defaultValue false */
+  eventTimeTimestamps?: boolean;
   /** @defaultValue INTERVAL_JOIN_DEFAULTS.maxBufferedRecords */
   maxBufferedRecords?: number;
   /** Logical output names of every task of the join. @defaultValue results, late, dead-letter, repartition */
@@ -49,6 +53,8 @@ const INTERVAL_JOIN_JOB_OPTIONS = processorOptions(
     upperMs: option(integer, 'upper bound of right.ts - left.ts'),
     joiner: option(fn(), 'joins a left and a right event'),
     encode: option(fn().optional(), 'encodes a joined result'),
+    resultKeyOf: option(fn().optional(), 'the key of a result'),
+    eventTimeTimestamps: option(z.boolean().optional(), 'results timestamped by event time'),
     maxBufferedRecords: option(positiveInt.optional(), 'events buffered by both sides'),
     outputs: OUTPUT_NAMES,
   },
@@ -92,6 +98,8 @@ export function intervalJoinStages<L, R, O>(options: IntervalJoinJobOptions<L, R
     joiner: options.joiner,
     outputs: o.outputs,
     ...(options.encode === undefined ? {} : { encode: options.encode }),
+    ...(options.resultKeyOf === undefined ? {} : { resultKeyOf: options.resultKeyOf }),
+    ...(o.eventTimeTimestamps === undefined ? {} : { eventTimeTimestamps: o.eventTimeTimestamps }),
     ...(o.maxBufferedRecords === undefined ? {} : { maxBufferedRecords: o.maxBufferedRecords }),
   };
   // Fails at start-up, naming the option, rather than at the first assignment.

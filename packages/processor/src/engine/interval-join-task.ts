@@ -60,6 +60,8 @@ const INTERVAL_JOIN_OPTIONS = processorOptions(
     right: option(joinSide, 'the right side'),
     joiner: option(fn<(l: never, r: never, key: string) => unknown>(), 'joins a left and a right event'),
     encode: option(fn<(joined: never) => Buffer | string>().optional(), 'encodes a joined result'),
+    resultKeyOf: option(fn<(joined: never, key: string) => string>().optional(), 'the key of a result'),
+    eventTimeTimestamps: option(z.boolean().default(false), 'results timestamped by event time'),
   },
   (o, fail) => {
     if (o.upperMs < o.lowerMs) fail('upperMs', `must be at least lowerMs (${o.lowerMs})`);
@@ -83,6 +85,17 @@ export interface IntervalJoinTaskOptions<L, R, O> extends OptionInput<typeof INT
   joiner: (left: L, right: R, key: string) => O;
   /** @defaultValue JSON of the result */
   encode?: (joined: O) => Buffer | string;
+  /**
+   * The Kafka key of a result (its partition on the results topic), e.g. to key joined events by another field for
+   * a downstream aggregation. @defaultValue the join key
+   */
+  resultKeyOf?: (joined: O, joinKey: string) => string;
+  /**
+   * Timestamp each result record with its event time, `max(left.ts, right.ts)` (as Flink and Kafka Streams do);
+   * `false` leaves the commit's wall-clock time, like every engine task (time-based retention then counts from
+   * when a result was written). @defaultValue false
+   */
+  eventTimeTimestamps?: boolean;
 }
 
 interface JoinProgress {
@@ -137,6 +150,8 @@ export class IntervalJoinTask<L, R, O> implements PartitionTask {
   readonly #decoders: { readonly left: Decoder<L>; readonly right: Decoder<R> };
   readonly #joiner: (left: L, right: R, key: string) => O;
   readonly #encode: (joined: O) => Buffer | string;
+  readonly #resultKeyOf: ((joined: O, joinKey: string) => string) | undefined;
+  readonly #eventTimeTimestamps: boolean;
   readonly #resultsOutput: string;
   readonly #deadLetterOutput: string;
   readonly #prefix: string;
@@ -155,6 +170,8 @@ export class IntervalJoinTask<L, R, O> implements PartitionTask {
     this.#decoders = { left: options.left.decode, right: options.right.decode };
     this.#joiner = options.joiner;
     this.#encode = options.encode ?? ((joined) => JSON.stringify(joined));
+    this.#resultKeyOf = options.resultKeyOf;
+    this.#eventTimeTimestamps = o.eventTimeTimestamps;
     this.#resultsOutput = o.outputs.results;
     this.#deadLetterOutput = o.outputs.deadLetter;
     this.#prefix = o.storePrefix;
@@ -345,17 +362,45 @@ export class IntervalJoinTask<L, R, O> implements PartitionTask {
     if (!expired) own.add(rec, bytes, decoded.event);
   }
 
-  /** The result of `left` and `right`, the one that arrived being `rec` (the other's event time `otherTs`). */
+  /**
+   * The result of `left` and `right`, the one that arrived being `rec` (the other's event time `otherTs`). A joiner,
+   * encoder or result key that throws or returns the wrong type dead-letters `rec`'s source record
+   * (`TRIB_PROC_TRANSFORM_FAILED`); both events stay joinable with others.
+   */
   #emit(rec: JoinEventRecord, left: L, right: R, otherTs: number): void {
+    let encoded: Buffer | string;
+    let key: unknown;
+    let at = 'joiner';
+    try {
+      const joined = this.#joiner(left, right, rec.joinKey);
+      at = 'encode';
+      encoded = this.#encode(joined);
+      at = 'resultKeyOf';
+      key = this.#resultKeyOf === undefined ? rec.joinKey : this.#resultKeyOf(joined, rec.joinKey);
+      if (typeof key !== 'string') throw new Error(`returned ${typeof key}, not a string key`);
+      if (typeof encoded !== 'string' && !Buffer.isBuffer(encoded))
+        throw new Error(`returned ${typeof encoded}, not a Buffer or a string`);
+    } catch (error) {
+      // One hostile pair never stops the stage: the record that completed it is dead-lettered.
+      const reason = error instanceof Error ? error.message : String(error);
+      const other = `the ${rec.side === 'left' ? 'right' : 'left'} event at ${otherTs}`;
+      this.#deadLetter(
+        sourceRecord(rec),
+        PROCESSOR_ERROR_CODES.TRANSFORM_FAILED,
+        `${at} failed on this event and ${other}: ${reason}`,
+      );
+      return;
+    }
     this.counters.joined++;
-    const encoded = this.#encode(this.#joiner(left, right, rec.joinKey));
+    const eventTime = Math.max(rec.eventTime, otherTs);
     this.#outputs.push({
       output: this.#resultsOutput,
-      key: Buffer.from(rec.joinKey, 'utf8'),
+      key: Buffer.from(key, 'utf8'),
       value: typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded,
       headers: {},
       destination: { kind: 'by-key' },
-      eventTime: Math.max(rec.eventTime, otherTs),
+      ...(this.#eventTimeTimestamps ? { timestamp: eventTime } : {}),
+      eventTime,
     });
   }
 

@@ -7,6 +7,7 @@ import { streamJob } from '../../src/dsl/stream-job.js';
 import { table } from '../../src/dsl/table.js';
 import { tumbling } from '../../src/dsl/windows.js';
 import type { StreamPlan } from '../../src/dsl/stream-plan.js';
+import type { JoinedStream } from '../../src/dsl/joined-stream.js';
 import { BROKERS, clickCodec, type Click } from './fixtures.js';
 
 /**
@@ -94,5 +95,48 @@ describe('DSL types', () => {
     ).toThrow(/source.eventTime/);
     // @ts-expect-error -- not a duration
     expect(() => tumbling({ size: '1 minute' })).toThrow(/tumbling.size/);
+  });
+
+  it('a join types both sides, the joiner and its result', () => {
+    const job = streamJob({ applicationId: 'types', brokers: BROKERS });
+    const views = job.source('clicks', clickCodec).map((e) => ({ viewer: e.user, at: e.ts }));
+    type Order = { orderId: string; buyer: string; total: number; ts: number };
+    const orders = job.source<Order>('orders', {
+      decode: () => ({ ok: false, code: 'X', reason: 'x' }),
+      eventTime: (o) => o.ts,
+    });
+    const spec = { leftKey: 'viewer', rightKey: 'buyer', between: { lower: 0, upper: '30m' } } as const;
+    const joined = views.join(orders, spec, (view, order, key) => {
+      expectTypeOf(view).toEqualTypeOf<{ viewer: string; at: number }>();
+      expectTypeOf(order).toEqualTypeOf<Order>();
+      expectTypeOf(key).toEqualTypeOf<string>();
+      return { viewer: view.viewer, total: order.total };
+    });
+    expectTypeOf(joined).toEqualTypeOf<JoinedStream<{ viewer: string; total: number }>>();
+    expectTypeOf(joined.to('out', undefined, { key: 'viewer' })).toEqualTypeOf<StreamPlan>();
+    const between = spec.between;
+    // @ts-expect-error -- the left element has no `buyer`
+    views.join(orders, { leftKey: 'buyer', rightKey: 'buyer', between }, () => 0);
+    // @ts-expect-error -- total is a number, not a string key
+    views.join(orders, { leftKey: 'viewer', rightKey: 'total', between }, () => 0);
+    // @ts-expect-error -- a key function must return a string
+    views.join(orders, { leftKey: (v) => v.at, rightKey: 'buyer', between }, () => 0);
+    // @ts-expect-error -- the joiner's right element is an Order, which has no `page`
+    views.join(orders, spec, (_v, o: { page: string }) => o.page);
+    // @ts-expect-error -- the joiner's left element is the mapped view, which has no `user`
+    views.join(orders, spec, (v: Click) => v.user);
+    // @ts-expect-error -- the result has no `page` to key by
+    joined.to('out', undefined, { key: 'page' });
+    // @ts-expect-error -- the encoder takes the joined result
+    joined.to('out', (j: { page: string }) => j.page);
+    // The two below also fail at run time.
+    // @ts-expect-error -- a joined stream is written to a topic; it is not keyed or windowed itself
+    expect(() => joined.keyBy('viewer')).toThrow(TypeError);
+    // @ts-expect-error -- only a Stream (before keyBy) can be joined
+    expect(() => views.join(orders.keyBy('buyer'), spec, () => 0)).toThrow(/join.other/);
+    // @ts-expect-error -- not a duration
+    expect(() => views.join(orders, { ...spec, between: { lower: 0, upper: '30 min' } }, () => 0)).toThrow(
+      /join.between.upper/,
+    );
   });
 });

@@ -52,6 +52,55 @@ describe('IntervalJoinTask', () => {
     expect(result.destination).toEqual({ kind: 'by-key' });
   });
 
+  it('keys results by the join key and stamps them with the commit time, unless told otherwise', () => {
+    const clicks = sideStream('left', [sourceLog('clicks', 0, [ev('c1', 'a', 1000)])], 1);
+    const orders = sideStream('right', [sourceLog('orders', 0, [ev('o1', 'a', 5000)])], 2);
+    const records = interleave([...clicks.streams, ...orders.streams], 3);
+    const byDefault = runJoin(newJoin(), records).find((o) => o.output === 'results')!;
+    expect([byDefault.key!.toString('utf8'), byDefault.timestamp, byDefault.eventTime]).toEqual([
+      'a',
+      undefined,
+      5000,
+    ]);
+    const keyed = runJoin(
+      newJoin({
+        resultKeyOf: (c, user) => `${c.order}|${user}`,
+        eventTimeTimestamps: true,
+      }),
+      records,
+    ).find((o) => o.output === 'results')!;
+    expect([keyed.key!.toString('utf8'), keyed.timestamp, keyed.eventTime]).toEqual(['o1|a', 5000, 5000]);
+  });
+
+  it('dead-letters the record completing a pair its joiner or result key fails on, and joins on', () => {
+    const clicks = sideStream(
+      'left',
+      [sourceLog('clicks', 0, [ev('c1', 'a', 1000), ev('c2', 'a', 1500)])],
+      1,
+    );
+    const orders = sideStream('right', [sourceLog('orders', 0, [ev('o1', 'a', 5000)])], 2);
+    // The order arrives last: it completes both pairs.
+    const records = interleave([[...clicks.streams[0]!, ...orders.streams[0]!]], 3);
+    const out = runJoin(
+      newJoin({
+        joiner: (click, order, user) => {
+          if (click.id === 'c1') throw new Error('no c1');
+          return { click: click.id, order: order.id, user };
+        },
+      }),
+      records,
+    );
+    expect(conversions(out)).toEqual(['c2>o1@a']);
+    const dead = out.filter((o) => o.output === 'dead-letter');
+    expect(dead.map((d) => d.headers[SIDE_OUTPUT_HEADERS.errorCode])).toEqual(['TRIB_PROC_TRANSFORM_FAILED']);
+    expect(dead.map((d) => d.headers[SIDE_OUTPUT_HEADERS.errorReason])).toEqual([
+      'joiner failed on this event and the left event at 1000: no c1',
+    ]);
+    const badKey = runJoin(newJoin({ resultKeyOf: () => 42 as unknown as string }), records);
+    expect(conversions(badKey)).toEqual([]);
+    expect(badKey.filter((o) => o.output === 'dead-letter')).toHaveLength(2);
+  });
+
   it('joins with a negative lower bound (an order before the click)', () => {
     const clicks = sideStream('left', [sourceLog('clicks', 0, [ev('c1', 'a', 10_000)])], 1);
     const orders = sideStream(
