@@ -1,4 +1,6 @@
 export { createKafkaClient, DEFAULT_KAFKA_RETRY } from './kafka-client.js';
+export { ConsumerCrashPolicy, isPermanentConsumerError, runConsumerKeptAlive } from './consumer-restarts.js';
+export type { CrashDecision, CrashPolicyOptions, KeepRunningOptions } from './consumer-restarts.js';
 export type { KafkaClientOptions } from './kafka-client.js';
 export { loadKafkajs, kafkajsPatches } from './kafkajs/kafkajs-module.js';
 export type { KafkajsModule } from './kafkajs/kafkajs-module.js';

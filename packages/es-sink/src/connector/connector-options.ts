@@ -104,6 +104,15 @@ export const CONNECTOR_SETTING_SPECS = {
   lowWaterMark: option(z.int().min(1).default(2500), 'resume fetching at this many'),
   /** How often the highest contiguous acknowledged offsets are committed. */
   commitIntervalMs: option(z.int().min(1).default(1000), 'offset commit period'),
+  /**
+   * The Kafka consumer is restarted after every crash (kafkajs itself gives up after some, e.g. no group coordinator
+   * while a restarted broker loads) until crashes in a row have lasted this long; then the connector fails.
+   * Authentication and authorization errors fail at once.
+   */
+  restartTimeoutMs: option(
+    z.int().min(0).max(86_400_000).default(300_000),
+    'fail only after the Kafka consumer kept crashing this long (an outage shorter than it is ridden out)',
+  ),
   /** How often Elasticsearch is pinged for the readiness state (`health()`). */
   healthCheckIntervalMs: option(z.int().min(1).default(5000), 'Elasticsearch readiness check period'),
   /**

@@ -1,4 +1,4 @@
-import { createKafkaClient } from '@tributary/kafka';
+import { createKafkaClient, runConsumerKeptAlive } from '@tributary/kafka';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from '@tributary/kafka';
 import { BulkSink } from '../bulk-sink.js';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
@@ -110,6 +110,7 @@ class Connector implements KafkaEsConnector {
   readonly failure: Promise<SinkError> = new Promise((resolve) => (this.#fail = resolve));
   #failure: SinkError | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
+  #cancelRestart: () => void = () => undefined;
   #commitChain: Promise<void> = Promise.resolve();
   #drainWaiters: Array<() => void> = [];
 
@@ -245,26 +246,40 @@ class Connector implements KafkaEsConnector {
     this.#consumer.on(this.#consumer.events.STOP, () => (this.#joined = false));
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
       this.#joined = false;
-      if (event.payload.restart) {
+      if (event.payload.restart)
         this.#log('warn', `the Kafka consumer crashed and restarts: ${describeError(event.payload.error)}`);
-        return;
-      }
-      this.#crashed = true;
-      this.#failWith(
-        new SinkError(
-          SINK_ERROR_CODES.KAFKA_FAILED,
-          `the Kafka consumer crashed: ${describeError(event.payload.error)}`,
-          { cause: event.payload.error },
-        ),
-      );
     });
     await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: this.#o.fromBeginning });
-    await this.#consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#eachBatch(payload),
-    });
+    this.#cancelRestart = await runConsumerKeptAlive(
+      this.#consumer,
+      {
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.#eachBatch(payload),
+      },
+      {
+        restartTimeoutMs: this.#o.restartTimeoutMs,
+        active: () => !this.#stopping && this.#failure === undefined,
+        onRestart: (error, attempt, delayMs) =>
+          this.#log(
+            'warn',
+            `the Kafka consumer crashed (${describeError(error)}); restarting it in ${delayMs} ms (attempt ${attempt})`,
+          ),
+        onFail: (error, reason) => {
+          this.#crashed = true;
+          this.#failWith(
+            new SinkError(
+              SINK_ERROR_CODES.KAFKA_FAILED,
+              reason === 'permanent'
+                ? `the Kafka consumer crashed: ${describeError(error)}`
+                : `the Kafka consumer kept crashing for restartTimeoutMs (${this.#o.restartTimeoutMs} ms): ${describeError(error)}`,
+              { cause: error },
+            ),
+          );
+        },
+      },
+    );
     this.#running = true;
     this.#commitTimer = setInterval(
       () => void this.commit().catch((e: unknown) => this.#log('warn', `commit failed: ${describeError(e)}`)),
@@ -301,6 +316,7 @@ class Connector implements KafkaEsConnector {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#cancelRestart();
     clearInterval(this.#commitTimer);
     clearInterval(this.#healthTimer);
     this.#detachMetrics();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from '@tributary/kafka';
+import { runConsumerKeptAlive, type Consumer, type Kafka } from '@tributary/kafka';
 import type { PartitionRange, TableSource, TableSourceBatch } from '../enrichment/table-loader.js';
 import { offsetFromKafka } from './offsets.js';
 import { fixedPartitionAssigner } from './single-partition-assigner.js';
@@ -10,6 +10,8 @@ export interface CompactedTopicSourceOptions {
   /** The throwaway consumer group is `${groupIdPrefix}-table-${uuid}` (unique per instance, deleted at stop). */
   readonly groupIdPrefix: string;
   readonly maxWaitTimeInMs: number;
+  /** Consumer crashes in a row for this long fail the table (shorter outages are ridden out). */
+  readonly restartTimeoutMs: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export class CompactedTopicSource implements TableSource {
   readonly #groupId: string;
   #partitions: number[] = [];
   #consumer: Consumer | undefined;
+  #cancelRestart: () => void = () => undefined;
 
   constructor(kafka: Kafka, admin: TopicAdmin, options: CompactedTopicSourceOptions) {
     this.#kafka = kafka;
@@ -56,30 +59,36 @@ export class CompactedTopicSource implements TableSource {
         onBatch({ partition, lastOffset: offsetFromKafka(lastOffset), records: [] });
       }
     });
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) onError(event.payload.error);
-    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        onBatch({
-          partition: batch.partition,
-          lastOffset: offsetFromKafka(batch.lastOffset()),
-          records: batch.messages.map((m) => ({
-            offset: offsetFromKafka(m.offset),
-            key: m.key,
-            value: m.value,
-          })),
-        });
+    this.#cancelRestart = await runConsumerKeptAlive(
+      consumer,
+      {
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          onBatch({
+            partition: batch.partition,
+            lastOffset: offsetFromKafka(batch.lastOffset()),
+            records: batch.messages.map((m) => ({
+              offset: offsetFromKafka(m.offset),
+              key: m.key,
+              value: m.value,
+            })),
+          });
+        },
       },
-    });
+      {
+        restartTimeoutMs: this.#o.restartTimeoutMs,
+        active: () => this.#consumer === consumer,
+        onFail: (error) => onError(error),
+      },
+    );
   }
 
   async stop(): Promise<void> {
     const consumer = this.#consumer;
     this.#consumer = undefined;
+    this.#cancelRestart();
     if (consumer === undefined) return;
     await consumer.disconnect().catch(() => undefined);
     await this.#admin.deleteGroup(this.#groupId).catch(() => undefined);

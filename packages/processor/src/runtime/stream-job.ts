@@ -226,6 +226,7 @@ class KafkaStreamJob implements StreamJob {
             topic: spec.topic,
             groupIdPrefix: o.applicationId,
             maxWaitTimeInMs: o.maxWaitTimeInMs,
+            restartTimeoutMs: o.restartTimeoutMs,
           }),
           now: o.now,
           onError: (error) => void this.#failed(error),

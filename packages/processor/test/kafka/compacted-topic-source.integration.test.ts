@@ -56,6 +56,7 @@ describe('TableLoader over CompactedTopicSource against the real broker', () => 
       topic,
       groupIdPrefix: uniqueName('tt'),
       maxWaitTimeInMs: 100,
+      restartTimeoutMs: 60_000,
     });
     const loader = new TableLoader({ name: topic, source, table });
     await loader.start();
