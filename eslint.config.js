@@ -41,9 +41,14 @@ const layering = {
 /**
  * The processor's engine, runtime, config and metrics know neither Elasticsearch nor the dashboard: only the
  * reference app (`src/app`), its options (`src/config/processor-config.ts`, which take the Elasticsearch connection
- * options from es-sink) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard.
+ * options from es-sink) and its bin (`src/cli.ts`) compose the job with the connector and the dashboard. The DSL's
+ * Elasticsearch sink (`StreamPlan.toElasticsearch`) composes a job with the connector too, never with the dashboard.
  */
 const PROCESSOR_APP_ONLY = ['@tributary/es-sink', '@tributary/dashboard'];
+const PROCESSOR_DSL_SINK = [
+  'packages/processor/src/dsl/elasticsearch-sink.ts',
+  'packages/processor/src/dsl/windowed-result-documents.ts',
+];
 
 const KAFKAJS_ONLY_IN_KAFKA = {
   name: 'kafkajs',
@@ -91,6 +96,7 @@ export default tseslint.config(
           'packages/processor/src/app/**',
           'packages/processor/src/config/processor-config.ts',
           'packages/processor/src/cli.ts',
+          ...PROCESSOR_DSL_SINK,
         ],
         rules: rule(
           PROCESSOR_APP_ONLY.map((name) => ({
@@ -98,6 +104,16 @@ export default tseslint.config(
             message: `only the processor's reference app (src/app, its options, src/cli.ts) may import ${name}.`,
           })),
         ),
+      });
+    if (pkg === 'processor')
+      configs.push({
+        files: PROCESSOR_DSL_SINK,
+        rules: rule([
+          {
+            name: '@tributary/dashboard',
+            message: "only the processor's reference app (src/app, its options, src/cli.ts) may import it.",
+          },
+        ]),
       });
     return configs;
   }),

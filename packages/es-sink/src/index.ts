@@ -82,6 +82,7 @@ export {
 } from './connector/kafka-es-connector.js';
 export {
   CONNECTOR_DEFAULTS,
+  checkKafkaEsConnectorOptions,
   defaultDeadLetterTopic,
   type ConnectorLogger,
   type KafkaEsConnectorOptions,

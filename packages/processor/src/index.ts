@@ -3,6 +3,7 @@ export const VERSION = '0.1.0';
 // Kafka runtime
 export { createStreamJob, JOB_STATES } from './runtime/stream-job.js';
 export type { StreamJob, JobState } from './runtime/stream-job.js';
+export type { JobService, JobServiceContext, JobServiceSpec } from './runtime/job-services.js';
 export { installShutdownHandlers } from './runtime/shutdown.js';
 export type { ShutdownOptions } from './runtime/shutdown.js';
 export { RUNTIME_CHANNELS } from './runtime/diagnostics.js';
@@ -162,6 +163,9 @@ export type { Stream, KeyedStream, WindowedStream, AggregatedStream } from './ds
 export type { JoinedStream } from './dsl/joined-stream.js';
 export type { JoinSpec, JoinSinkOptions } from './dsl/join-plan.js';
 export type { StreamPlan } from './dsl/stream-plan.js';
+export { ELASTICSEARCH_SERVICE } from './dsl/elasticsearch-sink.js';
+export type { ElasticsearchSinkOptions } from './dsl/elasticsearch-sink.js';
+export { WINDOWED_RESULT_DATE_FIELD, windowedResultMapper } from './dsl/windowed-result-documents.js';
 export { PLAN_KINDS, DSL_OUTPUTS } from './dsl/planner.js';
 export type { PhysicalPlan, PlanKind } from './dsl/planner.js';
 export { EMIT_MODES } from './dsl/logical-plan.js';

@@ -1,7 +1,8 @@
 import { KAFKA_CLIENT_SECURITY_OPTION_SPECS } from '@tributary/kafka';
 import { defineOptions, option, z, type OptionInput, type OptionValues } from '@tributary/options';
 import { invalidOption } from '../errors.js';
-import { CODE_ONLY, PROM_REGISTRY, fn, type BulkSinkOptions } from '../options.js';
+import { compileIndexPattern } from '../index-management/index-name.js';
+import { CODE_ONLY, PROM_REGISTRY, SINK_OPTIONS, fn, type BulkSinkOptions } from '../options.js';
 import { RECORD_FORMATS, VERSION_SOURCES, type RecordMapper } from './record-mapper.js';
 import type { OffsetToken } from './offset-tracker.js';
 
@@ -193,3 +194,14 @@ export function resolveConnectorOptions(options: KafkaEsConnectorOptions) {
 }
 
 export type ConnectorOptionValues = ReturnType<typeof resolveConnectorOptions>;
+
+/**
+ * Checks a connector's options and its sink's as `createKafkaEsConnector` does at construction — the same
+ * `TRIB_SINK_INVALID_OPTION` naming the option — without creating a client or connecting: for a component that
+ * creates its connector later (at start) and wants a bad option to fail when it is given.
+ */
+export function checkKafkaEsConnectorOptions(options: KafkaEsConnectorOptions): void {
+  resolveConnectorOptions(options);
+  const sink = SINK_OPTIONS.resolve(options.sink);
+  if (typeof sink.index === 'string') compileIndexPattern(sink.index, sink.indexDateField);
+}

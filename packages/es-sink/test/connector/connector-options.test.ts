@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import {
   CONNECTOR_DEFAULTS,
+  checkKafkaEsConnectorOptions,
   defaultDeadLetterTopic,
   resolveConnectorOptions,
   type KafkaEsConnectorOptions,
@@ -86,6 +87,43 @@ describe('resolveConnectorOptions', () => {
     );
     expect(() => resolveConnectorOptions({ ...base, logger: 'console' as never })).toThrow(
       /^logger must be a function/,
+    );
+  });
+});
+
+describe('checkKafkaEsConnectorOptions', () => {
+  const invalid = (option: string, message: RegExp) =>
+    expect.objectContaining({
+      code: 'TRIB_SINK_INVALID_OPTION',
+      option,
+      message: expect.stringMatching(message),
+    });
+
+  it('accepts what createKafkaEsConnector accepts, without creating anything', () => {
+    expect(() => checkKafkaEsConnectorOptions(base)).not.toThrow();
+    expect(() =>
+      checkKafkaEsConnectorOptions({
+        ...base,
+        sink: { ...base.sink, index: 'metrics-{yyyy.MM.dd}', indexDateField: 'window_start' },
+      }),
+    ).not.toThrow();
+  });
+
+  it("fails on the connector's options and on its sink's, naming the option", () => {
+    expect(() => checkKafkaEsConnectorOptions({ ...base, lowWaterMark: 9_000 })).toThrow(
+      invalid('lowWaterMark', /must be below highWaterMark/),
+    );
+    expect(() => checkKafkaEsConnectorOptions({ ...base, sink: { ...base.sink, node: 'ftp://x' } })).toThrow(
+      invalid('node', /must use http: or https:/),
+    );
+    expect(() => checkKafkaEsConnectorOptions({ ...base, sink: { ...base.sink, index: '' } })).toThrow(
+      invalid('index', /must be an index name/),
+    );
+    expect(() =>
+      checkKafkaEsConnectorOptions({ ...base, sink: { ...base.sink, index: 'metrics-{yyyy.MM.dd}' } }),
+    ).toThrow(invalid('indexDateField', /is required when index is a date pattern/));
+    expect(() => checkKafkaEsConnectorOptions({ ...base, sink: { ...base.sink, index: 'Upper' } })).toThrow(
+      invalid('index', /lowercase/),
     );
   });
 });

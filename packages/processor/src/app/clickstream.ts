@@ -17,7 +17,7 @@ import { invalidOption } from '../errors.js';
 import type { PageInfo, UserInfo } from '../enrichment/clickstream-enrichment.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { INDEX_DEAD_LETTER_OUTPUT, clickstreamJob, clickstreamTables } from './clickstream-job.js';
-import { combineHealth } from './app-health.js';
+import { combineHealth } from '../observability/combined-health.js';
 import { DirectResultsIndex } from './direct-results-index.js';
 import { createEnrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';

@@ -6,6 +6,7 @@ import { invalidOption } from '../errors.js';
 import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import type { OutputSink } from '../task/output-sink.js';
 import type { PartitionTask } from '../task/partition-task.js';
+import type { JobServiceSpec } from '../runtime/job-services.js';
 import { EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { brokerList, fn, name, processorOptions, topicName } from './option-schemas.js';
 
@@ -109,6 +110,23 @@ export const STREAM_JOB_OPTION_SPECS = {
       .default({})
       .transform((t) => new Map(Object.entries(t))),
     'reference-data tables by name',
+  ),
+  /**
+   * Components run with the job in its process (e.g. the Elasticsearch connector of `StreamPlan.toElasticsearch`):
+   * created with the job, started in order once its stages run (its topics exist), stopped after them; a failure
+   * fails the job, and each one's health is part of the job's (`details.services.<name>`).
+   */
+  services: option(
+    z
+      .array(
+        z.object({
+          name,
+          create: fn<JobServiceSpec['create']>(' (context) => JobService'),
+        }),
+      )
+      .readonly()
+      .default([]),
+    'components started after the stages and stopped after them',
   ),
   /** @defaultValue 200 — how often each task's outputs, changelog and offset are committed. */
   commitIntervalMs: option(z.int().min(10).max(600_000).default(200), 'transaction commit interval per task'),
@@ -240,6 +258,12 @@ export const STREAM_JOB_OPTIONS = processorOptions('createStreamJob', STREAM_JOB
     if (names.has(stage.name))
       throw invalidOption(`extraStages.${i}.name`, `must be unique and not "merge" (got "${stage.name}")`);
     names.add(stage.name);
+  });
+  const services = new Set<string>();
+  o.services.forEach((service, i) => {
+    if (services.has(service.name))
+      throw invalidOption(`services.${i}.name`, `must be unique (got "${service.name}" twice)`);
+    services.add(service.name);
   });
   for (const tableName of o.tables.keys()) {
     if (!name.safeParse(tableName).success)

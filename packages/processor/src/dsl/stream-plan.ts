@@ -11,6 +11,7 @@ import { optionalDurationMs } from './duration.js';
 import type { LogicalPlan } from './logical-plan.js';
 import { compileJoin, planJoin, type JoinLogicalPlan } from './join-plan.js';
 import { JOIN_RIGHT_STAGE, type IntervalJoinStages } from '../engine/interval-join-job.js';
+import { ElasticsearchSink, type ElasticsearchSinkOptions } from './elasticsearch-sink.js';
 import { DSL_OUTPUTS, planJob, planTables, type PhysicalPlan } from './planner.js';
 import type { TableRef } from './table.js';
 import { compileTasks, type CompiledTasks, type TaskOutputNames } from './task-factories.js';
@@ -31,9 +32,14 @@ export class StreamPlan {
   readonly physical: PhysicalPlan;
   readonly #main: MainPipeline;
   readonly #extras: readonly ExtraPipeline[];
+  readonly #elasticsearch: ElasticsearchSink | undefined;
 
   /** @internal Built by `.to(…)`. */
-  constructor(logical: LogicalPlan | JoinLogicalPlan, extras: readonly ExtraPipeline[] = []) {
+  constructor(
+    logical: LogicalPlan | JoinLogicalPlan,
+    extras: readonly ExtraPipeline[] = [],
+    elasticsearch?: ElasticsearchSink,
+  ) {
     if (isJoin(logical)) {
       this.physical = planJoin(logical);
       this.#main = { kind: 'join', logical, stages: compileJoin(logical) };
@@ -42,6 +48,54 @@ export class StreamPlan {
       this.#main = { kind: 'aggregation', logical, tasks: compileTasks(logical, this.physical) };
     }
     this.#extras = extras;
+    this.#elasticsearch = elasticsearch;
+    elasticsearch?.checkAgainst(this.#topology());
+  }
+
+  /**
+   * This job with its results indexed into Elasticsearch by a @tributary/es-sink connector run in the same process:
+   * created by `createJob()` with the job, started once the job's stages run (its topics exist), stopped after them;
+   * it consumes the results topic `read_committed` in group `groupId` (default `${applicationId}-elasticsearch`), so
+   * it indexes only committed results, and commits its offsets once Elasticsearch took them. Documents Elasticsearch
+   * refuses for good go to `deadLetterTopic` (default `${applicationId}-index-dlq`). A failure of the connector fails
+   * the job (`onError`, `done`); its health is the job's service `elasticsearch`, its metrics are on the job's
+   * registry. Window results of the default encoder are indexed with deterministic ids and external versions (a
+   * replay or an update never adds a document); other results name their `idField` (and `versionField`), or
+   * `format: 'window-result'`. Options are validated here (`TRIB_PROC_INVALID_OPTION` naming
+   * `toElasticsearch.<option>`); credentials are never printed.
+   */
+  toElasticsearch(options: ElasticsearchSinkOptions): StreamPlan {
+    if (this.#elasticsearch !== undefined) throw invalidOption('toElasticsearch', 'may appear once per job');
+    const main = this.#main;
+    const sink = new ElasticsearchSink(options, {
+      settings: main.logical.settings,
+      resultsTopic: main.logical.sink.topic,
+      results:
+        main.kind === 'join' ? 'join' : main.logical.sink.encode === undefined ? 'windowed' : 'encoded',
+    });
+    return new StreamPlan(main.logical, this.#extras, sink);
+  }
+
+  /** The consumer groups of the job's stages and every topic it reads (what its sink must not take). */
+  #topology(): { groups: string[]; readTopics: string[] } {
+    const settings = this.#main.logical.settings;
+    const appId = settings.applicationId;
+    const stageNames = [
+      'merge',
+      JOIN_RIGHT_STAGE,
+      ...this.#extras.map((e) => e.name),
+      ...(settings.extraStages ?? []).map((e) => e.name),
+    ];
+    const physicals = [this.physical, ...this.#extras.map((e) => e.physical)];
+    const readTopics = physicals.flatMap((p) => [
+      p.inputTopic,
+      ...(p.rightInputTopic === undefined ? [] : [p.rightInputTopic]),
+      ...Object.values(p.tables),
+    ]);
+    const repartition = this.physical.outputs[DSL_OUTPUTS.repartition];
+    if (repartition !== undefined && repartition !== null) readTopics.push(repartition);
+    readTopics.push(...(settings.extraStages ?? []).map((e) => e.input.topic));
+    return { groups: [appId, ...stageNames.map((n) => `${appId}-${n}`)], readTopics };
   }
 
   /**
@@ -60,6 +114,11 @@ export class StreamPlan {
       );
     if (plan.#main.logical.settings !== this.#main.logical.settings)
       throw invalidOption(`alongside.${stageName}`, 'must be a pipeline of the same streamJob(…)');
+    if (plan.#elasticsearch !== undefined)
+      throw invalidOption(
+        `alongside.${stageName}`,
+        'is sent to Elasticsearch: only the main pipeline may be (call toElasticsearch on this job)',
+      );
     if (plan.#extras.length > 0)
       throw invalidOption(`alongside.${stageName}`, 'has stages alongside it: add them to this job instead');
     if (plan.#main.kind !== 'aggregation' || plan.physical.kind !== 'single-stage')
@@ -68,15 +127,17 @@ export class StreamPlan {
         `must plan to one stage (it plans to ${plan.physical.kind}: ${plan.physical.reason})`,
       );
     const extra = { name: stageName, logical: plan.#main.logical, physical: plan.physical };
-    return new StreamPlan(this.#main.logical, [...this.#extras, extra]);
+    return new StreamPlan(this.#main.logical, [...this.#extras, extra], this.#elasticsearch);
   }
 
   /** The planner's decision in one line, e.g. `two-stage (PartialAggregationTask → MergeTask): …`. */
   explain(): string {
     const line = (p: PhysicalPlan) => `${p.kind} (${p.tasks.join(' → ')}): ${p.reason}`;
-    return [line(this.physical), ...this.#extras.map((e) => `stage ${e.name}: ${line(e.physical)}`)].join(
-      '; ',
-    );
+    return [
+      line(this.physical),
+      ...this.#extras.map((e) => `stage ${e.name}: ${line(e.physical)}`),
+      ...(this.#elasticsearch === undefined ? [] : [`results to ${this.#elasticsearch.describe()}`]),
+    ].join('; ');
   }
 
   /** `createStreamJob`'s options for this job, validated (a bad setting throws `TRIB_PROC_INVALID_OPTION`). */
@@ -109,6 +170,10 @@ export class StreamPlan {
     for (const [tableName, ref] of tables) tableOptions[tableName] = { topic: ref.topic, table: ref.table };
     const stages = mainStages(main);
     const allExtraStages = [...(settings.extraStages ?? []), ...stages.extraStages, ...extraStages];
+    const services = [
+      ...(settings.services ?? []),
+      ...(this.#elasticsearch === undefined ? [] : [this.#elasticsearch.service()]),
+    ];
     const options: StreamJobOptions = {
       ...stages.defaults,
       ...settings,
@@ -118,6 +183,7 @@ export class StreamPlan {
       ...(stages.merge === undefined ? {} : { merge: stages.merge }),
       ...(allExtraStages.length === 0 ? {} : { extraStages: allExtraStages }),
       ...(tables.size === 0 ? {} : { tables: tableOptions }),
+      ...(services.length === 0 ? {} : { services }),
     };
     STREAM_JOB_OPTIONS.resolve(options);
     return options;

@@ -13,6 +13,7 @@ import { TopicAdmin } from '../kafka/topic-admin.js';
 import { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import type { StreamJobStats } from '../metrics/processor-metrics.js';
 import type { Kafka } from '@tributary/kafka';
+import { JobServices, type JobService } from './job-services.js';
 import { planStages } from './stage-plan.js';
 import { StageRunner } from './stage-runner.js';
 import type { StageDefinition, StageDependencies } from './stage-runner.js';
@@ -29,7 +30,10 @@ export interface StreamJob {
   /** Live counters (records in/out, commits, restore time …). */
   readonly metrics: StreamJobStats;
   readonly state: JobState;
-  /** Resolves when the job stopped; rejects with `TRIB_PROC_STAGE_FAILED` when it gave up. */
+  /**
+   * Resolves when the job stopped; rejects when it gave up: `TRIB_PROC_STAGE_FAILED`, or the error of a service
+   * (`services`) that failed.
+   */
   readonly done: Promise<void>;
   /** Input partitions each stage currently owns, by consumer group id. */
   ownedPartitions(): Record<string, number[]>;
@@ -39,8 +43,13 @@ export interface StreamJob {
   readonly registry: Registry | undefined;
   /** Base URL of the `/metrics` + `/health` server once started with `metricsPort`. */
   readonly metricsUrl: string | undefined;
-  /** live = the job is starting or running; ready = every stage joined its group and restored its tasks. */
+  /**
+   * live = the job is starting or running (and no service failed); ready = every stage joined its group and restored
+   * its tasks, and every service is ready. `details`: `state`, `stages` by id, and `services` by name when it has any.
+   */
   health(): HealthState;
+  /** The service created under `name` from the `services` option (e.g. `'elasticsearch'`), if any. */
+  service(name: string): JobService | undefined;
 }
 
 /**
@@ -63,6 +72,7 @@ class KafkaStreamJob implements StreamJob {
   readonly #registry: Registry | undefined;
   #server: MetricsServer | undefined;
   #unsubscribeLogs: (() => void) | undefined;
+  readonly #services: JobServices;
   #resolveDone!: () => void;
   #rejectDone!: (error: Error) => void;
   readonly done: Promise<void>;
@@ -76,6 +86,7 @@ class KafkaStreamJob implements StreamJob {
     }
     this.#registry = registry;
     this.#metrics = new ProcessorMetrics(registry);
+    this.#services = new JobServices(options.services, { registry });
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -98,8 +109,19 @@ class KafkaStreamJob implements StreamJob {
   health(): HealthState {
     const state = this.#state;
     const stages = Object.fromEntries(this.#stages.map((s) => [s.id, s.health]));
+    const live = state === 'starting' || state === 'running';
     const ready = state === 'running' && this.#stages.every((s) => s.ready);
-    return { live: state === 'starting' || state === 'running', ready, details: { state, stages } };
+    if (this.#services.size === 0) return { live, ready, details: { state, stages } };
+    const services = this.#services.health();
+    return {
+      live: live && services.live,
+      ready: ready && services.ready,
+      details: { state, stages, services: services.details },
+    };
+  }
+
+  service(name: string): JobService | undefined {
+    return this.#services.get(name);
   }
 
   get state(): JobState {
@@ -154,7 +176,10 @@ class KafkaStreamJob implements StreamJob {
       };
       this.#stages = definitions.map((definition) => new StageRunner(definition, deps));
       for (const stage of this.#stages) await stage.start();
+      // The stages created the topics the services read (e.g. the results topic an Elasticsearch connector indexes).
+      await this.#services.start();
       this.#state = 'running';
+      this.#services.watch((error) => void this.#serviceFailed(error));
       o.logger?.info({ stages: this.#stages.map((s) => s.id) }, 'job running');
     } catch (error) {
       await this.#failedToStart(error, admin);
@@ -198,6 +223,7 @@ class KafkaStreamJob implements StreamJob {
     await this.#releaseObservability();
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
     await Promise.allSettled(this.#loaders.map((l) => l.stop()));
+    await this.#stopServices();
     await admin.disconnect().catch(() => undefined);
     this.#rejectDone(error as Error);
   }
@@ -249,6 +275,7 @@ class KafkaStreamJob implements StreamJob {
     this.#state = 'stopping';
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
     await Promise.allSettled(this.#loaders.map((l) => l.stop()));
+    await this.#stopServices();
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'stopped';
     this.#options.logger?.info('job stopped');
@@ -261,12 +288,25 @@ class KafkaStreamJob implements StreamJob {
     this.#state = 'stopping';
     await Promise.allSettled(this.#stages.map((s) => s.stop()));
     await Promise.allSettled(this.#loaders.map((l) => l.stop()));
+    await this.#stopServices();
     await this.#admin?.disconnect().catch(() => undefined);
     this.#state = 'failed';
     this.#options.logger?.error({ err: errorSummary(error) }, 'job failed');
     await this.#releaseObservability();
     this.#options.onError?.(error);
     this.#rejectDone(error);
+  }
+
+  /** A service failed while the job runs: the job fails with its error (a failure during a stop is the stop's). */
+  async #serviceFailed(error: Error): Promise<void> {
+    if (this.#state === 'running') await this.#failed(error);
+  }
+
+  /** Stops the services after the stages (they started after them). */
+  async #stopServices(): Promise<void> {
+    await this.#services.stop((service, error) =>
+      this.#options.logger?.warn({ service, err: errorSummary(error) }, 'service failed to stop'),
+    );
   }
 
   /** Closes the metrics server, stops engine-event counting and runtime logging. */

@@ -14,6 +14,7 @@ function fakeJob(stop: () => Promise<void>): StreamJob {
     registry: undefined,
     metricsUrl: undefined,
     health: () => ({ live: true, ready: true }),
+    service: () => undefined,
   };
 }
 

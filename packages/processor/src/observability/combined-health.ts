@@ -1,7 +1,7 @@
 import type { HealthState } from '@tributary/observability';
 
 /**
- * The health of an app made of components (the stream job, the Elasticsearch connectors): live while every
+ * The health of a whole made of components (the stream job and its services, an app's connectors): live while every
  * component is live, ready while every component is ready. `details` holds each component's own state by name
  * (`live`, `ready` and its details), so `/health` shows which one is not ready.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineHealth } from '../../src/app/app-health.js';
+import { combineHealth } from '../../src/observability/combined-health.js';
 
 describe('combineHealth', () => {
   const job = { live: true, ready: true, details: { state: 'running', stages: { app: { ready: true } } } };
