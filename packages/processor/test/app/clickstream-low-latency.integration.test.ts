@@ -5,7 +5,7 @@ import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
 import { useClickstreamSuite } from '../helpers/clickstream-suite.js';
 import { toInputMessages } from '../helpers/clickstream-topics.js';
-import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
+import { deleteIndices, elasticsearchClient, searchUntil } from '../helpers/elasticsearch.js';
 import { latestWindowResults, resultMismatches, windowKey } from '../helpers/window-results.js';
 
 const brokers = inject('kafkaBrokers');
@@ -40,20 +40,7 @@ describe('tributary-processor clickstream in low-latency mode', () => {
     await deleteIndices(es, indexPrefix);
   });
 
-  async function indexed(expected: number): Promise<Hit[]> {
-    const deadline = Date.now() + 60_000;
-    let hits: Hit[] = [];
-    while (Date.now() < deadline) {
-      await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
-      const body = (await es(`/${indexPrefix}/_search?size=10000&version=true`)) as {
-        hits?: { hits: Hit[] };
-      };
-      hits = body.hits?.hits ?? [];
-      if (hits.length >= expected) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    return hits;
-  }
+  const indexed = (expected: number): Promise<Hit[]> => searchUntil<Hit>(es, indexPrefix, expected);
 
   it('indexes exactly the ground truth from the merge stage, and a replay changes nothing', async () => {
     const generator = new ClickstreamGenerator({

@@ -6,7 +6,7 @@ import { streamJob } from '../../src/dsl/stream-job.js';
 import { tumbling } from '../../src/dsl/windows.js';
 import type { WindowedResult } from '../../src/engine/window-result.js';
 import type { StreamJob } from '../../src/runtime/stream-job.js';
-import { deleteIndices, elasticsearchClient } from '../helpers/elasticsearch.js';
+import { deleteIndices, elasticsearchClient, searchAll, searchUntil } from '../helpers/elasticsearch.js';
 import { uniqueName } from '../helpers/kafka-harness.js';
 import { useKafkaHarness } from '../helpers/kafka-suite.js';
 import { click } from './fixtures.js';
@@ -73,22 +73,10 @@ describe('a DSL job indexing its results into Elasticsearch', () => {
   });
 
   async function search(expected: number): Promise<Hit[]> {
-    const deadline = Date.now() + 60_000;
-    let hits: Hit[] = [];
-    while (Date.now() < deadline) {
-      await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
-      const body = (await es(`/${indexPrefix}/_search?size=10000&version=true`)) as {
-        hits?: { hits: Hit[] };
-      };
-      hits = body.hits?.hits ?? [];
-      if (hits.length >= expected) break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    await searchUntil<Hit>(es, indexPrefix, expected);
     // Nothing more comes: a document beyond the expected ones would be a duplicate.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await es(`/${indexPrefix}/_refresh`, { method: 'POST' });
-    const body = (await es(`/${indexPrefix}/_search?size=10000&version=true`)) as { hits?: { hits: Hit[] } };
-    return body.hits?.hits ?? [];
+    return searchAll<Hit>(es, indexPrefix);
   }
 
   /** The latest result of each (key, window) on the results topic, by document id. */
