@@ -161,7 +161,7 @@ export { streamJob } from './dsl/stream-job.js';
 export type { StreamJobBuilder } from './dsl/stream-job.js';
 export type { Stream, KeyedStream, WindowedStream, AggregatedStream } from './dsl/stream.js';
 export type { JoinedStream } from './dsl/joined-stream.js';
-export type { JoinSpec, JoinSinkOptions } from './dsl/join-plan.js';
+export type { JoinSpec, JoinSinkOptions, PerSide } from './dsl/join-plan.js';
 export type { StreamPlan } from './dsl/stream-plan.js';
 export { ELASTICSEARCH_SERVICE } from './dsl/elasticsearch-sink.js';
 export type { ElasticsearchSinkOptions } from './dsl/elasticsearch-sink.js';

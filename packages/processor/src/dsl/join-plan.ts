@@ -21,12 +21,43 @@ export interface JoinSpec<L, R> {
    * after the left one, `{ lower: '-5m', upper: '5m' }` within 5 minutes either way.
    */
   between: { lower: SignedDuration; upper: SignedDuration };
-  /** Bounded out-of-orderness B of each side: its watermark = max event time − B. @defaultValue '5s' */
-  outOfOrderness?: Duration;
-  /** Allowed lateness L of each side: an event is late once `ts + 1 + L ≤ watermark`. @defaultValue 0 */
-  allowedLateness?: Duration;
+  /**
+   * Bounded out-of-orderness B: a side's watermark = max event time − B. One duration for both sides, or
+   * `{ left, right }` when the two topics are out of order by different amounts (Flink: a watermark strategy per
+   * source). @defaultValue '5s'
+   */
+  outOfOrderness?: PerSide<Duration>;
+  /** Allowed lateness L: an event is late once `ts + 1 + L ≤ watermark`; one for both sides or `{ left, right }`. @defaultValue 0 */
+  allowedLateness?: PerSide<Duration>;
   /** Events both sides buffer per join partition; beyond it an event is dead-lettered. @defaultValue 200000 */
   maxBufferedRecords?: number;
+}
+
+/** One value for both sides of a join, or one per side (a side left out keeps the default). */
+export type PerSide<T> = T | { readonly left?: T; readonly right?: T };
+
+/** The event-time settings of one side, in ms (undefined: the engine's default). */
+export interface JoinSideEventTime {
+  readonly outOfOrdernessMs: number | undefined;
+  readonly allowedLatenessMs: number | undefined;
+}
+
+/** `value` in ms for each side, failing naming `option` (or `option.left` / `option.right`). */
+export function perSideDurationMs(
+  option: string,
+  value: PerSide<Duration> | undefined,
+): { left: number | undefined; right: number | undefined } {
+  if (typeof value !== 'object' || value === null) {
+    const ms = optionalDurationMs(option, value);
+    return { left: ms, right: ms };
+  }
+  for (const name of Object.keys(value))
+    if (name !== 'left' && name !== 'right')
+      throw invalidOption(`${option}.${name}`, 'is not a side: use { left, right }');
+  return {
+    left: optionalDurationMs(`${option}.left`, value.left),
+    right: optionalDurationMs(`${option}.right`, value.right),
+  };
 }
 
 /** Where a join's results and side outputs go (`null`: discarded). */
@@ -54,8 +85,7 @@ export interface JoinLogicalPlan {
   readonly rightKey: KeySelector<any>;
   readonly lowerMs: number;
   readonly upperMs: number;
-  readonly outOfOrdernessMs: number | undefined;
-  readonly allowedLatenessMs: number | undefined;
+  readonly eventTime: { readonly left: JoinSideEventTime; readonly right: JoinSideEventTime };
   readonly maxBufferedRecords: number | undefined;
   readonly joiner: (left: any, right: any, key: string) => unknown;
   readonly sink: {
@@ -110,10 +140,6 @@ const NO_TABLES = { tables: {} };
 
 /** The engine's join stages for `plan`; options left out keep the engine's defaults. */
 export function compileJoin(plan: JoinLogicalPlan): IntervalJoinStages {
-  const eventTime = defined({
-    outOfOrdernessMs: plan.outOfOrdernessMs,
-    allowedLatenessMs: plan.allowedLatenessMs,
-  });
   const side = (name: 'left' | 'right', draft: JoinSideDraft, selector: KeySelector<any>) => {
     const keyOf = keyFunction(selector);
     const dedup =
@@ -132,7 +158,7 @@ export function compileJoin(plan: JoinLogicalPlan): IntervalJoinStages {
       timestampOf: decidedByDecoder('timestamp'),
       keyOf,
       ...dedup,
-      ...eventTime,
+      ...defined({ ...plan.eventTime[name] }),
     };
   };
   const resultKey = plan.sink.key;

@@ -5,8 +5,14 @@ import { outputName } from '../engine/options.js';
 import type { ResultEncoder, ResultFilter } from '../engine/window-result.js';
 import { invalidOption } from '../errors.js';
 import type { WindowSpec } from '../windows/window-spec.js';
-import { optionalDurationMs, signedDurationMs, type Duration } from './duration.js';
-import type { JoinSideDraft, JoinSpec } from './join-plan.js';
+import { signedDurationMs, type Duration } from './duration.js';
+import {
+  perSideDurationMs,
+  type JoinLogicalPlan,
+  type JoinSideDraft,
+  type JoinSpec,
+  type PerSide,
+} from './join-plan.js';
 import { JoinedStream } from './joined-stream.js';
 import type { InputRecord } from '../task/partition-task.js';
 import type {
@@ -140,8 +146,7 @@ export class Stream<E> {
       rightKey: spec.rightKey,
       lowerMs,
       upperMs,
-      outOfOrdernessMs: optionalDurationMs('join.outOfOrderness', spec.outOfOrderness),
-      allowedLatenessMs: optionalDurationMs('join.allowedLateness', spec.allowedLateness),
+      eventTime: joinEventTime(spec.outOfOrderness, spec.allowedLateness),
       maxBufferedRecords:
         spec.maxBufferedRecords === undefined
           ? undefined
@@ -153,6 +158,19 @@ export class Stream<E> {
   #with<O>(step: Step): Stream<O> {
     return new Stream<O>({ ...this.#draft, steps: [...this.#draft.steps, step] });
   }
+}
+
+/** Each side's out-of-orderness and allowed lateness, as written once for both or per side. */
+function joinEventTime(
+  outOfOrderness: PerSide<Duration> | undefined,
+  allowedLateness: PerSide<Duration> | undefined,
+): JoinLogicalPlan['eventTime'] {
+  const b = perSideDurationMs('join.outOfOrderness', outOfOrderness);
+  const l = perSideDurationMs('join.allowedLateness', allowedLateness);
+  return {
+    left: { outOfOrdernessMs: b.left, allowedLatenessMs: l.left },
+    right: { outOfOrdernessMs: b.right, allowedLatenessMs: l.right },
+  };
 }
 
 /** A join's side may not enrich: the join task decodes its buffered events again, without the job's tables. */

@@ -5,6 +5,7 @@ import { streamJob } from '../../src/dsl/stream-job.js';
 import { table } from '../../src/dsl/table.js';
 import { tumbling } from '../../src/dsl/windows.js';
 import type { Stream } from '../../src/dsl/stream.js';
+import type { PerSide } from '../../src/dsl/join-plan.js';
 import { JobTestDriver, type TestRecordInput } from '../../src/testing/index.js';
 import { rng } from '../engine/fixtures.js';
 import { BROKERS, clickCodec, type Click } from './fixtures.js';
@@ -15,7 +16,7 @@ const LOWER = -2_000;
 const UPPER = 10_000;
 
 /** Clicks (filtered to type 'click', mapped to fewer fields) joined with orders (deduplicated by id), by user. */
-function joinJob(job = streamJob(settings)) {
+function joinJob(job = streamJob(settings), outOfOrderness: PerSide<number> = B) {
   const clicks = job
     .source('clicks', clickCodec)
     .filter((c) => c.type === 'click')
@@ -23,7 +24,7 @@ function joinJob(job = streamJob(settings)) {
   const orders = job.source('orders', clickCodec).dedupBy((o) => o.id);
   return clicks.join(
     orders,
-    { leftKey: 'buyer', rightKey: (o) => o.user, between: { lower: '-2s', upper: '10s' }, outOfOrderness: B },
+    { leftKey: 'buyer', rightKey: (o) => o.user, between: { lower: '-2s', upper: '10s' }, outOfOrderness },
     (click, order, user) => ({ pair: `${click.clickId}>${order.id}`, user, page: click.page }),
   );
 }
@@ -64,9 +65,13 @@ function generate(seed: number, prefix: string, partitions: number, count: numbe
  * an event is late when `ts + 1 <= maxTs - B` (allowed lateness 0), a duplicate (right side) when its id was
  * accepted before; every accepted pair with the same user and `right.ts - left.ts ∈ [LOWER, UPPER]` is joined.
  */
-function reference(clicks: Entry[], orders: Entry[]): { pairs: string[]; late: number } {
+function reference(
+  clicks: Entry[],
+  orders: Entry[],
+  bound: { left: number; right: number } = { left: B, right: B },
+): { pairs: string[]; late: number } {
   let late = 0;
-  const accepted = (entries: Entry[], keep: (e: Click) => boolean, dedup: boolean): Click[] => {
+  const accepted = (entries: Entry[], keep: (e: Click) => boolean, dedup: boolean, B: number): Click[] => {
     const maxTs = new Map<number, number>();
     const seen = new Map<number, Set<string>>();
     const out: Click[] = [];
@@ -85,8 +90,8 @@ function reference(clicks: Entry[], orders: Entry[]): { pairs: string[]; late: n
     }
     return out;
   };
-  const left = accepted(clicks, (c) => c.type === 'click', false);
-  const right = accepted(orders, () => true, true);
+  const left = accepted(clicks, (c) => c.type === 'click', false, bound.left);
+  const right = accepted(orders, () => true, true, bound.right);
   const pairs = left.flatMap((l) =>
     right
       .filter((r) => r.user === l.user && r.ts - l.ts >= LOWER && r.ts - l.ts <= UPPER)
@@ -107,10 +112,10 @@ afterEach(async () => {
 });
 
 /** Runs the job over both topics, alternating at random, crashing and restarting every `crashEvery` records. */
-async function runJoin(seed: number, crashEvery?: number) {
+async function runJoin(seed: number, crashEvery?: number, bound = { left: B, right: B }) {
   const clicks = generate(seed, 'c', 3, 500);
   const orders = generate(seed + 100, 'o', 2, 300);
-  driver = new JobTestDriver(joinJob().to('conversions').toStreamJobOptions(), {
+  driver = new JobTestDriver(joinJob(streamJob(settings), bound).to('conversions').toStreamJobOptions(), {
     partitions: { clicks: 3, orders: 2 },
   });
   const r = rng(seed + 200);
@@ -130,7 +135,7 @@ async function runJoin(seed: number, crashEvery?: number) {
     }
   }
   await driver.advanceTime(1_000);
-  return reference(clicks, orders);
+  return reference(clicks, orders, bound);
 }
 
 function joined(d: JobTestDriver): string[] {
@@ -163,6 +168,29 @@ describe('Stream.join on the JobTestDriver', () => {
   it('equals the same brute-force join through crashes of the whole job, each pair once', async () => {
     const expected = await runJoin(2, 61);
     expect(joined(driver!)).toEqual(expected.pairs);
+  });
+
+  it('takes an out-of-orderness bound per side: each side decides lateness with its own', async () => {
+    const bound = { left: 500, right: 15_000 };
+    const expected = await runJoin(3, undefined, bound);
+    expect(joined(driver!)).toEqual(expected.pairs);
+    expect(driver!.readOutput('late')).toHaveLength(expected.late);
+    // The bounds matter: with both sides at B the same input gives other lateness decisions.
+    const shared = reference(generate(3, 'c', 3, 500), generate(103, 'o', 2, 300));
+    expect(shared.late).not.toBe(expected.late);
+  });
+
+  it('names the side of a bad per-side duration', () => {
+    const job = streamJob(settings);
+    const clicks = job.source('clicks', clickCodec);
+    const orders = job.source('orders', clickCodec);
+    const spec = { leftKey: 'user', rightKey: 'user', between: { lower: 0, upper: '1m' } } as const;
+    expect(() =>
+      clicks.join(orders, { ...spec, outOfOrderness: { left: '1s', right: '2 s' as never } }, (c) => c),
+    ).toThrow(/join\.outOfOrderness\.right must be a duration/);
+    expect(() =>
+      clicks.join(orders, { ...spec, allowedLateness: { left: '1s', middle: '1s' } as never }, (c) => c),
+    ).toThrow(/join\.allowedLateness\.middle is not a side/);
   });
 
   it('keys results by `key`, encodes them with `encode`, and names its topics after the job by default', async () => {
