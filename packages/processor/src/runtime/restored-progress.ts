@@ -48,3 +48,50 @@ export function checkRestoredProgress(p: RestoredProgress): void {
     );
   }
 }
+
+/**
+ * How long a committed offset behind the restored state is read again before it counts as a mismatch. A transaction
+ * completed just before (the previous owner's, finished by the fencing; or one the coordinator completes after a
+ * broker restart) writes its markers to the changelog and to `__consumer_offsets` separately, and the group
+ * coordinator applies its offsets asynchronously: for a moment the offset fetch (kafkajs has no `require_stable`,
+ * KIP-447) can still show the offsets from before while the changelog already shows the state after.
+ */
+export const OFFSET_SETTLE_MS = 10_000;
+
+/** True when the committed offset is behind the restored state under exactly-once (the one check that can settle). */
+export function committedBehindState(p: RestoredProgress): boolean {
+  return (
+    p.guarantee === 'exactly-once' &&
+    p.applied !== undefined &&
+    (p.committed === null || p.committed <= p.applied)
+  );
+}
+
+export interface SettleOptions {
+  /** Reads the stage's committed offset for the partition (null when none). */
+  readonly fetchCommitted: () => Promise<number | null>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** @defaultValue OFFSET_SETTLE_MS */
+  readonly settleMs?: number;
+}
+
+/**
+ * The committed offset, read until it has caught up with the restored state or `settleMs` passed, then checked with
+ * `checkRestoredProgress` (which throws `TRIB_PROC_TOPIC_MISMATCH` for a mismatch that did not settle).
+ */
+export async function settledCommittedOffset(
+  progress: Omit<RestoredProgress, 'committed'>,
+  options: SettleOptions,
+): Promise<number | null> {
+  const deadline = options.now() + (options.settleMs ?? OFFSET_SETTLE_MS);
+  for (let attempt = 0; ; attempt++) {
+    const committed = await options.fetchCommitted();
+    const p = { ...progress, committed };
+    if (!committedBehindState(p) || options.now() >= deadline) {
+      checkRestoredProgress(p);
+      return committed;
+    }
+    await options.sleep(Math.min(1_000, 50 * 2 ** attempt));
+  }
+}
