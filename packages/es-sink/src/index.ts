@@ -82,6 +82,7 @@ export {
 } from './connector/kafka-es-connector.js';
 export {
   CONNECTOR_DEFAULTS,
+  CONNECTOR_SETTING_SPECS,
   checkKafkaEsConnectorOptions,
   defaultDeadLetterTopic,
   type ConnectorLogger,

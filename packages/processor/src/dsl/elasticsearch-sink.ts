@@ -1,4 +1,5 @@
 import {
+  CONNECTOR_SETTING_SPECS,
   SINK_ERROR_CODES,
   checkKafkaEsConnectorOptions,
   connectorLoggerFor,
@@ -15,28 +16,18 @@ import { defined } from './task-factories.js';
 import { WINDOWED_RESULT_DATE_FIELD, windowedResultMapper } from './windowed-result-documents.js';
 
 /** The connector's settings `toElasticsearch` passes through (the job sets brokers, security, topic and registry). */
-const CONNECTOR_SETTINGS = [
+/** The connector's own settings a sink may pass (its topic is the job's results topic, set below). */
+type ConnectorSetting =
+  Exclude<keyof typeof CONNECTOR_SETTING_SPECS, 'topic'> | 'groupId' | 'fromBeginning' | 'mapper' | 'logger';
+const CONNECTOR_SETTINGS: ReadonlySet<string> = new Set<ConnectorSetting>([
+  ...(Object.keys(CONNECTOR_SETTING_SPECS) as (keyof typeof CONNECTOR_SETTING_SPECS)[]).filter(
+    (key): key is Exclude<keyof typeof CONNECTOR_SETTING_SPECS, 'topic'> => key !== 'topic',
+  ),
   'groupId',
-  'clientId',
   'fromBeginning',
-  'flushOnBatchEnd',
-  'sessionTimeoutMs',
-  'format',
-  'idField',
-  'versionFrom',
-  'versionField',
   'mapper',
-  'timestampFrom',
-  'deadLetterTopic',
-  'deadLetterReplicationFactor',
-  'highWaterMark',
-  'lowWaterMark',
-  'commitIntervalMs',
-  'healthCheckIntervalMs',
-  'shutdownTimeoutMs',
   'logger',
-] as const satisfies readonly (keyof KafkaEsConnectorOptions)[];
-type ConnectorSetting = (typeof CONNECTOR_SETTINGS)[number];
+]);
 
 /** What the job sets itself: given to `toElasticsearch`, they fail. */
 const SET_BY_THE_JOB = ['brokers', 'ssl', 'sasl', 'topic', 'registry', 'sink'] as const;
@@ -94,8 +85,7 @@ export class ElasticsearchSink {
     const connectorSettings: Record<string, unknown> = {};
     const sink: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options))
-      if (value !== undefined)
-        ((CONNECTOR_SETTINGS as readonly string[]).includes(key) ? connectorSettings : sink)[key] = value;
+      if (value !== undefined) (CONNECTOR_SETTINGS.has(key) ? connectorSettings : sink)[key] = value;
     const documents = documentsOf(options, context);
     const appId = settings.applicationId;
     this.groupId = options.groupId ?? `${appId}-elasticsearch`;
