@@ -144,8 +144,8 @@ export function createBatchClass(
 /** The messages with offset ≥ `fetched`, in order (kafkajs' filter); undefined when an offset is not a safe integer. */
 function messagesFrom(messages: KafkajsMessage[], fetched: number): KafkajsMessage[] | undefined {
   let below = 0;
-  for (const message of messages) {
-    const offset = Number(message.offset);
+  for (let i = 0; i < messages.length; i++) {
+    const offset = Number(messages[i]!.offset);
     if (!Number.isSafeInteger(offset)) return undefined;
     if (offset < fetched) below++;
   }

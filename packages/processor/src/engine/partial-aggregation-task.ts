@@ -181,7 +181,9 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
       this.#outputs.push(acceptedEventRecord(this.#accepted, admission, record));
     const key = this.#keyOf(admission.event);
     const agg = this.#aggregator;
-    for (const w of admission.windows) {
+    const windows = admission.windows;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
       let byKey = this.#byWindow.get(w.start);
       if (byKey === undefined) this.#byWindow.set(w.start, (byKey = new Map()));
       let p = byKey.get(key);
@@ -319,10 +321,14 @@ export class PartialAggregationTask<E, A, R> implements PartitionTask {
    * verdict depends on the partition's log alone, never on when commits or restores happened.
    */
   #checkKeys(event: E, windows: readonly TimeWindow[], partition: number): StateLimitHit | undefined {
-    const key = this.#keyOf(event);
-    for (const w of windows) {
+    // Per record: indexed, and the key built only when a window is at the cap (rare) — no garbage otherwise.
+    let key: string | undefined;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
       const byKey = this.#byWindow.get(w.start);
-      if (byKey === undefined || byKey.size < this.#maxKeysPerWindow || byKey.has(key)) continue;
+      if (byKey === undefined || byKey.size < this.#maxKeysPerWindow) continue;
+      key ??= this.#keyOf(event);
+      if (byKey.has(key)) continue;
       return windowKeyLimitHit(w, partition, byKey.size);
     }
     return undefined;

@@ -340,8 +340,8 @@ export class PartitionGate<E> {
 
 /** The windows still open at `watermark` (not `isWindowClosed`): `all` itself when none closed (the usual case). */
 function openWindows(all: TimeWindow[], watermark: number, allowedLatenessMs: number): TimeWindow[] {
-  for (const w of all) {
-    if (isWindowClosed(w.end, watermark, allowedLatenessMs))
+  for (let i = 0; i < all.length; i++) {
+    if (isWindowClosed(all[i]!.end, watermark, allowedLatenessMs))
       return all.filter((x) => !isWindowClosed(x.end, watermark, allowedLatenessMs));
   }
   return all;
