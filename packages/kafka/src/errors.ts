@@ -15,6 +15,17 @@ export const KafkaErrorCodes = {
    * before (kafkajs imported without going through @tributary/kafka). The message names the module.
    */
   KAFKAJS_NOT_FIXABLE: 'TRIB_KAFKA_KAFKAJS_NOT_FIXABLE',
+  /**
+   * A stable read of committed offsets (`fetchStableCommittedOffsets`) still found a transactional offset commit
+   * pending (or the group coordinator unavailable) when its `timeoutMs` ran out. Retriable: the transaction
+   * completes or times out on the broker.
+   */
+  OFFSETS_NOT_STABLE: 'TRIB_KAFKA_OFFSETS_NOT_STABLE',
+  /**
+   * Reading committed offsets failed for good: the broker answered an error no retry fixes (authorization, an
+   * unknown topic, …; the kafkajs error is the `cause`), or a malformed response.
+   */
+  OFFSET_FETCH_FAILED: 'TRIB_KAFKA_OFFSET_FETCH_FAILED',
 } as const;
 
 export type KafkaErrorCode = (typeof KafkaErrorCodes)[keyof typeof KafkaErrorCodes];
@@ -28,13 +39,14 @@ export class KafkaError extends Error {
   readonly code: KafkaErrorCode;
   /** Short human-readable reason. */
   readonly reason: string;
-  /** None of these errors succeeds on retry. */
-  readonly retriable = false as const;
+  /** True when the same call may succeed later (`TRIB_KAFKA_OFFSETS_NOT_STABLE`); false for every other code. */
+  readonly retriable: boolean;
 
-  constructor(code: KafkaErrorCode, reason: string, options: { cause?: unknown } = {}) {
+  constructor(code: KafkaErrorCode, reason: string, options: { cause?: unknown; retriable?: boolean } = {}) {
     super(`${code}: ${reason}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.reason = reason;
+    this.retriable = options.retriable ?? false;
   }
 }
 

@@ -33,6 +33,15 @@ export {
 export type { DecompressOptions } from './kafkajs/decompression-cap.js';
 export { groupMessagesPerPartition } from './kafkajs/linear-grouping.js';
 export {
+  fetchStableCommittedOffsets,
+  DEFAULT_STABLE_OFFSETS_OPTIONS,
+} from './offsets/stable-committed-offsets.js';
+export type {
+  CommittedTopicOffsets,
+  StableOffsetsOptions,
+  StableOffsetsTopic,
+} from './offsets/stable-committed-offsets.js';
+export {
   murmur2,
   partitionForKey,
   explicitFirstPartitioner,

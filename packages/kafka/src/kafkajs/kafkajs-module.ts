@@ -51,6 +51,7 @@ const FIXES: readonly ExpectedFix[] = [
     module: 'kafkajs/src/protocol/recordBatch/record/v0/index.js',
     expected: encoding,
   },
+  { name: 'admin cluster handle', module: 'kafkajs/src/admin/index.js', expected: always },
   {
     name: 'Produce request',
     module: 'kafkajs/src/protocol/requests/produce/v3/request.js',

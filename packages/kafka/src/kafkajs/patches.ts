@@ -1,4 +1,5 @@
 import { installAbortedTransactionFilter } from './aborted-transactions.js';
+import { installAdminCluster } from './admin-cluster.js';
 import { maxDecompressedBatchBytesFromEnv } from './decompression-cap.js';
 import { installFetchDecoding, type FetchDecodingInstall } from './fetch-decoding.js';
 import { installGzipCodec } from './gzip-codec.js';
@@ -16,6 +17,8 @@ export interface KafkajsPatches {
   linearGrouping: boolean;
   /** kafkajs' GZIP codec is the capped one (`createGzipCodec`). */
   gzipCap: boolean;
+  /** Every admin carries its kafkajs cluster, for `fetchStableCommittedOffsets` (`admin-cluster.ts`). */
+  adminCluster: boolean;
 }
 
 /**
@@ -30,8 +33,9 @@ export interface KafkajsPatches {
  * throws `TRIB_KAFKA_BATCH_TOO_LARGE` instead of running the process out of memory (`decompression-cap.ts`): the
  * record-batch decoder passes the cap to the codec, and kafkajs' GZIP codec is replaced by one that stops there
  * (`createGzipCodec`, its `maxDecompressedBytes` the cap), also for kafkajs' own decoder. A bad value of the variable
- * throws `TRIB_KAFKA_INVALID_OPTION` before anything is installed. With another kafkajs version nothing is
- * installed. Several calls may share one kafkajs (the first call's cap stays). `loadKafkajs` calls it for the kafkajs
+ * throws `TRIB_KAFKA_INVALID_OPTION` before anything is installed. The last is a handle: every admin carries the
+ * kafkajs cluster it was created with, through which `fetchStableCommittedOffsets` sends OffsetFetch v7
+ * (`admin-cluster.ts`). With another kafkajs version nothing is installed. Several calls may share one kafkajs (the first call's cap stays). `loadKafkajs` calls it for the kafkajs
  * this package resolves and checks the result; tests call it for other copies.
  */
 export function installKafkajsPatches(
@@ -50,6 +54,8 @@ export function installKafkajsPatches(
     // after the module patches (it loads kafkajs' compression modules); `CompressionCodecs[CompressionTypes.GZIP]()`
     // is then the capped codec, with its cap as `maxDecompressedBytes`
     gzipCap: installGzipCodec(require, maxDecompressedBytes),
+    // last: kafkajs' admin loads its consumer (and so the fetched batch and the filter)
+    adminCluster: installAdminCluster(require),
   };
   return patches;
 }

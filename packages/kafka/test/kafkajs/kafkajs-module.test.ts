@@ -14,6 +14,7 @@ const REPLACED = [
   'protocol/recordBatch/v0/decoder.js',
   'protocol/recordBatch/record/v0/index.js',
   'protocol/requests/produce/v3/request.js',
+  'admin/index.js',
 ];
 
 function freshProcess(body: string, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
@@ -40,7 +41,9 @@ const LOAD =
   `out.same = kafkajs === require('kafkajs') && kafka.loadKafkajs() === kafkajs;` +
   `out.patches = kafka.kafkajsPatches();` +
   `out.replaced = replaced();` +
-  `out.gzipCapped = kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP]()[Symbol.for('tributary.capped-gzip-codec')] === true;`;
+  `out.gzipCapped = kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP]()[Symbol.for('tributary.capped-gzip-codec')] === true;` +
+  `const admin = kafka.createKafkaClient({ brokers: ['localhost:1'], clientId: 'x' }).admin();` +
+  `out.adminCluster = typeof admin[Symbol.for('tributary.kafkajs-admin-cluster')]?.findGroupCoordinator;`;
 
 describe('loadKafkajs', () => {
   it('importing @tributary/kafka loads no kafkajs module; loadKafkajs installs every fix, then kafkajs, once', () => {
@@ -54,9 +57,11 @@ describe('loadKafkajs', () => {
         produceRequest: true,
         linearGrouping: true,
         gzipCap: true,
+        adminCluster: true,
       },
-      replaced: [true, true, true, true, true, true],
+      replaced: [true, true, true, true, true, true, true],
       gzipCapped: true,
+      adminCluster: 'function',
     });
   });
 
@@ -73,8 +78,9 @@ describe('loadKafkajs', () => {
         produceRequest: false,
         linearGrouping: true,
         gzipCap: true,
+        adminCluster: true,
       },
-      replaced: [true, true, false, false, false, false],
+      replaced: [true, true, false, false, false, false, true],
     });
   });
 
@@ -89,7 +95,7 @@ describe('loadKafkajs', () => {
     const expected = {
       code: 'TRIB_KAFKA_KAFKAJS_NOT_FIXABLE',
       message: expect.stringMatching(
-        /^TRIB_KAFKA_KAFKAJS_NOT_FIXABLE: the read_committed filter, per-partition grouping, fetched batch fixes are not in place: kafkajs was loaded before @tributary\/kafka could install them \(kafkajs\/index\.js was already loaded\); load kafkajs only through @tributary\/kafka/,
+        /^TRIB_KAFKA_KAFKAJS_NOT_FIXABLE: the read_committed filter, per-partition grouping, fetched batch, admin cluster handle fixes are not in place: kafkajs was loaded before @tributary\/kafka could install them \(kafkajs\/index\.js was already loaded\); load kafkajs only through @tributary\/kafka/,
       ),
     };
     expect(out).toEqual({ load: expected, client: expected });

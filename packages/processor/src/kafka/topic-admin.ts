@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadKafkajs } from '@tributary/kafka';
+import { fetchStableCommittedOffsets, loadKafkajs } from '@tributary/kafka';
 import type { Admin, ITopicConfig, Kafka } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 import { offsetFromKafka } from './offsets.js';
@@ -128,9 +128,15 @@ export class TopicAdmin {
     }
   }
 
-  /** The group's committed offset for one partition, or null when none. */
+  /**
+   * The group's committed offset for one partition, or null when none; read stable (OffsetFetch `require_stable`):
+   * while a transaction's offset commit for the partition is pending, or completed but not applied yet, this waits
+   * for it instead of returning the offset from before (`fetchStableCommittedOffsets`).
+   */
   async committedOffset(groupId: string, topic: string, partition: number): Promise<number | null> {
-    const result = await this.#admin.fetchOffsets({ groupId, topics: [topic] });
+    const result = await fetchStableCommittedOffsets(this.#admin, groupId, [
+      { topic, partitions: [partition] },
+    ]);
     const found = result[0]?.partitions.find((p) => p.partition === partition);
     if (found === undefined || found.offset === '-1' || found.offset === '') return null;
     return offsetFromKafka(found.offset);

@@ -15,7 +15,7 @@ import type { ProcessorMetrics } from '../metrics/processor-metrics.js';
 import { sampleStage } from '../metrics/task-sample.js';
 import type { ChangelogEntry } from '../task/partition-task.js';
 import { RUNTIME_CHANNELS, publish } from './diagnostics.js';
-import { settledCommittedOffset } from './restored-progress.js';
+import { checkRestoredProgress } from './restored-progress.js';
 import { TaskSlot } from './task-slot.js';
 import type { TaskSlotContext } from './task-slot.js';
 
@@ -358,23 +358,18 @@ export class StageRunner {
             ...(restored.entries.get(changelogKey(changelogTopic(this.#def.id, store), partition)) ?? []),
           );
         task.restore(entries);
-        // Read after fencing: the previous owner's last transaction is complete; its offsets may take a moment to
-        // show (see OFFSET_SETTLE_MS).
-        const committed = await settledCommittedOffset(
-          {
-            stageId: this.#def.id,
-            topic,
-            partition,
-            applied: task.lastAppliedOffset?.(),
-            logEnd: logEnds.find((o) => o.partition === partition)?.high,
-            guarantee: options.processingGuarantee,
-          },
-          {
-            fetchCommitted: () => admin.committedOffset(this.#def.id, topic, partition),
-            now: options.now,
-            sleep,
-          },
-        );
+        // Read after fencing, stable: the previous owner's last transaction is complete, and a transactional offset
+        // commit the coordinator has not applied yet is waited for, so this offset is final.
+        const committed = await admin.committedOffset(this.#def.id, topic, partition);
+        checkRestoredProgress({
+          stageId: this.#def.id,
+          topic,
+          partition,
+          applied: task.lastAppliedOffset?.(),
+          committed,
+          logEnd: logEnds.find((o) => o.partition === partition)?.high,
+          guarantee: options.processingGuarantee,
+        });
         slots.set(
           partition,
           new TaskSlot(topic, partition, task, committers.get(partition)!, committed, this.#slotContext),
