@@ -1,5 +1,6 @@
 import { describeNodes, redactUrl } from '@tributary/es-sink';
 import { DASHBOARD_COMMAND, parseDashboardCli } from './dashboard-cli.js';
+import type { ParsedDashboardCli } from './dashboard-cli.js';
 import { startDashboardServer } from './dashboard-server.js';
 import { scrapeMetricsSource } from './metrics-source.js';
 
@@ -43,9 +44,18 @@ export async function runDashboardCommand(
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  process.stdout.write(
-    `${program.name}: dashboard at ${server.url} — metrics from ${redactUrl(parsed.metricsUrl)}, ` +
-      `window results from ${parsed.options.index} at ${describeNodes(parsed.options)}\n`,
-  );
+  process.stdout.write(`${startLine(program, server.url, parsed)}\n`);
   return -1;
+}
+
+/** The line printed once the dashboard serves: where it is and what it reads, credentials of every URL redacted. */
+export function startLine(
+  program: DashboardProgram,
+  url: string,
+  parsed: Pick<Extract<ParsedDashboardCli, { kind: 'run' }>, 'metricsUrl' | 'options'>,
+): string {
+  return (
+    `${program.name}: dashboard at ${url} — metrics from ${redactUrl(parsed.metricsUrl)}, ` +
+    `window results from ${parsed.options.index} at ${describeNodes(parsed.options)}`
+  );
 }

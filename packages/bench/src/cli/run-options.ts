@@ -150,7 +150,19 @@ export const RUN_OPTION_SPECS = {
     "peers-latency: Maven launcher, builds the peers' jars once",
     { flag: 'mvn', placeholder: '<path>' },
   ),
-  /** Kafka TLS and SASL of the devstack's broker, for every client, producer, gateway and processor of the run. */
+  /**
+   * Bootstrap servers of a Kafka cluster to run against instead of the devstack's broker (which listens in plaintext
+   * only): the way to measure through TLS/SASL. The devstack then starts (or reuses) Elasticsearch only.
+   */
+  brokers: option(
+    z
+      .array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'))
+      .min(1)
+      .optional(),
+    "Kafka bootstrap servers to run against instead of the devstack's broker (with the --kafka-* options)",
+    { placeholder: '<host:port,...>', defaultText: "the devstack's" },
+  ),
+  /** Kafka TLS and SASL of the run's brokers, for every client, producer, gateway and processor of the run. */
   ...KAFKA_SECURITY_OPTION_SPECS,
 };
 

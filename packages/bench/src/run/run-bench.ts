@@ -50,6 +50,16 @@ export function devstackConnection(handle: ElasticsearchHandle): ElasticsearchCo
   });
 }
 
+/** The devstack services a run starts: Elasticsearch, and Kafka unless the run is given a cluster's `brokers`. */
+export function devstackServices(
+  options: Pick<ResolvedRunOptions, 'brokers'>,
+): ('kafka' | 'elasticsearch')[] {
+  return options.brokers === undefined ? ['kafka', 'elasticsearch'] : ['elasticsearch'];
+}
+
+/** Nothing is known of a Kafka the devstack did not start: no version, start-up time or process to sample. */
+const UNKNOWN_SERVER: ServerInfo = { version: null, startupMs: null, pid: undefined };
+
 async function runTableScenario(
   options: ResolvedRunOptions,
   servers: Servers & { readonly kafka: ServerInfo; readonly elasticsearch: ServerInfo },
@@ -141,7 +151,8 @@ function timestamp(date: Date): string {
 
 /**
  * `bench run`: checks the pipeline packages, starts (or reuses) Kafka and Elasticsearch through the devstack (ports
- * and the rest from the TRIBUTARY_* environment variables, as everywhere in the repo), runs
+ * and the rest from the TRIBUTARY_* environment variables, as everywhere in the repo; with `brokers`, Elasticsearch
+ * only, and the run uses that Kafka cluster with the `--kafka-*` TLS/SASL options), runs
  * each scenario `runs` times, writes results JSON, `.hgrm` files and the HTML report to `outDir` and prints the
  * table. Exit 1 when a run lost or duplicated events. Scenarios not implemented yet fail before anything starts.
  */
@@ -173,20 +184,24 @@ export async function runBench(
   const log = (line: string): void => io.stderr(`${line}\n`);
   const stack = await startDevstack({
     ...devstackOptionsFromEnv(),
-    services: ['kafka', 'elasticsearch'],
+    services: devstackServices(options),
     reuse: true,
     log,
   });
   let regressed = false;
   const failed: string[] = [];
   try {
-    const k = stack.kafka!;
+    const k = stack.kafka;
     const e = stack.elasticsearch!;
-    const kafka: ServerInfo = {
-      version: k.version === 'unknown' ? null : k.version,
-      startupMs: k.reused ? null : k.startupMs,
-      pid: await serverPid(k.pid, SERVER_MARKERS.kafka),
-    };
+    const brokers = options.brokers ?? k!.brokers;
+    const kafka: ServerInfo =
+      k === undefined
+        ? UNKNOWN_SERVER
+        : {
+            version: k.version === 'unknown' ? null : k.version,
+            startupMs: k.reused ? null : k.startupMs,
+            pid: await serverPid(k.pid, SERVER_MARKERS.kafka),
+          };
     const elasticsearch: ServerInfo = {
       version: e.version,
       startupMs: e.reused ? null : e.startupMs,
@@ -218,7 +233,7 @@ export async function runBench(
             ? await runTableScenario(
                 options,
                 {
-                  brokers: k.brokers,
+                  brokers,
                   esConnection: devstackConnection(e),
                   kafkaSecurity,
                   kafka,
@@ -230,7 +245,7 @@ export async function runBench(
             : await runFiguresScenario(
                 scenario,
                 options,
-                { brokers: k.brokers, esConnection: devstackConnection(e), kafkaSecurity },
+                { brokers, esConnection: devstackConnection(e), kafkaSecurity },
                 environment,
                 log,
               );

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Admin } from '@tributary/kafka';
+import { kafkaSecurityFailure, type Admin } from '@tributary/kafka';
 import { SINK_ERROR_CODES, SinkError } from '../errors.js';
 import { redactUrl } from '../elasticsearch-connection.js';
 import type { ConnectorLogger } from './connector-options.js';
@@ -59,7 +59,8 @@ export interface KafkaTopicsCheck {
 }
 
 /**
- * Connects `admin` (TRIB_SINK_KAFKA_FAILED when Kafka is unreachable), checks that the source topic exists
+ * Connects `admin` (TRIB_SINK_KAFKA_FAILED when Kafka is unreachable; TRIB_SINK_INVALID_OPTION naming the `--kafka-*`
+ * options when the brokers refuse the SASL credentials or their certificate fails verification), checks that the source topic exists
  * (TRIB_SINK_TOPIC_NOT_FOUND) and creates the dead-letter topic when it is missing, as Kafka Connect does
  * (TRIB_SINK_KAFKA_FAILED naming the fix when that is refused). Disconnects `admin`.
  */
@@ -67,6 +68,14 @@ export async function checkKafkaTopics(admin: Admin, check: KafkaTopicsCheck): P
   try {
     await admin.connect();
   } catch (cause) {
+    // Refused credentials or an untrusted certificate: a setting to fix, not an outage to wait out.
+    const security = kafkaSecurityFailure(cause);
+    if (security !== undefined)
+      throw new SinkError(
+        SINK_ERROR_CODES.INVALID_OPTION,
+        `Kafka at ${check.brokers.join(',')}: ${security.reason}`,
+        { cause },
+      );
     throw new SinkError(
       SINK_ERROR_CODES.KAFKA_FAILED,
       `cannot reach Kafka at ${check.brokers.join(',')}: ${describeError(cause)} — check the brokers`,

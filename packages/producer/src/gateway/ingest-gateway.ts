@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { kafkaSecurityFailure } from '@tributary/kafka';
 import type { Message } from '@tributary/kafka';
 import type { OptionInput } from '@tributary/options';
 import { channels, publish } from '../diagnostics.js';
@@ -128,16 +129,21 @@ export function createIngestGateway(
     try {
       p = await kafka!.connect();
     } catch (err) {
+      connectFailures++;
       if (log !== undefined) {
+        // Refused credentials or an untrusted certificate: named as the settings to fix, at error.
+        const security = kafkaSecurityFailure(err);
         const fields = {
           brokers: o.brokers,
           topic: o.topic,
-          error: (err as Error).message,
+          error: (security ?? (err as Error)).message,
           retryInMs: o.reconnectBackoffMs,
-          failures: ++connectFailures,
+          failures: connectFailures,
         };
-        // First failure of an outage at warn, the retries that follow at debug.
-        if (connectFailures === 1)
+        // First failure of an outage at warn (error for the settings), the retries that follow at debug.
+        if (connectFailures === 1 && security !== undefined)
+          log.error(fields, 'Kafka refused the TLS/SASL settings; retrying (answering 503 meanwhile)');
+        else if (connectFailures === 1)
           log.warn(fields, 'cannot connect to Kafka; retrying (answering 503 meanwhile)');
         else log.debug(fields, 'cannot connect to Kafka; retrying');
       }

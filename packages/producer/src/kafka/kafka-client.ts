@@ -1,6 +1,13 @@
-import { createKafkaClient, ExplicitFirstPartitioner, kafkaSecurity } from '@tributary/kafka';
+import {
+  createKafkaClient,
+  ExplicitFirstPartitioner,
+  kafkaSecurity,
+  kafkaSecurityFailure,
+} from '@tributary/kafka';
+import type { KafkaError } from '@tributary/kafka';
 import type { Admin, Kafka, KafkaLogWriter, Producer } from '@tributary/kafka';
 import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
+import type { ProducerErrorCode } from '../errors.js';
 import type { KafkaConnectionOptions } from './connection-options.js';
 
 /**
@@ -26,6 +33,20 @@ export async function createKafka(
 }
 
 /**
+ * A failure to connect, as the producer reports it: TRIB_KAFKA_INVALID_OPTION naming the `--kafka-*` options when the
+ * brokers refused the SASL credentials or their certificate failed verification (a setting to fix, which waiting does
+ * not cure), else a ProducerError with `code` and `message` (retriable when the cause is).
+ */
+export function connectFailure(
+  code: ProducerErrorCode,
+  message: string,
+  error: unknown,
+): ProducerError | KafkaError {
+  if (error instanceof ProducerError) return error;
+  return kafkaSecurityFailure(error) ?? wrapKafkaError(code, message, error);
+}
+
+/**
  * The throughput-tuned idempotent producer: acks=all is implied by idempotence, one request in flight per broker
  * (kafkajs requires it for idempotence), explicit partitions (the Java-compatible murmur2 partitioner otherwise,
  * see ExplicitFirstPartitioner).
@@ -44,7 +65,7 @@ export async function connectProducer(producer: Producer, brokers: readonly stri
   try {
     await producer.connect();
   } catch (err) {
-    throw wrapKafkaError(
+    throw connectFailure(
       ProducerErrorCodes.CONNECT_FAILED,
       `cannot connect to Kafka at ${brokers.join(',')}`,
       err,

@@ -3,7 +3,7 @@ import type { OptionInput } from '@tributary/options';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { channels, publish } from '../diagnostics.js';
-import { ProducerError, ProducerErrorCodes, wrapKafkaError } from '../errors.js';
+import { ProducerErrorCodes, wrapKafkaError } from '../errors.js';
 import { GroundTruthAccumulator } from '../ground-truth/ground-truth.js';
 import type { GroundTruthManifest, InjectedCounts } from '../ground-truth/ground-truth.js';
 import { defaultEventTimeOrigin, LOAD_OPTIONS, workloadOptionsOf } from '../load-options.js';
@@ -20,7 +20,7 @@ import { FaultKinds } from '../workload/faults.js';
 import { resolveCompression } from './compression.js';
 import { KafkaBatchSender } from './kafka-batch-sender.js';
 import type { BatchSender, SentBatch } from './kafka-batch-sender.js';
-import { createKafka, endOffsets, ensureTopic } from './kafka-client.js';
+import { connectFailure, createKafka, endOffsets, ensureTopic } from './kafka-client.js';
 import { LogOrderFeeder } from './log-order.js';
 import { assignPartitions } from './partition-assignment.js';
 import type { PartitionAssignment } from './partition-assignment.js';
@@ -114,9 +114,7 @@ export class ClickstreamLoadGenerator {
       partitions = await ensureTopic(admin, o);
       startOffsets = await endOffsets(admin, o.topic, partitions);
     } catch (err) {
-      throw err instanceof ProducerError
-        ? err
-        : wrapKafkaError(ProducerErrorCodes.CONNECT_FAILED, 'cannot reach Kafka', err);
+      throw connectFailure(ProducerErrorCodes.CONNECT_FAILED, 'cannot reach Kafka', err);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { decodeClickstreamEvent, encodeClickstreamEvent } from '@tributary/schema';
 import type { ClickstreamEvent } from '@tributary/schema';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -5,7 +6,7 @@ import { createIngestGateway } from '../../src/gateway/ingest-gateway.js';
 import type { IngestGateway } from '../../src/gateway/ingest-gateway.js';
 import { createLogger } from '@tributary/observability';
 import { joinDelimited } from '../../src/gateway/request-body.js';
-import { partitionForKey } from '@tributary/kafka';
+import { createKafkaClient, partitionForKey } from '@tributary/kafka';
 import { deadPort, deleteTopic, readTopic, uniqueName } from '../helpers/kafka-test-utils.js';
 
 const brokers = inject('kafkaBrokers');
@@ -185,6 +186,47 @@ describe('ingest gateway against a real broker', () => {
       expect(records.map((r) => decodeClickstreamEvent(r.value).eventId)).toContain(derived);
     } finally {
       await g.close();
+    }
+  });
+
+  it("answers 413 when the broker refuses a record over the topic's max.message.bytes", async () => {
+    const small = uniqueName('prod-it-gateway-small');
+    const admin = createKafkaClient({ clientId: 'gateway-it-admin', brokers }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          { topic: small, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '2048' }] },
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    // Under the gateway's own limits (maxRecordBytes 1 MB), over the topic's: the broker's refusal is the answer.
+    const g = createIngestGateway({ brokers, topic: small, port: 0, createTopic: false });
+    try {
+      const { port } = await g.listen();
+      await g.waitUntilReady(60_000);
+      const url = `http://127.0.0.1:${port}`;
+      const fits = await post(url, JSON.stringify([asJson(event(40))]), 'application/json');
+      expect(fits.status).toBe(200);
+      // Random hex: LZ4 cannot shrink it under the limit.
+      const big = asJson(event(41, { pageUrl: `/p/${randomBytes(3_000).toString('hex')}` }));
+      const refused = await post(url, JSON.stringify([big]), 'application/json');
+      expect(refused.status).toBe(413);
+      expect(refused.body).toMatchObject({
+        code: 'TRIB_PRODUCER_RECORD_TOO_LARGE',
+        accepted: 0,
+        rejected: 1,
+      });
+      expect(refused.body.error).toMatch(/max\.message\.bytes/);
+      // The gateway stays available: a refused record is the client's, not an outage.
+      expect((await post(url, JSON.stringify([asJson(event(42))]), 'application/json')).status).toBe(200);
+      expect(await readTopic(brokers, small, 2)).toHaveLength(2);
+    } finally {
+      await g.close();
+      await deleteTopic(brokers, small);
     }
   });
 

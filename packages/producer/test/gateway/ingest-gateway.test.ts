@@ -18,13 +18,15 @@ const KEY = 'key-aaaaaaaaaaaaaaaa';
 /** A Kafka that connects when `up`, and whose sends wait for `ack()` / `fail()` when `hold` is set. */
 class FakeKafka implements GatewayKafka {
   up = true;
+  /** What connect() rejects with while not `up`. */
+  connectError: unknown = new Error('Connection error: ECONNREFUSED');
   hold = false;
   sendError: unknown;
   readonly sent: Message[][] = [];
   readonly #pending: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
 
   async connect(): Promise<GatewayProducer> {
-    if (!this.up) throw new Error('Connection error: ECONNREFUSED');
+    if (!this.up) throw this.connectError;
     return {
       send: (messages) => {
         this.sent.push(messages);
@@ -134,6 +136,77 @@ describe('ingest gateway over HTTP, with a fake Kafka', () => {
     kafka.up = true;
     await gateway.waitUntilReady(5_000);
     expect((await post(url, [event(1)])).status).toBe(200);
+  });
+
+  it('answers 429 before reading the body while the in-flight budget is full', async () => {
+    const kafka = new FakeKafka();
+    kafka.hold = true;
+    const { url, port } = await start({ maxInFlightEvents: 2, retryAfterSeconds: 3 }, kafka);
+    const first = post(url, [event(1), event(2)]);
+    while (kafka.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // Headers announcing a body that never comes: answered at once, the body not awaited.
+    const answer = await rawRequest(
+      port,
+      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1.1 429/);
+    expect(answer).toMatch(/\r\nretry-after: 3\r\n/i);
+    expect(answer).toContain('TRIB_PRODUCER_BACKPRESSURE');
+    kafka.ackAll();
+    expect((await first).status).toBe(200);
+  });
+
+  it('answers 413 for a body over maxBodyBytes, declared or streamed, without sending anything', async () => {
+    const { url, port, kafka } = await start({ maxBodyBytes: 1024 });
+    const declared = await rawRequest(
+      port,
+      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n',
+    );
+    expect(declared).toMatch(/^HTTP\/1.1 413/);
+    expect(declared).toContain('maxBodyBytes (1024 bytes)');
+    const chunked = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(
+            new TextEncoder().encode(JSON.stringify([event(1, { user_agent: 'a'.repeat(2_000) })])),
+          );
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(kafka.sent).toHaveLength(0);
+  });
+
+  it('logs refused Kafka credentials at error naming the options, never the password', async () => {
+    const kafka = new FakeKafka();
+    kafka.up = false;
+    kafka.connectError = Object.assign(new Error('Connection error'), {
+      name: 'KafkaJSNonRetriableError',
+      cause: Object.assign(new Error('SASL SCRAM SHA512 authentication failed, invalid credentials'), {
+        name: 'KafkaJSSASLAuthenticationError',
+      }),
+    });
+    const lines: Array<{ level: string; fields: unknown; msg: string }> = [];
+    const logger = Object.fromEntries(
+      ['debug', 'info', 'warn', 'error'].map((level) => [
+        level,
+        (fields: unknown, msg: string) => void lines.push({ level, fields, msg }),
+      ]),
+    ) as unknown as NonNullable<OptionInput<typeof GATEWAY_OPTIONS.specs>['logger']>;
+    await start({ logger, kafkaSaslPassword: 'sasl-pw-71c0de' }, kafka);
+    while (!lines.some((l) => l.level === 'error')) await new Promise((r) => setTimeout(r, 5));
+    const error = lines.find((l) => l.level === 'error')!;
+    expect(error.msg).toBe('Kafka refused the TLS/SASL settings; retrying (answering 503 meanwhile)');
+    expect(error.fields).toMatchObject({
+      error: expect.stringMatching(
+        /TRIB_KAFKA_INVALID_OPTION: the brokers refused the SASL credentials: check --kafka-sasl-mechanism/,
+      ),
+    });
+    expect(JSON.stringify(lines)).not.toContain('sasl-pw-71c0de');
   });
 
   it('answers 429 with Retry-After while the in-flight events or bytes are at their limit', async () => {
