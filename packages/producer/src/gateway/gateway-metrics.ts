@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface GatewayMetricsOptions {
   /**
@@ -7,6 +7,8 @@ export interface GatewayMetricsOptions {
    * @defaultValue true
    */
   processMetrics?: boolean;
+  /** What `tributary_gateway_in_flight_bytes` reports when scraped (the gateway's in-flight budget); without it, 0. */
+  inFlight?: { readonly bytes: number };
 }
 
 /**
@@ -19,6 +21,7 @@ export class GatewayMetrics {
   readonly events: Counter<'result'>;
   readonly ackLatency: Histogram;
   readonly backpressureRejections: Counter;
+  readonly inFlightBytes: Gauge;
 
   constructor(registry = new Registry(), options: GatewayMetricsOptions = {}) {
     this.registry = registry;
@@ -49,6 +52,15 @@ export class GatewayMetrics {
       name: 'tributary_gateway_backpressure_rejections_total',
       help: 'Requests refused with 429 (in-flight limits reached) or 503 (Kafka unavailable or slow, shutting down)',
       registers: [registry],
+    });
+    const inFlight = options.inFlight;
+    this.inFlightBytes = new Gauge({
+      name: 'tributary_gateway_in_flight_bytes',
+      help: 'Bytes held against maxInFlightBytes: request bodies being read and records awaiting Kafka acknowledgement',
+      registers: [registry],
+      collect() {
+        this.set(inFlight?.bytes ?? 0);
+      },
     });
   }
 }

@@ -102,14 +102,18 @@ export const GATEWAY_OPTIONS = defineOptions(
     ),
     /** Events sent to Kafka and not yet acknowledged, at most; beyond it requests get 429 + Retry-After. */
     maxInFlightEvents: option(z.int().min(1).default(20_000), 'unacknowledged events at most; 429 above'),
-    /** Bytes (record values) sent to Kafka and not yet acknowledged, at most; beyond it requests get 429. */
+    /**
+     * Bytes the gateway holds at most: request bodies being read (their Content-Length reserved up front, a chunked
+     * body as it arrives) and record values sent to Kafka and not yet acknowledged; beyond it requests get 429. At
+     * least `maxBodyBytes`. Bounds the gateway's buffered memory whatever the number of connections.
+     */
     maxInFlightBytes: sizeOption(
       z
         .int()
         .min(1024)
         .max(4 * 1024 * 1024 * 1024)
         .default(64 * 1024 * 1024),
-      'unacknowledged bytes at most, e.g. 64mb; 429 above',
+      'bytes of bodies being read and unacknowledged records at most, e.g. 64mb; 429 above',
       flagged('max-in-flight'),
     ),
     /** Time to wait for Kafka's acknowledgement before answering 503 (ms). */
@@ -177,6 +181,11 @@ export const GATEWAY_OPTIONS = defineOptions(
     component: 'createIngestGateway',
     invalid: optionError,
     check: (o, fail) => {
+      if (o.maxInFlightBytes < o.maxBodyBytes)
+        fail(
+          'maxInFlightBytes',
+          `must be >= maxBodyBytes (${o.maxBodyBytes}): a body of maxBodyBytes must fit in the in-flight budget`,
+        );
       if (o.httpHeadersTimeoutMs > o.httpRequestTimeoutMs)
         fail('httpHeadersTimeoutMs', `must be <= httpRequestTimeoutMs (${o.httpRequestTimeoutMs})`);
       if ((o.tlsCertFile === undefined) !== (o.tlsKeyFile === undefined))

@@ -19,9 +19,18 @@ import { GATEWAY_OPTIONS } from './gateway-options.js';
 import type { IngestGatewayOptions } from './gateway-options.js';
 import { createGatewayServer } from './gateway-server.js';
 import { InFlightBudget } from './in-flight-budget.js';
+import type { InFlightReservation } from './in-flight-budget.js';
 import { KafkaAvailability } from './kafka-availability.js';
-import { admitRequest, Refusals } from './request-admission.js';
-import { bodyFormatOf, BodyTooLargeError, readBody, RequestAbortedError } from './request-body.js';
+import { admitRequest, IN_FLIGHT_LIMITS_REACHED, Refusals } from './request-admission.js';
+import {
+  bodyFormatOf,
+  BodyOverBudgetError,
+  BodyTooLargeError,
+  declaredBodyLength,
+  readBody,
+  RequestAbortedError,
+} from './request-body.js';
+import type { BodyFormat } from './request-body.js';
 
 export interface IngestGateway {
   readonly options: IngestGatewayOptions;
@@ -68,9 +77,9 @@ export function createIngestGateway(
   resolveCompression(o.compression); // an unsupported codec fails here, not at the first request
   const read = seams.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
   const auth = new ApiKeyAuth(loadApiKeys(o, read));
-  const metrics = new GatewayMetrics();
-  const kafkaState = new KafkaAvailability(o.reconnectBackoffMs);
   const budget = new InFlightBudget({ maxEvents: o.maxInFlightEvents, maxBytes: o.maxInFlightBytes });
+  const metrics = new GatewayMetrics(undefined, { inFlight: budget });
+  const kafkaState = new KafkaAvailability(o.reconnectBackoffMs);
   let kafka: GatewayKafka | undefined; // made by listen(), which reads the TLS and SASL settings
   let producer: GatewayProducer | undefined;
   let closing = false;
@@ -214,13 +223,45 @@ export function createIngestGateway(
       );
       return;
     }
-    if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+    const declared = declaredBodyLength(req.headers);
+    if (declared !== undefined && declared > o.maxBodyBytes) {
+      json(res, 413, { error: new BodyTooLargeError(o.maxBodyBytes).message }, { connection: 'close' });
+      return;
+    }
+    // Counted from the first byte read: bodies being read share maxInFlightBytes with the records sent to Kafka.
+    const reservation = budget.tryReserve(declared ?? 0);
+    if (reservation === undefined) {
+      const reason = `the request body (${declared ?? 0} bytes) does not fit in maxInFlightBytes beside what is in flight (backpressure)`;
+      refuse(res, 429, reason, ProducerErrorCodes.BACKPRESSURE, true);
+      return;
+    }
+    try {
+      if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+      await ingest(req, res, format, idempotencyKey, reservation);
+    } finally {
+      // Answered, failed or aborted before its events were handed to Kafka: released here, else when Kafka answers.
+      if (!reservation.handedOff) reservation.release();
+    }
+  }
+
+  /** Reads, parses and sends an admitted request's body, counted in its reservation; answers the request. */
+  async function ingest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    format: BodyFormat,
+    idempotencyKey: string | undefined,
+    reservation: InFlightReservation,
+  ): Promise<void> {
     let body: Buffer;
     try {
-      body = await readBody(req, o.maxBodyBytes);
+      body = await readBody(req, o.maxBodyBytes, reservation);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         json(res, 413, { error: err.message }, { connection: 'close' });
+        return;
+      }
+      if (err instanceof BodyOverBudgetError) {
+        refuse(res, 429, `${err.message} (backpressure)`, ProducerErrorCodes.BACKPRESSURE, true);
         return;
       }
       if (err instanceof RequestAbortedError) return; // nobody to answer (Node answered 408 on a timeout)
@@ -271,14 +312,13 @@ export function createIngestGateway(
     }
     const count = messages.length;
     const bytes = messages.reduce((n, m) => n + (m.value as Buffer).byteLength, 0);
-    if (!budget.tryAcquire(count, bytes))
-      return refuse(res, 429, 'too many events in flight (backpressure)', ProducerErrorCodes.BACKPRESSURE);
+    if (!reservation.tryHandOff(count, bytes))
+      return refuse(res, 429, IN_FLIGHT_LIMITS_REACHED, ProducerErrorCodes.BACKPRESSURE);
     // Counted until Kafka answers, even after an ack timeout answered the client: memory stays bounded.
-    const sending = producer.send(messages);
-    void sending.then(
-      () => budget.release(count, bytes),
-      () => budget.release(count, bytes),
-    );
+    const sender = producer;
+    const sending = new Promise<void>((resolve) => resolve(sender.send(messages))); // a throw rejects it
+    const release = (): void => reservation.release();
+    void sending.then(release, release);
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -11,6 +11,9 @@ export const Refusals = {
 } as const;
 export type Refusal = (typeof Refusals)[keyof typeof Refusals];
 
+/** The reason of a 429 for the in-flight budget. */
+export const IN_FLIGHT_LIMITS_REACHED = 'in-flight events or bytes at their limit (backpressure)';
+
 export type Admission =
   | { ok: true }
   | { ok: false; refusal: Refusal; status: 401 | 429 | 503; reason: string; wwwAuthenticate?: string };
@@ -24,8 +27,8 @@ export interface AdmissionState {
 
 /**
  * Decides, from the headers alone, whether `POST /v1/events` may read its body: 401 without a valid API key, 503
- * while shutting down or while Kafka is unavailable, 429 while the in-flight budget is full. Nothing of a refused
- * request is read or parsed.
+ * while shutting down or while Kafka is unavailable, 429 while the in-flight budget (events sent to Kafka, bytes of
+ * bodies being read and of records sent) is full. Nothing of a refused request is read or parsed.
  */
 export function admitRequest(headers: IncomingHttpHeaders, state: AdmissionState): Admission {
   const auth = state.auth.check(headers);
@@ -46,7 +49,7 @@ export function admitRequest(headers: IncomingHttpHeaders, state: AdmissionState
       ok: false,
       refusal: Refusals.BACKPRESSURE,
       status: 429,
-      reason: 'too many events in flight (backpressure)',
+      reason: IN_FLIGHT_LIMITS_REACHED,
     };
   return { ok: true };
 }

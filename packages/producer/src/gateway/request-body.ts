@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { InFlightReservation } from './in-flight-budget.js';
 
 /** The body formats POST /v1/events understands. */
 export const BodyFormats = {
@@ -29,6 +30,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The body grew beyond what the in-flight byte budget could hold beside the other requests (429). */
+export class BodyOverBudgetError extends Error {
+  constructor(readonly reserved: number) {
+    super(`request body beyond ${reserved} bytes does not fit in maxInFlightBytes beside what is in flight`);
+  }
+}
+
 /** The client went away (or the request timed out and Node closed the connection) before the body ended. */
 export class RequestAbortedError extends Error {
   constructor() {
@@ -36,36 +44,50 @@ export class RequestAbortedError extends Error {
   }
 }
 
+/** The Content-Length header as a number; undefined without one (a chunked body). */
+export function declaredBodyLength(headers: IncomingHttpHeaders): number | undefined {
+  const header = headers['content-length'];
+  if (header === undefined) return undefined;
+  const declared = Number(header);
+  return Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+}
+
+/** Where the bytes of a body being read are counted (an InFlightReservation). */
+export type BodyReservation = Pick<InFlightReservation, 'bytes' | 'tryGrow'>;
+
 /**
- * Reads the whole body, failing fast (before buffering it) when it is larger than `limit` bytes, and with
- * RequestAbortedError when the connection closes first.
+ * Reads the whole body, counting it in `reservation` as it arrives. Fails, and stops buffering (the rest is
+ * drained unread), with BodyTooLargeError past `limit` bytes and with BodyOverBudgetError when the reservation
+ * cannot grow; with RequestAbortedError when the connection closes first.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+export function readBody(req: IncomingMessage, limit: number, reservation: BodyReservation): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let ended = false;
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      outcome();
+    };
+    const refuse = (error: Error): void =>
+      settle(() => {
+        chunks = []; // nothing buffered outlives the refusal
+        req.resume();
+        reject(error);
+      });
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLargeError(limit));
-        return;
-      }
+      if (size > limit) return refuse(new BodyTooLargeError(limit));
+      if (size > reservation.bytes && !reservation.tryGrow(size - reservation.bytes))
+        return refuse(new BodyOverBudgetError(reservation.bytes));
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => {
-      ended = true;
-      resolve(Buffer.concat(chunks, size));
-    });
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!ended) reject(new RequestAbortedError());
-    });
+    req.once('end', () => settle(() => resolve(Buffer.concat(chunks, size))));
+    req.once('error', (error) => settle(() => reject(error)));
+    req.once('close', () => settle(() => reject(new RequestAbortedError())));
   });
 }
 

@@ -20,6 +20,15 @@ describe('GatewayMetrics', () => {
       expect(text).toContain(`# TYPE ${name} gauge`);
   });
 
+  it('reports the bytes held in the in-flight budget when scraped, 0 without one', async () => {
+    const inFlight = { bytes: 0 };
+    const metrics = new GatewayMetrics(new Registry(), { processMetrics: false, inFlight });
+    inFlight.bytes = 4096;
+    expect(await metrics.registry.metrics()).toContain('tributary_gateway_in_flight_bytes 4096');
+    const bare = new GatewayMetrics(new Registry(), { processMetrics: false });
+    expect(await bare.registry.metrics()).toContain('tributary_gateway_in_flight_bytes 0');
+  });
+
   it('does not register process metrics twice on a shared registry, nor when turned off', async () => {
     const registry = new Registry();
     new GatewayMetrics(registry);

@@ -46,6 +46,12 @@ describe('GATEWAY_OPTIONS, the exposed surface', () => {
     expect(() =>
       GATEWAY_OPTIONS.parseCommandLine(['--http-headers-timeout', '40s', '--http-request-timeout', '30s']),
     ).toThrow(/--http-headers-timeout must be <= httpRequestTimeoutMs/);
+    expect(() => GATEWAY_OPTIONS.parseCommandLine(['--max-in-flight', '512kb'])).toThrow(
+      /--max-in-flight must be >= maxBodyBytes \(1048576\)/,
+    );
+    expect(() => GATEWAY_OPTIONS.resolve({ maxBodyBytes: 4096, maxInFlightBytes: 2048 })).toThrow(
+      /maxInFlightBytes must be >= maxBodyBytes \(4096\)/,
+    );
     expect(
       GATEWAY_OPTIONS.parseCommandLine(['--max-event', '16kb', '--max-in-flight', '8mb']).values,
     ).toMatchObject({

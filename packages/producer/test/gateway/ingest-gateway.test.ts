@@ -76,6 +76,14 @@ const event = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What /metrics reports held against maxInFlightBytes. */
+async function inFlightBytes(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^tributary_gateway_in_flight_bytes (\d+)$/m.exec(text)![1]);
+}
+
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}/v1/events`, {
     method: 'POST',
@@ -227,13 +235,69 @@ describe('ingest gateway over HTTP, with a fake Kafka', () => {
 
     const bytes = new FakeKafka();
     bytes.hold = true;
-    const small = await start({ maxInFlightBytes: 1024 }, bytes);
+    const small = await start({ maxBodyBytes: 1024, maxInFlightBytes: 1024 }, bytes);
     const big = [event(1, { user_agent: 'a'.repeat(700) })];
     const held = post(small.url, big);
     while (bytes.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
     expect((await post(small.url, [event(2, { user_agent: 'b'.repeat(700) })])).status).toBe(429);
     bytes.ackAll();
     expect((await held).status).toBe(200);
+  });
+
+  it('counts bodies in maxInFlightBytes: a Content-Length or a chunked body over what remains gets 429', async () => {
+    const kafka = new FakeKafka();
+    kafka.hold = true;
+    const { url, port } = await start(
+      { maxBodyBytes: 4096, maxInFlightBytes: 4096, retryAfterSeconds: 4 },
+      kafka,
+    );
+    expect(await inFlightBytes(url)).toBe(0);
+    const first = post(url, [event(1, { user_agent: 'a'.repeat(2_800) })]);
+    while (kafka.sent.length === 0) await sleep(5);
+    const held = await inFlightBytes(url); // the first request's record, until Kafka answers
+    expect(held).toBeGreaterThan(2_800);
+    // Declared: refused from the headers, before any of the body is sent (and without 100 Continue).
+    const declared = await rawRequest(
+      port,
+      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n' +
+        'Expect: 100-continue\r\n\r\n',
+    );
+    expect(declared).toMatch(/^HTTP\/1.1 429/);
+    expect(declared).toMatch(/\r\nretry-after: 4\r\n/i);
+    expect(declared).toMatch(/\r\nconnection: close\r\n/i);
+    expect(declared).toContain('TRIB_PRODUCER_BACKPRESSURE');
+    expect(declared).toContain('does not fit in maxInFlightBytes');
+    // Chunked: counted as it arrives, refused once the budget is exhausted, the connection closed.
+    const chunked = await rawRequest(
+      port,
+      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `7d0\r\n${' '.repeat(2_000)}\r\n`,
+    );
+    expect(chunked).toMatch(/^HTTP\/1.1 429/);
+    expect(chunked).toMatch(/\r\nretry-after: 4\r\n/i);
+    expect(chunked).toContain('TRIB_PRODUCER_BACKPRESSURE');
+    expect(await inFlightBytes(url)).toBe(held);
+    kafka.ackAll();
+    expect((await first).status).toBe(200);
+    expect(await inFlightBytes(url)).toBe(0);
+    expect(kafka.sent).toHaveLength(1);
+  });
+
+  it('holds a body being read against maxInFlightBytes until its client goes away', async () => {
+    const { url, port } = await start({ maxBodyBytes: 4096, maxInFlightBytes: 4096 });
+    const slow = connect(port, '127.0.0.1');
+    slow.on('error', () => undefined);
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write(
+      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3000\r\n\r\n[{',
+    );
+    while ((await inFlightBytes(url)) !== 3000) await sleep(5);
+    const refused = await post(url, [event(1, { user_agent: 'b'.repeat(1_500) })]);
+    expect(refused).toMatchObject({ status: 429, body: { code: 'TRIB_PRODUCER_BACKPRESSURE' } });
+    slow.destroy();
+    while ((await inFlightBytes(url)) !== 0) await sleep(5);
+    expect((await post(url, [event(2, { user_agent: 'b'.repeat(1_500) })])).status).toBe(200);
+    expect(await inFlightBytes(url)).toBe(0);
   });
 
   it('answers 413 for a record over maxRecordBytes, and when Kafka refuses one as too large', async () => {
@@ -294,12 +358,15 @@ function rawRequest(port: number, text: string): Promise<string> {
 
 describe('ingest gateway connections', () => {
   it('answers 408 and closes the connection of a client too slow to send its body', async () => {
-    const { port } = await start({ httpHeadersTimeoutMs: 100, httpRequestTimeoutMs: 200 });
+    const { port, url } = await start({ httpHeadersTimeoutMs: 100, httpRequestTimeoutMs: 200 });
     const answer = await rawRequest(
       port,
       'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{',
     );
     expect(answer).toMatch(/^HTTP\/1.1 408/);
+    // Its body's reservation is released with the connection.
+    while ((await inFlightBytes(url)) !== 0) await sleep(5);
+    expect((await post(url, [event(1)])).status).toBe(200);
   });
 
   it('drops connections beyond maxConnections; idle ones time out and a normal request then works', async () => {

@@ -7,7 +7,7 @@ const KEY = 'key-aaaaaaaaaaaaaaaa';
 
 function state(overrides: { closing?: boolean; kafkaReady?: boolean; full?: boolean } = {}) {
   const budget = new InFlightBudget({ maxEvents: 1, maxBytes: 100 });
-  if (overrides.full === true) budget.tryAcquire(1, 1);
+  if (overrides.full === true) budget.tryReserve(1)!.tryHandOff(1, 1);
   return {
     auth: new ApiKeyAuth([KEY]),
     closing: overrides.closing ?? false,
