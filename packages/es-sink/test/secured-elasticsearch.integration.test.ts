@@ -23,8 +23,7 @@ import type { Ack, DeadLetterReason } from '../src/types.js';
 /**
  * A second, real Elasticsearch started through the devstack with security and HTTP TLS on (its CA and certificate
  * made at start, the `elastic` user's password generated), one start for the whole file: the sink indexes through
- * basic auth, an API key made with the security API, a CA file, a pinned CA fingerprint and a node list whose first
- * node is down; wrong credentials and a wrong CA fail the connector's start naming the options to fix.
+ * basic auth, a CA file, a pinned CA fingerprint and a node list whose first node is down (API keys: see beforeAll); wrong credentials and a wrong CA fail the connector's start naming the options to fix.
  */
 let dir: string;
 let stack: Devstack | undefined;
