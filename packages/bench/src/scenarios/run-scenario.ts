@@ -1,10 +1,11 @@
-import type { ResolvedRunOptions } from '../cli/run-options.js';
+import { latencyPeers, type ResolvedRunOptions } from '../cli/run-options.js';
 import { SCENARIOS, type RunResult, type Scenario, type Workload } from '../report/results.js';
 import { GATEWAY_WORKLOAD_DEFAULTS, runGatewayOnce } from './gateway-scenario.js';
 import { COORDINATED_OMISSION_NOTE } from './http-load.js';
 import { MAX_THROUGHPUT_DEFAULTS, runMaxThroughputOnce } from './max-throughput-scenario.js';
 import { PEERS_WORKLOAD_DEFAULTS, runPeersOnce } from './peers-scenario.js';
-import type { JvmPeer } from './peer-jars.js';
+
+import { latencyContenders, SEED_FLINK_CHECKPOINTING } from './latency-contenders.js';
 import {
   PEERS_LATENCY_DEFAULTS,
   preparePeerJars,
@@ -31,9 +32,10 @@ export function peersLatencyWorkload(options: ResolvedRunOptions): PeersLatencyW
     durationMs: options.durationMs,
     warmupMs: options.warmupMs,
     partitions: options.partitions,
-    peers: options.latencyPeers as JvmPeer[],
-    commitIntervalMs: options.peerCommitIntervalMs,
-    checkpointIntervalMs: options.flinkCheckpointIntervalMs,
+    peers: latencyPeers(options),
+    processorCommitIntervalMs: options.processorCommitIntervalMs,
+    kafkaStreamsCommitIntervalMs: options.kafkaStreamsCommitIntervalMs,
+    flinkCheckpointIntervalMs: options.flinkCheckpointIntervalMs,
     parallelism: options.peerParallelism,
     heap: options.peerHeap,
     javaCommand: options.javaCommand,
@@ -110,15 +112,18 @@ export function scenarioWorkload(scenario: FiguresScenario, options: ResolvedRun
         partitions: w.partitions,
         runs,
         params: {
-          contenders: ['tributary', ...w.peers].join(','),
+          contenders: latencyContenders(w.peers).join(','),
           windowSizeMs: w.windowSizeMs,
           outOfOrdernessMs: w.outOfOrdernessMs,
           idleTimeoutMs: w.idleTimeoutMs,
           pages: w.pages,
           seed: w.seed,
           compression: w.compression,
-          commitIntervalMs: w.commitIntervalMs,
-          flinkCheckpointIntervalMs: w.checkpointIntervalMs,
+          processorCommitIntervalMs: w.processorCommitIntervalMs,
+          kafkaStreamsCommitIntervalMs: w.kafkaStreamsCommitIntervalMs,
+          flinkCheckpointIntervalMs: w.flinkCheckpointIntervalMs,
+          flinkSeedCheckpointIntervalMs: SEED_FLINK_CHECKPOINTING.intervalMs,
+          flinkSeedMinPauseMs: SEED_FLINK_CHECKPOINTING.minPauseMs,
           parallelism: w.parallelism,
           peerHeap: w.heap,
           tailMarginMs: w.tailMarginMs,
