@@ -21,11 +21,14 @@ median (min–max) across runs, a correctness line, JSON + .hgrm + self-containe
     gateway         HTTP ingest gateway under autocannon (fixed rate, JSON batches): req/s, events/s, latency
     queries         dashboard searches under autocannon while a BulkSink ingests: latency per query
     peers           ProducerPerformance, ConsumerPerformance, client.helpers.bulk vs ours: ratios
+                    (Kafka's own tools and the client's bulk helper; not the --peers stream processors)
     max-throughput  producer rate ×step-factor until ack or Kafka → processor p99, or processor lag,
                     diverges: last stable rate and events/s per core, the criterion printed
-    peers-latency   (by name only; needs java and mvn) the clickstream job in ours, Kafka Streams (EOS)
-                    and Flink (EOS), one after the other at --rate: window end + B → result committed,
-                    p50/p99 and CPU as ratios ours/peer (jars built once with Maven, then cached)
+    peers-latency   (off by default: --peers kafka-streams,flink adds it; needs java and mvn) the
+                    clickstream job in ours, Kafka Streams (EOS) and Flink (EOS; seed's 5 s checkpoints
+                    and --flink-checkpoint-interval), one after the other at --rate: window end + B →
+                    result committed p50/p99, throughput per core, CPU, RSS and a correctness line per
+                    row (jars built once with Maven, then cached)
   autocannon runs with its coordinated-omission correction off. Writes <scenario>-<time>.json, .hgrm files
   and <scenario>-<time>.html to --out, with a progress line per step on stderr. Exits 1 when events
   were lost or duplicated, or when a scenario failed (the others still run and report).

@@ -3,10 +3,10 @@ import { defineOptions, option, z, type OptionInput, type OptionValues } from '@
 import { BENCH_OPTION_SETTINGS, durationOption, durationText, rate } from '../bench-options.js';
 import { PROCESSOR_OPTIONS } from '@tributary/processor';
 import { SCENARIOS, type Scenario } from '../report/results.js';
-import { JVM_PEER_VALUES } from '../scenarios/peer-jars.js';
+import { JVM_PEER_VALUES, type JvmPeer } from '../scenarios/peer-jars.js';
 import { PEERS_LATENCY_DEFAULTS } from '../scenarios/peers-latency-scenario.js';
 
-/** Every scenario a plain `bench` runs, in this order (`peers-latency` needs Java and Maven: asked for by name). */
+/** Every scenario a plain `bench` runs, in this order (`peers-latency` needs Java and Maven: `--peers` or by name). */
 export const DEFAULT_SCENARIOS: readonly Scenario[] = [
   SCENARIOS.TABLE,
   SCENARIOS.GATEWAY,
@@ -49,7 +49,7 @@ export const RUN_OPTION_SPECS = {
       .min(1)
       .refine((list) => new Set(list).size === list.length, 'must not repeat a scenario')
       .default(() => [...DEFAULT_SCENARIOS]),
-    'comma-separated scenarios to run, in this order (all: about 5 minutes on 2 cores)',
+    'comma-separated scenarios to run, in this order (default: all but peers-latency, about 5 minutes on 2 cores)',
   ),
   /** Load time of each `gateway` and `queries` autocannon run. */
   loadDurationMs: durationOption(
@@ -101,28 +101,40 @@ export const RUN_OPTION_SPECS = {
     z.boolean().default(false),
     'table: processor with --low-latency (at-least-once, window results indexed straight from the merge stage)',
   ),
-  /** `peers-latency`: the JVM peers run beside ours. */
-  latencyPeers: option(
+  /**
+   * The JVM stream processors (Kafka Streams, Flink) to run beside ours: giving them adds the `peers-latency`
+   * scenario to the run. Not the `peers` scenario, which compares Kafka's perf tools and the client's bulk helper.
+   */
+  peers: option(
     z
-      .array(z.enum(JVM_PEER_VALUES as [string, ...string[]]))
+      .array(z.enum(JVM_PEER_VALUES as [JvmPeer, ...JvmPeer[]]))
+      .min(1)
       .refine((list) => new Set(list).size === list.length, 'must not repeat a peer')
-      .default(() => [...JVM_PEER_VALUES]),
-    'peers-latency: JVM peers beside ours (kafka-streams,flink)',
-    { placeholder: '<list>' },
+      .optional(),
+    'JVM stream processors run beside ours (kafka-streams,flink): adds the peers-latency scenario to the run ' +
+      "(needs java and mvn; not the `peers` scenario, which compares Kafka's perf tools)",
+    { placeholder: '<list>', defaultText: 'none; with --scenarios peers-latency: all' },
   ),
-  /** `peers-latency`: the transaction commit interval of ours and of Kafka Streams, the same for fairness. */
-  peerCommitIntervalMs: durationOption(
-    'peer-commit-interval',
+  /** `peers-latency`: the transaction commit interval of ours (the processor's default). */
+  processorCommitIntervalMs: durationOption(
+    'processor-commit-interval',
     PROCESSOR_OPTIONS.defaults.commitIntervalMs!, // the processor declares a default
     10,
-    "peers-latency: commit interval of ours and Kafka Streams' commit.interval.ms (ours' default)",
+    "peers-latency: ours' commit interval (the processor's default)",
   ),
-  /** `peers-latency`: Flink's checkpoint interval (its exactly-once sink commits on checkpoints). */
+  /** `peers-latency`: Kafka Streams' `commit.interval.ms` (its exactly_once_v2 default). */
+  kafkaStreamsCommitIntervalMs: durationOption(
+    'kafka-streams-commit-interval',
+    PEERS_LATENCY_DEFAULTS.kafkaStreamsCommitIntervalMs,
+    10,
+    "peers-latency: Kafka Streams' commit.interval.ms (its exactly_once_v2 default)",
+  ),
+  /** `peers-latency`: the checkpoint interval of the tuned Flink row (the seed's row always checkpoints every 5 s). */
   flinkCheckpointIntervalMs: durationOption(
     'flink-checkpoint-interval',
     PEERS_LATENCY_DEFAULTS.checkpointIntervalMs,
     10,
-    "peers-latency: Flink's checkpoint interval (its KafkaSink commits on checkpoints)",
+    "peers-latency: checkpoint interval of the tuned Flink row (the seed's row: 5s); its KafkaSink commits on checkpoints",
   ),
   /** `peers-latency`: Kafka Streams `num.stream.threads` and Flink's parallelism. */
   peerParallelism: option(
@@ -178,3 +190,19 @@ export const RUN_OPTIONS = defineOptions(RUN_OPTION_SPECS, {
 
 export type RunOptions = OptionInput<typeof RUN_OPTION_SPECS>;
 export type ResolvedRunOptions = Readonly<OptionValues<typeof RUN_OPTION_SPECS>>;
+
+/**
+ * The scenarios a run executes: `--scenarios` in its order, with `peers-latency` added at the end when `--peers`
+ * names JVM peers and `--scenarios` does not already hold it.
+ */
+export function scenariosToRun(options: Pick<ResolvedRunOptions, 'scenarios' | 'peers'>): Scenario[] {
+  const scenarios = [...options.scenarios];
+  if (options.peers !== undefined && !scenarios.includes(SCENARIOS.PEERS_LATENCY))
+    scenarios.push(SCENARIOS.PEERS_LATENCY);
+  return scenarios;
+}
+
+/** The JVM peers of `peers-latency`: those `--peers` names, or all of them when the scenario is asked for by name. */
+export function latencyPeers(options: Pick<ResolvedRunOptions, 'peers'>): JvmPeer[] {
+  return [...(options.peers ?? JVM_PEER_VALUES)];
+}

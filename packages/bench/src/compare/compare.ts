@@ -72,6 +72,7 @@ type Metric = {
 
 const METRICS: readonly Metric[] = [
   { name: 'throughput', direction: DIRECTIONS.HIGHER_IS_BETTER, pick: (r) => r.throughputPerSec },
+  { name: 'per core', direction: DIRECTIONS.HIGHER_IS_BETTER, pick: (r) => r.throughputPerCore ?? null },
   ...LATENCY_KEYS.map((k): Metric => ({
     name: k === 'p99_9' ? 'p99.9' : k,
     direction: DIRECTIONS.LOWER_IS_BETTER,

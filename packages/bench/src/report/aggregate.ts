@@ -36,6 +36,13 @@ function aggregateRow(rows: readonly ComponentRow[]): AggregatedRow {
       spreadOf(withLatency.map((r) => r.latencyMs![k]))!;
     latencyMs = { p50: at('p50'), p99: at('p99'), p99_9: at('p99_9'), max: at('max') };
   }
+  const withCorrectness = rows.flatMap((r) => (r.correctness === undefined ? [] : [r.correctness]));
+  const contender = {
+    ...(rows.some((r) => r.throughputPerCore !== undefined)
+      ? { throughputPerCore: pick((r) => r.throughputPerCore ?? null) }
+      : {}),
+    ...(withCorrectness.length > 0 ? { correctness: sumCorrectness(withCorrectness) } : {}),
+  };
   return {
     component: first.component,
     version: rows.find((r) => r.version !== null)?.version ?? null,
@@ -48,6 +55,7 @@ function aggregateRow(rows: readonly ComponentRow[]): AggregatedRow {
     eventLoopDelayP99Ms: pick((r) => r.eventLoopDelayP99Ms),
     eventLoopDelayP50Ms: pick((r) => r.eventLoopDelayP50Ms ?? null),
     eventLoopDelayMaxMs: pick((r) => r.eventLoopDelayMaxMs ?? null),
+    ...contender,
   };
 }
 

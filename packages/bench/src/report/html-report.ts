@@ -4,7 +4,7 @@ import { formatMs, formatRate } from './format.js';
 import { COMPONENT_LABELS, type BenchResults } from './results.js';
 import { escapeXml, percentileChart, timeSeriesChart, type PercentileSeries } from './svg-charts.js';
 import { figureCells, formatFigureValue } from './figures-table.js';
-import { formatCorrectness, tableCells, TABLE_COLUMNS } from './table.js';
+import { correctnessLines, tableCells, tableColumns } from './table.js';
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
@@ -80,8 +80,8 @@ function perRunTable(results: BenchResults): string {
         c.latencyMs === null ? '–' : formatMs(c.latencyMs.p99),
         c.latencyMs === null ? '–' : formatMs(c.latencyMs.p99_9),
         c.latencyMs === null ? '–' : formatMs(c.latencyMs.max),
-        String(run.correctness.lost),
-        String(run.correctness.duplicated),
+        String((c.correctness ?? run.correctness).lost),
+        String((c.correctness ?? run.correctness).duplicated),
       ]);
     }
   }
@@ -106,8 +106,6 @@ function perRunFigures(results: BenchResults): string {
 export function renderHtmlReport(results: BenchResults): string {
   const w = results.workload;
   const e = results.environment;
-  const c = results.aggregate.correctness;
-  const correct = c.lost === 0 && c.duplicated === 0;
   const hasRows = results.aggregate.components.length > 0;
   const hasHistograms = results.runs.some((r) => Object.keys(r.histograms).length > 0);
   const hasSeries = results.runs.some((r) => r.series.length > 0);
@@ -115,7 +113,15 @@ export function renderHtmlReport(results: BenchResults): string {
   const definitions = results.aggregate.components
     .filter((r) => r.latencyDefinition !== null)
     .map((r) => [COMPONENT_LABELS[r.component], r.latencyDefinition!] as const);
-  const left = new Set(TABLE_COLUMNS.flatMap((col, i) => (col.align === 'left' ? [i] : [])));
+  const left = new Set(
+    tableColumns(results.aggregate.components).flatMap((col, i) => (col.align === 'left' ? [i] : [])),
+  );
+  const correctness = correctnessLines(results)
+    .map(
+      (l) =>
+        `<p class="${l.exact ? 'ok' : 'bad'}">Correctness${l.label === null ? '' : ` (${escapeXml(l.label)})`}: ${escapeXml(l.line)}</p>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeXml(title)}</title><style>${STYLE}</style></head><body>
@@ -125,7 +131,7 @@ figures are medians across runs with (min–max) when runs differ.</p>
 <h2>Results</h2>
 ${results.aggregate.components.length > 0 ? table(tableCells(results), left) : ''}
 ${(results.aggregate.figures ?? []).length > 0 ? table(figureCells(results.aggregate.figures!), new Set([0, 2])) : ''}
-${hasRows || c.produced > 0 ? `<p class="${correct ? 'ok' : 'bad'}">Correctness: ${escapeXml(formatCorrectness(c))}</p>` : ''}
+${correctness}
 ${
   w.params.coordinatedOmissionCorrection === false
     ? '<p>Coordinated-omission correction: <b>off</b> (autocannon <code>ignoreCoordinatedOmission: true</code>); latencies are service time from the actual send.</p>'

@@ -9,8 +9,10 @@ export const LATENCY_DEFINITIONS: Readonly<Record<Component, string>> = {
     'window result committed to Kafka − window close time (window end + out-of-orderness bound), processor clock',
   [COMPONENTS.KAFKA_STREAMS]:
     'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Kafka Streams, exactly_once_v2',
+  [COMPONENTS.FLINK_SEED_CHECKPOINTS]:
+    'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Flink, KafkaSink EXACTLY_ONCE, checkpoints as the seed configures them (every 5 s, min pause 1 s)',
   [COMPONENTS.FLINK]:
-    'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Flink, KafkaSink EXACTLY_ONCE',
+    'window result committed to Kafka − window close time (window end + out-of-orderness bound): the same job in Flink, KafkaSink EXACTLY_ONCE, checkpoints at the tuned interval (no min pause)',
   [COMPONENTS.ES_ACKNOWLEDGED]:
     'final window document acknowledged by the es-sink bulk request (2xx) − window close time (window end + bound)',
   [COMPONENTS.ELASTICSEARCH]: 'result document searchable in Elasticsearch − result committed to Kafka',

@@ -14,7 +14,9 @@ export const COMPONENTS = {
   PROCESSOR: 'processor',
   /** The same job in Kafka Streams (scenario `peers-latency`): window close → result committed in Kafka. */
   KAFKA_STREAMS: 'kafka-streams',
-  /** The same job in Flink (scenario `peers-latency`): window close → result committed in Kafka. */
+  /** The same job in Flink with checkpoints as the seed configures them (every 5 s, scenario `peers-latency`). */
+  FLINK_SEED_CHECKPOINTS: 'flink-seed-checkpoints',
+  /** The same job in Flink at the checkpoint interval that gives it its best latency (scenario `peers-latency`). */
   FLINK: 'flink',
   /** Window close → the es-sink's bulk request acknowledged the final document. */
   ES_ACKNOWLEDGED: 'es-acknowledged',
@@ -99,6 +101,10 @@ export interface ComponentRow {
   readonly eventLoopDelayP50Ms?: number | null;
   /** Largest event-loop delay over the measured window, ms (absent in files of older versions). */
   readonly eventLoopDelayMaxMs?: number | null;
+  /** Throughput per core busy: `throughputPerSec / (cpuPercent / 100)` (rows of contenders, `peers-latency`). */
+  readonly throughputPerCore?: number | null;
+  /** This row's own correctness line, when each row is a contender checked against the ground truth. */
+  readonly correctness?: Correctness;
 }
 
 /** The correctness line: every produced event accounted for. */
@@ -190,6 +196,9 @@ export interface AggregatedRow {
   readonly eventLoopDelayP99Ms: Spread | null;
   readonly eventLoopDelayP50Ms?: Spread | null;
   readonly eventLoopDelayMaxMs?: Spread | null;
+  readonly throughputPerCore?: Spread | null;
+  /** Summed over the runs. */
+  readonly correctness?: Correctness;
 }
 
 export interface Aggregate {
@@ -219,7 +228,8 @@ export const COMPONENT_LABELS: Readonly<Record<Component, string>> = {
   'kafka-to-processor': 'Kafka → processor',
   processor: 'Processor',
   'kafka-streams': 'Kafka Streams 4.4 (EOS)',
-  flink: 'Flink 2.x (EOS)',
+  'flink-seed-checkpoints': 'Flink 2.x (EOS, seed checkpoints)',
+  flink: 'Flink 2.x (EOS, tuned checkpoints)',
   'es-acknowledged': 'Window → ES ack',
   elasticsearch: 'Elasticsearch',
   'end-to-end': 'End-to-end',

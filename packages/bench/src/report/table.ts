@@ -12,6 +12,8 @@ export interface TableColumn {
   readonly header: string;
   readonly cell: (row: AggregatedRow) => string;
   readonly align: 'left' | 'right';
+  /** Shown only when a row has this figure (a column of one scenario's rows); otherwise always. */
+  readonly shownWhen?: (row: AggregatedRow) => boolean;
 }
 
 /** The seed's table (component, version, startup, latency) widened with throughput, tail percentiles and resources. */
@@ -20,6 +22,12 @@ export const TABLE_COLUMNS: readonly TableColumn[] = [
   { header: 'Version', cell: (r) => r.version ?? '–', align: 'left' },
   { header: 'Startup', cell: (r) => formatSpread(r.startupMs, formatMs), align: 'right' },
   { header: 'Throughput', cell: (r) => formatSpread(r.throughputPerSec, formatRate), align: 'right' },
+  {
+    header: 'Per core',
+    cell: (r) => formatSpread(r.throughputPerCore ?? null, formatRate),
+    align: 'right',
+    shownWhen: (r) => r.throughputPerCore !== undefined && r.throughputPerCore !== null,
+  },
   { header: 'p50', cell: (r) => formatSpread(r.latencyMs?.p50 ?? null, formatMs), align: 'right' },
   { header: 'p99', cell: (r) => formatSpread(r.latencyMs?.p99 ?? null, formatMs), align: 'right' },
   { header: 'p99.9', cell: (r) => formatSpread(r.latencyMs?.p99_9 ?? null, formatMs), align: 'right' },
@@ -50,12 +58,39 @@ export function formatCorrectness(c: Correctness): string {
   ].join(' · ');
 }
 
-/** Rows of cells (header first) for the aggregated table. */
+/** The columns the aggregated rows fill: every column but those shown only when a row has their figure. */
+export function tableColumns(rows: readonly AggregatedRow[]): TableColumn[] {
+  return TABLE_COLUMNS.filter((c) => c.shownWhen === undefined || rows.some(c.shownWhen));
+}
+
+/** Rows of cells (header first) for the aggregated table, in the columns of {@link tableColumns}. */
 export function tableCells(results: BenchResults): string[][] {
+  const columns = tableColumns(results.aggregate.components);
   return [
-    TABLE_COLUMNS.map((c) => c.header),
-    ...results.aggregate.components.map((r) => TABLE_COLUMNS.map((c) => c.cell(r))),
+    columns.map((c) => c.header),
+    ...results.aggregate.components.map((r) => columns.map((c) => c.cell(r))),
   ];
+}
+
+/**
+ * The correctness lines: one per row that carries its own (each contender of `peers-latency` against the ground
+ * truth), labelled; otherwise the run's one line, unlabelled. Each with whether it is exact (lost and duplicated 0).
+ */
+export function correctnessLines(
+  results: BenchResults,
+): { readonly label: string | null; readonly line: string; readonly exact: boolean }[] {
+  const exact = (c: Correctness): boolean => c.lost === 0 && c.duplicated === 0;
+  const perRow = results.aggregate.components.filter((r) => r.correctness !== undefined);
+  if (perRow.length > 0) {
+    return perRow.map((r) => ({
+      label: COMPONENT_LABELS[r.component],
+      line: formatCorrectness(r.correctness!),
+      exact: exact(r.correctness!),
+    }));
+  }
+  const c = results.aggregate.correctness;
+  if (results.aggregate.components.length === 0 && c.produced === 0) return [];
+  return [{ label: null, line: formatCorrectness(c), exact: exact(c) }];
 }
 
 /**
@@ -63,13 +98,12 @@ export function tableCells(results: BenchResults): string[][] {
  * (min–max) when runs differ, then the workload and the correctness line.
  */
 export function renderTable(results: BenchResults): string {
+  const columns = tableColumns(results.aggregate.components);
   const cells = tableCells(results);
-  const widths = TABLE_COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   const line = (row: string[]): string =>
     row
-      .map((cell, i) =>
-        TABLE_COLUMNS[i]!.align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!),
-      )
+      .map((cell, i) => (columns[i]!.align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -96,8 +130,16 @@ export function renderTable(results: BenchResults): string {
       'Coordinated-omission correction: off (autocannon ignoreCoordinatedOmission: true); latencies are service time.',
     );
   }
-  if (results.aggregate.components.length > 0 || results.aggregate.correctness.produced > 0) {
-    out.push('', `Correctness: ${formatCorrectness(results.aggregate.correctness)}`);
+  const correctness = correctnessLines(results);
+  if (correctness.length === 1 && correctness[0]!.label === null) {
+    out.push('', `Correctness: ${correctness[0]!.line}`);
+  } else if (correctness.length > 0) {
+    const width = Math.max(...correctness.map((c) => c.label!.length));
+    out.push(
+      '',
+      'Correctness of each row against the ground truth:',
+      ...correctness.map((c) => `  ${c.label!.padEnd(width)}  ${c.line}`),
+    );
   }
   return out.join('\n');
 }

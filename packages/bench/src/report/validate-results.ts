@@ -74,9 +74,10 @@ function row(value: Json, path: string, aggregated: boolean): void {
   for (const k of ['startupMs', 'throughputPerSec', 'cpuPercent', 'rssMB', 'eventLoopDelayP99Ms'] as const) {
     scalar(r[k], `${path}.${k}`);
   }
-  for (const k of ['eventLoopDelayP50Ms', 'eventLoopDelayMaxMs'] as const) {
+  for (const k of ['eventLoopDelayP50Ms', 'eventLoopDelayMaxMs', 'throughputPerCore'] as const) {
     if (r[k] !== undefined) scalar(r[k], `${path}.${k}`);
   }
+  if (r.correctness !== undefined) correctness(r.correctness, `${path}.correctness`);
   if (r.latencyMs !== null) {
     const l = object(r.latencyMs, `${path}.latencyMs`);
     for (const k of LATENCY_KEYS) scalar(l[k] ?? undefined, `${path}.latencyMs.${k}`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { devstackOptionsFromEnv, startDevstack, type ElasticsearchHandle } from '@tributary/devstack';
 import { ELASTICSEARCH_CONNECTION_OPTIONS, type ElasticsearchConnectionValues } from '@tributary/es-sink';
 import type { CliIo, ExitCode } from '../cli/main.js';
-import type { ResolvedRunOptions } from '../cli/run-options.js';
+import { scenariosToRun, type ResolvedRunOptions } from '../cli/run-options.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import { LatencyHistogram } from '@tributary/producer';
 import { createResults } from '../report/create-results.js';
@@ -172,7 +172,8 @@ export async function runBench(
       { details: { missing: missing.map((m) => `${m.packageName}#${m.exportNames[0]!}`) } },
     );
   }
-  const notImplemented = options.scenarios.filter((s) => !IMPLEMENTED_SCENARIOS.includes(s));
+  const scenarios = scenariosToRun(options);
+  const notImplemented = scenarios.filter((s) => !IMPLEMENTED_SCENARIOS.includes(s));
   if (notImplemented.length > 0) {
     throw new BenchError(
       BENCH_ERROR_CODES.NOT_WIRED,
@@ -223,8 +224,8 @@ export async function runBench(
     await io.mkdir(options.outDir);
 
     const startedAll = Date.now();
-    for (const [i, scenario] of options.scenarios.entries()) {
-      const step = `[${i + 1}/${options.scenarios.length} ${scenario} +${Math.round((Date.now() - startedAll) / 1000)}s]`;
+    for (const [i, scenario] of scenarios.entries()) {
+      const step = `[${i + 1}/${scenarios.length} ${scenario} +${Math.round((Date.now() - startedAll) / 1000)}s]`;
       log(`${step} starting`);
       let results: BenchResults;
       try {

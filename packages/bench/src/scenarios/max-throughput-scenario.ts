@@ -7,6 +7,7 @@ import { PROBE_HISTOGRAMS } from '../probe/probe-protocol.js';
 import { readProcess } from '../resources/proc-stat.js';
 import type { ProcessorChild } from '../run/processor-child.js';
 import { deleteRunResources, runTopics, startRunProcessor } from '../run/run-resources.js';
+import { committedOffsetsByGroup } from '../run/group-offsets.js';
 import { TABLE_WORKLOAD_DEFAULTS } from '../run/table-run.js';
 import { generatorCount, runGeneratorProcesses } from './generator-processes.js';
 import { figuresRun, scenarioRunId, type ScenarioContext } from './scenario-run.js';
@@ -63,17 +64,10 @@ function resolveSteps(w: Partial<MaxThroughputWorkload>): typeof MAX_THROUGHPUT_
 
 async function lagOnce(admin: Admin, applicationId: string, topic: string): Promise<number> {
   const ends = await admin.fetchTopicOffsets(topic);
-  const { groups } = await admin.listGroups();
   let best: number | undefined;
-  for (const g of groups.filter((x) => x.groupId.startsWith(applicationId))) {
-    const offsets = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
-    const partitions = offsets.find((o) => o.topic === topic)?.partitions ?? [];
-    if (!partitions.some((p) => Number(p.offset) >= 0)) continue;
+  for (const committed of (await committedOffsetsByGroup(admin, applicationId, topic)).values()) {
     let lag = 0;
-    for (const end of ends) {
-      const committed = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
-      lag += Math.max(0, Number(end.high) - Math.max(0, committed));
-    }
+    for (const end of ends) lag += Math.max(0, Number(end.high) - (committed.get(end.partition) ?? 0));
     best = best === undefined ? lag : Math.min(best, lag);
   }
   return best ?? ends.reduce((sum, e) => sum + Number(e.high), 0);

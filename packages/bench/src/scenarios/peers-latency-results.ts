@@ -2,20 +2,24 @@ import type { LatencyHistogram } from '@tributary/producer';
 import { summarize } from '../histograms/percentiles.js';
 import { LATENCY_DEFINITIONS } from '../report/method.js';
 import {
-  COMPONENTS,
+  COMPONENT_VALUES,
   RATIO_UNITS,
-  type Component,
   type ComponentRow,
   type Correctness,
   type Figure,
   type RunResult,
 } from '../report/results.js';
-import { JVM_PEER_SPECS, type JvmPeer } from './peer-jars.js';
+import {
+  contenderComponent,
+  contenderSettingsNote,
+  LATENCY_CONTENDERS,
+  latencyContenders,
+  type LatencyContender,
+} from './latency-contenders.js';
+import type { JvmPeer } from './peer-jars.js';
 import { NO_EVENTS, figuresRun } from './scenario-run.js';
 import { peerRatio } from './peers-scenario.js';
-
-/** Who runs the clickstream job in `peers-latency`: ours, or one of the JVM peers. */
-export type LatencyContender = 'tributary' | JvmPeer;
+import { eventsPerCore } from './throughput-search.js';
 
 /** What one contender's part of a run measured. */
 export interface ContenderOutcome {
@@ -25,17 +29,14 @@ export interface ContenderOutcome {
   readonly startupMs: number | null;
   /** Window close (end + B) → final result readable by a read_committed consumer, steady-state windows. */
   readonly latency: LatencyHistogram;
+  /** Input records the contender committed per second over the measured window (its group's offsets). */
+  readonly throughputPerSec: number | null;
   /** Mean CPU over the measured window, % of one core. */
   readonly cpuPercent: number | null;
   /** Peak RSS over the measured window, MB. */
   readonly rssMB: number | null;
   /** The results topic against the ground truth, windows that must close while events flow. */
   readonly correctness: Correctness;
-}
-
-/** The row of a contender: ours is the table's Processor row. */
-export function contenderComponent(contender: LatencyContender): Component {
-  return contender === 'tributary' ? COMPONENTS.PROCESSOR : JVM_PEER_SPECS[contender].component;
 }
 
 /** The contenders in the order of run `run` (1-based): rotated by one per run, so none always goes first. */
@@ -52,25 +53,25 @@ function row(o: ContenderOutcome): ComponentRow {
     component,
     version: o.version,
     startupMs: o.startupMs,
-    throughputPerSec: null,
+    throughputPerSec: o.throughputPerSec,
     latencyMs: s === null ? null : { p50: s.p50, p99: s.p99, p99_9: s.p99_9, max: s.max },
     latencyDefinition: LATENCY_DEFINITIONS[component],
     cpuPercent: o.cpuPercent,
     rssMB: o.rssMB,
     eventLoopDelayP99Ms: null,
+    throughputPerCore:
+      o.throughputPerSec === null || o.cpuPercent === null
+        ? null
+        : eventsPerCore({ achievedPerSec: o.throughputPerSec, processorCores: o.cpuPercent / 100 }),
+    correctness: o.correctness,
   };
 }
 
 /** The settings a note repeats so that a figure can be read on its own. */
 export interface PeersLatencySettings {
-  readonly commitIntervalMs: number;
-  readonly checkpointIntervalMs: number;
-}
-
-function settingsNote(peer: JvmPeer, s: PeersLatencySettings): string {
-  return peer === 'kafka-streams'
-    ? `exactly_once_v2, commit.interval.ms ${s.commitIntervalMs} (ours commits every ${s.commitIntervalMs} ms too)`
-    : `KafkaSink EXACTLY_ONCE, checkpoint every ${s.checkpointIntervalMs} ms (ours commits every ${s.commitIntervalMs} ms)`;
+  readonly processorCommitIntervalMs: number;
+  readonly kafkaStreamsCommitIntervalMs: number;
+  readonly flinkCheckpointIntervalMs: number;
 }
 
 /** Peers that did not run, and why (their ratios are null, with the reason as the note). */
@@ -80,45 +81,61 @@ export interface PeersSkipped {
 }
 
 /**
- * Per JVM peer: ours / peer for p50, p99 and CPU (below 1: ours is faster or cheaper), and the peer's lost and
- * duplicated events. A ratio is null when either side did not measure it.
+ * Per JVM contender: ours / peer for p50, p99 and CPU (below 1: ours is faster or cheaper) and for throughput per
+ * core (above 1: ours does more with a core), and the contender's lost and duplicated events. A ratio is null when
+ * either side did not measure it.
  */
 export function peersLatencyFigures(
   outcomes: readonly ContenderOutcome[],
   settings: PeersLatencySettings,
   skipped?: PeersSkipped,
 ): Figure[] {
-  const ours = outcomes.find((o) => o.contender === 'tributary');
+  const ours = outcomes.find((o) => o.contender === LATENCY_CONTENDERS.TRIBUTARY);
   const oursRow = ours === undefined ? undefined : row(ours);
   const figures: Figure[] = [];
   for (const o of outcomes) {
-    if (o.contender === 'tributary') continue;
-    const peer = o.contender;
+    if (o.contender === LATENCY_CONTENDERS.TRIBUTARY) continue;
+    const name = o.contender;
     const peerRow = row(o);
-    const note = settingsNote(peer, settings);
+    const note = contenderSettingsNote(name, settings);
     const ratio = (
-      name: string,
+      figure: string,
       pick: (r: ComponentRow) => number | null | undefined,
       what: string,
+      unit: string = RATIO_UNITS.LOWER_IS_BETTER,
     ): Figure => ({
-      name: `peers-latency.${peer}.${name}.ratio`,
-      unit: RATIO_UNITS.LOWER_IS_BETTER,
+      name: `peers-latency.${name}.${figure}.ratio`,
+      unit,
       value: peerRatio(oursRow === undefined ? null : (pick(oursRow) ?? null), pick(peerRow) ?? null),
-      note: `tributary / ${peer}, ${what}; ${note}`,
+      note: `tributary / ${name}, ${what}; ${note}`,
     });
     figures.push(
       ratio('p50', (r) => r.latencyMs?.p50, 'window close → committed result p50'),
       ratio('p99', (r) => r.latencyMs?.p99, 'window close → committed result p99'),
       ratio('cpu', (r) => r.cpuPercent, 'mean CPU of the process over the measured window'),
-      { name: `peers-latency.${peer}.lost`, unit: 'events', value: o.correctness.lost },
-      { name: `peers-latency.${peer}.duplicated`, unit: 'events', value: o.correctness.duplicated },
+      ratio(
+        'per-core',
+        (r) => r.throughputPerCore,
+        'input records committed per second per core busy',
+        RATIO_UNITS.HIGHER_IS_BETTER,
+      ),
+      { name: `peers-latency.${name}.lost`, unit: 'events', value: o.correctness.lost },
+      { name: `peers-latency.${name}.duplicated`, unit: 'events', value: o.correctness.duplicated },
     );
   }
-  for (const peer of skipped?.peers ?? []) {
-    for (const name of ['p50', 'p99', 'cpu']) {
+  const skippedContenders = latencyContenders(skipped?.peers ?? []).filter(
+    (c) => c !== LATENCY_CONTENDERS.TRIBUTARY,
+  );
+  for (const contender of skippedContenders) {
+    for (const [figure, unit] of [
+      ['p50', RATIO_UNITS.LOWER_IS_BETTER],
+      ['p99', RATIO_UNITS.LOWER_IS_BETTER],
+      ['cpu', RATIO_UNITS.LOWER_IS_BETTER],
+      ['per-core', RATIO_UNITS.HIGHER_IS_BETTER],
+    ] as const) {
       figures.push({
-        name: `peers-latency.${peer}.${name}.ratio`,
-        unit: RATIO_UNITS.LOWER_IS_BETTER,
+        name: `peers-latency.${contender}.${figure}.ratio`,
+        unit,
         value: null,
         note: skipped!.note,
       });
@@ -128,9 +145,9 @@ export function peersLatencyFigures(
 }
 
 /**
- * A run of `peers-latency`: one row per contender (ours as Processor, then Kafka Streams, Flink), the ratio
- * figures, each contender's latency histogram, and our correctness line (the peers' lost and duplicated events
- * are figures).
+ * A run of `peers-latency`: one row per contender in table order (ours as Processor, Kafka Streams, Flink with the
+ * seed's checkpoints, Flink tuned), each with its own correctness line against the ground truth, the ratio
+ * figures, and each contender's latency histogram. The run's correctness line is ours.
  */
 export function peersLatencyRun(
   run: number,
@@ -139,12 +156,11 @@ export function peersLatencyRun(
   settings: PeersLatencySettings,
   skipped?: PeersSkipped,
 ): RunResult {
-  const byTable = [...outcomes].sort(
-    (a, b) => order(contenderComponent(a.contender)) - order(contenderComponent(b.contender)),
-  );
+  const order = (o: ContenderOutcome): number => COMPONENT_VALUES.indexOf(contenderComponent(o.contender));
+  const byTable = [...outcomes].sort((a, b) => order(a) - order(b));
   const result = figuresRun(run, startedAt, peersLatencyFigures(byTable, settings, skipped), {
     components: byTable.map(row),
-    correctness: outcomes.find((o) => o.contender === 'tributary')?.correctness ?? NO_EVENTS,
+    correctness: outcomes.find((o) => o.contender === LATENCY_CONTENDERS.TRIBUTARY)?.correctness ?? NO_EVENTS,
   });
   return {
     ...result,
@@ -152,9 +168,4 @@ export function peersLatencyRun(
       byTable.map((o) => [`result-in-kafka-${o.contender}`, o.latency.encode()] as const),
     ),
   };
-}
-
-const TABLE_ORDER: readonly Component[] = [COMPONENTS.PROCESSOR, COMPONENTS.KAFKA_STREAMS, COMPONENTS.FLINK];
-function order(component: Component): number {
-  return TABLE_ORDER.indexOf(component);
 }

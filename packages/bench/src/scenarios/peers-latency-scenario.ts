@@ -15,12 +15,16 @@ import { COUNT_SOURCES, WindowTracker, type WindowCounts } from '../run/window-t
 import { clickstreamLoadGenerator } from '../run/clickstream-load.js';
 import { BENCH_ERROR_CODES, BenchError } from '../errors.js';
 import type { Correctness, RunResult } from '../report/results.js';
+import { contenderOrder, peersLatencyRun, type ContenderOutcome } from './peers-latency-results.js';
 import {
-  contenderOrder,
-  peersLatencyRun,
-  type ContenderOutcome,
+  contenderPeer,
+  jvmContenderArgs,
+  LATENCY_CONTENDERS,
+  latencyContenders,
   type LatencyContender,
-} from './peers-latency-results.js';
+} from './latency-contenders.js';
+import { committedRecords } from '../run/group-offsets.js';
+import { committedThroughput, type CommittedReading } from '../run/committed-throughput.js';
 import { devstackOptionsFromEnv, resolveDevstackOptions } from '@tributary/devstack';
 import {
   assertTool,
@@ -44,12 +48,14 @@ export interface PeersLatencyWorkload {
   readonly pages: number;
   readonly seed: number;
   readonly compression: 'none' | 'gzip' | 'lz4';
-  /** The JVM peers to run beside ours. */
+  /** The JVM peers to run beside ours (Flink runs twice: the seed's checkpoints and the tuned interval). */
   readonly peers: readonly JvmPeer[];
-  /** Transaction commit interval of ours and of Kafka Streams (`commit.interval.ms`). */
-  readonly commitIntervalMs: number;
-  /** Flink's checkpoint interval: its KafkaSink commits when a checkpoint completes. */
-  readonly checkpointIntervalMs: number;
+  /** Transaction commit interval of ours. */
+  readonly processorCommitIntervalMs: number;
+  /** Kafka Streams' `commit.interval.ms`. */
+  readonly kafkaStreamsCommitIntervalMs: number;
+  /** Checkpoint interval of the tuned Flink contender (its KafkaSink commits when a checkpoint completes). */
+  readonly flinkCheckpointIntervalMs: number;
   /** Kafka Streams `num.stream.threads` and Flink's parallelism. */
   readonly parallelism: number;
   /** `-Xms`/`-Xmx` of each peer JVM. */
@@ -62,6 +68,8 @@ export interface PeersLatencyWorkload {
   readonly tailMarginMs: number;
   /** Give up waiting for the windows after this long past the end of production. */
   readonly settleTimeoutMs: number;
+  /** How often each contender's committed input offsets are read (its throughput), ms. */
+  readonly offsetPollIntervalMs: number;
 }
 
 export const PEERS_LATENCY_DEFAULTS = {
@@ -71,68 +79,16 @@ export const PEERS_LATENCY_DEFAULTS = {
   pages: TABLE_WORKLOAD_DEFAULTS.pages,
   seed: TABLE_WORKLOAD_DEFAULTS.seed,
   compression: TABLE_WORKLOAD_DEFAULTS.compression,
+  /** Kafka Streams' own default under exactly_once_v2. */
+  kafkaStreamsCommitIntervalMs: 100,
   checkpointIntervalMs: 1_000,
+  /** How often each contender's committed input offsets are read for its throughput. */
+  offsetPollIntervalMs: 500,
   parallelism: 1,
   heap: '1g',
   tailMarginMs: 1_000,
   settleTimeoutMs: 60_000,
 } as const;
-
-/** The JVM command line of a peer: heap, the jar, and its flags (see each peer's main class). */
-export function jvmPeerArgs(
-  peer: JvmPeer,
-  jar: string,
-  o: {
-    readonly brokers: readonly string[];
-    readonly applicationId: string;
-    readonly inputTopic: string;
-    readonly outputTopic: string;
-    readonly stateDir: string;
-  } & Pick<
-    PeersLatencyWorkload,
-    | 'windowSizeMs'
-    | 'outOfOrdernessMs'
-    | 'idleTimeoutMs'
-    | 'commitIntervalMs'
-    | 'checkpointIntervalMs'
-    | 'parallelism'
-    | 'heap'
-  >,
-): string[] {
-  const common = [
-    '--brokers',
-    o.brokers.join(','),
-    '--input-topic',
-    o.inputTopic,
-    '--output-topic',
-    o.outputTopic,
-    '--application-id',
-    o.applicationId,
-    '--window-size-ms',
-    String(o.windowSizeMs),
-    '--out-of-orderness-ms',
-    String(o.outOfOrdernessMs),
-  ];
-  const own =
-    peer === 'kafka-streams'
-      ? [
-          '--commit-interval-ms',
-          String(o.commitIntervalMs),
-          '--threads',
-          String(o.parallelism),
-          '--state-dir',
-          o.stateDir,
-        ]
-      : [
-          '--idle-timeout-ms',
-          String(o.idleTimeoutMs),
-          '--checkpoint-interval-ms',
-          String(o.checkpointIntervalMs),
-          '--parallelism',
-          String(o.parallelism),
-        ];
-  return [`-Xms${o.heap}`, `-Xmx${o.heap}`, '-jar', jar, ...common, ...own];
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -202,18 +158,19 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
         esConnection: ctx.esConnection,
       });
       job = await startProcessorChild(
-        { ...launch.config, elasticsearch: false, commitIntervalMs: w.commitIntervalMs },
+        { ...launch.config, elasticsearch: false, commitIntervalMs: w.processorCommitIntervalMs },
         undefined,
         undefined,
         launch.env,
       );
     } else {
-      const peer = contender as JvmPeer;
+      const jvmContender = contender as Exclude<LatencyContender, typeof LATENCY_CONTENDERS.TRIBUTARY>;
+      const peer = contenderPeer(jvmContender)!;
       stateDir = await mkdtemp(join(tmpdir(), `${id}-state-`));
       job = await startChildJob({
-        name: `the ${peer} peer`,
+        name: `the ${contender} peer`,
         command: w.javaCommand,
-        args: jvmPeerArgs(peer, input.jvm.jar, {
+        args: jvmContenderArgs(jvmContender, input.jvm.jar, {
           ...w,
           brokers: ctx.brokers,
           applicationId: id,
@@ -244,6 +201,16 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
     await sampler.start({ timer: true });
 
     let measuredFromMs = Date.now() + w.warmupMs;
+    // The contender's committed input offsets, read while the load runs: its throughput over the measured window.
+    const readings: CommittedReading[] = [];
+    let producing = true;
+    const offsetPoller = (async () => {
+      while (producing) {
+        const committed = await committedRecords(admin, id, topics.input).catch(() => null);
+        if (committed !== null) readings.push({ atMs: Date.now(), committed });
+        await sleep(w.offsetPollIntervalMs);
+      }
+    })();
     ctx.log(
       `peers-latency run ${ctx.run}: ${contender}: producing ${w.ratePerSec}/s for ${w.warmupMs + w.durationMs} ms`,
     );
@@ -261,7 +228,12 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
         workload: w,
       },
       (wall) => (measuredFromMs = wall + w.warmupMs),
-    ).run();
+    )
+      .run()
+      .finally(() => {
+        producing = false;
+      });
+    await offsetPoller;
     const measuredUntilMs = measuredFromMs + w.durationMs;
     const closingBy = measuredUntilMs - w.tailMarginMs;
     const check = { source: COUNT_SOURCES.KAFKA, closingBy };
@@ -306,6 +278,7 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
       version: input.jvm === null ? installedVersion('@tributary/processor') : input.jvm.version,
       startupMs: job.startupMs,
       latency,
+      throughputPerSec: committedThroughput(readings, measuredFromMs, measuredUntilMs),
       cpuPercent: resources?.cpuPercentMean ?? null,
       rssMB: resources?.rssMBMax ?? null,
       correctness,
@@ -335,10 +308,11 @@ export async function runPeersLatencyOnce(
   skippedNote?: string,
 ): Promise<RunResult> {
   const startedAt = new Date().toISOString();
-  const contenders: LatencyContender[] = ['tributary', ...w.peers.filter((p) => jars.has(p))];
+  const contenders = latencyContenders(w.peers.filter((p) => jars.has(p)));
   const outcomes: ContenderOutcome[] = [];
   for (const contender of contenderOrder(contenders, ctx.run)) {
-    const jvm = contender === 'tributary' ? null : jars.get(contender)!;
+    const peer = contenderPeer(contender);
+    const jvm = peer === null ? null : jars.get(peer)!;
     outcomes.push(await measureContender({ ctx, w, contender, jvm }));
   }
   const skipped = w.peers.filter((p) => !jars.has(p));

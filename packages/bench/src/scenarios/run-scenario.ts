@@ -1,10 +1,11 @@
-import type { ResolvedRunOptions } from '../cli/run-options.js';
+import { latencyPeers, type ResolvedRunOptions } from '../cli/run-options.js';
 import { SCENARIOS, type RunResult, type Scenario, type Workload } from '../report/results.js';
 import { GATEWAY_WORKLOAD_DEFAULTS, runGatewayOnce } from './gateway-scenario.js';
 import { COORDINATED_OMISSION_NOTE } from './http-load.js';
 import { MAX_THROUGHPUT_DEFAULTS, runMaxThroughputOnce } from './max-throughput-scenario.js';
 import { PEERS_WORKLOAD_DEFAULTS, runPeersOnce } from './peers-scenario.js';
-import type { JvmPeer } from './peer-jars.js';
+
+import { latencyContenders, SEED_FLINK_CHECKPOINTING } from './latency-contenders.js';
 import {
   PEERS_LATENCY_DEFAULTS,
   preparePeerJars,
@@ -31,9 +32,10 @@ export function peersLatencyWorkload(options: ResolvedRunOptions): PeersLatencyW
     durationMs: options.durationMs,
     warmupMs: options.warmupMs,
     partitions: options.partitions,
-    peers: options.latencyPeers as JvmPeer[],
-    commitIntervalMs: options.peerCommitIntervalMs,
-    checkpointIntervalMs: options.flinkCheckpointIntervalMs,
+    peers: latencyPeers(options),
+    processorCommitIntervalMs: options.processorCommitIntervalMs,
+    kafkaStreamsCommitIntervalMs: options.kafkaStreamsCommitIntervalMs,
+    flinkCheckpointIntervalMs: options.flinkCheckpointIntervalMs,
     parallelism: options.peerParallelism,
     heap: options.peerHeap,
     javaCommand: options.javaCommand,
@@ -110,15 +112,18 @@ export function scenarioWorkload(scenario: FiguresScenario, options: ResolvedRun
         partitions: w.partitions,
         runs,
         params: {
-          contenders: ['tributary', ...w.peers].join(','),
+          contenders: latencyContenders(w.peers).join(','),
           windowSizeMs: w.windowSizeMs,
           outOfOrdernessMs: w.outOfOrdernessMs,
           idleTimeoutMs: w.idleTimeoutMs,
           pages: w.pages,
           seed: w.seed,
           compression: w.compression,
-          commitIntervalMs: w.commitIntervalMs,
-          flinkCheckpointIntervalMs: w.checkpointIntervalMs,
+          processorCommitIntervalMs: w.processorCommitIntervalMs,
+          kafkaStreamsCommitIntervalMs: w.kafkaStreamsCommitIntervalMs,
+          flinkCheckpointIntervalMs: w.flinkCheckpointIntervalMs,
+          flinkSeedCheckpointIntervalMs: SEED_FLINK_CHECKPOINTING.intervalMs,
+          flinkSeedMinPauseMs: SEED_FLINK_CHECKPOINTING.minPauseMs,
           parallelism: w.parallelism,
           peerHeap: w.heap,
           tailMarginMs: w.tailMarginMs,
@@ -163,7 +168,10 @@ export function scenarioMethod(scenario: FiguresScenario): readonly string[] {
       return [
         'Ours (the processor CLI without Elasticsearch) and each JVM peer run the same clickstream job one after the other on the same broker, each on its own topics, under the same open-loop load (same seed, rate, duration and warm-up); the order rotates with the run number.',
         'Each row is window close (window end + out-of-orderness bound) → the final window result readable by a read_committed consumer of its results topic, for the windows closing after the warm-up and at least the tail margin before the last event; CPU and RSS are those of the contender process over the measured window.',
-        'Ratios are ours / peer and lower is better: below 1 ours committed sooner or used less CPU.',
+        "Throughput is the input records the contender's consumer group committed per second over the measured window (its committed offsets read every 500 ms, between the first and the last reading that saw a commit); per core is that throughput over the contender's mean CPU in cores.",
+        "Every row has its own correctness line: each window of the contender's committed results (read_committed) against the producer's ground truth; the run's correctness line and exit code are ours.",
+        'Flink runs twice: with checkpoints as the seed configures them (every 5 s, min pause 1 s, timeout 60 s, 3 tolerable failures) and at the tuned interval without the pause; its exactly-once sink commits when a checkpoint completes.',
+        'Ratios are ours / peer: latency and CPU lower is better (below 1 ours committed sooner or used less CPU), throughput per core higher is better.',
       ];
     case SCENARIOS.MAX_THROUGHPUT:
       return [

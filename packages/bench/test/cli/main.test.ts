@@ -144,8 +144,8 @@ describe('bench CLI', () => {
         html: false,
         rawEvents: false,
         lowLatency: false,
-        latencyPeers: ['kafka-streams', 'flink'],
-        peerCommitIntervalMs: 200,
+        processorCommitIntervalMs: 200,
+        kafkaStreamsCommitIntervalMs: 100,
         flinkCheckpointIntervalMs: 1_000,
         peerParallelism: 1,
         peerHeap: '1g',
@@ -274,7 +274,9 @@ describe('bench run: Kafka TLS and SASL', () => {
     Object.assign(help.io, { env: secrets });
     expect(await main(['run', '--help'], help.io)).toBe(0);
     expect(help.out()).toMatch(/--kafka-ca-file <file>.*\[TRIBUTARY_KAFKA_CA_FILE\]/);
-    expect(help.out()).not.toMatch(/TRIBUTARY_BENCH_KAFKA|sasl-pw-5e8c21|key-pw-d3a9f6/);
+    expect(help.out()).not.toMatch(
+      /TRIBUTARY_BENCH_KAFKA_(?!STREAMS_COMMIT_INTERVAL)|sasl-pw-5e8c21|key-pw-d3a9f6/,
+    );
     const run = fakeIo();
     Object.assign(run.io, { env: { ...secrets, TRIBUTARY_KAFKA_SASL_MECHANISM: 'plain' } });
     expect(await main(['run', '--kafka-sasl-username', 'alice'], run.io)).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_OPTIONS } from '../../src/cli/run-options.js';
+import { latencyPeers, RUN_OPTIONS, scenariosToRun } from '../../src/cli/run-options.js';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
   RUN_OPTIONS.parseCommandLine(argv, { env }).values;
@@ -61,11 +61,39 @@ describe('RUN_OPTIONS', () => {
 });
 
 describe('RUN_OPTIONS of peers-latency', () => {
-  it('is asked for by name, with the peers and their settings', () => {
+  it('is off by default; --peers adds it to the run with those peers', () => {
     expect(RUN_OPTIONS.defaults.scenarios).not.toContain('peers-latency');
+    expect(RUN_OPTIONS.defaults.peers).toBeUndefined();
+    expect(scenariosToRun(RUN_OPTIONS.resolve())).toEqual(RUN_OPTIONS.resolve().scenarios);
+
+    const both = parse(['--peers', 'flink,kafka-streams']);
+    expect(both.peers).toEqual(['flink', 'kafka-streams']);
+    expect(scenariosToRun(both)).toEqual([
+      'table',
+      'gateway',
+      'queries',
+      'peers',
+      'max-throughput',
+      'peers-latency',
+    ]);
+    expect(latencyPeers(both)).toEqual(['flink', 'kafka-streams']);
+
+    const withTable = parse(['--scenarios', 'table', '--peers', 'kafka-streams']);
+    expect(scenariosToRun(withTable)).toEqual(['table', 'peers-latency']);
+    expect(latencyPeers(withTable)).toEqual(['kafka-streams']);
+
+    // Named in --scenarios: where it is, once, with the peers given or all of them.
+    const named = parse(['--scenarios', 'peers-latency,table', '--peers', 'flink']);
+    expect(scenariosToRun(named)).toEqual(['peers-latency', 'table']);
+    expect(latencyPeers(parse(['--scenarios', 'peers-latency']))).toEqual(['kafka-streams', 'flink']);
+
+    expect(parse([], { TRIBUTARY_BENCH_PEERS: 'flink' }).peers).toEqual(['flink']);
+  });
+
+  it('reads the peers’ settings', () => {
     expect(RUN_OPTIONS.defaults).toMatchObject({
-      latencyPeers: ['kafka-streams', 'flink'],
-      peerCommitIntervalMs: 200,
+      processorCommitIntervalMs: 200,
+      kafkaStreamsCommitIntervalMs: 100,
       flinkCheckpointIntervalMs: 1_000,
       peerParallelism: 1,
       peerHeap: '1g',
@@ -74,12 +102,12 @@ describe('RUN_OPTIONS of peers-latency', () => {
     });
     expect(
       parse([
-        '--scenarios',
-        'peers-latency',
-        '--latency-peers',
+        '--peers',
         'flink',
-        '--peer-commit-interval',
+        '--processor-commit-interval',
         '100ms',
+        '--kafka-streams-commit-interval',
+        '50ms',
         '--flink-checkpoint-interval',
         '500ms',
         '--peer-parallelism',
@@ -92,36 +120,41 @@ describe('RUN_OPTIONS of peers-latency', () => {
         '/opt/maven/bin/mvn',
       ]),
     ).toMatchObject({
-      scenarios: ['peers-latency'],
-      latencyPeers: ['flink'],
-      peerCommitIntervalMs: 100,
+      peers: ['flink'],
+      processorCommitIntervalMs: 100,
+      kafkaStreamsCommitIntervalMs: 50,
       flinkCheckpointIntervalMs: 500,
       peerParallelism: 2,
       peerHeap: '512m',
       javaCommand: '/opt/jdk/bin/java',
       mavenCommand: '/opt/maven/bin/mvn',
     });
-    expect(parse([], { TRIBUTARY_BENCH_PEER_COMMIT_INTERVAL: '100ms' }).peerCommitIntervalMs).toBe(100);
+    expect(
+      parse([], { TRIBUTARY_BENCH_KAFKA_STREAMS_COMMIT_INTERVAL: '200ms' }).kafkaStreamsCommitIntervalMs,
+    ).toBe(200);
   });
 
   it('names the flag of a bad peer setting', () => {
-    expect(() => parse(['--latency-peers', 'storm'])).toThrow(/^--latency-peers/);
-    expect(() => parse(['--latency-peers', 'flink,flink'])).toThrow('--latency-peers must not repeat a peer');
+    expect(() => parse(['--peers', 'storm'])).toThrow(/^--peers/);
+    expect(() => parse(['--peers', ','])).toThrow('--peers must not be empty');
+    expect(() => parse(['--peers', 'flink,flink'])).toThrow('--peers must not repeat a peer');
+    expect(() => parse([], { TRIBUTARY_BENCH_PEERS: 'spark' })).toThrow(/^TRIBUTARY_BENCH_PEERS/);
     expect(() => parse(['--peer-heap', '1 gig'])).toThrow(
       '--peer-heap must be a JVM heap size like 512m or 1g',
     );
     expect(() => parse(['--peer-parallelism', '0'])).toThrow('--peer-parallelism must be >= 1 (got "0")');
-    expect(() => parse(['--peer-commit-interval', '1ms'])).toThrow(
-      '--peer-commit-interval must be at least 10ms',
+    expect(() => parse(['--kafka-streams-commit-interval', '1ms'])).toThrow(
+      '--kafka-streams-commit-interval must be at least 10ms',
     );
     expect(() => parse(['--java', ''])).toThrow(/^--java/);
   });
 
-  it('documents each peer flag in --help', () => {
+  it('documents each peer flag in --help, and that --peers is not the peers scenario', () => {
     const help = RUN_OPTIONS.help({ usage: 'bench' });
     for (const flag of [
-      '--latency-peers',
-      '--peer-commit-interval',
+      '--peers',
+      '--processor-commit-interval',
+      '--kafka-streams-commit-interval',
       '--flink-checkpoint-interval',
       '--peer-parallelism',
       '--peer-heap',
@@ -129,5 +162,9 @@ describe('RUN_OPTIONS of peers-latency', () => {
       '--mvn',
     ])
       expect(help).toContain(flag);
+    expect(help).toMatch(
+      /--peers <list>[\s\S]*adds the peers-latency scenario[\s\S]*not the `peers` scenario/,
+    );
+    expect(help).not.toContain('--latency-peers');
   });
 });

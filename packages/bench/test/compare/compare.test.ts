@@ -51,6 +51,24 @@ describe('compareResults', () => {
     expect(c.warnings).toEqual([]);
   });
 
+  it('compares throughput per core, higher is better, on the rows that have it', () => {
+    const withPerCore = (perCore: number): BenchResults => ({
+      ...base,
+      aggregate: {
+        ...base.aggregate,
+        components: base.aggregate.components.map((row) =>
+          row.component === 'processor'
+            ? { ...row, throughputPerCore: { min: perCore, median: perCore, max: perCore } }
+            : row,
+        ),
+      },
+    });
+    const c = compareResults(withPerCore(20_000), withPerCore(15_000), { thresholdPercent: 10 });
+    const perCore = c.figures.find((f) => f.figure === 'Processor per core')!;
+    expect(perCore).toMatchObject({ direction: 'higher-is-better', ratio: 0.75, regression: true });
+    expect(c.figures.map((f) => f.figure)).not.toContain('Kafka per core');
+  });
+
   it('fails on lower-is-better figures that rose beyond the threshold, and only then', () => {
     const slower = variant('end-to-end', { p99: 1.2 });
     const at10 = compareResults(base, slower, { thresholdPercent: 10 });

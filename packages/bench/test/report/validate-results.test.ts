@@ -40,6 +40,16 @@ describe('validateResults', () => {
       'results runs[0].components[0].component must be one of kafka',
     ],
     ['runs.0.histograms.end-to-end', 42, 'results runs[0].histograms.end-to-end must be a string'],
+    [
+      'runs.0.components.0.correctness',
+      { produced: 10 },
+      'results runs[0].components[0].correctness.counted must be a number >= 0',
+    ],
+    [
+      'aggregate.components.1.throughputPerCore',
+      { min: 3, median: 2, max: 4 },
+      'results aggregate.components[1].throughputPerCore must satisfy min <= median <= max',
+    ],
   ])('names the offending path: %s', (path, value, message) => {
     const doc = mutate(path, value);
     expect(() => validateResults(doc)).toThrow(

@@ -35,13 +35,21 @@ public final class PeerArgs {
   }
 
   public int positiveInt(String name) {
+    return intAtLeast(name, 1, "a positive integer");
+  }
+
+  public int nonNegativeInt(String name) {
+    return intAtLeast(name, 0, "an integer >= 0");
+  }
+
+  private int intAtLeast(String name, int min, String what) {
     String value = string(name);
     try {
       int n = Integer.parseInt(value);
-      if (n < 1) throw new NumberFormatException();
+      if (n < min) throw new NumberFormatException();
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be a positive integer, got " + value);
+      throw new IllegalArgumentException("--" + name + " must be " + what + ", got " + value);
     }
   }
 }

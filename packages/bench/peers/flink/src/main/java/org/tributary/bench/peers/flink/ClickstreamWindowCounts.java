@@ -15,6 +15,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -31,7 +32,8 @@ import org.tributary.bench.peers.PeerArgs;
  * incremental aggregate, and a KafkaSink with EXACTLY_ONCE, whose transactions commit when a checkpoint completes.
  *
  * <p>Flags: --brokers --input-topic --output-topic --application-id --window-size-ms --out-of-orderness-ms
- * --idle-timeout-ms --checkpoint-interval-ms --parallelism. Prints "flink running" once the job is RUNNING.
+ * --idle-timeout-ms --checkpoint-interval-ms --min-pause-between-checkpoints-ms --checkpoint-timeout-ms
+ * --tolerable-checkpoint-failures --parallelism. Prints "flink running" once the job is RUNNING.
  */
 public final class ClickstreamWindowCounts {
   private ClickstreamWindowCounts() {}
@@ -117,6 +119,11 @@ public final class ClickstreamWindowCounts {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(args.positiveInt("parallelism"));
     env.enableCheckpointing(args.millis("checkpoint-interval-ms"), CheckpointingMode.EXACTLY_ONCE);
+    // The seed's job sets these three too (min pause 1 s, timeout 60 s, 3 tolerable failures).
+    CheckpointConfig checkpoints = env.getCheckpointConfig();
+    checkpoints.setMinPauseBetweenCheckpoints(args.millis("min-pause-between-checkpoints-ms"));
+    checkpoints.setCheckpointTimeout(args.millis("checkpoint-timeout-ms"));
+    checkpoints.setTolerableCheckpointFailureNumber(args.nonNegativeInt("tolerable-checkpoint-failures"));
 
     KafkaSource<PageEvent> source =
         KafkaSource.<PageEvent>builder()
