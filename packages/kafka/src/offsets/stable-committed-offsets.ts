@@ -54,6 +54,13 @@ export interface StableOffsetsOptions {
   readonly initialRetryMs?: number | undefined;
   /** @defaultValue 1 000 ms (the Java client's `retry.backoff.max.ms`) */
   readonly maxRetryMs?: number | undefined;
+  /**
+   * What to do when the group coordinator does not support OffsetFetch v7 (brokers before Kafka 2.5): `'warn'` reads
+   * with kafkajs' `fetchOffsets` (no waiting for pending transactional offset commits) and warns once per admin;
+   * `'fail'` throws `TRIB_KAFKA_OFFSET_FETCH_FAILED` — for callers whose correctness needs a stable read (an
+   * exactly-once restore). @defaultValue 'warn'
+   */
+  readonly withoutStableFetch?: 'warn' | 'fail' | undefined;
   /** @defaultValue `Date.now` */
   readonly now?: (() => number) | undefined;
   /** @defaultValue `timers/promises`' `setTimeout` */
@@ -104,7 +111,7 @@ const warned = new WeakSet<object>();
  * kafkajs' error as its cause. `admin` must come from `createKafkaClient` (its kafkajs cluster is reached through
  * the installed admin factory), connected. When the coordinator does not support OffsetFetch v7 (brokers before
  * Kafka 2.5), this falls back to kafkajs' `admin.fetchOffsets`, which does not wait for pending transactions, and
- * warns once per admin through kafkajs' logger.
+ * warns once per admin through kafkajs' logger — or fails, with `withoutStableFetch: 'fail'`.
  */
 export async function fetchStableCommittedOffsets(
   admin: Admin,
@@ -129,7 +136,16 @@ export async function fetchStableCommittedOffsets(
     let coordinator: KafkajsBroker | undefined;
     try {
       coordinator = await cluster.findGroupCoordinator({ groupId });
-      if (!supportsStableFetch(coordinator)) return await fallback(admin, groupId, topics);
+      if (!supportsStableFetch(coordinator)) {
+        if (options.withoutStableFetch === 'fail') {
+          throw new KafkaError(
+            KafkaErrorCodes.OFFSET_FETCH_FAILED,
+            `the group coordinator of ${groupId} does not support OffsetFetch v7 (require_stable, Kafka 2.5 or ` +
+              'newer): its committed offsets cannot be read stable',
+          );
+        }
+        return await fallback(admin, groupId, topics);
+      }
       request ??= await requestTopics(cluster, topics);
       const response = await send(coordinator, { groupId, topics: request, requireStable: true });
       const outcome = offsetFetchOutcome(response);
@@ -151,7 +167,14 @@ export async function fetchStableCommittedOffsets(
             : `the group coordinator answered: ${cause.message} (${outcome.where})`,
       };
     } catch (error) {
-      if (!isRetriableFetchError(error)) throw error;
+      if (error instanceof KafkaError) throw error;
+      if (!isRetriableFetchError(error)) {
+        throw new KafkaError(
+          KafkaErrorCodes.OFFSET_FETCH_FAILED,
+          `reading the committed offsets of group ${groupId} failed: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
       if ((error as Error).name === 'KafkaJSConnectionClosedError') await coordinator?.disconnect();
       retry = { cause: error, findCoordinator: true, reason: (error as Error).message };
     }

@@ -180,6 +180,33 @@ describe('fetchStableCommittedOffsets', () => {
     expect(f.warnings).toEqual([expect.stringContaining('does not support OffsetFetch v7 (require_stable)')]);
   });
 
+  it("with withoutStableFetch 'fail', refuses a coordinator without OffsetFetch v7 instead of falling back", async () => {
+    const f = fake([], 6);
+    const options = { ...f.options, withoutStableFetch: 'fail' as const };
+    await expect(fetchStableCommittedOffsets(f.admin, 'app', EVENTS_1, options)).rejects.toMatchObject({
+      code: 'TRIB_KAFKA_OFFSET_FETCH_FAILED',
+      message: expect.stringContaining('does not support OffsetFetch v7'),
+    });
+    expect(f.calls).toMatchObject({ fallback: 0, requests: [] });
+  });
+
+  it("wraps an error of the coordinator lookup no retry fixes, kafkajs' error as its cause", async () => {
+    const f = fake([]);
+    const refused = Object.assign(new Error('SASL authentication failed'), {
+      name: 'KafkaJSSASLAuthenticationError',
+    });
+    const cluster = (f.admin as unknown as Record<symbol, { findGroupCoordinator: () => Promise<never> }>)[
+      Symbol.for('tributary.kafkajs-admin-cluster')
+    ]!;
+    cluster.findGroupCoordinator = async () => {
+      throw refused;
+    };
+    await expect(fetchStableCommittedOffsets(f.admin, 'app', EVENTS_1, f.options)).rejects.toMatchObject({
+      code: 'TRIB_KAFKA_OFFSET_FETCH_FAILED',
+      cause: refused,
+    });
+  });
+
   it('refuses bad arguments naming them, and an admin not made by createKafkaClient', async () => {
     const f = fake([]);
     const bad: Array<[unknown, unknown, object, RegExp]> = [

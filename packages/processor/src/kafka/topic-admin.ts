@@ -131,12 +131,24 @@ export class TopicAdmin {
   /**
    * The group's committed offset for one partition, or null when none; read stable (OffsetFetch `require_stable`):
    * while a transaction's offset commit for the partition is pending, or completed but not applied yet, this waits
-   * for it instead of returning the offset from before (`fetchStableCommittedOffsets`).
+   * for it instead of returning the offset from before (`fetchStableCommittedOffsets`). With `stableRequired` (an
+   * exactly-once restore) a coordinator without OffsetFetch v7 (Kafka before 2.5) is an error instead of a read that
+   * could return the offset from before a completed transaction.
    */
-  async committedOffset(groupId: string, topic: string, partition: number): Promise<number | null> {
-    const result = await fetchStableCommittedOffsets(this.#admin, groupId, [
-      { topic, partitions: [partition] },
-    ]);
+  async committedOffset(
+    groupId: string,
+    topic: string,
+    partition: number,
+    stableRequired = false,
+  ): Promise<number | null> {
+    const result = await fetchStableCommittedOffsets(
+      this.#admin,
+      groupId,
+      [{ topic, partitions: [partition] }],
+      {
+        withoutStableFetch: stableRequired ? 'fail' : 'warn',
+      },
+    );
     const found = result[0]?.partitions.find((p) => p.partition === partition);
     if (found === undefined || found.offset === '-1' || found.offset === '') return null;
     return offsetFromKafka(found.offset);

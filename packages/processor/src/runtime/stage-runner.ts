@@ -360,7 +360,12 @@ export class StageRunner {
         task.restore(entries);
         // Read after fencing, stable: the previous owner's last transaction is complete, and a transactional offset
         // commit the coordinator has not applied yet is waited for, so this offset is final.
-        const committed = await admin.committedOffset(this.#def.id, topic, partition);
+        const committed = await admin.committedOffset(
+          this.#def.id,
+          topic,
+          partition,
+          options.processingGuarantee === 'exactly-once',
+        );
         checkRestoredProgress({
           stageId: this.#def.id,
           topic,
