@@ -86,6 +86,8 @@ export function createIngestGateway(
   let activeRequests = 0;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let connectFailures = 0;
+  /** A refusal of the TLS/SASL settings was logged at error in this outage. */
+  let securityReported = false;
   const log = o.logger;
   const readyWaiters = new Set<() => void>();
   const idleWaiters = new Set<() => void>();
@@ -149,10 +151,12 @@ export function createIngestGateway(
           retryInMs: o.reconnectBackoffMs,
           failures: connectFailures,
         };
-        // First failure of an outage at warn (error for the settings), the retries that follow at debug.
-        if (connectFailures === 1 && security !== undefined)
+        // The first refusal of the settings at error, whenever it comes in an outage (the broker may have been
+        // unreachable first); the first failure of an outage at warn; the retries that follow at debug.
+        if (security !== undefined && !securityReported) {
+          securityReported = true;
           log.error(fields, 'Kafka refused the TLS/SASL settings; retrying (answering 503 meanwhile)');
-        else if (connectFailures === 1)
+        } else if (connectFailures === 1)
           log.warn(fields, 'cannot connect to Kafka; retrying (answering 503 meanwhile)');
         else log.debug(fields, 'cannot connect to Kafka; retrying');
       }
@@ -167,6 +171,7 @@ export function createIngestGateway(
     kafkaState.connectedNow();
     log?.info({ brokers: o.brokers, topic: o.topic, afterFailures: connectFailures }, 'connected to Kafka');
     connectFailures = 0;
+    securityReported = false;
     for (const w of readyWaiters) w();
     readyWaiters.clear();
   }

@@ -217,6 +217,37 @@ describe('ingest gateway over HTTP, with a fake Kafka', () => {
     expect(JSON.stringify(lines)).not.toContain('sasl-pw-71c0de');
   });
 
+  it('logs refused credentials at error even when the outage began with an unreachable broker', async () => {
+    const kafka = new FakeKafka();
+    kafka.up = false;
+    kafka.connectError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), {
+      name: 'KafkaJSConnectionError',
+    });
+    const lines: Array<{ level: string; msg: string }> = [];
+    const logger = Object.fromEntries(
+      ['debug', 'info', 'warn', 'error'].map((level) => [
+        level,
+        (_fields: unknown, msg: string) => void lines.push({ level, msg }),
+      ]),
+    ) as unknown as NonNullable<OptionInput<typeof GATEWAY_OPTIONS.specs>['logger']>;
+    await start({ logger, reconnectBackoffMs: 5 }, kafka);
+    while (!lines.some((l) => l.level === 'warn')) await new Promise((r) => setTimeout(r, 5));
+    kafka.connectError = Object.assign(new Error('Connection error'), {
+      name: 'KafkaJSNonRetriableError',
+      cause: Object.assign(new Error('SASL SCRAM SHA512 authentication failed, invalid credentials'), {
+        name: 'KafkaJSSASLAuthenticationError',
+      }),
+    });
+    while (!lines.some((l) => l.level === 'error')) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // more refusals: at debug, not at error again
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      'cannot connect to Kafka; retrying (answering 503 meanwhile)',
+    ]);
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      'Kafka refused the TLS/SASL settings; retrying (answering 503 meanwhile)',
+    ]);
+  });
+
   it('answers 429 with Retry-After while the in-flight events or bytes are at their limit', async () => {
     const kafka = new FakeKafka();
     kafka.hold = true;
