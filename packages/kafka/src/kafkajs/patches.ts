@@ -42,8 +42,21 @@ export function installKafkajsPatches(
   require: NodeJS.Require,
   env: NodeJS.ProcessEnv = process.env,
 ): KafkajsPatches {
+  const fixes = installKafkajsClientFixes(require, env);
+  // last: kafkajs' admin loads its consumer (and so the fetched batch and the filter)
+  return { ...fixes, adminCluster: installAdminCluster(require) };
+}
+
+/**
+ * Every patch of `installKafkajsPatches` but the admin handle, which loads kafkajs' consumer: a test that wraps a
+ * patched module (the fetched `Batch`) before the consumer takes it installs these, wraps, then `installAdminCluster`.
+ */
+export function installKafkajsClientFixes(
+  require: NodeJS.Require,
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<KafkajsPatches, 'adminCluster'> {
   const maxDecompressedBytes = maxDecompressedBatchBytesFromEnv(env);
-  const patches: KafkajsPatches = {
+  return {
     // first: kafkajs' Batch keeps the filter it finds, and the fetch decoding loads kafkajs' Batch
     abortedTransactions: installAbortedTransactionFilter(require),
     fetchDecoding: installFetchDecoding(require, env),
@@ -54,8 +67,5 @@ export function installKafkajsPatches(
     // after the module patches (it loads kafkajs' compression modules); `CompressionCodecs[CompressionTypes.GZIP]()`
     // is then the capped codec, with its cap as `maxDecompressedBytes`
     gzipCap: installGzipCodec(require, maxDecompressedBytes),
-    // last: kafkajs' admin loads its consumer (and so the fetched batch and the filter)
-    adminCluster: installAdminCluster(require),
   };
-  return patches;
 }

@@ -8,7 +8,8 @@ import {
   filterAbortedTransactions,
   type AbortedTransaction,
 } from '../../src/kafkajs/aborted-transactions.js';
-import { installKafkajsPatches, type KafkajsPatches } from '../../src/kafkajs/patches.js';
+import { installAdminCluster } from '../../src/kafkajs/admin-cluster.js';
+import { installKafkajsClientFixes, type KafkajsPatches } from '../../src/kafkajs/patches.js';
 import { rng } from '../../../../test/helpers/rng.js';
 
 /**
@@ -69,10 +70,12 @@ type Filter = (args: {
 
 // kafkajs' own filter, loaded before the install replaces its module; then the patches, before kafkajs loads.
 const kafkajsFilter = require('kafkajs/src/consumer/filterAbortedMessages.js') as Filter;
-const patches: KafkajsPatches = installKafkajsPatches(require);
-// Every fetch the consumer's Batch is built from, to replay kafkajs' filter on the same data.
+const fixes = installKafkajsClientFixes(require);
+// Every fetch the consumer's Batch is built from, to replay kafkajs' filter on the same data: recorded by a wrapper
+// of the patched Batch, in place before the admin handle loads kafkajs' consumer (which keeps the Batch it finds).
 const fetches: Fetched[] = [];
 recordFetches();
+const patches: KafkajsPatches = { ...fixes, adminCluster: installAdminCluster(require) };
 
 let kafka: Kafka;
 let admin: Admin;
