@@ -23,6 +23,21 @@ export interface SecuredKafka {
 
 const STORE_PASSWORD = 'changeit';
 
+/** The command-line flags of a component reaching `kafka`'s SASL_SSL listener as its user (password: env or file). */
+export function securedKafkaFlags(
+  kafka: Pick<SecuredKafka, 'caFile' | 'username'>,
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512',
+): string[] {
+  return [
+    '--kafka-ca-file',
+    kafka.caFile,
+    '--kafka-sasl-mechanism',
+    mechanism,
+    '--kafka-sasl-username',
+    kafka.username,
+  ];
+}
+
 /**
  * Starts a real Kafka through the devstack with a SASL_SSL listener: a CA and a broker certificate for 127.0.0.1
  * made with keytool, the PLAIN user in the listener's JAAS line, the SCRAM credentials created with Kafka's own

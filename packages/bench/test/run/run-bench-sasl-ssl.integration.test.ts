@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startSecuredKafka } from '../../../../test/helpers/secured-kafka.js';
+import { securedKafkaFlags, startSecuredKafka } from '../../../../test/helpers/secured-kafka.js';
 import { main, nodeIo } from '../../src/cli/main.js';
 import { validateResults } from '../../src/report/validate-results.js';
 import { runBench } from '../../src/run/run-bench.js';
@@ -35,16 +35,7 @@ async function bench(
 }
 
 describe('bench run against a secured broker', () => {
-  const secured = [
-    '--brokers',
-    kafka.brokers.join(','),
-    '--kafka-ca-file',
-    kafka.caFile,
-    '--kafka-sasl-mechanism',
-    'scram-sha-512',
-    '--kafka-sasl-username',
-    kafka.username,
-  ];
+  const secured = ['--brokers', kafka.brokers.join(','), ...securedKafkaFlags(kafka, 'scram-sha-512')];
   const table = [
     '--scenarios',
     'table',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { kafkaSecurity } from '@tributary/kafka';
 import { runLoad } from '@tributary/producer';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startSecuredKafka } from '../../../../test/helpers/secured-kafka.js';
+import { securedKafkaFlags, startSecuredKafka } from '../../../../test/helpers/secured-kafka.js';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
 import { CLICKSTREAM_RULES as RULES } from '../helpers/clickstream-rules.js';
 import { testProcessorConfig } from '../helpers/clickstream-config.js';
@@ -89,12 +89,7 @@ describe('clickstream pipeline over SASL_SSL', () => {
           '--application-id',
           `${suffix}-bad`,
           '--no-elasticsearch',
-          '--kafka-ca-file',
-          kafka.caFile,
-          '--kafka-sasl-mechanism',
-          'scram-sha-512',
-          '--kafka-sasl-username',
-          kafka.username,
+          ...securedKafkaFlags(kafka, 'scram-sha-512'),
         ],
         {
           env: { PATH: process.env['PATH'] ?? '', TRIBUTARY_KAFKA_SASL_PASSWORD: 'not-the-password' },
