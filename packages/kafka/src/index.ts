@@ -33,6 +33,12 @@ export {
 export type { DecompressOptions } from './kafkajs/decompression-cap.js';
 export { groupMessagesPerPartition } from './kafkajs/linear-grouping.js';
 export {
+  recordOffsetNumber,
+  recordTimestampNumber,
+  RECORD_OFFSET,
+  RECORD_TIMESTAMP,
+} from './kafkajs/record-numbers.js';
+export {
   fetchStableCommittedOffsets,
   DEFAULT_STABLE_OFFSETS_OPTIONS,
 } from './offsets/stable-committed-offsets.js';

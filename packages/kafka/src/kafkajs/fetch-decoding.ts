@@ -27,6 +27,7 @@ import {
 import { maxDecompressedBatchBytesFromEnv } from './decompression-cap.js';
 import { patchKafkajsModule, supportedKafkajs } from './module-patch.js';
 import { createRecordBatchDecoder, type KafkajsCodec, type KafkajsDecoder } from './record-batch-decoding.js';
+import { recordOffsetNumber } from './record-numbers.js';
 
 export interface FetchDecodingInstall {
   /** The record-batch decoder replaces kafkajs' own. */
@@ -145,7 +146,8 @@ export function createBatchClass(
 function messagesFrom(messages: KafkajsMessage[], fetched: number): KafkajsMessage[] | undefined {
   let below = 0;
   for (let i = 0; i < messages.length; i++) {
-    const offset = Number(messages[i]!.offset);
+    const message = messages[i]!;
+    const offset = recordOffsetNumber(message) ?? Number(message.offset);
     if (!Number.isSafeInteger(offset)) return undefined;
     if (offset < fetched) below++;
   }

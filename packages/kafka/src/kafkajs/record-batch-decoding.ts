@@ -23,6 +23,7 @@ import {
   resolveMaxDecompressedBytes,
   type DecompressOptions,
 } from './decompression-cap.js';
+import { RECORD_OFFSET, RECORD_TIMESTAMP } from './record-numbers.js';
 
 /** The parts of kafkajs' internals the decoder uses (its own modules, so codecs registered by the app apply). */
 export interface KafkajsDecodingInternals {
@@ -97,6 +98,8 @@ export interface DecodedRecord {
   headers: Record<string, Buffer | null | Array<Buffer | null>>;
   isControlRecord: boolean;
   batchContext: BatchContext;
+  [RECORD_OFFSET]: number;
+  [RECORD_TIMESTAMP]: number;
 }
 
 /** Returns a function with the signature and result of kafkajs' `RecordBatchDecoder(fetchDecoder)`. */
@@ -220,6 +223,8 @@ export function createRecordBatchDecoder(
     // kafkajs: `timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : firstTimestamp + delta`
     const appendTime =
       context.timestampType === k.logAppendTime && context.maxTimestamp ? context.maxTimestamp : null;
+    const appendTimeNumber = appendTime === null ? null : Number(appendTime);
+    if (appendTimeNumber !== null && !Number.isSafeInteger(appendTimeNumber)) return undefined;
     const { magicByte, isControlBatch } = context;
     const cursor = new Cursor(buffer, start);
     const records = new Array<DecodedRecord>(count);
@@ -237,20 +242,21 @@ export function createRecordBatchDecoder(
       const value = cursor.bytes();
       const headers = cursor.headers();
       if (!cursor.ok || cursor.position !== recordEnd) return undefined;
-      const timestamp = appendTime ?? firstTimestamp + timestampDelta;
+      const timestamp = appendTimeNumber ?? firstTimestamp + timestampDelta;
       const offset = firstOffset + offsetDelta;
-      if (typeof timestamp === 'number' && !Number.isSafeInteger(timestamp)) return undefined;
-      if (!Number.isSafeInteger(offset)) return undefined;
+      if (!Number.isSafeInteger(timestamp) || !Number.isSafeInteger(offset)) return undefined;
       records[i] = {
         magicByte,
         attributes,
-        timestamp: typeof timestamp === 'number' ? String(timestamp) : timestamp,
+        timestamp: appendTime ?? String(timestamp),
         offset: String(offset),
         key,
         value,
         headers,
         isControlRecord: isControlBatch,
         batchContext: context,
+        [RECORD_OFFSET]: offset,
+        [RECORD_TIMESTAMP]: timestamp,
       };
     }
     return { records, end: cursor.position };

@@ -10,6 +10,7 @@ import {
   type KafkajsDecoder,
   type KafkajsDecodingInternals,
 } from '../../src/kafkajs/record-batch-decoding.js';
+import { recordOffsetNumber, recordTimestampNumber } from '../../src/kafkajs/record-numbers.js';
 import { rng } from '../../../../test/helpers/rng.js';
 import { gzipBomb, lz4Bomb } from './decompression-bombs.js';
 
@@ -162,6 +163,22 @@ function serialize(value: unknown): string {
 
 const CODECS = { none: 0, gzip: 1, lz4: 3 } as const;
 
+type DecodedRecords = { batches: Array<{ records: Array<{ offset: string; timestamp: string }> }> };
+
+/** Every record carries its offset and timestamp as the numbers its strings spell (records the fast path decoded). */
+function expectRecordNumbers(actual: unknown): number {
+  let records = 0;
+  for (const batch of (actual as DecodedRecords).batches)
+    for (const record of batch.records) {
+      expect([recordOffsetNumber(record), recordTimestampNumber(record)]).toEqual([
+        Number(record.offset),
+        Number(record.timestamp),
+      ]);
+      records++;
+    }
+  return records;
+}
+
 describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
   for (const [name, codec] of Object.entries(CODECS)) {
     it(`gives kafkajs' records for ${name} batches with headers, null keys and values, negative deltas`, async () => {
@@ -180,6 +197,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
         const { expected, actual } = await decodeBoth(buffer);
         expectSameRecords(actual, expected);
         expect((actual as { batches: unknown[] }).batches).toHaveLength(2);
+        expect(expectRecordNumbers(actual)).toBe(2 * spec.records);
       }
       expect(fallbacks).toBe(0);
     });
@@ -198,6 +216,7 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
         .records[0]!;
       if (bits & 0x20) expect(first.isControlRecord).toBe(true);
       if (bits & 0x08) expect(first.timestamp).toBe(String(1_700_000_000_000 + 4_000));
+      expect(expectRecordNumbers(actual)).toBe(3);
     }
   });
 
@@ -210,6 +229,24 @@ describe('record-batch decoding (differential vs kafkajs 2.2.4)', () => {
       const batch = await encodeBatch({ compression: 0, records: 10, headers: true, ...spec }, rnd);
       const { expected, actual } = await decodeBoth(batch);
       expectSameRecords(actual, expected);
+    }
+    // past 2^53 the batch goes through kafkajs' decoder: its records carry no numbers, and readers parse the strings
+    const beyond = await encodeBatch(
+      {
+        compression: 0,
+        records: 10,
+        headers: false,
+        firstOffset: 2 ** 53 - 3,
+        firstTimestamp: 1_700_000_000_000,
+      },
+      rnd,
+    );
+    const { actual } = await decodeBoth(beyond);
+    const records = (actual as DecodedRecords).batches[0]!.records;
+    expect(records).toHaveLength(10);
+    for (const record of records) {
+      expect(recordOffsetNumber(record)).toBeUndefined();
+      expect(recordTimestampNumber(record)).toBeUndefined();
     }
   });
 

@@ -1,3 +1,4 @@
+import { recordOffsetNumber, recordTimestampNumber, type KafkaMessage } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
 
 /**
@@ -15,6 +16,16 @@ export function offsetFromKafka(offset: string): number {
     );
   }
   return n;
+}
+
+/** A fetched record's offset: the number the fetch decoder kept on it, else its string converted as above. */
+export function messageOffset(message: KafkaMessage): number {
+  return recordOffsetNumber(message) ?? offsetFromKafka(message.offset);
+}
+
+/** A fetched record's timestamp in epoch milliseconds: the decoder's number, else kafkajs' string parsed. */
+export function messageTimestamp(message: KafkaMessage): number {
+  return recordTimestampNumber(message) ?? Number(message.timestamp);
 }
 
 /** The decimal string kafkajs takes. */

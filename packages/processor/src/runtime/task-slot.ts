@@ -1,5 +1,5 @@
 import type { KafkaMessage } from '@tributary/kafka';
-import { offsetFromKafka } from '../kafka/offsets.js';
+import { messageOffset, messageTimestamp, offsetFromKafka } from '../kafka/offsets.js';
 import { headersToStrings } from '../kafka/record-headers.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import { routeRecords, type RoutedRecords } from '../kafka/record-router.js';
@@ -102,7 +102,7 @@ export class TaskSlot {
     let index = start;
     const next = this.#nextOffset;
     this.#ctx.metrics.enter(this.#ctx.stageId);
-    if (next !== null) while (index < end && offsetFromKafka(messages[index]!.offset) < next) index++;
+    if (next !== null) while (index < end && messageOffset(messages[index]!) < next) index++;
     const fed = end - index;
     const task = this.task;
     for (; index < end; index++)
@@ -227,7 +227,7 @@ function recordWatermark(slot: TaskSlot, ctx: TaskSlotContext): void {
 
 /**
  * One shape for every record, reading through to the kafkajs message: the offset, timestamp, key and value are
- * taken when a task reads them (the timestamp parsed then), the headers converted to strings once, on first read.
+ * taken when a task reads them (as numbers the fetch decoder kept, else parsed then), the headers converted to strings once, on first read.
  */
 class KafkaInputRecord implements InputRecord {
   readonly topic: string;
@@ -243,11 +243,11 @@ class KafkaInputRecord implements InputRecord {
   }
 
   get offset(): number {
-    return (this.#offset ??= offsetFromKafka(this.#m.offset));
+    return (this.#offset ??= messageOffset(this.#m));
   }
 
   get timestamp(): number {
-    return Number(this.#m.timestamp);
+    return messageTimestamp(this.#m);
   }
 
   get key(): Buffer | null {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { offsetFromKafka, offsetToKafka } from '../../src/kafka/offsets.js';
+import { RECORD_OFFSET, RECORD_TIMESTAMP, type KafkaMessage } from '@tributary/kafka';
+import { messageOffset, messageTimestamp, offsetFromKafka, offsetToKafka } from '../../src/kafka/offsets.js';
+
+function message(fields: Partial<KafkaMessage> & object): KafkaMessage {
+  return {
+    key: null,
+    value: null,
+    attributes: 0,
+    offset: '0',
+    timestamp: '0',
+    headers: {},
+    ...fields,
+  } as KafkaMessage;
+}
 
 describe('Kafka offsets at the kafkajs boundary', () => {
   it('are numbers inside, decimal strings for kafkajs', () => {
@@ -17,5 +30,20 @@ describe('Kafka offsets at the kafkajs boundary', () => {
       );
     }
     expect(() => offsetFromKafka('9007199254740992')).toThrow(/at most 2\^53 - 1/);
+  });
+
+  it("read a fetched record's numbers from the fetch decoder when it kept them, else parse kafkajs' strings", () => {
+    const decoded = message({
+      offset: '41',
+      timestamp: '1700000000000',
+      [RECORD_OFFSET]: 41,
+      [RECORD_TIMESTAMP]: 1_700_000_000_000,
+    });
+    expect([messageOffset(decoded), messageTimestamp(decoded)]).toEqual([41, 1_700_000_000_000]);
+    const byKafkajs = message({ offset: '42', timestamp: '1700000000001' });
+    expect([messageOffset(byKafkajs), messageTimestamp(byKafkajs)]).toEqual([42, 1_700_000_000_001]);
+    expect(() => messageOffset(message({ offset: '9007199254740993' }))).toThrow(
+      expect.objectContaining({ code: 'TRIB_PROC_OFFSET_OUT_OF_RANGE' }),
+    );
   });
 });
