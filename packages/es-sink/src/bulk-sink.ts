@@ -8,6 +8,7 @@ import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessag
 import { ID_TOO_LONG, documentIdProblem } from './document-id.js';
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
 import { compileIndexPattern } from './index-management/index-name.js';
+import { INDICES_AHEAD_INTERVAL_MS, indicesAhead } from './index-management/indices-ahead.js';
 import { installIndexTemplate } from './index-management/index-template.js';
 import { BulkTally } from './metrics/bulk-tally.js';
 import { NO_RESPONSE_STATUS } from './metrics/metric-names.js';
@@ -62,6 +63,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   readonly #abort = new AbortController();
   readonly #createdAt: number;
   #flushTimer: NodeJS.Timeout | undefined;
+  #indicesAheadTimer: NodeJS.Timeout | undefined;
   #templateReady: Promise<void> | undefined;
   #templateDone: boolean;
   readonly #capacity: Capacity;
@@ -128,6 +130,13 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#retries = new RetryScheduler(policy, o.retryDeadlineMs, this.#now);
     this.#templateDone = o.template === undefined;
     this.#metrics = o.registry === undefined ? undefined : SinkMetrics.for(o.registry);
+    if (o.createIndicesAhead && typeof index === 'string') {
+      void this.#createIndicesAhead(index);
+      this.#indicesAheadTimer = setInterval(
+        () => void this.#createIndicesAhead(index),
+        INDICES_AHEAD_INTERVAL_MS,
+      ).unref();
+    }
     this.#detachMetrics =
       this.#metrics?.attachSink(() => ({
         inFlight: this.#inFlight,
@@ -201,9 +210,17 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#pump();
   }
 
-  /** Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). */
+  /**
+   * Sends everything buffered now and resolves when every accepted document has completed (ack or dead letter). The
+   * buffer goes out as its own request beside those in flight, up to the concurrency limit: whoever flushes waits for
+   * these documents, so `send()`'s Nagle rule would only add a request's duration to the wait (the low-latency
+   * results path flushes once per commit, from several tasks at a time).
+   */
   async flush(): Promise<void> {
-    this.send();
+    this.#sendRequested = false;
+    this.#dispatch(this.#buffer.drain());
+    this.#clearFlushTimer();
+    this.#pump();
     await this.#capacity.waitForIdle();
   }
 
@@ -214,6 +231,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       return;
     }
     this.#closed = true;
+    clearInterval(this.#indicesAheadTimer);
     try {
       await this.flush();
     } finally {
@@ -230,6 +248,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   async abort(): Promise<number> {
     this.#aborted = true;
     this.#closed = true;
+    clearInterval(this.#indicesAheadTimer);
     this.#clearFlushTimer();
     this.#retries.clear();
     this.#buffer.drain();
@@ -264,6 +283,22 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     if (this.#inFlight === 0 && this.#queue.length === 0 && this.#retries.waiting === 0) {
       this.#dispatch(this.#buffer.drain());
       this.#pump();
+    }
+  }
+
+  /**
+   * Creates the indices of now and the next hour and day (after the template, so they get its mappings). Errors are
+   * ignored — an index that exists answers 400, and a missing one is created by the first bulk into it anyway.
+   */
+  async #createIndicesAhead(pattern: string): Promise<void> {
+    try {
+      await this.#ensureTemplate();
+      for (const index of indicesAhead(pattern, this.#now())) {
+        if (this.#closed) return;
+        await this.#client.indices.create({ index }, { ignore: [400], signal: this.#abort.signal });
+      }
+    } catch {
+      // the bulk request auto-creates the index (the way without this option)
     }
   }
 

@@ -256,6 +256,30 @@ describe('BulkSink', () => {
     await sink.close();
   });
 
+  it('flush() sends its documents beside a request in flight (up to the concurrency limit), not after it', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { es, sink, acks } = await setup(
+      async (ops, n) => {
+        if (n === 1) await gate;
+        return { items: ops.map(() => ok) };
+      },
+      { flushIntervalMs: 60_000, concurrency: 2 },
+    );
+    await sink.write({ n: 0 });
+    const first = sink.flush(); // the first request goes out and hangs
+    await expect.poll(() => sink.stats.inFlight).toBe(1);
+    for (let n = 1; n < 3; n++) await sink.write({ n });
+    const second = sink.flush();
+    await expect.poll(() => acks.length).toBe(2); // the second request completed while the first still hangs
+    expect(es.requests.map((r) => r.map((op) => op.meta?._id))).toEqual([['id-0'], ['id-1', 'id-2']]);
+    expect(sink.stats.inFlight).toBe(1);
+    release();
+    await Promise.all([first, second]);
+    expect(acks.map((a) => a.item.document.n).sort()).toEqual([0, 1, 2]);
+    await sink.close();
+  });
+
   it('makes write() wait while maxBufferedDocs documents are outstanding (backpressure)', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -387,6 +411,37 @@ describe('BulkSink', () => {
       },
     ]);
     expect(es.requests).toHaveLength(1);
+  });
+
+  it('creates the date-pattern indices of now and the next day after the template, before any document', async () => {
+    const noon = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }), {
+      index: 'metrics-{yyyy.MM.dd}',
+      indexDateField: 'ts',
+      template: { name: 'tpl', indexPatterns: ['metrics-*'], replicas: 0 },
+      createIndicesAhead: true,
+      clock: () => noon,
+    });
+    await expect.poll(() => es.others.length).toBe(3);
+    expect(es.others.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /_index_template/tpl',
+      'PUT /metrics-2026.12.07',
+      'PUT /metrics-2026.12.08',
+    ]);
+    await sink.write({ n: 1, ts: noon });
+    await sink.close();
+    expect(es.requests).toHaveLength(1);
+    expect(es.others).toHaveLength(3); // the template once, shared with the first write
+  });
+
+  it('does not create indices ahead for a constant index name, nor without the option', async () => {
+    for (const options of [{ createIndicesAhead: true }, { index: 'm-{yyyy}', indexDateField: 'ts' }]) {
+      const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }), options);
+      await sink.write({ n: 1, ts: 0 });
+      await sink.close();
+      expect(es.others).toEqual([]);
+      expect(es.requests).toHaveLength(1);
+    }
   });
 
   it('rejects bad options at construction, naming the option', () => {
