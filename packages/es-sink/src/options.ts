@@ -152,6 +152,17 @@ export const SINK_OPTION_SPECS = {
   ),
   /** Composable index template installed before the first write. */
   template: option(INDEX_TEMPLATE.optional(), 'index template installed before the first write', CODE_ONLY),
+  /**
+   * With a date pattern as `index`: create the indices of now and of the next hour and day (UTC, the sink's clock)
+   * at start and every 10 minutes, after the template, so that no bulk request waits while Elasticsearch creates an
+   * index (hundreds of milliseconds to seconds on a busy node). Failures are ignored: the first bulk into a missing
+   * index still creates it. Needs the `create_index` privilege on the pattern.
+   */
+  createIndicesAhead: option(
+    z.boolean().default(false),
+    'create the date-pattern indices of now and the next hour and day ahead of their documents',
+    CODE_ONLY,
+  ),
   ...SINK_SETTING_SPECS,
   idKey: option(fn().optional(), 'document id from the document', CODE_ONLY),
   versionKey: option(fn().optional(), 'external version from the document', CODE_ONLY),

@@ -147,6 +147,32 @@ describe('BulkSink against the real Elasticsearch', () => {
     expect(await count(base)).toBe(7);
   });
 
+  it('creates the daily indices of now and tomorrow ahead of their documents, with the template applied', async () => {
+    const base = `es-sink-ahead-${suffix}`;
+    const now = Date.UTC(2026, 10, 30, 18);
+    created.templates.push(base);
+    created.indices.push(`${base}-2026.11.30`, `${base}-2026.12.01`);
+    const sink = new BulkSink<{ window_start: number }>({
+      node: esUrl,
+      index: `${base}-{yyyy.MM.dd}`,
+      indexDateField: 'window_start',
+      template: { name: base, indexPatterns: [`${base}-*`], shards: 1, replicas: 0, alias: base },
+      createIndicesAhead: true,
+      clock: () => now,
+    });
+    await expect
+      .poll(async () => Object.keys(await client.indices.get({ index: `${base}-*` })).sort(), {
+        timeout: 30_000,
+      })
+      .toEqual([`${base}-2026.11.30`, `${base}-2026.12.01`]);
+    expect(sink.stats.requests).toBe(0);
+    const aliases = await client.indices.getAlias({ name: base });
+    expect(Object.keys(aliases).sort()).toEqual([`${base}-2026.11.30`, `${base}-2026.12.01`]);
+    await sink.write({ window_start: now });
+    await sink.close();
+    expect(await count(base)).toBe(1);
+  });
+
   it('writes to a data stream with op_type create and counts a repeated create as a duplicate', async () => {
     // This ES distribution has no data-stream management API (no DELETE _data_stream), so the test reuses one
     // fixed data stream across runs and tells its documents apart by run id.

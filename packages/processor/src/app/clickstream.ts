@@ -107,6 +107,8 @@ export function createClickstreamApp(
       alias: config.indexPrefix,
       replicas: 0,
     },
+    // Today's and tomorrow's index exist before their first result: no result waits while Elasticsearch creates one.
+    createIndicesAhead: true,
   });
   // Low-latency mode: the merge stage indexes its results itself (at-least-once), no connector on the results topic.
   const direct =

@@ -59,6 +59,7 @@ export function createEnrichedEventsConnector(
         alias: prefix,
         replicas: 0,
       },
+      createIndicesAhead: true,
     },
   });
 }
