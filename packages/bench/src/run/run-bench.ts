@@ -9,6 +9,7 @@ import { createResults } from '../report/create-results.js';
 import { collectEnvironment, installedVersion } from '../report/environment.js';
 import { renderHtmlReport } from '../report/html-report.js';
 import { DEFAULT_METHOD } from '../report/method.js';
+import { ELASTICSEARCH_WARMUP_METHOD } from './elasticsearch-warmup.js';
 import {
   SCENARIO_VALUES,
   SCENARIOS,
@@ -88,6 +89,7 @@ async function runTableScenario(
   const w = TABLE_WORKLOAD_DEFAULTS;
   return createResults({
     environment,
+    method: [...DEFAULT_METHOD, ELASTICSEARCH_WARMUP_METHOD],
     workload: {
       scenario: SCENARIOS.TABLE,
       ratePerSec: options.ratePerSec,

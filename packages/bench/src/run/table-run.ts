@@ -3,6 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { elasticsearchClientOptions, type ElasticsearchConnectionValues } from '@tributary/es-sink';
 import type { LatencyHistogram } from '@tributary/producer';
 import { clickstreamLoadGenerator } from './clickstream-load.js';
+import { ELASTICSEARCH_WARMUP_DEFAULTS, warmElasticsearch } from './elasticsearch-warmup.js';
 import { decodeWindowResult, EVENT_TIME_DEFAULTS } from '@tributary/schema';
 import { createKafkaClient } from '@tributary/kafka';
 import { channels, publish } from '../diagnostics.js';
@@ -159,6 +160,13 @@ export async function runTableOnce(input: TableRunInput): Promise<RunResult> {
       waitForLeaders: true,
       topics: [{ topic: topics.input, numPartitions: input.partitions, replicationFactor: 1 }],
     });
+    const warmed = await warmElasticsearch(es, {
+      index: `${id}-es-warmup`,
+      ...ELASTICSEARCH_WARMUP_DEFAULTS,
+    });
+    log(
+      `run ${input.run}: warmed Elasticsearch's bulk path with ${warmed} window documents (scratch index, deleted)`,
+    );
     log(`run ${input.run}: starting the processor (${id})`);
     processor = await startRunProcessor({
       brokers: input.brokers,
