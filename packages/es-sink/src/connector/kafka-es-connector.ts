@@ -11,10 +11,14 @@ import {
   type KafkaEsConnectorOptions,
   type RecordContext,
 } from './connector-options.js';
+import { EventLoopTurns } from './event-loop-turns.js';
 import { FailedRecords, failedRecordsRetry } from './failed-records.js';
 import { OffsetTracker, type OffsetToken } from './offset-tracker.js';
 import { RecordMappingError, jsonMapper, windowResultMapper, type RecordMapper } from './record-mapper.js';
 import { checkElasticsearch, checkKafkaTopics } from './startup-checks.js';
+
+/** Records mapped and buffered per turn of the event loop (a few milliseconds of work). */
+const RECORDS_PER_TURN = 256;
 
 /** Live counters of a connector. */
 export interface ConnectorStats {
@@ -93,6 +97,8 @@ class Connector implements KafkaEsConnector {
   readonly #failed: FailedRecords;
   readonly #mapper: RecordMapper;
   readonly #tracker = new OffsetTracker();
+  /** A fetched batch is mapped and buffered in slices of this many records, the event loop handed back between. */
+  readonly #turns = new EventLoopTurns(RECORDS_PER_TURN);
   readonly #committed = new Map<number, number>();
   readonly #counters = { consumed: 0, unmappable: 0, commits: 0 };
   #paused = false;
@@ -380,6 +386,8 @@ class Connector implements KafkaEsConnector {
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
+      const turn = this.#turns.count();
+      if (turn !== undefined) await turn;
       if (this.#stopping || this.#failure !== undefined || !isRunning() || isStale()) return;
       if (this.#tracker.pending >= this.#o.highWaterMark) await this.#waitForLowWater(heartbeat);
       if (this.#stopping || this.#failure !== undefined) return;
