@@ -8,7 +8,7 @@ import { channels, type BulkEndMessage, type DeadLetterMessage, type RetryMessag
 import { ID_TOO_LONG, documentIdProblem } from './document-id.js';
 import { SINK_ERROR_CODES, SinkError } from './errors.js';
 import { compileIndexPattern } from './index-management/index-name.js';
-import { INDICES_AHEAD_INTERVAL_MS, indicesAhead } from './index-management/indices-ahead.js';
+import { IndicesAhead } from './index-management/indices-ahead.js';
 import { installIndexTemplate } from './index-management/index-template.js';
 import { BulkTally } from './metrics/bulk-tally.js';
 import { NO_RESPONSE_STATUS } from './metrics/metric-names.js';
@@ -63,7 +63,8 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   readonly #abort = new AbortController();
   readonly #createdAt: number;
   #flushTimer: NodeJS.Timeout | undefined;
-  #indicesAheadTimer: NodeJS.Timeout | undefined;
+  /** With `createIndicesAhead` and a date pattern: started by `ready()` or the first write. */
+  readonly #indicesAhead: IndicesAhead | undefined;
   #templateReady: Promise<void> | undefined;
   #templateDone: boolean;
   readonly #capacity: Capacity;
@@ -130,13 +131,15 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#retries = new RetryScheduler(policy, o.retryDeadlineMs, this.#now);
     this.#templateDone = o.template === undefined;
     this.#metrics = o.registry === undefined ? undefined : SinkMetrics.for(o.registry);
-    if (o.createIndicesAhead && typeof index === 'string') {
-      void this.#createIndicesAhead(index);
-      this.#indicesAheadTimer = setInterval(
-        () => void this.#createIndicesAhead(index),
-        INDICES_AHEAD_INTERVAL_MS,
-      ).unref();
-    }
+    this.#indicesAhead =
+      o.createIndicesAhead && typeof index === 'string'
+        ? new IndicesAhead({
+            client: this.#client,
+            pattern: index,
+            now: this.#now,
+            beforeCreate: () => this.#ensureTemplate(),
+          })
+        : undefined;
     this.#detachMetrics =
       this.#metrics?.attachSink(() => ({
         inFlight: this.#inFlight,
@@ -178,6 +181,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
         ),
       );
     }
+    if (this.#indicesAhead !== undefined) void this.#indicesAhead.start();
     if (this.#templateDone && this.#capacity.waiting === 0 && this.#capacity.hasRoom()) {
       this.#accept(document, options);
       return Promise.resolve();
@@ -186,11 +190,14 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   }
 
   /**
-   * Installs the index template now (it is otherwise installed before the first write). Idempotent; rejects with
-   * TRIB_SINK_TEMPLATE_FAILED, and a later call or write tries again.
+   * Installs the index template now (it is otherwise installed before the first write) and, with
+   * `createIndicesAhead`, starts creating the indices of now and the next period (resolving after the first pass,
+   * which never fails it). Idempotent; rejects with TRIB_SINK_TEMPLATE_FAILED, and a later call or write tries again.
    */
-  ready(): Promise<void> {
-    return this.#ensureTemplate();
+  async ready(): Promise<void> {
+    const ahead = this.#indicesAhead?.start();
+    await this.#ensureTemplate();
+    await ahead;
   }
 
   /**
@@ -231,10 +238,10 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       return;
     }
     this.#closed = true;
-    clearInterval(this.#indicesAheadTimer);
     try {
       await this.flush();
     } finally {
+      await this.#indicesAhead?.stop();
       this.#detachMetrics();
       if (this.#ownsClient) await this.#client.close();
     }
@@ -248,7 +255,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
   async abort(): Promise<number> {
     this.#aborted = true;
     this.#closed = true;
-    clearInterval(this.#indicesAheadTimer);
+    const indicesAheadStopped = this.#indicesAhead?.stop();
     this.#clearFlushTimer();
     this.#retries.clear();
     this.#buffer.drain();
@@ -257,6 +264,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     this.#abort.abort();
     const dropped = this.#capacity.clear(new SinkError(SINK_ERROR_CODES.ABORTED, 'the sink was aborted'));
     this.#detachMetrics();
+    await indicesAheadStopped;
     if (this.#ownsClient) await this.#client.close();
     return dropped;
   }
@@ -283,22 +291,6 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
     if (this.#inFlight === 0 && this.#queue.length === 0 && this.#retries.waiting === 0) {
       this.#dispatch(this.#buffer.drain());
       this.#pump();
-    }
-  }
-
-  /**
-   * Creates the indices of now and the next hour and day (after the template, so they get its mappings). Errors are
-   * ignored — an index that exists answers 400, and a missing one is created by the first bulk into it anyway.
-   */
-  async #createIndicesAhead(pattern: string): Promise<void> {
-    try {
-      await this.#ensureTemplate();
-      for (const index of indicesAhead(pattern, this.#now())) {
-        if (this.#closed) return;
-        await this.#client.indices.create({ index }, { ignore: [400], signal: this.#abort.signal });
-      }
-    } catch {
-      // the bulk request auto-creates the index (the way without this option)
     }
   }
 

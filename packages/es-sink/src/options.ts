@@ -153,14 +153,15 @@ export const SINK_OPTION_SPECS = {
   /** Composable index template installed before the first write. */
   template: option(INDEX_TEMPLATE.optional(), 'index template installed before the first write', CODE_ONLY),
   /**
-   * With a date pattern as `index`: create the indices of now and of the next hour and day (UTC, the sink's clock)
-   * at start and every 10 minutes, after the template, so that no bulk request waits while Elasticsearch creates an
-   * index (hundreds of milliseconds to seconds on a busy node). Failures are ignored: the first bulk into a missing
-   * index still creates it. Needs the `create_index` privilege on the pattern.
+   * With a date pattern as `index` (a string; ignored for a function): create the indices of the period now is in and
+   * of the next one (by the pattern's finest date part, UTC, the sink's clock) after the template — from `ready()` or
+   * the first write, then every 10 minutes (30 s for minute patterns), 5 s after a failed pass — so that no bulk
+   * request waits while Elasticsearch creates an index. Failures are ignored: the first bulk into a missing index
+   * still creates it. Needs the `create_index` privilege; not for data streams.
    */
   createIndicesAhead: option(
     z.boolean().default(false),
-    'create the date-pattern indices of now and the next hour and day ahead of their documents',
+    'create the date-pattern indices of now and the next period ahead of their documents',
     CODE_ONLY,
   ),
   ...SINK_SETTING_SPECS,

@@ -147,7 +147,7 @@ describe('BulkSink against the real Elasticsearch', () => {
     expect(await count(base)).toBe(7);
   });
 
-  it('creates the daily indices of now and tomorrow ahead of their documents, with the template applied', async () => {
+  it('creates the daily indices of now and tomorrow at ready(), ahead of their documents, with the template applied', async () => {
     const base = `es-sink-ahead-${suffix}`;
     const now = Date.UTC(2026, 10, 30, 18);
     created.templates.push(base);
@@ -160,11 +160,11 @@ describe('BulkSink against the real Elasticsearch', () => {
       createIndicesAhead: true,
       clock: () => now,
     });
-    await expect
-      .poll(async () => Object.keys(await client.indices.get({ index: `${base}-*` })).sort(), {
-        timeout: 30_000,
-      })
-      .toEqual([`${base}-2026.11.30`, `${base}-2026.12.01`]);
+    await sink.ready();
+    expect(Object.keys(await client.indices.get({ index: `${base}-*` })).sort()).toEqual([
+      `${base}-2026.11.30`,
+      `${base}-2026.12.01`,
+    ]);
     expect(sink.stats.requests).toBe(0);
     const aliases = await client.indices.getAlias({ name: base });
     expect(Object.keys(aliases).sort()).toEqual([`${base}-2026.11.30`, `${base}-2026.12.01`]);

@@ -413,7 +413,7 @@ describe('BulkSink', () => {
     expect(es.requests).toHaveLength(1);
   });
 
-  it('creates the date-pattern indices of now and the next day after the template, before any document', async () => {
+  it('creates the date-pattern indices of now and the next day after the template at ready(), before any document', async () => {
     const noon = Date.UTC(2026, 11, 7, 12, 0, 0);
     const { es, sink } = await setup((ops) => ({ items: ops.map(() => ok) }), {
       index: 'metrics-{yyyy.MM.dd}',
@@ -422,7 +422,9 @@ describe('BulkSink', () => {
       createIndicesAhead: true,
       clock: () => noon,
     });
-    await expect.poll(() => es.others.length).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(es.others).toEqual([]); // constructing a sink sends nothing
+    await sink.ready();
     expect(es.others.map((r) => `${r.method} ${r.path}`)).toEqual([
       'PUT /_index_template/tpl',
       'PUT /metrics-2026.12.07',

@@ -14,7 +14,9 @@ function fakeElasticsearch(failOnBulk?: number) {
     bulk: async (args: { operations: object[] }) => {
       calls.push({ call: 'bulk', args });
       if (++bulks === failOnBulk) throw new Error('connection reset');
-      return { items: args.operations.filter((_, i) => i % 2 === 0) };
+      // every action line answered 201, but the last document of each bulk refused (as a 429 would be)
+      const actions = args.operations.filter((_, i) => i % 2 === 0);
+      return { items: actions.map((_, i) => ({ index: { status: i === actions.length - 1 ? 429 : 201 } })) };
     },
   };
   return { es: es as unknown as Parameters<typeof warmElasticsearch>[0], calls };
@@ -24,7 +26,7 @@ describe('warmElasticsearch', () => {
   it('writes window documents with external versions in bulks into a scratch index, then deletes it', async () => {
     const { es, calls } = fakeElasticsearch();
     const written = await warmElasticsearch(es, { index: 'run-x-es-warmup', bulks: 3, documentsPerBulk: 4 });
-    expect(written).toBe(12);
+    expect(written).toBe(9); // 3 bulks of 4, the last of each refused
     expect(calls.map((c) => c.call)).toEqual(['create', 'bulk', 'bulk', 'bulk', 'delete']);
     expect(calls[0]!.args).toMatchObject({ index: 'run-x-es-warmup', settings: { number_of_replicas: 0 } });
     const operations = calls[2]!.args.operations as Array<Record<string, unknown>>;

@@ -153,5 +153,5 @@ function messagesFrom(messages: KafkajsMessage[], fetched: number): KafkajsMessa
   }
   // Usually every record is at or after the fetched offset: the array itself (kafkajs never mutates it).
   if (below === 0) return messages;
-  return messages.filter((message) => Number(message.offset) >= fetched);
+  return messages.filter((message) => (recordOffsetNumber(message) ?? Number(message.offset)) >= fetched);
 }

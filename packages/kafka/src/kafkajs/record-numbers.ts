@@ -3,7 +3,8 @@
  * record-batch decoder (`record-batch-decoding.ts`) computes both as numbers anyway, and keeps them on the record
  * under these two symbols beside the strings, so a consumer on the hot path reads them without parsing. Records
  * kafkajs decoded itself (a batch outside the fast path, or decoding turned off) carry neither: the readers return
- * `undefined` and the caller parses the string as before.
+ * `undefined` and the caller parses the string as before. The symbols are private to this copy of the package
+ * (`Symbol()`, not `Symbol.for()`): a second copy reads nothing and falls back to parsing — slower, never wrong.
  */
 export const RECORD_OFFSET: unique symbol = Symbol('tributary.kafka.record.offset');
 export const RECORD_TIMESTAMP: unique symbol = Symbol('tributary.kafka.record.timestamp');

@@ -33,13 +33,14 @@ describe('Kafka offsets at the kafkajs boundary', () => {
   });
 
   it("read a fetched record's numbers from the fetch decoder when it kept them, else parse kafkajs' strings", () => {
+    // the decoder's numbers win over the strings (here deliberately different, to show which is read)
     const decoded = message({
       offset: '41',
       timestamp: '1700000000000',
-      [RECORD_OFFSET]: 41,
-      [RECORD_TIMESTAMP]: 1_700_000_000_000,
+      [RECORD_OFFSET]: 7,
+      [RECORD_TIMESTAMP]: 1_600_000_000_000,
     });
-    expect([messageOffset(decoded), messageTimestamp(decoded)]).toEqual([41, 1_700_000_000_000]);
+    expect([messageOffset(decoded), messageTimestamp(decoded)]).toEqual([7, 1_600_000_000_000]);
     const byKafkajs = message({ offset: '42', timestamp: '1700000000001' });
     expect([messageOffset(byKafkajs), messageTimestamp(byKafkajs)]).toEqual([42, 1_700_000_000_001]);
     expect(() => messageOffset(message({ offset: '9007199254740993' }))).toThrow(
