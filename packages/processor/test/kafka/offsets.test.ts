@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RECORD_OFFSET, RECORD_TIMESTAMP, type KafkaMessage } from '@tributary/kafka';
 import { messageOffset, messageTimestamp, offsetFromKafka, offsetToKafka } from '../../src/kafka/offsets.js';
 
-function message(fields: Partial<KafkaMessage> & object): KafkaMessage {
+function message(fields: Partial<KafkaMessage> & Record<symbol, number>): KafkaMessage {
   return {
     key: null,
     value: null,
