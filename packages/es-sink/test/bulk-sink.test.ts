@@ -40,6 +40,17 @@ async function setup(
 
 const ok = { status: 201 };
 
+/** A sink whose first bulk request hangs until `release()`; later requests are answered at once. */
+async function setupFirstRequestHangs(options: Partial<BulkSinkOptions<Doc, number>>) {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const sinkSetup = await setup(async (ops, n) => {
+    if (n === 1) await gate;
+    return { items: ops.map(() => ok) };
+  }, options);
+  return { ...sinkSetup, release };
+}
+
 describe('BulkSink', () => {
   it('classifies every item: written, duplicate, dead letter with reason, retried until written', async () => {
     const { es, sink, acks, deadLetters } = await setup(
@@ -232,15 +243,7 @@ describe('BulkSink', () => {
   });
 
   it('send() while a request is in flight keeps buffering, and sends when the sink is idle again', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { es, sink, acks } = await setup(
-      async (ops, n) => {
-        if (n === 1) await gate;
-        return { items: ops.map(() => ok) };
-      },
-      { flushIntervalMs: 60_000 },
-    );
+    const { es, sink, acks, release } = await setupFirstRequestHangs({ flushIntervalMs: 60_000 });
     await sink.write({ n: 0 });
     sink.send(); // idle: the first request goes out at once, and hangs
     await expect.poll(() => sink.stats.inFlight).toBe(1);
@@ -257,15 +260,10 @@ describe('BulkSink', () => {
   });
 
   it('flush() sends its documents beside a request in flight (up to the concurrency limit), not after it', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { es, sink, acks } = await setup(
-      async (ops, n) => {
-        if (n === 1) await gate;
-        return { items: ops.map(() => ok) };
-      },
-      { flushIntervalMs: 60_000, concurrency: 2 },
-    );
+    const { es, sink, acks, release } = await setupFirstRequestHangs({
+      flushIntervalMs: 60_000,
+      concurrency: 2,
+    });
     await sink.write({ n: 0 });
     const first = sink.flush(); // the first request goes out and hangs
     await expect.poll(() => sink.stats.inFlight).toBe(1);
