@@ -24,6 +24,7 @@ import {
   type LatencyContender,
 } from './latency-contenders.js';
 import { committedRecords } from '../run/group-offsets.js';
+import { PollingLoop } from '../run/polling-loop.js';
 import { committedThroughput, type CommittedReading } from '../run/committed-throughput.js';
 import { devstackOptionsFromEnv, resolveDevstackOptions } from '@tributary/devstack';
 import {
@@ -203,14 +204,11 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
     let measuredFromMs = Date.now() + w.warmupMs;
     // The contender's committed input offsets, read while the load runs: its throughput over the measured window.
     const readings: CommittedReading[] = [];
-    let producing = true;
-    const offsetPoller = (async () => {
-      while (producing) {
-        const committed = await committedRecords(admin, id, topics.input).catch(() => null);
-        if (committed !== null) readings.push({ atMs: Date.now(), committed });
-        await sleep(w.offsetPollIntervalMs);
-      }
-    })();
+    const offsetPoller = new PollingLoop(async () => {
+      const committed = await committedRecords(admin, id, topics.input).catch(() => null);
+      if (committed !== null) readings.push({ atMs: Date.now(), committed });
+    }, w.offsetPollIntervalMs);
+    offsetPoller.start();
     ctx.log(
       `peers-latency run ${ctx.run}: ${contender}: producing ${w.ratePerSec}/s for ${w.warmupMs + w.durationMs} ms`,
     );
@@ -230,10 +228,7 @@ async function measureContender(input: ContenderInput): Promise<ContenderOutcome
       (wall) => (measuredFromMs = wall + w.warmupMs),
     )
       .run()
-      .finally(() => {
-        producing = false;
-      });
-    await offsetPoller;
+      .finally(() => offsetPoller.stop());
     const measuredUntilMs = measuredFromMs + w.durationMs;
     const closingBy = measuredUntilMs - w.tailMarginMs;
     const check = { source: COUNT_SOURCES.KAFKA, closingBy };

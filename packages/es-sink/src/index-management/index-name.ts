@@ -63,7 +63,7 @@ export function compileIndexPattern(
   if (pattern === '' || /[A-Z]/.test(pattern.replace(TOKEN, ''))) {
     throw invalidOption('index', 'must be a non-empty lowercase index name or pattern');
   }
-  const tokens = [...pattern.matchAll(TOKEN)].map((m) => m[1] ?? '');
+  const tokens = patternTokens(pattern);
   if (tokens.length === 0) return () => pattern;
   for (const token of tokens) {
     if (token.replace(DATE_PARTS, '').replace(/[.\-_]/g, '') !== '') {
@@ -79,8 +79,18 @@ export function compileIndexPattern(
   return (document) => {
     const date = toDate(readPath(document, dateField));
     if (date === undefined) throw new IndexNameError(`field ${dateField} is missing or not a date`);
-    return pattern.replace(TOKEN, (_m, format: string) => formatUtcDate(date, format));
+    return formatIndexPattern(pattern, date);
   };
+}
+
+/** The date formats of a pattern's `{…}` tokens (`['yyyy.MM.dd']` for `metrics-{yyyy.MM.dd}`); none for a constant. */
+export function patternTokens(pattern: string): string[] {
+  return [...pattern.matchAll(TOKEN)].map((m) => m[1] ?? '');
+}
+
+/** The index a pattern names for `date`: each `{…}` token formatted in UTC. */
+export function formatIndexPattern(pattern: string, date: Date): string {
+  return pattern.replace(TOKEN, (_m, format: string) => formatUtcDate(date, format));
 }
 
 /** The wildcard matching every index a pattern can produce: `clickstream-metrics-{yyyy.MM.dd}` → `clickstream-metrics-*`. */

@@ -1,7 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { formatUtcDate } from './index-name.js';
+import { formatIndexPattern, patternTokens } from './index-name.js';
 
-const TOKEN = /\{([^{}]+)\}/g;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
@@ -10,13 +9,9 @@ const MAX_INTERVAL_MS = 10 * MINUTE_MS;
 /** After a failed pass (the node still starting, the template not installed yet), the next one comes this soon. */
 export const INDICES_AHEAD_RETRY_MS = 5_000;
 
-function tokens(pattern: string): string {
-  return [...pattern.matchAll(TOKEN)].map((m) => m[1] ?? '').join(' ');
-}
-
 /** The start of the period after the one `now` is in, for the pattern's finest date part (UTC). */
 function nextPeriod(pattern: string, now: number): number {
-  const parts = tokens(pattern);
+  const parts = patternTokens(pattern).join(' ');
   if (parts.includes('mm')) return now + MINUTE_MS;
   if (parts.includes('HH')) return now + HOUR_MS;
   if (parts.includes('dd')) return now + DAY_MS;
@@ -31,17 +26,14 @@ function nextPeriod(pattern: string, now: number): number {
  * hour's. Empty for a constant index name.
  */
 export function indicesAhead(pattern: string, now: number): string[] {
-  if (tokens(pattern) === '') return [];
-  const names = [now, nextPeriod(pattern, now)].map((t) =>
-    pattern.replace(TOKEN, (_m, format: string) => formatUtcDate(new Date(t), format)),
-  );
+  if (patternTokens(pattern).length === 0) return [];
+  const names = [now, nextPeriod(pattern, now)].map((t) => formatIndexPattern(pattern, new Date(t)));
   return [...new Set(names)];
 }
 
 /** How often to make sure they exist: every 10 minutes, or twice per period for finer patterns. */
 export function indicesAheadIntervalMs(pattern: string): number {
-  const parts = tokens(pattern);
-  if (parts.includes('mm')) return MINUTE_MS / 2;
+  if (patternTokens(pattern).join(' ').includes('mm')) return MINUTE_MS / 2;
   return MAX_INTERVAL_MS;
 }
 
