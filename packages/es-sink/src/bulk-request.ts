@@ -2,10 +2,15 @@ import type { Client } from '@elastic/elasticsearch';
 import type { BulkResponseItem } from './outcome.js';
 import type { BulkAction } from './types.js';
 
-/** Only what per-item handling needs: keeps large responses small on the wire and cheap to parse. */
-export const BULK_FILTER_PATH = 'errors,items.*.status,items.*.error,items.*.result';
+/**
+ * Only what per-item handling needs, and Elasticsearch's own time for the request: keeps large responses small on
+ * the wire and cheap to parse.
+ */
+export const BULK_FILTER_PATH = 'took,errors,items.*.status,items.*.error,items.*.result';
 
 export interface BulkResponseBody {
+  /** Milliseconds Elasticsearch spent on the request, from its arrival to the response. */
+  took?: number;
   errors?: boolean;
   items?: Array<Record<string, BulkResponseItem>>;
 }

@@ -434,6 +434,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       docs: batch.length,
       bytes,
       durationMs: 0,
+      tookMs: undefined,
       status: undefined,
       succeeded: 0,
       duplicates: 0,
@@ -459,6 +460,7 @@ export class BulkSink<TDoc = Record<string, unknown>, TContext = unknown> {
       }
       end.durationMs = performance.now() - started;
       end.status = 200;
+      end.tookMs = body.took;
       if (this.#aborted) return;
       this.#onResponse(body, batch, end, tally);
     } finally {

@@ -25,6 +25,11 @@ export interface BulkEndMessage {
   docs: number;
   bytes: number;
   durationMs: number;
+  /**
+   * Elasticsearch's own time for the request (the response's `took`), undefined without a response: `durationMs`
+   * minus this is the time on the wire, in queues and in this process.
+   */
+  tookMs: number | undefined;
   /** HTTP status of the request, or undefined when it failed before a response (connection error, timeout). */
   status: number | undefined;
   succeeded: number;

@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BulkSink } from '../src/bulk-sink.js';
-import { CHANNEL_NAMES, type RetryMessage } from '../src/diagnostics.js';
+import { CHANNEL_NAMES, type BulkEndMessage, type RetryMessage } from '../src/diagnostics.js';
 import type { BulkSinkOptions } from '../src/options.js';
 import type { Ack, DeadLetterReason, SinkItem } from '../src/types.js';
 import { FakeElasticsearch, type FakeReply, type ReceivedOp } from './helpers/fake-elasticsearch.js';
@@ -141,6 +141,27 @@ describe('BulkSink', () => {
       ]);
     } finally {
       unsubscribe(CHANNEL_NAMES.retry, listener);
+    }
+  });
+
+  it("reports Elasticsearch's own time for each request (took) beside the request's duration", async () => {
+    const ends: BulkEndMessage[] = [];
+    const listener = (m: unknown) => ends.push(m as BulkEndMessage);
+    subscribe(CHANNEL_NAMES.bulkEnd, listener);
+    try {
+      const { es, sink } = await setup((ops, n) =>
+        n === 1 ? { status: 503 } : { took: 7, items: ops.map(() => ok) },
+      );
+      await sink.write({ n: 1 });
+      await sink.close();
+      expect(es.queries[0]?.get('filter_path')?.split(',')).toContain('took');
+      expect(ends.map((e) => [e.status, e.tookMs])).toEqual([
+        [503, undefined], // no bulk response: nothing measured by Elasticsearch
+        [200, 7],
+      ]);
+      expect(ends[1]!.durationMs).toBeGreaterThan(0);
+    } finally {
+      unsubscribe(CHANNEL_NAMES.bulkEnd, listener);
     }
   });
 

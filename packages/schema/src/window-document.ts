@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { WindowResult } from './types.js';
 
 /**
@@ -47,16 +47,22 @@ export function windowResultToJSON(r: WindowResult): WindowDocument {
 }
 
 /**
+ * `crypto.hash` (Node ≥ 20.12): a third of `createHash().update().digest()`'s time for an id — the window path maps
+ * every result of a window at once. Undefined on older Node 20 releases, which take `createHash`.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string })
+  .hash;
+
+/**
  * Deterministic document id of a window: the first 32 base64url characters of the SHA-256 of page_url, a NUL and
  * window_start in decimal — every emission of the same window maps to the same document.
  */
 export function windowDocumentId(pageUrl: string, windowStart: number): string {
-  return createHash('sha256')
-    .update(pageUrl)
-    .update('\u0000')
-    .update(String(windowStart))
-    .digest('base64url')
-    .slice(0, 32);
+  // One UTF-8 string hashed at once is the same bytes as the three parts hashed in turn.
+  const data = `${pageUrl}\u0000${windowStart}`;
+  return (
+    oneShotHash?.('sha256', data, 'base64url') ?? crypto.createHash('sha256').update(data).digest('base64url')
+  ).slice(0, 32);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   WINDOW_DOCUMENT_FIELDS,
@@ -49,6 +50,19 @@ describe('windowDocumentId', () => {
     expect(windowDocumentId('/home', 60_000)).toBe('ck7CvghX3Kf4Lc7RXPF7XhzlesAX0gpl');
     expect(windowDocumentId('/page/7', 1_700_000_040_000)).toBe('2ZyzPBHsS56gAS1ccqCPfSDb_Ao631Wt');
     expect(windowDocumentId('/p/ü', -60_000)).toBe('HZs3pocOuDlA5Wfh_RItifxXYEozChUj');
+  });
+
+  it('hashes page NUL start as the three parts hashed in turn, whatever the page holds', () => {
+    const inTurn = (page: string, start: number) =>
+      createHash('sha256')
+        .update(page)
+        .update('\u0000')
+        .update(String(start))
+        .digest('base64url')
+        .slice(0, 32);
+    for (const page of ['', '/a\u0000b', '/lone-\ud800', '/\udc00x', '/emoji-😀', '/€'.repeat(300)])
+      for (const start of [0, -1, 1_700_000_000_000, Number.MAX_SAFE_INTEGER])
+        expect(windowDocumentId(page, start)).toBe(inTurn(page, start));
   });
 });
 

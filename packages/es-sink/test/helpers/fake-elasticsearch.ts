@@ -14,6 +14,8 @@ export interface FakeReply {
   body?: unknown;
   /** Per-item replies (status and optional error), one per operation; default 201 created. */
   items?: Array<{ status: number; error?: { type: string; reason: string } }>;
+  /** The response's `took` (Elasticsearch's own milliseconds); left out by default. */
+  took?: number;
 }
 
 /**
@@ -97,6 +99,7 @@ export class FakeElasticsearch {
     });
     res.end(
       JSON.stringify({
+        ...(reply.took === undefined ? {} : { took: reply.took }),
         errors: items.some((it) => (Object.values(it)[0] as { status: number }).status >= 300),
         items,
       }),

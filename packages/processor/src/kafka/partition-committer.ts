@@ -1,6 +1,7 @@
 import { ExplicitFirstPartitioner } from '@tributary/kafka';
 import type { Kafka, Producer, TopicMessages, TopicPartitionOffsetAndMetadata } from '@tributary/kafka';
 import { PROCESSOR_ERROR_CODES, ProcessorError } from '../errors.js';
+import type { CoalescingSender } from './coalescing-sender.js';
 import { offsetToKafka } from './offsets.js';
 import { chunkTopicMessages, type SendChunkLimits } from './send-chunks.js';
 
@@ -86,18 +87,18 @@ export class TransactionalCommitter implements PartitionCommitter {
 }
 
 /**
- * At-least-once: outputs go through one shared idempotent producer; the input offset is committed to the group
- * only after the outputs are acknowledged.
+ * At-least-once: outputs go through the stage's shared idempotent producer (its sender coalesces the tasks' sends);
+ * the input offset is committed to the group only after the outputs are acknowledged.
  */
 export class AtLeastOnceCommitter implements PartitionCommitter {
-  readonly #producer: Producer;
+  readonly #sender: CoalescingSender;
   readonly #commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>;
 
   constructor(
-    sharedProducer: Producer,
+    sharedSender: CoalescingSender,
     commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]) => Promise<void>,
   ) {
-    this.#producer = sharedProducer;
+    this.#sender = sharedSender;
     this.#commitOffsets = commitOffsets;
   }
 
@@ -105,8 +106,7 @@ export class AtLeastOnceCommitter implements PartitionCommitter {
 
   async commit(request: CommitRequest): Promise<void> {
     try {
-      for (const topicMessages of chunkTopicMessages(request.topicMessages, sendLimits(request)))
-        await this.#producer.sendBatch({ topicMessages, acks: -1 });
+      if (request.topicMessages.length > 0) await this.#sender.send(request.topicMessages, sendLimits(request));
     } catch (error) {
       throw commitFailed('at-least-once', error);
     }

@@ -6,6 +6,7 @@ import { PROCESSOR_ERROR_CODES, ProcessorError, isProcessorError } from '../erro
 import { restoreChangelogs, changelogKey } from '../kafka/changelog-restorer.js';
 import { offsetFromKafka } from '../kafka/offsets.js';
 import type { ChangelogPartition } from '../kafka/changelog-restorer.js';
+import { CoalescingSender } from '../kafka/coalescing-sender.js';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../kafka/partition-committer.js';
 import type { PartitionCommitter } from '../kafka/partition-committer.js';
 import type { TopicAdmin } from '../kafka/topic-admin.js';
@@ -71,6 +72,8 @@ export class StageRunner {
   readonly #slotContext: TaskSlotContext;
   #consumer: Consumer | undefined;
   #sharedProducer: Producer | undefined;
+  /** At-least-once: the tasks' sends through the shared producer, coalesced while one is in flight. */
+  #sharedSender: CoalescingSender | undefined;
   #slots = new Map<number, SlotEntry>();
   #assignmentChain: Promise<void> = Promise.resolve();
   #inFlight = new Set<Promise<void>>();
@@ -179,6 +182,7 @@ export class StageRunner {
         createPartitioner: ExplicitFirstPartitioner,
       });
       await this.#sharedProducer.connect();
+      this.#sharedSender = new CoalescingSender(this.#sharedProducer);
     }
     consumer.on(consumer.events.REBALANCING, () => {
       if (generation === this.#generation) void this.#commitAll().catch((error) => this.#fail(error));
@@ -432,7 +436,7 @@ export class StageRunner {
       });
     }
     const consumer = this.#consumer!;
-    return new AtLeastOnceCommitter(this.#sharedProducer!, (offsets) => consumer.commitOffsets(offsets));
+    return new AtLeastOnceCommitter(this.#sharedSender!, (offsets) => consumer.commitOffsets(offsets));
   }
 
   async #commitLoop(): Promise<void> {
@@ -563,6 +567,7 @@ export class StageRunner {
     );
     const producer = this.#sharedProducer;
     this.#sharedProducer = undefined;
+    this.#sharedSender = undefined;
     await producer?.disconnect().catch(() => undefined);
   }
 }

@@ -1,18 +1,20 @@
 import type { Kafka, Producer, TopicMessages } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
+import { CoalescingSender } from '../../src/kafka/coalescing-sender.js';
 import { AtLeastOnceCommitter, TransactionalCommitter } from '../../src/kafka/partition-committer.js';
 
 /** A changelog whose record batches hold 1 000 records of key 'k' and 100 value bytes (133 bytes estimated each). */
 const THOUSAND_RECORDS_OF_133_BYTES = new Map([['changelog', 512 + 1_000 * 133]]);
 
-function fakeProducer(sent: TopicMessages[][], fail?: Error): Producer {
-  return {
+/** The stage's shared sender over a fake producer that records each `sendBatch` call (or fails every one). */
+function fakeSender(sent: TopicMessages[][], fail?: Error): CoalescingSender {
+  return new CoalescingSender({
     sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
       if (fail !== undefined) throw fail;
       sent.push(topicMessages);
       return [];
     },
-  } as unknown as Producer;
+  } as unknown as Producer);
 }
 
 const request = {
@@ -24,8 +26,7 @@ describe('AtLeastOnceCommitter', () => {
   it('commits the offset only after the outputs are acknowledged', async () => {
     const order: string[] = [];
     const sent: TopicMessages[][] = [];
-    const producer = fakeProducer(sent);
-    const committer = new AtLeastOnceCommitter(producer, async (offsets) => {
+    const committer = new AtLeastOnceCommitter(fakeSender(sent), async (offsets) => {
       order.push(`offsets ${offsets[0]!.offset} after ${sent.length} batch`);
     });
     await committer.commit(request);
@@ -35,7 +36,7 @@ describe('AtLeastOnceCommitter', () => {
   it("splits a commit larger than a topic's max.message.bytes into several sends, in order, before the offset", async () => {
     const sent: TopicMessages[][] = [];
     const order: string[] = [];
-    const committer = new AtLeastOnceCommitter(fakeProducer(sent), async () => {
+    const committer = new AtLeastOnceCommitter(fakeSender(sent), async () => {
       order.push(`offsets after ${sent.length} batches`);
     });
     const messages = Array.from({ length: 2_001 }, (_, i) => ({
@@ -56,7 +57,7 @@ describe('AtLeastOnceCommitter', () => {
 
   it('never commits the offset when sending fails', async () => {
     const committed: unknown[] = [];
-    const committer = new AtLeastOnceCommitter(fakeProducer([], new Error('broker down')), async (o) => {
+    const committer = new AtLeastOnceCommitter(fakeSender([], new Error('broker down')), async (o) => {
       committed.push(o);
     });
     await expect(committer.commit(request)).rejects.toMatchObject({
@@ -68,11 +69,11 @@ describe('AtLeastOnceCommitter', () => {
 
   it('tolerates an offset commit lost to a rebalance, fails on other offset errors', async () => {
     const rebalancing = Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
-    const tolerant = new AtLeastOnceCommitter(fakeProducer([]), async () => {
+    const tolerant = new AtLeastOnceCommitter(fakeSender([]), async () => {
       throw rebalancing;
     });
     await expect(tolerant.commit(request)).resolves.toBeUndefined();
-    const strict = new AtLeastOnceCommitter(fakeProducer([]), async () => {
+    const strict = new AtLeastOnceCommitter(fakeSender([]), async () => {
       throw Object.assign(new Error('denied'), { type: 'GROUP_AUTHORIZATION_FAILED' });
     });
     await expect(strict.commit(request)).rejects.toMatchObject({ code: 'TRIB_PROC_COMMIT_FAILED' });
