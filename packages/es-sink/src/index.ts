@@ -89,6 +89,11 @@ export {
   type KafkaEsConnectorOptions,
   type RecordContext,
 } from './connector/connector-options.js';
+export {
+  ConnectorThread,
+  type ConnectorFactoryRef,
+  type EmbeddedConnector,
+} from './connector/connector-thread.js';
 export { OffsetTracker, type OffsetToken } from './connector/offset-tracker.js';
 export {
   RECORD_FORMATS,

@@ -12,10 +12,11 @@
  * (see probe-protocol.ts). Failures of the probe never reach the processor: it then just reports less.
  */
 import { createRequire } from 'node:module';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import { loadKafkajs } from '@tributary/kafka';
 import { LatencyHistogram } from '@tributary/producer';
 import { EventLoopDelayMonitor } from '../resources/event-loop-delay.js';
-import { bulkAcks } from './bulk-acks.js';
+import { bulkAcks, type BulkAcks } from './bulk-acks.js';
 import {
   PROBE_ENV,
   PROBE_HISTOGRAMS,
@@ -36,7 +37,66 @@ interface BatchLike {
   readonly messages: readonly KafkaMessageLike[];
 }
 
+/**
+ * Wraps `@elastic/transport`'s `Transport#request()` (the copy `req` resolves) so each acknowledged `/_bulk` request
+ * reaches `onAcks` with its window and event acknowledgements and the time its response arrived.
+ */
+function onBulkAcks(req: NodeJS.Require, onAcks: (acks: BulkAcks, ackMs: number) => void): void {
+  const esRequire = createRequire(req.resolve('@elastic/elasticsearch'));
+  const transport = esRequire('@elastic/transport') as { Transport: { prototype: Record<string, AnyFn> } };
+  const request = transport.Transport.prototype['request']!;
+  transport.Transport.prototype['request'] = function wrappedRequest(this: unknown, ...args: unknown[]) {
+    const result = request.apply(this, args);
+    const params = args[0] as { path?: unknown; bulkBody?: unknown } | undefined;
+    if (
+      typeof params?.path === 'string' &&
+      params.path.endsWith('/_bulk') &&
+      typeof params.bulkBody === 'string' &&
+      result instanceof Promise
+    ) {
+      const body = params.bulkBody;
+      void result.then(
+        (response: unknown) => {
+          try {
+            const r = response as { body?: { items?: unknown }; items?: unknown; statusCode?: number };
+            const items = (r.statusCode !== undefined ? r.body?.items : r.items) as unknown[] | undefined;
+            if (!Array.isArray(items)) return;
+            const now = Date.now();
+            onAcks(bulkAcks(body, items, now), now);
+          } catch {
+            // The probe never fails the processor.
+          }
+        },
+        () => undefined,
+      );
+    }
+    return result;
+  };
+}
+
+/** Where the probe of a worker thread of the processor posts its bulk acknowledgements for the main thread's. */
+const THREAD_CHANNEL = 'tributary:bench-probe:threads';
+
+/** What a thread's probe posts: one bulk request's acknowledgements and when they arrived. */
+interface ThreadBulkAcks extends BulkAcks {
+  readonly ackMs: number;
+}
+
+/** In a worker thread (a connector's): only the bulk acknowledgements, posted to the main thread's probe. */
+function installInThread(config: ProbeConfig): void {
+  const toMain = new BroadcastChannel(THREAD_CHANNEL);
+  toMain.unref();
+  onBulkAcks(createRequire(config.resolveFrom), (acks, ackMs) => {
+    if (acks.windows.length > 0 || acks.eventTimestamps.length > 0)
+      toMain.postMessage({ ...acks, ackMs } satisfies ThreadBulkAcks);
+  });
+}
+
 function install(config: ProbeConfig): void {
+  if (!isMainThread) {
+    installInThread(config);
+    return;
+  }
   const send = process.send?.bind(process);
   if (send === undefined) return;
   let fromMs = Number.POSITIVE_INFINITY;
@@ -83,37 +143,17 @@ function install(config: ProbeConfig): void {
     return c;
   };
 
-  const esRequire = createRequire(req.resolve('@elastic/elasticsearch'));
-  const transport = esRequire('@elastic/transport') as { Transport: { prototype: Record<string, AnyFn> } };
-  const request = transport.Transport.prototype['request']!;
-  transport.Transport.prototype['request'] = function wrappedRequest(this: unknown, ...args: unknown[]) {
-    const result = request.apply(this, args);
-    const params = args[0] as { path?: unknown; bulkBody?: unknown } | undefined;
-    if (
-      typeof params?.path === 'string' &&
-      params.path.endsWith('/_bulk') &&
-      typeof params.bulkBody === 'string' &&
-      result instanceof Promise
-    ) {
-      const body = params.bulkBody;
-      void result.then(
-        (response: unknown) => {
-          try {
-            const r = response as { body?: { items?: unknown }; items?: unknown; statusCode?: number };
-            const items = (r.statusCode !== undefined ? r.body?.items : r.items) as unknown[] | undefined;
-            if (!Array.isArray(items)) return;
-            const now = Date.now();
-            const acks = bulkAcks(body, items, now);
-            for (const w of acks.windows) windowAcks.push(w);
-            for (const ts of acks.eventTimestamps) if (ts >= fromMs) rawIndexed.recordMs(now - ts);
-          } catch {
-            // The probe never fails the processor.
-          }
-        },
-        () => undefined,
-      );
-    }
-    return result;
+  onBulkAcks(req, (acks, now) => {
+    for (const w of acks.windows) windowAcks.push(w);
+    for (const ts of acks.eventTimestamps) if (ts >= fromMs) rawIndexed.recordMs(now - ts);
+  });
+  // Bulk requests of connectors on their own threads (the enriched-events connector), forwarded by their probe.
+  const threads = new BroadcastChannel(THREAD_CHANNEL);
+  threads.unref();
+  threads.onmessage = (event) => {
+    const m = (event as { data: ThreadBulkAcks }).data;
+    for (const w of m.windows) windowAcks.push(w);
+    for (const ts of m.eventTimestamps) if (ts >= fromMs) rawIndexed.recordMs(m.ackMs - ts);
   };
 
   const report = (flushId?: number): void => {

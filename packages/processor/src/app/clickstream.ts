@@ -5,7 +5,7 @@ import {
   elasticsearchConnectionValues,
 } from '@tributary/es-sink';
 import { KAFKA_SECURITY_OPTION_SPECS, type KafkaSecurity } from '@tributary/kafka';
-import type { KafkaEsConnector } from '@tributary/es-sink';
+import type { EmbeddedConnector, KafkaEsConnector } from '@tributary/es-sink';
 import { registryMetricsSource, resolveDashboardOptions, startDashboardServer } from '@tributary/dashboard';
 import type { DashboardOptions, DashboardServer } from '@tributary/dashboard';
 import { startMetricsServer } from '@tributary/observability';
@@ -19,7 +19,7 @@ import type { EnrichmentTable } from '../enrichment/enrichment-table.js';
 import { INDEX_DEAD_LETTER_OUTPUT, clickstreamJob, clickstreamTables } from './clickstream-job.js';
 import { combineHealth } from '../observability/combined-health.js';
 import { DirectResultsIndex } from './direct-results-index.js';
-import { createEnrichedEventsConnector } from './enriched-events-index.js';
+import { enrichedEventsConnector } from './enriched-events-index.js';
 import type { StreamJob } from '../runtime/stream-job.js';
 
 export interface ClickstreamAppDependencies {
@@ -45,8 +45,8 @@ export interface ClickstreamApp {
   readonly job: StreamJob;
   /** The embedded Elasticsearch connector (undefined with `elasticsearch: false`). */
   readonly connector: KafkaEsConnector | undefined;
-  /** The connector indexing enriched events (with `enrichedEvents` and `elasticsearch`). */
-  readonly eventsConnector: KafkaEsConnector | undefined;
+  /** The connector indexing enriched events (with `enrichedEvents` and `elasticsearch`), on a thread of its own. */
+  readonly eventsConnector: EmbeddedConnector | undefined;
   /** The reference-data tables (with `enrichedEvents`). */
   readonly tables:
     { readonly pages: EnrichmentTable<PageInfo>; readonly users: EnrichmentTable<UserInfo> } | undefined;
@@ -152,10 +152,10 @@ export function createClickstreamApp(
         })
       : undefined;
   const eventsConnector =
-    config.elasticsearch && config.enrichedEvents ? createEnrichedEventsConnector(config, kafka) : undefined;
+    config.elasticsearch && config.enrichedEvents ? enrichedEventsConnector(config, kafka) : undefined;
   // A connector that fails (its consumer crashed for good, or the dead-letter topic refused a record) fails the app
   // like a job failure does: its records are not acknowledged, so they are indexed after a restart.
-  const watchConnector = (c: KafkaEsConnector | undefined): void => {
+  const watchConnector = (c: EmbeddedConnector | undefined): void => {
     if (c !== undefined && deps.onError !== undefined) void c.failure.then(deps.onError);
   };
   const health = (): HealthState =>

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createClickstreamApp } from '../../src/app/clickstream.js';
-import { createEnrichedEventsConnector, enrichedEventMapper } from '../../src/app/enriched-events-index.js';
+import { ConnectorThread } from '@tributary/es-sink';
+import {
+  createEnrichedEventsConnector,
+  enrichedEventMapper,
+  enrichedEventsConnector,
+} from '../../src/app/enriched-events-index.js';
 import { resolveProcessorConfig } from '../../src/config/processor-config.js';
 
 describe('enrichedEventMapper', () => {
@@ -44,5 +49,31 @@ describe("the reference app's Elasticsearch connectors", () => {
     });
     expect(createClickstreamApp(config).connector?.deadLetterTopic).toBe('results-errors');
     expect(createEnrichedEventsConnector(config).deadLetterTopic).toBe('events-errors');
+  });
+});
+
+describe('enrichedEventsConnector', () => {
+  const config = resolveProcessorConfig({
+    enrichedEvents: true,
+    eventsIndexDeadLetterTopic: 'events-errors',
+  });
+
+  it('runs the connector on a thread of its own, started by the app (nothing runs before)', () => {
+    const connector = enrichedEventsConnector(config, { ssl: { ca: ['-----BEGIN CERTIFICATE-----'] } });
+    expect(connector).toBeInstanceOf(ConnectorThread);
+    expect(connector.deadLetterTopic).toBe('events-errors');
+    expect(connector.health()).toMatchObject({ live: true, ready: false });
+    expect(createClickstreamApp(config).eventsConnector).toBeInstanceOf(ConnectorThread);
+  });
+
+  it('keeps it on this thread when the Kafka security options hold a function (a thread cannot receive one)', () => {
+    const connector = enrichedEventsConnector(config, {
+      sasl: {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: async () => ({ value: 'token' }),
+      },
+    });
+    expect(connector).not.toBeInstanceOf(ConnectorThread);
+    expect(connector.deadLetterTopic).toBe('events-errors');
   });
 });
