@@ -1,5 +1,6 @@
 import { installAbortedTransactionFilter } from './aborted-transactions.js';
 import { installAdminCluster } from './admin-cluster.js';
+import { installCoordinatorCache } from './coordinator-cache.js';
 import { maxDecompressedBatchBytesFromEnv } from './decompression-cap.js';
 import { installFetchDecoding, type FetchDecodingInstall } from './fetch-decoding.js';
 import { installGzipCodec } from './gzip-codec.js';
@@ -17,6 +18,8 @@ export interface KafkajsPatches {
   linearGrouping: boolean;
   /** kafkajs' GZIP codec is the capped one (`createGzipCodec`). */
   gzipCap: boolean;
+  /** Transactional producers remember their coordinators for a second (`coordinator-cache.ts`). */
+  coordinatorCache: boolean;
   /** Every admin carries its kafkajs cluster, for `fetchStableCommittedOffsets` (`admin-cluster.ts`). */
   adminCluster: boolean;
 }
@@ -25,7 +28,8 @@ export interface KafkajsPatches {
  * Installs every kafkajs 2.2.4 patch into the kafkajs that `require` resolves (pass `createRequire(import.meta.url)`
  * of the package that uses kafkajs), before kafkajs' consumer and producer load: the faster fetch decoding (same
  * records, less CPU and garbage per record), the faster record encoding (same bytes, one pooled buffer per record,
- * no object spread per message in the produce request) and the linear per-partition grouping of a send. These keep
+ * no object spread per message in the produce request), the linear per-partition grouping of a send and the
+ * transactional producer's coordinators remembered for a second instead of looked up before every step. These keep
  * kafkajs' exact results (differential tests). One patch is a fix instead: the read_committed filter of aborted
  * transactions is Apache Kafka's Java consumer's, not kafkajs' own, which delivers records of some aborted
  * transactions (`aborted-transactions.ts`); the `TRIBUTARY_KAFKAJS_*` switches do not turn it off. Another is a guard:
@@ -64,6 +68,7 @@ export function installKafkajsClientFixes(
     recordEncoding: installRecordEncoding(require, env),
     produceRequest: installProduceRequest(require, env),
     linearGrouping: installLinearGrouping(require),
+    coordinatorCache: installCoordinatorCache(require),
     // after the module patches (it loads kafkajs' compression modules); `CompressionCodecs[CompressionTypes.GZIP]()`
     // is then the capped codec, with its cap as `maxDecompressedBytes`
     gzipCap: installGzipCodec(require, maxDecompressedBytes),

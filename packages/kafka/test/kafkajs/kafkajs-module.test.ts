@@ -15,6 +15,7 @@ const REPLACED = [
   'protocol/recordBatch/record/v0/index.js',
   'protocol/requests/produce/v3/request.js',
   'admin/index.js',
+  'producer/eosManager/index.js',
 ];
 
 function freshProcess(body: string, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
@@ -57,9 +58,10 @@ describe('loadKafkajs', () => {
         produceRequest: true,
         linearGrouping: true,
         gzipCap: true,
+        coordinatorCache: true,
         adminCluster: true,
       },
-      replaced: [true, true, true, true, true, true, true],
+      replaced: [true, true, true, true, true, true, true, true],
       gzipCapped: true,
       adminCluster: 'function',
     });
@@ -78,9 +80,10 @@ describe('loadKafkajs', () => {
         produceRequest: false,
         linearGrouping: true,
         gzipCap: true,
+        coordinatorCache: true,
         adminCluster: true,
       },
-      replaced: [true, true, false, false, false, false, true],
+      replaced: [true, true, false, false, false, false, true, true],
     });
   });
 
