@@ -1,5 +1,13 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SINK_ERROR_CODES, SinkError, type SinkErrorCode, type SinkErrorRecord } from '../errors.js';
+import {
+  SINK_ERROR_CODES,
+  SinkError,
+  invalidOption,
+  type SinkErrorCode,
+  type SinkErrorRecord,
+} from '../errors.js';
 import type { ConnectorHealth, ConnectorStats, KafkaEsConnector } from './kafka-es-connector.js';
 
 /**
@@ -18,6 +26,7 @@ export type EmbeddedConnector = Pick<
  * structured clone algorithm: plain data, no functions), returning a `KafkaEsConnector`.
  */
 export interface ConnectorFactoryRef {
+  /** A file URL (`new URL('./my-connector.js', import.meta.url)`) or an absolute path. */
   readonly module: URL | string;
   readonly exportName: string;
   readonly args: readonly unknown[];
@@ -40,7 +49,7 @@ export type FromConnectorThread =
   | { readonly type: 'start-failed'; readonly error: SerializedSinkError }
   | { readonly type: 'state'; readonly health: ConnectorHealth; readonly stats: ConnectorStats }
   | { readonly type: 'failure'; readonly error: SerializedSinkError }
-  | { readonly type: 'stopped' };
+  | { readonly type: 'stopped'; readonly error?: SerializedSinkError | undefined };
 
 /** Messages of the owner to the connector's thread. */
 export type ToConnectorThread = { readonly type: 'stop' };
@@ -49,6 +58,8 @@ export type ToConnectorThread = { readonly type: 'stop' };
 export const CONNECTOR_STATE_INTERVAL_MS = 200;
 /** Time the thread gets to stop its connector (flush, commit, disconnect) before it is terminated. */
 const STOP_TIMEOUT_MS = 60_000;
+/** Time the thread gets to end by itself once its connector stopped, before it is terminated. */
+const EXIT_TIMEOUT_MS = 5_000;
 
 /**
  * The worker script: next to this module when running from dist/; from the package's dist/ when this module runs
@@ -98,6 +109,7 @@ export class ConnectorThread implements EmbeddedConnector {
   readonly deadLetterTopic: string | false;
   readonly failure: Promise<SinkError>;
   readonly #factory: ConnectorFactoryRef;
+  readonly #moduleUrl: string;
   #resolveFailure: (error: SinkError) => void = () => {};
   #failed: SinkError | undefined;
   #worker: Worker | undefined;
@@ -118,12 +130,17 @@ export class ConnectorThread implements EmbeddedConnector {
       failure: undefined,
     },
   };
-  #onStarted: ((error?: SinkError) => void) | undefined;
-  #onStopped: (() => void) | undefined;
+  /** Settles `start()`: once, with the connector started or the reason it did not. */
+  #settleStart: ((error?: SinkError) => void) | undefined;
+  #stopped: Promise<void> | undefined;
+  /** The connector's own stop error, as the thread reported it. */
+  #stopError: SinkError | undefined;
+  #onStoppedMessage: (() => void) | undefined;
 
   /** `deadLetterTopic`: the connector's, known here before the thread runs (see `KafkaEsConnector`). */
   constructor(factory: ConnectorFactoryRef, deadLetterTopic: string | false) {
     this.#factory = factory;
+    this.#moduleUrl = moduleUrl(factory.module);
     this.deadLetterTopic = deadLetterTopic;
     this.failure = new Promise((resolve) => (this.#resolveFailure = resolve));
   }
@@ -138,28 +155,35 @@ export class ConnectorThread implements EmbeddedConnector {
     return { ...this.#health, live: false, ready: false, details: { ...this.#health.details, failure } };
   }
 
-  /** Starts the thread and its connector; rejects with the connector's own start error (same code and message). */
+  /**
+   * Starts the thread and its connector; rejects with the connector's own start error (its code and message; another
+   * error of the factory becomes TRIB_SINK_KAFKA_FAILED), or when the thread ends first.
+   */
   async start(): Promise<void> {
     if (this.#worker !== undefined)
       throw new SinkError(SINK_ERROR_CODES.CLOSED, 'connector thread already started');
     const worker = new Worker(workerUrl(), {
       workerData: {
-        module: String(this.#factory.module),
+        module: this.#moduleUrl,
         exportName: this.#factory.exportName,
         args: this.#factory.args,
       },
     });
     this.#worker = worker;
     const started = new Promise<void>((resolve, reject) => {
-      this.#onStarted = (error) => (error === undefined ? resolve() : reject(error));
+      this.#settleStart = (error) => {
+        this.#settleStart = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
     });
     worker.on('message', (m: FromConnectorThread) => this.#onMessage(m));
     worker.on('error', (error) => this.#threadFailed(`connector thread failed: ${error.message}`, error));
     this.#exited = new Promise((resolve) => {
       worker.once('exit', (code) => {
         this.#hasExited = true;
-        if (!this.#stopping) this.#threadFailed(`connector thread exited with code ${code}`);
-        this.#onStopped?.();
+        this.#threadFailed(`connector thread exited with code ${code}`);
+        this.#onStoppedMessage?.();
         resolve();
       });
     });
@@ -172,27 +196,41 @@ export class ConnectorThread implements EmbeddedConnector {
     }
   }
 
-  /** Graceful: the connector stops (flush, commit, disconnect) in its thread, then the thread ends. */
-  async stop(): Promise<void> {
+  /**
+   * Graceful: the connector stops in its thread (flush, commit, disconnect; also right after a start in progress),
+   * then the thread ends. Rejects with the connector's own stop error, as `KafkaEsConnector.stop()` would.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     const worker = this.#worker;
-    if (worker === undefined || this.#stopping || this.#hasExited) return this.#exited;
+    if (worker === undefined) return;
     this.#stopping = true;
-    const stopped = new Promise<void>((resolve) => (this.#onStopped = resolve));
-    worker.postMessage({ type: 'stop' } satisfies ToConnectorThread);
-    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-    await stopped;
-    clearTimeout(timer);
-    await worker.terminate();
+    if (!this.#hasExited) {
+      const stoppedMessage = new Promise<void>((resolve) => (this.#onStoppedMessage = resolve));
+      worker.postMessage({ type: 'stop' } satisfies ToConnectorThread);
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      await stoppedMessage;
+      clearTimeout(timer);
+      // The thread ends by itself once its connector let go of everything (its last log lines written).
+      const exitTimer = setTimeout(() => void worker.terminate(), EXIT_TIMEOUT_MS);
+      await this.#exited;
+      clearTimeout(exitTimer);
+    }
     await this.#exited;
+    if (this.#stopError !== undefined) throw this.#stopError;
   }
 
   #onMessage(m: FromConnectorThread): void {
     switch (m.type) {
       case 'started':
-        this.#onStarted?.();
+        this.#settleStart?.();
         break;
       case 'start-failed':
-        this.#onStarted?.(deserializeSinkError(m.error));
+        this.#settleStart?.(deserializeSinkError(m.error));
         break;
       case 'state':
         this.#health = m.health;
@@ -202,18 +240,29 @@ export class ConnectorThread implements EmbeddedConnector {
         this.#fail(deserializeSinkError(m.error));
         break;
       case 'stopped':
-        this.#onStopped?.();
+        if (m.error !== undefined) this.#stopError = deserializeSinkError(m.error);
+        this.#onStoppedMessage?.();
         break;
     }
   }
 
+  /** The thread died or ended: a start in progress fails (for good); a running connector fails unless stopping. */
   #threadFailed(message: string, cause?: unknown): void {
-    const error = new SinkError(SINK_ERROR_CODES.KAFKA_FAILED, message, {
-      retriable: true,
-      ...(cause === undefined ? {} : { cause }),
-    });
-    this.#onStarted?.(error);
-    this.#fail(error);
+    if (this.#settleStart !== undefined) {
+      this.#settleStart(
+        new SinkError(SINK_ERROR_CODES.KAFKA_FAILED, `${message} before its connector started`, {
+          ...(cause === undefined ? {} : { cause }),
+        }),
+      );
+      return;
+    }
+    if (this.#stopping) return;
+    this.#fail(
+      new SinkError(SINK_ERROR_CODES.KAFKA_FAILED, message, {
+        retriable: true,
+        ...(cause === undefined ? {} : { cause }),
+      }),
+    );
   }
 
   #fail(error: SinkError): void {
@@ -221,6 +270,14 @@ export class ConnectorThread implements EmbeddedConnector {
     this.#failed = error;
     this.#resolveFailure(error);
   }
+}
+
+/** The factory module as the thread imports it: a file URL, whatever the thread's own location. */
+function moduleUrl(module: URL | string): string {
+  if (module instanceof URL) return module.href;
+  if (isAbsolute(module)) return pathToFileURL(module).href;
+  if (module.startsWith('file:')) return module;
+  throw invalidOption('module', `must be a file URL or an absolute path (got ${JSON.stringify(module)})`);
 }
 
 /**

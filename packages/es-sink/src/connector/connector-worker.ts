@@ -22,34 +22,51 @@ const port = parentPort;
 const post = (m: FromConnectorThread): void => port.postMessage(m);
 
 async function run(data: ConnectorWorkerData): Promise<void> {
-  let connector: KafkaEsConnector;
+  // Set once started, read by the stop listener installed before.
+  const running: { connector?: KafkaEsConnector; timer?: NodeJS.Timeout } = {};
+  let stopRequested = false;
+  const report = (c: KafkaEsConnector): void => post({ type: 'state', health: c.health(), stats: c.stats });
+  const stop = (c: KafkaEsConnector): void => {
+    clearInterval(running.timer);
+    void c
+      .stop()
+      .then(
+        () => undefined,
+        (error: unknown) => serializeSinkError(error),
+      )
+      .then((error) => {
+        report(c); // the last state, before the word that it stopped
+        post(error === undefined ? { type: 'stopped' } : { type: 'stopped', error });
+        port.close();
+      });
+  };
+  // Listening before the connector starts: a stop asked for during its start stops it as soon as it has started.
+  port.on('message', (m: ToConnectorThread) => {
+    if (m.type !== 'stop' || stopRequested) return;
+    stopRequested = true;
+    if (running.connector !== undefined) stop(running.connector);
+  });
+  let built: KafkaEsConnector;
   try {
     const factory = ((await import(data.module)) as Record<string, unknown>)[data.exportName];
     if (typeof factory !== 'function')
       throw new Error(`${data.module} has no function export ${data.exportName}`);
-    connector = (factory as (...args: unknown[]) => KafkaEsConnector)(...data.args);
-    await connector.start();
+    built = (factory as (...args: unknown[]) => KafkaEsConnector)(...data.args);
+    await built.start();
   } catch (error) {
     post({ type: 'start-failed', error: serializeSinkError(error) });
+    port.close();
     return;
   }
-  const report = (): void => post({ type: 'state', health: connector.health(), stats: connector.stats });
-  report();
+  running.connector = built;
+  report(built);
   post({ type: 'started' });
-  const timer = setInterval(report, CONNECTOR_STATE_INTERVAL_MS);
-  void connector.failure.then((error) => post({ type: 'failure', error: serializeSinkError(error) }));
-  port.on('message', (m: ToConnectorThread) => {
-    if (m.type !== 'stop') return;
-    clearInterval(timer);
-    void connector
-      .stop()
-      .catch(() => undefined) // stop() itself is best effort; the owner only waits for it to end
-      .finally(() => {
-        report();
-        post({ type: 'stopped' });
-        port.close();
-      });
-  });
+  void built.failure.then((error) => post({ type: 'failure', error: serializeSinkError(error) }));
+  if (stopRequested) {
+    stop(built);
+    return;
+  }
+  running.timer = setInterval(() => report(built), CONNECTOR_STATE_INTERVAL_MS);
 }
 
 await run(workerData as ConnectorWorkerData);

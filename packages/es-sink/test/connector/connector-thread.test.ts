@@ -80,6 +80,61 @@ describe('ConnectorThread', () => {
     await thread.stop();
   });
 
+  it('stop() before start() does nothing; a second start() is refused', async () => {
+    const idle = scripted({});
+    await expect(idle.stop()).resolves.toBeUndefined();
+    const thread = scripted({});
+    await thread.start();
+    await expect(thread.start()).rejects.toMatchObject({ code: 'TRIB_SINK_CLOSED' });
+    await thread.stop();
+  });
+
+  it('a stop asked for during start stops the connector once it has started', async () => {
+    const thread = scripted({ startDelayMs: 200, consumed: 5 });
+    const started = thread.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = thread.stop();
+    await expect(started).resolves.toBeUndefined();
+    await expect(stopped).resolves.toBeUndefined();
+    expect(thread.stats).toMatchObject({ consumed: 5, commits: 1 });
+  });
+
+  it('rejects start() when the thread ends before its connector started, also while stopping', async () => {
+    for (const stopDuringStart of [false, true]) {
+      const thread = scripted({ startDelayMs: 10_000, exitAfterMs: 50 });
+      const started = thread.start();
+      const stopped = stopDuringStart ? thread.stop() : undefined;
+      await expect(started).rejects.toMatchObject({
+        code: 'TRIB_SINK_KAFKA_FAILED',
+        message: 'connector thread exited with code 3 before its connector started',
+        retriable: false,
+      });
+      await stopped;
+      await thread.stop();
+      // Never started, so never failed: `failure` is for a running connector.
+      expect(thread.health().live).toBe(true);
+    }
+  });
+
+  it("rejects stop() with the connector's own stop error", async () => {
+    const thread = scripted({
+      stopError: { code: 'TRIB_SINK_KAFKA_FAILED', message: 'final commit failed' },
+    });
+    await thread.start();
+    await expect(thread.stop()).rejects.toMatchObject({
+      code: 'TRIB_SINK_KAFKA_FAILED',
+      message: 'final commit failed',
+    });
+    expect(thread.stats.commits).toBe(1);
+  });
+
+  it('takes the factory module as a file URL or an absolute path, nothing relative', () => {
+    const ref = (module: string) => () => new ConnectorThread({ module, exportName: 'x', args: [] }, false);
+    expect(ref('/opt/app/connector.js')).not.toThrow();
+    expect(ref('file:///opt/app/connector.js')).not.toThrow();
+    expect(ref('./connector.js')).toThrow(/module must be a file URL or an absolute path/);
+  });
+
   it('fails start() naming the export when the factory module has none of that name', async () => {
     const thread = new ConnectorThread({ module: FIXTURE, exportName: 'missing', args: [] }, false);
     await expect(thread.start()).rejects.toThrow('has no function export missing');

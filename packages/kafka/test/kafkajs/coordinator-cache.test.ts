@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cachingCoordinators, type CoordinatorCluster } from '../../src/kafkajs/coordinator-cache.js';
+import {
+  cachingCoordinators,
+  staleCoordinator,
+  type CoordinatorCluster,
+} from '../../src/kafkajs/coordinator-cache.js';
 
 interface FakeBroker {
   readonly nodeId: number;
   connected: boolean;
   isConnected(): boolean;
+  /** A coordinator request that fails with `endTxnError` when set. */
+  endTxn(): Promise<string>;
+  endTxnError?: Error;
 }
 
 /** A cluster whose lookups are counted and answered by `answer` (a broker, or an error to throw). */
@@ -31,7 +38,14 @@ const broker = (nodeId: number): FakeBroker => ({
   isConnected() {
     return this.connected;
   },
+  async endTxn() {
+    if (this.endTxnError !== undefined) throw this.endTxnError;
+    return `ended on ${this.nodeId}`;
+  },
 });
+
+const protocolError = (type: string) =>
+  Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
 
 describe('cachingCoordinators', () => {
   it('answers repeated lookups within the TTL from the first, per group id and coordinator type', async () => {
@@ -59,6 +73,46 @@ describe('cachingCoordinators', () => {
     const second = await cached.findGroupCoordinator({ groupId: 'g' });
     expect(second).not.toBe(first);
     expect(lookups).toHaveLength(2);
+  });
+
+  it('asks again after a request to the remembered broker says it is not the coordinator (any more)', async () => {
+    const brokers: FakeBroker[] = [];
+    const { cluster, lookups } = fakeCluster((n) => {
+      const b = broker(n);
+      brokers.push(b);
+      return b;
+    });
+    const cached = cachingCoordinators(cluster as CoordinatorCluster, 1_000, () => 0);
+    const txn = { groupId: 'tx', coordinatorType: 1 };
+    const first = (await cached.findGroupCoordinator(txn)) as FakeBroker;
+    await expect(first.endTxn()).resolves.toBe('ended on 1'); // requests go to the broker itself
+    // Another error keeps it: only "not the coordinator" or "unreachable" mean a new lookup.
+    brokers[0]!.endTxnError = protocolError('INVALID_TXN_STATE');
+    await expect(first.endTxn()).rejects.toThrow('INVALID_TXN_STATE');
+    expect(await cached.findGroupCoordinator(txn)).toBe(first);
+    brokers[0]!.endTxnError = protocolError('NOT_COORDINATOR_FOR_GROUP');
+    await expect(first.endTxn()).rejects.toThrow('NOT_COORDINATOR_FOR_GROUP'); // thrown on to kafkajs
+    const second = (await cached.findGroupCoordinator(txn)) as FakeBroker;
+    expect(second.nodeId).toBe(2);
+    expect(lookups).toHaveLength(2);
+  });
+
+  it('takes moved, unavailable and unreachable coordinators for stale, nothing else', () => {
+    for (const type of [
+      'NOT_COORDINATOR_FOR_GROUP',
+      'GROUP_COORDINATOR_NOT_AVAILABLE',
+      'GROUP_LOAD_IN_PROGRESS',
+    ])
+      expect(staleCoordinator(protocolError(type))).toBe(true);
+    for (const name of [
+      'KafkaJSConnectionError',
+      'KafkaJSConnectionClosedError',
+      'KafkaJSRequestTimeoutError',
+    ])
+      expect(staleCoordinator(Object.assign(new Error('x'), { name }))).toBe(true);
+    expect(staleCoordinator(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(staleCoordinator(protocolError('INVALID_PRODUCER_EPOCH'))).toBe(false);
+    expect(staleCoordinator(undefined)).toBe(false);
   });
 
   it('shares a lookup in flight and forgets a failed one', async () => {

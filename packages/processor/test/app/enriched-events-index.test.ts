@@ -66,6 +66,17 @@ describe('enrichedEventsConnector', () => {
     expect(createClickstreamApp(config).eventsConnector).toBeInstanceOf(ConnectorThread);
   });
 
+  it("builds the connector in its thread from this module and the copied config: the connector's start error comes back", async () => {
+    // Nothing listens on port 1: the connector built in the thread fails its Elasticsearch check at start.
+    const unreachable = resolveProcessorConfig({ enrichedEvents: true, esUrl: 'http://127.0.0.1:1' });
+    const connector = enrichedEventsConnector(unreachable);
+    await expect(connector.start()).rejects.toMatchObject({
+      code: 'TRIB_SINK_CONNECTION_FAILED',
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
+    await connector.stop();
+  });
+
   it('keeps it on this thread when the Kafka security options hold a function (a thread cannot receive one)', () => {
     const connector = enrichedEventsConnector(config, {
       sasl: {
