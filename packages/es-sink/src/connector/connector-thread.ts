@@ -108,8 +108,12 @@ const NO_STATS: ConnectorStats = {
 export class ConnectorThread implements EmbeddedConnector {
   readonly deadLetterTopic: string | false;
   readonly failure: Promise<SinkError>;
-  readonly #factory: ConnectorFactoryRef;
-  readonly #moduleUrl: string;
+  /** What the thread builds its connector from (the module as a file URL). */
+  readonly #workerData: {
+    readonly module: string;
+    readonly exportName: string;
+    readonly args: readonly unknown[];
+  };
   #resolveFailure: (error: SinkError) => void = () => {};
   #failed: SinkError | undefined;
   #worker: Worker | undefined;
@@ -139,8 +143,11 @@ export class ConnectorThread implements EmbeddedConnector {
 
   /** `deadLetterTopic`: the connector's, known here before the thread runs (see `KafkaEsConnector`). */
   constructor(factory: ConnectorFactoryRef, deadLetterTopic: string | false) {
-    this.#factory = factory;
-    this.#moduleUrl = moduleUrl(factory.module);
+    this.#workerData = {
+      module: moduleUrl(factory.module),
+      exportName: factory.exportName,
+      args: factory.args,
+    };
     this.deadLetterTopic = deadLetterTopic;
     this.failure = new Promise((resolve) => (this.#resolveFailure = resolve));
   }
@@ -162,13 +169,7 @@ export class ConnectorThread implements EmbeddedConnector {
   async start(): Promise<void> {
     if (this.#worker !== undefined)
       throw new SinkError(SINK_ERROR_CODES.CLOSED, 'connector thread already started');
-    const worker = new Worker(workerUrl(), {
-      workerData: {
-        module: this.#moduleUrl,
-        exportName: this.#factory.exportName,
-        args: this.#factory.args,
-      },
-    });
+    const worker = new Worker(workerUrl(), { workerData: this.#workerData });
     this.#worker = worker;
     const started = new Promise<void>((resolve, reject) => {
       this.#settleStart = (error) => {
@@ -201,13 +202,13 @@ export class ConnectorThread implements EmbeddedConnector {
    * then the thread ends. Rejects with the connector's own stop error, as `KafkaEsConnector.stop()` would.
    */
   stop(): Promise<void> {
-    this.#stopped ??= this.#stop();
+    const worker = this.#worker;
+    if (worker === undefined) return Promise.resolve(); // nothing started: a later start() is stopped by a later stop()
+    this.#stopped ??= this.#stop(worker);
     return this.#stopped;
   }
 
-  async #stop(): Promise<void> {
-    const worker = this.#worker;
-    if (worker === undefined) return;
+  async #stop(worker: Worker): Promise<void> {
     this.#stopping = true;
     if (!this.#hasExited) {
       const stoppedMessage = new Promise<void>((resolve) => (this.#onStoppedMessage = resolve));
@@ -219,8 +220,7 @@ export class ConnectorThread implements EmbeddedConnector {
       const exitTimer = setTimeout(() => void worker.terminate(), EXIT_TIMEOUT_MS);
       await this.#exited;
       clearTimeout(exitTimer);
-    }
-    await this.#exited;
+    } else await this.#exited;
     if (this.#stopError !== undefined) throw this.#stopError;
   }
 

@@ -83,6 +83,10 @@ describe('ConnectorThread', () => {
   it('stop() before start() does nothing; a second start() is refused', async () => {
     const idle = scripted({});
     await expect(idle.stop()).resolves.toBeUndefined();
+    // …and does not keep a later start from being stopped.
+    await idle.start();
+    await idle.stop();
+    expect(idle.stats.commits).toBe(1);
     const thread = scripted({});
     await thread.start();
     await expect(thread.start()).rejects.toMatchObject({ code: 'TRIB_SINK_CLOSED' });
